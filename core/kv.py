@@ -1,0 +1,40 @@
+"""Redis: one client per process, and the in-process stand-in when REDIS_URL is unset.
+
+What each use does when Redis fails is decided where it is used:
+- PIN attempt limits (core.limits): fail closed; PIN entry is refused and a person offered.
+- conversation state (core.conversation): the caller is told and offered a person.
+- de-duplication of webhooks: fail closed for changes (the database's conditional updates
+  still apply each change once).
+"""
+
+from __future__ import annotations
+
+import logging
+
+import redis
+
+log = logging.getLogger("switchboard.redis")
+
+_FAKE_SERVER = None
+
+
+def make_redis(url: str | None) -> redis.Redis:
+    if url:
+        return redis.Redis.from_url(
+            url, decode_responses=True, socket_timeout=2.0, socket_connect_timeout=2.0,
+            health_check_interval=30,
+        )
+    import fakeredis
+
+    global _FAKE_SERVER
+    if _FAKE_SERVER is None:
+        _FAKE_SERVER = fakeredis.FakeServer()
+        log.warning(
+            "REDIS_URL is not set: using the in-process Redis stand-in (fakeredis); "
+            "run a single process only"
+        )
+    return fakeredis.FakeRedis(server=_FAKE_SERVER, decode_responses=True)
+
+
+def is_stand_in(client) -> bool:
+    return type(client).__module__.startswith("fakeredis")

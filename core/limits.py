@@ -1,0 +1,68 @@
+"""R9: PIN attempt counting and lockout, per line, across channels and caller numbers.
+
+Failures are timestamps in a sorted set per line (a sliding 15-minute window); the lock is
+a key with a 15-minute time-to-live. Redis failure fails closed: ``PinLimitUnavailable``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import redis
+
+from core import policy
+
+
+class PinLimitUnavailable(RuntimeError):
+    """Redis could not be asked; PIN entry is refused rather than left unlimited."""
+
+
+class PinAttempts:
+    def __init__(self, client: redis.Redis, prefix: str = "sb:pin") -> None:
+        self.r = client
+        self.prefix = prefix
+
+    def _keys(self, line_id: int) -> tuple[str, str]:
+        return f"{self.prefix}:fail:{line_id}", f"{self.prefix}:lock:{line_id}"
+
+    def locked_until(self, line_id: int, now: dt.datetime) -> dt.datetime | None:
+        _, lock = self._keys(line_id)
+        try:
+            value = self.r.get(lock)
+        except redis.RedisError as exc:
+            raise PinLimitUnavailable(str(exc)) from exc
+        if value is None:
+            return None
+        until = dt.datetime.fromtimestamp(float(value), dt.timezone.utc)
+        return until if until > now else None
+
+    def record_failure(self, line_id: int, now: dt.datetime) -> dt.datetime | None:
+        """Count a wrong PIN; return the lock's end when this failure locks the line."""
+        fails, lock = self._keys(line_id)
+        ts = now.timestamp()
+        window = policy.PIN_WINDOW.total_seconds()
+        try:
+            pipe = self.r.pipeline(transaction=True)
+            pipe.zadd(fails, {f"{ts}:{uuid.uuid4().hex[:8]}": ts})
+            pipe.zremrangebyscore(fails, "-inf", ts - window)
+            pipe.zrangebyscore(fails, ts - window, "+inf", withscores=True)
+            pipe.expire(fails, int(window) + 60)
+            _, _, recent, _ = pipe.execute()
+            decision = policy.decide_pin_lock(
+                [dt.datetime.fromtimestamp(score, dt.timezone.utc) for _, score in recent], now
+            )
+            if decision.allowed:
+                return None
+            until: dt.datetime = decision.data["until"]
+            ttl = max(1, int((until - now).total_seconds()))
+            # nx: the first failure that locks sets the end; later ones don't extend it.
+            if self.r.set(lock, str(until.timestamp()), ex=ttl, nx=True):
+                self.r.delete(fails)
+                return until
+            return None
+        except redis.RedisError as exc:
+            raise PinLimitUnavailable(str(exc)) from exc
+
+    def reset(self, line_id: int) -> None:
+        self.r.delete(*self._keys(line_id))

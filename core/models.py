@@ -1,0 +1,240 @@
+"""The account state in SQL: SQLAlchemy 2 declarative models.
+
+Alembic migrations in ``core/migrations`` build exactly this schema; a test checks that
+the two agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.types import TypeDecorator
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+LINE_STATUSES = ("active", "suspended", "cancel_pending", "cancelled", "released")
+STATUS_REASONS = ("user", "unpaid", "inactivity", "system")
+PLAN_KINDS = ("number", "feature")
+PLAN_PERIODS = ("monthly", "annual")
+PLAN_CHANNELS = ("portal", "app_store")
+
+
+class UTCDateTime(TypeDecorator):
+    """Timezone-aware UTC timestamps on every backend (SQLite stores them naive)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None:
+            if value.tzinfo is None:
+                raise ValueError("naive datetime given to a UTC column")
+            value = value.astimezone(dt.timezone.utc)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=dt.timezone.utc)
+        return value
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Account(Base):
+    __tablename__ = "accounts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    lines: Mapped[list["Line"]] = relationship(
+        back_populates="account", order_by="Line.id", cascade="all, delete-orphan"
+    )
+
+
+class Line(Base):
+    __tablename__ = "lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    login_id: Mapped[str] = mapped_column(String(100), unique=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Keyed hash of the PIN (HMAC-SHA256 with PIN_SECRET and the per-line salt).
+    pin_hash: Mapped[str] = mapped_column(String(64))
+    pin_salt: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(20), default="active")
+    status_reason: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    usage_credits: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal("0"))
+    cancelled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    released_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+    account: Mapped[Account] = relationship(back_populates="lines")
+    contacts: Mapped[list["ContactNumber"]] = relationship(
+        back_populates="line", order_by="ContactNumber.id", cascade="all, delete-orphan"
+    )
+    plans: Mapped[list["Plan"]] = relationship(
+        back_populates="line", order_by="Plan.id", cascade="all, delete-orphan"
+    )
+    blocked: Mapped[list["BlockedNumber"]] = relationship(
+        back_populates="line", order_by="BlockedNumber.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def number_plan(self) -> "Plan | None":
+        return next((p for p in self.plans if p.kind == "number"), None)
+
+
+class ContactNumber(Base):
+    """A user's own number from which they call or text support (besides the line itself)."""
+
+    __tablename__ = "contact_numbers"
+    __table_args__ = (UniqueConstraint("line_id", "number", name="uq_contact_numbers_line_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    line_id: Mapped[int] = mapped_column(ForeignKey("lines.id", ondelete="CASCADE"))
+    number: Mapped[str] = mapped_column(String(20), index=True)
+    line: Mapped[Line] = relationship(back_populates="contacts")
+
+
+class Plan(Base):
+    __tablename__ = "plans"
+    __table_args__ = (
+        # Exactly one number plan a line.
+        Index(
+            "uq_plans_one_number_plan",
+            "line_id",
+            unique=True,
+            postgresql_where=text("kind = 'number'"),
+            sqlite_where=text("kind = 'number'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    line_id: Mapped[int] = mapped_column(ForeignKey("lines.id", ondelete="CASCADE"), index=True)
+    product: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(10))
+    period: Mapped[str] = mapped_column(String(10))
+    channel: Mapped[str] = mapped_column(String(10))
+    term_end: Mapped[dt.date] = mapped_column(Date)
+    auto_renew: Mapped[bool] = mapped_column(Boolean, default=True)
+    ended: Mapped[bool] = mapped_column(Boolean, default=False)
+    cancelled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+    line: Mapped[Line] = relationship(back_populates="plans")
+
+    @property
+    def renewing(self) -> bool:
+        return self.auto_renew and not self.ended
+
+
+class BlockedNumber(Base):
+    __tablename__ = "blocked_numbers"
+    __table_args__ = (UniqueConstraint("line_id", "number", name="uq_blocked_numbers_line_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    line_id: Mapped[int] = mapped_column(ForeignKey("lines.id", ondelete="CASCADE"))
+    number: Mapped[str] = mapped_column(String(20))
+    line: Mapped[Line] = relationship(back_populates="blocked")
+
+
+class AvailableNumber(Base):
+    """The pool CHANGE NUMBER assigns from; a number leaves the pool when assigned."""
+
+    __tablename__ = "available_numbers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+
+
+class TextOptOut(Base):
+    """R16: numbers that texted an opt-out word; nothing is ever sent to them."""
+
+    __tablename__ = "text_opt_outs"
+
+    number: Mapped[str] = mapped_column(String(20), primary_key=True)
+    opted_out_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class AuditEvent(Base):
+    """R14: every change, PIN failure and lock, escalation and refusal. Never a PIN."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    actor: Mapped[str] = mapped_column(String(20))  # line, admin, agent, system, app_store
+    actor_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    channel: Mapped[str] = mapped_column(String(10))  # voice, sms, console, job, app_store
+    action: Mapped[str] = mapped_column(String(40))
+    target: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    outcome: Mapped[str] = mapped_column(String(40))
+    request_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    line_id: Mapped[int | None] = mapped_column(
+        ForeignKey("lines.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    details: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+
+
+class Escalation(Base):
+    """R15: a caller handed to a person, with the context of what happened."""
+
+    __tablename__ = "escalations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    channel: Mapped[str] = mapped_column(String(10))
+    request_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    caller: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    line_id: Mapped[int | None] = mapped_column(
+        ForeignKey("lines.id", ondelete="SET NULL"), nullable=True
+    )
+    verified: Mapped[bool] = mapped_column(Boolean, default=False)
+    reason: Mapped[str] = mapped_column(String(40))
+    context: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    outcome: Mapped[str] = mapped_column(String(40), default="requested")
+    recording_url: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class OutboundText(Base):
+    """R17 receipts queued in the same transaction as the change they describe."""
+
+    __tablename__ = "outbound_texts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    to_number: Mapped[str] = mapped_column(String(20))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="queued", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    provider_sid: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    request_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+ALL_TABLES = [t.name for t in reversed(Base.metadata.sorted_tables)]

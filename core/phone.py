@@ -1,0 +1,82 @@
+"""Phone numbers: parsing and classification with the ``phonenumbers`` library."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import phonenumbers
+from phonenumbers import PhoneNumberFormat
+from phonenumbers import shortnumberinfo
+
+E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+
+
+def is_e164(value: object) -> bool:
+    return isinstance(value, str) and bool(E164.match(value)) and _valid(value)
+
+
+@lru_cache(maxsize=4096)
+def _valid(value: str) -> bool:
+    try:
+        parsed = phonenumbers.parse(value, None)
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.is_possible_number(parsed)
+
+
+def region_of(e164: str) -> str:
+    try:
+        return phonenumbers.region_code_for_number(phonenumbers.parse(e164, None)) or "US"
+    except phonenumbers.NumberParseException:
+        return "US"
+
+
+def to_e164(raw: str, region: str = "US") -> str | None:
+    """A number as a caller typed or said it, in E.164; None when it is not one."""
+    try:
+        parsed = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(parsed):
+        return None
+    return phonenumbers.format_number(parsed, PhoneNumberFormat.E164)
+
+
+def classify(raw: str, region: str = "US") -> tuple[str, str | None]:
+    """('ok', e164) or (reason, None): emergency and short numbers are never blocked."""
+    digits = re.sub(r"[^\d+]", "", raw or "")
+    if not digits:
+        return "invalid_number", None
+    if shortnumberinfo.is_emergency_number(digits, region) or digits in ("911", "112", "999"):
+        return "emergency_number", None
+    plain = digits.lstrip("+")
+    if len(plain) <= 6:
+        return "short_code", None
+    e164 = to_e164(raw, region)
+    if e164 is None:
+        return "invalid_number", None
+    parsed = phonenumbers.parse(e164, None)
+    if shortnumberinfo.is_emergency_number(
+        phonenumbers.national_significant_number(parsed), phonenumbers.region_code_for_number(parsed) or region
+    ):
+        return "emergency_number", None
+    return "ok", e164
+
+
+def last_four(e164: str) -> str:
+    return e164[-4:]
+
+
+def spoken_digits(e164: str) -> str:
+    """'+15550100001' -> '5 5 5, 0 1 0, 0 0 0 1' style grouping for <Say>."""
+    national = e164[2:] if e164.startswith("+1") else e164.lstrip("+")
+    return " ".join(national)
+
+
+def display(e164: str) -> str:
+    try:
+        parsed = phonenumbers.parse(e164, None)
+        return phonenumbers.format_number(parsed, PhoneNumberFormat.NATIONAL if e164.startswith("+1") else PhoneNumberFormat.INTERNATIONAL)
+    except phonenumbers.NumberParseException:
+        return e164

@@ -1,0 +1,300 @@
+"""POLICY.md in code: pure decisions, one function a rule, each with a reason code.
+
+No I/O and no clock: every function that depends on time takes ``now`` (an aware UTC
+datetime). Inputs are plain facts (``PlanFacts``/``LineFacts`` or any object with the same
+attributes, such as the SQLAlchemy models).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Protocol, Sequence
+
+APPLE_SUBSCRIPTIONS_URL = "https://support.apple.com/en-us/HT202039"
+# R4: these add-ons must be cancelled on their own before Cancel Line.
+ADDONS_FIRST = ("text archive", "call recording")
+# R9
+PIN_MAX_FAILURES = 5
+PIN_WINDOW = dt.timedelta(minutes=15)
+PIN_LOCK = dt.timedelta(minutes=15)
+# R10
+CONFIRM_WINDOW = dt.timedelta(minutes=5)
+# R12: a line that ran out for a reason other than its user's Cancel Line keeps its
+# number this long after the number plan's term end before the number is released.
+RELEASE_GRACE = dt.timedelta(days=30)
+# R15
+MAX_FAILED_INPUTS = 3
+REACTIVATABLE_REASONS = ("unpaid", "inactivity", "system")
+
+
+class PlanLike(Protocol):
+    product: str
+    kind: str
+    channel: str
+    term_end: dt.date
+    auto_renew: bool
+    ended: bool
+
+
+class LineLike(Protocol):
+    number: str
+    status: str
+    status_reason: str | None
+
+
+@dataclass(frozen=True)
+class PlanFacts:
+    product: str
+    kind: str = "feature"
+    channel: str = "portal"
+    term_end: dt.date = dt.date(2026, 12, 31)
+    auto_renew: bool = True
+    ended: bool = False
+    period: str = "monthly"
+
+
+@dataclass(frozen=True)
+class LineFacts:
+    number: str = "+15550100001"
+    status: str = "active"
+    status_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    reason: str
+    rule: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:  # a Decision reads as its verdict
+        return self.allowed
+
+
+def allow(reason: str, rule: str, **data: Any) -> Decision:
+    return Decision(True, reason, rule, data)
+
+
+def refuse(reason: str, rule: str, **data: Any) -> Decision:
+    return Decision(False, reason, rule, data)
+
+
+def renewing(plan: PlanLike) -> bool:
+    return plan.auto_renew and not plan.ended
+
+
+def is_addon_first(plan: PlanLike) -> bool:
+    return plan.kind == "feature" and normalise_name(plan.product) in ADDONS_FIRST
+
+
+def normalise_name(name: str) -> str:
+    folded = unicodedata.normalize("NFKC", name).casefold()
+    return " ".join(folded.split())
+
+
+def term_has_passed(term_end: dt.date, now: dt.datetime) -> bool:
+    """A plan runs through its term-end date (UTC) and ends once that day has passed."""
+    return now.astimezone(dt.timezone.utc).date() > term_end
+
+
+# R1 ------------------------------------------------------------------------------------
+def decide_refund(plans: Iterable[PlanLike] | None, now: dt.datetime) -> Decision:
+    """R1: never a refund. With a verified caller's plans, their own term-end dates."""
+    terms = [
+        {"product": p.product, "term_end": p.term_end, "renews": p.auto_renew}
+        for p in (plans or [])
+        if not p.ended
+    ]
+    return refuse("no_refund", "R1", terms=terms)
+
+
+# R2, R5, R6 ------------------------------------------------------------------------------
+def decide_cancel_plan(line: LineLike, plan: PlanLike, now: dt.datetime) -> Decision:
+    if line.status not in ("active", "suspended"):
+        if line.status == "cancel_pending":
+            return refuse("already_cancelled", "R13", term_end=plan.term_end)
+        return refuse("line_not_active", "R2", status=line.status)
+    if plan.ended or term_has_passed(plan.term_end, now):
+        return refuse("plan_ended", "R2", product=plan.product, term_end=plan.term_end)
+    if not plan.auto_renew:
+        return refuse("already_cancelled", "R13", product=plan.product, term_end=plan.term_end)
+    if plan.channel == "app_store":
+        return refuse("app_store_plan", "R6", product=plan.product, url=APPLE_SUBSCRIPTIONS_URL)
+    return allow("cancel_at_term_end", "R5", product=plan.product, term_end=plan.term_end)
+
+
+# R3, R4, R6 ------------------------------------------------------------------------------
+def decide_cancel_line(line: LineLike, plans: Sequence[PlanLike], now: dt.datetime) -> Decision:
+    if line.status == "cancel_pending":
+        return refuse("already_cancelled", "R13")
+    if line.status not in ("active", "suspended"):
+        return refuse("line_not_active", "R3", status=line.status)
+    blocking = [p for p in plans if is_addon_first(p) and renewing(p)]
+    store_blocking = [p.product for p in blocking if p.channel == "app_store"]
+    if store_blocking:
+        return refuse(
+            "addons_first_app_store", "R4", addons=store_blocking, url=APPLE_SUBSCRIPTIONS_URL,
+            portal_addons=[p.product for p in blocking if p.channel != "app_store"],
+        )
+    if blocking:
+        return refuse("addons_first", "R4", addons=[p.product for p in blocking])
+    live = [p for p in plans if not p.ended]
+    number_plan = next((p for p in live if p.kind == "number"), None)
+    term_end = number_plan.term_end if number_plan else max((p.term_end for p in live), default=None)
+    app_store = [p.product for p in live if p.channel == "app_store" and p.auto_renew]
+    return allow(
+        "cancel_line", "R3",
+        term_end=term_end,
+        plans=[p.product for p in live],
+        app_store_plans=app_store,
+        url=APPLE_SUBSCRIPTIONS_URL if app_store else None,
+    )
+
+
+# R7 ------------------------------------------------------------------------------------
+def decide_scope(actor_line_id: int, actor_is_admin: bool, actor_account_id: int,
+                 target_line_id: int, target_account_id: int) -> Decision:
+    if actor_line_id == target_line_id:
+        return allow("self", "R7")
+    if actor_is_admin and actor_account_id == target_account_id:
+        return allow("admin", "R7")
+    return refuse("not_authorised", "R7")
+
+
+# R9 ------------------------------------------------------------------------------------
+def decide_pin_lock(failures: Sequence[dt.datetime], now: dt.datetime) -> Decision:
+    """Locked once PIN_MAX_FAILURES failures fall within PIN_WINDOW before ``now``."""
+    recent = sorted(t for t in failures if now - PIN_WINDOW < t <= now)
+    if len(recent) >= PIN_MAX_FAILURES:
+        return refuse("pin_locked", "R9", until=recent[PIN_MAX_FAILURES - 1] + PIN_LOCK)
+    return allow("pin_entry_open", "R9", remaining=PIN_MAX_FAILURES - len(recent))
+
+
+# R10, R18 ----------------------------------------------------------------------------------
+YES_WORDS = frozenset({"yes", "y", "confirm", "si", "sí", "1"})
+
+
+def is_explicit_yes(answer: str) -> bool:
+    """R18: only an explicit yes confirms; reactions, emoji and negations never do."""
+    folded = unicodedata.normalize("NFKC", answer).casefold().strip()
+    folded = folded.strip(" .!\t\r\n")
+    return folded in YES_WORDS
+
+
+def decide_confirmation(answer: str, asked_at: dt.datetime, now: dt.datetime) -> Decision:
+    if now - asked_at > CONFIRM_WINDOW:
+        return refuse("confirmation_expired", "R10")
+    if is_explicit_yes(answer):
+        return allow("confirmed", "R18")
+    return refuse("not_confirmed", "R18")
+
+
+# R11 -----------------------------------------------------------------------------------
+FIXES = {
+    "calling_problems": "voice_network_mode",
+    "number_cancelled": "reactivate",
+    "no_ring_or_texts": "device_settings",
+    "dislike_number": "change_number",
+    "spam_calls": "block_spam",
+}
+
+
+def decide_fix_offer(reason: str | None, offers_made: int) -> Decision:
+    """R11: at most one offer of the matching fix; never an obstacle to cancelling."""
+    if offers_made >= 1:
+        return refuse("offer_already_made", "R11")
+    fix = FIXES.get(reason or "")
+    if fix is None:
+        return refuse("no_matching_fix", "R11")
+    return allow("offer_fix", "R11", fix=fix)
+
+
+# R12 -----------------------------------------------------------------------------------
+def decide_reactivate(line: LineLike, now: dt.datetime) -> Decision:
+    if line.status == "active":
+        return refuse("already_active", "R12")
+    if line.status == "released":
+        return refuse("number_released", "R12")
+    if line.status == "cancel_pending" or line.status_reason == "user":
+        return refuse("user_cancelled", "R12")
+    if line.status in ("suspended", "cancelled") and line.status_reason in REACTIVATABLE_REASONS:
+        return allow("reactivate", "R12", previous=line.status_reason)
+    return refuse("not_reactivatable", "R12", status=line.status, status_reason=line.status_reason)
+
+
+# R15 -----------------------------------------------------------------------------------
+def decide_after_failed_input(failed_in_a_row: int) -> Decision:
+    if failed_in_a_row >= MAX_FAILED_INPUTS:
+        return allow("offer_person", "R15")
+    return refuse("ask_again", "R15", remaining=MAX_FAILED_INPUTS - failed_in_a_row)
+
+
+# Change number (R11 fix 4) ------------------------------------------------------------------
+def decide_change_number(line: LineLike, pool: Sequence[str], now: dt.datetime) -> Decision:
+    if line.status != "active":
+        return refuse("line_not_active", "R7", status=line.status)
+    if not pool:
+        return refuse("no_numbers_available", "R11")
+    return allow("change_number", "R11", number=choose_number(line.number, pool))
+
+
+def choose_number(current: str, pool: Sequence[str]) -> str:
+    """Same country and area code first, then same country, then any (stable order)."""
+    def area(n: str) -> str:
+        return n[:5] if n.startswith("+1") else n[:4]
+
+    for same in (lambda n: area(n) == area(current), lambda n: n[:2] == current[:2], lambda n: True):
+        for candidate in pool:
+            if candidate != current and same(candidate):
+                return candidate
+    return pool[0]
+
+
+# Block (R11 fix 5) ------------------------------------------------------------------------
+def decide_block(kind: str, number: str | None, own_numbers: Iterable[str],
+                 already_blocked: Iterable[str]) -> Decision:
+    """``kind`` is what core.phone.classify said of the number the caller gave."""
+    if kind != "ok" or number is None:
+        return refuse(kind if kind != "ok" else "invalid_number", "R11")
+    if number in set(own_numbers):
+        return refuse("own_number", "R11", number=number)
+    if number in set(already_blocked):
+        return refuse("already_blocked", "R13", number=number)
+    return allow("block", "R11", number=number)
+
+
+def decide_unblock(number: str | None, blocked: Iterable[str]) -> Decision:
+    if number is None:
+        return refuse("invalid_number", "R11")
+    if number not in set(blocked):
+        return refuse("not_blocked", "R13", number=number)
+    return allow("unblock", "R11", number=number)
+
+
+# R2, R3 at term end (the scheduled job) ---------------------------------------------------
+def decide_plan_end(plan: PlanLike, now: dt.datetime) -> Decision:
+    if plan.ended:
+        return refuse("already_ended", "R13")
+    if plan.auto_renew:
+        return refuse("renews", "R2")
+    if not term_has_passed(plan.term_end, now):
+        return refuse("term_running", "R2", term_end=plan.term_end)
+    return allow("end_plan", "R2", term_end=plan.term_end)
+
+
+def decide_line_after_term(line: LineLike, number_plan: PlanLike | None, now: dt.datetime) -> Decision:
+    """What happens to a line once its number plan has ended (or should be released)."""
+    if number_plan is None or not number_plan.ended:
+        return refuse("number_plan_running", "R2")
+    if line.status == "cancel_pending":
+        return allow("release", "R3", status="released", status_reason="user")
+    if line.status in ("active", "suspended"):
+        return allow("lapse", "R2", status="cancelled", status_reason=line.status_reason or "system")
+    if line.status == "cancelled":
+        end = dt.datetime.combine(number_plan.term_end, dt.time(), tzinfo=dt.timezone.utc)
+        if now >= end + dt.timedelta(days=1) + RELEASE_GRACE:
+            return allow("release", "R12", status="released", status_reason=line.status_reason)
+        return refuse("grace_period", "R12")
+    return refuse("nothing_to_do", "R13")

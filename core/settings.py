@@ -1,0 +1,84 @@
+"""Settings read from the environment, exactly as CONTRACT.md names them."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Mapping
+
+DEV_AUTH_TOKEN = "dev-auth-token-0123456789abcdef"
+DEV_PIN_SECRET = "dev-pin-secret-not-for-production"
+DEFAULT_BRAND = "Second Line"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class SettingsError(SystemExit):
+    """Start-up is refused; the message is one line naming what is wrong."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    redis_url: str | None = None
+    twilio_auth_token: str = DEV_AUTH_TOKEN
+    twilio_account_sid: str | None = None
+    public_base_url: str | None = None
+    support_number: str | None = None
+    brand_name: str = DEFAULT_BRAND
+    pin_secret: str = DEV_PIN_SECRET
+    env: str = "development"
+    # Anything the deployment wants to hand to the factory beyond the contract.
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def uses_dev_token(self) -> bool:
+        return self.twilio_auth_token == DEV_AUTH_TOKEN
+
+    def with_(self, **changes) -> "Settings":
+        return replace(self, **changes)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
+        env = os.environ if environ is None else environ
+
+        def get(name: str) -> str | None:
+            value = env.get(name, "").strip()
+            return value or None
+
+        mode = (get("SWITCHBOARD_ENV") or "development").lower()
+        if mode not in ("development", "production"):
+            raise SettingsError(
+                f"switchboard: SWITCHBOARD_ENV must be 'development' or 'production', not {mode!r}"
+            )
+        if mode == "production":
+            for name in ("TWILIO_AUTH_TOKEN", "PIN_SECRET", "DATABASE_URL", "REDIS_URL"):
+                if not get(name):
+                    raise SettingsError(
+                        f"switchboard: {name} must be set when SWITCHBOARD_ENV=production"
+                    )
+            if get("TWILIO_AUTH_TOKEN") == DEV_AUTH_TOKEN or get("PIN_SECRET") == DEV_PIN_SECRET:
+                raise SettingsError(
+                    "switchboard: the development TWILIO_AUTH_TOKEN/PIN_SECRET is refused in production"
+                )
+        return cls(
+            database_url=get("DATABASE_URL") or default_database_url(),
+            redis_url=get("REDIS_URL"),
+            twilio_auth_token=get("TWILIO_AUTH_TOKEN") or DEV_AUTH_TOKEN,
+            twilio_account_sid=get("TWILIO_ACCOUNT_SID"),
+            public_base_url=(get("PUBLIC_BASE_URL") or "").rstrip("/") or None,
+            support_number=get("SUPPORT_NUMBER"),
+            brand_name=get("BRAND_NAME") or DEFAULT_BRAND,
+            pin_secret=get("PIN_SECRET") or DEV_PIN_SECRET,
+            env=mode,
+        )
+
+
+def default_database_url() -> str:
+    instance = PROJECT_ROOT / "instance"
+    instance.mkdir(exist_ok=True)
+    return f"sqlite:///{instance / 'switchboard.db'}"

@@ -1,0 +1,14 @@
+"""gunicorn settings for the Procfile's web process."""
+
+import os
+
+bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+accesslog = "-"
+
+
+def on_starting(server):
+    from web.server import refuse_several_workers_without_redis
+
+    refuse_several_workers_without_redis(server.cfg.workers)

@@ -1,0 +1,1 @@
+"""The voice channel: IVR menus over the shared conversation, rendered as TwiML."""

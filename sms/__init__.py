@@ -1,0 +1,1 @@
+"""The SMS channel: keyword commands over the shared conversation, rendered as <Message>."""

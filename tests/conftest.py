@@ -1,0 +1,138 @@
+"""Fixtures: the real stack on TEST_DATABASE_URL / TEST_REDIS_URL (PostgreSQL and Redis in
+CI), or a temporary SQLite file and the in-process Redis stand-in on a fresh laptop.
+
+Only the clock is replaced (and, where a test says so, the outbound text sender).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from twilio.request_validator import RequestValidator
+
+from core import db as dbmod
+from core.demo import demo_document
+from core.kv import make_redis
+from core.models import ALL_TABLES, Base
+from core.settings import Settings
+from core.transfer import import_document
+
+TEST_TOKEN = "test-auth-token-5f1c0a"
+TEST_PIN_SECRET = "test-pin-secret"
+START = dt.datetime(2026, 11, 26, 15, 0, tzinfo=dt.timezone.utc)
+
+
+class Clock:
+    def __init__(self, now: dt.datetime = START) -> None:
+        self.now = now
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, **delta) -> dt.datetime:
+        self.now += dt.timedelta(**delta)
+        return self.now
+
+
+@pytest.fixture(scope="session")
+def db_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'switchboard-test.db'}"
+    engine = dbmod.make_engine(url)
+    with engine.begin() as conn:  # from empty, every run
+        Base.metadata.drop_all(conn)
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    engine.dispose()
+    dbmod.upgrade(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str | None:
+    return os.environ.get("TEST_REDIS_URL") or None
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def settings(db_url, redis_url) -> Settings:
+    return Settings(database_url=db_url, redis_url=redis_url, twilio_auth_token=TEST_TOKEN,
+                    pin_secret=TEST_PIN_SECRET, brand_name="Second Line",
+                    support_number="+15550109999")
+
+
+def _clean(engine, client) -> None:
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text(f"TRUNCATE {', '.join(ALL_TABLES)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in ALL_TABLES:
+                conn.execute(text(f"DELETE FROM {table}"))
+    client.flushdb()
+
+
+@pytest.fixture
+def app(settings, clock):
+    from wsgi import create_app
+
+    app = create_app(settings, clock=clock)
+    app.config["TESTING"] = True
+    deps = app.extensions["switchboard"]
+    _clean(deps.engine, deps.redis)
+    yield app
+    _clean(deps.engine, deps.redis)
+    deps.engine.dispose()
+
+
+@pytest.fixture
+def deps(app):
+    return app.extensions["switchboard"]
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def demo(deps, clock):
+    doc = demo_document(clock().date())
+    import_document(deps.db, doc, pin_secret=TEST_PIN_SECRET)
+    return doc
+
+
+def sign(url: str, params: dict, token: str = TEST_TOKEN) -> str:
+    return RequestValidator(token).compute_signature(url, params)
+
+
+class Twilio:
+    """Posts to the app exactly as Twilio does: form-encoded and signed."""
+
+    def __init__(self, client, base: str = "http://localhost") -> None:
+        self.client = client
+        self.base = base
+
+    def post(self, path: str, data: dict, *, signature: str | None = None, headers=None, **kw):
+        url = self.base + path
+        sig = sign(url, data) if signature is None else signature
+        return self.client.post(path, data=data, headers={"X-Twilio-Signature": sig, **(headers or {})},
+                                base_url=self.base, **kw)
+
+
+@pytest.fixture
+def twilio(client):
+    return Twilio(client)

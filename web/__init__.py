@@ -1,0 +1,1 @@
+"""The web edge shared by the channels: dependencies, Twilio signature check, TwiML errors."""

@@ -1,0 +1,124 @@
+"""The ``switchboard`` commands that are not a channel's own: database, data, jobs, server."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+
+import click
+from flask import Flask, current_app
+
+from core import db as dbmod
+from core import services
+from core.demo import demo_document
+from core.transfer import ImportRefused, export_document, import_document
+from web.deps import deps
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(db_group)
+    app.cli.add_command(import_cmd)
+    app.cli.add_command(export_cmd)
+    app.cli.add_command(run_due_cmd)
+    app.cli.add_command(seed_demo_cmd)
+    app.cli.add_command(serve_cmd)
+
+
+@click.group("db", help="The schema (Alembic migrations).")
+def db_group() -> None:
+    pass
+
+
+@db_group.command("upgrade", help="Create or migrate the schema to the newest revision.")
+@click.option("--revision", default="head", show_default=True)
+def db_upgrade(revision: str) -> None:
+    url = deps().settings.database_url
+    dbmod.upgrade(url, revision)
+    click.echo(f"database at revision {revision}: {_safe_url(url)}")
+
+
+@db_group.command("downgrade", help="Undo migrations (default: all of them).")
+@click.option("--revision", default="base", show_default=True)
+def db_downgrade(revision: str) -> None:
+    dbmod.downgrade(deps().settings.database_url, revision)
+    click.echo(f"database at revision {revision}")
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@click.command("import", help="Load accounts, lines and plans from a JSON file (idempotent by line number).")
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+def import_cmd(file) -> None:
+    try:
+        doc = json.load(file)
+    except json.JSONDecodeError as exc:
+        raise click.ClickException(f"{file.name}: not valid JSON ({exc})") from exc
+    d = deps()
+    try:
+        counts = import_document(d.db, doc, pin_secret=d.settings.pin_secret)
+    except ImportRefused as exc:
+        for line in exc.errors:
+            click.echo(f"error: {line}", err=True)
+        raise click.ClickException(f"{file.name}: nothing imported ({len(exc.errors)} errors)") from exc
+    click.echo(
+        "imported: {accounts} new accounts, {lines} new lines, {lines_updated} lines updated, "
+        "{available_numbers} numbers added to the pool".format(**counts)
+    )
+
+
+@click.command("export", help="Print the current state as JSON (no PINs), with each line's audit events.")
+@click.option("--number", default=None, help="Only the line with this E.164 number.")
+def export_cmd(number: str | None) -> None:
+    doc = export_document(deps().db, number)
+    if number and not doc["accounts"]:
+        raise click.ClickException(f"no line has the number {number}")
+    json.dump(doc, sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
+
+
+@click.command("run-due", help="End plans whose term end has passed (R2, R3). Safe to run often.")
+@click.option("--now", "now_text", default=None, help="ISO 8601 instant (default: now).")
+def run_due_cmd(now_text: str | None) -> None:
+    now = _parse_now(now_text) if now_text else deps().clock()
+    report = services.run_due(deps().db, now=now)
+    click.echo(f"run-due at {now.isoformat()}: {report.plans_ended} plans ended, "
+               f"{report.lines_released} lines released, {report.lines_lapsed} lines lapsed")
+
+
+def _parse_now(text: str) -> dt.datetime:
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise click.BadParameter(f"{text!r} is not an ISO 8601 date or time", param_hint="--now") from exc
+    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+
+
+@click.command("seed-demo", help="Load the demo data set (every rule has a line to try it on).")
+def seed_demo_cmd() -> None:
+    d = deps()
+    doc = demo_document(d.clock().date())
+    counts = import_document(d.db, doc, pin_secret=d.settings.pin_secret)
+    click.echo(f"demo data: {counts['lines']} new lines, {counts['lines_updated']} refreshed")
+    click.echo("demo lines (number, login, PIN, texts/calls from):")
+    for account in doc["accounts"]:
+        for line in account["lines"]:
+            role = " (admin)" if line["login_id"] == account["admin"] and len(account["lines"]) > 1 else ""
+            click.echo(f"  {line['number']}  {line['login_id']:<8} PIN {line['pin']:<7} "
+                       f"from {', '.join(line['contacts'])}  [{line['status']}]{role}")
+
+
+@click.command("serve", help="Run the web server (gunicorn) on 127.0.0.1.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=int)
+def serve_cmd(host: str, port: int, workers: int) -> None:
+    from web.server import run_gunicorn
+
+    settings = deps().settings
+    run_gunicorn(current_app._get_current_object(), host=host, port=port, workers=workers,
+                 settings=settings)

@@ -1,0 +1,29 @@
+"""Dependencies built once in the app factory and handed to the views."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import datetime as dt
+import redis
+from flask import current_app
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.limits import PinAttempts
+from core.settings import Settings
+
+
+@dataclass
+class Deps:
+    settings: Settings
+    engine: Engine
+    db: sessionmaker[Session]
+    redis: redis.Redis
+    attempts: PinAttempts
+    clock: Callable[[], dt.datetime]
+
+
+def deps() -> Deps:
+    return current_app.extensions["switchboard"]

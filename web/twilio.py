@@ -1,0 +1,75 @@
+"""Twilio at the edge: the X-Twilio-Signature check and TwiML answers.
+
+Every Twilio route is signed; a missing or wrong signature gets HTTP 403 and nothing runs.
+Any exception inside a Twilio route is answered with HTTP 200 and valid TwiML (voice: an
+apology and the way to a person; SMS: a short apology), never a 500 or an HTML page.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, Response, request
+from twilio.request_validator import RequestValidator
+from twilio.twiml import TwiML
+from werkzeug.exceptions import HTTPException
+
+from web.deps import deps
+
+log = logging.getLogger("switchboard.web")
+
+XML = "text/xml; charset=utf-8"
+
+
+def twiml(response: TwiML | str) -> Response:
+    return Response(str(response), status=200, mimetype="text/xml", content_type=XML)
+
+
+def signed_url() -> str:
+    """The URL Twilio signed: PUBLIC_BASE_URL plus path and query, else the request's own
+    (ProxyFix has already put the scheme and host the proxy received into it)."""
+    base = deps().settings.public_base_url
+    if base:
+        query = request.query_string.decode("latin-1")
+        return base + request.path + (f"?{query}" if query else "")
+    return request.url
+
+
+_validators: dict[str, RequestValidator] = {}
+
+
+def validator(token: str) -> RequestValidator:
+    v = _validators.get(token)
+    if v is None:
+        v = _validators[token] = RequestValidator(token)
+    return v
+
+
+def check_signature() -> Response | None:
+    signature = request.headers.get("X-Twilio-Signature", "")
+    token = deps().settings.twilio_auth_token
+    params = request.form if request.method == "POST" else {}
+    if signature and validator(token).validate(signed_url(), params, signature):
+        return None
+    log.warning("rejected a request with a %s signature on %s",
+                "wrong" if signature else "missing", request.path)
+    return Response("invalid or missing X-Twilio-Signature\n", status=403, mimetype="text/plain")
+
+
+def twilio_blueprint(name: str, import_name: str, *, on_error) -> Blueprint:
+    """A blueprint whose every route is signature-checked and never answers with an error page.
+
+    ``on_error(exc)`` returns the channel's TwiML apology.
+    """
+    bp = Blueprint(name, import_name)
+    bp.before_request(check_signature)
+
+    @bp.errorhandler(Exception)
+    def _any_error(exc: Exception):
+        if isinstance(exc, HTTPException) and exc.code == 413:
+            log.warning("request body too large on %s", request.path)
+        else:
+            log.exception("error answering %s", request.path)
+        return twiml(on_error(exc))
+
+    return bp
