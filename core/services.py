@@ -475,8 +475,11 @@ def run_due(db: sessionmaker[Session], *, now: dt.datetime, req: Request | None 
                         plan.auto_renew = False
                         report.plans_ended += 1
             session.flush()
-            after = policy.decide_line_after_term(line, number_plan, now)
-            if after.allowed:
+            # A line that lapses may also be past its grace period: apply until stable.
+            for _ in range(3):
+                after = policy.decide_line_after_term(line, number_plan, now)
+                if not after.allowed:
+                    break
                 line.status = after.data["status"]
                 line.status_reason = after.data["status_reason"]
                 if line.status == "released":

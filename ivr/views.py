@@ -22,3 +22,10 @@ def incoming_call():
     r = VoiceResponse()
     r.say(f"Welcome to {deps().settings.brand_name} support.")
     return twiml(r)
+
+
+@bp.post("/voice/handoff")
+def handoff():
+    r = VoiceResponse()
+    r.say(f"Welcome to {deps().settings.brand_name} self-service.")
+    return twiml(r)

@@ -8,6 +8,7 @@ import sys
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
 
 from core import db as dbmod
 from core import services
@@ -25,7 +26,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(serve_cmd)
 
 
-@click.group("db", help="The schema (Alembic migrations).")
+@click.group("db", cls=AppGroup, help="The schema (Alembic migrations).")
 def db_group() -> None:
     pass
 
@@ -52,6 +53,7 @@ def _safe_url(url: str) -> str:
 
 
 @click.command("import", help="Load accounts, lines and plans from a JSON file (idempotent by line number).")
+@with_appcontext
 @click.argument("file", type=click.File("r", encoding="utf-8"))
 def import_cmd(file) -> None:
     try:
@@ -72,6 +74,7 @@ def import_cmd(file) -> None:
 
 
 @click.command("export", help="Print the current state as JSON (no PINs), with each line's audit events.")
+@with_appcontext
 @click.option("--number", default=None, help="Only the line with this E.164 number.")
 def export_cmd(number: str | None) -> None:
     doc = export_document(deps().db, number)
@@ -82,6 +85,7 @@ def export_cmd(number: str | None) -> None:
 
 
 @click.command("run-due", help="End plans whose term end has passed (R2, R3). Safe to run often.")
+@with_appcontext
 @click.option("--now", "now_text", default=None, help="ISO 8601 instant (default: now).")
 def run_due_cmd(now_text: str | None) -> None:
     now = _parse_now(now_text) if now_text else deps().clock()
@@ -99,6 +103,7 @@ def _parse_now(text: str) -> dt.datetime:
 
 
 @click.command("seed-demo", help="Load the demo data set (every rule has a line to try it on).")
+@with_appcontext
 def seed_demo_cmd() -> None:
     d = deps()
     doc = demo_document(d.clock().date())
@@ -113,12 +118,16 @@ def seed_demo_cmd() -> None:
 
 
 @click.command("serve", help="Run the web server (gunicorn) on 127.0.0.1.")
+@with_appcontext
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--workers", default=1, show_default=True, type=int)
-def serve_cmd(host: str, port: int, workers: int) -> None:
-    from web.server import run_gunicorn
+@click.option("--banner", is_flag=True, help="Print how to talk to the bot without a phone.")
+def serve_cmd(host: str, port: int, workers: int, banner: bool) -> None:
+    from web.server import how_to_talk, run_gunicorn
 
     settings = deps().settings
+    if banner:
+        click.echo(how_to_talk(settings, f"http://{host}:{port}"))
     run_gunicorn(current_app._get_current_object(), host=host, port=port, workers=workers,
                  settings=settings)

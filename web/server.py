@@ -30,6 +30,30 @@ def startup_banner(settings: Settings) -> str:
     return "\n".join(lines)
 
 
+def how_to_talk(settings: Settings, base: str) -> str:
+    """What the README's run command prints: the token and a signed request to try."""
+    import shlex
+
+    from twilio.request_validator import RequestValidator
+
+    form = {"From": "+15557770001", "To": "+15550109000", "Body": "HELP",
+            "MessageSid": "SM" + "0" * 32, "AccountSid": "AC" + "0" * 32}
+    signature = RequestValidator(settings.twilio_auth_token).compute_signature(f"{base}/sms", form)
+    data = " ".join(f"--data-urlencode {shlex.quote(f'{k}={v}')}" for k, v in form.items())
+    return "\n".join([
+        "",
+        f"Switchboard on {base}  (brand: {settings.brand_name})",
+        f"  Twilio auth token (development): {settings.twilio_auth_token}",
+        "  Talk to it without a phone, from another terminal:",
+        "    .venv/bin/switchboard simulate sms --from +15557770001 --url " + base,
+        "    .venv/bin/switchboard simulate call --from +15557770001 --url " + base,
+        "  or send one signed text with curl:",
+        f"    curl -s {base}/sms -H 'X-Twilio-Signature: {signature}' {data}",
+        "  Demo lines and their PINs: .venv/bin/switchboard seed-demo",
+        "",
+    ])
+
+
 def run_gunicorn(app, *, host: str, port: int, workers: int, settings: Settings) -> None:
     from gunicorn.app.base import BaseApplication
 

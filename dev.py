@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+"""The two commands: ``python3 dev.py run`` and ``python3 dev.py test``.
+
+Needs only Python 3.11+. Makes ``.venv`` beside this file, installs the project and its
+dev dependencies into it (again only when pyproject.toml changed), then runs the bot or
+the test suite. Standard library only: this file runs before anything is installed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+STAMP = VENV / ".switchboard-installed"
+
+
+def say(text: str) -> None:
+    print(f"dev.py: {text}", file=sys.stderr, flush=True)
+
+
+def ensure_installed() -> None:
+    if sys.version_info < (3, 11):
+        sys.exit("dev.py: Switchboard needs Python 3.11 or newer")
+    want = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if STAMP.exists() and STAMP.read_text() == want and (BIN / "switchboard").exists():
+        return
+    if not (BIN / "python").exists():
+        say("creating .venv")
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    say("installing switchboard and its dev dependencies into .venv")
+    subprocess.run([str(BIN / "python"), "-m", "pip", "install", "-q", "--disable-pip-version-check",
+                    "-e", f"{ROOT}[dev]"], check=True)
+    STAMP.write_text(want)
+
+
+def run(args: list[str]) -> int:
+    port = "5000"
+    if "--port" in args:
+        port = args[args.index("--port") + 1]
+    env = dict(os.environ)
+    sb = str(BIN / "switchboard")
+    for step in (["db", "upgrade"], ["seed-demo"]):
+        subprocess.run([sb, *step], check=True, env=env, cwd=ROOT)
+    os.execve(sb, [sb, "serve", "--port", port, "--banner"], env)
+    return 0
+
+
+def test(args: list[str]) -> int:
+    env = dict(os.environ)
+    if not env.get("TEST_DATABASE_URL"):
+        say("TEST_DATABASE_URL not set: the suite runs on a temporary SQLite file")
+    if not env.get("TEST_REDIS_URL"):
+        say("TEST_REDIS_URL not set: the suite runs on the in-process Redis stand-in (fakeredis)")
+    return subprocess.run([str(BIN / "python"), "-m", "pytest", *args], cwd=ROOT, env=env).returncode
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in ("run", "test"):
+        print(__doc__, file=sys.stderr)
+        return 2
+    ensure_installed()
+    return run(argv[1:]) if argv[0] == "run" else test(argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

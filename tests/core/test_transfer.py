@@ -1,0 +1,175 @@
+"""import/export: the CONTRACT format round-trips; a bad file changes nothing."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from sqlalchemy import func, select
+
+from core.models import Line
+from core.transfer import ImportRefused, export_document, import_document
+from tests.conftest import TEST_PIN_SECRET
+
+CONTRACT_EXAMPLE = {
+    "available_numbers": ["+15550100900", "+15550100901"],
+    "accounts": [{
+        "name": "Acme Plumbing", "admin": "jdoe",
+        "lines": [{
+            "login_id": "jdoe", "number": "+15550100001", "pin": "482913",
+            "contacts": ["+15557770001"],
+            "status": "active", "status_reason": None,
+            "usage_credits": "12.50",
+            "plans": [
+                {"product": "Unlimited Monthly", "kind": "number", "period": "monthly",
+                 "channel": "portal", "term_end": "2026-12-15", "auto_renew": True},
+                {"product": "Call Recording", "kind": "feature", "period": "monthly",
+                 "channel": "app_store", "term_end": "2026-12-03", "auto_renew": True},
+            ],
+            "blocked": ["+15559990000"],
+        }],
+    }],
+}
+
+
+def without_pins_with_audit(doc, audit=()):
+    out = copy.deepcopy(doc)
+    for account in out["accounts"]:
+        for line in account["lines"]:
+            line.pop("pin", None)
+            line["audit"] = list(audit)
+    return out
+
+
+def lines_count(deps):
+    with deps.db() as s:
+        return s.execute(select(func.count()).select_from(Line)).scalar()
+
+
+def test_the_contract_example_round_trips(deps):
+    import_document(deps.db, CONTRACT_EXAMPLE, pin_secret=TEST_PIN_SECRET)
+    assert export_document(deps.db) == without_pins_with_audit(CONTRACT_EXAMPLE)
+
+
+def test_importing_the_same_file_twice_changes_nothing(deps):
+    import_document(deps.db, CONTRACT_EXAMPLE, pin_secret=TEST_PIN_SECRET)
+    first = export_document(deps.db)
+    counts = import_document(deps.db, CONTRACT_EXAMPLE, pin_secret=TEST_PIN_SECRET)
+    assert counts["lines"] == 0 and counts["accounts"] == 0
+    assert export_document(deps.db) == first
+
+
+def test_an_export_can_be_imported_again(deps):
+    import_document(deps.db, CONTRACT_EXAMPLE, pin_secret=TEST_PIN_SECRET)
+    exported = export_document(deps.db)
+    import_document(deps.db, json.loads(json.dumps(exported)), pin_secret=TEST_PIN_SECRET)
+    assert export_document(deps.db) == exported
+
+
+def test_export_never_contains_a_pin(deps, demo):
+    text = json.dumps(export_document(deps.db))
+    assert '"pin"' not in text
+    for account in demo["accounts"]:
+        for line in account["lines"]:
+            assert f'"{line["pin"]}"' not in text
+
+
+def test_export_of_one_number(deps, demo):
+    doc = export_document(deps.db, "+15550100011")
+    assert [ln["login_id"] for a in doc["accounts"] for ln in a["lines"]] == ["maria"]
+    assert doc["accounts"][0]["admin"] == "jdoe"
+
+
+def _bad(mutate):
+    doc = copy.deepcopy(CONTRACT_EXAMPLE)
+    mutate(doc["accounts"][0]["lines"][0], doc)
+    return doc
+
+
+@pytest.mark.parametrize("doc, expected", [
+    pytest.param(_bad(lambda ln, d: ln.update(colour="blue")),
+                 "accounts[1] (Acme Plumbing) lines[0] (jdoe, +15550100001): unknown key 'colour'", id="unknown key"),
+    pytest.param(_bad(lambda ln, d: ln.update(number="555-0100")),
+                 "lines[0] (jdoe, 555-0100).number: '555-0100' is not an E.164 number", id="bad E.164"),
+    pytest.param(_bad(lambda ln, d: ln["contacts"].append("+1")),
+                 "(jdoe, +15550100001).contacts[1]: '+1' is not an E.164 number", id="bad contact"),
+    pytest.param(_bad(lambda ln, d: ln["plans"].append(dict(ln["plans"][0], product="Second"))),
+                 "plans[2] (Second).kind: a second number plan", id="second number plan"),
+    pytest.param(_bad(lambda ln, d: ln["plans"][1].update(term_end="2026-13-01")),
+                 "plans[1] (Call Recording).term_end: '2026-13-01' is not a date", id="bad date"),
+    pytest.param(_bad(lambda ln, d: ln.update(pin="12")), ".pin: must be a string of 4 to 8 digits", id="short pin"),
+    pytest.param(_bad(lambda ln, d: d["accounts"][0].update(admin="nobody")),
+                 "accounts[1] (Acme Plumbing).admin: 'nobody' is not the login_id", id="unknown admin"),
+    pytest.param(_bad(lambda ln, d: ln.update(status="cancel_pending")),
+                 ".status_reason: a cancel_pending line was cancelled by its user", id="status without reason"),
+    pytest.param(_bad(lambda ln, d: ln["plans"][0].update(auto_renew="yes")),
+                 "plans[0] (Unlimited Monthly).auto_renew: must be true or false", id="non-boolean"),
+])
+def test_a_bad_file_is_refused_naming_the_line_and_field_and_writes_nothing(deps, doc, expected):
+    # A good account before the bad one: it must not be written either.
+    good = copy.deepcopy(CONTRACT_EXAMPLE["accounts"][0])
+    good["lines"][0].update(login_id="okay", number="+15550100077")
+    good["admin"] = "okay"
+    doc["accounts"].insert(0, good)
+    with pytest.raises(ImportRefused) as refused:
+        import_document(deps.db, doc, pin_secret=TEST_PIN_SECRET)
+    assert any(expected in e for e in refused.value.errors), refused.value.errors
+    assert lines_count(deps) == 0
+
+
+# Any valid document round-trips ----------------------------------------------------------
+numbers = st.integers(min_value=0, max_value=9999).map(lambda n: f"+1555010{n:04d}")
+dates = st.dates(min_value=__import__("datetime").date(2025, 1, 1),
+                 max_value=__import__("datetime").date(2028, 12, 31)).map(lambda d: d.isoformat())
+products = st.sampled_from(["Text Archive", "Call Recording", "Voicemail Transcription", "Fax"])
+status_pairs = st.sampled_from([("active", None), ("suspended", "unpaid"), ("cancelled", "inactivity"),
+                                ("cancel_pending", "user"), ("released", "system")])
+
+
+@st.composite
+def plan_docs(draw, kind):
+    return {"product": draw(products) if kind == "feature" else draw(st.sampled_from(["Unlimited Monthly", "Basic"])),
+            "kind": kind, "period": draw(st.sampled_from(["monthly", "annual"])),
+            "channel": draw(st.sampled_from(["portal", "app_store"])),
+            "term_end": draw(dates), "auto_renew": draw(st.booleans()),
+            **({"ended": True} if draw(st.booleans()) else {})}
+
+
+@st.composite
+def documents(draw):
+    used = draw(st.lists(numbers, min_size=2, max_size=12, unique=True))
+    n_lines = draw(st.integers(1, max(1, len(used) // 2)))
+    line_numbers, rest = used[:n_lines], used[n_lines:]
+    accounts, i = [], 0
+    while i < n_lines:
+        size = draw(st.integers(1, n_lines - i))
+        lines = []
+        for number in line_numbers[i:i + size]:
+            status, reason = draw(status_pairs)
+            plans = [draw(plan_docs("number"))] + draw(st.lists(plan_docs("feature"), max_size=3))
+            draw(st.randoms()).shuffle(plans)
+            lines.append({
+                "login_id": f"user{number[-4:]}", "number": number,
+                "pin": draw(st.from_regex(r"\A[0-9]{4,8}\Z")),
+                "contacts": draw(st.lists(st.sampled_from(["+15557770001", "+15557770002", "+447700900123"]), unique=True)),
+                "status": status, "status_reason": reason,
+                "usage_credits": f"{draw(st.integers(0, 99999)) / 100:.2f}",
+                "plans": plans,
+                "blocked": draw(st.lists(st.sampled_from(["+15559990000", "+15559990001"]), unique=True)),
+            })
+        accounts.append({"name": draw(st.text(st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), min_size=1, max_size=30).filter(str.strip)),
+                         "admin": draw(st.sampled_from([ln["login_id"] for ln in lines])), "lines": lines})
+        i += size
+    return {"available_numbers": rest, "accounts": accounts}
+
+
+@hsettings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(doc=documents())
+def test_any_valid_document_round_trips(app, deps, doc):
+    from tests.conftest import _clean
+
+    _clean(deps.engine, deps.redis)
+    import_document(deps.db, doc, pin_secret=TEST_PIN_SECRET)
+    assert export_document(deps.db) == without_pins_with_audit(doc)

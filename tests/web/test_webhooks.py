@@ -1,0 +1,134 @@
+"""The webhook foundation: signatures, TwiML on every answer, health."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import pytest
+from sqlalchemy import func, select
+
+from core.models import AuditEvent
+from tests.conftest import TEST_TOKEN, Twilio, sign
+
+SMS = {"From": "+15557770001", "To": "+15550109000", "Body": "HELP", "MessageSid": "SM" + "1" * 32,
+       "AccountSid": "AC" + "0" * 32}
+CALL = {"From": "+15557770001", "To": "+15550109000", "CallSid": "CA" + "1" * 32,
+        "AccountSid": "AC" + "0" * 32, "CallStatus": "ringing", "Direction": "inbound"}
+
+
+def parse(resp):
+    assert resp.status_code == 200, resp.data
+    assert resp.mimetype == "text/xml"
+    root = ET.fromstring(resp.data)
+    assert root.tag == "Response"
+    return root
+
+
+def audit_count(deps):
+    with deps.db() as s:
+        return s.execute(select(func.count()).select_from(AuditEvent)).scalar()
+
+
+@pytest.mark.parametrize("path, data", [("/sms", SMS), ("/voice", CALL)])
+def test_a_signed_request_gets_twiml(twilio, path, data):
+    parse(twilio.post(path, data))
+
+
+@pytest.mark.parametrize("path, data", [("/sms", SMS), ("/voice", CALL), ("/voice/handoff", CALL)])
+def test_a_missing_signature_gets_403_and_changes_nothing(client, deps, demo, path, data):
+    before = audit_count(deps)
+    resp = client.post(path, data=data)
+    assert resp.status_code == 403
+    assert audit_count(deps) == before
+
+
+@pytest.mark.parametrize("tamper", [
+    pytest.param(lambda d: d.update(Body="CANCEL LINE"), id="body changed"),
+    pytest.param(lambda d: d.update(From="+15557770002"), id="sender changed"),
+    pytest.param(lambda d: d.update(Extra="1"), id="field added"),
+])
+def test_a_tampered_request_gets_403(client, tamper):
+    data = dict(SMS)
+    signature = sign("http://localhost/sms", data)
+    tamper(data)
+    resp = client.post("/sms", data=data, headers={"X-Twilio-Signature": signature})
+    assert resp.status_code == 403
+
+
+def test_a_signature_made_with_another_token_gets_403(client):
+    resp = client.post("/sms", data=SMS, headers={"X-Twilio-Signature": sign("http://localhost/sms", SMS, "other")})
+    assert resp.status_code == 403
+
+
+def test_behind_a_proxy_the_public_https_url_is_what_counts(client):
+    url = "https://support.example.com/sms"
+    headers = {"X-Twilio-Signature": sign(url, SMS), "X-Forwarded-Proto": "https",
+               "X-Forwarded-Host": "support.example.com"}
+    parse(client.post("/sms", data=SMS, headers=headers))
+    # The same signature over plain http is not Twilio's.
+    assert client.post("/sms", data=SMS, headers={"X-Twilio-Signature": sign(url, SMS)}).status_code == 403
+
+
+def test_public_base_url_rebuilds_the_signed_url(settings, clock):
+    from wsgi import create_app
+
+    app = create_app(settings.with_(public_base_url="https://bot.example.com/hooks"), clock=clock)
+    client = app.test_client()
+    url = "https://bot.example.com/hooks/sms?x=1"
+    resp = client.post("/sms?x=1", data=SMS, headers={"X-Twilio-Signature": sign(url, SMS)})
+    parse(resp)
+    app.extensions["switchboard"].engine.dispose()
+
+
+def test_repeated_parameters_are_signed_as_twilio_does(twilio):
+    data = {**SMS, "MediaUrl0": "https://x/1"}
+    parse(twilio.post("/sms", data))
+
+
+@pytest.mark.parametrize("path, data, verb", [("/sms", SMS, "Message"), ("/voice", CALL, "Say")])
+def test_an_exception_inside_a_route_is_answered_with_twiml(app, twilio, monkeypatch, path, data, verb):
+    from web import deps as deps_module
+
+    def boom():
+        raise RuntimeError("database exploded")
+
+    # Break the dependencies after the signature check has run.
+    real = deps_module.deps
+    calls = {"n": 0}
+
+    def flaky():
+        calls["n"] += 1
+        if calls["n"] > 1:
+            boom()
+        return real()
+
+    monkeypatch.setattr("sms.views.deps", flaky, raising=False)
+    monkeypatch.setattr("ivr.views.deps", flaky, raising=False)
+    monkeypatch.setattr("web.twilio.deps", flaky)
+    root = parse(twilio.post(path, data))
+    assert root.find(verb) is not None
+    assert b"Traceback" not in ET.tostring(root)
+
+
+def test_a_huge_body_gets_twiml_not_an_error_page(twilio):
+    resp = twilio.post("/sms", {**SMS, "Body": "x" * 200_000})
+    parse(resp)
+
+
+def test_a_get_on_a_webhook_is_never_an_html_page(client):
+    resp = client.get("/sms")
+    assert resp.status_code == 405 and resp.mimetype == "text/plain"
+
+
+def test_health_and_readiness(client):
+    assert client.get("/healthz").json == {"status": "ok"}
+    ready = client.get("/readyz")
+    assert ready.status_code == 200 and ready.json["checks"] == {"database": "ok", "redis": "ok"}
+
+
+def test_readiness_fails_when_the_database_cannot_be_reached(settings, clock):
+    from wsgi import create_app
+
+    app = create_app(settings.with_(database_url="postgresql+psycopg://nobody@127.0.0.1:1/none"), clock=clock)
+    resp = app.test_client().get("/readyz")
+    assert resp.status_code == 503 and resp.json["checks"]["database"].startswith("error")
