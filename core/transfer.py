@@ -226,6 +226,8 @@ def _import_account(session: Session, doc: dict, existing: dict[str, Line], pin_
     session.flush()
     for line_doc in doc["lines"]:
         line = existing.get(line_doc["number"])
+        before = _line_state(line) if line is not None else None
+        pin_changed = False
         if line is None:
             salt = pins.new_salt()
             line = Line(account=account, number=line_doc["number"], login_id=line_doc["login_id"],
@@ -235,7 +237,9 @@ def _import_account(session: Session, doc: dict, existing: dict[str, Line], pin_
         else:
             line.account = account
             line.login_id = line_doc["login_id"]
-            if "pin" in line_doc:
+            pin_changed = "pin" in line_doc and not pins.check_pin(
+                line_doc["pin"], line.pin_salt, line.pin_hash, pin_secret)
+            if pin_changed:
                 line.pin_salt = pins.new_salt()
                 line.pin_hash = pins.hash_pin(line_doc["pin"], line.pin_salt, pin_secret)
             for child in (ContactNumber, Plan, BlockedNumber):
@@ -256,6 +260,15 @@ def _import_account(session: Session, doc: dict, existing: dict[str, Line], pin_
                              channel=p["channel"], term_end=_date(p["term_end"]),
                              auto_renew=p["auto_renew"], ended=p.get("ended", False)))
         session.flush()
+        session.expire(line, ["contacts", "plans", "blocked"])
+        if before is None or pin_changed or before != _line_state(line):
+            # R14: the console changed state. The PIN itself is never part of an event.
+            session.add(AuditEvent(
+                at=dt.datetime.now(dt.timezone.utc), actor="system", channel="console",
+                action="line_imported" if before is None else "line_updated",
+                target=line.number, outcome="applied", line_id=line.id,
+                details={"pin_changed": True} if pin_changed else None,
+            ))
 
 
 def export_document(db: sessionmaker[Session], number: str | None = None) -> dict[str, Any]:
@@ -283,6 +296,12 @@ def export_document(db: sessionmaker[Session], number: str | None = None) -> dic
             out_accounts.append({"name": account.name, "admin": admin,
                                  "lines": [_export_line(ln, audit_by_line.get(ln.id, [])) for ln in lines]})
         return {"available_numbers": list(pool), "accounts": out_accounts}
+
+
+def _line_state(line: Line) -> dict[str, Any]:
+    state = _export_line(line, [])
+    state.update(account=line.account_id, is_admin=line.is_admin)
+    return state
 
 
 def _export_line(line: Line, audit: list[dict]) -> dict[str, Any]:
