@@ -176,7 +176,8 @@ class TextOptOut(Base):
 
     __tablename__ = "text_opt_outs"
 
-    number: Mapped[str] = mapped_column(String(20), primary_key=True)
+    # As Twilio gives "From": usually E.164, but a short code or alphanumeric id is kept too.
+    number: Mapped[str] = mapped_column(String(40), primary_key=True)
     opted_out_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 

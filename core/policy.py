@@ -173,7 +173,13 @@ def decide_pin_lock(failures: Sequence[dt.datetime], now: dt.datetime) -> Decisi
 
 
 # R10, R18 ----------------------------------------------------------------------------------
-YES_WORDS = frozenset({"yes", "y", "confirm", "si", "sí", "1"})
+YES_WORDS = frozenset({"yes", "y", "confirm", "si", "sí"})
+NO_WORDS = frozenset({"no", "n", "nope", "no thanks", "not now", "dont", "don't"})
+
+
+def is_explicit_no(answer: str) -> bool:
+    folded = unicodedata.normalize("NFKC", answer).casefold().strip(" .!\t\r\n")
+    return folded in NO_WORDS
 
 
 def is_explicit_yes(answer: str) -> bool:

@@ -131,6 +131,15 @@ def account_lines(db: sessionmaker[Session], actor: LineRef) -> list[LineRef]:
         return [_ref(line) for line in rows]
 
 
+def own_numbers(db: sessionmaker[Session], line_id: int) -> list[str]:
+    """The line's own number and its contact numbers (never blocked on themselves)."""
+    with db() as session:
+        line = session.get(Line, line_id)
+        if line is None:
+            return []
+        return [line.number, *(c.number for c in line.contacts)]
+
+
 @dataclass(frozen=True)
 class PinCheck:
     ok: bool

@@ -1,16 +1,19 @@
-"""POST /sms."""
+"""POST /sms: read the form, hand it to the channel, render <Message>s."""
 
 from __future__ import annotations
 
+from flask import request
 from twilio.twiml.messaging_response import MessagingResponse
 
+from sms import replies
+from sms.channel import handle_sms
 from web.deps import deps
 from web.twilio import twiml, twilio_blueprint
 
 
 def _apology(_exc: Exception) -> MessagingResponse:
     r = MessagingResponse()
-    r.message("Sorry, something went wrong on our side. Nothing was changed. Reply AGENT for a person.")
+    r.message(replies.render("unavailable", brand=""))
     return r
 
 
@@ -20,5 +23,6 @@ bp = twilio_blueprint("sms", __name__, on_error=_apology)
 @bp.post("/sms")
 def incoming_sms():
     r = MessagingResponse()
-    r.message(f"{deps().settings.brand_name}: text HELP for the commands.")
+    for text in handle_sms(deps(), request.form):
+        r.message(text)
     return twiml(r)

@@ -116,7 +116,7 @@ def test_pin_lock(failures, locked):
 
 @pytest.mark.parametrize("answer, confirms", [
     ("YES", True), ("yes", True), ("Y", True), ("confirm", True), ("SI", True), ("Sí", True),
-    ("1", True), (" Yes! ", True),
+    (" Yes! ", True), ("1", False),
     ("no", False), ("yes please don't", False), ("👍", False), ('Liked "Reply YES to confirm"', False),
     ("", False), ("not yes", False), ("yess", False),
 ])

@@ -43,7 +43,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_outbound_texts_status'), ['status'], unique=False)
 
     op.create_table('text_opt_outs',
-    sa.Column('number', sa.String(length=20), nullable=False),
+    sa.Column('number', sa.String(length=40), nullable=False),
     sa.Column('opted_out_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('number', name=op.f('pk_text_opt_outs'))
     )

@@ -1,0 +1,94 @@
+"""An incoming text, end to end: de-duplicate (R13), consent (R16), HELP, then the shared
+conversation; the answer is a list of message texts (empty: silence)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Mapping
+
+from core import services
+from core.conversation import Command, Conversation, ConversationUnavailable, RedisConversations, Text
+from core.dedupe import Dedupe, DedupeUnavailable
+from core.limits import PinLimitUnavailable
+from sms import replies
+from sms.keywords import parse
+from web.deps import Deps
+
+log = logging.getLogger("switchboard.sms")
+
+GSM7_SEGMENT = 153  # per segment of a multi-part GSM-7 message
+MAX_SEGMENTS = 3
+
+
+def conversation_for(d: Deps, channel: str, **kw) -> Conversation:
+    return Conversation(store=RedisConversations(d.redis), db=d.db, attempts=d.attempts,
+                        pin_secret=d.settings.pin_secret, clock=d.clock, channel=channel, **kw)
+
+
+def handle_sms(d: Deps, form: Mapping[str, str]) -> list[str]:
+    sender = (form.get("From") or "").strip()[:40]
+    sid = (form.get("MessageSid") or form.get("SmsSid") or "").strip()[:64] or None
+    brand = d.settings.brand_name
+
+    def say(*keys_values) -> list[str]:
+        return [replies.render(k, v, brand=brand) for k, v in keys_values]
+
+    if not sender:
+        return say(("media_only" if form.get("NumMedia", "0") != "0" else "unknown_command", None))
+    dedupe = Dedupe(d.redis)
+    try:
+        if sid:
+            new, answer = dedupe.claim(sid)
+            if not new:
+                log.info("repeated MessageSid %s: answered as before", sid)
+                return answer or []
+        try:
+            messages = _answer(d, sender, sid, form, say)
+        except Exception:
+            if sid:
+                dedupe.release(sid)
+            raise
+    except (ConversationUnavailable, DedupeUnavailable, PinLimitUnavailable):
+        log.warning("Redis unavailable while answering a text", exc_info=True)
+        return say(("unavailable", None))
+    if sid:
+        dedupe.remember(sid, messages)
+    return messages
+
+
+def _answer(d: Deps, sender: str, sid: str | None, form: Mapping[str, str], say) -> list[str]:
+    parsed = parse(form.get("Body"))
+    now = d.clock()
+    req = services.Request(channel="sms", request_id=sid, caller=sender)
+    opted_out = services.is_opted_out(d.db, sender)
+    if parsed.kind == "opt_out":
+        changed = services.set_opt_out(d.db, sender, True, now=now, req=req)
+        return say(("opted_out", None)) if changed else []
+    if opted_out:
+        if parsed.kind == "opt_in":
+            services.set_opt_out(d.db, sender, False, now=now, req=req)
+            return say(("opted_in", None))
+        return []  # R16: nothing is sent to an opted-out number
+    if parsed.kind == "opt_in" and parsed.text.casefold().strip(" .!") not in ("yes", "si", "sí"):
+        return say(("already_subscribed", None))
+    if parsed.kind == "help":
+        return say(("help", None))
+    if parsed.kind == "empty":
+        return say(("media_only" if form.get("NumMedia", "0") not in ("", "0") else "unknown_command", None))
+    event = Command(parsed.action, parsed.arg) if parsed.kind == "command" else Text(parsed.text)
+    reply = conversation_for(d, "sms").handle(f"sms:{sender}", sender, event, request_id=sid)
+    keyed = [(p.key, p.values) for p in reply.prompts]
+    if reply.offer_person and "agent" not in reply.keys():
+        keyed.append(("offer_person", None))
+    return fit([replies.render(k, v, brand=d.settings.brand_name) for k, v in keyed])
+
+
+def fit(parts: list[str]) -> list[str]:
+    """Join the parts into as few messages as R19 allows (each at most 3 segments)."""
+    messages: list[str] = []
+    for part in parts:
+        if messages and len(messages[-1]) + 1 + len(part) <= GSM7_SEGMENT * MAX_SEGMENTS:
+            messages[-1] += " " + part
+        else:
+            messages.append(part)
+    return messages
