@@ -371,7 +371,7 @@ class Conversation:
             else:
                 state["options"] = [[p["id"], p["product"]] for p in plans]
                 key = "plan_not_found" if arg else "ask_plan"
-                return Reply([Prompt(key, {"plans": [p["product"] for p in plans], "asked": arg})], EXPECT_PLAN)
+                return Reply([Prompt(key, {"choices": [p["product"] for p in plans], "asked": arg})], EXPECT_PLAN)
         return self._plan_decision(state, s, found, req, now)
 
     def _on_plan(self, state: dict, text: str, req: Request, now: dt.datetime) -> Reply:
@@ -385,7 +385,7 @@ class Conversation:
             chosen = [match["id"], match["product"]] if match else None
         if chosen is None:
             return self._unusable(state, req, now, EXPECT_PLAN,
-                                  Prompt("ask_plan", {"plans": [o[1] for o in options], "asked": None}))
+                                  Prompt("ask_plan", {"choices": [o[1] for o in options], "asked": None}))
         state["failed"] = 0
         s = self._summary(state)
         plan = next((p for p in s["plans"] if p["id"] == chosen[0]), None)

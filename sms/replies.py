@@ -56,7 +56,7 @@ def _terms(v: dict) -> str:
 
 
 def _which_plan(v: dict) -> str:
-    names = v["plans"]
+    names = v["choices"]
     listed = ", ".join(f"{i} {n}" for i, n in enumerate(names, 1))
     lead = f"No plan named \"{v['asked'][:30]}\". " if v.get("asked") else ""
     return f"{lead}Which plan? Reply {listed}"
@@ -117,8 +117,8 @@ def _reason_refusal(what: str) -> Callable[[dict], str]:
 
 REPLIES: dict[str, Callable[[dict], str]] = {
     # consent and help (R16)
-    "help": lambda v: (f"{v['brand']} support: PLANS, STOP PLAN name, CANCEL LINE, REFUND, REACTIVATE, "
-                       "CHANGE NUMBER, BLOCK number, AGENT for a person. Msg&data rates may apply. "
+    "help": lambda v: (f"{v['brand']}: PLANS, STOP PLAN, CANCEL LINE, REFUND, REACTIVATE, "
+                       "CHANGE NUMBER, BLOCK, AGENT for a person. Msg&data rates may apply. "
                        "Reply STOP to opt out."),
     "opted_out": lambda v: (f"{v['brand']}: you won't get more texts from us. This did not cancel any "
                             "plan or line. Reply START to opt back in."),
