@@ -24,6 +24,21 @@ def register(app: Flask) -> None:
     app.cli.add_command(run_due_cmd)
     app.cli.add_command(seed_demo_cmd)
     app.cli.add_command(serve_cmd)
+    app.cli.add_command(simulate)
+
+
+@click.group("simulate", help="Talk to the bot without a phone, signed as Twilio signs.")
+def simulate() -> None:
+    pass
+
+
+def _simulators() -> None:
+    from sms.simulate import simulate_sms
+
+    simulate.add_command(simulate_sms)
+
+
+_simulators()
 
 
 @click.group("db", cls=AppGroup, help="The schema (Alembic migrations).")
