@@ -152,13 +152,26 @@ class Conversation:
 
     # The entry point -------------------------------------------------------------------
     def handle(self, key: str, caller: str | None, event: Event, *, request_id: str | None = None,
-               receipt_to: str | None = None) -> Reply:
+               receipt_to: str | None = None, receipt_from: str | None = None) -> Reply:
         state = self.store.load(key) or _new_state(caller)
         req = Request(channel=self.channel, request_id=request_id, caller=caller,
-                      receipt_to=receipt_to, receipt=self.receipt)
-        now = self.clock()
-        reply = self._dispatch(state, event, req, now)
+                      receipt_to=receipt_to, receipt=self.receipt, receipt_from=receipt_from)
+        reply = self._dispatch(state, event, req, self.clock())
+        return self._save(key, state, reply)
+
+    def escalate(self, key: str, caller: str | None, reason: str, *, request_id: str | None = None) -> Reply:
+        """Hand the caller to a person (R15) with what happened so far."""
+        state = self.store.load(key) or _new_state(caller)
+        req = Request(channel=self.channel, request_id=request_id, caller=caller)
+        return self._save(key, state, self._agent(state, req, self.clock(), reason))
+
+    def repeat(self, key: str) -> Reply:
+        state = self.store.load(key) or _new_state(None)
+        return Reply([Prompt(k, v) for k, v in state.get("last", [])], state["step"])
+
+    def _save(self, key: str, state: dict, reply: Reply) -> Reply:
         state["step"] = reply.expect
+        state["last"] = [[p.key, p.values] for p in reply.prompts]
         self.store.save(key, state)
         return reply
 
@@ -179,9 +192,7 @@ class Conversation:
             reply = self._identify(state, req)
             if reply.expect == EXPECT_PIN and reply.prompts[0].key == "ask_pin":
                 reply = Reply([], EXPECT_COMMAND)  # known caller: the menu comes first
-        state["step"] = reply.expect
-        self.store.save(key, state)
-        return reply
+        return self._save(key, state, reply)
 
     # Dispatch ------------------------------------------------------------------------------
     def _dispatch(self, state: dict, event: Event, req: Request, now: dt.datetime) -> Reply:
@@ -565,6 +576,7 @@ class Conversation:
             "pending": (state.get("pending") or {}).get("action"),
             "history": state.get("history", []),
         }
+        context["reason"] = reason
         esc = services.escalate(self.db, reason=reason, context=context, now=now, req=req,
                                 line_id=actor[0] if actor else None, verified=bool(actor))
         self._note(state, f"asked for a person (escalation {esc})")

@@ -41,8 +41,9 @@ class Request:
     channel: str  # voice, sms, console, job
     request_id: str | None = None  # CallSid / MessageSid
     caller: str | None = None  # the From number, as Twilio gave it
-    receipt_to: str | None = None  # where a text receipt goes (R17); None: no receipt
+    receipt_to: str | None = None  # asked-for receipt address (R17); None: no receipt
     receipt: Callable[[str, dict[str, Any]], str] | None = None  # the channel's wording
+    receipt_from: str | None = None  # the support number the caller reached
 
 
 @dataclass(frozen=True)
@@ -233,13 +234,19 @@ def _actor_kind(actor: LineRef, line: Line) -> str:
     return "line" if actor.line_id == line.id else "admin"
 
 
-def _receipt(session: Session, req: Request, kind: str, data: dict[str, Any], now: dt.datetime) -> None:
-    """R17: queue a text receipt in the same transaction as the change (never to opt-outs)."""
+def _receipt(session: Session, req: Request, line: Line, kind: str, data: dict[str, Any],
+             now: dt.datetime) -> None:
+    """R17: queue a text receipt in the same transaction as the change (the outbox).
+
+    It goes to the caller's number only when that is the line's own or a contact number;
+    otherwise to the line itself: caller ID alone never earns account details (R8).
+    Opted-out numbers (R16) are checked again when the message is sent.
+    """
     if not req.receipt_to or req.receipt is None:
         return
-    if session.get(TextOptOut, req.receipt_to) is not None:
-        return
-    session.add(OutboundText(created_at=now, to_number=req.receipt_to,
+    own = [line.number, *(c.number for c in line.contacts)]
+    to = req.receipt_to if req.receipt_to in own else line.number
+    session.add(OutboundText(created_at=now, to_number=to, from_number=req.receipt_from,
                              body=req.receipt(kind, data), request_id=req.request_id))
 
 
@@ -268,7 +275,7 @@ def cancel_plan(db: sessionmaker[Session], *, actor: LineRef, line_id: int, plan
         audit(session, req, action="cancel_plan", outcome="applied",
               term_end=plan.term_end, **common)
         data = dict(decision.data, number=line.number)
-        _receipt(session, req, "plan_cancelled", data, now)
+        _receipt(session, req, line, "plan_cancelled", data, now)
         return Result(True, decision.reason, decision.rule, data)
 
 
@@ -299,7 +306,7 @@ def cancel_line(db: sessionmaker[Session], *, actor: LineRef, line_id: int,
               term_end=decision.data.get("term_end"), app_store_plans=decision.data["app_store_plans"],
               **common)
         data = dict(decision.data, number=line.number)
-        _receipt(session, req, "line_cancelled", data, now)
+        _receipt(session, req, line, "line_cancelled", data, now)
         return Result(True, decision.reason, decision.rule, data)
 
 
@@ -325,7 +332,7 @@ def reactivate_line(db: sessionmaker[Session], *, actor: LineRef, line_id: int,
         audit(session, req, action="reactivate_line", outcome="applied",
               previous=line.status_reason, **common)
         data = {"number": line.number, "effective": now.date()}
-        _receipt(session, req, "line_reactivated", data, now)
+        _receipt(session, req, line, "line_reactivated", data, now)
         return Result(True, decision.reason, decision.rule, data)
 
 
@@ -353,7 +360,7 @@ def change_number(db: sessionmaker[Session], *, actor: LineRef, line_id: int,
         audit(session, req, action="change_number", outcome="applied", target=new, previous=old,
               **common)
         data = {"old": old, "number": new, "effective": now.date()}
-        _receipt(session, req, "number_changed", data, now)
+        _receipt(session, req, line, "number_changed", data, now)
         return Result(True, decision.reason, decision.rule, data)
 
 
@@ -372,7 +379,7 @@ def block_number(db: sessionmaker[Session], *, actor: LineRef, line_id: int, raw
         session.add(BlockedNumber(line_id=line.id, number=e164))
         audit(session, req, action="block_number", outcome="applied", **common)
         data = {"number": e164, "line": line.number, "effective": now.date()}
-        _receipt(session, req, "number_blocked", data, now)
+        _receipt(session, req, line, "number_blocked", data, now)
         return Result(True, decision.reason, decision.rule, data)
 
 
@@ -391,7 +398,7 @@ def unblock_number(db: sessionmaker[Session], *, actor: LineRef, line_id: int, r
                                                     BlockedNumber.number == e164))
         audit(session, req, action="unblock_number", outcome="applied", **common)
         data = {"number": e164, "line": line.number, "effective": now.date()}
-        _receipt(session, req, "number_unblocked", data, now)
+        _receipt(session, req, line, "number_unblocked", data, now)
         return Result(True, decision.reason, decision.rule, data)
 
 
@@ -429,6 +436,35 @@ def escalate(db: sessionmaker[Session], *, reason: str, context: dict[str, Any],
         audit(session, req, action="escalation", outcome="requested", actor="system",
               line_id=line_id, target=req.caller, now=now, reason=reason, escalation=esc.id)
         return esc.id
+
+
+def escalation(db: sessionmaker[Session], escalation_id: int | None) -> dict[str, Any] | None:
+    if escalation_id is None:
+        return None
+    with db() as session:
+        esc = session.get(Escalation, escalation_id)
+        if esc is None:
+            return None
+        return {"id": esc.id, "caller": esc.caller, "context": esc.context, "outcome": esc.outcome,
+                "verified": esc.verified, "line_id": esc.line_id, "recording_url": esc.recording_url}
+
+
+def update_escalation(db: sessionmaker[Session], escalation_id: int | None, *, outcome: str,
+                      now: dt.datetime, recording_url: str | None = None) -> bool:
+    """Record what became of a transfer (answered, busy, voicemail…), audited (R14)."""
+    if escalation_id is None:
+        return False
+    with db.begin() as session:
+        esc = session.get(Escalation, escalation_id, with_for_update=True)
+        if esc is None:
+            return False
+        esc.outcome = outcome
+        if recording_url:
+            esc.recording_url = recording_url
+        session.add(AuditEvent(at=now, actor="system", channel=esc.channel, action="escalation",
+                               target=esc.caller, outcome=outcome, request_id=esc.request_id,
+                               line_id=esc.line_id, details={"escalation": esc.id}))
+        return True
 
 
 def record_refusal(db: sessionmaker[Session], *, action: str, reason: str, now: dt.datetime,

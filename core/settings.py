@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Mapping
 
@@ -28,8 +28,10 @@ class Settings:
     brand_name: str = DEFAULT_BRAND
     pin_secret: str = DEV_PIN_SECRET
     env: str = "development"
-    # Anything the deployment wants to hand to the factory beyond the contract.
-    extra: Mapping[str, str] = field(default_factory=dict)
+    # Beyond the contract: when people answer transfers ("mon-fri 09:00-17:00 America/New_York";
+    # unset: always), and where the Twilio REST API is (a local stand-in in tests).
+    support_hours: str | None = None
+    twilio_api_base: str | None = None
 
     @property
     def production(self) -> bool:
@@ -75,6 +77,8 @@ class Settings:
             brand_name=get("BRAND_NAME") or DEFAULT_BRAND,
             pin_secret=get("PIN_SECRET") or DEV_PIN_SECRET,
             env=mode,
+            support_hours=get("SUPPORT_HOURS"),
+            twilio_api_base=get("TWILIO_API_BASE"),
         )
 
 

@@ -1,31 +1,167 @@
-"""POST /voice and the steps of a call."""
+"""POST /voice and every later step of a call; each view reads the form, makes one call into
+the conversation (or the escalation service) and renders TwiML (ivr.render)."""
 
 from __future__ import annotations
 
+import logging
+
+from flask import current_app, request
 from twilio.twiml.voice_response import VoiceResponse
 
+from core import services
+from core.conversation import Command, ConversationUnavailable, Prompt, Text
+from core.limits import PinLimitUnavailable
+from ivr import render
+from ivr.menu import cancel_choice, confirm_answer, main_choice
+from ivr.prompts import say, whisper as whisper_text
 from web.deps import deps
 from web.twilio import twiml, twilio_blueprint
 
+log = logging.getLogger("switchboard.ivr")
+
 
 def _apology(_exc: Exception) -> VoiceResponse:
+    """Any internal error: an apology and the way to a person (R15), never Twilio's
+    "application error". The escalation record is best effort here."""
+    d = current_app.extensions["switchboard"]
+    esc = None
+    try:
+        call = render.Call.from_request(d)
+        esc = call.conversation.escalate(call.key, call.caller, "error", request_id=call.sid).escalation_id
+    except Exception:  # noqa: BLE001 - the database or Redis may be what failed
+        log.warning("could not record the escalation after an error", exc_info=True)
     r = VoiceResponse()
-    r.say("Sorry, something went wrong on our side. Nothing was changed.")
+    r.say(say("error", brand=d.settings.brand_name))
+    render.transfer(r, d, esc)
     return r
 
 
 bp = twilio_blueprint("ivr", __name__, on_error=_apology)
 
 
+def _guard(handler):
+    """Redis down mid-call: say so and hand over to a person, nothing half-done."""
+    def wrapped(*args, **kwargs):
+        try:
+            return handler(*args, **kwargs)
+        except (ConversationUnavailable, PinLimitUnavailable):
+            log.warning("Redis unavailable during a call", exc_info=True)
+            d = deps()
+            r = VoiceResponse()
+            r.say(say("unavailable", brand=d.settings.brand_name))
+            render.transfer(r, d, None)
+            return twiml(r)
+    wrapped.__name__ = handler.__name__
+    return wrapped
+
+
 @bp.post("/voice")
+@_guard
 def incoming_call():
-    r = VoiceResponse()
-    r.say(f"Welcome to {deps().settings.brand_name} support.")
-    return twiml(r)
+    call = render.Call.from_request(deps())
+    reply = call.conversation.start(call.key, call.caller, request_id=call.sid)
+    return twiml(call.respond(reply, greeting="greeting"))
 
 
 @bp.post("/voice/handoff")
+@_guard
 def handoff():
+    """R7: an agent hands the caller to self-service, optionally for one line."""
+    call = render.Call.from_request(deps())
+    line = (request.form.get("line") or request.args.get("line") or "").strip()[:40] or None
+    reply = call.conversation.start(call.key, call.caller, line_key=line, request_id=call.sid)
+    return twiml(call.respond(reply, greeting="handoff"))
+
+
+@bp.post("/voice/menu")
+@_guard
+def menu():
+    call = render.Call.from_request(deps())
+    sub = request.args.get("m")
+    choice = (cancel_choice if sub == "cancel" else main_choice)(call.digits, call.speech)
+    if choice == "agent":
+        return twiml(call.to_person("caller_asked"))
+    if choice == "repeat":
+        return twiml(call.menu(sub))
+    if choice == "cancel_menu":
+        return twiml(call.menu("cancel"))
+    if choice == "problems":
+        return twiml(call.menu(None, before=[Prompt("problems")]))
+    if choice is None:
+        reply = call.conversation.handle(call.key, call.caller, Text(call.heard), request_id=call.sid)
+        if reply.offer_person:
+            return twiml(call.to_person("failed_inputs", before=reply.prompts))
+        return twiml(call.menu(sub, before=reply.prompts))
+    reply = call.conversation.handle(call.key, call.caller, Command(choice), request_id=call.sid,
+                                     receipt_to=call.caller, receipt_from=call.to)
+    return twiml(call.respond(reply))
+
+
+@bp.post("/voice/input")
+@_guard
+def step():
+    call = render.Call.from_request(deps())
+    expect = request.args.get("expect", "command")
+    if call.digits == "0" or (call.speech and confirm_answer(expect, "", call.speech) == "agent"):
+        return twiml(call.to_person("caller_asked"))
+    if call.digits == "*" or (call.speech or "").strip().lower() in ("repeat", "say that again"):
+        return twiml(call.respond(call.conversation.repeat(call.key)))
+    answer = confirm_answer(expect, call.digits, call.speech)
+    reply = call.conversation.handle(call.key, call.caller, Text(answer), request_id=call.sid,
+                                     receipt_to=call.caller, receipt_from=call.to)
+    return twiml(call.respond(reply))
+
+
+@bp.post("/voice/agent")
+@_guard
+def agent():
+    return twiml(render.Call.from_request(deps()).to_person(request.args.get("reason", "caller_asked")))
+
+
+@bp.post("/voice/whisper")
+def whisper():
+    """Said to the agent when they answer, before the caller is connected (R15)."""
+    d = deps()
+    esc = services.escalation(d.db, _esc_id())
     r = VoiceResponse()
-    r.say(f"Welcome to {deps().settings.brand_name} self-service.")
+    if esc is None:
+        r.say("A caller from the support line.")
+        return twiml(r)
+    services.update_escalation(d.db, esc["id"], outcome="agent_answered", now=d.clock())
+    r.say(whisper_text(esc["context"] or {}, esc["caller"], d.settings.brand_name))
     return twiml(r)
+
+
+@bp.post("/voice/dial-status")
+def dial_status():
+    """The <Dial> ended: connected and done, or busy / no answer / failed → voicemail."""
+    d = deps()
+    status = (request.form.get("DialCallStatus") or "").strip()[:20] or "unknown"
+    esc_id = _esc_id()
+    r = VoiceResponse()
+    if status == "completed":
+        services.update_escalation(d.db, esc_id, outcome="connected", now=d.clock())
+        r.hangup()
+        return twiml(r)
+    services.update_escalation(d.db, esc_id, outcome=f"agent_{status.replace('-', '_')}", now=d.clock())
+    render.voicemail(r, d, esc_id, "agent_unavailable")
+    return twiml(r)
+
+
+@bp.post("/voice/voicemail")
+def voicemail():
+    d = deps()
+    url = (request.form.get("RecordingUrl") or "").strip()[:500]
+    r = VoiceResponse()
+    if url:
+        services.update_escalation(d.db, _esc_id(), outcome="voicemail", now=d.clock(), recording_url=url)
+        r.say(say("voicemail_thanks", brand=d.settings.brand_name))
+    else:
+        r.say(say("voicemail_none", brand=d.settings.brand_name))
+    r.hangup()
+    return twiml(r)
+
+
+def _esc_id() -> int | None:
+    raw = request.args.get("esc", "")
+    return int(raw) if raw.isdigit() and len(raw) < 12 else None

@@ -1,0 +1,200 @@
+"""R17 receipts: rows queued in the same transaction as the change, sent by the worker.
+
+Each row is claimed with a conditional update before it is sent, so two workers (or a job
+and its retry) never send it twice; an opted-out number (R16) is never texted; without
+TWILIO_ACCOUNT_SID a row is marked "not_sent" with the reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from typing import Callable, Protocol
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session, sessionmaker
+from twilio.http.http_client import TwilioHttpClient
+
+from core.models import OutboundText, TextOptOut
+
+log = logging.getLogger("switchboard.outbox")
+
+QUEUE = "receipts"
+MAX_ATTEMPTS = 5
+BACKOFF = [dt.timedelta(seconds=s) for s in (5, 30, 120, 600, 1800)]
+STALE_SENDING = dt.timedelta(minutes=5)
+TWILIO_API = "https://api.twilio.com"
+
+
+class SendFailed(RuntimeError):
+    def __init__(self, message: str, *, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.permanent = permanent
+
+
+class Sender(Protocol):
+    def send(self, *, to: str, from_: str | None, body: str) -> str: ...
+
+    def find_sent(self, *, to: str, body: str, since: dt.datetime) -> str | None: ...
+
+
+class TwilioSender:
+    """The twilio REST client; ``api_base`` points it at a stand-in (tests, staging)."""
+
+    def __init__(self, account_sid: str, auth_token: str, default_from: str | None = None,
+                 api_base: str | None = None) -> None:
+        from twilio.rest import Client
+
+        http = RebasedHttpClient(api_base, timeout=10) if api_base else TwilioHttpClient(timeout=10)
+        self.client = Client(account_sid, auth_token, http_client=http)
+        self.default_from = default_from
+
+    def send(self, *, to: str, from_: str | None, body: str) -> str:
+        from twilio.base.exceptions import TwilioRestException
+
+        try:
+            msg = self.client.messages.create(to=to, from_=from_ or self.default_from, body=body)
+        except TwilioRestException as exc:
+            # 4xx other than 429 will not get better by retrying (e.g. 21610: recipient opted out).
+            raise SendFailed(f"twilio {exc.status} {exc.code}: {exc.msg}",
+                             permanent=400 <= exc.status < 500 and exc.status != 429) from exc
+        except Exception as exc:  # noqa: BLE001 - network and the like: retry
+            raise SendFailed(f"{type(exc).__name__}: {exc}") from exc
+        return msg.sid
+
+    def find_sent(self, *, to: str, body: str, since: dt.datetime) -> str | None:
+        """The sid of a message already accepted with this body, after an interrupted send."""
+        try:
+            for msg in self.client.messages.list(to=to, date_sent_after=since - dt.timedelta(days=1), limit=50):
+                if msg.body == body:
+                    return msg.sid
+        except Exception as exc:  # noqa: BLE001 - can't tell: try again later rather than twice
+            raise SendFailed(f"could not check for an earlier send: {exc}") from exc
+        return None
+
+
+class RebasedHttpClient(TwilioHttpClient):
+    """Sends the REST client's requests to another base URL (a local stand-in of the API)."""
+
+    def __init__(self, base: str, **kw) -> None:
+        super().__init__(**kw)
+        self.base = base.rstrip("/")
+
+    def request(self, method, url, *args, **kwargs):
+        if url.startswith(TWILIO_API):
+            url = self.base + url[len(TWILIO_API):]
+        return super().request(method, url, *args, **kwargs)
+
+
+@dataclass
+class SendReport:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    suppressed: int = 0
+    not_sent: int = 0
+    ids: list[int] = field(default_factory=list)
+
+
+def due_ids(db: sessionmaker[Session], now: dt.datetime, limit: int = 100) -> list[int]:
+    with db() as session:
+        return list(session.execute(
+            select(OutboundText.id).where(
+                or_(OutboundText.status == "queued",
+                    (OutboundText.status == "retry") & (OutboundText.next_attempt_at <= now),
+                    (OutboundText.status == "sending") & (OutboundText.next_attempt_at <= now - STALE_SENDING)))
+            .order_by(OutboundText.id).limit(limit)
+        ).scalars())
+
+
+def send_one(db: sessionmaker[Session], sender: Sender | None, outbound_id: int, now: dt.datetime,
+             report: SendReport | None = None) -> str:
+    """Claim, send and mark one row; returns its new status ('' when someone else had it)."""
+    report = report or SendReport()
+    with db.begin() as session:
+        row = session.execute(
+            select(OutboundText).where(OutboundText.id == outbound_id).with_for_update()
+        ).scalar_one_or_none()
+        if row is None or not _claimable(row, now):
+            return ""
+        # A row left in "sending" by a worker that died mid-send: ask the provider first.
+        was_interrupted = row.status == "sending"
+        row.status, row.attempts, row.next_attempt_at = "sending", row.attempts + 1, now
+        opted_out = session.get(TextOptOut, row.to_number) is not None
+        to, from_, body, attempts, created = row.to_number, row.from_number, row.body, row.attempts, row.created_at
+    if opted_out:
+        return _finish(db, outbound_id, "suppressed", report, error="recipient opted out of texts (R16)")
+    if sender is None:
+        return _finish(db, outbound_id, "not_sent", report, error="not sent: no credentials (TWILIO_ACCOUNT_SID unset)")
+    try:
+        if was_interrupted:
+            sid = sender.find_sent(to=to, body=body, since=created)
+            if sid:
+                return _finish(db, outbound_id, "sent", report, sid=sid, sent_at=now)
+        sid = sender.send(to=to, from_=from_, body=body)
+    except SendFailed as exc:
+        if exc.permanent or attempts >= MAX_ATTEMPTS:
+            return _finish(db, outbound_id, "failed", report, error=str(exc))
+        retry_at = now + BACKOFF[min(attempts - 1, len(BACKOFF) - 1)]
+        return _finish(db, outbound_id, "retry", report, error=str(exc), next_attempt_at=retry_at)
+    return _finish(db, outbound_id, "sent", report, sid=sid, sent_at=now)
+
+
+def _claimable(row: OutboundText, now: dt.datetime) -> bool:
+    if row.status == "queued":
+        return True
+    if row.status == "retry":
+        return row.next_attempt_at is None or row.next_attempt_at <= now
+    if row.status == "sending":
+        return row.next_attempt_at is None or row.next_attempt_at <= now - STALE_SENDING
+    return False
+
+
+def _finish(db, outbound_id: int, status: str, report: SendReport, *, error: str | None = None,
+            sid: str | None = None, sent_at: dt.datetime | None = None,
+            next_attempt_at: dt.datetime | None = None) -> str:
+    with db.begin() as session:
+        session.execute(
+            update(OutboundText).where(OutboundText.id == outbound_id, OutboundText.status == "sending")
+            .values(status=status, last_error=error, provider_sid=sid, sent_at=sent_at,
+                    next_attempt_at=next_attempt_at)
+        )
+    attr = {"sent": "sent", "retry": "retried", "failed": "failed", "suppressed": "suppressed",
+            "not_sent": "not_sent"}[status]
+    setattr(report, attr, getattr(report, attr) + 1)
+    report.ids.append(outbound_id)
+    log.info("outbound text %s: %s%s", outbound_id, status, f" ({error})" if error else "")
+    return status
+
+
+def send_due(db: sessionmaker[Session], sender: Sender | None, clock: Callable[[], dt.datetime]) -> SendReport:
+    report = SendReport()
+    for outbound_id in due_ids(db, clock()):
+        send_one(db, sender, outbound_id, clock(), report)
+    return report
+
+
+# The RQ side: the web enqueues a sweep after a change; the worker runs it. ----------------
+_WORKER: dict = {}
+
+
+def configure_worker(db: sessionmaker[Session], sender: Sender | None, clock) -> None:
+    _WORKER.update(db=db, sender=sender, clock=clock)
+
+
+def sweep_job() -> dict:
+    """The RQ job: send whatever is due. Safe to run any number of times at once."""
+    report = send_due(_WORKER["db"], _WORKER["sender"], _WORKER["clock"])
+    return {"sent": report.sent, "retried": report.retried, "failed": report.failed}
+
+
+def kick(redis_client) -> None:
+    """After a change that queued a receipt: ask a worker to sweep. Best effort: the worker
+    also sweeps at start and on every later job, so a lost kick only delays a receipt."""
+    try:
+        from rq import Queue
+
+        Queue(QUEUE, connection=redis_client).enqueue(sweep_job, job_timeout=120, result_ttl=60)
+    except Exception:  # noqa: BLE001 - the receipt is safe in the database
+        log.warning("could not enqueue the outbox sweep; the worker will find the receipt", exc_info=True)
