@@ -10,7 +10,7 @@ from flask.cli import FlaskGroup
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from core.kv import make_redis
+from core.kv import make_queue_redis, make_redis
 from core.limits import PinAttempts
 from core.db import make_engine, make_sessionmaker
 from core.services import utcnow
@@ -31,6 +31,7 @@ def create_app(settings: Settings | None = None, *, clock=None) -> Flask:
     client = make_redis(settings.redis_url)
     app.extensions["switchboard"] = Deps(
         settings=settings, engine=engine, db=make_sessionmaker(engine), redis=client,
+        queue_redis=make_queue_redis(settings.redis_url),
         attempts=PinAttempts(client), clock=clock or utcnow,
     )
 

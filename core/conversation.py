@@ -202,8 +202,11 @@ class Conversation:
             state.update(failed=0, pending=None, queue=[], intent={"action": event.action, "arg": event.arg},
                          target=None, offer=None, reason_asked=False)
             if event.action == "refund" and not state["actor"]:
+                # R1 for everyone; the caller's own dates only after the PIN (R8).
                 services.refund_info(self.db, None, None, now, req)
-                return Reply([Prompt("refund_policy")])
+                reply = self._identify(state, req)
+                reply.prompts.insert(0, Prompt("refund_policy"))
+                return reply
             if not state["actor"]:
                 return self._identify(state, req)
             return self._advance(state, req, now)
@@ -561,11 +564,13 @@ class Conversation:
     # A person (R15) ----------------------------------------------------------------------
     def _unusable(self, state: dict, req: Request, now: dt.datetime, expect: str, again: Prompt) -> Reply:
         state["failed"] += 1
+        # A wrong or malformed PIN says so itself; anything else starts with an apology.
+        prompts = [again] if again.key in ("pin_wrong", "pin_format") else [Prompt("unusable"), again]
         decision = policy.decide_after_failed_input(state["failed"])
         if decision.allowed:
             self._note(state, "three unusable inputs in a row")
-            return Reply([Prompt("unusable"), again], expect, offer_person=True)
-        return Reply([Prompt("unusable"), again], expect)
+            return Reply(prompts, expect, offer_person=True)
+        return Reply(prompts, expect)
 
     def _agent(self, state: dict, req: Request, now: dt.datetime, reason: str) -> Reply:
         actor = state.get("actor")

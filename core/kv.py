@@ -36,5 +36,15 @@ def make_redis(url: str | None) -> redis.Redis:
     return fakeredis.FakeRedis(server=_FAKE_SERVER, decode_responses=True)
 
 
+def make_queue_redis(url: str | None) -> redis.Redis:
+    """The job queue's connection: RQ stores bytes, so no response decoding."""
+    if url:
+        return redis.Redis.from_url(url, socket_timeout=5.0, socket_connect_timeout=2.0)
+    import fakeredis
+
+    make_redis(None)  # the shared in-process server
+    return fakeredis.FakeRedis(server=_FAKE_SERVER)
+
+
 def is_stand_in(client) -> bool:
     return type(client).__module__.startswith("fakeredis")

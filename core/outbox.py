@@ -183,18 +183,37 @@ def configure_worker(db: sessionmaker[Session], sender: Sender | None, clock) ->
     _WORKER.update(db=db, sender=sender, clock=clock)
 
 
+def next_due_at(db: sessionmaker[Session]) -> dt.datetime | None:
+    """When a later sweep is needed: the next retry, or a stalled send turning stale."""
+    with db() as session:
+        retry = session.execute(select(OutboundText.next_attempt_at).where(OutboundText.status == "retry")
+                                .order_by(OutboundText.next_attempt_at).limit(1)).scalar()
+        stalled = session.execute(select(OutboundText.next_attempt_at).where(OutboundText.status == "sending")
+                                  .order_by(OutboundText.next_attempt_at).limit(1)).scalar()
+    times = [t for t in (retry, stalled + STALE_SENDING if stalled else None) if t is not None]
+    return min(times) if times else None
+
+
 def sweep_job() -> dict:
-    """The RQ job: send whatever is due. Safe to run any number of times at once."""
+    """The RQ job: send whatever is due, then schedule one later sweep for retries.
+    Safe to run any number of times at once: each row is claimed before it is sent."""
     report = send_due(_WORKER["db"], _WORKER["sender"], _WORKER["clock"])
+    later = next_due_at(_WORKER["db"])
+    if later is not None:
+        from rq import Queue, get_current_job
+
+        job = get_current_job()
+        if job is not None:
+            Queue(QUEUE, connection=job.connection).enqueue_at(later, sweep_job, job_id="outbox-sweep-later")
     return {"sent": report.sent, "retried": report.retried, "failed": report.failed}
 
 
-def kick(redis_client) -> None:
+def kick(queue_redis) -> None:
     """After a change that queued a receipt: ask a worker to sweep. Best effort: the worker
-    also sweeps at start and on every later job, so a lost kick only delays a receipt."""
+    also sweeps when it starts and schedules its own retries, so a lost kick only delays."""
     try:
         from rq import Queue
 
-        Queue(QUEUE, connection=redis_client).enqueue(sweep_job, job_timeout=120, result_ttl=60)
+        Queue(QUEUE, connection=queue_redis).enqueue(sweep_job, job_timeout=120, result_ttl=60)
     except Exception:  # noqa: BLE001 - the receipt is safe in the database
         log.warning("could not enqueue the outbox sweep; the worker will find the receipt", exc_info=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 MAIN_KEYS = {"1": "cancel_menu", "2": "refund", "3": "problems", "4": "reactivate",
-             "5": "change_number", "6": "block", "0": "agent", "*": "repeat"}
+             "5": "change_number", "6": "block", "7": "unblock", "0": "agent", "*": "repeat"}
 CANCEL_KEYS = {"1": "cancel_plan", "2": "cancel_line", "0": "agent", "*": "repeat"}
 AGENT_WORDS = ("agent", "person", "representative", "human", "operator", "someone")
 # First match wins: longer phrases before the words they contain.
@@ -20,6 +20,7 @@ MAIN_SPEECH = [
     (("problem", "not working", "ring", "text", "calls", "can't hear"), "problems"),
     (("reactivate", "turn back on", "restore"), "reactivate"),
     (("change", "new number", "different number"), "change_number"),
+    (("unblock",), "unblock"),
     (("block", "spam"), "block"),
     (("repeat", "again", "menu"), "repeat"),
     (("plans", "status", "balance"), "plans"),

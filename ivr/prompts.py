@@ -46,7 +46,7 @@ def _terms(v: dict) -> str:
     base = ("There are no refunds of any kind: not for plans, add-ons, usage credits or port fees. "
             "When you cancel, renewal stops and you keep the service and your credits until the end of the term.")
     if not v.get("terms"):
-        return base
+        return base + " To hear your own term dates:"
     return base + " Your terms: " + ". ".join(f"{t['product']} until {day(t['term_end'])}" for t in v["terms"]) + "."
 
 
@@ -95,7 +95,7 @@ PROMPTS: dict[str, Callable[[dict], str]] = {
     "greeting": lambda v: f"Thanks for calling {v['brand']} support.",
     "main_menu": lambda v: ("To cancel a plan or your line, press 1 or say cancel. For our refund policy and your "
                             "term dates, press 2. For problems with calls, texts or ringing, press 3. To reactivate "
-                            "your number, press 4. To change your number, press 5. To block a number, press 6. "
+                            "your number, press 4. To change your number, press 5. To block a number, press 6; to unblock one, press 7. "
                             "For a person, press 0 or say agent. To hear this again, press star."),
     "anything_else": lambda v: "Is there anything else?",
     "cancel_menu": lambda v: ("To cancel one plan or add-on, press 1 or say plan. To cancel the whole line, "

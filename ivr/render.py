@@ -36,7 +36,8 @@ GATHER = {
 MENU_GATHER = dict(input="dtmf speech", num_digits=1, timeout=6, speech_timeout="auto",
                    hints="cancel, cancel plan, cancel line, refund, problem, reactivate, change number, "
                          "block, agent, repeat")
-HINTS = {"confirm": "hint_confirm"}
+# Said after the prompts when they don't already ask for it.
+HINTS = {"confirm": "hint_confirm", "pin": "ask_pin", "line_number": "ask_line_number"}
 
 
 @lru_cache(maxsize=8)
@@ -118,7 +119,7 @@ class Call:
 
     def respond(self, reply: Reply, greeting: str | None = None) -> VoiceResponse:
         if reply.changed:
-            outbox.kick(self.d.redis)
+            outbox.kick(self.d.queue_redis)
         if reply.escalation_id is not None:
             return self._transfer_after(reply.prompts, reply.escalation_id)
         if reply.offer_person:
@@ -132,8 +133,9 @@ class Call:
             gather.say(self._say(greeting))
         for p in reply.prompts:
             gather.say(self._say(p.key, p.values))
-        if reply.expect in HINTS:
-            gather.say(self._say(HINTS[reply.expect]))
+        hint = HINTS.get(reply.expect)
+        if hint and hint not in reply.keys():
+            gather.say(self._say(hint))
         # No input: the step is asked again (and counts towards R15's three).
         r.redirect(url_for("ivr.step", expect=reply.expect))
         return r

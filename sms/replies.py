@@ -50,7 +50,7 @@ def _plans(v: dict) -> str:
 def _terms(v: dict) -> str:
     base = "No refunds of any kind (plans, add-ons, credits, port fees)."
     if not v.get("terms"):
-        return base + " Text PLANS for your own term end dates."
+        return base + " For your own term end dates:"
     dates = "; ".join(f"{t['product']} to {day(t['term_end'])}" for t in v["terms"])
     return base + " You keep service to the end of each term: " + dates + "."
 

@@ -25,6 +25,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(seed_demo_cmd)
     app.cli.add_command(serve_cmd)
     app.cli.add_command(simulate)
+    app.cli.add_command(worker_cmd)
+    app.cli.add_command(outbox_cmd)
 
 
 @click.group("simulate", help="Talk to the bot without a phone, signed as Twilio signs.")
@@ -33,9 +35,11 @@ def simulate() -> None:
 
 
 def _simulators() -> None:
+    from ivr.simulate import simulate_call
     from sms.simulate import simulate_sms
 
     simulate.add_command(simulate_sms)
+    simulate.add_command(simulate_call)
 
 
 _simulators()
@@ -146,3 +150,53 @@ def serve_cmd(host: str, port: int, workers: int, banner: bool) -> None:
         click.echo(how_to_talk(settings, f"http://{host}:{port}"))
     run_gunicorn(current_app._get_current_object(), host=host, port=port, workers=workers,
                  settings=settings)
+
+
+@click.command("worker", help="Send text receipts (R17): an RQ worker on REDIS_URL.")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+@with_appcontext
+def worker_cmd(burst: bool) -> None:
+    from rq import Queue, Worker
+
+    from core import outbox
+
+    d = deps()
+    if not d.settings.redis_url:
+        raise click.ClickException(
+            "the worker needs REDIS_URL (the in-process stand-in can't be shared between "
+            "processes); without it, `switchboard outbox --send` sends what is queued")
+    sender = d.sender()
+    if sender is None:
+        click.echo("TWILIO_ACCOUNT_SID is not set: receipts are marked 'not sent: no credentials'", err=True)
+    outbox.configure_worker(d.db, sender, d.clock)
+    queue = Queue(outbox.QUEUE, connection=d.queue_redis)
+    queue.enqueue(outbox.sweep_job)  # whatever was queued while no worker ran
+    Worker([queue], connection=d.queue_redis).work(burst=burst, with_scheduler=not burst)
+
+
+@click.command("outbox", help="List the text receipts (R17) and what became of them.")
+@click.option("--send", is_flag=True, help="Send what is due now, in this process.")
+@click.option("--status", default=None, help="Only rows with this status (queued, retry, sent, …).")
+@with_appcontext
+def outbox_cmd(send: bool, status: str | None) -> None:
+    from sqlalchemy import select
+
+    from core import outbox
+    from core.models import OutboundText
+
+    d = deps()
+    if send:
+        report = outbox.send_due(d.db, d.sender(), d.clock)
+        click.echo(f"sent {report.sent}, retry later {report.retried}, failed {report.failed}, "
+                   f"suppressed {report.suppressed}, not sent {report.not_sent}")
+    with d.db() as session:
+        stmt = select(OutboundText).order_by(OutboundText.id)
+        if status:
+            stmt = stmt.where(OutboundText.status == status)
+        rows = session.execute(stmt).scalars().all()
+    if not rows:
+        click.echo("the outbox is empty")
+    for row in rows:
+        note = f"  ({row.last_error})" if row.last_error else ""
+        click.echo(f"#{row.id} {row.created_at:%Y-%m-%d %H:%M} to {row.to_number} [{row.status}, "
+                   f"{row.attempts} tries]{note}\n    {row.body}")

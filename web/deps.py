@@ -21,8 +21,19 @@ class Deps:
     engine: Engine
     db: sessionmaker[Session]
     redis: redis.Redis
+    queue_redis: redis.Redis
     attempts: PinAttempts
     clock: Callable[[], dt.datetime]
+
+
+    def sender(self):
+        """The outbound text sender, or None without TWILIO_ACCOUNT_SID (texts are not sent)."""
+        from core.outbox import TwilioSender
+
+        s = self.settings
+        if not s.twilio_account_sid:
+            return None
+        return TwilioSender(s.twilio_account_sid, s.twilio_auth_token, api_base=s.twilio_api_base)
 
 
 def deps() -> Deps:

@@ -1,0 +1,198 @@
+"""``switchboard simulate call``: walks a call as Twilio would. Prints what is said, asks for
+keypad digits or typed speech at each <Gather>, follows action and <Redirect> URLs, and
+shows <Dial>, <Record> and <Hangup>; every request carries the standard fields and is signed.
+
+Answers, typed or scripted (one a line):
+  ``1234#`` or ``1``    keypad digits (a trailing # is the finish key)
+  ``say cancel my line`` speech
+  ``-``                 no input (silence)
+  ``hangup``            the caller hangs up
+  at a <Dial>: ``answer``, ``busy``, ``no-answer`` or ``failed``; at a <Record>: ``record`` or ``-``
+"""
+
+from __future__ import annotations
+
+import sys
+import urllib.parse
+import uuid
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from typing import Callable, Iterator, TextIO
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from web.deps import deps
+from web.simulator import Transport
+
+MAX_STEPS = 300
+
+
+class SimulationError(RuntimeError):
+    pass
+
+
+@dataclass
+class Transcript:
+    events: list[tuple[str, str]] = field(default_factory=list)
+
+    def add(self, kind: str, text: str, out: TextIO | None) -> None:
+        self.events.append((kind, text))
+        if out is not None:
+            out.write(f"[{kind}] {text}\n")
+            out.flush()
+
+    def said(self) -> str:
+        return " ".join(t for k, t in self.events if k in ("say", "whisper"))
+
+    def kinds(self) -> list[str]:
+        return [k for k, _ in self.events]
+
+    def text(self, kind: str) -> list[str]:
+        return [t for k, t in self.events if k == kind]
+
+
+def call_form(call_sid: str, caller: str, to: str, **extra: str) -> dict[str, str]:
+    return {"AccountSid": "AC" + "0" * 32, "ApiVersion": "2010-04-01", "CallSid": call_sid,
+            "CallStatus": "in-progress", "Called": to, "Caller": caller, "Direction": "inbound",
+            "From": caller, "FromCountry": "US", "To": to, "ToCountry": "US", **extra}
+
+
+class CallSimulator:
+    def __init__(self, transport: Transport, caller: str, to: str, answer: Callable[[str], str],
+                 out: TextIO | None = None) -> None:
+        self.t = transport
+        self.caller = caller
+        self.to = to
+        self.answer = answer
+        self.out = out
+        self.sid = "CA" + uuid.uuid4().hex
+        self.transcript = Transcript()
+
+    def run(self, path: str = "/voice", extra: dict[str, str] | None = None) -> Transcript:
+        url = urllib.parse.urljoin(self.t.base + "/", path.lstrip("/"))
+        form = call_form(self.sid, self.caller, self.to, **(extra or {}))
+        for _ in range(MAX_STEPS):
+            nxt = self._play(url, self._fetch(url, form))
+            if nxt is None:
+                self.transcript.add("end", "call ended", self.out)
+                return self.transcript
+            url, form = nxt
+        raise SimulationError(f"more than {MAX_STEPS} steps: the call loops")
+
+    def _fetch(self, url: str, form: dict[str, str]) -> ET.Element:
+        status, body = self.t.post(url, form)
+        if status != 200:
+            raise SimulationError(f"HTTP {status} from {url}: {body[:200]}")
+        root = ET.fromstring(body)
+        if root.tag != "Response":
+            raise SimulationError(f"no <Response> from {url}")
+        return root
+
+    def _base(self, **extra: str) -> dict[str, str]:
+        return call_form(self.sid, self.caller, self.to, **extra)
+
+    def _play(self, url: str, root: ET.Element):
+        for verb in root:
+            tag = verb.tag
+            if tag == "Say":
+                self.transcript.add("say", (verb.text or "").strip(), self.out)
+            elif tag == "Pause":
+                continue
+            elif tag == "Gather":
+                for child in verb:
+                    if child.tag == "Say":
+                        self.transcript.add("say", (child.text or "").strip(), self.out)
+                given = self.answer("gather").strip()
+                self.transcript.add("caller", given or "-", self.out)
+                if given.lower() == "hangup":
+                    return None
+                if given and given != "-":
+                    form = self._base()
+                    if given.lower().startswith("say "):
+                        form.update(SpeechResult=given[4:], Confidence="0.92")
+                    else:
+                        digits = given
+                        finish = verb.get("finishOnKey", "#")
+                        if finish and finish in digits:
+                            digits = digits.split(finish)[0]
+                        if verb.get("numDigits"):
+                            digits = digits[: int(verb.get("numDigits"))]
+                        form.update(Digits=digits)
+                    return self._resolve(url, verb.get("action") or url), form
+                # No input: Twilio goes on with the next verb.
+            elif tag == "Redirect":
+                return self._resolve(url, (verb.text or "").strip()), self._base()
+            elif tag == "Dial":
+                number = next((c.text or "" for c in verb if c.tag == "Number"), verb.text or "")
+                self.transcript.add("dial", number.strip(), self.out)
+                outcome = self.answer("dial").strip() or "answer"
+                self.transcript.add("agent", outcome, self.out)
+                status = {"answer": "completed"}.get(outcome, outcome)
+                if outcome == "answer":
+                    for c in verb:
+                        if c.tag == "Number" and c.get("url"):
+                            whisper = self._fetch(self._resolve(url, c.get("url")), self._base())
+                            for w in whisper.iter("Say"):
+                                self.transcript.add("whisper", (w.text or "").strip(), self.out)
+                if verb.get("action"):
+                    return self._resolve(url, verb.get("action")), self._base(DialCallStatus=status)
+            elif tag == "Record":
+                self.transcript.add("record", "recording a message", self.out)
+                given = self.answer("record").strip()
+                if given and given != "-":
+                    form = self._base(RecordingUrl=f"https://api.twilio.com/recordings/RE{uuid.uuid4().hex}",
+                                      RecordingDuration="7")
+                    return self._resolve(url, verb.get("action") or url), form
+            elif tag == "Hangup":
+                self.transcript.add("hangup", "", self.out)
+                return None
+            else:
+                self.transcript.add(tag.lower(), ET.tostring(verb, encoding="unicode"), self.out)
+        return None
+
+    @staticmethod
+    def _resolve(current: str, target: str) -> str:
+        return urllib.parse.urljoin(current, target)
+
+
+def scripted(lines: list[str]) -> Callable[[str], str]:
+    it: Iterator[str] = iter(lines)
+
+    def answer(_what: str) -> str:
+        try:
+            return next(it)
+        except StopIteration as exc:
+            raise SimulationError("the script ran out of answers") from exc
+    return answer
+
+
+@click.command("call", help="Walk a call from the terminal, as Twilio would.")
+@click.option("--from", "caller", required=True, help="The caller ID (E.164).")
+@click.option("--to", default="+15550109000", show_default=True, help="The support number called.")
+@click.option("--url", default=None, help="A running server; default: in-process.")
+@click.option("--script", type=click.File("r"), default=None, help="Answers, one a line.")
+@click.option("--handoff", is_flag=True, help="Start as an agent's hand-off (/voice/handoff).")
+@click.option("--line", default=None, help="With --handoff: the line (login id or number).")
+@with_appcontext
+def simulate_call(caller: str, to: str, url: str | None, script, handoff: bool, line: str | None) -> None:
+    token = deps().settings.twilio_auth_token
+    transport = Transport(token, url=url) if url else Transport(token, app=current_app._get_current_object())
+    if script is not None:
+        answer = scripted([ln.rstrip("\n") for ln in script if ln.strip()])
+    else:
+        prompts = {"gather": "keys, 'say …', - for silence, hangup", "dial": "answer/busy/no-answer/failed",
+                   "record": "record or -"}
+
+        def answer(what: str) -> str:
+            try:
+                return input(f"  your answer ({prompts[what]}): ")
+            except EOFError:
+                return "-"
+    sim = CallSimulator(transport, caller, to, answer, out=sys.stdout)
+    extra = {"line": line} if handoff and line else None
+    try:
+        sim.run("/voice/handoff" if handoff else "/voice", extra)
+    except SimulationError as exc:
+        raise click.ClickException(str(exc)) from exc
