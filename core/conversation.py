@@ -277,7 +277,7 @@ class Conversation:
             ref = check.line
             state.update(actor=[ref.line_id, ref.account_id, ref.number, ref.login_id, ref.is_admin],
                          failed=0)
-            self._note(state, f"PIN verified for line {ref.number}")
+            self._note(state, "PIN verified")
             reply = self._advance(state, req, now)
             reply.prompts.insert(0, Prompt("pin_ok"))
             return reply
