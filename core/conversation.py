@@ -175,9 +175,6 @@ class Conversation:
         self.store.save(key, state)
         return reply
 
-    def peek(self, key: str) -> dict[str, Any] | None:
-        return self.store.load(key)
-
     def start(self, key: str, caller: str | None, *, line_key: str | None = None,
               request_id: str | None = None) -> Reply:
         """A fresh conversation (a new call, or an agent's hand-off with an optional line)."""
@@ -587,14 +584,6 @@ class Conversation:
         self._note(state, f"asked for a person (escalation {esc})")
         state.update(pending=None, queue=[], intent=None, failed=0)
         return Reply([Prompt("agent", {"ref": esc})], escalation_id=esc)
-
-    def context(self, key: str) -> dict[str, Any]:
-        """What an agent should know about this conversation (R15)."""
-        state = self.store.load(key) or _new_state(None)
-        actor = state.get("actor")
-        return {"verified": bool(actor), "line": actor[2] if actor else None,
-                "asked": (state.get("intent") or {}).get("action"),
-                "history": state.get("history", [])}
 
     def _note(self, state: dict, text: str) -> None:
         state["history"] = (state.get("history", []) + [text])[-HISTORY:]

@@ -67,6 +67,12 @@ class Settings:
                 raise SettingsError(
                     "switchboard: the development TWILIO_AUTH_TOKEN/PIN_SECRET is refused in production"
                 )
+        from core.hours import BadHours, parse_hours
+
+        try:
+            parse_hours(get("SUPPORT_HOURS"))
+        except BadHours as exc:
+            raise SettingsError(f"switchboard: {exc}") from exc
         return cls(
             database_url=get("DATABASE_URL") or default_database_url(),
             redis_url=get("REDIS_URL"),

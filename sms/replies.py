@@ -12,9 +12,6 @@ from typing import Any, Callable
 
 from core.phone import display
 
-APPLE_STEPS = "In your Apple account: Settings > Subscriptions > {app} > Cancel."
-
-
 def day(value: Any) -> str:
     if isinstance(value, str):
         try:
@@ -111,10 +108,6 @@ def _app_store_addons(v: dict) -> str:
     return text
 
 
-def _reason_refusal(what: str) -> Callable[[dict], str]:
-    return lambda v: what
-
-
 REPLIES: dict[str, Callable[[dict], str]] = {
     # consent and help (R16)
     "help": lambda v: (f"{v['brand']}: PLANS, STOP PLAN, CANCEL LINE, REFUND, REACTIVATE, "
@@ -202,7 +195,6 @@ REPLIES: dict[str, Callable[[dict], str]] = {
                         f"(ref {v['ref']}). Nothing was changed."),
     "unknown_command": lambda v: "Sorry, we didn't get that. Reply HELP for commands.",
     "unusable": lambda v: "Sorry, we didn't get that.",
-    "typo_hint": lambda v: "",
 }
 
 RECEIPTS: dict[str, Callable[[dict], str]] = {

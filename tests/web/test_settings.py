@@ -42,3 +42,8 @@ def test_several_workers_are_refused_without_redis():
         refuse_several_workers_without_redis(2, Settings.from_env({}))
     refuse_several_workers_without_redis(1, Settings.from_env({}))
     refuse_several_workers_without_redis(4, Settings.from_env({"REDIS_URL": "redis://x"}))
+
+
+def test_unreadable_support_hours_stop_start_up():
+    with pytest.raises(SettingsError, match="SUPPORT_HOURS"):
+        Settings.from_env({"SUPPORT_HOURS": "weekdays"})
