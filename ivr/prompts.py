@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from sms.replies import day
+from core.text import and_list, day
 
 
 def digits(e164: str | None) -> str:
@@ -22,13 +22,6 @@ def digits(e164: str | None) -> str:
 
 def ending(e164: str) -> str:
     return "ending " + " ".join(e164[-4:])
-
-
-def _list(items) -> str:
-    items = list(items)
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _plans(v: dict) -> str:
@@ -85,7 +78,7 @@ def _confirm_line(v: dict) -> str:
     text = (f"You asked to cancel your line {ending(v['number'])}. Every plan on it stops renewing. It works until "
             f"{day(v['term_end'])}, then the number is released. There is no refund, and this cannot be undone.")
     if v.get("app_store_plans"):
-        text += (f" {_list(v['app_store_plans'])} was bought in the App Store: Apple keeps billing it until you "
+        text += (f" {and_list(v['app_store_plans'])} was bought in the App Store: Apple keeps billing it until you "
                  "also cancel it in your Apple account. " + APPLE_STEPS)
     return text
 
@@ -129,7 +122,7 @@ PROMPTS: dict[str, Callable[[dict], str]] = {
                              "number, press 4. For spam calls, press 5. To skip, press 9 or say cancel."),
     "offer_fix": lambda v: FIXES[v["fix"]] + " To do that, press 1. To skip and go on cancelling, press 9 or say cancel.",
     "fix_guidance": lambda v: FIXES[v["fix"]] + " If you still want to cancel, choose cancel from the menu.",
-    "addons_first": lambda v: f"Add-ons must be cancelled before the line: {_list(v['addons'])}.",
+    "addons_first": lambda v: f"Add-ons must be cancelled before the line: {and_list(v['addons'])}.",
     # confirmations (R10, R18)
     "confirm_cancel_plan": _confirm_plan,
     "confirm_cancel_line": _confirm_line,
@@ -157,9 +150,9 @@ PROMPTS: dict[str, Callable[[dict], str]] = {
     "refused_line_not_active": lambda v: "This line is not active, so that can't be done.",
     "refused_plan_ended": lambda v: "That plan has already ended.",
     "refused_app_store_plan": lambda v: f"{v['product']} was bought in the App Store. " + APPLE_STEPS,
-    "refused_addons_first_app_store": lambda v: (f"Before the line can be cancelled, {_list(v['addons'])} must stop "
+    "refused_addons_first_app_store": lambda v: (f"Before the line can be cancelled, {and_list(v['addons'])} must stop "
                                                  "renewing. It was bought in the App Store. " + APPLE_STEPS),
-    "refused_addons_first": lambda v: f"First cancel {_list(v['addons'])}.",
+    "refused_addons_first": lambda v: f"First cancel {and_list(v['addons'])}.",
     "refused_user_cancelled": lambda v: "A line cancelled by its user can't be reactivated.",
     "refused_number_released": lambda v: "That number has been released and can't be reactivated.",
     "refused_already_active": lambda v: "Your line is already active.",

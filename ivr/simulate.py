@@ -20,11 +20,9 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterator, TextIO
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
-from web.deps import deps
-from web.simulator import Transport
+from web.simulator import Transport, transport_for
 
 MAX_STEPS = 300
 
@@ -177,8 +175,7 @@ def scripted(lines: list[str]) -> Callable[[str], str]:
 @click.option("--line", default=None, help="With --handoff: the line (login id or number).")
 @with_appcontext
 def simulate_call(caller: str, to: str, url: str | None, script, handoff: bool, line: str | None) -> None:
-    token = deps().settings.twilio_auth_token
-    transport = Transport(token, url=url) if url else Transport(token, app=current_app._get_current_object())
+    transport = transport_for(url)
     if script is not None:
         answer = scripted([ln.rstrip("\n") for ln in script if ln.strip()])
     else:

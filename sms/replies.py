@@ -7,30 +7,10 @@ tests render every key with its longest values and check.
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any, Callable
+from typing import Callable
 
 from core.phone import display
-
-def day(value: Any) -> str:
-    if isinstance(value, str):
-        try:
-            value = dt.date.fromisoformat(value[:10])
-        except ValueError:
-            return value
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if isinstance(value, dt.date):
-        return f"{value:%b} {value.day}, {value.year}"
-    return str(value)
-
-
-def _list(items) -> str:
-    items = list(items)
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
+from core.text import and_list, day
 
 def _plans(v: dict) -> str:
     if not v["plans"]:
@@ -87,7 +67,7 @@ def _confirm_line(v: dict) -> str:
     text = (f"Cancel line {display(v['number'])}? Every plan stops; it works until "
             f"{day(v['term_end'])}, then the number is released. No refund. It can't be undone.")
     if v.get("app_store_plans"):
-        text += (f" Apple keeps billing {_list(v['app_store_plans'])} until you cancel in your "
+        text += (f" Apple keeps billing {and_list(v['app_store_plans'])} until you cancel in your "
                  f"Apple account too: {v['url']}")
     return text + " Reply YES to confirm or NO."
 
@@ -96,15 +76,15 @@ def _done_line(v: dict) -> str:
     text = (f"Done: line {display(v['number'])} is cancelled. It works until "
             f"{day(v['term_end'])}. No refund.")
     if v.get("app_store_plans"):
-        text += f" Also cancel {_list(v['app_store_plans'])} in your Apple account: {v['url']}"
+        text += f" Also cancel {and_list(v['app_store_plans'])} in your Apple account: {v['url']}"
     return text
 
 
 def _app_store_addons(v: dict) -> str:
-    text = (f"First cancel {_list(v['addons'])} in your Apple account (Settings > Subscriptions "
+    text = (f"First cancel {and_list(v['addons'])} in your Apple account (Settings > Subscriptions "
             f"> the app > Cancel): {v['url']} Then text CANCEL LINE again.")
     if v.get("portal_addons"):
-        text += f" Also stop {_list(v['portal_addons'])}: STOP PLAN name"
+        text += f" Also stop {and_list(v['portal_addons'])}: STOP PLAN name"
     return text
 
 
@@ -149,7 +129,7 @@ REPLIES: dict[str, Callable[[dict], str]] = {
     "offer_fix": lambda v: FIX_OFFERS[v["fix"]] + " Reply FIX for that or SKIP to go on cancelling.",
     "fix_guidance": lambda v: FIX_GUIDANCE[v["fix"]],
     # R4
-    "addons_first": lambda v: f"First the add-ons: {_list(v['addons'])}.",
+    "addons_first": lambda v: f"First the add-ons: {and_list(v['addons'])}.",
     # confirmations (R10, R18)
     "confirm_cancel_plan": _confirm_plan,
     "confirm_cancel_line": _confirm_line,
@@ -178,7 +158,7 @@ REPLIES: dict[str, Callable[[dict], str]] = {
     "refused_app_store_plan": lambda v: (f"{v['product']} was bought in the App Store, so only you can cancel "
                                          f"it: Apple account > Subscriptions > the app > Cancel. {v['url']}"),
     "refused_addons_first_app_store": _app_store_addons,
-    "refused_addons_first": lambda v: f"First stop {_list(v['addons'])}: text STOP PLAN name.",
+    "refused_addons_first": lambda v: f"First stop {and_list(v['addons'])}: text STOP PLAN name.",
     "refused_user_cancelled": lambda v: "A line cancelled by its user can't be reactivated.",
     "refused_number_released": lambda v: "That number has been released and can't be reactivated.",
     "refused_already_active": lambda v: f"Line {display(v['number'])} is already active.",

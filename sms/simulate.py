@@ -8,11 +8,9 @@ import xml.etree.ElementTree as ET
 from typing import Iterable, TextIO
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
-from web.deps import deps
-from web.simulator import Transport
+from web.simulator import Transport, transport_for
 
 
 def text_form(sender: str, to: str, body: str) -> dict[str, str]:
@@ -55,8 +53,7 @@ def chat(transport: Transport, sender: str, to: str, lines: Iterable[str], out: 
 @click.option("--script", type=click.File("r"), default=None, help="A file of messages, one a line.")
 @with_appcontext
 def simulate_sms(sender: str, to: str, url: str | None, script) -> None:
-    token = deps().settings.twilio_auth_token
-    transport = Transport(token, url=url) if url else Transport(token, app=current_app._get_current_object())
+    transport = transport_for(url)
     if script is not None:
         chat(transport, sender, to, script, sys.stdout, echo=True)
         return

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import tempfile
-from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -17,7 +15,6 @@ from twilio.request_validator import RequestValidator
 
 from core import db as dbmod
 from core.demo import demo_document
-from core.kv import make_redis
 from core.models import ALL_TABLES, Base
 from core.settings import Settings
 from core.transfer import import_document

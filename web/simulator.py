@@ -36,3 +36,11 @@ class Transport:
                 return resp.status, resp.read().decode("utf-8")
         except urllib.error.HTTPError as exc:
             return exc.code, exc.read().decode("utf-8", "replace")
+
+
+def transport_for(url: str | None) -> Transport:
+    """For the simulate commands: a running server at ``url``, else the app in-process."""
+    from flask import current_app
+
+    token = current_app.extensions["switchboard"].settings.twilio_auth_token
+    return Transport(token, url=url) if url else Transport(token, app=current_app._get_current_object())

@@ -2,28 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from core.models import AuditEvent, BlockedNumber, Escalation, Line, OutboundText, Plan
+from core.models import AuditEvent, BlockedNumber, Escalation, OutboundText
+from tests.helpers import count, line, plan
 
 DANA, ALEX, SAM, ADMIN, MARIA, PAT, CHRIS = (
     "+15557770001", "+15557770002", "+15557770003", "+15557770010", "+15557770011",
     "+15557770004", "+15557770005")
-
-
-def plan(deps, login, product) -> Plan:
-    with deps.db() as s:
-        return s.execute(select(Plan).join(Line).where(Line.login_id == login, Plan.product == product)).scalar_one()
-
-
-def line(deps, login) -> Line:
-    with deps.db() as s:
-        return s.execute(select(Line).where(Line.login_id == login)).scalar_one()
-
-
-def count(deps, model, *where) -> int:
-    with deps.db() as s:
-        return s.execute(select(func.count()).select_from(model).where(*where)).scalar()
 
 
 def test_cancel_a_portal_plan_by_keypad_R2_R5(call, deps, demo):

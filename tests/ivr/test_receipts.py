@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from core import outbox, services
 from core.models import OutboundText, Plan, TextOptOut
-from tests.ivr.test_calls import DANA, count, plan
+from tests.helpers import count, plan
+from tests.ivr.test_calls import DANA
 from tests.twilio_api import TwilioApiStandIn
 
 

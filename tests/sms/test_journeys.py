@@ -2,31 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from core.models import AuditEvent, AvailableNumber, BlockedNumber, Escalation, Line, Plan, TextOptOut
+from core.models import AuditEvent, AvailableNumber, BlockedNumber, Escalation, Plan, TextOptOut
+from tests.helpers import count, line, plan
 
 DANA, ALEX, SAM, ADMIN, MARIA, LEE, PAT, CHRIS = (
     "+15557770001", "+15557770002", "+15557770003", "+15557770010", "+15557770011",
     "+15557770012", "+15557770004", "+15557770005")
-
-
-def plan(deps, login, product) -> Plan:
-    with deps.db() as s:
-        return s.execute(select(Plan).join(Line).where(Line.login_id == login, Plan.product == product)).scalar_one()
-
-
-def line(deps, login) -> Line:
-    with deps.db() as s:
-        return s.execute(select(Line).where(Line.login_id == login)).scalar_one()
-
-
-def count(deps, model, *where) -> int:
-    with deps.db() as s:
-        return s.execute(select(func.count()).select_from(model).where(*where)).scalar()
 
 
 def verified(phone, number, pin):

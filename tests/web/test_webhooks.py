@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from core.models import AuditEvent
-from tests.conftest import TEST_TOKEN, Twilio, sign
+from tests.conftest import sign
 
 SMS = {"From": "+15557770001", "To": "+15550109000", "Body": "HELP", "MessageSid": "SM" + "1" * 32,
        "AccountSid": "AC" + "0" * 32}

@@ -1,0 +1,22 @@
+"""Reading state back from the database in tests."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from core.models import Line, Plan
+
+
+def plan(deps, login: str, product: str) -> Plan:
+    with deps.db() as s:
+        return s.execute(select(Plan).join(Line).where(Line.login_id == login, Plan.product == product)).scalar_one()
+
+
+def line(deps, login: str) -> Line:
+    with deps.db() as s:
+        return s.execute(select(Line).where(Line.login_id == login)).scalar_one()
+
+
+def count(deps, model, *where) -> int:
+    with deps.db() as s:
+        return s.execute(select(func.count()).select_from(model).where(*where)).scalar()
