@@ -5,7 +5,7 @@ import os
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
-accesslog = "-"
+accesslog = None  # the app logs one JSON line per request (web/observe.py)
 
 
 def on_starting(server):

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import logging
-
 from flask import Flask, Response, request
 from flask.cli import FlaskGroup
 from werkzeug.exceptions import HTTPException
@@ -16,6 +14,7 @@ from core.db import make_engine, make_sessionmaker
 from core.services import utcnow
 from core.settings import PROJECT_ROOT, Settings
 from web.deps import Deps
+from web.observe import configure_logging
 
 MAX_BODY = 64 * 1024  # Twilio's bodies are a few KB; anything larger is not Twilio.
 
@@ -25,7 +24,7 @@ def create_app(settings: Settings | None = None, *, clock=None) -> Flask:
     app = Flask(__name__, instance_path=str(PROJECT_ROOT / "instance"))
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_port=1, x_prefix=1)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging()
 
     engine = make_engine(settings.database_url)
     client = make_redis(settings.redis_url)
@@ -39,10 +38,13 @@ def create_app(settings: Settings | None = None, *, clock=None) -> Flask:
     from ivr.views import bp as ivr_bp
     from web.health import bp as health_bp
     from web.cli import register as register_cli
+    from web import observe
 
+    observe.install(app)
     app.register_blueprint(sms_bp)
     app.register_blueprint(ivr_bp)
     app.register_blueprint(health_bp)
+    app.register_blueprint(observe.bp)
     register_cli(app)
 
     @app.errorhandler(HTTPException)

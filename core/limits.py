@@ -66,3 +66,32 @@ class PinAttempts:
 
     def reset(self, line_id: int) -> None:
         self.r.delete(*self._keys(line_id))
+
+
+class RateLimit:
+    """A fixed-window counter per key (a sender, a caller): one Redis round trip a hit.
+
+    Fails open: when Redis can't be asked, the request goes on (and meets the conversation's
+    own fail-closed behaviour)."""
+
+    def __init__(self, client: redis.Redis, name: str, limit: int, window: int) -> None:
+        self.r = client
+        self.name = name
+        self.limit = limit
+        self.window = window
+
+    def hit(self, key: str, now: dt.datetime) -> int:
+        """This hit's number in the current window (1 for the first); 0 when unknown."""
+        bucket = int(now.timestamp() // self.window)
+        rkey = f"sb:rate:{self.name}:{key}:{bucket}"
+        try:
+            pipe = self.r.pipeline(transaction=False)
+            pipe.incr(rkey)
+            pipe.expire(rkey, self.window + 5)
+            count, _ = pipe.execute()
+        except redis.RedisError:
+            return 0
+        return int(count)
+
+    def over(self, count: int) -> bool:
+        return count > self.limit

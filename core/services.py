@@ -12,7 +12,7 @@ from typing import Any, Callable, Sequence
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from core import phone, policy
+from core import metrics, phone, policy
 from core.limits import PinAttempts, PinLimitUnavailable
 from core.models import (
     AuditEvent,
@@ -79,6 +79,7 @@ def audit(session: Session, req: Request, *, action: str, outcome: str, now: dt.
         target=target, outcome=outcome, request_id=req.request_id, line_id=line_id,
         details=_jsonable(details) or None,
     ))
+    metrics.note(session, action, outcome, details.get("reason"))
 
 
 def _jsonable(value: Any) -> Any:
@@ -461,9 +462,9 @@ def update_escalation(db: sessionmaker[Session], escalation_id: int | None, *, o
         esc.outcome = outcome
         if recording_url:
             esc.recording_url = recording_url
-        session.add(AuditEvent(at=now, actor="system", channel=esc.channel, action="escalation",
-                               target=esc.caller, outcome=outcome, request_id=esc.request_id,
-                               line_id=esc.line_id, details={"escalation": esc.id}))
+        audit(session, Request(channel=esc.channel, request_id=esc.request_id), action="escalation",
+              outcome=outcome, actor="system", target=esc.caller, line_id=esc.line_id, now=now,
+              escalation=esc.id)
         return True
 
 

@@ -96,6 +96,7 @@ PROMPTS: dict[str, Callable[[dict], str]] = {
     "problems": lambda v: " ".join(FIXES[k] for k in FIXES) + " Press 0 for a person, or stay on for the menu.",
     "handoff": lambda v: f"Welcome to {v['brand']} self-service. You can cancel or change your line here yourself.",
     "goodbye": lambda v: "Thanks for calling. Goodbye.",
+    "too_many_calls": lambda v: "We've had many calls from this number in the last few minutes. Please try again later. Goodbye.",
     # identification and PIN (R8, R9)
     "ask_pin": lambda v: "Please enter your line's PIN, then press pound.",
     "ask_line_number": lambda v: "Please enter your line's 10 digit phone number, then press pound.",

@@ -16,6 +16,7 @@ from core.hours import parse_hours
 from ivr.prompts import say
 from sms.replies import receipt_text
 from web.deps import Deps
+from web.observe import note
 
 # How each expectation is gathered: PINs and numbers on the keypad only (nothing keyed is
 # ever logged; a PIN is never sent to a speech recogniser), choices on keypad or speech.
@@ -118,6 +119,7 @@ class Call:
         return say(key, values, brand=self.d.settings.brand_name)
 
     def respond(self, reply: Reply, greeting: str | None = None) -> VoiceResponse:
+        note(step=reply.expect, outcome=",".join(reply.keys()))
         if reply.changed:
             outbox.kick(self.d.queue_redis)
         if reply.escalation_id is not None:

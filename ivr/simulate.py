@@ -12,6 +12,7 @@ Answers, typed or scripted (one a line):
 
 from __future__ import annotations
 
+import logging
 import sys
 import urllib.parse
 import uuid
@@ -175,6 +176,7 @@ def scripted(lines: list[str]) -> Callable[[str], str]:
 @click.option("--line", default=None, help="With --handoff: the line (login id or number).")
 @with_appcontext
 def simulate_call(caller: str, to: str, url: str | None, script, handoff: bool, line: str | None) -> None:
+    logging.getLogger().setLevel(logging.WARNING)  # the chat, not the server's log lines
     transport = transport_for(url)
     if script is not None:
         answer = scripted([ln.rstrip("\n") for ln in script if ln.strip()])

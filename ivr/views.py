@@ -10,7 +10,7 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from core import services
 from core.conversation import Command, ConversationUnavailable, Prompt, Text
-from core.limits import PinLimitUnavailable
+from core.limits import PinLimitUnavailable, RateLimit
 from ivr import render
 from ivr.menu import cancel_choice, confirm_answer, main_choice
 from ivr.prompts import say, whisper as whisper_text
@@ -47,18 +47,34 @@ def _guard(handler):
         except (ConversationUnavailable, PinLimitUnavailable):
             log.warning("Redis unavailable during a call", exc_info=True)
             d = deps()
+            form = request.form
+            req = services.Request(channel="voice", request_id=(form.get("CallSid") or "")[:64] or None,
+                                   caller=(form.get("From") or "")[:40] or None)
+            esc = services.escalate(d.db, reason="redis_unavailable", context={"verified": False}, now=d.clock(),
+                                    req=req)
             r = VoiceResponse()
             r.say(say("unavailable", brand=d.settings.brand_name))
-            render.transfer(r, d, None)
+            render.transfer(r, d, esc)
             return twiml(r)
     wrapped.__name__ = handler.__name__
     return wrapped
 
 
+CALLER_LIMIT, CALLER_WINDOW = 6, 600  # new calls from one caller ID in ten minutes
+
+
 @bp.post("/voice")
 @_guard
 def incoming_call():
-    call = render.Call.from_request(deps())
+    d = deps()
+    call = render.Call.from_request(d)
+    limit = RateLimit(d.redis, "call", CALLER_LIMIT, CALLER_WINDOW)
+    if call.caller and limit.over(limit.hit(call.caller, d.clock())):
+        log.info("caller over the rate limit")
+        r = VoiceResponse()
+        r.say(say("too_many_calls", brand=d.settings.brand_name))
+        r.hangup()
+        return twiml(r)
     reply = call.conversation.start(call.key, call.caller, request_id=call.sid)
     return twiml(call.respond(reply, greeting="greeting"))
 

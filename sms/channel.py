@@ -9,15 +9,19 @@ from typing import Mapping
 from core import services
 from core.conversation import Command, Conversation, ConversationUnavailable, RedisConversations, Text
 from core.dedupe import Dedupe, DedupeUnavailable
-from core.limits import PinLimitUnavailable
+from core.limits import PinLimitUnavailable, RateLimit
 from sms import replies
 from sms.keywords import parse
 from web.deps import Deps
+from web.observe import note
 
 log = logging.getLogger("switchboard.sms")
 
 GSM7_SEGMENT = 153  # per segment of a multi-part GSM-7 message
 MAX_SEGMENTS = 3
+# A sender texting faster than this gets one "slow down" and then silence for the rest of
+# the minute; consent words (R16) are always honoured.
+SENDER_LIMIT, SENDER_WINDOW = 20, 60
 
 
 def conversation_for(d: Deps, channel: str, **kw) -> Conversation:
@@ -35,6 +39,13 @@ def handle_sms(d: Deps, form: Mapping[str, str]) -> list[str]:
 
     if not sender:
         return say(("media_only" if form.get("NumMedia", "0") != "0" else "unknown_command", None))
+    parsed = parse(form.get("Body"))
+    if parsed.kind not in ("opt_out", "opt_in"):
+        limit = RateLimit(d.redis, "sms", SENDER_LIMIT, SENDER_WINDOW)
+        hits = limit.hit(sender, d.clock())
+        if limit.over(hits):
+            log.info("sender over the rate limit (%s in a minute)", hits)
+            return say(("slow_down", None)) if hits == SENDER_LIMIT + 1 else []
     dedupe = Dedupe(d.redis)
     try:
         if sid:
@@ -43,7 +54,7 @@ def handle_sms(d: Deps, form: Mapping[str, str]) -> list[str]:
                 log.info("repeated MessageSid %s: answered as before", sid)
                 return answer or []
         try:
-            messages = _answer(d, sender, sid, form, say)
+            messages = _answer(d, sender, sid, form, parsed, say)
         except Exception:
             if sid:
                 dedupe.release(sid)
@@ -56,8 +67,7 @@ def handle_sms(d: Deps, form: Mapping[str, str]) -> list[str]:
     return messages
 
 
-def _answer(d: Deps, sender: str, sid: str | None, form: Mapping[str, str], say) -> list[str]:
-    parsed = parse(form.get("Body"))
+def _answer(d: Deps, sender: str, sid: str | None, form: Mapping[str, str], parsed, say) -> list[str]:
     now = d.clock()
     req = services.Request(channel="sms", request_id=sid, caller=sender)
     opted_out = services.is_opted_out(d.db, sender)
@@ -77,6 +87,7 @@ def _answer(d: Deps, sender: str, sid: str | None, form: Mapping[str, str], say)
         return say(("media_only" if form.get("NumMedia", "0") not in ("", "0") else "unknown_command", None))
     event = Command(parsed.action, parsed.arg) if parsed.kind == "command" else Text(parsed.text)
     reply = conversation_for(d, "sms").handle(f"sms:{sender}", sender, event, request_id=sid)
+    note(step=reply.expect, outcome=",".join(reply.keys()))
     keyed = [(p.key, p.values) for p in reply.prompts]
     if reply.offer_person and "agent" not in reply.keys():
         keyed.append(("offer_person", None))

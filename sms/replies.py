@@ -101,6 +101,7 @@ REPLIES: dict[str, Callable[[dict], str]] = {
     "unavailable": lambda v: ("Sorry, we can't handle requests right now. Nothing was changed. "
                               "Try again soon, or reply AGENT for a person."),
     "offer_person": lambda v: "Reply AGENT for a person.",
+    "slow_down": lambda v: "You're sending a lot of messages. We'll answer again in a minute.",
     # public information (R1, R8)
     "refund_policy": lambda v: _terms(v),
     "refund_policy_terms": _terms,

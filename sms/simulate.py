@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 import uuid
 import xml.etree.ElementTree as ET
@@ -53,6 +54,7 @@ def chat(transport: Transport, sender: str, to: str, lines: Iterable[str], out: 
 @click.option("--script", type=click.File("r"), default=None, help="A file of messages, one a line.")
 @with_appcontext
 def simulate_sms(sender: str, to: str, url: str | None, script) -> None:
+    logging.getLogger().setLevel(logging.WARNING)  # the chat, not the server's log lines
     transport = transport_for(url)
     if script is not None:
         chat(transport, sender, to, script, sys.stdout, echo=True)

@@ -87,7 +87,23 @@ def app(settings, clock):
     _clean(deps.engine, deps.redis)
     yield app
     _clean(deps.engine, deps.redis)
-    deps.engine.dispose()
+    deps.close()
+
+
+@pytest.fixture
+def make_app(settings, clock):
+    """Another server process's app (same database and Redis unless overridden)."""
+    from wsgi import create_app
+
+    made = []
+
+    def make(**overrides):
+        app = create_app(settings.with_(**overrides) if overrides else settings, clock=clock)
+        made.append(app)
+        return app
+    yield make
+    for app in made:
+        app.extensions["switchboard"].close()
 
 
 @pytest.fixture
@@ -133,3 +149,27 @@ class Twilio:
 @pytest.fixture
 def twilio(client):
     return Twilio(client)
+
+
+@pytest.fixture
+def phone(twilio):
+    from tests.clients import Phone
+
+    def make(number: str) -> "Phone":
+        return Phone(twilio, number)
+    return make
+
+
+@pytest.fixture
+def call(app):
+    from ivr.simulate import CallSimulator, scripted
+    from tests.clients import CheckedTransport
+
+    def make(caller: str, answers: list[str], *, path: str = "/voice", extra=None, apps=None, to="+15550109000"):
+        transport = CheckedTransport(apps or [app])
+        sim = CallSimulator(transport, caller, to, scripted(answers))
+        transcript = sim.run(path, extra)
+        transcript.sim = sim
+        transcript.transport = transport
+        return transcript
+    return make

@@ -26,6 +26,15 @@ class Deps:
     clock: Callable[[], dt.datetime]
 
 
+    def close(self) -> None:
+        """Release connections (tests and short-lived commands build several apps)."""
+        self.engine.dispose()
+        for client in (self.redis, self.queue_redis):
+            try:
+                client.close()
+            except Exception:  # noqa: BLE001 - closing is best effort
+                pass
+
     def sender(self):
         """The outbound text sender, or None without TWILIO_ACCOUNT_SID (texts are not sent)."""
         from core.outbox import TwilioSender

@@ -67,7 +67,6 @@ def run_gunicorn(app, *, host: str, port: int, workers: int, settings: Settings)
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", workers)
             self.cfg.set("threads", 4)
-            self.cfg.set("accesslog", "-")
 
         def load(self):
             return app

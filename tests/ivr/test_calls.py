@@ -141,22 +141,16 @@ def test_a_busy_agent_means_a_voicemail_and_a_kept_request(call, deps, demo):
     assert count(deps, AuditEvent, AuditEvent.action == "escalation") == 3  # requested, busy, voicemail
 
 
-def test_without_a_support_number_callers_can_leave_a_message(settings, clock, demo, call):
-    from wsgi import create_app
-
-    app = create_app(settings.with_(support_number=None), clock=clock)
+def test_without_a_support_number_callers_can_leave_a_message(make_app, settings, clock, demo, call):
+    app = make_app(support_number=None)
     t = call(DANA, ["0", "-"], apps=[app])
     assert "No one can take your call right now" in t.said() and "dial" not in t.kinds()
-    app.extensions["switchboard"].engine.dispose()
 
 
-def test_outside_support_hours_callers_can_leave_a_message(settings, clock, demo, call):
-    from wsgi import create_app
-
-    app = create_app(settings.with_(support_hours="mon-fri 09:00-10:00 UTC"), clock=clock)  # 15:00 now
+def test_outside_support_hours_callers_can_leave_a_message(make_app, settings, clock, demo, call):
+    app = make_app(support_hours="mon-fri 09:00-10:00 UTC")  # 15:00 now
     t = call(DANA, ["0", "record"], apps=[app])
     assert "dial" not in t.kinds() and "record" in t.kinds()
-    app.extensions["switchboard"].engine.dispose()
 
 
 def test_an_agent_hands_a_caller_to_self_service_for_one_line_R7(call, deps, demo):
@@ -173,14 +167,11 @@ def test_star_repeats_the_last_prompt(call, deps, demo):
     assert t.said().count("Which plan?") == 2
 
 
-def test_a_call_alternating_between_two_server_processes_completes(settings, clock, demo, deps, app, call):
-    from wsgi import create_app
-
-    other = create_app(settings, clock=clock)
+def test_a_call_alternating_between_two_server_processes_completes(make_app, settings, clock, demo, deps, app, call):
+    other = make_app()
     t = call(DANA, ["1", "1", "1234#", "2", "1", "hangup"], apps=[app, other])
     assert t.transport.turn >= 5
     assert "Done. Text Archive will not renew" in t.said()
-    other.extensions["switchboard"].engine.dispose()
 
 
 def test_a_retried_confirmation_applies_once_R13(call, deps, demo):

@@ -125,13 +125,10 @@ def test_two_sweeps_at_once_send_each_receipt_once(call, deps, demo, clock, api,
     assert len(api.messages) == 3 and count(deps, OutboundText, OutboundText.status == "sent") == 3
 
 
-def test_the_worker_command_refuses_the_in_process_stand_in(settings, clock, runner):
-    from wsgi import create_app
-
-    app = create_app(settings.with_(redis_url=None), clock=clock)
+def test_the_worker_command_refuses_the_in_process_stand_in(make_app, settings, clock, runner):
+    app = make_app(redis_url=None)
     result = app.test_cli_runner().invoke(args=["worker", "--burst"])
     assert result.exit_code == 1 and "needs REDIS_URL" in result.output
-    app.extensions["switchboard"].engine.dispose()
 
 
 def test_the_worker_process_sends_a_queued_receipt(call, deps, demo, settings, api, tmp_path):

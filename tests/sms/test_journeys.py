@@ -297,16 +297,14 @@ def test_a_guidance_fix_gives_the_steps(phone, deps, demo):
     assert "voice network" in p.text("fix")
 
 
-def test_a_conversation_continues_on_another_server_process(settings, clock, demo, deps, client):
+def test_a_conversation_continues_on_another_server_process(make_app, settings, clock, demo, deps, client):
     """Two app instances share only Redis and the database."""
     from tests.conftest import Twilio
-    from tests.sms.conftest import Phone
-    from wsgi import create_app
+    from tests.clients import Phone
 
-    other = create_app(settings, clock=clock)
+    other = make_app()
     a, b = Phone(Twilio(client), DANA), Phone(Twilio(other.test_client()), DANA)
     a.text("STOP PLAN Text Archive")
     assert b.text("1234").startswith("PIN OK. Cancel Text Archive")
     assert a.text("YES").startswith("Done")
     assert plan(deps, "dana", "Text Archive").auto_renew is False
-    other.extensions["switchboard"].engine.dispose()

@@ -69,15 +69,12 @@ def test_behind_a_proxy_the_public_https_url_is_what_counts(client):
     assert client.post("/sms", data=SMS, headers={"X-Twilio-Signature": sign(url, SMS)}).status_code == 403
 
 
-def test_public_base_url_rebuilds_the_signed_url(settings, clock):
-    from wsgi import create_app
-
-    app = create_app(settings.with_(public_base_url="https://bot.example.com/hooks"), clock=clock)
+def test_public_base_url_rebuilds_the_signed_url(make_app, settings, clock):
+    app = make_app(public_base_url="https://bot.example.com/hooks")
     client = app.test_client()
     url = "https://bot.example.com/hooks/sms?x=1"
     resp = client.post("/sms?x=1", data=SMS, headers={"X-Twilio-Signature": sign(url, SMS)})
     parse(resp)
-    app.extensions["switchboard"].engine.dispose()
 
 
 def test_repeated_parameters_are_signed_as_twilio_does(twilio):
@@ -115,9 +112,7 @@ def test_health_and_readiness(client):
     assert ready.status_code == 200 and ready.json["checks"] == {"database": "ok", "redis": "ok"}
 
 
-def test_readiness_fails_when_the_database_cannot_be_reached(settings, clock):
-    from wsgi import create_app
-
-    app = create_app(settings.with_(database_url="postgresql+psycopg://nobody@127.0.0.1:1/none"), clock=clock)
+def test_readiness_fails_when_the_database_cannot_be_reached(make_app, settings, clock):
+    app = make_app(database_url="postgresql+psycopg://nobody@127.0.0.1:1/none")
     resp = app.test_client().get("/readyz")
     assert resp.status_code == 503 and resp.json["checks"]["database"].startswith("error")

@@ -1,9 +1,14 @@
+"""Test clients that talk to the app exactly as Twilio does: a phone that texts, a
+transport that checks every TwiML answer for the call simulator."""
+
 from __future__ import annotations
 
 import itertools
 import xml.etree.ElementTree as ET
 
-import pytest
+from tests import twiml_rules
+from tests.conftest import TEST_TOKEN
+from web.simulator import Transport
 
 _sids = itertools.count(1)
 
@@ -29,8 +34,23 @@ class Phone:
         return " | ".join(self.messages)
 
 
-@pytest.fixture
-def phone(twilio):
-    def make(number: str) -> Phone:
-        return Phone(twilio, number)
-    return make
+class CheckedTransport(Transport):
+    """Every answer must be TwiML Twilio documents; the simulator then walks it."""
+
+    def __init__(self, apps, token=TEST_TOKEN) -> None:
+        super().__init__(token, app=apps[0])
+        self.clients = [app.test_client() for app in apps]
+        self.turn = 0
+        self.answers: list[str] = []
+
+    def post(self, path, form):
+        # With several apps, each webhook goes to the next one (stateless web processes).
+        self.client = self.clients[self.turn % len(self.clients)]
+        self.turn += 1
+        status, body = super().post(path, form)
+        if status == 200:
+            twiml_rules.check(body)
+        self.answers.append(body)
+        return status, body
+
+

@@ -1,0 +1,30 @@
+"""Outcome counters for Prometheus, fed by the audit events of committed transactions only
+(a change that rolled back is not counted)."""
+
+from __future__ import annotations
+
+from prometheus_client import Counter
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+EVENTS = Counter(
+    "switchboard_events",
+    "Audited events by action, outcome and reason: cancellations, refusals, PIN failures and locks, escalations.",
+    ["action", "outcome", "reason"],
+)
+KEY = "sb_metrics"
+
+
+def note(session: Session, action: str, outcome: str, reason: str | None) -> None:
+    session.info.setdefault(KEY, []).append((action, outcome, reason or ""))
+
+
+@event.listens_for(Session, "after_commit")
+def _count_committed(session: Session) -> None:
+    for action, outcome, reason in session.info.pop(KEY, ()):
+        EVENTS.labels(action, outcome, reason).inc()
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_rolled_back(session: Session, _previous) -> None:
+    session.info.pop(KEY, None)
