@@ -116,3 +116,46 @@ def test_readiness_fails_when_the_database_cannot_be_reached(make_app, settings,
     app = make_app(database_url="postgresql+psycopg://nobody@127.0.0.1:1/none")
     resp = app.test_client().get("/readyz")
     assert resp.status_code == 503 and resp.json["checks"]["database"].startswith("error")
+
+
+def test_a_url_signed_with_its_port_is_accepted(client):
+    """Twilio may sign https://host:443/… or https://host/…; both are the same URL."""
+    headers = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "support.example.com"}
+    for url in ("https://support.example.com:443/sms", "https://support.example.com/sms"):
+        parse(client.post("/sms", data=SMS, headers={**headers, "X-Twilio-Signature": sign(url, SMS)}))
+
+
+def test_a_non_default_port_is_accepted_with_or_without_it_but_not_another_host(client):
+    # twilio's RequestValidator checks the URL with and without its port, as Twilio signs either.
+    headers = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "support.example.com:8443"}
+    for url in ("https://support.example.com:8443/sms", "https://support.example.com/sms"):
+        parse(client.post("/sms", data=SMS, headers={**headers, "X-Twilio-Signature": sign(url, SMS)}))
+    wrong = sign("https://evil.example.com:8443/sms", SMS)
+    assert client.post("/sms", data=SMS, headers={**headers, "X-Twilio-Signature": wrong}).status_code == 403
+
+
+def test_a_query_string_is_part_of_the_signed_url(client):
+    assert client.post("/sms?a=1", data=SMS, headers={"X-Twilio-Signature": sign("http://localhost/sms", SMS)}
+                       ).status_code == 403
+    parse(client.post("/sms?a=1", data=SMS, headers={"X-Twilio-Signature": sign("http://localhost/sms?a=1", SMS)}))
+
+
+def test_a_repeated_parameter_is_signed_with_every_value(client):
+    from werkzeug.datastructures import MultiDict
+
+    form = MultiDict([*SMS.items(), ("MediaUrl0", "https://x/1"), ("MediaUrl0", "https://x/2")])
+    signature = sign("http://localhost/sms", form)
+    parse(client.post("/sms", data=form, headers={"X-Twilio-Signature": signature}))
+    only_one = MultiDict([*SMS.items(), ("MediaUrl0", "https://x/1")])
+    assert client.post("/sms", data=form, headers={"X-Twilio-Signature": sign("http://localhost/sms", only_one)}
+                       ).status_code == 403
+
+
+def test_a_replayed_signed_request_changes_nothing_twice(twilio, deps, demo):
+    """A replay carries a valid signature; the MessageSid makes it a repeat (R13)."""
+    from tests.helpers import count
+
+    first = twilio.post("/sms", {**SMS, "Body": "STOP"})
+    again = twilio.post("/sms", {**SMS, "Body": "STOP"})
+    assert first.data == again.data
+    assert count(deps, AuditEvent, AuditEvent.action == "text_opt_out") == 1
