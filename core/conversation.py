@@ -172,7 +172,13 @@ class Conversation:
     def _save(self, key: str, state: dict, reply: Reply) -> Reply:
         state["step"] = reply.expect
         state["last"] = [[p.key, p.values] for p in reply.prompts]
-        self.store.save(key, state)
+        try:
+            self.store.save(key, state)
+        except ConversationUnavailable:
+            if not reply.changed:
+                raise
+            # The change is committed: say so. The conversation starts afresh next time.
+            log.warning("conversation state not saved after an applied change", exc_info=True)
         return reply
 
     def start(self, key: str, caller: str | None, *, line_key: str | None = None,

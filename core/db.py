@@ -35,6 +35,12 @@ def make_engine(url: str, **kwargs) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
+    if url.startswith("postgresql"):
+        # A hung database must not hold a webhook past Twilio's patience (15 s): fail fast,
+        # answer the caller, and let the next request reconnect (pool_pre_ping).
+        kwargs.setdefault("connect_args", {"connect_timeout": 3,
+                                           "options": "-c statement_timeout=5000 -c lock_timeout=4000"})
+        kwargs.setdefault("pool_timeout", 5)
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 

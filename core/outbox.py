@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 from dataclasses import dataclass, field
 from typing import Callable, Protocol
 
@@ -23,7 +24,8 @@ log = logging.getLogger("switchboard.outbox")
 QUEUE = "receipts"
 MAX_ATTEMPTS = 5
 BACKOFF = [dt.timedelta(seconds=s) for s in (5, 30, 120, 600, 1800)]
-STALE_SENDING = dt.timedelta(minutes=5)
+# How long a send may stay unanswered before another worker looks at it (a crash mid-send).
+STALE_SENDING = dt.timedelta(seconds=int(os.environ.get("OUTBOX_STALE_SECONDS", "300")))
 TWILIO_API = "https://api.twilio.com"
 
 

@@ -6,10 +6,12 @@ returns a plain ``Result``. Nothing here knows about a channel's words.
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 from sqlalchemy import delete, or_, select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from core import metrics, phone, policy
@@ -61,6 +63,45 @@ class LineRef:
     number: str
     login_id: str
     is_admin: bool
+
+
+class NotApplied(RuntimeError):
+    """The database failed before the change committed: nothing was changed."""
+
+
+class OutcomeUnknown(RuntimeError):
+    """The database failed while committing: the change may or may not have been applied.
+    Retrying is safe (R13: a second attempt never applies it twice)."""
+
+
+@contextmanager
+def transaction(db: sessionmaker[Session]) -> Iterator[Session]:
+    """One transaction, with database failures told apart by whether the commit was reached."""
+    session = db()
+    try:
+        try:
+            session.begin()
+            yield session
+            session.flush()
+        except DBAPIError as exc:
+            _quiet_rollback(session)
+            raise NotApplied(str(exc.orig or exc)) from exc
+        except BaseException:
+            _quiet_rollback(session)
+            raise
+        try:
+            session.commit()
+        except DBAPIError as exc:
+            raise OutcomeUnknown(str(exc.orig or exc)) from exc
+    finally:
+        session.close()
+
+
+def _quiet_rollback(session: Session) -> None:
+    try:
+        session.rollback()
+    except DBAPIError:  # the connection is gone: the transaction went with it
+        pass
 
 
 class NotAuthorised(PermissionError):
@@ -157,7 +198,7 @@ def verify_pin(db: sessionmaker[Session], attempts: PinAttempts, pin_secret: str
         until = attempts.locked_until(line_id, now)
     except PinLimitUnavailable:
         return PinCheck(False, "unavailable")
-    with db.begin() as session:
+    with transaction(db) as session:
         line = session.get(Line, line_id)
         if line is None:
             return PinCheck(False, "wrong_pin")
@@ -205,7 +246,7 @@ def refund_info(db: sessionmaker[Session], actor: LineRef | None, target_line_id
                 now: dt.datetime, req: Request) -> Result:
     """R1: the policy; with a verified caller, their own term-end dates."""
     plans: Sequence[Plan] = []
-    with db.begin() as session:
+    with transaction(db) as session:
         if actor is not None and target_line_id is not None:
             line = _authorised(session, actor, target_line_id, lock=False)
             plans = line.plans
@@ -255,7 +296,7 @@ def _receipt(session: Session, req: Request, line: Line, kind: str, data: dict[s
 def cancel_plan(db: sessionmaker[Session], *, actor: LineRef, line_id: int, plan_id: int,
                 now: dt.datetime, req: Request) -> Result:
     """R2, R5, R6: stop one plan's renewal; it runs to its term end."""
-    with db.begin() as session:
+    with transaction(db) as session:
         line = _authorised(session, actor, line_id, lock=True)
         plan = next((p for p in line.plans if p.id == plan_id), None)
         if plan is None:
@@ -283,7 +324,7 @@ def cancel_plan(db: sessionmaker[Session], *, actor: LineRef, line_id: int, plan
 def cancel_line(db: sessionmaker[Session], *, actor: LineRef, line_id: int,
                 now: dt.datetime, req: Request) -> Result:
     """R3, R4, R6: full cancellation, irreversible; every plan stops renewing at once."""
-    with db.begin() as session:
+    with transaction(db) as session:
         line = _authorised(session, actor, line_id, lock=True)
         decision = policy.decide_cancel_line(line, line.plans, now)
         common = dict(actor=_actor_kind(actor, line), actor_id=actor.login_id,
@@ -314,7 +355,7 @@ def cancel_line(db: sessionmaker[Session], *, actor: LineRef, line_id: int,
 def reactivate_line(db: sessionmaker[Session], *, actor: LineRef, line_id: int,
                     now: dt.datetime, req: Request) -> Result:
     """R12: only a line that ran out or was suspended for a reason other than its user's."""
-    with db.begin() as session:
+    with transaction(db) as session:
         line = _authorised(session, actor, line_id, lock=True)
         decision = policy.decide_reactivate(line, now)
         common = dict(actor=_actor_kind(actor, line), actor_id=actor.login_id,
@@ -340,7 +381,7 @@ def reactivate_line(db: sessionmaker[Session], *, actor: LineRef, line_id: int,
 def change_number(db: sessionmaker[Session], *, actor: LineRef, line_id: int,
                   now: dt.datetime, req: Request) -> Result:
     """R11 fix 4: a new number from the pool (same area code first); the old one released."""
-    with db.begin() as session:
+    with transaction(db) as session:
         line = _authorised(session, actor, line_id, lock=True)
         pool = session.execute(select(AvailableNumber.number).order_by(AvailableNumber.id)).scalars().all()
         decision = policy.decide_change_number(line, pool, now)
@@ -367,7 +408,7 @@ def change_number(db: sessionmaker[Session], *, actor: LineRef, line_id: int,
 
 def block_number(db: sessionmaker[Session], *, actor: LineRef, line_id: int, raw: str,
                  now: dt.datetime, req: Request) -> Result:
-    with db.begin() as session:
+    with transaction(db) as session:
         line = _authorised(session, actor, line_id, lock=True)
         kind, e164 = phone.classify(raw, phone.region_of(line.number))
         own = [line.number, *(c.number for c in line.contacts)]
@@ -386,7 +427,7 @@ def block_number(db: sessionmaker[Session], *, actor: LineRef, line_id: int, raw
 
 def unblock_number(db: sessionmaker[Session], *, actor: LineRef, line_id: int, raw: str,
                    now: dt.datetime, req: Request) -> Result:
-    with db.begin() as session:
+    with transaction(db) as session:
         line = _authorised(session, actor, line_id, lock=True)
         _, e164 = phone.classify(raw, phone.region_of(line.number))
         decision = policy.decide_unblock(e164, [b.number for b in line.blocked])
@@ -412,7 +453,7 @@ def is_opted_out(db: sessionmaker[Session], number: str) -> bool:
 def set_opt_out(db: sessionmaker[Session], number: str, opted_out: bool, *, now: dt.datetime,
                 req: Request) -> bool:
     """Returns True when this changed the number's consent."""
-    with db.begin() as session:
+    with transaction(db) as session:
         current = session.get(TextOptOut, number, with_for_update=True)
         if opted_out and current is None:
             session.add(TextOptOut(number=number, opted_out_at=now))
@@ -428,7 +469,7 @@ def set_opt_out(db: sessionmaker[Session], number: str, opted_out: bool, *, now:
 # Escalation (R15) -------------------------------------------------------------------------
 def escalate(db: sessionmaker[Session], *, reason: str, context: dict[str, Any], now: dt.datetime,
              req: Request, line_id: int | None = None, verified: bool = False) -> int:
-    with db.begin() as session:
+    with transaction(db) as session:
         esc = Escalation(created_at=now, channel=req.channel, request_id=req.request_id,
                          caller=req.caller, line_id=line_id, verified=verified, reason=reason,
                          context=_jsonable(context), outcome="requested")
@@ -455,7 +496,7 @@ def update_escalation(db: sessionmaker[Session], escalation_id: int | None, *, o
     """Record what became of a transfer (answered, busy, voicemail…), audited (R14)."""
     if escalation_id is None:
         return False
-    with db.begin() as session:
+    with transaction(db) as session:
         esc = session.get(Escalation, escalation_id, with_for_update=True)
         if esc is None:
             return False
@@ -471,7 +512,7 @@ def update_escalation(db: sessionmaker[Session], escalation_id: int | None, *, o
 def record_refusal(db: sessionmaker[Session], *, action: str, reason: str, now: dt.datetime,
                    req: Request, line_id: int | None = None, target: str | None = None) -> None:
     """R14: a request refused before any service ran (unknown line, not authorised…)."""
-    with db.begin() as session:
+    with transaction(db) as session:
         audit(session, req, action=action, outcome="refused", actor="system", line_id=line_id,
               target=target, now=now, reason=reason)
 
@@ -500,7 +541,7 @@ def run_due(db: sessionmaker[Session], *, now: dt.datetime, req: Request | None 
             .where(Plan.kind == "number", Plan.ended.is_(True))
         ).scalars().all()
     for line_id in sorted(set(line_ids)):
-        with db.begin() as session:
+        with transaction(db) as session:
             line = session.execute(
                 select(Line).where(Line.id == line_id).with_for_update(of=Line)
                 .options(selectinload(Line.plans))

@@ -176,7 +176,9 @@ PROMPTS: dict[str, Callable[[dict], str]] = {
                                     "and a person will call you back. Press pound when you're done."),
     "voicemail_thanks": lambda v: "Thank you. Your message is saved and a person will call you back. Goodbye.",
     "voicemail_none": lambda v: "We didn't get a message. Your request is saved and a person will call you back. Goodbye.",
-    "error": lambda v: "Sorry, something went wrong on our side. Nothing was changed.",
+    "error": lambda v: "Sorry, something went wrong on our side.",
+    "not_applied": lambda v: "Sorry, that didn't go through. Nothing was changed.",
+    "outcome_unknown": lambda v: "Sorry, we couldn't confirm whether that went through. A person can check for you.",
     "unavailable": lambda v: "Sorry, we can't handle requests right now. Nothing was changed.",
     # what to press, after the prompt
     "hint_confirm": lambda v: "To confirm, press 1 or say yes. To keep things as they are, press 2 or say no.",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 
 from flask import current_app, request
+from sqlalchemy.exc import DBAPIError
 from twilio.twiml.voice_response import VoiceResponse
 
 from core import services
@@ -40,24 +41,41 @@ bp = twilio_blueprint("ivr", __name__, on_error=_apology)
 
 
 def _guard(handler):
-    """Redis down mid-call: say so and hand over to a person, nothing half-done."""
+    """Redis or the database down mid-call: say what is known and hand over to a person,
+    with nothing half-done (R15)."""
     def wrapped(*args, **kwargs):
         try:
             return handler(*args, **kwargs)
         except (ConversationUnavailable, PinLimitUnavailable):
             log.warning("Redis unavailable during a call", exc_info=True)
-            d = deps()
-            form = request.form
-            req = services.Request(channel="voice", request_id=(form.get("CallSid") or "")[:64] or None,
-                                   caller=(form.get("From") or "")[:40] or None)
-            esc = services.escalate(d.db, reason="redis_unavailable", context={"verified": False}, now=d.clock(),
-                                    req=req)
-            r = VoiceResponse()
-            r.say(say("unavailable", brand=d.settings.brand_name))
-            render.transfer(r, d, esc)
-            return twiml(r)
+            return twiml(_to_person_without_conversation("unavailable", "redis_unavailable"))
+        except services.NotApplied:
+            log.warning("database failed before a change committed", exc_info=True)
+            return twiml(_to_person_without_conversation("not_applied", "database_error"))
+        except services.OutcomeUnknown:
+            log.error("database failed while committing", exc_info=True)
+            return twiml(_to_person_without_conversation("outcome_unknown", "database_error"))
+        except DBAPIError:
+            log.warning("database unavailable during a call", exc_info=True)
+            return twiml(_to_person_without_conversation("unavailable", "database_error"))
     wrapped.__name__ = handler.__name__
     return wrapped
+
+
+def _to_person_without_conversation(key: str, reason: str) -> VoiceResponse:
+    d = deps()
+    form = request.form
+    req = services.Request(channel="voice", request_id=(form.get("CallSid") or "")[:64] or None,
+                           caller=(form.get("From") or "")[:40] or None)
+    esc = None
+    try:
+        esc = services.escalate(d.db, reason=reason, context={"verified": False}, now=d.clock(), req=req)
+    except Exception:  # noqa: BLE001 - the database may be what failed
+        log.warning("could not record the escalation", exc_info=True)
+    r = VoiceResponse()
+    r.say(say(key, brand=d.settings.brand_name))
+    render.transfer(r, d, esc)
+    return r
 
 
 CALLER_LIMIT, CALLER_WINDOW = 6, 600  # new calls from one caller ID in ten minutes

@@ -6,6 +6,8 @@ from __future__ import annotations
 import logging
 from typing import Mapping
 
+from sqlalchemy.exc import DBAPIError
+
 from core import services
 from core.conversation import Command, Conversation, ConversationUnavailable, RedisConversations, Text
 from core.dedupe import Dedupe, DedupeUnavailable
@@ -61,6 +63,15 @@ def handle_sms(d: Deps, form: Mapping[str, str]) -> list[str]:
             raise
     except (ConversationUnavailable, DedupeUnavailable, PinLimitUnavailable):
         log.warning("Redis unavailable while answering a text", exc_info=True)
+        return say(("unavailable", None))
+    except services.NotApplied:
+        log.warning("database failed before a change committed", exc_info=True)
+        return say(("not_applied", None))
+    except services.OutcomeUnknown:
+        log.error("database failed while committing", exc_info=True)
+        return say(("outcome_unknown", None))
+    except DBAPIError:
+        log.warning("database unavailable while answering a text", exc_info=True)
         return say(("unavailable", None))
     if sid:
         dedupe.remember(sid, messages)

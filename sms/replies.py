@@ -101,6 +101,10 @@ REPLIES: dict[str, Callable[[dict], str]] = {
     "unavailable": lambda v: ("Sorry, we can't handle requests right now. Nothing was changed. "
                               "Try again soon, or reply AGENT for a person."),
     "offer_person": lambda v: "Reply AGENT for a person.",
+    "error": lambda v: "Sorry, something went wrong on our side. Text PLANS to see where things stand, or AGENT for a person.",
+    "not_applied": lambda v: "Sorry, that didn't go through: nothing was changed. Please send it again.",
+    "outcome_unknown": lambda v: ("Sorry, we couldn't confirm that went through. Text PLANS to check; sending it "
+                                  "again never applies it twice."),
     "slow_down": lambda v: "You're sending a lot of messages. We'll answer again in a minute.",
     # public information (R1, R8)
     "refund_policy": lambda v: _terms(v),

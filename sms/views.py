@@ -13,7 +13,7 @@ from web.twilio import twiml, twilio_blueprint
 
 def _apology(_exc: Exception) -> MessagingResponse:
     r = MessagingResponse()
-    r.message(replies.render("unavailable", brand=""))
+    r.message(replies.render("error", brand=""))
     return r
 
 
