@@ -63,6 +63,12 @@ def handle_sms(d: Deps, form: Mapping[str, str]) -> list[str]:
             raise
     except (ConversationUnavailable, DedupeUnavailable, PinLimitUnavailable):
         log.warning("Redis unavailable while answering a text", exc_info=True)
+        if parsed.kind == "command" and parsed.action == "agent":
+            # The way to a person needs only the database (R15).
+            esc = services.escalate(d.db, reason="caller_asked", context={"verified": False,
+                                    "note": "conversation state unavailable"}, now=d.clock(),
+                                    req=services.Request(channel="sms", request_id=sid, caller=sender))
+            return say(("agent", {"ref": esc}))
         return say(("unavailable", None))
     except services.NotApplied:
         log.warning("database failed before a change committed", exc_info=True)
