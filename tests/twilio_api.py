@@ -4,6 +4,7 @@ tests. It records what it accepted and can be told to fail the next requests."""
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 
 from flask import Flask, jsonify, request
@@ -15,6 +16,7 @@ class TwilioApiStandIn:
         self.messages: list[dict] = []
         self.fail_next = 0
         self.requests = 0
+        self.hold_next = 0.0  # accept the next message, then keep the sender waiting this long
         app = Flask("twilio-api-stand-in")
 
         @app.post("/2010-04-01/Accounts/<sid>/Messages.json")
@@ -27,6 +29,9 @@ class TwilioApiStandIn:
                    "from": request.form.get("From"), "body": request.form["Body"], "status": "queued",
                    "num_segments": "1", "direction": "outbound-api", "api_version": "2010-04-01"}
             self.messages.append(msg)
+            if self.hold_next:
+                hold, self.hold_next = self.hold_next, 0.0
+                time.sleep(hold)
             return jsonify(msg), 201
 
         @app.get("/2010-04-01/Accounts/<sid>/Messages.json")
