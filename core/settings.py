@@ -32,6 +32,9 @@ class Settings:
     # unset: always), and where the Twilio REST API is (a local stand-in in tests).
     support_hours: str | None = None
     twilio_api_base: str | None = None
+    # Rate limits (count, seconds): texts from one sender, new calls from one caller ID.
+    sms_rate_limit: tuple[int, int] = (20, 60)
+    call_rate_limit: tuple[int, int] = (6, 600)
 
     @property
     def production(self) -> bool:
@@ -85,7 +88,22 @@ class Settings:
             env=mode,
             support_hours=get("SUPPORT_HOURS"),
             twilio_api_base=get("TWILIO_API_BASE"),
+            sms_rate_limit=_rate(get("SMS_RATE_LIMIT"), "SMS_RATE_LIMIT", (20, 60)),
+            call_rate_limit=_rate(get("CALL_RATE_LIMIT"), "CALL_RATE_LIMIT", (6, 600)),
         )
+
+
+def _rate(value: str | None, name: str, default: tuple[int, int]) -> tuple[int, int]:
+    """'20/60': twenty in sixty seconds."""
+    if not value:
+        return default
+    try:
+        count, seconds = (int(part) for part in value.split("/"))
+        if count < 1 or seconds < 1:
+            raise ValueError
+    except ValueError:
+        raise SettingsError(f"switchboard: {name} must look like 20/60 (count/seconds), not {value!r}") from None
+    return count, seconds
 
 
 def default_database_url() -> str:

@@ -78,15 +78,12 @@ def _to_person_without_conversation(key: str, reason: str) -> VoiceResponse:
     return r
 
 
-CALLER_LIMIT, CALLER_WINDOW = 6, 600  # new calls from one caller ID in ten minutes
-
-
 @bp.post("/voice")
 @_guard
 def incoming_call():
     d = deps()
     call = render.Call.from_request(d)
-    limit = RateLimit(d.redis, "call", CALLER_LIMIT, CALLER_WINDOW)
+    limit = RateLimit(d.redis, "call", *d.settings.call_rate_limit)
     if call.caller and limit.over(limit.hit(call.caller, d.clock())):
         log.info("caller over the rate limit")
         r = VoiceResponse()

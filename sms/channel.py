@@ -21,9 +21,8 @@ log = logging.getLogger("switchboard.sms")
 
 GSM7_SEGMENT = 153  # per segment of a multi-part GSM-7 message
 MAX_SEGMENTS = 3
-# A sender texting faster than this gets one "slow down" and then silence for the rest of
-# the minute; consent words (R16) are always honoured.
-SENDER_LIMIT, SENDER_WINDOW = 20, 60
+# A sender texting faster than SMS_RATE_LIMIT gets one "slow down" and then silence for
+# the rest of the window; consent words (R16) are always honoured.
 
 
 def conversation_for(d: Deps, channel: str, **kw) -> Conversation:
@@ -43,11 +42,11 @@ def handle_sms(d: Deps, form: Mapping[str, str]) -> list[str]:
         return say(("media_only" if form.get("NumMedia", "0") != "0" else "unknown_command", None))
     parsed = parse(form.get("Body"))
     if parsed.kind not in ("opt_out", "opt_in"):
-        limit = RateLimit(d.redis, "sms", SENDER_LIMIT, SENDER_WINDOW)
+        limit = RateLimit(d.redis, "sms", *d.settings.sms_rate_limit)
         hits = limit.hit(sender, d.clock())
         if limit.over(hits):
-            log.info("sender over the rate limit (%s in a minute)", hits)
-            return say(("slow_down", None)) if hits == SENDER_LIMIT + 1 else []
+            log.info("sender over the rate limit (%s in the window)", hits)
+            return say(("slow_down", None)) if hits == limit.limit + 1 else []
     dedupe = Dedupe(d.redis)
     try:
         if sid:

@@ -1,0 +1,167 @@
+"""Floods and races: many identical confirmations over two gunicorn servers, a flood from one
+number, PIN brute force across channels and numbers."""
+
+from __future__ import annotations
+
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+import xml.etree.ElementTree as ET
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from core.models import AuditEvent, OutboundText
+from ivr.simulate import call_form
+from sms.simulate import text_form
+from tests.clients import Phone
+from tests.conftest import TEST_PIN_SECRET, TEST_TOKEN, Twilio
+from tests.helpers import count, plan
+from web.simulator import Transport
+
+BIN = Path(sys.executable).parent
+LONG = os.environ.get("SWITCHBOARD_TEST_PROFILE") == "long"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def two_servers(settings, demo, tmp_path):
+    """Two gunicorn servers (two workers each) on the suite's PostgreSQL and Redis."""
+    if not settings.redis_url:
+        pytest.skip("needs TEST_REDIS_URL: the in-process Redis stand-in can't be shared between servers")
+    env = {**os.environ, "DATABASE_URL": settings.database_url, "REDIS_URL": settings.redis_url,
+           "TWILIO_AUTH_TOKEN": TEST_TOKEN, "PIN_SECRET": TEST_PIN_SECRET, "SMS_RATE_LIMIT": "1000/60",
+           "SUPPORT_NUMBER": "+15550109999", "LOG_LEVEL": "WARNING"}
+    procs, urls = [], []
+    for i in range(2):
+        port = free_port()
+        log = (tmp_path / f"server{i}.log").open("w")
+        procs.append((subprocess.Popen([str(BIN / "switchboard"), "serve", "--port", str(port), "--workers", "2"],
+                                       env=env, stdout=log, stderr=subprocess.STDOUT), log))
+        urls.append(f"http://127.0.0.1:{port}")
+    for url, (proc, _) in zip(urls, procs):
+        for _ in range(200):
+            try:
+                with urllib.request.urlopen(url + "/healthz", timeout=1):
+                    break
+            except OSError:
+                assert proc.poll() is None, (tmp_path / "server0.log").read_text()
+                time.sleep(0.05)
+    yield [Transport(TEST_TOKEN, url=u) for u in urls]
+    for proc, log in procs:
+        proc.terminate()
+        proc.wait(timeout=15)
+        log.close()
+
+
+def sms(transport, sender, body, sid=None):
+    form = text_form(sender, "+15550109000", body)
+    if sid:
+        form.update(MessageSid=sid, SmsSid=sid, SmsMessageSid=sid)
+    status, xml = transport.post("/sms", form)
+    assert status == 200, xml
+    return " | ".join(m.text or "" for m in ET.fromstring(xml).findall("Message"))
+
+
+def test_fifty_identical_sms_confirmations_over_two_servers_apply_once_R13(two_servers, deps):
+    a, b = two_servers
+    sms(a, "+15557770001", "STOP PLAN Text Archive")
+    assert "Cancel Text Archive" in sms(b, "+15557770001", "1234")
+    sids = ["SM" + uuid.uuid4().hex for _ in range(40)]
+    jobs = [(two_servers[i % 2], sid) for i, sid in enumerate(sids)]
+    jobs += [(two_servers[(i + 1) % 2], sids[i]) for i in range(10)]  # Twilio's retries of ten of them
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        answers = list(pool.map(lambda job: (job[1], sms(job[0], "+15557770001", "YES", job[1])), jobs))
+    done_sids = {sid for sid, text in answers if text.startswith("Done")}
+    assert len(done_sids) == 1  # one confirmation text, the receipt of the one change (R17)
+    assert count(deps, AuditEvent, AuditEvent.action == "cancel_plan", AuditEvent.outcome == "applied") == 1
+    assert plan(deps, "dana", "Text Archive").auto_renew is False
+    for sid, text in answers:
+        if sid not in done_sids:
+            assert "Done" not in text
+
+
+def test_fifty_identical_voice_confirmations_over_two_servers_apply_once_with_one_receipt(two_servers, deps):
+    a, b = two_servers
+    sid = "CA" + uuid.uuid4().hex
+    steps = [("/voice", {}), ("/voice/menu", {"Digits": "1"}), ("/voice/menu?m=cancel", {"Digits": "1"}),
+             ("/voice/input?expect=pin", {"Digits": "1234"}), ("/voice/input?expect=plan", {"Digits": "2"})]
+    for i, (path, extra) in enumerate(steps):
+        status, _ = two_servers[i % 2].post(path, call_form(sid, "+15557770001", "+15550109000", **extra))
+        assert status == 200
+    confirm = call_form(sid, "+15557770001", "+15550109000", Digits="1")
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        results = list(pool.map(lambda i: two_servers[i % 2].post("/voice/input?expect=confirm", confirm),
+                                range(50)))
+    assert all(status == 200 for status, _ in results)
+    assert sum("Done. Text Archive will not renew" in xml for _, xml in results) == 1
+    assert count(deps, AuditEvent, AuditEvent.action == "cancel_plan", AuditEvent.outcome == "applied") == 1
+    assert count(deps, OutboundText) == 1
+
+
+def test_a_flood_from_one_number_does_not_starve_other_senders(client, deps, demo):
+    """200 texts from one number while another customer converses: the flood meets the
+    per-sender limit after 20 (one "slow down", then silence) and the other is answered."""
+    twilio = Twilio(client)
+    flood, other = Phone(twilio, "+15550004444"), Phone(twilio, "+15557770001")
+    script = ["STOP PLAN Text Archive", "1234", "YES", "PLANS", "REFUND"] * 2
+    flood_answers, other_times, other_answers = [], [], []
+    for i in range(200):
+        flood_answers.append(flood.text(f"HELLO {i}"))
+        if i % 20 == 10:
+            started = time.perf_counter()
+            other_answers.append(other.text(script[len(other_answers)]))
+            other_times.append(time.perf_counter() - started)
+    answered = [a for a in flood_answers if a]
+    assert len(answered) == 21 and answered[-1].startswith("You're sending a lot")
+    assert other_answers[2].startswith("Done: Text Archive")
+    assert all(a for a in other_answers)
+    assert statistics.median(other_times) < 0.5
+    assert "did not cancel" in flood.text("STOP")  # consent is honoured even when flooding (R16)
+
+
+def test_too_many_calls_from_one_caller_id_are_turned_away(client):
+    twilio = Twilio(client)
+    answers = [twilio.post("/voice", call_form("CA" + uuid.uuid4().hex, "+15550004444", "+15550109000")).data
+               for _ in range(7)]
+    assert b"many calls from this number" not in answers[5]
+    assert b"many calls from this number" in answers[6] and b"<Hangup" in answers[6]
+
+
+def test_pin_brute_force_across_channels_and_numbers_locks_for_everyone_R9(client, deps, demo, call):
+    twilio = Twilio(client)
+    attempts = [("sms", "+15557770003"), ("voice", "+15550000001"), ("sms", "+15550100003"),
+                ("voice", "+15557770003"), ("sms", "+15557770003")]
+    for i, (channel, number) in enumerate(attempts):
+        if channel == "sms":
+            p = Phone(twilio, number)
+            p.text("PLANS")
+            p.text(f"{9000 + i}")
+        else:
+            call(number, ["5550100003#", f"{9000 + i}#", "hangup"] if number != "+15557770003"
+                 else ["1", "1", f"{9000 + i}#", "hangup"])
+    # Now even the right PIN is refused, the same way, to every number and channel.
+    locked = []
+    for number in ("+15557770003", "+15550100003", "+15550000009"):
+        p = Phone(twilio, number)
+        p.text("PLANS")
+        if number == "+15550000009":  # an unknown number can't reach the line, and learns nothing
+            assert "couldn't verify" in p.text("1357")
+            continue
+        locked.append(p.text("1357"))
+    assert len(set(locked)) == 1 and "locked for 15 min" in locked[0]
+    t = call("+15557770003", ["1", "1", "1357#", "answer"])
+    assert "locked for 15 minutes" in t.said()
+    assert count(deps, AuditEvent, AuditEvent.action == "pin_lock") == 1
+    assert count(deps, AuditEvent, AuditEvent.action == "pin_failed") == 5
