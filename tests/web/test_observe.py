@@ -121,3 +121,16 @@ def test_a_rolled_back_change_is_not_counted(deps, demo, clock):
         services.cancel_plan(deps.db, actor=dana, line_id=dana.line_id, plan_id=pid, now=clock(),
                              req=services.Request(channel="voice", receipt_to="+1", receipt=broken))
     assert value("switchboard_events_total", action="cancel_plan", outcome="applied", reason="") == before
+
+
+def test_an_error_while_checking_a_pin_leaves_no_trace_of_it(client, deps, secret_demo, logs, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("hash module exploded")
+
+    monkeypatch.setattr("core.services.check_pin", broken)
+    phone = Phone(Twilio(client), "+15557770003")
+    phone.text("PLANS")
+    answer = phone.text(SECRET_PIN)
+    assert "something went wrong" in answer
+    assert "hash module exploded" in logs.getvalue()  # the error itself is logged…
+    assert SECRET_PIN not in logs.getvalue() and SECRET_PIN not in answer  # …the PIN is not
