@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""The two commands: ``python3 dev.py run`` and ``python3 dev.py test``.
+"""The two commands: ``python3 dev.py run`` and ``python3 dev.py test``
+(and ``python3 dev.py install``, which only makes ``.venv``).
 
 Needs only Python 3.11+. Makes ``.venv`` beside this file, installs the project and its
 dev dependencies into it (again only when pyproject.toml changed), then runs the bot or
@@ -62,10 +63,12 @@ def test(args: list[str]) -> int:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in ("run", "test"):
+    if not argv or argv[0] not in ("run", "test", "install"):
         print(__doc__, file=sys.stderr)
         return 2
     ensure_installed()
+    if argv[0] == "install":
+        return 0
     return run(argv[1:]) if argv[0] == "run" else test(argv[1:])
 
 

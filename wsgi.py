@@ -9,6 +9,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from core.kv import make_queue_redis, make_redis
+from core.metrics import count_queries
 from core.limits import PinAttempts
 from core.db import make_engine, make_sessionmaker
 from core.services import utcnow
@@ -27,6 +28,7 @@ def create_app(settings: Settings | None = None, *, clock=None) -> Flask:
     configure_logging()
 
     engine = make_engine(settings.database_url)
+    count_queries(engine)
     client = make_redis(settings.redis_url)
     app.extensions["switchboard"] = Deps(
         settings=settings, engine=engine, db=make_sessionmaker(engine), redis=client,

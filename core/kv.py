@@ -18,11 +18,21 @@ log = logging.getLogger("switchboard.redis")
 _FAKE_SERVER = None
 
 
+class CountingConnection(redis.Connection):
+    """Counts round trips (a command or a whole pipeline is one) for the metrics."""
+
+    def send_packed_command(self, command, check_health=True):
+        from core.metrics import REDIS_ROUNDTRIPS
+
+        REDIS_ROUNDTRIPS.inc()
+        return super().send_packed_command(command, check_health)
+
+
 def make_redis(url: str | None) -> redis.Redis:
     if url:
         return redis.Redis.from_url(
             url, decode_responses=True, socket_timeout=2.0, socket_connect_timeout=2.0,
-            health_check_interval=30,
+            health_check_interval=30, connection_class=CountingConnection,
         )
     import fakeredis
 

@@ -12,6 +12,8 @@ EVENTS = Counter(
     "Audited events by action, outcome and reason: cancellations, refusals, PIN failures and locks, escalations.",
     ["action", "outcome", "reason"],
 )
+SQL_QUERIES = Counter("switchboard_sql_queries", "SQL statements sent to the database.")
+REDIS_ROUNDTRIPS = Counter("switchboard_redis_roundtrips", "Round trips to Redis (a pipeline is one).")
 KEY = "sb_metrics"
 
 
@@ -28,3 +30,9 @@ def _count_committed(session: Session) -> None:
 @event.listens_for(Session, "after_soft_rollback")
 def _forget_rolled_back(session: Session, _previous) -> None:
     session.info.pop(KEY, None)
+
+
+def count_queries(engine) -> None:
+    @event.listens_for(engine, "before_cursor_execute")
+    def _one_more(*_args) -> None:
+        SQL_QUERIES.inc()
