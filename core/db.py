@@ -48,6 +48,23 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
+_readers: dict[int, sessionmaker[Session]] = {}
+
+
+def reader(db: sessionmaker[Session]) -> sessionmaker[Session]:
+    """Sessions for reads that change nothing: on PostgreSQL in autocommit, which saves the
+    BEGIN and ROLLBACK round trips of every lookup. (SQLite keeps its own transactions.)"""
+    engine = db.kw["bind"]
+    found = _readers.get(id(engine))
+    if found is None:
+        if engine.dialect.name == "postgresql":
+            found = sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False)
+        else:
+            found = db
+        _readers[id(engine)] = found
+    return found
+
+
 def alembic_config(url: str):
     from alembic.config import Config
 

@@ -10,11 +10,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Sequence
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, or_, select, union_all, update
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session, selectinload, sessionmaker
+from sqlalchemy.orm import Session, joinedload, selectinload, sessionmaker
 
 from core import metrics, phone, policy
+from core.db import reader
 from core.limits import PinAttempts, PinLimitUnavailable
 from core.models import (
     AuditEvent,
@@ -140,13 +141,15 @@ def _ref(line: Line) -> LineRef:
 # Identification and PIN -------------------------------------------------------------------
 def lines_for_caller(db: sessionmaker[Session], number: str) -> list[LineRef]:
     """Lines whose own number or a contact number is ``number``. Reveals nothing by itself."""
-    with db() as session:
+    with reader(db)() as session:
+        # Two index lookups (lines.number, contact_numbers.number), never a scan: the cost
+        # must not grow with the number of lines.
+        ids = union_all(select(Line.id).where(Line.number == number),
+                        select(ContactNumber.line_id).where(ContactNumber.number == number))
         rows = session.execute(
             select(Line)
-            .outerjoin(ContactNumber, ContactNumber.line_id == Line.id)
-            .where(or_(Line.number == number, ContactNumber.number == number))
+            .where(Line.id.in_(ids.scalar_subquery()))
             .where(Line.status != "released")
-            .distinct()
             .order_by(Line.id)
         ).scalars().all()
         return [_ref(line) for line in rows]
@@ -155,7 +158,7 @@ def lines_for_caller(db: sessionmaker[Session], number: str) -> list[LineRef]:
 def find_line(db: sessionmaker[Session], key: str) -> LineRef | None:
     """A line by login id or number (as the agent hand-off or a keypad entry gives it)."""
     e164 = phone.to_e164(key) if key and not key.startswith("+") else key
-    with db() as session:
+    with reader(db)() as session:
         line = session.execute(
             select(Line).where(or_(Line.login_id == key, Line.number == (e164 or key)))
         ).scalar_one_or_none()
@@ -166,7 +169,7 @@ def account_lines(db: sessionmaker[Session], actor: LineRef) -> list[LineRef]:
     """The lines a verified actor may act on (R7): its own, or every line for an admin."""
     if not actor.is_admin:
         return [actor]
-    with db() as session:
+    with reader(db)() as session:
         rows = session.execute(
             select(Line).where(Line.account_id == actor.account_id, Line.status != "released")
             .order_by(Line.id)
@@ -176,7 +179,7 @@ def account_lines(db: sessionmaker[Session], actor: LineRef) -> list[LineRef]:
 
 def own_numbers(db: sessionmaker[Session], line_id: int) -> list[str]:
     """The line's own number and its contact numbers (never blocked on themselves)."""
-    with db() as session:
+    with reader(db)() as session:
         line = session.get(Line, line_id)
         if line is None:
             return []
@@ -231,7 +234,7 @@ def _plan_view(p: Plan) -> dict[str, Any]:
 
 
 def line_summary(db: sessionmaker[Session], actor: LineRef, target_line_id: int) -> dict[str, Any]:
-    with db() as session:
+    with reader(db)() as session:
         line = _authorised(session, actor, target_line_id, lock=False)
         return {
             "line_id": line.id, "number": line.number, "login_id": line.login_id,
@@ -257,12 +260,13 @@ def refund_info(db: sessionmaker[Session], actor: LineRef | None, target_line_id
 
 
 def _authorised(session: Session, actor: LineRef, target_line_id: int, *, lock: bool) -> Line:
+    # One statement: the line with its plans and blocked numbers joined in.
     stmt = select(Line).where(Line.id == target_line_id).options(
-        selectinload(Line.plans), selectinload(Line.blocked)
+        joinedload(Line.plans), joinedload(Line.blocked)
     )
     if lock:
         stmt = stmt.with_for_update(of=Line)
-    target = session.execute(stmt).scalar_one_or_none()
+    target = session.execute(stmt).unique().scalar_one_or_none()
     if target is None:
         raise UnknownLine(target_line_id)
     decision = policy.decide_scope(actor.line_id, actor.is_admin, actor.account_id,
@@ -446,7 +450,7 @@ def unblock_number(db: sessionmaker[Session], *, actor: LineRef, line_id: int, r
 
 # Consent (R16) -----------------------------------------------------------------------------
 def is_opted_out(db: sessionmaker[Session], number: str) -> bool:
-    with db() as session:
+    with reader(db)() as session:
         return session.get(TextOptOut, number) is not None
 
 
@@ -483,7 +487,7 @@ def escalate(db: sessionmaker[Session], *, reason: str, context: dict[str, Any],
 def escalation(db: sessionmaker[Session], escalation_id: int | None) -> dict[str, Any] | None:
     if escalation_id is None:
         return None
-    with db() as session:
+    with reader(db)() as session:
         esc = session.get(Escalation, escalation_id)
         if esc is None:
             return None
