@@ -106,9 +106,26 @@ class RedisConversations:
             raise ConversationUnavailable(str(exc)) from exc
         return json.loads(raw) if raw else None
 
-    def save(self, key: str, state: dict[str, Any]) -> None:
+    def load_in(self, pipe, key: str):
+        """``load`` queued on a shared pipeline; returns a reader of the state."""
+        at = len(pipe)
+        pipe.get(f"{self.prefix}:{key}")
+
+        def read(results) -> dict[str, Any] | None:
+            raw = results[at]
+            if isinstance(raw, Exception):
+                raise ConversationUnavailable(str(raw))
+            return json.loads(raw) if raw else None
+        return read
+
+    def save(self, key: str, state: dict[str, Any], also=None) -> None:
+        """Store the state; ``also(pipe)`` adds the caller's own commands to the same round trip."""
         try:
-            self.r.set(f"{self.prefix}:{key}", json.dumps(state, default=str), ex=STATE_TTL)
+            pipe = self.r.pipeline(transaction=False)
+            pipe.set(f"{self.prefix}:{key}", json.dumps(state, default=str), ex=STATE_TTL)
+            if also is not None:
+                also(pipe)
+            pipe.execute()
         except redis.RedisError as exc:
             raise ConversationUnavailable(str(exc)) from exc
 
@@ -152,12 +169,24 @@ class Conversation:
 
     # The entry point -------------------------------------------------------------------
     def handle(self, key: str, caller: str | None, event: Event, *, request_id: str | None = None,
-               receipt_to: str | None = None, receipt_from: str | None = None) -> Reply:
-        state = self.store.load(key) or _new_state(caller)
+               receipt_to: str | None = None, receipt_from: str | None = None,
+               state: dict | None | object = ..., defer_save: bool = False) -> Reply:
+        """One turn. ``state``: already read by the caller (in its own round trip);
+        ``defer_save``: the caller finishes with ``save_deferred`` (and its own commands)."""
+        if state is ...:
+            state = self.store.load(key)
+        state = state or _new_state(caller)
         req = Request(channel=self.channel, request_id=request_id, caller=caller,
                       receipt_to=receipt_to, receipt=self.receipt, receipt_from=receipt_from)
         reply = self._dispatch(state, event, req, self.clock())
+        if defer_save:
+            self._deferred = (key, state, reply)
+            return reply
         return self._save(key, state, reply)
+
+    def save_deferred(self, also=None) -> None:
+        key, state, reply = self._deferred
+        self._save(key, state, reply, also=also)
 
     def escalate(self, key: str, caller: str | None, reason: str, *, request_id: str | None = None) -> Reply:
         """Hand the caller to a person (R15) with what happened so far."""
@@ -169,11 +198,11 @@ class Conversation:
         state = self.store.load(key) or _new_state(None)
         return Reply([Prompt(k, v) for k, v in state.get("last", [])], state["step"])
 
-    def _save(self, key: str, state: dict, reply: Reply) -> Reply:
+    def _save(self, key: str, state: dict, reply: Reply, also=None) -> Reply:
         state["step"] = reply.expect
         state["last"] = [[p.key, p.values] for p in reply.prompts]
         try:
-            self.store.save(key, state)
+            self.store.save(key, state, also=also)
         except ConversationUnavailable:
             if not reply.changed:
                 raise

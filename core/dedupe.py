@@ -39,6 +39,27 @@ class Dedupe:
             return False, None
         return False, json.loads(value)
 
+    def claim_in(self, pipe, request_id: str):
+        """``claim`` queued on a shared pipeline; returns a reader of (new, first answer)."""
+        key = f"{self.prefix}:{request_id}"
+        at = len(pipe)
+        pipe.set(key, PENDING, nx=True, ex=self.ttl)
+        pipe.get(key)
+
+        def read(results) -> tuple[bool, Any]:
+            created, value = results[at], results[at + 1]
+            if isinstance(created, Exception) or isinstance(value, Exception):
+                raise DedupeUnavailable(str(created if isinstance(created, Exception) else value))
+            if created:
+                return True, None
+            if value is None or value == PENDING:
+                return False, None
+            return False, json.loads(value)
+        return read
+
+    def remember_in(self, pipe, request_id: str, answer: Any) -> None:
+        pipe.set(f"{self.prefix}:{request_id}", json.dumps(answer), ex=self.ttl)
+
     def remember(self, request_id: str, answer: Any) -> None:
         try:
             self.r.set(f"{self.prefix}:{request_id}", json.dumps(answer), ex=self.ttl)

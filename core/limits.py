@@ -93,5 +93,15 @@ class RateLimit:
             return 0
         return int(count)
 
+    def hit_in(self, pipe, key: str, now: dt.datetime):
+        """Queue this hit on a pipeline shared with other commands; returns a reader of its
+        count from the pipeline's results (0 when unknown)."""
+        bucket = int(now.timestamp() // self.window)
+        rkey = f"sb:rate:{self.name}:{key}:{bucket}"
+        at = len(pipe)
+        pipe.incr(rkey)
+        pipe.expire(rkey, self.window + 5)
+        return lambda results: int(results[at]) if not isinstance(results[at], Exception) else 0
+
     def over(self, count: int) -> bool:
         return count > self.limit

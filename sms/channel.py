@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from typing import Mapping
 
+import redis
 from sqlalchemy.exc import DBAPIError
 
 from core import services
@@ -31,6 +32,8 @@ def conversation_for(d: Deps, channel: str, **kw) -> Conversation:
 
 
 def handle_sms(d: Deps, form: Mapping[str, str]) -> list[str]:
+    """Two Redis round trips a text: rate limit, de-duplication claim and conversation state
+    read together; the new state and the answer (for retries) written together."""
     sender = (form.get("From") or "").strip()[:40]
     sid = (form.get("MessageSid") or form.get("SmsSid") or "").strip()[:64] or None
     brand = d.settings.brand_name
@@ -41,25 +44,41 @@ def handle_sms(d: Deps, form: Mapping[str, str]) -> list[str]:
     if not sender:
         return say(("media_only" if form.get("NumMedia", "0") != "0" else "unknown_command", None))
     parsed = parse(form.get("Body"))
-    if parsed.kind not in ("opt_out", "opt_in"):
-        limit = RateLimit(d.redis, "sms", *d.settings.sms_rate_limit)
-        hits = limit.hit(sender, d.clock())
-        if limit.over(hits):
-            log.info("sender over the rate limit (%s in the window)", hits)
-            return say(("slow_down", None)) if hits == limit.limit + 1 else []
+    key = f"sms:{sender}"
     dedupe = Dedupe(d.redis)
+    store = RedisConversations(d.redis)
+    limit = RateLimit(d.redis, "sms", *d.settings.sms_rate_limit)
+    claimed = False
     try:
-        if sid:
-            new, answer = dedupe.claim(sid)
+        try:
+            pipe = d.redis.pipeline(transaction=False)
+            # Consent words (R16) are honoured whatever the rate.
+            hits = limit.hit_in(pipe, sender, d.clock()) if parsed.kind not in ("opt_out", "opt_in") else None
+            claim = dedupe.claim_in(pipe, sid) if sid else None
+            load = store.load_in(pipe, key) if parsed.kind in ("command", "text") else None
+            results = pipe.execute(raise_on_error=False)
+        except redis.RedisError as exc:
+            raise DedupeUnavailable(str(exc)) from exc
+        if hits is not None and limit.over(hits(results)):
+            log.info("sender over the rate limit")
+            if claim is not None and claim(results)[0]:
+                dedupe.release(sid)
+            return say(("slow_down", None)) if hits(results) == limit.limit + 1 else []
+        if claim is not None:
+            new, answer = claim(results)
             if not new:
                 log.info("repeated MessageSid %s: answered as before", sid)
                 return answer or []
-        try:
-            messages = _answer(d, sender, sid, form, parsed, say)
-        except Exception:
-            if sid:
-                dedupe.release(sid)
-            raise
+            claimed = True
+        conversation = conversation_for(d, "sms")
+        state = load(results) if load is not None else None
+        messages = _answer(d, conversation, key, sender, sid, form, parsed, state)
+        remember = (lambda p: dedupe.remember_in(p, sid, messages)) if sid else None
+        if getattr(conversation, "_deferred", None) is not None:
+            conversation.save_deferred(also=remember)
+        elif sid:
+            dedupe.remember(sid, messages)
+        return messages
     except (ConversationUnavailable, DedupeUnavailable, PinLimitUnavailable):
         log.warning("Redis unavailable while answering a text", exc_info=True)
         if parsed.kind == "command" and parsed.action == "agent":
@@ -71,19 +90,31 @@ def handle_sms(d: Deps, form: Mapping[str, str]) -> list[str]:
         return say(("unavailable", None))
     except services.NotApplied:
         log.warning("database failed before a change committed", exc_info=True)
-        return say(("not_applied", None))
+        return _release(dedupe, sid, claimed, say(("not_applied", None)))
     except services.OutcomeUnknown:
         log.error("database failed while committing", exc_info=True)
-        return say(("outcome_unknown", None))
+        return _release(dedupe, sid, claimed, say(("outcome_unknown", None)))
     except DBAPIError:
         log.warning("database unavailable while answering a text", exc_info=True)
-        return say(("unavailable", None))
-    if sid:
-        dedupe.remember(sid, messages)
+        return _release(dedupe, sid, claimed, say(("unavailable", None)))
+    except Exception:
+        if claimed:
+            dedupe.release(sid)
+        raise
+
+
+def _release(dedupe: Dedupe, sid: str | None, claimed: bool, messages: list[str]) -> list[str]:
+    """Nothing was (surely) done: let Twilio's retry of this message be handled afresh."""
+    if claimed and sid:
+        dedupe.release(sid)
     return messages
 
 
-def _answer(d: Deps, sender: str, sid: str | None, form: Mapping[str, str], parsed, say) -> list[str]:
+def _answer(d: Deps, conversation: Conversation, key: str, sender: str, sid: str | None,
+            form: Mapping[str, str], parsed, state) -> list[str]:
+    def say(*keys_values) -> list[str]:
+        return [replies.render(k, v, brand=d.settings.brand_name) for k, v in keys_values]
+
     now = d.clock()
     req = services.Request(channel="sms", request_id=sid, caller=sender)
     opted_out = services.is_opted_out(d.db, sender)
@@ -101,8 +132,10 @@ def _answer(d: Deps, sender: str, sid: str | None, form: Mapping[str, str], pars
         return say(("help", None))
     if parsed.kind == "empty":
         return say(("media_only" if form.get("NumMedia", "0") not in ("", "0") else "unknown_command", None))
+    if parsed.kind == "opt_in":  # a YES (or SI) that is an answer, not a consent word
+        state = conversation.store.load(key)
     event = Command(parsed.action, parsed.arg) if parsed.kind == "command" else Text(parsed.text)
-    reply = conversation_for(d, "sms").handle(f"sms:{sender}", sender, event, request_id=sid)
+    reply = conversation.handle(key, sender, event, request_id=sid, state=state, defer_save=True)
     note(step=reply.expect, outcome=",".join(reply.keys()))
     keyed = [(p.key, p.values) for p in reply.prompts]
     if reply.offer_person and "agent" not in reply.keys():
