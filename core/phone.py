@@ -74,6 +74,7 @@ def spoken_digits(e164: str) -> str:
     return " ".join(national)
 
 
+@lru_cache(maxsize=4096)
 def display(e164: str) -> str:
     try:
         parsed = phonenumbers.parse(e164, None)

@@ -450,8 +450,11 @@ def unblock_number(db: sessionmaker[Session], *, actor: LineRef, line_id: int, r
 
 # Consent (R16) -----------------------------------------------------------------------------
 def is_opted_out(db: sessionmaker[Session], number: str) -> bool:
+    # On every text: a plain indexed lookup, without the ORM's unit of work.
     with reader(db)() as session:
-        return session.get(TextOptOut, number) is not None
+        return session.execute(
+            select(TextOptOut.number).where(TextOptOut.number == number)
+        ).first() is not None
 
 
 def set_opt_out(db: sessionmaker[Session], number: str, opted_out: bool, *, now: dt.datetime,
