@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Sequence
 
-from sqlalchemy import delete, or_, select, union_all, update
+from sqlalchemy import bindparam, delete, or_, select, union_all, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, joinedload, selectinload, sessionmaker
 
@@ -449,12 +449,14 @@ def unblock_number(db: sessionmaker[Session], *, actor: LineRef, line_id: int, r
 
 
 # Consent (R16) -----------------------------------------------------------------------------
+_OPTED_OUT = select(TextOptOut.number).where(TextOptOut.number == bindparam("number"))
+
+
 def is_opted_out(db: sessionmaker[Session], number: str) -> bool:
-    # On every text: a plain indexed lookup, without the ORM's unit of work.
-    with reader(db)() as session:
-        return session.execute(
-            select(TextOptOut.number).where(TextOptOut.number == number)
-        ).first() is not None
+    # On every text: one indexed lookup on a plain connection (no ORM session), since it is
+    # the one query even a HELP costs.
+    with reader(db).kw["bind"].connect() as conn:
+        return conn.execute(_OPTED_OUT, {"number": number}).first() is not None
 
 
 def set_opt_out(db: sessionmaker[Session], number: str, opted_out: bool, *, now: dt.datetime,
