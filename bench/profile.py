@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT))
 from pyinstrument import Profiler  # noqa: E402
 from twilio.request_validator import RequestValidator  # noqa: E402
 
-from bench.bench import PIN_SECRET, SUPPORT, TOKEN, call_form, sms_form  # noqa: E402
+from bench.bench import PIN_SECRET, TOKEN, call_form, sms_form  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from wsgi import create_app  # noqa: E402
 

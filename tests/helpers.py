@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+
 from sqlalchemy import func, select
 
 from core.models import Line, Plan
@@ -20,3 +22,9 @@ def line(deps, login: str) -> Line:
 def count(deps, model, *where) -> int:
     with deps.db() as s:
         return s.execute(select(func.count()).select_from(model).where(*where)).scalar()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

@@ -4,7 +4,6 @@ number, PIN brute force across channels and numbers."""
 from __future__ import annotations
 
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -22,17 +21,12 @@ from ivr.simulate import call_form
 from sms.simulate import text_form
 from tests.clients import Phone
 from tests.conftest import TEST_PIN_SECRET, TEST_TOKEN, Twilio
-from tests.helpers import count, plan
+from tests.helpers import count, free_port, plan
 from web.simulator import Transport
 
 BIN = Path(sys.executable).parent
 LONG = os.environ.get("SWITCHBOARD_TEST_PROFILE") == "long"
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture

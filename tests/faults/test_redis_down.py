@@ -13,7 +13,6 @@ What each use of Redis does when it fails (decided in core/kv.py and where it is
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import time
 import xml.etree.ElementTree as ET
@@ -26,13 +25,8 @@ from core.limits import PinAttempts
 from core.models import AuditEvent, Escalation
 from tests.clients import Phone
 from tests.conftest import TEST_PIN_SECRET, Twilio
-from tests.helpers import count, plan
+from tests.helpers import count, free_port, plan
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class OwnRedis:

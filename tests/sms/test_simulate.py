@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -14,15 +13,11 @@ import pytest
 from sqlalchemy import select
 
 from core.models import Line, Plan
+from tests.helpers import free_port
 from tests.conftest import TEST_PIN_SECRET, TEST_TOKEN
 
 BIN = Path(sys.executable).parent
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
