@@ -166,6 +166,7 @@ class Conversation:
         self.channel = channel
         self.ask_number_when_unknown = ask_number_when_unknown
         self.receipt = receipt
+        self._deferred: tuple[str, dict, Reply] | None = None
 
     # The entry point -------------------------------------------------------------------
     def handle(self, key: str, caller: str | None, event: Event, *, request_id: str | None = None,
@@ -184,8 +185,13 @@ class Conversation:
             return reply
         return self._save(key, state, reply)
 
+    @property
+    def has_deferred_save(self) -> bool:
+        return self._deferred is not None
+
     def save_deferred(self, also=None) -> None:
         key, state, reply = self._deferred
+        self._deferred = None
         self._save(key, state, reply, also=also)
 
     def escalate(self, key: str, caller: str | None, reason: str, *, request_id: str | None = None) -> Reply:

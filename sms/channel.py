@@ -74,7 +74,7 @@ def handle_sms(d: Deps, form: Mapping[str, str]) -> list[str]:
         state = load(results) if load is not None else None
         messages = _answer(d, conversation, key, sender, sid, form, parsed, state)
         remember = (lambda p: dedupe.remember_in(p, sid, messages)) if sid else None
-        if getattr(conversation, "_deferred", None) is not None:
+        if conversation.has_deferred_save:
             conversation.save_deferred(also=remember)
         elif sid:
             dedupe.remember(sid, messages)
