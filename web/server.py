@@ -49,7 +49,7 @@ def how_to_talk(settings: Settings, base: str) -> str:
         "    .venv/bin/switchboard simulate call --from +15557770001 --url " + base,
         "  or send one signed text with curl:",
         f"    curl -s {base}/sms -H 'X-Twilio-Signature: {signature}' {data}",
-        "  Demo lines and their PINs: .venv/bin/switchboard seed-demo",
+        "  The demo lines, the numbers they call and text from, and their PINs are listed above.",
         "",
     ])
 
