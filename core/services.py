@@ -262,7 +262,9 @@ def refund_info(db: sessionmaker[Session], actor: LineRef | None, target_line_id
 def _authorised(session: Session, actor: LineRef, target_line_id: int, *, lock: bool) -> Line:
     # One statement: the line with its plans and blocked numbers joined in.
     stmt = select(Line).where(Line.id == target_line_id).options(
-        joinedload(Line.plans), joinedload(Line.blocked)
+        joinedload(Line.plans), joinedload(Line.blocked),
+        # A change also needs the contact numbers (receipts, own numbers): same statement.
+        *([joinedload(Line.contacts)] if lock else []),
     )
     if lock:
         stmt = stmt.with_for_update(of=Line)
