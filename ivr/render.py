@@ -115,6 +115,11 @@ class Call:
     def heard(self) -> str:
         return self.digits or self.speech
 
+    def turn(self, event) -> Reply:
+        """One turn of this call's conversation; a change's receipt goes by text (R17)."""
+        return self.conversation.handle(self.key, self.caller, event, request_id=self.sid,
+                                        receipt_to=self.caller, receipt_from=self.to)
+
     def _say(self, key: str, values: dict | None = None) -> str:
         return say(key, values, brand=self.d.settings.brand_name)
 

@@ -119,13 +119,11 @@ def menu():
     if choice == "problems":
         return twiml(call.menu(None, before=[Prompt("problems")]))
     if choice is None:
-        reply = call.conversation.handle(call.key, call.caller, Text(call.heard), request_id=call.sid)
+        reply = call.turn(Text(call.heard))
         if reply.offer_person:
             return twiml(call.to_person("failed_inputs", before=reply.prompts))
         return twiml(call.menu(sub, before=reply.prompts))
-    reply = call.conversation.handle(call.key, call.caller, Command(choice), request_id=call.sid,
-                                     receipt_to=call.caller, receipt_from=call.to)
-    return twiml(call.respond(reply))
+    return twiml(call.respond(call.turn(Command(choice))))
 
 
 @bp.post("/voice/input")
@@ -137,10 +135,7 @@ def step():
         return twiml(call.to_person("caller_asked"))
     if call.digits == "*" or (call.speech or "").strip().lower() in ("repeat", "say that again"):
         return twiml(call.respond(call.conversation.repeat(call.key)))
-    answer = confirm_answer(expect, call.digits, call.speech)
-    reply = call.conversation.handle(call.key, call.caller, Text(answer), request_id=call.sid,
-                                     receipt_to=call.caller, receipt_from=call.to)
-    return twiml(call.respond(reply))
+    return twiml(call.respond(call.turn(Text(confirm_answer(expect, call.digits, call.speech)))))
 
 
 @bp.post("/voice/agent")
