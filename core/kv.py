@@ -54,7 +54,3 @@ def make_queue_redis(url: str | None) -> redis.Redis:
 
     make_redis(None)  # the shared in-process server
     return fakeredis.FakeRedis(server=_FAKE_SERVER)
-
-
-def is_stand_in(client) -> bool:
-    return type(client).__module__.startswith("fakeredis")

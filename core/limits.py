@@ -64,9 +64,6 @@ class PinAttempts:
         except redis.RedisError as exc:
             raise PinLimitUnavailable(str(exc)) from exc
 
-    def reset(self, line_id: int) -> None:
-        self.r.delete(*self._keys(line_id))
-
 
 class RateLimit:
     """A fixed-window counter per key (a sender, a caller): one Redis round trip a hit.

@@ -64,15 +64,6 @@ def classify(raw: str, region: str = "US") -> tuple[str, str | None]:
     return "ok", e164
 
 
-def last_four(e164: str) -> str:
-    return e164[-4:]
-
-
-def spoken_digits(e164: str) -> str:
-    """'+15550100001' -> '5 5 5, 0 1 0, 0 0 0 1' style grouping for <Say>."""
-    national = e164[2:] if e164.startswith("+1") else e164.lstrip("+")
-    return " ".join(national)
-
 
 @lru_cache(maxsize=4096)
 def display(e164: str) -> str:
