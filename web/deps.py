@@ -37,7 +37,7 @@ class Deps:
 
     def sender(self):
         """The outbound text sender, or None without TWILIO_ACCOUNT_SID (texts are not sent)."""
-        from core.outbox import TwilioSender
+        from core.twilio_rest import TwilioSender
 
         s = self.settings
         if not s.twilio_account_sid:

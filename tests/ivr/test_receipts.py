@@ -8,6 +8,7 @@ from rq import Queue, SimpleWorker
 from sqlalchemy import select
 
 from core import outbox, services
+from core.twilio_rest import TwilioSender
 from core.models import OutboundText, Plan, TextOptOut
 from tests.helpers import count, plan
 from tests.ivr.test_calls import DANA
@@ -22,7 +23,7 @@ def api():
 
 @pytest.fixture
 def sender(api):
-    return outbox.TwilioSender("AC" + "1" * 32, "token", api_base=api.url)
+    return TwilioSender("AC" + "1" * 32, "token", api_base=api.url)
 
 
 def rows(deps):
