@@ -284,11 +284,8 @@ class Conversation:
         digits = _digits(text)
         if len(digits) < 7:
             return self._unusable(state, req, now, EXPECT_LINE_NUMBER, Prompt("ask_line_number"))
-        ref = services.find_line(self.db, digits if len(digits) > 10 else digits)
-        if ref is None and not digits.startswith("1"):
-            ref = services.find_line(self.db, "+1" + digits)
-        if ref is None:
-            ref = services.find_line(self.db, "+" + digits)
+        # National digits (find_line reads them as a US number), else international ones.
+        ref = services.find_line(self.db, digits) or services.find_line(self.db, "+" + digits)
         state["pin_line"] = ref.line_id if ref else None  # unknown: the PIN simply fails (R8)
         return Reply([Prompt("ask_pin")], EXPECT_PIN)
 
@@ -521,8 +518,7 @@ class Conversation:
         s = self._summary(state)
         kind, e164 = phone.classify(raw, phone.region_of(s["number"]))
         if action == "block":
-            own = services.own_numbers(self.db, s["line_id"])
-            decision = policy.decide_block(kind, e164, own, s["blocked"])
+            decision = policy.decide_block(kind, e164, s["own_numbers"], s["blocked"])
         else:
             decision = policy.decide_unblock(e164, s["blocked"])
         if not decision.allowed:

@@ -134,6 +134,11 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+def _own_numbers(line: Line) -> list[str]:
+    """The line's own number and its contact numbers: never blocked, and where receipts may go."""
+    return [line.number, *(c.number for c in line.contacts)]
+
+
 def _ref(line: Line) -> LineRef:
     return LineRef(line.id, line.account_id, line.number, line.login_id, line.is_admin)
 
@@ -175,15 +180,6 @@ def account_lines(db: sessionmaker[Session], actor: LineRef) -> list[LineRef]:
             .order_by(Line.id)
         ).scalars().all()
         return [_ref(line) for line in rows]
-
-
-def own_numbers(db: sessionmaker[Session], line_id: int) -> list[str]:
-    """The line's own number and its contact numbers (never blocked on themselves)."""
-    with reader(db)() as session:
-        line = session.get(Line, line_id)
-        if line is None:
-            return []
-        return [line.number, *(c.number for c in line.contacts)]
 
 
 @dataclass(frozen=True)
@@ -242,6 +238,7 @@ def line_summary(db: sessionmaker[Session], actor: LineRef, target_line_id: int)
             "usage_credits": line.usage_credits,
             "plans": [_plan_view(p) for p in line.plans if not p.ended],
             "blocked": [b.number for b in line.blocked],
+            "own_numbers": _own_numbers(line),
         }
 
 
@@ -260,11 +257,9 @@ def refund_info(db: sessionmaker[Session], actor: LineRef | None, target_line_id
 
 
 def _authorised(session: Session, actor: LineRef, target_line_id: int, *, lock: bool) -> Line:
-    # One statement: the line with its plans and blocked numbers joined in.
+    # One statement: the line with its plans, blocked and contact numbers joined in.
     stmt = select(Line).where(Line.id == target_line_id).options(
-        joinedload(Line.plans), joinedload(Line.blocked),
-        # A change also needs the contact numbers (receipts, own numbers): same statement.
-        *([joinedload(Line.contacts)] if lock else []),
+        joinedload(Line.plans), joinedload(Line.blocked), joinedload(Line.contacts)
     )
     if lock:
         stmt = stmt.with_for_update(of=Line)
@@ -292,8 +287,7 @@ def _receipt(session: Session, req: Request, line: Line, kind: str, data: dict[s
     """
     if not req.receipt_to or req.receipt is None:
         return
-    own = [line.number, *(c.number for c in line.contacts)]
-    to = req.receipt_to if req.receipt_to in own else line.number
+    to = req.receipt_to if req.receipt_to in _own_numbers(line) else line.number
     session.add(OutboundText(created_at=now, to_number=to, from_number=req.receipt_from,
                              body=req.receipt(kind, data), request_id=req.request_id))
 
@@ -417,8 +411,7 @@ def block_number(db: sessionmaker[Session], *, actor: LineRef, line_id: int, raw
     with transaction(db) as session:
         line = _authorised(session, actor, line_id, lock=True)
         kind, e164 = phone.classify(raw, phone.region_of(line.number))
-        own = [line.number, *(c.number for c in line.contacts)]
-        decision = policy.decide_block(kind, e164, own, [b.number for b in line.blocked])
+        decision = policy.decide_block(kind, e164, _own_numbers(line), [b.number for b in line.blocked])
         common = dict(actor=_actor_kind(actor, line), actor_id=actor.login_id,
                       line_id=line.id, now=now, target=e164)
         if not decision.allowed:

@@ -23,18 +23,8 @@ log = logging.getLogger("switchboard.ivr")
 
 def _apology(_exc: Exception) -> VoiceResponse:
     """Any internal error: an apology and the way to a person (R15), never Twilio's
-    "application error". The escalation record is best effort here."""
-    d = current_app.extensions["switchboard"]
-    esc = None
-    try:
-        call = render.Call.from_request(d)
-        esc = call.conversation.escalate(call.key, call.caller, "error", request_id=call.sid).escalation_id
-    except Exception:  # noqa: BLE001 - the database or Redis may be what failed
-        log.warning("could not record the escalation after an error", exc_info=True)
-    r = VoiceResponse()
-    r.say(say("error", brand=d.settings.brand_name))
-    render.transfer(r, d, esc)
-    return r
+    "application error"."""
+    return _say_and_transfer("error", "error")
 
 
 bp = twilio_blueprint("ivr", __name__, on_error=_apology)
@@ -48,30 +38,37 @@ def _guard(handler):
             return handler(*args, **kwargs)
         except (ConversationUnavailable, PinLimitUnavailable):
             log.warning("Redis unavailable during a call", exc_info=True)
-            return twiml(_to_person_without_conversation("unavailable", "redis_unavailable"))
+            return twiml(_say_and_transfer("unavailable", "redis_unavailable"))
         except services.NotApplied:
             log.warning("database failed before a change committed", exc_info=True)
-            return twiml(_to_person_without_conversation("not_applied", "database_error"))
+            return twiml(_say_and_transfer("not_applied", "database_error"))
         except services.OutcomeUnknown:
             log.error("database failed while committing", exc_info=True)
-            return twiml(_to_person_without_conversation("outcome_unknown", "database_error"))
+            return twiml(_say_and_transfer("outcome_unknown", "database_error"))
         except DBAPIError:
             log.warning("database unavailable during a call", exc_info=True)
-            return twiml(_to_person_without_conversation("unavailable", "database_error"))
+            return twiml(_say_and_transfer("unavailable", "database_error"))
     wrapped.__name__ = handler.__name__
     return wrapped
 
 
-def _to_person_without_conversation(key: str, reason: str) -> VoiceResponse:
-    d = deps()
+def _say_and_transfer(key: str, reason: str) -> VoiceResponse:
+    """Say what is known, then hand over to a person. The escalation record is best effort
+    (with the conversation's context when Redis answers, without it when only the database
+    does, none when neither): the failing part may be what it needs."""
+    d = current_app.extensions["switchboard"]
     form = request.form
     req = services.Request(channel="voice", request_id=(form.get("CallSid") or "")[:64] or None,
                            caller=(form.get("From") or "")[:40] or None)
     esc = None
     try:
-        esc = services.escalate(d.db, reason=reason, context={"verified": False}, now=d.clock(), req=req)
-    except Exception:  # noqa: BLE001 - the database may be what failed
-        log.warning("could not record the escalation", exc_info=True)
+        call = render.Call.from_request(d)
+        esc = call.conversation.escalate(call.key, call.caller, reason, request_id=call.sid).escalation_id
+    except Exception:  # noqa: BLE001 - Redis or the database may be what failed
+        try:
+            esc = services.escalate(d.db, reason=reason, context={"verified": False}, now=d.clock(), req=req)
+        except Exception:  # noqa: BLE001
+            log.warning("could not record the escalation", exc_info=True)
     r = VoiceResponse()
     r.say(say(key, brand=d.settings.brand_name))
     render.transfer(r, d, esc)

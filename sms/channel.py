@@ -36,11 +36,7 @@ def handle_sms(d: Deps, form: Mapping[str, str]) -> list[str]:
     read together; the new state and the answer (for retries) written together."""
     sender = (form.get("From") or "").strip()[:40]
     sid = (form.get("MessageSid") or form.get("SmsSid") or "").strip()[:64] or None
-    brand = d.settings.brand_name
-
-    def say(*keys_values) -> list[str]:
-        return [replies.render(k, v, brand=brand) for k, v in keys_values]
-
+    say = _sayer(d)
     if not sender:
         return say(("media_only" if form.get("NumMedia", "0") != "0" else "unknown_command", None))
     parsed = parse(form.get("Body"))
@@ -103,6 +99,13 @@ def handle_sms(d: Deps, form: Mapping[str, str]) -> list[str]:
         raise
 
 
+def _sayer(d: Deps):
+    """The channel's words for (key, values) pairs, in the configured brand."""
+    def say(*keys_values) -> list[str]:
+        return [replies.render(k, v, brand=d.settings.brand_name) for k, v in keys_values]
+    return say
+
+
 def _release(dedupe: Dedupe, sid: str | None, claimed: bool, messages: list[str]) -> list[str]:
     """Nothing was (surely) done: let Twilio's retry of this message be handled afresh."""
     if claimed and sid:
@@ -112,9 +115,7 @@ def _release(dedupe: Dedupe, sid: str | None, claimed: bool, messages: list[str]
 
 def _answer(d: Deps, conversation: Conversation, key: str, sender: str, sid: str | None,
             form: Mapping[str, str], parsed, state) -> list[str]:
-    def say(*keys_values) -> list[str]:
-        return [replies.render(k, v, brand=d.settings.brand_name) for k, v in keys_values]
-
+    say = _sayer(d)
     now = d.clock()
     req = services.Request(channel="sms", request_id=sid, caller=sender)
     opted_out = services.is_opted_out(d.db, sender)
@@ -140,7 +141,7 @@ def _answer(d: Deps, conversation: Conversation, key: str, sender: str, sid: str
     keyed = [(p.key, p.values) for p in reply.prompts]
     if reply.offer_person and "agent" not in reply.keys():
         keyed.append(("offer_person", None))
-    return fit([replies.render(k, v, brand=d.settings.brand_name) for k, v in keyed])
+    return fit(say(*keyed))
 
 
 def fit(parts: list[str]) -> list[str]:
