@@ -49,14 +49,18 @@ class SendReport:
     ids: list[int] = field(default_factory=list)
 
 
+def _due(now: dt.datetime):
+    """What may be (re)sent now: queued, a retry whose time has come, or a send left
+    unanswered long enough that its worker must have died."""
+    return or_(OutboundText.status == "queued",
+               (OutboundText.status == "retry") & (OutboundText.next_attempt_at <= now),
+               (OutboundText.status == "sending") & (OutboundText.next_attempt_at <= now - STALE_SENDING))
+
+
 def due_ids(db: sessionmaker[Session], now: dt.datetime, limit: int = 100) -> list[int]:
     with db() as session:
         return list(session.execute(
-            select(OutboundText.id).where(
-                or_(OutboundText.status == "queued",
-                    (OutboundText.status == "retry") & (OutboundText.next_attempt_at <= now),
-                    (OutboundText.status == "sending") & (OutboundText.next_attempt_at <= now - STALE_SENDING)))
-            .order_by(OutboundText.id).limit(limit)
+            select(OutboundText.id).where(_due(now)).order_by(OutboundText.id).limit(limit)
         ).scalars())
 
 
@@ -66,9 +70,9 @@ def send_one(db: sessionmaker[Session], sender: Sender | None, outbound_id: int,
     report = report or SendReport()
     with db.begin() as session:
         row = session.execute(
-            select(OutboundText).where(OutboundText.id == outbound_id).with_for_update()
+            select(OutboundText).where(OutboundText.id == outbound_id, _due(now)).with_for_update()
         ).scalar_one_or_none()
-        if row is None or not _claimable(row, now):
+        if row is None:  # sent, being sent, or not yet due: someone else's
             return ""
         # A row left in "sending" by a worker that died mid-send: ask the provider first.
         was_interrupted = row.status == "sending"
@@ -91,16 +95,6 @@ def send_one(db: sessionmaker[Session], sender: Sender | None, outbound_id: int,
         retry_at = now + BACKOFF[min(attempts - 1, len(BACKOFF) - 1)]
         return _finish(db, outbound_id, "retry", report, error=str(exc), next_attempt_at=retry_at)
     return _finish(db, outbound_id, "sent", report, sid=sid, sent_at=now)
-
-
-def _claimable(row: OutboundText, now: dt.datetime) -> bool:
-    if row.status == "queued":
-        return True
-    if row.status == "retry":
-        return row.next_attempt_at is None or row.next_attempt_at <= now
-    if row.status == "sending":
-        return row.next_attempt_at is None or row.next_attempt_at <= now - STALE_SENDING
-    return False
 
 
 def _finish(db, outbound_id: int, status: str, report: SendReport, *, error: str | None = None,
