@@ -45,24 +45,17 @@ def make_engine(url: str, **kwargs) -> Engine:
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
-
-
-_readers: dict[int, sessionmaker[Session]] = {}
+    maker = sessionmaker(engine, expire_on_commit=False)
+    # Reads that change nothing run in autocommit on PostgreSQL, which saves the BEGIN and
+    # ROLLBACK round trips of every lookup. (SQLite keeps its own transactions.)
+    maker.reader = (sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False)
+                    if engine.dialect.name == "postgresql" else maker)
+    return maker
 
 
 def reader(db: sessionmaker[Session]) -> sessionmaker[Session]:
-    """Sessions for reads that change nothing: on PostgreSQL in autocommit, which saves the
-    BEGIN and ROLLBACK round trips of every lookup. (SQLite keeps its own transactions.)"""
-    engine = db.kw["bind"]
-    found = _readers.get(id(engine))
-    if found is None:
-        if engine.dialect.name == "postgresql":
-            found = sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False)
-        else:
-            found = db
-        _readers[id(engine)] = found
-    return found
+    """The sessions for lookups that change nothing (see make_sessionmaker)."""
+    return getattr(db, "reader", db)
 
 
 def alembic_config(url: str):

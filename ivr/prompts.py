@@ -95,7 +95,6 @@ PROMPTS: dict[str, Callable[[dict], str]] = {
                               "press 2 or say line."),
     "problems": lambda v: " ".join(FIXES[k] for k in FIXES) + " Press 0 for a person, or stay on for the menu.",
     "handoff": lambda v: f"Welcome to {v['brand']} self-service. You can cancel or change your line here yourself.",
-    "goodbye": lambda v: "Thanks for calling. Goodbye.",
     "too_many_calls": lambda v: "We've had many calls from this number in the last few minutes. Please try again later. Goodbye.",
     # identification and PIN (R8, R9)
     "ask_pin": lambda v: "Please enter your line's PIN, then press pound.",
@@ -182,8 +181,6 @@ PROMPTS: dict[str, Callable[[dict], str]] = {
     "unavailable": lambda v: "Sorry, we can't handle requests right now. Nothing was changed.",
     # what to press, after the prompt
     "hint_confirm": lambda v: "To confirm, press 1 or say yes. To keep things as they are, press 2 or say no.",
-    "hint_pin": lambda v: "",
-    "hint_command": lambda v: "",
 }
 
 
