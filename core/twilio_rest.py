@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from requests.adapters import HTTPAdapter
 from twilio.http.http_client import TwilioHttpClient
+from urllib3.util.retry import Retry
 
 from core.outbox import SendFailed
 
@@ -19,7 +21,11 @@ class TwilioSender:
                  api_base: str | None = None) -> None:
         from twilio.rest import Client
 
-        http = RebasedHttpClient(api_base, timeout=10) if api_base else TwilioHttpClient(timeout=10)
+        # A pooled connection the far end has closed is retried (urllib3 retries a POST only
+        # when it was never sent, so a message is not sent twice by this).
+        retries = Retry(total=2, backoff_factor=0.2)
+        http = (RebasedHttpClient(api_base, timeout=10, max_retries=retries) if api_base
+                else TwilioHttpClient(timeout=10, max_retries=retries))
         self.client = Client(account_sid, auth_token, http_client=http)
         self.default_from = default_from
 
@@ -53,6 +59,8 @@ class RebasedHttpClient(TwilioHttpClient):
     def __init__(self, base: str, **kw) -> None:
         super().__init__(**kw)
         self.base = base.rstrip("/")
+        if kw.get("max_retries") is not None:  # the stand-in may be plain http
+            self.session.mount("http://", HTTPAdapter(max_retries=kw["max_retries"]))
 
     def request(self, method, url, *args, **kwargs):
         if url.startswith(TWILIO_API):

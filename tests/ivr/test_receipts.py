@@ -108,7 +108,7 @@ def test_an_interrupted_send_is_not_sent_again(call, deps, demo, clock, api, sen
     assert outbox.send_due(deps.db, sender, clock).sent == 0  # not yet stale
     clock.advance(minutes=6)
     assert outbox.send_due(deps.db, sender, clock).sent == 1
-    assert len(api.messages) == 1 and rows(deps)[0].status == "sent"
+    assert len(api.messages) == 1 and rows(deps)[0].status == "sent", rows(deps)[0].last_error
 
 
 def test_two_sweeps_at_once_send_each_receipt_once(call, deps, demo, clock, api, sender):
@@ -147,4 +147,4 @@ def test_the_worker_process_sends_a_queued_receipt(call, deps, demo, settings, a
     out = subprocess.run([str(Path(sys.executable).parent / "switchboard"), "worker", "--burst"], env=env,
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
-    assert len(api.messages) == 1 and rows(deps)[0].status == "sent"
+    assert len(api.messages) == 1 and rows(deps)[0].status == "sent", rows(deps)[0].last_error
