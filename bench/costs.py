@@ -66,7 +66,7 @@ def main() -> None:
     def redis_start():
         pipe = d.redis.pipeline(transaction=False)
         RateLimit(d.redis, "sms", 10**9, 60).hit_in(pipe, "+16460000001", d.clock())
-        Dedupe(d.redis).claim_in(pipe, "SM" + uuid.uuid4().hex)
+        Dedupe(d.redis).claim_in(pipe, "SM" + uuid.uuid4().hex, d.clock())
         RedisConversations(d.redis).load_in(pipe, "sms:+16460000001")
         pipe.execute()
 

@@ -14,6 +14,7 @@ import difflib
 import json
 import logging
 import re
+import uuid
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -31,9 +32,7 @@ HISTORY = 12
 
 # What the conversation waits for next.
 EXPECT_COMMAND = "command"
-EXPECT_PIN = "pin"
-EXPECT_LINE_NUMBER = "line_number"  # the caller's line number on the keypad (voice)
-EXPECT_LINE_DIGITS = "line_digits"  # last four digits of one of the caller's lines
+EXPECT_PIN = "pin"  # a PIN, or first the line's own number when calling or texting from elsewhere
 EXPECT_TARGET = "target"  # an admin's choice of line
 EXPECT_PLAN = "plan"
 EXPECT_REASON = "reason"  # R11: why the caller is leaving
@@ -137,8 +136,8 @@ class RedisConversations:
 
 
 def _new_state(caller: str | None) -> dict[str, Any]:
-    return {"caller": caller, "step": EXPECT_COMMAND, "intent": None, "pin_line": None,
-            "candidates": [], "actor": None, "target": None, "pending": None, "queue": [],
+    return {"caller": caller, "step": EXPECT_COMMAND, "intent": None, "pin_lines": [],
+            "pin_identity": None, "actor": None, "target": None, "pending": None, "queue": [],
             "failed": 0, "offers_made": 0, "reason_asked": False, "offer": None,
             "options": [], "history": []}
 
@@ -156,7 +155,7 @@ class Conversation:
 
     def __init__(self, *, store: RedisConversations, db: sessionmaker[Session],
                  attempts: PinAttempts, pin_secret: str, clock: Callable[[], dt.datetime],
-                 channel: str, ask_number_when_unknown: bool = False,
+                 channel: str,
                  receipt: Callable[[str, dict[str, Any]], str] | None = None) -> None:
         self.store = store
         self.db = db
@@ -164,7 +163,6 @@ class Conversation:
         self.pin_secret = pin_secret
         self.clock = clock
         self.channel = channel
-        self.ask_number_when_unknown = ask_number_when_unknown
         self.receipt = receipt
         self._deferred: tuple[str, dict, Reply] | None = None
 
@@ -204,6 +202,19 @@ class Conversation:
         state = self.store.load(key) or _new_state(None)
         return Reply([Prompt(k, v) for k, v in state.get("last", [])], state["step"])
 
+    def recall(self, request_id: str) -> Reply | None:
+        """The answer to a request that confirmed a change but whose answer was lost (its
+        process died after the commit): the outcome kept in the database (R13, R17)."""
+        result = services.change_for_request(self.db, request_id)
+        if result is None:
+            return None
+        values = _public(result.data)
+        action = values.pop("action", None)
+        if not action:
+            return None
+        key = f"done_{action}" if result.applied else f"refused_{result.reason}"
+        return Reply([Prompt(key, values)])
+
     def _save(self, key: str, state: dict, reply: Reply, also=None) -> Reply:
         state["step"] = reply.expect
         state["last"] = [[p.key, p.values] for p in reply.prompts]
@@ -218,18 +229,16 @@ class Conversation:
 
     def start(self, key: str, caller: str | None, *, line_key: str | None = None,
               request_id: str | None = None) -> Reply:
-        """A fresh conversation (a new call, or an agent's hand-off with an optional line)."""
+        """A fresh conversation: a new call (the menu first, for every caller alike: R8), or
+        an agent's hand-off with an optional line (its PIN asked at once)."""
         state = _new_state(caller)
-        req = Request(channel=self.channel, request_id=request_id, caller=caller)
         if line_key:
             ref = services.find_line(self.db, line_key)
-            state["pin_line"] = ref.line_id if ref else None
+            state.update(pin_lines=[ref.line_id] if ref else [], pin_identity=f"line:{line_key}")
             state["history"].append(f"handed off for line {line_key}")
             reply = Reply([Prompt("ask_pin")], EXPECT_PIN)
         else:
-            reply = self._identify(state, req)
-            if reply.expect == EXPECT_PIN and reply.prompts[0].key == "ask_pin":
-                reply = Reply([], EXPECT_COMMAND)  # known caller: the menu comes first
+            reply = Reply([], EXPECT_COMMAND)
         return self._save(key, state, reply)
 
     # Dispatch ------------------------------------------------------------------------------
@@ -252,8 +261,6 @@ class Conversation:
         step = state["step"]
         handler = {
             EXPECT_PIN: self._on_pin,
-            EXPECT_LINE_NUMBER: self._on_line_number,
-            EXPECT_LINE_DIGITS: self._on_line_digits,
             EXPECT_TARGET: self._on_target,
             EXPECT_PLAN: self._on_plan,
             EXPECT_REASON: self._on_reason,
@@ -269,45 +276,28 @@ class Conversation:
 
     # Identification and PIN (R8, R9) ----------------------------------------------------
     def _identify(self, state: dict, req: Request) -> Reply:
+        """Everyone is asked for a PIN, known sender or not (R8): it is checked against the
+        lines the caller ID belongs to (none, one or several). Whoever calls or texts from
+        another phone enters the line's own number first, at the same step."""
         caller = state.get("caller")
         lines = services.lines_for_caller(self.db, caller) if caller and phone.is_e164(caller) else []
-        if len(lines) > 1:
-            state["candidates"] = [[ln.line_id, ln.number[-4:]] for ln in lines]
-            return Reply([Prompt("ask_line_digits")], EXPECT_LINE_DIGITS)
-        if not lines and self.ask_number_when_unknown:
-            return Reply([Prompt("ask_line_number")], EXPECT_LINE_NUMBER)
-        # An unknown sender is asked for a PIN just like a known one (R8).
-        state["pin_line"] = lines[0].line_id if lines else None
-        return Reply([Prompt("ask_pin")], EXPECT_PIN)
-
-    def _on_line_number(self, state: dict, text: str, req: Request, now: dt.datetime) -> Reply:
-        digits = _digits(text)
-        if len(digits) < 7:
-            return self._unusable(state, req, now, EXPECT_LINE_NUMBER, Prompt("ask_line_number"))
-        # National digits (find_line reads them as a US number), else international ones.
-        ref = services.find_line(self.db, digits) or services.find_line(self.db, "+" + digits)
-        state["pin_line"] = ref.line_id if ref else None  # unknown: the PIN simply fails (R8)
-        return Reply([Prompt("ask_pin")], EXPECT_PIN)
-
-    def _on_line_digits(self, state: dict, text: str, req: Request, now: dt.datetime) -> Reply:
-        last4 = _digits(text)[-4:]
-        match = [lid for lid, four in state["candidates"] if four == last4]
-        if len(_digits(text)) < 4 or len(match) != 1:
-            return self._unusable(state, req, now, EXPECT_LINE_DIGITS, Prompt("ask_line_digits"))
-        state["pin_line"] = match[0]
-        state["failed"] = 0
+        state.update(pin_lines=[ln.line_id for ln in lines], pin_identity=f"from:{caller or ''}")
         return Reply([Prompt("ask_pin")], EXPECT_PIN)
 
     def _on_pin(self, state: dict, text: str, req: Request, now: dt.datetime) -> Reply:
-        pin = _digits(text)
-        if not 4 <= len(pin) <= 8 or len(pin) != len(re.sub(r"[\s#*-]", "", text)):
+        keyed = re.sub(r"[\s#*().+-]", "", text)
+        if not keyed.isdigit() or not (4 <= len(keyed) <= 8 or 10 <= len(keyed) <= 15):
             return self._unusable(state, req, now, EXPECT_PIN, Prompt("pin_format"))
-        if state["pin_line"] is None:
-            services.record_refusal(self.db, action="pin_entry", reason="unknown_caller", now=now,
-                                    req=req, target=req.caller)
-            return self._unusable(state, req, now, EXPECT_PIN, Prompt("pin_wrong"))
+        if len(keyed) >= 10:
+            # A line's own number (PINs are 4 to 8 digits): its PIN comes next. Whether the
+            # number is a line is never said (R8); a made-up one fails and locks like a PIN.
+            ref = services.find_line(self.db, keyed) or services.find_line(self.db, "+" + keyed)
+            state.update(pin_lines=[ref.line_id] if ref else [], pin_identity=f"number:{keyed}")
+            return Reply([Prompt("ask_pin_for_line")], EXPECT_PIN)
         check = services.verify_pin(self.db, self.attempts, self.pin_secret,
-                                    line_id=state["pin_line"], pin=pin, now=now, req=req)
+                                    line_ids=state.get("pin_lines") or [],
+                                    identity=state.get("pin_identity") or state.get("caller"),
+                                    pin=keyed, now=now, req=req)
         if check.ok:
             ref = check.line
             state.update(actor=[ref.line_id, ref.account_id, ref.number, ref.login_id, ref.is_admin],
@@ -378,7 +368,12 @@ class Conversation:
         if action == "plans":
             s = self._summary(state)
             state["intent"] = None
-            return Reply([Prompt("plans", {"number": s["number"], "status": s["status"],
+            # R19: a long list is read a page at a time (PLANS 2, or MORE for the next).
+            page = int(arg) if arg and arg.isdigit() and 0 < int(arg) < 100 else 1
+            if arg == "more":
+                page = state.get("plans_page", 1) + 1
+            state["plans_page"] = page
+            return Reply([Prompt("plans", {"number": s["number"], "status": s["status"], "page": page,
                                            "plans": s["plans"], "credits": s["usage_credits"]})])
         if action == "refund":
             result = services.refund_info(self.db, actor, state["target"], now, req)
@@ -528,7 +523,10 @@ class Conversation:
 
     # Confirm and apply (R10, R13, R17, R18) --------------------------------------------------
     def _propose(self, state: dict, now: dt.datetime, pending: dict) -> Reply:
-        pending = json.loads(json.dumps({**pending, "asked_at": now.isoformat()}, default=str))
+        # The id makes the confirmation once only (R13): whatever repeats it, the services
+        # apply it once and answer with its stored outcome.
+        pending = json.loads(json.dumps({**pending, "id": uuid.uuid4().hex, "asked_at": now.isoformat()},
+                                        default=str))
         state["pending"] = pending
         return Reply([Prompt(f"confirm_{pending['action']}", _public(pending))], EXPECT_CONFIRM)
 
@@ -568,7 +566,8 @@ class Conversation:
 
     def _apply(self, state: dict, pending: dict, req: Request, now: dt.datetime) -> Reply:
         actor, target, action = self._actor(state), state["target"], pending["action"]
-        kw = dict(actor=actor, line_id=target, now=now, req=req)
+        kw = dict(actor=actor, line_id=target, now=now, req=req, change_id=pending.get("id"),
+                  proposal=_public(pending) | {"action": action})
         if action == "cancel_plan":
             result = services.cancel_plan(self.db, plan_id=pending["plan_id"], **kw)
         elif action == "cancel_line":
@@ -582,8 +581,17 @@ class Conversation:
         else:
             result = services.unblock_number(self.db, raw=pending["blocked"], **kw)
         values = {**_public(pending), **_public(result.data)}
-        self._note(state, f"{action}: {'done' if result.applied else result.reason}")
+        outcome = f"{action}: {'done' if result.applied else result.reason}"
+        # A text's request id is its MessageSid: the same one again is Twilio retrying a
+        # message whose answer was lost. A call's is its CallSid, the same for every turn.
+        same_message = result.first_request == req.request_id and self.channel != "voice"
+        if result.repeat and not same_message:
+            # Another message (or turn) confirmed it first (R13): say so, change nothing more.
+            self._note(state, f"{outcome} (confirmed twice)")
+            return Reply([Prompt("already_done")])
+        self._note(state, outcome)
         if result.applied:
+            # First time, or the same message again after its answer was lost: the answer.
             return Reply([Prompt(f"done_{action}", values)], changed=True)
         return Reply([Prompt(f"refused_{result.reason}", values)])
 
@@ -634,7 +642,7 @@ def _minutes_until(until: dt.datetime | None, now: dt.datetime) -> int:
 
 
 def _public(values: dict) -> dict:
-    return {k: v for k, v in values.items() if k not in ("asked_at", "plan_id")}
+    return {k: v for k, v in values.items() if k not in ("asked_at", "plan_id", "id", "previous")}
 
 
 def _line_facts(s: dict) -> policy.LineFacts:

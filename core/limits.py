@@ -1,13 +1,21 @@
 """R9: PIN attempt counting and lockout, per line, across channels and caller numbers.
 
-Failures are timestamps in a sorted set per line (a sliding 15-minute window); the lock is
-a key with a 15-minute time-to-live. Redis failure fails closed: ``PinLimitUnavailable``.
+Every PIN check first *reserves* an attempt, atomically, in one Redis script: refused when
+the subject is locked or already has five failures (or checks in flight) within the
+window; so no burst, on any number of servers, compares more than five PINs. A right PIN
+gives its reservation back; a wrong one keeps it as the failure, and the fifth locks.
+
+A subject is a line, or, for an identity that matches no line (an unknown sender, a
+made-up line number), a key of its own: it is counted and locked exactly like a line, so
+the answers can't tell the two apart (R8). Redis failure fails closed: ``PinLimitUnavailable``.
+The lock of a real line is also written to its row (core.services), where it outlives Redis.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
+from dataclasses import dataclass
 
 import redis
 
@@ -18,51 +26,95 @@ class PinLimitUnavailable(RuntimeError):
     """Redis could not be asked; PIN entry is refused rather than left unlimited."""
 
 
+# KEYS: fails and lock key of each subject, in pairs. ARGV: now, window, max, member.
+# Returns {1} with the reservation made on every subject, or {0, until} when any is locked
+# or full (until: the lock's end, or 0 while checks are in flight).
+_RESERVE = """
+local now, window, max = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+for i = 1, #KEYS, 2 do
+  local lock = redis.call('GET', KEYS[i + 1])
+  if lock and tonumber(lock) > now then return {0, lock} end
+  redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - window)
+  if redis.call('ZCARD', KEYS[i]) >= max then return {0, '0'} end
+end
+for i = 1, #KEYS, 2 do
+  redis.call('ZADD', KEYS[i], now, ARGV[4])
+  redis.call('EXPIRE', KEYS[i], math.ceil(window) + 60)
+end
+return {1}
+"""
+
+# A wrong PIN: the reservation stays as the failure; at ``max`` failures the subject locks.
+# ARGV: now, window, max, lock seconds. Returns the lock's end (0: not locked by this one).
+_FAILED = """
+local now, window, max, hold = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local locked = 0
+for i = 1, #KEYS, 2 do
+  if redis.call('ZCOUNT', KEYS[i], now - window, '+inf') >= max then
+    if redis.call('SET', KEYS[i + 1], tostring(now + hold), 'NX', 'EX', math.ceil(hold)) then
+      redis.call('DEL', KEYS[i])
+      locked = now + hold
+    end
+  end
+end
+return tostring(locked)
+"""
+
+
+@dataclass(frozen=True)
+class Reservation:
+    ok: bool
+    member: str = ""
+    locked_until: dt.datetime | None = None
+
+
 class PinAttempts:
     def __init__(self, client: redis.Redis, prefix: str = "sb:pin") -> None:
         self.r = client
         self.prefix = prefix
+        self._reserve = client.register_script(_RESERVE)
+        self._failed = client.register_script(_FAILED)
 
-    def _keys(self, line_id: int) -> tuple[str, str]:
-        return f"{self.prefix}:fail:{line_id}", f"{self.prefix}:lock:{line_id}"
+    def _keys(self, subjects: list[str]) -> list[str]:
+        keys: list[str] = []
+        for subject in subjects:
+            keys += [f"{self.prefix}:fail:{subject}", f"{self.prefix}:lock:{subject}"]
+        return keys
 
-    def locked_until(self, line_id: int, now: dt.datetime) -> dt.datetime | None:
-        _, lock = self._keys(line_id)
+    def reserve(self, subjects: list[str], now: dt.datetime) -> Reservation:
+        member = f"{now.timestamp()}:{uuid.uuid4().hex[:12]}"
         try:
-            value = self.r.get(lock)
+            answer = self._reserve(keys=self._keys(subjects), args=[
+                now.timestamp(), policy.PIN_WINDOW.total_seconds(), policy.PIN_MAX_FAILURES, member])
         except redis.RedisError as exc:
             raise PinLimitUnavailable(str(exc)) from exc
-        if value is None:
-            return None
-        until = dt.datetime.fromtimestamp(float(value), dt.timezone.utc)
-        return until if until > now else None
+        if int(answer[0]) == 1:
+            return Reservation(True, member)
+        until = float(answer[1])
+        # Full but not (yet) locked: checks are in flight; refused as a lock would be.
+        return Reservation(False, locked_until=dt.datetime.fromtimestamp(until, dt.timezone.utc)
+                           if until else now + policy.PIN_LOCK)
 
-    def record_failure(self, line_id: int, now: dt.datetime) -> dt.datetime | None:
-        """Count a wrong PIN; return the lock's end when this failure locks the line."""
-        fails, lock = self._keys(line_id)
-        ts = now.timestamp()
-        window = policy.PIN_WINDOW.total_seconds()
+    def succeeded(self, subjects: list[str], reservation: Reservation) -> None:
+        """The right PIN: its reservation is given back (best effort: it only ever undercounts
+        the caller's own success)."""
         try:
-            pipe = self.r.pipeline(transaction=True)
-            pipe.zadd(fails, {f"{ts}:{uuid.uuid4().hex[:8]}": ts})
-            pipe.zremrangebyscore(fails, "-inf", ts - window)
-            pipe.zrangebyscore(fails, ts - window, "+inf", withscores=True)
-            pipe.expire(fails, int(window) + 60)
-            _, _, recent, _ = pipe.execute()
-            decision = policy.decide_pin_lock(
-                [dt.datetime.fromtimestamp(score, dt.timezone.utc) for _, score in recent], now
-            )
-            if decision.allowed:
-                return None
-            until: dt.datetime = decision.data["until"]
-            ttl = max(1, int((until - now).total_seconds()))
-            # nx: the first failure that locks sets the end; later ones don't extend it.
-            if self.r.set(lock, str(until.timestamp()), ex=ttl, nx=True):
-                self.r.delete(fails)
-                return until
-            return None
+            pipe = self.r.pipeline(transaction=False)
+            for key in self._keys(subjects)[::2]:
+                pipe.zrem(key, reservation.member)
+            pipe.execute()
+        except redis.RedisError:
+            pass
+
+    def failed(self, subjects: list[str], now: dt.datetime) -> dt.datetime | None:
+        """A wrong PIN (already counted by its reservation); the lock's end when this one locks."""
+        try:
+            until = float(self._failed(keys=self._keys(subjects), args=[
+                now.timestamp(), policy.PIN_WINDOW.total_seconds(), policy.PIN_MAX_FAILURES,
+                policy.PIN_LOCK.total_seconds()]))
         except redis.RedisError as exc:
             raise PinLimitUnavailable(str(exc)) from exc
+        return dt.datetime.fromtimestamp(until, dt.timezone.utc) if until else None
 
 
 class RateLimit:

@@ -92,6 +92,8 @@ class Line(Base):
     usage_credits: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal("0"))
     cancelled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     released_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # R9's lock, kept where it survives a Redis restart (Redis holds the counting).
+    pin_locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
     account: Mapped[Account] = relationship(back_populates="lines")
     contacts: Mapped[list["ContactNumber"]] = relationship(
@@ -179,6 +181,24 @@ class TextOptOut(Base):
     # As Twilio gives "From": usually E.164, but a short code or alphanumeric id is kept too.
     number: Mapped[str] = mapped_column(String(40), primary_key=True)
     opted_out_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class AppliedChange(Base):
+    """R13: a confirmed change, by the id its confirmation was proposed with. The first
+    transaction that applies it writes this row under the line's lock; any later attempt
+    (a second YES, Twilio's retry, a restarted worker) finds it and answers with its outcome."""
+
+    __tablename__ = "applied_changes"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    line_id: Mapped[int] = mapped_column(ForeignKey("lines.id", ondelete="CASCADE"), index=True)
+    action: Mapped[str] = mapped_column(String(40))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    request_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    applied: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str] = mapped_column(String(60))
+    rule: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    data: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
 
 
 class AuditEvent(Base):

@@ -6,6 +6,7 @@ returns a plain ``Result``. Nothing here knows about a channel's words.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Sequence
@@ -18,6 +19,7 @@ from core import metrics, phone, policy
 from core.db import reader
 from core.limits import PinAttempts, PinLimitUnavailable
 from core.models import (
+    AppliedChange,
     AuditEvent,
     AvailableNumber,
     BlockedNumber,
@@ -28,7 +30,7 @@ from core.models import (
     Plan,
     TextOptOut,
 )
-from core.pins import check_pin
+from core.pins import check_pin, hash_pin, new_salt
 
 Clock = Callable[[], dt.datetime]
 
@@ -55,6 +57,9 @@ class Result:
     reason: str
     rule: str | None = None
     data: dict[str, Any] = field(default_factory=dict)
+    # R13: this confirmation was already handled (by ``first_request``); nothing was done now.
+    repeat: bool = False
+    first_request: str | None = None
 
 
 @dataclass(frozen=True)
@@ -190,34 +195,65 @@ class PinCheck:
     locked_until: dt.datetime | None = None
 
 
+# Compared with when no line matches the identity: the same work as a real line's check (R8).
+_NO_LINE_SALT = new_salt()
+_NO_LINE_HASH = hash_pin("00000000", _NO_LINE_SALT, new_salt())
+
+
+def pin_subjects(line_ids: Sequence[int], identity: str | None) -> list[str]:
+    """What R9 counts against: the candidate lines, or, when none matches, the claimed
+    identity itself (an unknown sender, a made-up line number), so that it locks alike (R8)."""
+    if line_ids:
+        return [f"line:{i}" for i in line_ids]
+    return ["who:" + hashlib.sha256((identity or "").encode()).hexdigest()[:24]]
+
+
 def verify_pin(db: sessionmaker[Session], attempts: PinAttempts, pin_secret: str, *,
-               line_id: int, pin: str, now: dt.datetime, req: Request) -> PinCheck:
-    """R8, R9: check the PIN of one line. Never logs or stores the PIN itself."""
+               line_ids: Sequence[int], identity: str | None, pin: str, now: dt.datetime,
+               req: Request) -> PinCheck:
+    """R8, R9: check a PIN against the candidate lines of an identity (none, one, or the
+    lines a contact number belongs to). The attempt is reserved before anything is
+    compared; a line and no line take the same statements, round trips and hashing, and
+    answer alike. Never logs or stores the PIN itself."""
+    subjects = pin_subjects(line_ids, identity)
     try:
-        until = attempts.locked_until(line_id, now)
+        reservation = attempts.reserve(subjects, now)
     except PinLimitUnavailable:
         return PinCheck(False, "unavailable")
     with transaction(db) as session:
-        line = session.get(Line, line_id)
-        if line is None:
-            return PinCheck(False, "wrong_pin")
-        if until is not None:
-            audit(session, req, action="pin_entry", outcome="locked", now=now,
-                  actor="line", line_id=line.id, target=line.number)
-            return PinCheck(False, "locked", locked_until=until)
-        if check_pin(pin, line.pin_salt, line.pin_hash, pin_secret):
-            audit(session, req, action="pin_verified", outcome="ok", now=now,
-                  actor="line", actor_id=line.login_id, line_id=line.id, target=line.number)
-            return PinCheck(True, "verified", line=_ref(line))
+        lines = session.execute(
+            select(Line).where(Line.id.in_(list(line_ids) or [-1])).order_by(Line.id)
+        ).scalars().all()
+        first = lines[0] if lines else None
+        where = dict(line_id=first.id if first else None, target=first.number if first else None)
+        held = [ln.pin_locked_until for ln in lines if ln.pin_locked_until and ln.pin_locked_until > now]
+        if not reservation.ok or held:
+            if reservation.ok:
+                attempts.succeeded(subjects, reservation)  # nothing was compared
+            audit(session, req, action="pin_entry", outcome="locked", now=now, **where)
+            return PinCheck(False, "locked", locked_until=max([*held, reservation.locked_until or now]))
+        match = None
+        for line in lines or [None]:
+            salt, stored = (line.pin_salt, line.pin_hash) if line else (_NO_LINE_SALT, _NO_LINE_HASH)
+            if check_pin(pin, salt, stored, pin_secret) and line is not None and match is None:
+                match = line
+        if match is not None:
+            attempts.succeeded(subjects, reservation)
+            audit(session, req, action="pin_verified", outcome="ok", now=now, actor="line",
+                  actor_id=match.login_id, line_id=match.id, target=match.number)
+            return PinCheck(True, "verified", line=_ref(match))
         try:
-            locked = attempts.record_failure(line_id, now)
+            locked = attempts.failed(subjects, now)
         except PinLimitUnavailable:
-            locked = None
-        audit(session, req, action="pin_failed", outcome="refused", now=now,
-              line_id=line.id, target=line.number, caller=req.caller)
+            locked = None  # the reservation already counted this failure
+        for line in lines or [None]:
+            audit(session, req, action="pin_failed", outcome="refused", now=now, caller=req.caller,
+                  line_id=line.id if line else None, target=line.number if line else None)
         if locked is not None:
+            for line in lines:
+                line.pin_locked_until = locked  # outlives a Redis restart
             audit(session, req, action="pin_lock", outcome="locked", now=now, actor="system",
-                  line_id=line.id, target=line.number, until=locked)
+                  until=locked, **where)
             return PinCheck(False, "locked", locked_until=locked)
         return PinCheck(False, "wrong_pin")
 
@@ -257,12 +293,14 @@ def refund_info(db: sessionmaker[Session], actor: LineRef | None, target_line_id
 
 
 def _authorised(session: Session, actor: LineRef, target_line_id: int, *, lock: bool) -> Line:
-    # One statement: the line with its plans, blocked and contact numbers joined in.
+    """The target line with its plans, blocked and contact numbers, if ``actor`` may act on it
+    (R7). With ``lock``, the row is locked first and read after: a read that waited for
+    another transaction's lock must see what that transaction committed."""
+    if lock:
+        _lock_line(session, target_line_id)
     stmt = select(Line).where(Line.id == target_line_id).options(
         joinedload(Line.plans), joinedload(Line.blocked), joinedload(Line.contacts)
     )
-    if lock:
-        stmt = stmt.with_for_update(of=Line)
     target = session.execute(stmt).unique().scalar_one_or_none()
     if target is None:
         raise UnknownLine(target_line_id)
@@ -271,6 +309,10 @@ def _authorised(session: Session, actor: LineRef, target_line_id: int, *, lock: 
     if not decision.allowed:
         raise NotAuthorised(target_line_id)
     return target
+
+
+def _lock_line(session: Session, line_id: int) -> None:
+    session.execute(select(Line.id).where(Line.id == line_id).with_for_update())
 
 
 def _actor_kind(actor: LineRef, line: Line) -> str:
@@ -293,154 +335,196 @@ def _receipt(session: Session, req: Request, line: Line, kind: str, data: dict[s
 
 
 # Changes -----------------------------------------------------------------------------------
-def cancel_plan(db: sessionmaker[Session], *, actor: LineRef, line_id: int, plan_id: int,
-                now: dt.datetime, req: Request) -> Result:
-    """R2, R5, R6: stop one plan's renewal; it runs to its term end."""
+@dataclass(frozen=True)
+class Step:
+    """What one change does to its locked, freshly read line: ``decide`` asks the policy,
+    ``apply`` makes the conditional update and returns how many rows it changed (0: someone
+    else got there first) and the facts the answer and the receipt name."""
+
+    action: str  # the audit action
+    receipt: str  # the receipt's wording key (R17)
+    target: Callable[[Line], str | None]
+    decide: Callable[[Session, Line], policy.Decision]
+    apply: Callable[[Session, Line, policy.Decision], tuple[int, dict[str, Any]]]
+    already: str = "already_done"  # the reason when the conditional update found it done
+
+
+def apply_change(db: sessionmaker[Session], step: Step, *, actor: LineRef, line_id: int,
+                 now: dt.datetime, req: Request, change_id: str | None = None,
+                 proposal: dict[str, Any] | None = None) -> Result:
+    """The one change skeleton (R7, R10, R13, R14, R17): lock the line → a confirmation
+    already handled answers with its stored outcome → authorise → decide (policy) →
+    conditional update → audit → receipt, in one transaction. ``change_id`` is the id the
+    confirmation was proposed with: whatever repeats it (a second YES, Twilio's retry, a
+    restarted worker, another server), the change is applied once and answered alike;
+    ``proposal`` (what the confirmation named) is kept with the outcome for that answer."""
     with transaction(db) as session:
-        line = _authorised(session, actor, line_id, lock=True)
+        _lock_line(session, line_id)
+        if change_id:
+            prior = session.get(AppliedChange, change_id)
+            if prior is not None and prior.line_id == line_id:
+                return Result(prior.applied, prior.reason, prior.rule, dict(prior.data or {}),
+                              repeat=True, first_request=prior.request_id)
+        line = _authorised(session, actor, line_id, lock=False)
+        common = dict(actor=_actor_kind(actor, line), actor_id=actor.login_id, line_id=line.id,
+                      now=now, target=step.target(line))
+        decision = step.decide(session, line)
+        if not decision.allowed:
+            audit(session, req, action=step.action, outcome="refused", reason=decision.reason, **common)
+            result = Result(False, decision.reason, decision.rule, decision.data)
+        else:
+            done, data = step.apply(session, line, decision)
+            if done != 1:  # the conditional update found it already done (R13)
+                audit(session, req, action=step.action, outcome="already_done", **common)
+                result = Result(False, step.already, "R13", dict(decision.data))
+            else:
+                previous = data.pop("previous", None)  # for the audit only
+                data = dict(decision.data, **data)
+                audit(session, req, action=step.action, outcome="applied", previous=previous, **common,
+                      **{k: data.get(k) for k in ("term_end", "app_store_plans")})
+                _receipt(session, req, line, step.receipt, data, now)
+                result = Result(True, decision.reason, decision.rule, data)
+        if change_id:
+            session.add(AppliedChange(id=change_id, line_id=line_id, action=step.action, at=now,
+                                      request_id=req.request_id, applied=result.applied,
+                                      reason=result.reason, rule=result.rule,
+                                      data=_jsonable({**(proposal or {}), **result.data})))
+        return result
+
+
+def cancel_plan(db: sessionmaker[Session], *, actor: LineRef, line_id: int, plan_id: int,
+                now: dt.datetime, req: Request, change_id: str | None = None,
+                proposal: dict[str, Any] | None = None) -> Result:
+    """R2, R5, R6: stop one plan's renewal; it runs to its term end."""
+    def plan_of(line: Line) -> Plan:
         plan = next((p for p in line.plans if p.id == plan_id), None)
         if plan is None:
             raise UnknownLine(plan_id)
-        decision = policy.decide_cancel_plan(line, plan, now)
-        common = dict(actor=_actor_kind(actor, line), actor_id=actor.login_id,
-                      target=f"{line.number}:{plan.product}", line_id=line.id, now=now)
-        if not decision.allowed:
-            audit(session, req, action="cancel_plan", outcome="refused", reason=decision.reason, **common)
-            return Result(False, decision.reason, decision.rule, decision.data)
+        return plan
+
+    def apply(session: Session, line: Line, decision) -> tuple[int, dict]:
         done = session.execute(
-            update(Plan).where(Plan.id == plan.id, Plan.auto_renew.is_(True), Plan.ended.is_(False))
-            .values(auto_renew=False, cancelled_at=now)
-        ).rowcount
-        if done != 1:  # someone else got there first (R13)
-            audit(session, req, action="cancel_plan", outcome="already_done", **common)
-            return Result(False, "already_cancelled", "R13", decision.data)
-        audit(session, req, action="cancel_plan", outcome="applied",
-              term_end=plan.term_end, **common)
-        data = dict(decision.data, number=line.number)
-        _receipt(session, req, line, "plan_cancelled", data, now)
-        return Result(True, decision.reason, decision.rule, data)
+            update(Plan).where(Plan.id == plan_id, Plan.auto_renew.is_(True), Plan.ended.is_(False))
+            .values(auto_renew=False, cancelled_at=now)).rowcount
+        return done, {"number": line.number}
+
+    step = Step("cancel_plan", "plan_cancelled", lambda ln: f"{ln.number}:{plan_of(ln).product}",
+                lambda s, ln: policy.decide_cancel_plan(ln, plan_of(ln), now), apply,
+                already="already_cancelled")
+    return apply_change(db, step, actor=actor, line_id=line_id, now=now, req=req, change_id=change_id,
+                        proposal=proposal)
 
 
 def cancel_line(db: sessionmaker[Session], *, actor: LineRef, line_id: int,
-                now: dt.datetime, req: Request) -> Result:
+                now: dt.datetime, req: Request, change_id: str | None = None,
+                proposal: dict[str, Any] | None = None) -> Result:
     """R3, R4, R6: full cancellation, irreversible; every plan stops renewing at once."""
-    with transaction(db) as session:
-        line = _authorised(session, actor, line_id, lock=True)
-        decision = policy.decide_cancel_line(line, line.plans, now)
-        common = dict(actor=_actor_kind(actor, line), actor_id=actor.login_id,
-                      target=line.number, line_id=line.id, now=now)
-        if not decision.allowed:
-            audit(session, req, action="cancel_line", outcome="refused", reason=decision.reason,
-                  **common)
-            return Result(False, decision.reason, decision.rule, decision.data)
+    def apply(session: Session, line: Line, decision) -> tuple[int, dict]:
         done = session.execute(
             update(Line).where(Line.id == line.id, Line.status.in_(("active", "suspended")))
-            .values(status="cancel_pending", status_reason="user", cancelled_at=now)
-        ).rowcount
-        if done != 1:
-            audit(session, req, action="cancel_line", outcome="already_done", **common)
-            return Result(False, "already_cancelled", "R13", decision.data)
-        session.execute(
-            update(Plan).where(Plan.line_id == line.id, Plan.auto_renew.is_(True), Plan.ended.is_(False))
-            .values(auto_renew=False, cancelled_at=now)
-        )
-        audit(session, req, action="cancel_line", outcome="applied",
-              term_end=decision.data.get("term_end"), app_store_plans=decision.data["app_store_plans"],
-              **common)
-        data = dict(decision.data, number=line.number)
-        _receipt(session, req, line, "line_cancelled", data, now)
-        return Result(True, decision.reason, decision.rule, data)
+            .values(status="cancel_pending", status_reason="user", cancelled_at=now)).rowcount
+        if done == 1:
+            session.execute(
+                update(Plan).where(Plan.line_id == line.id, Plan.auto_renew.is_(True), Plan.ended.is_(False))
+                .values(auto_renew=False, cancelled_at=now))
+        return done, {"number": line.number}
+
+    step = Step("cancel_line", "line_cancelled", lambda ln: ln.number,
+                lambda s, ln: policy.decide_cancel_line(ln, ln.plans, now), apply,
+                already="already_cancelled")
+    return apply_change(db, step, actor=actor, line_id=line_id, now=now, req=req, change_id=change_id,
+                        proposal=proposal)
 
 
 def reactivate_line(db: sessionmaker[Session], *, actor: LineRef, line_id: int,
-                    now: dt.datetime, req: Request) -> Result:
+                    now: dt.datetime, req: Request, change_id: str | None = None,
+                proposal: dict[str, Any] | None = None) -> Result:
     """R12: only a line that ran out or was suspended for a reason other than its user's."""
-    with transaction(db) as session:
-        line = _authorised(session, actor, line_id, lock=True)
-        decision = policy.decide_reactivate(line, now)
-        common = dict(actor=_actor_kind(actor, line), actor_id=actor.login_id,
-                      target=line.number, line_id=line.id, now=now)
-        if not decision.allowed:
-            audit(session, req, action="reactivate_line", outcome="refused", reason=decision.reason, **common)
-            return Result(False, decision.reason, decision.rule, decision.data)
+    def apply(session: Session, line: Line, decision) -> tuple[int, dict]:
+        previous = line.status_reason
         done = session.execute(
             update(Line).where(Line.id == line.id, Line.status.in_(("suspended", "cancelled")),
                                Line.status_reason.in_(policy.REACTIVATABLE_REASONS))
-            .values(status="active", status_reason=None)
-        ).rowcount
-        if done != 1:
-            audit(session, req, action="reactivate_line", outcome="already_done", **common)
-            return Result(False, "already_active", "R13")
-        audit(session, req, action="reactivate_line", outcome="applied",
-              previous=line.status_reason, **common)
-        data = {"number": line.number, "effective": now.date()}
-        _receipt(session, req, line, "line_reactivated", data, now)
-        return Result(True, decision.reason, decision.rule, data)
+            .values(status="active", status_reason=None)).rowcount
+        return done, {"number": line.number, "effective": now.date(), "previous": previous}
+
+    step = Step("reactivate_line", "line_reactivated", lambda ln: ln.number,
+                lambda s, ln: policy.decide_reactivate(ln, now), apply, already="already_active")
+    return apply_change(db, step, actor=actor, line_id=line_id, now=now, req=req, change_id=change_id,
+                        proposal=proposal)
 
 
 def change_number(db: sessionmaker[Session], *, actor: LineRef, line_id: int,
-                  now: dt.datetime, req: Request) -> Result:
+                  now: dt.datetime, req: Request, change_id: str | None = None,
+                proposal: dict[str, Any] | None = None) -> Result:
     """R11 fix 4: a new number from the pool (same area code first); the old one released."""
-    with transaction(db) as session:
-        line = _authorised(session, actor, line_id, lock=True)
+    def decide(session: Session, line: Line) -> policy.Decision:
         pool = session.execute(select(AvailableNumber.number).order_by(AvailableNumber.id)).scalars().all()
-        decision = policy.decide_change_number(line, pool, now)
-        common = dict(actor=_actor_kind(actor, line), actor_id=actor.login_id,
-                      line_id=line.id, now=now)
-        if not decision.allowed:
-            audit(session, req, action="change_number", outcome="refused", target=line.number,
-                  reason=decision.reason, **common)
-            return Result(False, decision.reason, decision.rule, decision.data)
-        new = decision.data["number"]
+        return policy.decide_change_number(line, pool, now)
+
+    def apply(session: Session, line: Line, decision) -> tuple[int, dict]:
+        old, new = line.number, decision.data["number"]
         taken = session.execute(delete(AvailableNumber).where(AvailableNumber.number == new)).rowcount
         if taken != 1:
-            audit(session, req, action="change_number", outcome="failed", target=line.number,
-                  reason="number_taken", **common)
-            return Result(False, "no_numbers_available", "R11")
-        old = line.number
-        line.number = new
-        audit(session, req, action="change_number", outcome="applied", target=new, previous=old,
-              **common)
-        data = {"old": old, "number": new, "effective": now.date()}
-        _receipt(session, req, line, "number_changed", data, now)
-        return Result(True, decision.reason, decision.rule, data)
+            return 0, {}
+        done = session.execute(update(Line).where(Line.id == line.id, Line.number == old)
+                               .values(number=new)).rowcount
+        return done, {"old": old, "number": new, "effective": now.date(), "previous": old}
+
+    step = Step("change_number", "number_changed", lambda ln: ln.number, decide, apply,
+                already="no_numbers_available")
+    return apply_change(db, step, actor=actor, line_id=line_id, now=now, req=req, change_id=change_id,
+                        proposal=proposal)
 
 
 def block_number(db: sessionmaker[Session], *, actor: LineRef, line_id: int, raw: str,
-                 now: dt.datetime, req: Request) -> Result:
-    with transaction(db) as session:
-        line = _authorised(session, actor, line_id, lock=True)
+                 now: dt.datetime, req: Request, change_id: str | None = None,
+                proposal: dict[str, Any] | None = None) -> Result:
+    def decide(session: Session, line: Line) -> policy.Decision:
         kind, e164 = phone.classify(raw, phone.region_of(line.number))
-        decision = policy.decide_block(kind, e164, _own_numbers(line), [b.number for b in line.blocked])
-        common = dict(actor=_actor_kind(actor, line), actor_id=actor.login_id,
-                      line_id=line.id, now=now, target=e164)
-        if not decision.allowed:
-            audit(session, req, action="block_number", outcome="refused", reason=decision.reason, **common)
-            return Result(False, decision.reason, decision.rule, decision.data)
+        return policy.decide_block(kind, e164, _own_numbers(line), [b.number for b in line.blocked])
+
+    def apply(session: Session, line: Line, decision) -> tuple[int, dict]:
+        e164 = phone.classify(raw, phone.region_of(line.number))[1]
         session.add(BlockedNumber(line_id=line.id, number=e164))
-        audit(session, req, action="block_number", outcome="applied", **common)
-        data = {"number": e164, "line": line.number, "effective": now.date()}
-        _receipt(session, req, line, "number_blocked", data, now)
-        return Result(True, decision.reason, decision.rule, data)
+        return 1, {"number": e164, "line": line.number, "effective": now.date()}
+
+    step = Step("block_number", "number_blocked",
+                lambda ln: phone.classify(raw, phone.region_of(ln.number))[1], decide, apply)
+    return apply_change(db, step, actor=actor, line_id=line_id, now=now, req=req, change_id=change_id,
+                        proposal=proposal)
 
 
 def unblock_number(db: sessionmaker[Session], *, actor: LineRef, line_id: int, raw: str,
-                   now: dt.datetime, req: Request) -> Result:
-    with transaction(db) as session:
-        line = _authorised(session, actor, line_id, lock=True)
-        _, e164 = phone.classify(raw, phone.region_of(line.number))
-        decision = policy.decide_unblock(e164, [b.number for b in line.blocked])
-        common = dict(actor=_actor_kind(actor, line), actor_id=actor.login_id,
-                      line_id=line.id, now=now, target=e164)
-        if not decision.allowed:
-            audit(session, req, action="unblock_number", outcome="refused", reason=decision.reason, **common)
-            return Result(False, decision.reason, decision.rule, decision.data)
-        session.execute(delete(BlockedNumber).where(BlockedNumber.line_id == line.id,
-                                                    BlockedNumber.number == e164))
-        audit(session, req, action="unblock_number", outcome="applied", **common)
-        data = {"number": e164, "line": line.number, "effective": now.date()}
-        _receipt(session, req, line, "number_unblocked", data, now)
-        return Result(True, decision.reason, decision.rule, data)
+                   now: dt.datetime, req: Request, change_id: str | None = None,
+                proposal: dict[str, Any] | None = None) -> Result:
+    def decide(session: Session, line: Line) -> policy.Decision:
+        e164 = phone.classify(raw, phone.region_of(line.number))[1]
+        return policy.decide_unblock(e164, [b.number for b in line.blocked])
+
+    def apply(session: Session, line: Line, decision) -> tuple[int, dict]:
+        e164 = phone.classify(raw, phone.region_of(line.number))[1]
+        done = session.execute(delete(BlockedNumber).where(BlockedNumber.line_id == line.id,
+                                                           BlockedNumber.number == e164)).rowcount
+        return done, {"number": e164, "line": line.number, "effective": now.date()}
+
+    step = Step("unblock_number", "number_unblocked",
+                lambda ln: phone.classify(raw, phone.region_of(ln.number))[1], decide, apply)
+    return apply_change(db, step, actor=actor, line_id=line_id, now=now, req=req, change_id=change_id,
+                        proposal=proposal)
+
+
+def change_for_request(db: sessionmaker[Session], request_id: str) -> Result | None:
+    """The outcome of the change a provider request confirmed, if it confirmed one: the
+    answer to a retry whose first answer was lost (R13, R17)."""
+    with reader(db)() as session:
+        row = session.execute(
+            select(AppliedChange).where(AppliedChange.request_id == request_id).order_by(AppliedChange.at.desc())
+        ).scalars().first()
+        if row is None:
+            return None
+        return Result(row.applied, row.reason, row.rule, dict(row.data or {}), repeat=True,
+                      first_request=row.request_id)
 
 
 # Consent (R16) -----------------------------------------------------------------------------

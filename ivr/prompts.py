@@ -97,9 +97,9 @@ PROMPTS: dict[str, Callable[[dict], str]] = {
     "handoff": lambda v: f"Welcome to {v['brand']} self-service. You can cancel or change your line here yourself.",
     "too_many_calls": lambda v: "We've had many calls from this number in the last few minutes. Please try again later. Goodbye.",
     # identification and PIN (R8, R9)
-    "ask_pin": lambda v: "Please enter your line's PIN, then press pound.",
-    "ask_line_number": lambda v: "Please enter your line's 10 digit phone number, then press pound.",
-    "ask_line_digits": lambda v: "Please enter the last 4 digits of the line you are calling about.",
+    "ask_pin": lambda v: ("Please enter your line's PIN, then press pound. Calling from another phone? "
+                          "First enter your line's 10 digit number, then pound."),
+    "ask_pin_for_line": lambda v: "Now enter that line's PIN, then press pound.",
     "pin_format": lambda v: "A PIN is 4 to 8 digits.",
     "pin_wrong": lambda v: "We couldn't verify that PIN.",
     "pin_ok": lambda v: "Thank you.",
@@ -143,6 +143,7 @@ PROMPTS: dict[str, Callable[[dict], str]] = {
                                    + " We'll text you a receipt."),
     "done_reactivate": lambda v: f"Done. Your line {ending(v['number'])} is active again. We'll text you a receipt.",
     "done_change_number": lambda v: f"Done. Your new number is {digits(v['number'])}. We'll text you a receipt.",
+    "already_done": lambda v: "That was already done; nothing more was changed.",
     "done_block": lambda v: f"Done. {digits(v['blocked'])} is blocked.",
     "done_unblock": lambda v: f"Done. {digits(v['blocked'])} is unblocked.",
     # refusals

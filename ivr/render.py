@@ -22,9 +22,7 @@ from web.observe import note
 # ever logged; a PIN is never sent to a speech recogniser), choices on keypad or speech.
 GATHER = {
     "pin": dict(input="dtmf", finish_on_key="#", timeout=10),
-    "line_number": dict(input="dtmf", finish_on_key="#", timeout=10),
     "block_number": dict(input="dtmf", finish_on_key="#", timeout=10),
-    "line_digits": dict(input="dtmf", num_digits=4, timeout=10),
     "target": dict(input="dtmf", num_digits=4, timeout=10),
     "confirm": dict(input="dtmf speech", num_digits=1, timeout=6, speech_timeout="auto",
                     hints="yes, no, confirm, agent"),
@@ -38,7 +36,7 @@ MENU_GATHER = dict(input="dtmf speech", num_digits=1, timeout=6, speech_timeout=
                    hints="cancel, cancel plan, cancel line, refund, problem, reactivate, change number, "
                          "block, agent, repeat")
 # Said after the prompts when they don't already ask for it.
-HINTS = {"confirm": "hint_confirm", "pin": "ask_pin", "line_number": "ask_line_number"}
+HINTS = {"confirm": "hint_confirm", "pin": "ask_pin"}
 
 
 @lru_cache(maxsize=8)
@@ -97,7 +95,6 @@ class Call:
         conversation = Conversation(
             store=RedisConversations(d.redis), db=d.db, attempts=d.attempts,
             pin_secret=d.settings.pin_secret, clock=d.clock, channel="voice",
-            ask_number_when_unknown=True,
             receipt=lambda kind, values: receipt_text(kind, values, brand=brand),
         )
         return cls(d=d, sid=(form.get("CallSid") or "").strip()[:64] or "unknown",

@@ -11,17 +11,16 @@ from sqlalchemy.exc import DBAPIError
 
 from core import services
 from core.conversation import Command, Conversation, ConversationUnavailable, RedisConversations, Text
-from core.dedupe import Dedupe, DedupeUnavailable
+from core.dedupe import TAKEN_OVER, Dedupe, DedupeUnavailable
 from core.limits import PinLimitUnavailable, RateLimit
 from sms import replies
+from sms.gsm import fit
 from sms.keywords import parse
 from web.deps import Deps
 from web.observe import note
 
 log = logging.getLogger("switchboard.sms")
 
-GSM7_SEGMENT = 153  # per segment of a multi-part GSM-7 message
-MAX_SEGMENTS = 3
 # A sender texting faster than SMS_RATE_LIMIT gets one "slow down" and then silence for
 # the rest of the window; consent words (R16) are always honoured.
 
@@ -40,26 +39,36 @@ def handle_sms(d: Deps, form: Mapping[str, str]) -> list[str]:
     if not sender:
         return say(("media_only" if form.get("NumMedia", "0") != "0" else "unknown_command", None))
     parsed = parse(form.get("Body"))
+    now = d.clock()
     key = f"sms:{sender}"
     dedupe = Dedupe(d.redis)
     store = RedisConversations(d.redis)
     limit = RateLimit(d.redis, "sms", *d.settings.sms_rate_limit)
+    req = services.Request(channel="sms", request_id=sid, caller=sender)
     claimed = False
     try:
         try:
             pipe = d.redis.pipeline(transaction=False)
-            # Consent words (R16) are honoured whatever the rate.
-            hits = limit.hit_in(pipe, sender, d.clock()) if parsed.kind not in ("opt_out", "opt_in") else None
-            claim = dedupe.claim_in(pipe, sid) if sid else None
-            load = store.load_in(pipe, key) if parsed.kind in ("command", "text") else None
+            hits = limit.hit_in(pipe, sender, now)
+            claim = dedupe.claim_in(pipe, sid, now) if sid else None
+            load = store.load_in(pipe, key) if parsed.kind in ("command", "text", "opt_in") else None
             results = pipe.execute(raise_on_error=False)
         except redis.RedisError as exc:
+            if parsed.kind in ("opt_out", "opt_in"):
+                # R16 needs only the database: an opt-out is never lost to a Redis outage.
+                log.warning("Redis unavailable: consent recorded without it", exc_info=True)
+                consent = _consent(d, parsed, sender, req, now)
+                if consent is not None:
+                    return consent
             raise DedupeUnavailable(str(exc)) from exc
-        if hits is not None and limit.over(hits(results)):
+        count = hits(results)
+        if limit.over(count):
             log.info("sender over the rate limit")
             if claim is not None and claim(results)[0]:
                 dedupe.release(sid)
-            return say(("slow_down", None)) if hits(results) == limit.limit + 1 else []
+            if parsed.kind in ("opt_out", "opt_in"):
+                _consent(d, parsed, sender, req, now)  # recorded always, answered within the limit
+            return say(("slow_down", None)) if count == limit.limit + 1 else []
         if claim is not None:
             new, answer = claim(results)
             if not new:
@@ -67,8 +76,14 @@ def handle_sms(d: Deps, form: Mapping[str, str]) -> list[str]:
                 return answer or []
             claimed = True
         conversation = conversation_for(d, "sms")
+        recalled = conversation.recall(sid) if claim is not None and answer is TAKEN_OVER else None
+        if recalled is not None:
+            # The first handler died after its change committed: its answer, from the database.
+            messages = fit(say(*[(p.key, p.values) for p in recalled.prompts]))
+            dedupe.remember(sid, messages)
+            return messages
         state = load(results) if load is not None else None
-        messages = _answer(d, conversation, key, sender, sid, form, parsed, state)
+        messages = _answer(d, conversation, key, sender, req, form, parsed, state, now)
         remember = (lambda p: dedupe.remember_in(p, sid, messages)) if sid else None
         if conversation.has_deferred_save:
             conversation.save_deferred(also=remember)
@@ -80,8 +95,7 @@ def handle_sms(d: Deps, form: Mapping[str, str]) -> list[str]:
         if parsed.kind == "command" and parsed.action == "agent":
             # The way to a person needs only the database (R15).
             esc = services.escalate(d.db, reason="caller_asked", context={"verified": False,
-                                    "note": "conversation state unavailable"}, now=d.clock(),
-                                    req=services.Request(channel="sms", request_id=sid, caller=sender))
+                                    "note": "conversation state unavailable"}, now=now, req=req)
             return say(("agent", {"ref": esc}))
         return say(("unavailable", None))
     except services.NotApplied:
@@ -99,6 +113,21 @@ def handle_sms(d: Deps, form: Mapping[str, str]) -> list[str]:
         raise
 
 
+def _consent(d: Deps, parsed, sender: str, req: services.Request, now) -> list[str] | None:
+    """R16 in the database alone: STOP opts out, START opts back in. None: not a consent
+    matter (a YES from a number that is opted in answers the conversation)."""
+    say = _sayer(d)
+    if parsed.kind == "opt_out":
+        changed = services.set_opt_out(d.db, sender, True, now=now, req=req)
+        return say(("opted_out", None)) if changed else []
+    if services.is_opted_out(d.db, sender):
+        services.set_opt_out(d.db, sender, False, now=now, req=req)
+        return say(("opted_in", None))
+    if parsed.text.casefold().strip(" .!") not in ("yes", "si", "sí"):
+        return say(("already_subscribed", None))
+    return None
+
+
 def _sayer(d: Deps):
     """The channel's words for (key, values) pairs, in the configured brand."""
     def say(*keys_values) -> list[str]:
@@ -113,43 +142,23 @@ def _release(dedupe: Dedupe, sid: str | None, claimed: bool, messages: list[str]
     return messages
 
 
-def _answer(d: Deps, conversation: Conversation, key: str, sender: str, sid: str | None,
-            form: Mapping[str, str], parsed, state) -> list[str]:
+def _answer(d: Deps, conversation: Conversation, key: str, sender: str, req: services.Request,
+            form: Mapping[str, str], parsed, state, now) -> list[str]:
     say = _sayer(d)
-    now = d.clock()
-    req = services.Request(channel="sms", request_id=sid, caller=sender)
-    opted_out = services.is_opted_out(d.db, sender)
-    if parsed.kind == "opt_out":
-        changed = services.set_opt_out(d.db, sender, True, now=now, req=req)
-        return say(("opted_out", None)) if changed else []
-    if opted_out:
-        if parsed.kind == "opt_in":
-            services.set_opt_out(d.db, sender, False, now=now, req=req)
-            return say(("opted_in", None))
+    if parsed.kind in ("opt_out", "opt_in"):
+        consent = _consent(d, parsed, sender, req, now)
+        if consent is not None:
+            return consent
+    elif services.is_opted_out(d.db, sender):
         return []  # R16: nothing is sent to an opted-out number
-    if parsed.kind == "opt_in" and parsed.text.casefold().strip(" .!") not in ("yes", "si", "sí"):
-        return say(("already_subscribed", None))
     if parsed.kind == "help":
         return say(("help", None))
     if parsed.kind == "empty":
         return say(("media_only" if form.get("NumMedia", "0") not in ("", "0") else "unknown_command", None))
-    if parsed.kind == "opt_in":  # a YES (or SI) that is an answer, not a consent word
-        state = conversation.store.load(key)
     event = Command(parsed.action, parsed.arg) if parsed.kind == "command" else Text(parsed.text)
-    reply = conversation.handle(key, sender, event, request_id=sid, state=state, defer_save=True)
+    reply = conversation.handle(key, sender, event, request_id=req.request_id, state=state, defer_save=True)
     note(step=reply.expect, outcome=",".join(reply.keys()))
     keyed = [(p.key, p.values) for p in reply.prompts]
     if reply.offer_person and "agent" not in reply.keys():
         keyed.append(("offer_person", None))
     return fit(say(*keyed))
-
-
-def fit(parts: list[str]) -> list[str]:
-    """Join the parts into as few messages as R19 allows (each at most 3 segments)."""
-    messages: list[str] = []
-    for part in parts:
-        if messages and len(messages[-1]) + 1 + len(part) <= GSM7_SEGMENT * MAX_SEGMENTS:
-            messages[-1] += " " + part
-        else:
-            messages.append(part)
-    return messages

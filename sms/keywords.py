@@ -21,6 +21,9 @@ OPT_OUT = frozenset({
 })
 OPT_IN = frozenset({"start", "unstop", "yes", "si"})
 HELP = frozenset({"help", "info", "ayuda", "commands", "menu"})
+# The next page of PLANS (R19): matched exactly, never as a typo ("core", "mode" stay replies)
+# and never with other words (a reply "More Minutes" may name a plan).
+MORE = frozenset({"more", "more plans"})
 
 # (words of the command, action); longest first so that "STOP PLAN" wins over "STOP".
 COMMANDS: list[tuple[tuple[str, ...], str]] = [
@@ -96,6 +99,8 @@ def parse(body: str | None) -> Parsed:
         return Parsed("opt_in", text=text)
     if folded in HELP:
         return Parsed("help", text=text)
+    if folded in MORE:
+        return Parsed("command", "plans", "more", text=text)
     words = folded.split()
     for exact in (True, False):
         for cmd, action in COMMANDS:

@@ -38,7 +38,7 @@ def audits(deps, **where):
 
 def test_a_correct_pin_verifies_and_is_audited_without_the_pin_R14(deps, demo, clock):
     dana = line(deps, "dana")
-    check = services.verify_pin(deps.db, deps.attempts, TEST_PIN_SECRET, line_id=dana.line_id,
+    check = services.verify_pin(deps.db, deps.attempts, TEST_PIN_SECRET, line_ids=[dana.line_id], identity=None,
                                 pin="1234", now=clock(), req=SMS)
     assert check.ok and check.line == dana
     [event] = audits(deps, action="pin_verified")
@@ -49,19 +49,19 @@ def test_five_wrong_pins_lock_the_line_across_channels_and_numbers_R9(deps, demo
     dana = line(deps, "dana")
     for i in range(4):
         req = Request(channel="sms" if i % 2 else "voice", request_id=f"R{i}", caller=f"+1555888000{i}")
-        check = services.verify_pin(deps.db, deps.attempts, TEST_PIN_SECRET, line_id=dana.line_id,
+        check = services.verify_pin(deps.db, deps.attempts, TEST_PIN_SECRET, line_ids=[dana.line_id], identity=None,
                                     pin="0000", now=clock.advance(seconds=30), req=req)
         assert check.reason == "wrong_pin"
-    fifth = services.verify_pin(deps.db, deps.attempts, TEST_PIN_SECRET, line_id=dana.line_id,
+    fifth = services.verify_pin(deps.db, deps.attempts, TEST_PIN_SECRET, line_ids=[dana.line_id], identity=None,
                                 pin="9999", now=clock.advance(seconds=30), req=SMS)
     assert fifth.reason == "locked"
     # Even the right PIN is refused while locked, from any channel.
-    right = services.verify_pin(deps.db, deps.attempts, TEST_PIN_SECRET, line_id=dana.line_id,
+    right = services.verify_pin(deps.db, deps.attempts, TEST_PIN_SECRET, line_ids=[dana.line_id], identity=None,
                                 pin="1234", now=clock.advance(minutes=14), req=Request(channel="voice"))
     assert right.reason == "locked"
     assert len(audits(deps, action="pin_failed")) == 5
     assert len(audits(deps, action="pin_lock")) == 1
-    after = services.verify_pin(deps.db, deps.attempts, TEST_PIN_SECRET, line_id=dana.line_id,
+    after = services.verify_pin(deps.db, deps.attempts, TEST_PIN_SECRET, line_ids=[dana.line_id], identity=None,
                                 pin="1234", now=clock.advance(minutes=2), req=SMS)
     assert after.ok
 

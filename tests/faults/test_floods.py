@@ -3,60 +3,21 @@ number, PIN brute force across channels and numbers."""
 
 from __future__ import annotations
 
-import os
 import statistics
-import subprocess
-import sys
 import time
-import urllib.request
 import uuid
 import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
-import pytest
 
-from core.models import AuditEvent, OutboundText
+from core.models import AuditEvent, OutboundText, TextOptOut
 from ivr.simulate import call_form
 from sms.simulate import text_form
 from tests.clients import Phone
-from tests.conftest import TEST_PIN_SECRET, TEST_TOKEN, Twilio
-from tests.helpers import count, free_port, plan
-from web.simulator import Transport
-
-BIN = Path(sys.executable).parent
-LONG = os.environ.get("SWITCHBOARD_TEST_PROFILE") == "long"
+from tests.conftest import Twilio
+from tests.helpers import count, plan
 
 
-
-@pytest.fixture
-def two_servers(settings, demo, tmp_path):
-    """Two gunicorn servers (two workers each) on the suite's PostgreSQL and Redis."""
-    if not settings.redis_url:
-        pytest.skip("needs TEST_REDIS_URL: the in-process Redis stand-in can't be shared between servers")
-    env = {**os.environ, "DATABASE_URL": settings.database_url, "REDIS_URL": settings.redis_url,
-           "TWILIO_AUTH_TOKEN": TEST_TOKEN, "PIN_SECRET": TEST_PIN_SECRET, "SMS_RATE_LIMIT": "1000/60",
-           "SUPPORT_NUMBER": "+15550109999", "LOG_LEVEL": "WARNING"}
-    procs, urls = [], []
-    for i in range(2):
-        port = free_port()
-        log = (tmp_path / f"server{i}.log").open("w")
-        procs.append((subprocess.Popen([str(BIN / "switchboard"), "serve", "--port", str(port), "--workers", "2"],
-                                       env=env, stdout=log, stderr=subprocess.STDOUT), log))
-        urls.append(f"http://127.0.0.1:{port}")
-    for url, (proc, _) in zip(urls, procs):
-        for _ in range(200):
-            try:
-                with urllib.request.urlopen(url + "/healthz", timeout=1):
-                    break
-            except OSError:
-                assert proc.poll() is None, (tmp_path / "server0.log").read_text()
-                time.sleep(0.05)
-    yield [Transport(TEST_TOKEN, url=u) for u in urls]
-    for proc, log in procs:
-        proc.terminate()
-        proc.wait(timeout=15)
-        log.close()
 
 
 def sms(transport, sender, body, sid=None):
@@ -122,7 +83,9 @@ def test_a_flood_from_one_number_does_not_starve_other_senders(client, deps, dem
     assert other_answers[2].startswith("Done: Text Archive")
     assert all(a for a in other_answers)
     assert statistics.median(other_times) < 0.5
-    assert "did not cancel" in flood.text("STOP")  # consent is honoured even when flooding (R16)
+    # Consent is recorded even when flooding (R16), though the reply waits for the window.
+    flood.text("STOP")
+    assert count(deps, TextOptOut, TextOptOut.number == "+15550004444") == 1
 
 
 def test_too_many_calls_from_one_caller_id_are_turned_away(client):
@@ -143,7 +106,7 @@ def test_pin_brute_force_across_channels_and_numbers_locks_for_everyone_R9(clien
             p.text("PLANS")
             p.text(f"{9000 + i}")
         else:
-            call(number, ["5550100003#", f"{9000 + i}#", "hangup"] if number != "+15557770003"
+            call(number, ["1", "1", "5550100003#", f"{9000 + i}#", "hangup"] if number != "+15557770003"
                  else ["1", "1", f"{9000 + i}#", "hangup"])
     # Now even the right PIN is refused, the same way, to every number and channel.
     locked = []
@@ -157,5 +120,5 @@ def test_pin_brute_force_across_channels_and_numbers_locks_for_everyone_R9(clien
     assert len(set(locked)) == 1 and "locked for 15 min" in locked[0]
     t = call("+15557770003", ["1", "1", "1357#", "answer"])
     assert "locked for 15 minutes" in t.said()
-    assert count(deps, AuditEvent, AuditEvent.action == "pin_lock") == 1
-    assert count(deps, AuditEvent, AuditEvent.action == "pin_failed") == 5
+    assert count(deps, AuditEvent, AuditEvent.action == "pin_lock", AuditEvent.line_id.is_not(None)) == 1
+    assert count(deps, AuditEvent, AuditEvent.action == "pin_failed", AuditEvent.line_id.is_not(None)) == 5

@@ -109,7 +109,8 @@ def test_redis_stopping_mid_conversation(make_app, deps, demo, own_redis):
 def test_pin_entry_fails_closed_without_redis(deps, demo, clock):
     dead = redis.Redis(port=free_port(), socket_connect_timeout=0.5, decode_responses=True)
     dana = services.find_line(deps.db, "dana")
-    check = services.verify_pin(deps.db, PinAttempts(dead), TEST_PIN_SECRET, line_id=dana.line_id, pin="1234",
+    check = services.verify_pin(deps.db, PinAttempts(dead), TEST_PIN_SECRET, line_ids=[dana.line_id],
+                                identity=None, pin="1234",
                                 now=clock(), req=services.Request(channel="sms"))
     assert (check.ok, check.reason) == (False, "unavailable")
     dead.close()

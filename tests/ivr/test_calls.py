@@ -99,11 +99,11 @@ def test_refund_policy_then_the_callers_term_dates_R1(call, deps, demo):
     assert "Text Archive until Dec 15, 2026" in said
 
 
-def test_an_unknown_caller_keys_the_line_number_then_the_pin_R8(call, deps, demo):
-    t = call("+15550000999", ["5550100003#", "1357#", "1", "1", "1", "hangup"])
+def test_a_caller_from_another_phone_keys_the_line_number_then_the_pin_R8(call, deps, demo):
+    t = call("+15550000999", ["1", "1", "5550100003#", "1357#", "1", "hangup"])
     said = t.said()
-    assert "Please enter your line's 10 digit phone number" in said
-    assert "You're verified" in said and "Done. Basic Monthly will not renew" in said
+    assert "Calling from another phone? First enter your line's 10 digit number" in said
+    assert "Now enter that line's PIN" in said and "Done. Basic Monthly will not renew" in said
 
 
 def test_five_wrong_pins_lock_and_transfer_R9(call, deps, demo):

@@ -66,7 +66,7 @@ def test_the_receipt_is_in_the_same_transaction_as_the_change(deps, demo, clock,
 
 def test_a_receipt_never_goes_to_a_number_that_is_not_the_lines(call, deps, demo):
     # A spoofed or unknown caller ID gets nothing: the receipt goes to the line itself (R8).
-    call("+15550000999", ["5550100003#", "1357#", "1", "1", "1", "hangup"])
+    call("+15550000999", ["1", "1", "5550100003#", "1357#", "1", "hangup"])
     [row] = rows(deps)
     assert row.to_number == "+15550100003"
 

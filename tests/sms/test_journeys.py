@@ -195,13 +195,23 @@ def test_an_unknown_sender_and_a_wrong_pin_read_the_same_R8(phone, deps, demo):
     assert stranger.text("1357") == known.text("9753")
 
 
-def test_a_pin_from_a_contact_of_several_lines_asks_which_line_first(phone, deps, demo):
+def test_a_pin_from_a_contact_of_several_lines_verifies_the_line_it_belongs_to_R8(phone, deps, demo):
+    """Asked like anyone else (R8): the PIN itself says which of the sender's lines it is."""
     with deps.db.begin() as s:
         from core.models import ContactNumber
         s.add(ContactNumber(line_id=line(deps, "sam").id, number=DANA))
     p = phone(DANA)
-    assert "last 4 digits" in p.text("PLANS")
-    assert "PIN" in p.text("0003")
+    assert p.text("PLANS") == phone("+15550004321").text("PLANS")
+    assert "(555) 010-0003" in p.text("1357")
+    deps.redis.delete("sb:conv:sms:" + DANA)  # a new conversation, 30 minutes later
+    p.text("PLANS")
+    assert "(555) 010-0001" in p.text("1234")
+
+
+def test_a_texter_on_another_phone_sends_the_line_number_then_the_pin_R8(phone, deps, demo):
+    p = phone("+15550004321")
+    assert "Reply with your line's number first" in p.text("PLANS")
+    assert p.text("(555) 010-0003") == "Now reply with that line's PIN."
     assert "(555) 010-0003" in p.text("1357")
 
 

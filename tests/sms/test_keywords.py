@@ -47,3 +47,17 @@ def test_parse(body, kind, action, arg):
 def test_a_typo_never_makes_an_opt_out_word():
     assert parse("STOPP").kind == "text"
     assert parse("CANCL").kind == "text"
+
+
+def test_more_and_a_page_number_ask_for_a_page_of_plans_R19():
+    """MORE is the next page of PLANS; PLANS 2 a given page. MORE is matched exactly: never
+    as a typo ("core", "mode") nor with other words ("More Minutes" may name a plan)."""
+    read = {body: (p.kind, p.action, p.arg) for body in ("MORE", "more!", " More ", "more plans",
+                                                         "PLANS 2", "plan 3", "PLANS more")
+            for p in [parse(body)]}
+    assert read == {"MORE": ("command", "plans", "more"), "more!": ("command", "plans", "more"),
+                    " More ": ("command", "plans", "more"), "more plans": ("command", "plans", "more"),
+                    "PLANS 2": ("command", "plans", "2"), "plan 3": ("command", "plans", "3"),
+                    "PLANS more": ("command", "plans", "more")}
+    for reply in ("core", "mode", "mores", "More Minutes", "no more"):
+        assert parse(reply).kind == "text", reply

@@ -1,4 +1,6 @@
-"""R19: every reply, with its longest values, is GSM-7 and at most 3 segments; most fit one."""
+"""R19: every reply, with its longest values, is GSM-7 and at most 3 segments; most fit one.
+With many plans and long, accented or emoji product names (the customer's data), still at
+most 3 segments by the real GSM-7 / UCS-2 rules: PLANS pages, lists summarise."""
 
 from __future__ import annotations
 
@@ -7,8 +9,8 @@ import datetime as dt
 import pytest
 
 from core.policy import APPLE_SUBSCRIPTIONS_URL, FIXES
-from sms.gsm import segments
-from sms.replies import RECEIPTS, REPLIES, receipt_text, render
+from sms.gsm import is_gsm7, segments
+from sms.replies import MORE_HINT, RECEIPTS, REPLIES, receipt_text, render
 
 LONG_PRODUCT = "Voicemail Transcription"
 NUMBER = "+15550100001"
@@ -54,3 +56,120 @@ def test_every_reply_is_gsm7_and_at_most_three_segments_R19(key, values):
 def test_every_receipt_fits_R17_R19(kind):
     text = receipt_text(kind, LONGEST, brand="Second Line")
     assert segments(text) == ("GSM-7", segments(text)[1]) and segments(text)[1] <= 3
+
+
+# Many plans, names as long as the column allows (100 characters), in GSM-7 with extension
+# characters (2 septets each), accented beyond GSM-7 (UCS-2), and emoji (2 UTF-16 units).
+def _names(stem: str, n: int = 14) -> list[str]:
+    return [(f"{i:02d} {stem}" * 20)[:100] for i in range(n)]
+
+
+EXTREME_NAMES = {
+    "gsm7_extension": _names("Unlimited {Calls} [Annual] ~ Premium | € "),
+    "accented": _names("Llamadas Ilimitadas Súper Plan – Edición Óptima "),
+    "emoji": ["\U0001F4DE" * 100] + _names("Team Inbox \u2728\U0001F4DE ")[1:],
+    "mixed": ["Unlimited Annual Premium Plus", "Número Extra \U0001F1EA\U0001F1F8", "Call Recording Élite",
+              "Team Inbox \u2728", "Fax Plus", "Voicemail Transcription", "International Calling Bundle",
+              "Spam Shield {Advanced}", "Second Number Mañana", "Conference Bridge", "Visual Voicemail Plus",
+              "Business Hours Routing", "Text Archive Pro", "Llamadas Ilimitadas Súper Plan"],
+}
+
+
+def extreme(names: list[str]) -> dict:
+    plans = [{"product": n, "kind": "number" if i == 0 else "feature",
+              "channel": "app_store" if i % 3 == 0 else "portal",
+              "term_end": dt.date(2026, 12, 1) + dt.timedelta(days=37 * i % 90),
+              "renews": i % 2 == 0, "ended": False} for i, n in enumerate(names)]
+    return {**LONGEST, "product": names[0], "plans": plans, "choices": names,
+            "terms": [{"product": p["product"], "term_end": p["term_end"]} for p in plans],
+            "addons": names[1:], "portal_addons": names[1:], "app_store_plans": names,
+            "lines": [f"{i:04d}" for i in range(120)]}
+
+
+def test_every_reply_with_many_long_accented_and_emoji_names_is_at_most_three_segments_R19():
+    over, ucs2 = [], []
+    for label, names in EXTREME_NAMES.items():
+        values = extreme(names)
+        texts = [(key, render(key, v, brand="Second Line")) for key, v in cases_with(values)]
+        texts += [(kind, receipt_text(kind, values, brand="Second Line")) for kind in RECEIPTS]
+        texts += [(f"plans page {page}", render("plans", {**values, "page": page}, brand="Second Line"))
+                  for page in range(1, 16)]
+        for key, text in texts:
+            encoding, count = segments(text)
+            if count > 3:
+                over.append((label, key, encoding, count))
+            if encoding != "GSM-7" and all(is_gsm7(n) for n in names):
+                ucs2.append((label, key))
+    assert over == []
+    assert ucs2 == []  # no wording forces UCS-2; only a name can
+
+
+def cases_with(values: dict):
+    for key, v in cases():
+        yield key, {**values, "fix": v.get("fix")}
+
+
+def pages(values: dict) -> list[str]:
+    shown = []
+    for page in range(1, len(values["plans"]) + 2):
+        text = render("plans", {**values, "page": page}, brand="Second Line")
+        shown.append(text)
+        if not text.endswith(MORE_HINT):
+            return shown
+    raise AssertionError("more pages than plans")
+
+
+@pytest.mark.parametrize("label", ["gsm7_extension", "accented", "mixed"])
+def test_plans_pages_through_every_plan_exactly_once_R19(label):
+    values = extreme(EXTREME_NAMES[label])
+    shown = pages(values)
+    assert len(shown) > 1
+    assert all(segments(text)[1] <= 3 for text in shown)
+    for p in values["plans"]:
+        # each name whole (data is never altered when it fits), on exactly one page
+        assert sum(text.count(p["product"]) for text in shown) == 1, p["product"]
+    assert "Credits 1234.50. To stop one: STOP PLAN name" in shown[-1]
+    assert render("plans", {k: v for k, v in values.items() if k != "page"}, brand="B") == shown[0]
+    after = render("plans", {**values, "page": len(shown) + 1}, brand="B")
+    assert "PLANS" in after and not any(p["product"] in after for p in values["plans"])
+    # Plans that fit are one text, as before, without paging.
+    text = render("plans", {**LONGEST, "page": 1}, brand="B")
+    assert text.startswith("Line (555) 010-0001 (cancel pending): Unlimited Annual (App Store) renews Dec 31, 2026;")
+    assert MORE_HINT not in text and segments(text) == ("GSM-7", 2)
+
+
+def test_refund_with_many_plans_names_the_soonest_term_ends_and_how_many_more_R1_R19():
+    values = extreme(EXTREME_NAMES["mixed"])
+    text = render("refund_policy_terms", values, brand="B")
+    assert segments(text)[1] <= 3
+    soonest = min(values["terms"], key=lambda t: t["term_end"])
+    assert text.startswith("No refunds of any kind") and f"{soonest['product']} to Dec 1, 2026" in text
+    shown = [t for t in values["terms"] if t["product"] in text]
+    assert f"; {len(values['terms']) - len(shown)} more: text PLANS for their dates." in text
+    assert max(t["term_end"] for t in shown) <= min(t["term_end"] for t in values["terms"] if t not in shown)
+
+
+def test_a_long_plan_choice_numbers_what_fits_and_takes_any_plan_by_name_R19():
+    names = EXTREME_NAMES["mixed"]
+    text = render("ask_plan", {"choices": names, "asked": None}, brand="B")
+    assert segments(text)[1] <= 3
+    numbered = [n for i, n in enumerate(names, 1) if f"{i} {n}" in text]
+    assert numbered == names[:len(numbered)] and len(numbered) < len(names)
+    assert text.endswith(f"or the name of any of {len(names) - len(numbered)} more (text PLANS to list them)")
+    # What the user typed is echoed only when it would not force UCS-2.
+    echoed = render("plan_not_found", {"choices": ["Fax Plus", "Text Archive Pro", "Conference Bridge"], "asked": "fx plüs \U0001F4DE"}, brand="B")
+    assert echoed.startswith("No plan by that name. Which plan? Reply 1 ") and segments(echoed)[0] == "GSM-7"
+
+
+def test_a_long_name_is_shown_whole_where_any_wording_fits_it():
+    for label in ("gsm7_extension", "accented"):
+        values = extreme(EXTREME_NAMES[label])  # 100-character names: the column's limit
+        name = values["product"]
+        for key in ("confirm_cancel_plan", "done_cancel_plan", "refused_already_cancelled",
+                    "refused_plan_ended", "refused_app_store_plan"):
+            text = render(key, values, brand="Second Line")
+            assert name in text and segments(text)[1] <= 3, (key, text)
+        for kind in ("number", "feature"):
+            text = render("confirm_cancel_plan", {**values, "kind": kind}, brand="B")
+            assert name in text and "YES" in text and segments(text)[1] <= 3, text
+        assert name in receipt_text("plan_cancelled", values, brand="Second Line")

@@ -54,7 +54,7 @@ def test_each_request_logs_one_json_line_with_its_sid_step_and_outcome(client, d
 def test_a_pin_is_never_in_logs_database_audit_exports_metrics_or_answers(app, client, deps, secret_demo, logs, call):
     twilio = Twilio(client)
     t = call("+15557770003", ["1", "1", f"{SECRET_PIN}#", "0", "answer"])
-    t2 = call("+15550000777", ["5550100003#", f"{WRONG_PIN}#", "hangup"])
+    t2 = call("+15550000777", ["1", "1", "5550100003#", f"{WRONG_PIN}#", "hangup"])
     answers = []
     sms = Phone(twilio, "+15557770003")
     for body in ["PLANS", WRONG_PIN, SECRET_PIN, "STOP PLAN", "1", "YES", "CANCEL LINE", "SKIP", "NO"]:
