@@ -232,6 +232,7 @@ class Conversation:
         """A fresh conversation: a new call (the menu first, for every caller alike: R8), or
         an agent's hand-off with an optional line (its PIN asked at once)."""
         state = _new_state(caller)
+        line_key = re.sub(r"[^\w+.@-]", "", line_key or "")[:40]  # an id or a number, nothing else
         if line_key:
             ref = services.find_line(self.db, line_key)
             state.update(pin_lines=[ref.line_id] if ref else [], pin_identity=f"line:{line_key}")

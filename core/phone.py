@@ -9,11 +9,11 @@ import phonenumbers
 from phonenumbers import PhoneNumberFormat
 from phonenumbers import shortnumberinfo
 
-E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+E164 = re.compile(r"\+[1-9][0-9]{6,14}")  # the whole string (fullmatch), ASCII digits only
 
 
 def is_e164(value: object) -> bool:
-    return isinstance(value, str) and bool(E164.match(value)) and _valid(value)
+    return isinstance(value, str) and bool(E164.fullmatch(value)) and _valid(value)
 
 
 @lru_cache(maxsize=4096)

@@ -12,7 +12,7 @@ import hmac
 import re
 import secrets
 
-PIN_PATTERN = re.compile(r"^\d{4,8}$")
+PIN_PATTERN = re.compile(r"[0-9]{4,8}")  # ASCII digits only, the whole string (fullmatch)
 
 
 class InvalidPin(ValueError):
@@ -20,7 +20,7 @@ class InvalidPin(ValueError):
 
 
 def is_valid_pin(pin: object) -> bool:
-    return isinstance(pin, str) and bool(PIN_PATTERN.match(pin))
+    return isinstance(pin, str) and bool(PIN_PATTERN.fullmatch(pin))
 
 
 def new_salt() -> str:

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings as hsettings, strategies as 
 from sqlalchemy import func, select
 
 from core.models import Line
-from core.transfer import ImportRefused, export_document, import_document
+from core.transfer import ImportRefused, export_document, import_document, validate
 from tests.conftest import TEST_PIN_SECRET
 
 CONTRACT_EXAMPLE = {
@@ -124,6 +124,24 @@ def _bad(mutate):
                  ".status_reason: a cancel_pending line was cancelled by its user", id="status without reason"),
     pytest.param(_bad(lambda ln, d: ln["plans"][0].update(auto_renew="yes")),
                  "plans[0] (Unlimited Monthly).auto_renew: must be true or false", id="non-boolean"),
+    pytest.param(_bad(lambda ln, d: ln["plans"][0].update(auto_renew=1)),
+                 "plans[0] (Unlimited Monthly).auto_renew: must be true or false", id="a number for a boolean"),
+    pytest.param(_bad(lambda ln, d: ln["plans"][1].update(term_end="20261203")),
+                 "plans[1] (Call Recording).term_end: '20261203' is not a date (YYYY-MM-DD)", id="basic ISO date"),
+    pytest.param(_bad(lambda ln, d: ln.update(usage_credits=12.5)),
+                 "(jdoe, +15550100001).usage_credits: 12.5 is not an amount", id="credits as a number"),
+    pytest.param(_bad(lambda ln, d: ln.update(pin=None)), ".pin: must be a string of 4 to 8 digits", id="null pin"),
+    pytest.param(_bad(lambda ln, d: ln.update(plans={"product": "x"})),
+                 "(jdoe, +15550100001).plans: must be a list", id="plans not a list"),
+    pytest.param(_bad(lambda ln, d: ln.update(status="cancel_pending", status_reason="user")),
+                 "plans[0] (Unlimited Monthly).auto_renew: a line its user cancelled (R3) renews nothing",
+                 id="user-cancelled line renews R3"),
+    pytest.param(_bad(lambda ln, d: ln.update(contacts=["+15550100077"])),
+                 "(jdoe, +15550100001).contacts[0]: +15550100077 is the number of another line",
+                 id="contact is another line of the file"),
+    pytest.param(_bad(lambda ln, d: ln.update(login_id="okay")),
+                 "(okay, +15550100001).login_id: 'okay' is also accounts[0] (Acme Plumbing) lines[0]",
+                 id="login twice"),
 ])
 def test_a_bad_file_is_refused_naming_the_line_and_field_and_writes_nothing(deps, doc, expected):
     # A good account before the bad one: it must not be written either.
@@ -135,6 +153,17 @@ def test_a_bad_file_is_refused_naming_the_line_and_field_and_writes_nothing(deps
         import_document(deps.db, doc, pin_secret=TEST_PIN_SECRET)
     assert any(expected in e for e in refused.value.errors), refused.value.errors
     assert lines_count(deps) == 0
+
+
+def test_validate_names_what_the_file_gets_wrong_on_its_own():
+    without_pin = copy.deepcopy(CONTRACT_EXAMPLE)
+    del without_pin["accounts"][0]["lines"][0]["pin"]
+    assert validate(without_pin, {"+15550100001"}) == []
+    assert validate(without_pin) == ["accounts[0] (Acme Plumbing) lines[0] (jdoe, +15550100001).pin: "
+                                     "missing (a new line needs a PIN)"]
+    assert validate([]) == ["file: must be an object"]
+    assert validate({"accounts": [], "extra": 1}) == ["file: unknown key 'extra'"]
+    assert validate({"accounts": [{"name": "A", "admin": "a", "lines": []}]}) == ["accounts[0] (A).lines: must not be empty"]
 
 
 # Any valid document round-trips ----------------------------------------------------------
@@ -168,6 +197,8 @@ def documents(draw):
             status, reason = draw(status_pairs)
             plans = [draw(plan_docs("number"))] + draw(st.lists(plan_docs("feature"), max_size=3))
             draw(st.randoms()).shuffle(plans)
+            if reason == "user":  # R3: a line its user cancelled renews nothing
+                plans = [dict(plan, auto_renew=False) for plan in plans]
             lines.append({
                 "login_id": f"user{number[-4:]}", "number": number,
                 "pin": draw(st.from_regex(r"\A[0-9]{4,8}\Z")),
