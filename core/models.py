@@ -260,4 +260,7 @@ class OutboundText(Base):
     request_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
+# The console's and the App Store feed's tables live beside their features.
+from core import models_appstore, models_console  # noqa: E402,F401
+
 ALL_TABLES = [t.name for t in reversed(Base.metadata.sorted_tables)]

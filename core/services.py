@@ -71,6 +71,18 @@ class LineRef:
     is_admin: bool
 
 
+@dataclass(frozen=True)
+class SystemActor:
+    """Who acts without a PIN, authenticated elsewhere: a scheduled job, or the App Store
+    (Apple's signed notification). Audited as what it is (R14); never a line's user."""
+
+    kind: str  # job, app_store
+    id: str | None = None
+
+
+Actor = LineRef | SystemActor
+
+
 class NotApplied(RuntimeError):
     """The database failed before the change committed: nothing was changed."""
 
@@ -292,7 +304,7 @@ def refund_info(db: sessionmaker[Session], actor: LineRef | None, target_line_id
     return Result(False, decision.reason, decision.rule, decision.data)
 
 
-def _authorised(session: Session, actor: LineRef, target_line_id: int, *, lock: bool) -> Line:
+def _authorised(session: Session, actor: Actor, target_line_id: int, *, lock: bool) -> Line:
     """The target line with its plans, blocked and contact numbers, if ``actor`` may act on it
     (R7). With ``lock``, the row is locked first and read after: a read that waited for
     another transaction's lock must see what that transaction committed."""
@@ -304,6 +316,8 @@ def _authorised(session: Session, actor: LineRef, target_line_id: int, *, lock: 
     target = session.execute(stmt).unique().scalar_one_or_none()
     if target is None:
         raise UnknownLine(target_line_id)
+    if isinstance(actor, SystemActor):
+        return target  # authenticated by its own door (a job, Apple's signature)
     decision = policy.decide_scope(actor.line_id, actor.is_admin, actor.account_id,
                                    target.id, target.account_id)
     if not decision.allowed:
@@ -315,8 +329,14 @@ def _lock_line(session: Session, line_id: int) -> None:
     session.execute(select(Line.id).where(Line.id == line_id).with_for_update())
 
 
-def _actor_kind(actor: LineRef, line: Line) -> str:
+def _actor_kind(actor: Actor, line: Line) -> str:
+    if isinstance(actor, SystemActor):
+        return actor.kind
     return "line" if actor.line_id == line.id else "admin"
+
+
+def _actor_id(actor: Actor) -> str | None:
+    return actor.id if isinstance(actor, SystemActor) else actor.login_id
 
 
 def _receipt(session: Session, req: Request, line: Line, kind: str, data: dict[str, Any],
@@ -349,7 +369,7 @@ class Step:
     already: str = "already_done"  # the reason when the conditional update found it done
 
 
-def apply_change(db: sessionmaker[Session], step: Step, *, actor: LineRef, line_id: int,
+def apply_change(db: sessionmaker[Session], step: Step, *, actor: Actor, line_id: int,
                  now: dt.datetime, req: Request, change_id: str | None = None,
                  proposal: dict[str, Any] | None = None) -> Result:
     """The one change skeleton (R7, R10, R13, R14, R17): lock the line → a confirmation
@@ -366,7 +386,7 @@ def apply_change(db: sessionmaker[Session], step: Step, *, actor: LineRef, line_
                 return Result(prior.applied, prior.reason, prior.rule, dict(prior.data or {}),
                               repeat=True, first_request=prior.request_id)
         line = _authorised(session, actor, line_id, lock=False)
-        common = dict(actor=_actor_kind(actor, line), actor_id=actor.login_id, line_id=line.id,
+        common = dict(actor=_actor_kind(actor, line), actor_id=_actor_id(actor), line_id=line.id,
                       now=now, target=step.target(line))
         decision = step.decide(session, line)
         if not decision.allowed:
