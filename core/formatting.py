@@ -1,13 +1,22 @@
-"""Formatting shared by the channels' wording tables: dates and lists, in one place."""
+"""Formatting shared by the channels' wording catalogues: dates and lists, per language
+(Babel's CLDR data, so a month is "Dec" in English and "dic" in Spanish)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from typing import Any, Iterable
 
+from babel.dates import format_date
 
-def day(value: Any) -> str:
-    """'Dec 15, 2026' from a date, a datetime or an ISO string (state in Redis keeps strings)."""
+LANGUAGES = ("en", "es")
+_DAY = {"en": "MMM d, y", "es": "d 'de' MMM 'de' y"}
+_AND = {"en": " and ", "es": " y "}
+
+
+def day(value: Any, lang: str = "en") -> str:
+    """'Dec 15, 2026' / '15 de dic de 2026' from a date, a datetime or an ISO string (state in
+    Redis keeps strings)."""
     if isinstance(value, str):
         try:
             value = dt.date.fromisoformat(value[:10])
@@ -16,13 +25,18 @@ def day(value: Any) -> str:
     if isinstance(value, dt.datetime):
         value = value.date()
     if isinstance(value, dt.date):
-        return f"{value:%b} {value.day}, {value.year}"
+        return _format(value, lang if lang in _DAY else "en")
     return str(value)
 
 
-def and_list(items: Iterable[str]) -> str:
-    """'a', 'a and b', 'a, b and c'."""
+@lru_cache(maxsize=4096)
+def _format(value: dt.date, lang: str) -> str:
+    return format_date(value, _DAY[lang], locale=lang).replace(".", "")
+
+
+def and_list(items: Iterable[str], lang: str = "en") -> str:
+    """'a', 'a and b', 'a, b and c' (Spanish: 'a, b y c')."""
     items = list(items)
     if len(items) <= 1:
         return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    return ", ".join(items[:-1]) + _AND.get(lang, " and ") + items[-1]

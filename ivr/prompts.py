@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from core.text import and_list, day
+from core.formatting import and_list, day
 
 
 def digits(e164: str | None) -> str:

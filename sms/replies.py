@@ -14,7 +14,7 @@ from itertools import islice
 from typing import Callable, Iterator
 
 from core.phone import display
-from core.text import and_list, day
+from core.formatting import and_list, day
 from sms.gsm import fits, is_gsm7
 
 MORE_HINT = "Text MORE for the rest."
