@@ -1,0 +1,60 @@
+"""The words people use, per language: what the doors (sms/, ivr/) turn into the
+conversation's intents. The core never sees a word of any language; a new language is a
+new module here and a catalogue in each channel.
+
+Everything is matched after ``fold`` (lower case, accents and punctuation removed), so the
+lists hold folded forms ("linea", not "línea").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+
+def fold(text: str) -> str:
+    """Lower case, accents and punctuation removed, single spaces: for matching words only."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(re.sub(r"[^\w\s+]", " ", plain).replace("_", " ").split())
+
+
+Phrases = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    lang: str
+    # R16 consent and HELP: a message that is only one of these.
+    opt_out: frozenset[str]
+    opt_in: frozenset[str]
+    help: frozenset[str]
+    more: frozenset[str]  # the next page of a long list (R19)
+    # Text commands: (the command's words, action); longest first so that "stop plan" wins over "stop".
+    commands: tuple[tuple[Phrases, str], ...]
+    # Answers, as whole (folded) messages.
+    yes: frozenset[str]
+    no: frozenset[str]
+    skip: frozenset[str]  # R11: skip the question or the offer and go on
+    accept: frozenset[str]  # R11: take the offered fix
+    # Phrases found anywhere in what was said.
+    agent: Phrases
+    repeat: Phrases
+    reasons: dict[str, Phrases]  # R11: why the caller is leaving → the fix's reason code
+    # Voice menus: (phrases, choice) in order, the first match wins.
+    main_menu: tuple[tuple[Phrases, str], ...]
+    cancel_menu: tuple[tuple[Phrases, str], ...]
+    # Words that mark a message as written in this language (with its commands and answers).
+    markers: frozenset[str] = field(default_factory=frozenset)
+
+
+def vocabulary(lang: str) -> Vocabulary:
+    from vocabulary import en, es
+
+    return {"en": en.WORDS, "es": es.WORDS}.get(lang, en.WORDS)
+
+
+def contains(text: str, phrases: Phrases) -> bool:
+    padded = f" {text} "
+    return any(f" {p} " in padded for p in phrases)

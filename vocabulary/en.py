@@ -1,0 +1,72 @@
+"""English."""
+
+from vocabulary import Vocabulary
+
+AGENT = ("agent", "person", "representative", "human", "operator", "someone", "real person")
+
+WORDS = Vocabulary(
+    lang="en",
+    opt_out=frozenset({
+        "stop", "stopall", "stop all", "unsubscribe", "cancel", "end", "quit", "revoke", "optout",
+        "opt out", "stop texting me", "stop texting", "stop messaging me", "stop sending me texts",
+        "please stop", "stop please", "no more texts", "remove me", "unsubscribe me",
+    }),
+    opt_in=frozenset({"start", "unstop", "yes"}),
+    help=frozenset({"help", "info", "commands", "menu"}),
+    more=frozenset({"more", "more plans"}),
+    commands=(
+        (("change", "number"), "change_number"),
+        (("stop", "plan"), "cancel_plan"),
+        (("cancel", "plan"), "cancel_plan"),
+        (("cancel", "line"), "cancel_line"),
+        (("plans",), "plans"),
+        (("plan",), "plans"),
+        (("status",), "plans"),
+        (("refund",), "refund"),
+        (("refunds",), "refund"),
+        (("reactivate",), "reactivate"),
+        (("unblock",), "unblock"),
+        (("block",), "block"),
+        (("agent",), "agent"),
+        (("human",), "agent"),
+        (("person",), "agent"),
+        (("representative",), "agent"),
+    ),
+    yes=frozenset({"yes", "y", "confirm", "yes confirm", "yes please"}),
+    no=frozenset({"no", "n", "nope", "no thanks", "not now", "dont", "don t", "do not", "keep"}),
+    skip=frozenset({"skip", "cancel", "no", "continue", "go on", "no thanks"}),
+    accept=frozenset({"fix", "yes", "y", "ok", "okay", "sure", "yes please"}),
+    agent=AGENT,
+    repeat=("repeat", "say that again", "again"),
+    reasons={
+        "calling_problems": ("call", "calls", "calling", "voice"),
+        "number_cancelled": ("cancelled", "canceled", "deactivated", "suspended"),
+        "no_ring_or_texts": ("ring", "ringing", "texts", "notifications", "receive"),
+        "dislike_number": ("like", "number", "change"),
+        "spam_calls": ("spam", "robocall", "robocalls", "scam"),
+    },
+    main_menu=(
+        (AGENT, "agent"),
+        (("cancel line", "cancel my line", "whole line", "cancel the line", "close my account",
+          "cancel my account", "cancel everything"), "cancel_line"),
+        (("cancel plan", "cancel a plan", "cancel my plan", "add on", "addon", "call recording",
+          "text archive"), "cancel_plan"),
+        (("cancel", "stop", "quit"), "cancel_menu"),
+        (("refund", "money back"), "refund"),
+        (("problem", "not working", "ring", "text", "calls", "can t hear"), "problems"),
+        (("reactivate", "turn back on", "restore"), "reactivate"),
+        (("change", "new number", "different number"), "change_number"),
+        (("unblock",), "unblock"),
+        (("block", "spam"), "block"),
+        (("repeat", "again", "menu"), "repeat"),
+        (("plans", "status", "balance"), "plans"),
+        (("espanol", "spanish"), "spanish"),
+    ),
+    cancel_menu=(
+        (AGENT, "agent"),
+        (("line", "everything", "account"), "cancel_line"),
+        (("plan", "add on", "addon", "feature"), "cancel_plan"),
+        (("repeat", "again"), "repeat"),
+    ),
+    markers=frozenset({"the", "my", "please", "want", "i", "hello", "hi", "thanks", "how"}),
+)
