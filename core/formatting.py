@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from functools import lru_cache
 from typing import Any, Iterable
 
@@ -40,3 +42,10 @@ def and_list(items: Iterable[str], lang: str = "en") -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + _AND.get(lang, " and ") + items[-1]
+
+
+def fold(text: str) -> str:
+    """Lower case, accents and punctuation removed, single spaces: for matching only."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(re.sub(r"[^\w\s+]", " ", plain).replace("_", " ").split())

@@ -173,26 +173,12 @@ def decide_pin_lock(failures: Sequence[dt.datetime], now: dt.datetime) -> Decisi
 
 
 # R10, R18 ----------------------------------------------------------------------------------
-YES_WORDS = frozenset({"yes", "y", "confirm", "si", "sí"})
-NO_WORDS = frozenset({"no", "n", "nope", "no thanks", "not now", "dont", "don't"})
-
-
-def is_explicit_no(answer: str) -> bool:
-    folded = unicodedata.normalize("NFKC", answer).casefold().strip(" .!\t\r\n")
-    return folded in NO_WORDS
-
-
-def is_explicit_yes(answer: str) -> bool:
-    """R18: only an explicit yes confirms; reactions, emoji and negations never do."""
-    folded = unicodedata.normalize("NFKC", answer).casefold().strip()
-    folded = folded.strip(" .!\t\r\n")
-    return folded in YES_WORDS
-
-
-def decide_confirmation(answer: str, asked_at: dt.datetime, now: dt.datetime) -> Decision:
+def decide_confirmation(explicit_yes: bool, asked_at: dt.datetime, now: dt.datetime) -> Decision:
+    """R10, R18: within five minutes, and only an explicit yes (the doors decide, per
+    language, what is one: reactions, emoji and negations never are)."""
     if now - asked_at > CONFIRM_WINDOW:
         return refuse("confirmation_expired", "R10")
-    if is_explicit_yes(answer):
+    if explicit_yes:
         return allow("confirmed", "R18")
     return refuse("not_confirmed", "R18")
 

@@ -32,9 +32,6 @@ from core.models import (
 )
 from core.pins import check_pin, hash_pin, new_salt
 
-Clock = Callable[[], dt.datetime]
-
-
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 

@@ -1,170 +1,139 @@
-"""A call's turn rendered as TwiML: <Gather> for what the conversation expects next, <Dial>
-with a whisper for a person, <Record> for a voicemail. Every later step is a relative URL."""
+"""A call's turn rendered as TwiML, and nothing else (no database, no Redis): <Gather> for
+what the conversation expects next, <Dial> with a whisper for a person, <Record> for a
+voicemail. Every later step is a relative URL; a Spanish call's URLs carry ``lang=es`` (the
+URL is signed by Twilio, so the caller can't change it) and its every <Say> and <Gather>
+speaks Spanish."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Iterable
 
-from flask import request, url_for
+from flask import url_for
 from twilio.twiml.voice_response import VoiceResponse
 
-from core import outbox, services
-from core.conversation import EXPECT_COMMAND, Conversation, Prompt, RedisConversations, Reply
-from core.hours import parse_hours
+from core.reply import Prompt
 from ivr.prompts import say
-from sms.replies import receipt_text
-from web.deps import Deps
-from web.observe import note
 
+# Voice and recogniser settings per language, in one place.
+VOICE = {"en": {"language": "en-US"}, "es": {"language": "es-US"}}
+SPEECH_HINTS = {
+    "en": {"confirm": "yes, no, confirm, agent", "reason": "cancel, skip, calls, ringing, texts, number, spam, agent",
+           "offer": "yes, cancel, skip, agent", "fix": "calls, reactivate, ringing, change number, spam, agent",
+           "menu": "cancel, cancel plan, cancel line, refund, problem, reactivate, change number, block, agent, "
+                   "repeat, español"},
+    "es": {"confirm": "sí, no, confirmo, agente", "reason": "cancelar, omitir, llamadas, timbre, mensajes, número, "
+                                                            "spam, agente",
+           "offer": "sí, cancelar, omitir, agente", "fix": "llamadas, reactivar, timbre, cambiar número, spam, agente",
+           "menu": "cancelar, cancelar plan, cancelar línea, reembolso, problema, reactivar, cambiar número, "
+                   "bloquear, agente, repetir, inglés"},
+}
 # How each expectation is gathered: PINs and numbers on the keypad only (nothing keyed is
 # ever logged; a PIN is never sent to a speech recogniser), choices on keypad or speech.
 GATHER = {
     "pin": dict(input="dtmf", finish_on_key="#", timeout=10),
     "block_number": dict(input="dtmf", finish_on_key="#", timeout=10),
     "target": dict(input="dtmf", num_digits=4, timeout=10),
-    "confirm": dict(input="dtmf speech", num_digits=1, timeout=6, speech_timeout="auto",
-                    hints="yes, no, confirm, agent"),
-    "reason": dict(input="dtmf speech", num_digits=1, timeout=6, speech_timeout="auto",
-                   hints="cancel, skip, calls, ringing, texts, number, spam, agent"),
-    "offer": dict(input="dtmf speech", num_digits=1, timeout=6, speech_timeout="auto",
-                  hints="yes, cancel, skip, agent"),
+    # R18: not one digit but up to the pound key or a pause, so that a re-typed PIN
+    # ("1357#") arrives whole and confirms nothing.
+    "confirm": dict(input="dtmf speech", finish_on_key="#", timeout=4, speech_timeout="auto"),
+    "reason": dict(input="dtmf speech", num_digits=1, timeout=6, speech_timeout="auto"),
+    "offer": dict(input="dtmf speech", num_digits=1, timeout=6, speech_timeout="auto"),
     "plan": dict(input="dtmf speech", num_digits=1, timeout=6, speech_timeout="auto"),
+    "fix": dict(input="dtmf speech", num_digits=1, timeout=6, speech_timeout="auto"),
 }
-MENU_GATHER = dict(input="dtmf speech", num_digits=1, timeout=6, speech_timeout="auto",
-                   hints="cancel, cancel plan, cancel line, refund, problem, reactivate, change number, "
-                         "block, agent, repeat")
+MENU_GATHER = dict(input="dtmf speech", num_digits=1, timeout=6, speech_timeout="auto")
 # Said after the prompts when they don't already ask for it.
 HINTS = {"confirm": "hint_confirm", "pin": "ask_pin"}
 
 
-@lru_cache(maxsize=8)
-def _hours(spec: str | None):
-    return parse_hours(spec)
+@dataclass(frozen=True)
+class Speaker:
+    """Words and URLs in the call's language and brand."""
+
+    brand: str
+    lang: str = "en"
+
+    def text(self, key: str, values: dict | None = None) -> str:
+        return say(key, values, brand=self.brand, lang=self.lang)
+
+    def say(self, node, key: str, values: dict | None = None, lang: str | None = None) -> None:
+        lang = lang or self.lang
+        node.say(say(key, values, brand=self.brand, lang=lang), **VOICE[lang])
+
+    def url(self, endpoint: str, **args) -> str:
+        if self.lang != "en":
+            args["lang"] = self.lang
+        return url_for(endpoint, **{k: v for k, v in args.items() if v is not None})
+
+    def gather(self, r: VoiceResponse, action: str, expect: str, settings: dict):
+        hints = SPEECH_HINTS[self.lang].get(expect)
+        extra = {"hints": hints} if hints and "speech" in settings.get("input", "") else {}
+        return r.gather(action=action, **settings, **extra, **VOICE[self.lang])
 
 
-def support_open(d: Deps) -> bool:
-    if not d.settings.support_number:
-        return False
-    hours = _hours(d.settings.support_hours)
-    return hours is None or hours.open_at(d.clock())
-
-
-def transfer(r: VoiceResponse, d: Deps, escalation_id: int | None) -> VoiceResponse:
-    """To a person (R15): a <Dial> with a whisper, or a voicemail when nobody can answer."""
-    brand = d.settings.brand_name
-    if support_open(d):
-        r.say(say("connecting", brand=brand))
-        dial = r.dial(action=url_for("ivr.dial_status", esc=escalation_id), timeout=25)
-        dial.number(d.settings.support_number, url=url_for("ivr.whisper", esc=escalation_id))
-        return r
-    services.update_escalation(d.db, escalation_id, outcome="after_hours" if d.settings.support_number
-                               else "no_agent_configured", now=d.clock())
-    return voicemail(r, d, escalation_id, "closed")
-
-
-def voicemail(r: VoiceResponse, d: Deps, escalation_id: int | None, key: str) -> VoiceResponse:
-    brand = d.settings.brand_name
-    r.say(say(key, brand=brand))
-    r.record(action=url_for("ivr.voicemail", esc=escalation_id), max_length=120, finish_on_key="#",
-             play_beep=True, timeout=5)
-    r.say(say("voicemail_none", brand=brand))
-    r.hangup()
+def step(sp: Speaker, expect: str, prompts: Iterable[Prompt], greeting: str | None = None) -> VoiceResponse:
+    """Ask for what the conversation expects; no input asks again (R15 counts it)."""
+    r = VoiceResponse()
+    prompts = list(prompts)
+    gather = sp.gather(r, sp.url("ivr.step", expect=expect), expect, GATHER[expect])
+    if greeting:
+        sp.say(gather, greeting)
+    for p in prompts:
+        sp.say(gather, p.key, p.values)
+    hint = HINTS.get(expect)
+    if hint and hint not in [p.key for p in prompts]:
+        sp.say(gather, hint)
+    r.redirect(sp.url("ivr.step", expect=expect))
     return r
 
 
-def _clean_digits(raw: str | None) -> str:
-    return "".join(ch for ch in (raw or "") if ch in "0123456789*#")[:20]
+def menu(sp: Speaker, sub: str | None, before: Iterable[Prompt] = (), greeting: str | None = None,
+         offer_spanish: bool = False) -> VoiceResponse:
+    r = VoiceResponse()
+    gather = sp.gather(r, sp.url("ivr.menu", m=sub), "menu", MENU_GATHER)
+    before = list(before)
+    if greeting:
+        sp.say(gather, greeting)
+    if offer_spanish:
+        sp.say(gather, "offer_spanish", lang="es")  # R20: offered in Spanish, before the English menu
+    for p in before:
+        sp.say(gather, p.key, p.values)
+    if before and not greeting and before[-1].key not in ("unusable", "unknown_command", "problems"):
+        sp.say(gather, "anything_else")
+    sp.say(gather, "cancel_menu" if sub == "cancel" else "main_menu")
+    r.redirect(sp.url("ivr.menu", m=sub))
+    return r
 
 
-@dataclass
-class Call:
-    d: Deps
-    sid: str
-    caller: str | None
-    to: str | None
-    digits: str
-    speech: str
-    conversation: Conversation
+def say_all(r: VoiceResponse, sp: Speaker, prompts: Iterable[Prompt]) -> VoiceResponse:
+    for p in prompts:
+        if p.key != "agent":
+            sp.say(r, p.key, p.values)
+    return r
 
-    @classmethod
-    def from_request(cls, d: Deps) -> "Call":
-        form = request.form
-        brand = d.settings.brand_name
-        conversation = Conversation(
-            store=RedisConversations(d.redis), db=d.db, attempts=d.attempts,
-            pin_secret=d.settings.pin_secret, clock=d.clock, channel="voice",
-            receipt=lambda kind, values: receipt_text(kind, values, brand=brand),
-        )
-        return cls(d=d, sid=(form.get("CallSid") or "").strip()[:64] or "unknown",
-                   caller=(form.get("From") or "").strip()[:40] or None,
-                   to=(form.get("To") or "").strip()[:20] or None,
-                   digits=_clean_digits(form.get("Digits")).rstrip("#"),
-                   speech=(form.get("SpeechResult") or "").strip()[:200],
-                   conversation=conversation)
 
-    @property
-    def key(self) -> str:
-        return f"voice:{self.sid}"
-
-    @property
-    def heard(self) -> str:
-        return self.digits or self.speech
-
-    def turn(self, event) -> Reply:
-        """One turn of this call's conversation; a change's receipt goes by text (R17)."""
-        return self.conversation.handle(self.key, self.caller, event, request_id=self.sid,
-                                        receipt_to=self.caller, receipt_from=self.to)
-
-    def _say(self, key: str, values: dict | None = None) -> str:
-        return say(key, values, brand=self.d.settings.brand_name)
-
-    def respond(self, reply: Reply, greeting: str | None = None) -> VoiceResponse:
-        note(step=reply.expect, outcome=",".join(reply.keys()))
-        if reply.changed:
-            outbox.kick(self.d.queue_redis)
-        if reply.escalation_id is not None:
-            return self._transfer_after(reply.prompts, reply.escalation_id)
-        if reply.offer_person:
-            return self.to_person("pin_locked" if "pin_locked" in reply.keys() else "failed_inputs",
-                                  before=reply.prompts)
-        if reply.expect == EXPECT_COMMAND:
-            return self.menu(None, before=reply.prompts, greeting=greeting)
-        r = VoiceResponse()
-        gather = r.gather(action=url_for("ivr.step", expect=reply.expect), **GATHER[reply.expect])
-        if greeting:
-            gather.say(self._say(greeting))
-        for p in reply.prompts:
-            gather.say(self._say(p.key, p.values))
-        hint = HINTS.get(reply.expect)
-        if hint and hint not in reply.keys():
-            gather.say(self._say(hint))
-        # No input: the step is asked again (and counts towards R15's three).
-        r.redirect(url_for("ivr.step", expect=reply.expect))
+def transfer(r: VoiceResponse, sp: Speaker, escalation_id: int | None, *, dial_to: str | None) -> VoiceResponse:
+    """To a person (R15): a <Dial> with a whisper when someone can answer (``dial_to``), else
+    a voicemail."""
+    if dial_to:
+        sp.say(r, "connecting")
+        dial = r.dial(action=sp.url("ivr.dial_status", esc=escalation_id), timeout=25)
+        dial.number(dial_to, url=url_for("ivr.whisper", esc=escalation_id))
         return r
+    return voicemail(r, sp, escalation_id, "closed")
 
-    def menu(self, sub: str | None, before: Iterable[Prompt] = (), greeting: str | None = None) -> VoiceResponse:
-        r = VoiceResponse()
-        gather = r.gather(action=url_for("ivr.menu", m=sub) if sub else url_for("ivr.menu"), **MENU_GATHER)
-        before = list(before)
-        if greeting:
-            gather.say(self._say(greeting))
-        for p in before:
-            gather.say(self._say(p.key, p.values))
-        if before and not greeting and p.key not in ("unusable", "unknown_command", "problems"):
-            gather.say(self._say("anything_else"))
-        gather.say(self._say("cancel_menu" if sub == "cancel" else "main_menu"))
-        r.redirect(url_for("ivr.menu", m=sub) if sub else url_for("ivr.menu"))
-        return r
 
-    def to_person(self, reason: str, before: Iterable[Prompt] = ()) -> VoiceResponse:
-        reply = self.conversation.escalate(self.key, self.caller, reason, request_id=self.sid)
-        return self._transfer_after(list(before), reply.escalation_id)
+def voicemail(r: VoiceResponse, sp: Speaker, escalation_id: int | None, key: str) -> VoiceResponse:
+    """A message after the tone, transcribed by Twilio for the console; or * during it for a
+    call back instead (ivr.callbacks)."""
+    from ivr import callbacks
 
-    def _transfer_after(self, prompts: Iterable[Prompt], escalation_id: int | None) -> VoiceResponse:
-        r = VoiceResponse()
-        for p in prompts:
-            if p.key != "agent":
-                r.say(self._say(p.key, p.values))
-        return transfer(r, self.d, escalation_id)
+    sp.say(r, key)
+    callbacks.offer(r, sp.lang)
+    r.record(action=sp.url("ivr.voicemail", esc=escalation_id), max_length=120, finish_on_key="#*",
+             play_beep=True, timeout=5, transcribe=True,
+             transcribe_callback=url_for("callbacks.transcription", esc=escalation_id))
+    sp.say(r, "voicemail_none")
+    r.hangup()
+    return r

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import logging
 
-from flask import current_app, request
+from flask import current_app, request, url_for
 from sqlalchemy.exc import DBAPIError
 from twilio.twiml.voice_response import VoiceResponse
 
-from core import services
-from core.conversation import Command, ConversationUnavailable, Prompt, Text
+from core import intents, services
+from core.conversation import ConversationUnavailable
 from core.limits import PinLimitUnavailable, RateLimit
+from core.reply import Prompt
 from ivr import render
-from ivr.menu import cancel_choice, confirm_answer, main_choice
+from ivr.call import Call, call_language, transfer
+from ivr.menu import answer, cancel_choice, main_choice, wants_agent, wants_repeat
 from ivr.prompts import say, whisper as whisper_text
 from web.deps import deps
 from web.twilio import twiml, twilio_blueprint
@@ -61,8 +63,9 @@ def _say_and_transfer(key: str, reason: str) -> VoiceResponse:
     req = services.Request(channel="voice", request_id=(form.get("CallSid") or "")[:64] or None,
                            caller=(form.get("From") or "")[:40] or None)
     esc = None
+    sp = render.Speaker(d.settings.brand_name, call_language())
     try:
-        call = render.Call.from_request(d)
+        call = Call.from_request(d)
         esc = call.conversation.escalate(call.key, call.caller, reason, request_id=call.sid).escalation_id
     except Exception:  # noqa: BLE001 - Redis or the database may be what failed
         try:
@@ -70,16 +73,15 @@ def _say_and_transfer(key: str, reason: str) -> VoiceResponse:
         except Exception:  # noqa: BLE001
             log.warning("could not record the escalation", exc_info=True)
     r = VoiceResponse()
-    r.say(say(key, brand=d.settings.brand_name))
-    render.transfer(r, d, esc)
-    return r
+    sp.say(r, key)
+    return transfer(r, d, sp, esc)
 
 
 @bp.post("/voice")
 @_guard
 def incoming_call():
     d = deps()
-    call = render.Call.from_request(d)
+    call = Call.from_request(d)
     limit = RateLimit(d.redis, "call", *d.settings.call_rate_limit)
     if call.caller and limit.over(limit.hit(call.caller, d.clock())):
         log.info("caller over the rate limit")
@@ -88,57 +90,60 @@ def incoming_call():
         r.hangup()
         return twiml(r)
     reply = call.conversation.start(call.key, call.caller, request_id=call.sid)
-    return twiml(call.respond(reply, greeting="greeting"))
+    return twiml(call.respond(reply, greeting="greeting", offer_spanish=True))
 
 
 @bp.post("/voice/handoff")
 @_guard
 def handoff():
     """R7: an agent hands the caller to self-service, optionally for one line."""
-    call = render.Call.from_request(deps())
+    call = Call.from_request(deps())
     line = (request.form.get("line") or request.args.get("line") or "").strip()[:40] or None
-    reply = call.conversation.start(call.key, call.caller, line_key=line, request_id=call.sid)
+    reply = call.conversation.start(call.key, call.caller, line_key=line, request_id=call.sid, lang=call.lang)
     return twiml(call.respond(reply, greeting="handoff"))
 
 
 @bp.post("/voice/menu")
 @_guard
 def menu():
-    call = render.Call.from_request(deps())
+    call = Call.from_request(deps())
     sub = request.args.get("m")
-    choice = (cancel_choice if sub == "cancel" else main_choice)(call.digits, call.speech)
+    choice = (cancel_choice if sub == "cancel" else main_choice)(call.digits, call.speech, call.lang)
     if choice == "agent":
         return twiml(call.to_person("caller_asked"))
     if choice == "repeat":
         return twiml(call.menu(sub))
+    if choice in ("spanish", "english"):
+        call.lang = "es" if choice == "spanish" else "en"
+        reply = call.conversation.set_language(call.key, call.caller, call.lang)
+        return twiml(call.menu(None, before=[Prompt("spanish_chosen")] if call.lang == "es" else []))
     if choice == "cancel_menu":
         return twiml(call.menu("cancel"))
-    if choice == "problems":
-        return twiml(call.menu(None, before=[Prompt("problems")]))
     if choice is None:
-        reply = call.turn(Text(call.heard))
+        reply = call.turn(intents.UNCLEAR)
         if reply.offer_person:
             return twiml(call.to_person("failed_inputs", before=reply.prompts))
         return twiml(call.menu(sub, before=reply.prompts))
-    return twiml(call.respond(call.turn(Command(choice))))
+    journey = "troubleshoot" if choice == "problems" else choice
+    return twiml(call.respond(call.turn(intents.journey(journey))))
 
 
 @bp.post("/voice/input")
 @_guard
 def step():
-    call = render.Call.from_request(deps())
+    call = Call.from_request(deps())
     expect = request.args.get("expect", "command")
-    if call.digits == "0" or (call.speech and confirm_answer(expect, "", call.speech) == "agent"):
+    if call.digits == "0" or wants_agent(call.speech, call.lang):
         return twiml(call.to_person("caller_asked"))
-    if call.digits == "*" or (call.speech or "").strip().lower() in ("repeat", "say that again"):
+    if wants_repeat(call.digits, call.speech, call.lang):
         return twiml(call.respond(call.conversation.repeat(call.key)))
-    return twiml(call.respond(call.turn(Text(confirm_answer(expect, call.digits, call.speech)))))
+    return twiml(call.respond(call.turn(answer(expect, call.digits, call.speech, call.lang))))
 
 
 @bp.post("/voice/agent")
 @_guard
 def agent():
-    return twiml(render.Call.from_request(deps()).to_person(request.args.get("reason", "caller_asked")))
+    return twiml(Call.from_request(deps()).to_person(request.args.get("reason", "caller_asked")))
 
 
 @bp.post("/voice/whisper")
@@ -167,7 +172,7 @@ def dial_status():
         r.hangup()
         return twiml(r)
     services.update_escalation(d.db, esc_id, outcome=f"agent_{status.replace('-', '_')}", now=d.clock())
-    render.voicemail(r, d, esc_id, "agent_unavailable")
+    render.voicemail(r, render.Speaker(d.settings.brand_name, call_language()), esc_id, "agent_unavailable")
     return twiml(r)
 
 
@@ -176,11 +181,16 @@ def voicemail():
     d = deps()
     url = (request.form.get("RecordingUrl") or "").strip()[:500]
     r = VoiceResponse()
+    if (request.form.get("Digits") or "").strip() == "*":  # a call back instead (ivr.callbacks)
+        lang = call_language()
+        r.redirect(url_for("callbacks.callback", esc=_esc_id(), do="start", lang=lang if lang != "en" else None))
+        return twiml(r)
+    sp = render.Speaker(d.settings.brand_name, call_language())
     if url:
         services.update_escalation(d.db, _esc_id(), outcome="voicemail", now=d.clock(), recording_url=url)
-        r.say(say("voicemail_thanks", brand=d.settings.brand_name))
+        sp.say(r, "voicemail_thanks")
     else:
-        r.say(say("voicemail_none", brand=d.settings.brand_name))
+        sp.say(r, "voicemail_none")
     r.hangup()
     return twiml(r)
 

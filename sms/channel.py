@@ -10,12 +10,12 @@ import redis
 from sqlalchemy.exc import DBAPIError
 
 from core import services
-from core.conversation import Command, Conversation, ConversationUnavailable, RedisConversations, Text
+from core.conversation import Conversation, ConversationUnavailable, RedisConversations
 from core.dedupe import TAKEN_OVER, Dedupe, DedupeUnavailable
 from core.limits import PinLimitUnavailable, RateLimit
 from sms import replies
 from sms.gsm import fit
-from sms.keywords import parse
+from sms.keywords import intent_of, parse
 from web.deps import Deps
 from web.observe import note
 
@@ -25,9 +25,9 @@ log = logging.getLogger("switchboard.sms")
 # the rest of the window; consent words (R16) are always honoured.
 
 
-def conversation_for(d: Deps, channel: str, **kw) -> Conversation:
+def conversation_for(d: Deps) -> Conversation:
     return Conversation(store=RedisConversations(d.redis), db=d.db, attempts=d.attempts,
-                        pin_secret=d.settings.pin_secret, clock=d.clock, channel=channel, **kw)
+                        pin_secret=d.settings.pin_secret, clock=d.clock, channel="sms")
 
 
 def handle_sms(d: Deps, form: Mapping[str, str]) -> list[str]:
@@ -35,10 +35,10 @@ def handle_sms(d: Deps, form: Mapping[str, str]) -> list[str]:
     read together; the new state and the answer (for retries) written together."""
     sender = (form.get("From") or "").strip()[:40]
     sid = (form.get("MessageSid") or form.get("SmsSid") or "").strip()[:64] or None
-    say = _sayer(d)
+    parsed = parse(form.get("Body"))
+    say = _sayer(d, parsed.lang or "en")
     if not sender:
         return say(("media_only" if form.get("NumMedia", "0") != "0" else "unknown_command", None))
-    parsed = parse(form.get("Body"))
     now = d.clock()
     key = f"sms:{sender}"
     dedupe = Dedupe(d.redis)
@@ -51,7 +51,7 @@ def handle_sms(d: Deps, form: Mapping[str, str]) -> list[str]:
             pipe = d.redis.pipeline(transaction=False)
             hits = limit.hit_in(pipe, sender, now)
             claim = dedupe.claim_in(pipe, sid, now) if sid else None
-            load = store.load_in(pipe, key) if parsed.kind in ("command", "text", "opt_in") else None
+            load = store.load_in(pipe, key)
             results = pipe.execute(raise_on_error=False)
         except redis.RedisError as exc:
             if parsed.kind in ("opt_out", "opt_in"):
@@ -75,14 +75,14 @@ def handle_sms(d: Deps, form: Mapping[str, str]) -> list[str]:
                 log.info("repeated MessageSid %s: answered as before", sid)
                 return answer or []
             claimed = True
-        conversation = conversation_for(d, "sms")
+        conversation = conversation_for(d)
         recalled = conversation.recall(sid) if claim is not None and answer is TAKEN_OVER else None
         if recalled is not None:
             # The first handler died after its change committed: its answer, from the database.
-            messages = fit(say(*[(p.key, p.values) for p in recalled.prompts]))
+            messages = fit(_sayer(d, recalled.lang)(*[(p.key, p.values) for p in recalled.prompts]))
             dedupe.remember(sid, messages)
             return messages
-        state = load(results) if load is not None else None
+        state = load(results)
         messages = _answer(d, conversation, key, sender, req, form, parsed, state, now)
         remember = (lambda p: dedupe.remember_in(p, sid, messages)) if sid else None
         if conversation.has_deferred_save:
@@ -116,22 +116,22 @@ def handle_sms(d: Deps, form: Mapping[str, str]) -> list[str]:
 def _consent(d: Deps, parsed, sender: str, req: services.Request, now) -> list[str] | None:
     """R16 in the database alone: STOP opts out, START opts back in. None: not a consent
     matter (a YES from a number that is opted in answers the conversation)."""
-    say = _sayer(d)
+    say = _sayer(d, parsed.lang or "en")
     if parsed.kind == "opt_out":
         changed = services.set_opt_out(d.db, sender, True, now=now, req=req)
         return say(("opted_out", None)) if changed else []
     if services.is_opted_out(d.db, sender):
         services.set_opt_out(d.db, sender, False, now=now, req=req)
         return say(("opted_in", None))
-    if parsed.text.casefold().strip(" .!") not in ("yes", "si", "sí"):
+    if intent_of(parsed, "confirm").kind != "yes":
         return say(("already_subscribed", None))
-    return None
+    return None  # a YES (or SÍ) that answers the conversation
 
 
-def _sayer(d: Deps):
-    """The channel's words for (key, values) pairs, in the configured brand."""
+def _sayer(d: Deps, lang: str):
+    """The channel's words for (key, values) pairs, in the configured brand and the language."""
     def say(*keys_values) -> list[str]:
-        return [replies.render(k, v, brand=d.settings.brand_name) for k, v in keys_values]
+        return [replies.render(k, v, brand=d.settings.brand_name, lang=lang) for k, v in keys_values]
     return say
 
 
@@ -144,7 +144,8 @@ def _release(dedupe: Dedupe, sid: str | None, claimed: bool, messages: list[str]
 
 def _answer(d: Deps, conversation: Conversation, key: str, sender: str, req: services.Request,
             form: Mapping[str, str], parsed, state, now) -> list[str]:
-    say = _sayer(d)
+    lang = parsed.lang or (state.lang if state else "en")
+    say = _sayer(d, lang)
     if parsed.kind in ("opt_out", "opt_in"):
         consent = _consent(d, parsed, sender, req, now)
         if consent is not None:
@@ -155,9 +156,10 @@ def _answer(d: Deps, conversation: Conversation, key: str, sender: str, req: ser
         return say(("help", None))
     if parsed.kind == "empty":
         return say(("media_only" if form.get("NumMedia", "0") not in ("", "0") else "unknown_command", None))
-    event = Command(parsed.action, parsed.arg) if parsed.kind == "command" else Text(parsed.text)
-    reply = conversation.handle(key, sender, event, request_id=req.request_id, state=state, defer_save=True)
-    note(step=reply.expect, outcome=",".join(reply.keys()))
+    intent = intent_of(parsed, state.step if state else "command", lang)
+    reply = conversation.handle(key, sender, intent, request_id=req.request_id, state=state, defer_save=True,
+                                lang=lang)
+    note(step=reply.expect, outcome=",".join(reply.keys()), intent=intent.kind, lang=lang)
     keyed = [(p.key, p.values) for p in reply.prompts]
     if reply.offer_person and "agent" not in reply.keys():
         keyed.append(("offer_person", None))

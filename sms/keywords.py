@@ -1,8 +1,10 @@
-"""What a text message says: consent words (R16), HELP, a command, or a free reply.
+"""What a text message says, as the conversation's intents: consent words (R16), HELP, a
+command, or an answer to what the conversation asked — in English or Spanish (R20), with
+the language it was written in when the words tell.
 
-Tolerant of case, spacing, punctuation, Unicode forms and curly quotes. A one-letter typo
-in a command word is understood (``CANSEL LINE``) because a confirmation always follows;
-consent words are matched exactly (after normalising), never by a guess.
+Tolerant of case, spacing, punctuation, accents, Unicode forms and curly quotes. A
+one-letter typo in a command word is understood (``CANSEL LINE``) because a confirmation
+always follows; consent words are matched exactly (after normalising), never by a guess.
 """
 
 from __future__ import annotations
@@ -11,41 +13,17 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from core import intents
+from core.intents import Intent
+from core.reply import (EXPECT_BLOCK_NUMBER, EXPECT_CONFIRM, EXPECT_FIX, EXPECT_OFFER, EXPECT_PIN, EXPECT_PLAN,
+                        EXPECT_REASON, EXPECT_TARGET)
+from vocabulary import Vocabulary, fold, vocabulary
+
 MAX_READ = 320  # nothing a person texts us needs more; the rest is ignored
-
-OPT_OUT = frozenset({
-    "stop", "stopall", "stop all", "unsubscribe", "cancel", "end", "quit", "revoke", "optout",
-    "opt out", "stop texting me", "stop texting", "stop messaging me", "stop sending me texts",
-    "please stop", "stop please", "no more texts", "remove me", "unsubscribe me",
-    "alto", "parar", "cancelar", "no mas", "no mas mensajes", "basta", "detener",
-})
-OPT_IN = frozenset({"start", "unstop", "yes", "si"})
-HELP = frozenset({"help", "info", "ayuda", "commands", "menu"})
-# The next page of PLANS (R19): matched exactly, never as a typo ("core", "mode" stay replies)
-# and never with other words (a reply "More Minutes" may name a plan).
-MORE = frozenset({"more", "more plans"})
-
-# (words of the command, action); longest first so that "STOP PLAN" wins over "STOP".
-COMMANDS: list[tuple[tuple[str, ...], str]] = [
-    (("change", "number"), "change_number"),
-    (("stop", "plan"), "cancel_plan"),
-    (("cancel", "plan"), "cancel_plan"),
-    (("cancel", "line"), "cancel_line"),
-    (("plans",), "plans"),
-    (("plan",), "plans"),
-    (("status",), "plans"),
-    (("refund",), "refund"),
-    (("refunds",), "refund"),
-    (("reactivate",), "reactivate"),
-    (("unblock",), "unblock"),
-    (("block",), "block"),
-    (("agent",), "agent"),
-    (("human",), "agent"),
-    (("person",), "agent"),
-    (("representative",), "agent"),
-]
+LANGUAGES = ("en", "es")
 QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
                         "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"'})
+KEYED = re.compile(r"[0-9\s#*().+-]+")  # what a keypad or a typed number looks like
 
 
 @dataclass(frozen=True)
@@ -54,7 +32,7 @@ class Parsed:
     action: str | None = None
     arg: str | None = None
     text: str = ""
-    typo: bool = False
+    lang: str | None = None  # the language the words are in, when they tell
 
 
 def clean(body: str) -> str:
@@ -63,13 +41,6 @@ def clean(body: str) -> str:
     text = "".join(" " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch
                    for ch in text if unicodedata.category(ch) not in ("Cf", "Cs", "Co"))
     return " ".join(text.split())[:MAX_READ]
-
-
-def fold(text: str) -> str:
-    """Lower case, accents and punctuation removed: for matching words only."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(re.sub(r"[^\w\s+]", " ", plain).replace("_", " ").split())
 
 
 def _one_typo(word: str, target: str) -> bool:
@@ -86,33 +57,105 @@ def _one_typo(word: str, target: str) -> bool:
     return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
 
 
-def parse(body: str | None) -> Parsed:
+def _vocabularies(prefer: str) -> list[Vocabulary]:
+    return [vocabulary(prefer)] + [vocabulary(lang) for lang in LANGUAGES if lang != prefer]
+
+
+def parse(body: str | None, prefer: str = "en") -> Parsed:
+    """Consent, HELP and commands in any language (the conversation's own first)."""
     text = clean(body or "")
     folded = fold(text)
     if not text:
         return Parsed("empty", text=text)
     if not folded:  # emoji, punctuation: a reply, never a command
         return Parsed("text", text=text)
-    if folded in OPT_OUT:
-        return Parsed("opt_out", text=text)
-    if folded in OPT_IN:
-        return Parsed("opt_in", text=text)
-    if folded in HELP:
-        return Parsed("help", text=text)
-    if folded in MORE:
-        return Parsed("command", "plans", "more", text=text)
+    vocabs = _vocabularies(prefer)
+    for kind in ("opt_out", "opt_in", "help"):
+        for v in vocabs:
+            if folded in getattr(v, kind):
+                return Parsed(kind, text=text, lang=v.lang)
+    for v in vocabs:
+        if folded in v.more:
+            return Parsed("command", "plans", "more", text=text, lang=v.lang)
     words = folded.split()
     for exact in (True, False):
-        for cmd, action in COMMANDS:
-            head = words[: len(cmd)]
-            if len(head) < len(cmd):
-                continue
-            if exact:
-                ok = tuple(head) == cmd
-            else:
-                ok = all(w == c or _one_typo(w, c) for w, c in zip(head, cmd)) and tuple(head) != cmd
-            if ok:
-                arg = " ".join(words[len(cmd):])
-                return Parsed("command", action, arg or None, text=text, typo=not exact)
-    return Parsed("text", text=text)
+        for v in vocabs:
+            for cmd, action in v.commands:
+                head = words[: len(cmd)]
+                if len(head) < len(cmd):
+                    continue
+                if exact:
+                    ok = tuple(head) == cmd
+                else:
+                    ok = all(w == c or _one_typo(w, c) for w, c in zip(head, cmd)) and tuple(head) != cmd
+                if ok:
+                    arg = " ".join(words[len(cmd):])
+                    return Parsed("command", action, arg or None, text=text, lang=v.lang)
+    return Parsed("text", text=text, lang=language_of(text, folded))
 
+
+def language_of(text: str, folded: str | None = None) -> str | None:
+    """Spanish or English when the words say so (¿ ¡ ñ or accented vowels, or more marker
+    words of one than of the other); None when they don't (digits, YES, a name)."""
+    if any(ch in text for ch in "¿¡ñÑáíóúÁÍÓÚ"):
+        return "es"
+    words = set((folded if folded is not None else fold(text)).split())
+    scores = {lang: len(words & vocabulary(lang).markers) for lang in LANGUAGES}
+    best = max(scores, key=scores.get)
+    return best if scores[best] and list(scores.values()).count(scores[best]) == 1 else None
+
+
+def _slots(action: str, arg: str | None) -> dict:
+    if action == "plans":
+        return {"page": "more" if arg == "more" else int(arg) if arg and arg.isdigit() else None}
+    key = {"cancel_plan": "plan", "cancel_line": "line", "block": "number", "unblock": "number"}.get(action)
+    return {key: arg} if key and arg else {}
+
+
+def intent_of(parsed: Parsed, expect: str, lang: str = "en") -> Intent:
+    """The intent of a parsed text, given what the conversation asked for."""
+    if parsed.kind == "command":
+        if parsed.action == "agent":
+            return intents.AGENT
+        return intents.journey(parsed.action, **_slots(parsed.action, parsed.arg))
+    text = parsed.text
+    folded = fold(text)
+    keyed = "".join(ch for ch in text if ch.isdigit()) if KEYED.fullmatch(text) else ""
+    answer = _answer(folded, lang)
+    if expect == EXPECT_PIN:
+        return intents.pin(keyed) if keyed else intents.UNCLEAR
+    if expect == EXPECT_TARGET:
+        return intents.number(keyed) if keyed else intents.UNCLEAR
+    if expect == EXPECT_BLOCK_NUMBER:
+        return intents.number(("+" if text.startswith("+") else "") + keyed) if keyed else intents.UNCLEAR
+    if expect == EXPECT_CONFIRM:
+        return answer or intents.UNCLEAR
+    if expect in (EXPECT_PLAN, EXPECT_FIX):
+        if keyed and len(keyed) <= 2:
+            return intents.choice(int(keyed))
+        return intents.name(text) if expect == EXPECT_PLAN else intents.UNCLEAR
+    if expect == EXPECT_REASON:
+        if keyed in ("1", "2", "3", "4", "5"):
+            return intents.choice(int(keyed))
+        for v in _vocabularies(lang):
+            for i, words in enumerate(v.reasons.values(), 1):
+                if folded not in v.skip and set(folded.split()) & set(words):
+                    return intents.choice(i)
+        return intents.SKIP  # R11: anything else goes on with the cancellation
+    if expect == EXPECT_OFFER:
+        accepted = any(folded in v.accept for v in _vocabularies(lang))
+        return intents.YES if accepted or keyed == "1" else intents.SKIP
+    return answer or intents.UNCLEAR
+
+
+def _answer(folded: str, lang: str) -> Intent | None:
+    """R18: only an explicit yes is a yes; a no or a skip word ends the request."""
+    for v in _vocabularies(lang):
+        if folded in v.yes:
+            return intents.YES
+    for v in _vocabularies(lang):
+        if folded in v.no:
+            return intents.NO
+        if folded in v.skip or folded in v.opt_out:
+            return intents.SKIP
+    return None

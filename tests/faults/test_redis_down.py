@@ -1,7 +1,7 @@
 """Redis stops mid-conversation: every webhook still answers 200 with TwiML that explains
 and offers a person, nothing is half-applied, and new conversations work once it is back.
 
-What each use of Redis does when it fails (decided in core/kv.py and where it is used):
+What each use of Redis does when it fails (decided in core/redis_client.py and where it is used):
 - conversation state: the caller is told and offered a person; a change already committed
   is still reported as done;
 - PIN attempt limits: fail closed, PIN entry is refused;

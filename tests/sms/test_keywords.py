@@ -61,3 +61,15 @@ def test_more_and_a_page_number_ask_for_a_page_of_plans_R19():
                     "PLANS more": ("command", "plans", "more")}
     for reply in ("core", "mode", "mores", "More Minutes", "no more"):
         assert parse(reply).kind == "text", reply
+
+
+@pytest.mark.parametrize("answer, confirms", [
+    ("YES", True), ("yes", True), ("Y", True), ("confirm", True), ("SI", True), ("Sí", True),
+    (" Yes! ", True), ("1", False),
+    ("no", False), ("yes please don't", False), ("👍", False), ('Liked "Reply YES to confirm"', False),
+    ("", False), ("not yes", False), ("yess", False),
+])
+def test_only_an_explicit_yes_is_a_yes_R18(answer, confirms):
+    from sms.keywords import intent_of
+
+    assert (intent_of(parse(answer), "confirm").kind == "yes") is confirms

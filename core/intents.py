@@ -1,0 +1,62 @@
+"""What the conversation receives: intents, never words. Each door turns keys, speech and
+text into these through its language's vocabulary (vocabulary/), so the core is the same
+for every language and channel.
+
+- ``yes`` / ``no`` / ``skip``: an explicit answer (R18: only ``yes`` confirms)
+- ``choice(n)``: the n-th option offered (a menu key, a numbered plan, a reason)
+- ``pin(digits)``: what was keyed at the PIN step (a PIN, or the line's own number first)
+- ``number(digits)``: a phone number or its last digits (a line to choose, a number to block)
+- ``name(text)``: the name of something the data holds (a plan's product name)
+- ``journey(name, **slots)``: a request to start a journey (``cancel_plan``, plan=…)
+- ``agent`` / ``repeat`` / ``unclear``
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+KINDS = frozenset({"yes", "no", "skip", "choice", "pin", "number", "name", "journey", "agent",
+                   "repeat", "unclear"})
+
+
+@dataclass(frozen=True)
+class Intent:
+    kind: str
+    value: Any = None  # choice: int; pin, number: digits; name: text; journey: its name
+    slots: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown intent {self.kind!r}")
+
+    def slot(self, key: str) -> Any:
+        return self.slots.get(key)
+
+
+YES = Intent("yes")
+NO = Intent("no")
+SKIP = Intent("skip")
+AGENT = Intent("agent")
+REPEAT = Intent("repeat")
+UNCLEAR = Intent("unclear")
+
+
+def choice(n: int) -> Intent:
+    return Intent("choice", n)
+
+
+def pin(digits: str) -> Intent:
+    return Intent("pin", digits)
+
+
+def number(digits: str) -> Intent:
+    return Intent("number", digits)
+
+
+def name(text: str) -> Intent:
+    return Intent("name", text)
+
+
+def journey(journey_name: str, **slots: Any) -> Intent:
+    return Intent("journey", journey_name, {k: v for k, v in slots.items() if v is not None})

@@ -1,0 +1,76 @@
+"""The journeys, as data: each module declares one journey (what starts it, whether it needs
+a verified line, the steps it owns, how a confirmed proposal is applied through the change
+skeleton, and every prompt key it can emit); the conversation dispatches by lookup here.
+
+A new journey is one module, its entry below, its words in each catalogue, and its tests.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable
+
+if TYPE_CHECKING:  # pragma: no cover
+    from core.conversation import Conversation, Reply, State
+    from core.intents import Intent
+    from core.services import Request, Result
+
+
+@dataclass(frozen=True)
+class Turn:
+    """What one turn knows besides the state: who asks through what, and when."""
+
+    req: "Request"
+    now: dt.datetime
+
+
+Handler = Callable[["Conversation", "State", "Intent", Turn], "Reply"]
+Start = Callable[["Conversation", "State", dict, Turn], "Reply"]
+Apply = Callable[..., "Result"]
+
+
+@dataclass(frozen=True)
+class Journey:
+    name: str  # what a ``journey(name)`` intent asks for; the pending change's action
+    start: Start  # once the caller is verified and the line chosen (or at once when public)
+    needs_line: bool = True  # R8: a verified caller and a chosen line first
+    steps: dict[str, Handler] = field(default_factory=dict)  # expect → handler
+    apply: Apply | None = None  # a confirmed proposal → services (the change skeleton)
+    prompts: tuple[str, ...] = ()  # every prompt key this journey can emit
+    changes: bool = False  # proposes changes (confirm_<name> / done_<name>)
+    # Said at once to anyone, before identification (public information only, R8).
+    before_pin: Callable[..., list] | None = None
+
+
+def registry() -> dict[str, Journey]:
+    from core.journeys import (agent, block, cancel_line, cancel_plan, change_number, plans,
+                               reactivate, refund, troubleshoot)
+
+    journeys = [plans.JOURNEY, refund.JOURNEY, cancel_plan.JOURNEY, cancel_line.JOURNEY,
+                reactivate.JOURNEY, change_number.JOURNEY, block.BLOCK, block.UNBLOCK,
+                troubleshoot.JOURNEY, agent.JOURNEY]
+    return {j.name: j for j in journeys}
+
+
+def step_handlers() -> dict[str, Handler]:
+    handlers: dict[str, Handler] = {}
+    for j in REGISTRY.values():
+        for expect, handler in j.steps.items():
+            handlers.setdefault(expect, handler)
+    return handlers
+
+
+def public(values: dict[str, Any]) -> dict[str, Any]:
+    """A proposal's or a result's values as prompts may show them (no ids, no timestamps)."""
+    return {k: v for k, v in values.items() if k not in ("asked_at", "plan_id", "id", "previous", "action")}
+
+
+REGISTRY: dict[str, Journey] = {}
+
+
+def _load() -> None:
+    REGISTRY.update(registry())
+
+
+_load()

@@ -1,0 +1,52 @@
+"""BLOCK / UNBLOCK (R11 fix 5): spam numbers blocked for free, and unblocked."""
+
+from __future__ import annotations
+
+from core import phone, policy, services
+from core.intents import Intent
+from core.journeys import Journey, Turn
+from core.reply import EXPECT_BLOCK_NUMBER, Prompt, Reply
+
+
+def _start(action: str):
+    def start(c, s, slots: dict, t: Turn) -> Reply:
+        if not slots.get("number"):
+            return Reply([Prompt("ask_block_number", {"action": action})], EXPECT_BLOCK_NUMBER)
+        return decide(c, s, action, slots["number"], t)
+    return start
+
+
+def on_number(c, s, intent: Intent, t: Turn) -> Reply:
+    action = s.journey or "block"
+    raw = intent.value if intent.kind == "number" else None
+    if not raw or phone.classify(raw)[0] == "invalid_number":
+        return c.unusable(s, t, EXPECT_BLOCK_NUMBER, Prompt("ask_block_number", {"action": action}))
+    s.failed = 0
+    return decide(c, s, action, raw, t)
+
+
+def decide(c, s, action: str, raw: str, t: Turn) -> Reply:
+    summary = c.summary(s)
+    kind, e164 = phone.classify(raw, phone.region_of(summary["number"]))
+    if action == "block":
+        decision = policy.decide_block(kind, e164, summary["own_numbers"], summary["blocked"])
+    else:
+        decision = policy.decide_unblock(e164, summary["blocked"])
+    if not decision.allowed:
+        return c.refused(s, t, f"{action}_number", decision.reason, summary["number"], blocked=e164 or raw[:20])
+    return c.propose(s, t, {"action": action, "blocked": e164, "number": summary["number"]})
+
+
+def apply_block(db, pending: dict, **kw):
+    return services.block_number(db, raw=pending["blocked"], **kw)
+
+
+def apply_unblock(db, pending: dict, **kw):
+    return services.unblock_number(db, raw=pending["blocked"], **kw)
+
+
+BLOCK = Journey("block", _start("block"), steps={EXPECT_BLOCK_NUMBER: on_number}, apply=apply_block,
+                changes=True, prompts=("ask_block_number", "refused_already_blocked", "refused_own_number",
+                                       "refused_invalid_number", "refused_short_code"))
+UNBLOCK = Journey("unblock", _start("unblock"), steps={EXPECT_BLOCK_NUMBER: on_number}, apply=apply_unblock,
+                  changes=True, prompts=("ask_block_number", "refused_not_blocked", "refused_invalid_number"))

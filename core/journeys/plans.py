@@ -1,0 +1,20 @@
+"""PLANS: the verified line's status, plans and credits, a page at a time (R19)."""
+
+from __future__ import annotations
+
+from core.journeys import Journey, Turn
+from core.reply import Prompt, Reply
+
+
+def start(c, s, slots: dict, t: Turn) -> Reply:
+    summary = c.summary(s)
+    page = slots.get("page")
+    # MORE: the page after the one shown last; PLANS 2: that page; else the first.
+    s.plans_page = s.plans_page + 1 if page == "more" else page if isinstance(page, int) and 0 < page < 100 else 1
+    s.journey = None
+    return Reply([Prompt("plans", {"number": summary["number"], "status": summary["status"],
+                                   "page": s.plans_page, "plans": summary["plans"],
+                                   "credits": summary["usage_credits"]})])
+
+
+JOURNEY = Journey("plans", start, prompts=("plans",))

@@ -1,0 +1,38 @@
+"""What a turn of the conversation answers: prompt keys with their values, and what it
+expects next. Words are the doors' business (their catalogues, per language)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+# What the conversation waits for next (the doors gather and understand accordingly).
+EXPECT_COMMAND = "command"
+EXPECT_PIN = "pin"  # a PIN, or first the line's own number when calling or texting from elsewhere
+EXPECT_TARGET = "target"  # an admin's choice of line
+EXPECT_PLAN = "plan"
+EXPECT_REASON = "reason"  # R11: why the caller is leaving
+EXPECT_OFFER = "offer"  # R11: take the fix or skip
+EXPECT_CONFIRM = "confirm"
+EXPECT_BLOCK_NUMBER = "block_number"
+EXPECT_FIX = "fix"  # which of the five fixes (troubleshooting)
+
+
+@dataclass(frozen=True)
+class Prompt:
+    key: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Reply:
+    prompts: list[Prompt]
+    expect: str = EXPECT_COMMAND
+    offer_person: bool = False  # R15: three failed inputs, a lock, or an outage
+    escalation_id: int | None = None  # set when the caller asked for a person
+    changed: bool = False  # something was applied
+    lang: str = "en"  # the conversation's language, for the door's catalogue
+    values: dict[str, Any] = field(default_factory=dict)  # per-step extras for the door (options)
+
+    def keys(self) -> list[str]:
+        return [p.key for p in self.prompts]

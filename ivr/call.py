@@ -1,0 +1,137 @@
+"""One webhook of a call: read Twilio's form, make the turn in the conversation (or record
+what became of a transfer), and hand the reply to ``ivr.render`` for TwiML."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable
+
+from flask import request
+from twilio.twiml.voice_response import VoiceResponse
+
+from core import outbox, services
+from core.conversation import Conversation, RedisConversations
+from core.hours import parse_hours
+from core.intents import Intent
+from core.reply import EXPECT_COMMAND, Prompt, Reply
+from ivr import render
+from receipts import receipt_text
+from web.deps import Deps
+from web.observe import note
+
+LANGUAGES = ("en", "es")
+
+
+@lru_cache(maxsize=8)
+def _hours(spec: str | None):
+    return parse_hours(spec)
+
+
+def support_open(d: Deps) -> bool:
+    if not d.settings.support_number:
+        return False
+    hours = _hours(d.settings.support_hours)
+    return hours is None or hours.open_at(d.clock())
+
+
+def transfer(r: VoiceResponse, d: Deps, sp: render.Speaker, escalation_id: int | None) -> VoiceResponse:
+    """To a person, or a voicemail when nobody can answer (recorded on the escalation)."""
+    _keep_whisper(d, escalation_id)
+    if support_open(d):
+        return render.transfer(r, sp, escalation_id, dial_to=d.settings.support_number)
+    services.update_escalation(d.db, escalation_id, outcome="after_hours" if d.settings.support_number
+                               else "no_agent_configured", now=d.clock())
+    return render.transfer(r, sp, escalation_id, dial_to=None)
+
+
+def _keep_whisper(d: Deps, escalation_id: int | None) -> None:
+    """The whisper and the support number reached, kept on the case for the console (its page,
+    its call back). Best effort: a transfer never waits on it."""
+    if escalation_id is None:
+        return
+    from core import cases
+    from ivr.prompts import whisper
+
+    brand = d.settings.brand_name
+    try:
+        cases.note_transfer(d.db, escalation_id, support_line=(request.form.get("To") or "").strip()[:20] or None,
+                            whisper=lambda context, caller: whisper(context, caller, brand))
+    except Exception:  # noqa: BLE001 - the database may be what failed: transfer all the same
+        logging.getLogger("switchboard.ivr").warning("could not keep the whisper on the case", exc_info=True)
+
+
+def _clean_digits(raw: str | None) -> str:
+    return "".join(ch for ch in (raw or "") if ch in "0123456789*#")[:20]
+
+
+def call_language() -> str:
+    lang = request.args.get("lang", "en")
+    return lang if lang in LANGUAGES else "en"
+
+
+@dataclass
+class Call:
+    d: Deps
+    sid: str
+    caller: str | None
+    to: str | None
+    digits: str
+    speech: str
+    lang: str
+    conversation: Conversation
+
+    @classmethod
+    def from_request(cls, d: Deps) -> "Call":
+        form = request.form
+        brand = d.settings.brand_name
+        conversation = Conversation(
+            store=RedisConversations(d.redis), db=d.db, attempts=d.attempts,
+            pin_secret=d.settings.pin_secret, clock=d.clock, channel="voice",
+            receipt=lambda kind, values, lang: receipt_text(kind, values, brand=brand, lang=lang),
+        )
+        return cls(d=d, sid="".join(ch for ch in (form.get("CallSid") or "") if ch.isalnum())[:64] or "unknown",
+                   caller=(form.get("From") or "").strip()[:40] or None,
+                   to=(form.get("To") or "").strip()[:20] or None,
+                   digits=_clean_digits(form.get("Digits")).rstrip("#"),
+                   speech=(form.get("SpeechResult") or "").strip()[:200],
+                   lang=call_language(), conversation=conversation)
+
+    @property
+    def key(self) -> str:
+        return f"voice:{self.sid}"
+
+    @property
+    def speaker(self) -> render.Speaker:
+        return render.Speaker(self.d.settings.brand_name, self.lang)
+
+    def turn(self, intent: Intent) -> Reply:
+        """One turn of this call's conversation; a change's receipt goes by text (R17)."""
+        return self.conversation.handle(self.key, self.caller, intent, request_id=self.sid,
+                                        receipt_to=self.caller, receipt_from=self.to, lang=self.lang)
+
+    def respond(self, reply: Reply, greeting: str | None = None, offer_spanish: bool = False) -> VoiceResponse:
+        note(step=reply.expect, outcome=",".join(reply.keys()), lang=self.lang)
+        if reply.changed:
+            outbox.kick(self.d.queue_redis)
+        if reply.escalation_id is not None:
+            return self._transfer_after(reply.prompts, reply.escalation_id)
+        if reply.offer_person:
+            return self.to_person("pin_locked" if "pin_locked" in reply.keys() else "failed_inputs",
+                                  before=reply.prompts)
+        if reply.expect == EXPECT_COMMAND:
+            return self.menu(None, before=reply.prompts, greeting=greeting, offer_spanish=offer_spanish)
+        return render.step(self.speaker, reply.expect, reply.prompts, greeting)
+
+    def menu(self, sub: str | None, before: Iterable[Prompt] = (), greeting: str | None = None,
+             offer_spanish: bool = False) -> VoiceResponse:
+        return render.menu(self.speaker, sub, before, greeting, offer_spanish)
+
+    def to_person(self, reason: str, before: Iterable[Prompt] = ()) -> VoiceResponse:
+        reply = self.conversation.escalate(self.key, self.caller, reason, request_id=self.sid)
+        return self._transfer_after(list(before), reply.escalation_id)
+
+    def _transfer_after(self, prompts: Iterable[Prompt], escalation_id: int | None) -> VoiceResponse:
+        r = render.say_all(VoiceResponse(), self.speaker, prompts)
+        return transfer(r, self.d, self.speaker, escalation_id)
