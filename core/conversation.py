@@ -123,7 +123,7 @@ class Conversation:
         self.pin_secret = pin_secret
         self.clock = clock
         self.channel = channel
-        self.receipt = receipt  # (kind, values, language) -> the receipt's words (R17)
+        self.receipt = receipt  # (kind, values, the line's language) -> the receipt's words (R17)
         self._deferred: tuple[str, State, Reply] | None = None
 
     # The entry points ------------------------------------------------------------------
@@ -147,9 +147,8 @@ class Conversation:
         return self._save(key, s, reply)
 
     def _request(self, s: State, caller, request_id, receipt_to=None, receipt_from=None) -> Request:
-        receipt = (lambda kind, values: self.receipt(kind, values, s.lang)) if self.receipt else None
         return Request(channel=self.channel, request_id=request_id, caller=caller,
-                       receipt_to=receipt_to, receipt=receipt, receipt_from=receipt_from)
+                       receipt_to=receipt_to, receipt=self.receipt, receipt_from=receipt_from)
 
     @property
     def has_deferred_save(self) -> bool:

@@ -44,7 +44,7 @@ class Request:
     request_id: str | None = None  # CallSid / MessageSid
     caller: str | None = None  # the From number, as Twilio gave it
     receipt_to: str | None = None  # asked-for receipt address (R17); None: no receipt
-    receipt: Callable[[str, dict[str, Any]], str] | None = None  # the channel's wording
+    receipt: Callable[[str, dict[str, Any], str], str] | None = None  # (kind, values, language) → words
     receipt_from: str | None = None  # the support number the caller reached
 
 
@@ -348,7 +348,7 @@ def _receipt(session: Session, req: Request, line: Line, kind: str, data: dict[s
         return
     to = req.receipt_to if req.receipt_to in _own_numbers(line) else line.number
     session.add(OutboundText(created_at=now, to_number=to, from_number=req.receipt_from,
-                             body=req.receipt(kind, data), request_id=req.request_id))
+                             body=req.receipt(kind, data, line.language), request_id=req.request_id))
 
 
 # Changes -----------------------------------------------------------------------------------

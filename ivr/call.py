@@ -17,7 +17,6 @@ from core.hours import parse_hours
 from core.intents import Intent
 from core.reply import EXPECT_COMMAND, Prompt, Reply
 from ivr import render
-from receipts import receipt_text
 from web.deps import Deps
 from web.observe import note
 
@@ -85,11 +84,11 @@ class Call:
     @classmethod
     def from_request(cls, d: Deps) -> "Call":
         form = request.form
-        brand = d.settings.brand_name
+        brand, words = d.settings.brand_name, d.receipt_text
         conversation = Conversation(
             store=RedisConversations(d.redis), db=d.db, attempts=d.attempts,
             pin_secret=d.settings.pin_secret, clock=d.clock, channel="voice",
-            receipt=lambda kind, values, lang: receipt_text(kind, values, brand=brand, lang=lang),
+            receipt=lambda kind, values, lang: words(kind, values, brand=brand, lang=lang),
         )
         return cls(d=d, sid="".join(ch for ch in (form.get("CallSid") or "") if ch.isalnum())[:64] or "unknown",
                    caller=(form.get("From") or "").strip()[:40] or None,

@@ -167,6 +167,15 @@ def scripted(lines: list[str]) -> Callable[[str], str]:
     return answer
 
 
+def _first(given: list[str], then: Callable[[str], str]) -> Callable[[str], str]:
+    """These answers first, then the others."""
+    queue = list(given)
+
+    def answer(what: str) -> str:
+        return queue.pop(0) if queue and what == "gather" else then(what)
+    return answer
+
+
 @click.command("call", help="Walk a call from the terminal, as Twilio would.")
 @click.option("--from", "caller", required=True, help="The caller ID (E.164).")
 @click.option("--to", default="+15550109000", show_default=True, help="The support number called.")
@@ -174,8 +183,11 @@ def scripted(lines: list[str]) -> Callable[[str], str]:
 @click.option("--script", type=click.File("r"), default=None, help="Answers, one a line.")
 @click.option("--handoff", is_flag=True, help="Start as an agent's hand-off (/voice/handoff).")
 @click.option("--line", default=None, help="With --handoff: the line (login id or number).")
+@click.option("--lang", type=click.Choice(["en", "es"]), default="en", show_default=True,
+              help="es: press 9 at the greeting for Spanish (a hand-off starts in Spanish).")
 @with_appcontext
-def simulate_call(caller: str, to: str, url: str | None, script, handoff: bool, line: str | None) -> None:
+def simulate_call(caller: str, to: str, url: str | None, script, handoff: bool, line: str | None,
+                  lang: str) -> None:
     logging.getLogger().setLevel(logging.WARNING)  # the chat, not the server's log lines
     transport = transport_for(url)
     if script is not None:
@@ -189,9 +201,12 @@ def simulate_call(caller: str, to: str, url: str | None, script, handoff: bool, 
                 return input(f"  your answer ({prompts[what]}): ")
             except EOFError:
                 return "-"
+    if lang == "es" and not handoff:
+        answer = _first(["9"], answer)  # "Para español, oprima 9"
     sim = CallSimulator(transport, caller, to, answer, out=sys.stdout)
     extra = {"line": line} if handoff and line else None
+    path = "/voice/handoff" if handoff else "/voice"
     try:
-        sim.run("/voice/handoff" if handoff else "/voice", extra)
+        sim.run(path + ("?lang=es" if handoff and lang == "es" else ""), extra)
     except SimulationError as exc:
         raise click.ClickException(str(exc)) from exc

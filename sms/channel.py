@@ -144,7 +144,10 @@ def _release(dedupe: Dedupe, sid: str | None, claimed: bool, messages: list[str]
 
 def _answer(d: Deps, conversation: Conversation, key: str, sender: str, req: services.Request,
             form: Mapping[str, str], parsed, state, now) -> list[str]:
-    lang = parsed.lang or (state.lang if state else "en")
+    # The message's language, when its words tell; not where the text is data (a plan's
+    # name, a number), which says nothing of the language it was typed in.
+    data_step = state is not None and state.step in ("plan", "pin", "target", "block_number")
+    lang = (parsed.lang if parsed.kind != "text" or not data_step else None) or (state.lang if state else "en")
     say = _sayer(d, lang)
     if parsed.kind in ("opt_out", "opt_in"):
         consent = _consent(d, parsed, sender, req, now)

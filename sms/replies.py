@@ -1,23 +1,30 @@
 """Every word the SMS channel sends, keyed like the conversation's prompts and the policy's
-reason codes. A second language is a second table.
+reason codes: English here, Spanish in sms/replies_es.py with exactly the same keys (a test
+holds them to it). `render` and `receipt_text` pick the catalogue by language.
 
 R19: each reply fits one 160-character GSM-7 segment where it can and never more than 3
-segments, counted by the real GSM-7 / UCS-2 rules (sms/gsm.py); wording is GSM-7, only data
-(a product name) can make a text UCS-2. Replies that grow with data page (PLANS: values carry
-`page`, 1-based; "Text MORE for the rest") or summarise ("and N more"). Tests render every
-key with its longest values, and with many, long, accented and emoji names, and check.
+segments, counted by the real GSM-7 / UCS-2 rules (sms/gsm.py). English wording is GSM-7, so
+only data (a product name) can make an English text UCS-2; Spanish needs á, í, ó, ú, which
+make it UCS-2 (70 units a segment, 67 a part: about 200 characters in 3). Replies that grow
+with data page (PLANS: values carry `page`, 1-based; "Text MORE for the rest") or summarise
+("and N more"): one implementation (`Shaped`) for every language, fed each language's
+`Phrases`. Tests render every key in each language with its longest values, and with many,
+long, accented and emoji names, and check.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from itertools import islice
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Mapping
 
-from core.phone import display
 from core.formatting import and_list, day
+from core.phone import display
 from sms.gsm import fits, is_gsm7
 
-MORE_HINT = "Text MORE for the rest."
+Reply = Callable[[dict], str]
+Make = Callable[[list[int], int | None], str]
+
 _CLIP_MAX = 400  # longer than any name that could fit 3 segments
 _CAP = 230  # more list items than 3 segments (459 septets) can hold, each with its ", "
 
@@ -53,13 +60,12 @@ def _fitting(make: Callable[[int | None], str], *shorter: Callable[[int | None],
     return best
 
 
-def _summarised(make: Callable[[list[int], int | None], str], *lists: list) -> str:
-    """make(shown, clip): as many items of each list as fit (the longest list gives way
-    first), down to none (a count: "14 plans"); only then clipped names."""
+def _shown(make: Make, lists: tuple[list, ...]) -> list[int]:
+    """How many items of each list make(shown, None) can show within 3 segments: all when
+    that fits; else the longest list gives way first, down to none (a count)."""
     shown = [len(items) for items in lists]
-    text = make(shown, None)
-    if fits(text):
-        return text
+    if fits(make(shown, None)):
+        return shown
     # Each list's most items with the others showing none, by bisection (below the whole
     # list a longer prefix never takes fewer segments; more than _CAP items never fit);
     # then the longest gives way until all fit together.
@@ -77,121 +83,327 @@ def _summarised(make: Callable[[list[int], int | None], str], *lists: list) -> s
         if shown[i] == 0:
             break
         shown[i] -= 1
-    return _fitting(lambda clip: make(shown, clip))
+    return shown
 
 
-def _some(names: list[str], shown: int, clip: int | None, more: str = "more", noun: str = "plan") -> str:
-    """'a, b and c'; or the first `shown` and 'and N more'; or, with none shown, '14 plans'."""
-    listed = [_name(n, clip) for n in names[:shown]]
-    hidden = len(names) - len(listed)
-    if not listed:
-        return f"{hidden} {noun}" + ("s" if hidden != 1 else "")
-    if hidden <= 0:
-        return and_list(listed)
-    return ", ".join(listed) + f" and {hidden} {more}"
+def _summarised(make: Make, *lists: list, shorter: tuple[Make, ...] = ()) -> str:
+    """make(shown, clip): as many items of each list as fit, down to none ("14 plans"). With
+    shorter wordings, the one that shows the most items (the first of equals); only when
+    none fits even with counts, the last with clipped names."""
+    full, best = sum(len(items) for items in lists), None
+    for wording in (make, *shorter):
+        shown = _shown(wording, lists)
+        if fits(text := wording(shown, None)):
+            if sum(shown) == full:
+                return text
+            if best is None or sum(shown) > best[0]:
+                best = (sum(shown), text)
+    if best is not None:
+        return best[1]
+    return _fitting(lambda clip: wording(shown, clip))
 
 
-# PLANS: paged -----------------------------------------------------------------------------
-def _plan_item(p: dict, clip: int | None) -> str:
-    state = "renews" if p["renews"] else "ends"
-    store = " (App Store)" if p["channel"] == "app_store" else ""
-    return f"{_name(p['product'], clip)}{store} {state} {day(p['term_end'])}"
+# One implementation, each language's phrases ---------------------------------------------
+Templates = tuple[str, ...]  # a wording, then shorter ones for when the data is long
 
 
-def plan_pages(v: dict) -> Iterator[str]:
-    """The pages of PLANS for these values, in order: one text when all plans fit 3 segments;
-    else pages of as many plans as fit, each but the last ending with MORE_HINT."""
-    plans = v["plans"]
-    number, status = display(v["number"]), v["status"].replace("_", " ")
-    tail = f". Credits {v['credits']}. To stop one: STOP PLAN name"
-    whole = f"Line {number} ({status}): " + "; ".join(_plan_item(p, None) for p in plans) + tail
-    if not plans or fits(whole):
-        yield whole
-        return
-    # Plans whose names are GSM-7 first: fewer pages, and fewer of them UCS-2 (R19).
-    plans = sorted(plans, key=lambda p: not is_gsm7(p["product"]))
+@dataclass(frozen=True)
+class Phrases:
+    """What a language says around data in the replies whose shape the data decides. Each
+    is a str.format template (data goes in as values, never as a template); a tuple is a
+    wording and then shorter ones, tried in order."""
 
-    def page(start: int, end: int, clip: int | None = None, short: bool = False) -> str:
-        span = f"{start + 1}-{end}" if end > start + 1 else f"{end}"
-        head = f"Line {number}" + (f" ({status})" if start == 0 and not short else "")
-        body = "; ".join(_plan_item(p, clip) for p in plans[start:end])
-        last = f". Credits {v['credits']}." if short else tail
-        return f"{head}, plans {span} of {len(plans)}: {body}" + (last if end == len(plans) else ". " + MORE_HINT)
+    lang: str
+    # lists: "a, b and 3 more"; none shown: "14 plans"
+    and_more: str
+    count_one: str
+    count_many: str
+    # PLANS, paged (R19)
+    plan_renews: str  # {product}{store} {day}
+    plan_ends: str
+    app_store: str  # {store}
+    line: str  # {number}: a page's head
+    line_status: str  # {number} ({status}): the first page's head
+    plans_page: str  # {head} {span} {total} {body}
+    plans_page_one: str  # the same for a page of one plan
+    plans_tail: str  # {credits}: the last page's end
+    plans_tail_short: str  # {credits}: when a long name leaves room for no more
+    more_hint: str  # the end of every page but the last
+    plans_none: str  # {number} {status}
+    plans_past: str  # {number}: a page after the last
+    # REFUND (R1): the soonest term ends, then "N more"
+    refund: str
+    refund_ask: str  # before the PIN: what comes next asks for it
+    refund_dates: str  # {dates}{more}
+    refund_no_dates: str
+    refund_term: str  # {product} {day}
+    refund_more: str  # {n}
+    # choosing a plan: numbers while they fit, names always; choosing a line
+    plan_named: str  # {asked}: what the user typed, echoed when it stays GSM-7
+    plan_unnamed: str
+    which_plan: str  # {lead}{listed}{more}
+    which_plan_by_name: str  # {lead}
+    which_plan_more: str  # {n}
+    which_line: str  # {listed}{more}
+    which_line_more: str  # {n}
+    # cancelling a plan (R10)
+    confirm_number_plan: Templates  # {product} {number} {day} {then}
+    confirm_feature: Templates  # {product} {day} {then}
+    confirm_then_line: str  # add-ons first, then the line (R4)
+    done_plan: str  # {prefix}{product} {day}
+    # cancelling the line (R3, R6, R10)
+    confirm_line: Templates  # {number} {day}
+    confirm_line_store: Templates  # {number} {day} {plans} {url}: Apple bills on (R6)
+    done_line: Templates  # {prefix}{number} {day}
+    done_line_store: Templates  # {prefix}{number} {day} {plans} {url}
+    store_addons: Templates  # {addons} {url} {portal} (R4, R6)
+    store_addons_portal: str  # {addons}
+    # refusals naming a product
+    already_cancelled: str  # {product}{ends}
+    already_cancelled_ends: str  # {day}
+    that: str  # a product without a name
+    statuses: Mapping[str, str] = field(default_factory=dict)  # a line's status, as said
 
-    start = 0
-    while start < len(plans):
-        end, text = start + 1, page(start, start + 1)
-        if not fits(text):  # one plan with a very long name: shorter wording, at last a clipped name
-            first = start
-            text = _fitting(lambda clip: page(first, first + 1, clip, short=True))
-        while end < len(plans) and fits(longer := page(start, end + 1)):
-            end, text = end + 1, longer
-        yield text
-        start = end
+
+class Shaped:
+    """The replies whose shape depends on the data, in one language's phrases."""
+
+    def __init__(self, phrases: Phrases):
+        self.p = phrases
+
+    def day(self, value) -> str:
+        return day(value, self.p.lang)
+
+    def some(self, names: list[str], shown: int, clip: int | None) -> str:
+        """'a, b and c'; or the first `shown` and 'and N more'; or, with none shown, '14 plans'."""
+        listed = [_name(n, clip) for n in names[:shown]]
+        hidden = len(names) - len(listed)
+        if not listed:
+            return (self.p.count_one if hidden == 1 else self.p.count_many).format(n=hidden)
+        if hidden <= 0:
+            return and_list(listed, self.p.lang)
+        return ", ".join(listed) + self.p.and_more.format(n=hidden)
+
+    def _fill(self, templates: Templates, v: dict, default: str, **values) -> str:
+        """One product's name in a sentence: the first template that fits with the name whole,
+        else the last with the name clipped."""
+        def wording(template: str) -> Callable[[int | None], str]:
+            return lambda clip: template.format(**{**v, **values, "product": _name(v.get("product") or default, clip)})
+        return _fitting(*(wording(t) for t in templates))
+
+    def one_of(self, template: str, *shorter: str) -> Reply:
+        """The first template that fits 3 segments, formatted with the values (the brand's
+        length decides)."""
+        return lambda v: _fitting(*(lambda clip, t=t: t.format(**v) for t in (template, *shorter)))
+
+    def product(self, template: str, *shorter: str, default: str | None = None) -> Reply:
+        """A reply naming one product: template.format(product=..., **values)."""
+        return lambda v: self._fill((template, *shorter), v, default if default is not None else self.p.that)
+
+    def addons(self, template: str) -> Reply:
+        """An add-on list (R4) in a sentence: template.format(addons=...)."""
+        return lambda v: _summarised(lambda shown, clip: template.format(addons=self.some(v["addons"], shown[0], clip)),
+                                     v["addons"])
+
+    # PLANS: paged -------------------------------------------------------------------------
+    def _status(self, status: str) -> str:
+        return self.p.statuses.get(status, status.replace("_", " "))
+
+    def _plan_item(self, plan: dict, clip: int | None) -> str:
+        template = self.p.plan_renews if plan["renews"] else self.p.plan_ends
+        return template.format(product=_name(plan["product"], clip), day=self.day(plan["term_end"]),
+                               store=self.p.app_store if plan["channel"] == "app_store" else "")
+
+    def plan_pages(self, v: dict) -> Iterator[str]:
+        """The pages of PLANS for these values, in order: one text when all plans fit 3 segments;
+        else pages of as many plans as fit, each but the last ending with the MORE hint."""
+        p, plans = self.p, v["plans"]
+        number, status = display(v["number"]), self._status(v["status"])
+        tail = p.plans_tail.format(credits=v["credits"])
+        whole = (p.line_status.format(number=number, status=status) + ": "
+                 + "; ".join(self._plan_item(plan, None) for plan in plans) + tail)
+        if not plans or fits(whole):
+            yield whole
+            return
+        # Plans whose names are GSM-7 first: fewer pages, and fewer of them UCS-2 (R19).
+        plans = sorted(plans, key=lambda plan: not is_gsm7(plan["product"]))
+
+        def page(start: int, end: int, clip: int | None = None, short: bool = False) -> str:
+            span = f"{start + 1}-{end}" if end > start + 1 else f"{end}"
+            head = (p.line_status if start == 0 and not short else p.line).format(number=number, status=status)
+            body = "; ".join(self._plan_item(plan, clip) for plan in plans[start:end])
+            last = p.plans_tail_short.format(credits=v["credits"]) if short else tail
+            return ((p.plans_page if end > start + 1 else p.plans_page_one).format(
+                        head=head, span=span, total=len(plans), body=body)
+                    + (last if end == len(plans) else ". " + p.more_hint))
+
+        start = 0
+        while start < len(plans):
+            end, text = start + 1, page(start, start + 1)
+            if not fits(text):  # one plan with a very long name: shorter wording, at last a clipped name
+                first = start
+                text = _fitting(lambda clip: page(first, first + 1, clip, short=True))
+            while end < len(plans) and fits(longer := page(start, end + 1)):
+                end, text = end + 1, longer
+            yield text
+            start = end
+
+    def plans(self, v: dict) -> str:
+        if not v["plans"]:
+            return self.p.plans_none.format(number=display(v["number"]), status=self._status(v["status"]))
+        try:
+            page = max(1, int(v.get("page") or 1))
+        except (TypeError, ValueError):
+            page = 1
+        for text in islice(self.plan_pages(v), page - 1, page):
+            return text
+        return self.p.plans_past.format(number=display(v["number"]))
+
+    # REFUND: the soonest term ends, then "N more" ------------------------------------------
+    def refund(self, v: dict) -> str:
+        p = self.p
+        if not v.get("terms"):
+            return p.refund + p.refund_ask
+        terms = sorted(v["terms"], key=lambda t: _term_key(t["term_end"]))  # stable: same day, same order
+
+        def make(shown: list[int], clip: int | None) -> str:
+            if not shown[0]:
+                return p.refund + p.refund_no_dates
+            dates = "; ".join(p.refund_term.format(product=_name(t["product"], clip), day=self.day(t["term_end"]))
+                              for t in terms[:shown[0]])
+            hidden = len(terms) - shown[0]
+            return p.refund + p.refund_dates.format(dates=dates, more=p.refund_more.format(n=hidden) if hidden else "")
+        return _summarised(make, terms)
+
+    # Choosing a plan: numbers while they fit, names always; choosing a line ------------------
+    def which_plan(self, v: dict) -> str:
+        p, names, asked = self.p, v["choices"], v.get("asked")
+        if asked and is_gsm7(asked[:30]):
+            lead = p.plan_named.format(asked=asked[:30])
+        else:  # never echo what would force UCS-2 (R19)
+            lead = p.plan_unnamed if asked else ""
+
+        def make(shown: list[int], clip: int | None) -> str:
+            if not shown[0]:
+                return p.which_plan_by_name.format(lead=lead)
+            listed = ", ".join(f"{i} {_name(n, clip)}" for i, n in enumerate(names[:shown[0]], 1))
+            hidden = len(names) - shown[0]
+            return p.which_plan.format(lead=lead, listed=listed,
+                                       more=p.which_plan_more.format(n=hidden) if hidden else "")
+        return _summarised(make, names)
+
+    def which_line(self, v: dict) -> str:
+        p, lines = self.p, v["lines"]
+
+        def make(shown: list[int], clip: int | None) -> str:
+            hidden = len(lines) - shown[0]
+            return p.which_line.format(listed=", ".join(lines[:shown[0]]),
+                                       more=p.which_line_more.format(n=hidden) if hidden else "")
+        return _summarised(make, lines)
+
+    # Cancelling a plan or the line (R3, R6, R10) and their receipts (R17) -------------------
+    def confirm_plan(self, v: dict) -> str:
+        number = v.get("kind") == "number"
+        return self._fill(self.p.confirm_number_plan if number else self.p.confirm_feature, v, self.p.that,
+                          number=display(v["number"]) if v.get("number") else "", day=self.day(v["term_end"]),
+                          then=self.p.confirm_then_line if v.get("then_line") else "")
+
+    def done_plan(self, v: dict, prefix: str = "") -> str:
+        return self._fill((self.p.done_plan,), v, self.p.that, prefix=prefix, day=self.day(v["term_end"]))
+
+    def _line(self, plain: Templates, with_store: Templates, v: dict, prefix: str = "") -> str:
+        """The line's cancellation; with App Store plans, what Apple keeps billing (R6)."""
+        values = {"prefix": prefix, "number": display(v["number"]), "day": self.day(v["term_end"])}
+        store = v.get("app_store_plans") or []
+        if not store:
+            return _fitting(*(lambda clip, t=t: t.format(**values) for t in plain))
+        makes = [(lambda shown, clip, t=t: t.format(**values, plans=self.some(store, shown[0], clip), url=v["url"]))
+                 for t in with_store]
+        return _summarised(makes[0], store, shorter=tuple(makes[1:]))
+
+    def confirm_line(self, v: dict) -> str:
+        return self._line(self.p.confirm_line, self.p.confirm_line_store, v)
+
+    def done_line(self, v: dict, prefix: str = "") -> str:
+        return self._line(self.p.done_line, self.p.done_line_store, v, prefix)
+
+    def store_addons(self, v: dict) -> str:
+        p, addons, portal = self.p, v["addons"], v.get("portal_addons") or []
+
+        def wording(template: str) -> Make:
+            def make(shown: list[int], clip: int | None) -> str:
+                also = p.store_addons_portal.format(addons=self.some(portal, shown[1], clip)) if portal else ""
+                return template.format(addons=self.some(addons, shown[0], clip), url=v["url"], portal=also)
+            return make
+        makes = [wording(t) for t in p.store_addons]
+        return _summarised(makes[0], addons, portal, shorter=tuple(makes[1:]))
+
+    def already_cancelled(self, v: dict) -> str:
+        ends = self.p.already_cancelled_ends.format(day=self.day(v["term_end"])) if v.get("term_end") else ""
+        return self._fill((self.p.already_cancelled,), v, self.p.that, ends=ends)
 
 
-def _plans(v: dict) -> str:
-    if not v["plans"]:
-        return f"Line {display(v['number'])} ({v['status']}): no plans."
-    try:
-        page = max(1, int(v.get("page") or 1))
-    except (TypeError, ValueError):
-        page = 1
-    for text in islice(plan_pages(v), page - 1, page):
-        return text
-    return f"That was every plan on line {display(v['number'])}. Text PLANS to see them again."
-
-
-# REFUND: the soonest term ends, then "N more" -----------------------------------------------
 def _term_key(value) -> str:
     return value[:10] if isinstance(value, str) else str(value)[:10]
 
 
-def _terms(v: dict) -> str:
-    base = "No refunds of any kind (plans, add-ons, credits, port fees)."
-    if not v.get("terms"):
-        return base + " For your own term end dates:"
-    terms = sorted(v["terms"], key=lambda t: _term_key(t["term_end"]))  # stable: same day, same order
+# English ----------------------------------------------------------------------------------
+_CANCEL_LINE = ("Cancel line {number}? Every plan stops; it works until {day}, then the number is released. "
+                "No refund. It can't be undone.")
+_LINE_DONE = "{prefix}Done: line {number} is cancelled. It works until {day}. No refund."
+EN = Shaped(Phrases(
+    lang="en",
+    and_more=" and {n} more",
+    count_one="{n} plan",
+    count_many="{n} plans",
+    plan_renews="{product}{store} renews {day}",
+    plan_ends="{product}{store} ends {day}",
+    app_store=" (App Store)",
+    line="Line {number}",
+    line_status="Line {number} ({status})",
+    plans_page="{head}, plans {span} of {total}: {body}",
+    plans_page_one="{head}, plans {span} of {total}: {body}",
+    plans_tail=". Credits {credits}. To stop one: STOP PLAN name",
+    plans_tail_short=". Credits {credits}.",
+    more_hint="Text MORE for the rest.",
+    plans_none="Line {number} ({status}): no plans.",
+    plans_past="That was every plan on line {number}. Text PLANS to see them again.",
+    refund="No refunds of any kind (plans, add-ons, credits, port fees).",
+    refund_ask=" For your own term end dates:",
+    refund_dates=" You keep service to the end of each term: {dates}{more}.",
+    refund_no_dates=" You keep service to the end of each term: text PLANS for the dates.",
+    refund_term="{product} to {day}",
+    refund_more="; {n} more: text PLANS for their dates",
+    plan_named="No plan named \"{asked}\". ",
+    plan_unnamed="No plan by that name. ",
+    which_plan="{lead}Which plan? Reply {listed}{more}",
+    which_plan_by_name="{lead}Which plan? Reply with its name (text PLANS to list them)",
+    which_plan_more=", or the name of any of {n} more (text PLANS to list them)",
+    which_line="Which line? Reply its last 4 digits: {listed}{more}",
+    which_line_more=" or those of {n} more lines",
+    confirm_number_plan=("Cancel your number plan {product}: line {number} stops after {day}. No refund.{then} "
+                         "Reply YES to confirm or NO.",
+                         "Cancel number plan {product}? Line {number} stops after {day}. No refund. Reply YES or NO."),
+    confirm_feature=("Cancel {product}: it stops renewing and works until {day}. No refund.{then} "
+                     "Reply YES to confirm or NO.",
+                     "Cancel {product}? It works until {day}. No refund. Reply YES or NO."),
+    confirm_then_line=" Then we go on with the line.",
+    done_plan="{prefix}Done: {product} won't renew. It works until {day}. No refund.",
+    confirm_line=(_CANCEL_LINE + " Reply YES to confirm or NO.",),
+    confirm_line_store=(_CANCEL_LINE + " Apple keeps billing {plans} until you cancel in your Apple account too: "
+                        "{url} Reply YES to confirm or NO.",),
+    done_line=(_LINE_DONE,),
+    done_line_store=(_LINE_DONE + " Also cancel {plans} in your Apple account: {url}",),
+    store_addons=("First cancel {addons} in your Apple account (Settings > Subscriptions > the app > Cancel): "
+                  "{url} Then text CANCEL LINE again.{portal}",),
+    store_addons_portal=" Also stop {addons}: STOP PLAN name",
+    already_cancelled="{product} is already cancelled{ends}. Nothing changed.",
+    already_cancelled_ends=" and ends {day}",
+    that="That",
+))
+MORE_HINT = EN.p.more_hint
 
-    def make(shown: list[int], clip: int | None) -> str:
-        if not shown[0]:
-            return base + " You keep service to the end of each term: text PLANS for the dates."
-        dates = "; ".join(f"{_name(t['product'], clip)} to {day(t['term_end'])}" for t in terms[:shown[0]])
-        hidden = len(terms) - shown[0]
-        more = f"; {hidden} more: text PLANS for their dates" if hidden else ""
-        return base + " You keep service to the end of each term: " + dates + more + "."
-    return _summarised(make, terms)
-
-
-# Choosing a plan: numbers while they fit, names always ---------------------------------------
-def _which_plan(v: dict) -> str:
-    names = v["choices"]
-    asked = v.get("asked")
-    if asked and is_gsm7(asked[:30]):
-        lead = f"No plan named \"{asked[:30]}\". "
-    else:  # never echo what would force UCS-2 (R19)
-        lead = "No plan by that name. " if asked else ""
-
-    def make(shown: list[int], clip: int | None) -> str:
-        if not shown[0]:
-            return f"{lead}Which plan? Reply with its name (text PLANS to list them)"
-        listed = ", ".join(f"{i} {_name(n, clip)}" for i, n in enumerate(names[:shown[0]], 1))
-        hidden = len(names) - shown[0]
-        more = f", or the name of any of {hidden} more (text PLANS to list them)" if hidden else ""
-        return f"{lead}Which plan? Reply {listed}{more}"
-    return _summarised(make, names)
-
-
-def _ask_target(v: dict) -> str:
-    lines = v["lines"]
-
-    def make(shown: list[int], clip: int | None) -> str:
-        hidden = len(lines) - shown[0]
-        return ("Which line? Reply its last 4 digits: " + ", ".join(lines[:shown[0]])
-                + (f" or those of {hidden} more lines" if hidden else ""))
-    return _summarised(make, lines)
-
-
+_REASONS = "1 calls fail, 2 number got cancelled, 3 no ringing or texts, 4 dislike the number, 5 spam calls"
 FIX_OFFERS = {
     "voice_network_mode": "Calls failing? Setting voice network mode for calls, not data, usually fixes it.",
     "reactivate": "Your number may be reactivated instead.",
@@ -207,80 +419,7 @@ FIX_GUIDANCE = {
 }
 
 
-def _confirm_plan(v: dict) -> str:
-    def make(clip: int | None) -> str:
-        product = _name(v["product"], clip)
-        if v.get("kind") == "number":
-            what = f"your number plan {product}: line {display(v['number'])} stops after {day(v['term_end'])}"
-        else:
-            what = f"{product}: it stops renewing and works until {day(v['term_end'])}"
-        then = " Then we go on with the line." if v.get("then_line") else ""
-        return f"Cancel {what}. No refund.{then} Reply YES to confirm or NO."
-
-    def short(clip: int | None) -> str:  # for a very long name
-        product = _name(v["product"], clip)
-        if v.get("kind") == "number":
-            return (f"Cancel number plan {product}? Line {display(v['number'])} stops after "
-                    f"{day(v['term_end'])}. No refund. Reply YES or NO.")
-        return f"Cancel {product}? It works until {day(v['term_end'])}. No refund. Reply YES or NO."
-    return _fitting(make, short)
-
-
-def _done_plan(v: dict, prefix: str = "") -> str:
-    return _fitting(lambda clip: (f"{prefix}Done: {_name(v['product'], clip)} won't renew. It works until "
-                                  f"{day(v['term_end'])}. No refund."))
-
-
-def _confirm_line(v: dict) -> str:
-    text = (f"Cancel line {display(v['number'])}? Every plan stops; it works until "
-            f"{day(v['term_end'])}, then the number is released. No refund. It can't be undone.")
-    store = v.get("app_store_plans") or []
-    if not store:
-        return text + " Reply YES to confirm or NO."
-    return _summarised(lambda shown, clip: (
-        f"{text} Apple keeps billing {_some(store, shown[0], clip)} until you cancel in your "
-        f"Apple account too: {v['url']} Reply YES to confirm or NO."), store)
-
-
-def _done_line(v: dict, prefix: str = "") -> str:
-    text = (f"{prefix}Done: line {display(v['number'])} is cancelled. It works until "
-            f"{day(v['term_end'])}. No refund.")
-    store = v.get("app_store_plans") or []
-    if not store:
-        return text
-    return _summarised(lambda shown, clip: (
-        f"{text} Also cancel {_some(store, shown[0], clip)} in your Apple account: {v['url']}"), store)
-
-
-def _app_store_addons(v: dict) -> str:
-    addons, portal = v["addons"], v.get("portal_addons") or []
-
-    def make(shown: list[int], clip: int | None) -> str:
-        text = (f"First cancel {_some(addons, shown[0], clip)} in your Apple account (Settings > "
-                f"Subscriptions > the app > Cancel): {v['url']} Then text CANCEL LINE again.")
-        if portal:
-            text += f" Also stop {_some(portal, shown[1], clip)}: STOP PLAN name"
-        return text
-    return _summarised(make, addons, portal)
-
-
-def _addons(template: str) -> Callable[[dict], str]:
-    """An add-on list (R4) in a sentence: template.format(addons=...)."""
-    return lambda v: _summarised(lambda shown, clip: template.format(addons=_some(v["addons"], shown[0], clip)),
-                                 v["addons"])
-
-
-def _product(template: str, *shorter: str, default: str = "That") -> Callable[[dict], str]:
-    """One product's name in a sentence: template.format(product=..., **values); a shorter
-    template for a very long name."""
-    def render_(v: dict) -> str:
-        def wording(t: str) -> Callable[[int | None], str]:
-            return lambda clip: t.format(**{**v, "product": _name(v.get("product") or default, clip)})
-        return _fitting(*(wording(t) for t in (template, *shorter)))
-    return render_
-
-
-REPLIES: dict[str, Callable[[dict], str]] = {
+REPLIES: dict[str, Reply] = {
     # consent and help (R16)
     "help": lambda v: (f"{v['brand']}: PLANS, STOP PLAN, CANCEL LINE, REFUND, REACTIVATE, "
                        "CHANGE NUMBER, BLOCK, AGENT for a person. Msg&data rates may apply. "
@@ -299,8 +438,8 @@ REPLIES: dict[str, Callable[[dict], str]] = {
                                   "again never applies it twice."),
     "slow_down": lambda v: "You're sending a lot of messages. We'll answer again in a minute.",
     # public information (R1, R8)
-    "refund_policy": lambda v: _terms(v),
-    "refund_policy_terms": _terms,
+    "refund_policy": EN.refund,
+    "refund_policy_terms": EN.refund,
     # identification and PIN (R8, R9)
     "ask_pin": lambda v: ("To keep your account safe, reply with your line's PIN. Texting from another "
                           "phone? Reply with your line's number first."),
@@ -313,23 +452,23 @@ REPLIES: dict[str, Callable[[dict], str]] = {
     "pin_unavailable": lambda v: "We can't check PINs right now. Nothing was changed.",
     "ready": lambda v: "What can we do? Reply HELP for commands.",
     # choosing
-    "ask_target": _ask_target,
+    "ask_target": EN.which_line,
     "not_your_line": lambda v: "You can only change your own line, or as account admin a line of your account.",
-    "plans": _plans,
+    "plans": EN.plans,
     "no_plans": lambda v: f"Line {display(v['number'])} has no active plans.",
-    "ask_plan": _which_plan,
-    "plan_not_found": _which_plan,
+    "ask_plan": EN.which_plan,
+    "plan_not_found": EN.which_plan,
     "ask_block_number": lambda v: f"Which number should we {v['action']}? Reply with it.",
     # R11
-    "ask_reason": lambda v: ("Before you go, why? Reply 1 calls fail, 2 number got cancelled, "
-                             "3 no ringing or texts, 4 dislike the number, 5 spam calls, or SKIP."),
+    "ask_reason": lambda v: f"Before you go, why? Reply {_REASONS}, or SKIP.",
+    "ask_fix": lambda v: f"Which problem? Reply {_REASONS}.",
     "offer_fix": lambda v: FIX_OFFERS[v["fix"]] + " Reply FIX for that or SKIP to go on cancelling.",
     "fix_guidance": lambda v: FIX_GUIDANCE[v["fix"]],
     # R4
-    "addons_first": _addons("First the add-ons: {addons}."),
+    "addons_first": EN.addons("First the add-ons: {addons}."),
     # confirmations (R10, R18)
-    "confirm_cancel_plan": _confirm_plan,
-    "confirm_cancel_line": _confirm_line,
+    "confirm_cancel_plan": EN.confirm_plan,
+    "confirm_cancel_line": EN.confirm_line,
     "confirm_reactivate": lambda v: f"Reactivate line {display(v['number'])}? Reply YES to confirm or NO.",
     "confirm_change_number": lambda v: (f"Change number {display(v['number'])} to a new one? The old "
                                         "number is given up for good. Reply YES to confirm or NO."),
@@ -339,24 +478,22 @@ REPLIES: dict[str, Callable[[dict], str]] = {
     "not_confirmed": lambda v: "OK, nothing was changed.",
     "nothing_pending": lambda v: "Nothing is waiting for a yes. Reply HELP for commands.",
     # receipts (R17)
-    "done_cancel_plan": _done_plan,
-    "done_cancel_line": _done_line,
+    "done_cancel_plan": EN.done_plan,
+    "done_cancel_line": EN.done_line,
     "done_reactivate": lambda v: f"Done: line {display(v['number'])} is active again.",
     "done_change_number": lambda v: f"Done: your new number is {display(v['number'])} (was {display(v['old'])}).",
     "already_done": lambda v: "That was already done; nothing more changed. Text PLANS to see where things stand.",
     "done_block": lambda v: f"Done: {display(v['blocked'])} is blocked. UNBLOCK it any time.",
     "done_unblock": lambda v: f"Done: {display(v['blocked'])} is unblocked.",
     # refusals, by the policy's reason codes
-    "refused_already_cancelled": lambda v: _fitting(lambda clip: (
-        f"{_name(v.get('product') or 'That', clip)} is already cancelled"
-        + (f" and ends {day(v['term_end'])}" if v.get("term_end") else "") + ". Nothing changed.")),
+    "refused_already_cancelled": EN.already_cancelled,
     "refused_line_not_active": lambda v: f"Line {display(v['number'])} is not active, so that can't be done.",
-    "refused_plan_ended": _product("{product} has already ended.", default="That plan"),
-    "refused_app_store_plan": _product("{product} was bought in the App Store, so only you can cancel "
-                                       "it: Apple account > Subscriptions > the app > Cancel. {url}",
-                                       "{product} is an App Store plan: cancel it in your Apple account. {url}"),
-    "refused_addons_first_app_store": _app_store_addons,
-    "refused_addons_first": _addons("First stop {addons}: text STOP PLAN name."),
+    "refused_plan_ended": EN.product("{product} has already ended.", default="That plan"),
+    "refused_app_store_plan": EN.product("{product} was bought in the App Store, so only you can cancel "
+                                         "it: Apple account > Subscriptions > the app > Cancel. {url}",
+                                         "{product} is an App Store plan: cancel it in your Apple account. {url}"),
+    "refused_addons_first_app_store": EN.store_addons,
+    "refused_addons_first": EN.addons("First stop {addons}: text STOP PLAN name."),
     "refused_user_cancelled": lambda v: "A line cancelled by its user can't be reactivated.",
     "refused_number_released": lambda v: "That number has been released and can't be reactivated.",
     "refused_already_active": lambda v: f"Line {display(v['number'])} is already active.",
@@ -375,9 +512,9 @@ REPLIES: dict[str, Callable[[dict], str]] = {
     "unusable": lambda v: "Sorry, we didn't get that.",
 }
 
-RECEIPTS: dict[str, Callable[[dict], str]] = {
-    "plan_cancelled": lambda v: _done_plan(v, prefix=f"{v['brand']}: "),
-    "line_cancelled": lambda v: _done_line(v, prefix=f"{v['brand']}: "),
+RECEIPTS: dict[str, Reply] = {
+    "plan_cancelled": lambda v: EN.done_plan(v, prefix=f"{v['brand']}: "),
+    "line_cancelled": lambda v: EN.done_line(v, prefix=f"{v['brand']}: "),
     "line_reactivated": lambda v: f"{v['brand']}: line {display(v['number'])} is active again from {day(v['effective'])}.",
     "number_changed": lambda v: f"{v['brand']}: your new number is {display(v['number'])} from {day(v['effective'])} (was {display(v['old'])}).",
     "number_blocked": lambda v: f"{v['brand']}: {display(v['number'])} is blocked on {display(v['line'])} from {day(v['effective'])}.",
@@ -385,9 +522,18 @@ RECEIPTS: dict[str, Callable[[dict], str]] = {
 }
 
 
-def render(key: str, values: dict | None = None, *, brand: str) -> str:
-    return REPLIES[key]({**(values or {}), "brand": brand})
+def catalogues(lang: str) -> tuple[dict[str, Reply], dict[str, Reply]]:
+    """(replies, receipts) in a language; English for any language without a catalogue."""
+    if lang == "es":
+        from sms import replies_es  # it builds on this module, so it is imported when asked for
+
+        return replies_es.REPLIES, replies_es.RECEIPTS
+    return REPLIES, RECEIPTS
 
 
-def receipt_text(kind: str, values: dict, *, brand: str) -> str:
-    return RECEIPTS[kind]({**values, "brand": brand})
+def render(key: str, values: dict | None = None, *, brand: str, lang: str = "en") -> str:
+    return catalogues(lang)[0][key]({**(values or {}), "brand": brand})
+
+
+def receipt_text(kind: str, values: dict, *, brand: str, lang: str = "en") -> str:
+    return catalogues(lang)[1][kind]({**values, "brand": brand})

@@ -50,10 +50,7 @@ LANGUAGES = ("en", "es")
 @lru_cache(maxsize=None)
 def vocabulary(lang: str) -> Vocabulary:
     """The language's words (English for a language we don't have)."""
-    try:
-        return import_module(f"vocabulary.{lang if lang in LANGUAGES else 'en'}").WORDS
-    except ModuleNotFoundError:  # TRANSITIONAL: until vocabulary/es.py lands
-        return import_module("vocabulary.en").WORDS
+    return import_module(f"vocabulary.{lang if lang in LANGUAGES else 'en'}").WORDS
 
 
 def contains(text: str, phrases: Phrases) -> bool:

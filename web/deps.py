@@ -24,6 +24,9 @@ class Deps:
     queue_redis: redis.Redis
     attempts: PinAttempts
     clock: Callable[[], dt.datetime]
+    # R17's receipt wording, (kind, values, brand=, lang=) -> text: the text channel's words,
+    # handed to whichever door makes a change (a call's receipt is a text too).
+    receipt_text: Callable[..., str] | None = None
 
 
     def close(self) -> None:

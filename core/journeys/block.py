@@ -47,6 +47,7 @@ def apply_unblock(db, pending: dict, **kw):
 
 BLOCK = Journey("block", _start("block"), steps={EXPECT_BLOCK_NUMBER: on_number}, apply=apply_block,
                 changes=True, prompts=("ask_block_number", "refused_already_blocked", "refused_own_number",
-                                       "refused_invalid_number", "refused_short_code"))
+                                       "refused_invalid_number", "refused_short_code",
+                                       "refused_emergency_number"))
 UNBLOCK = Journey("unblock", _start("unblock"), steps={EXPECT_BLOCK_NUMBER: on_number}, apply=apply_unblock,
                   changes=True, prompts=("ask_block_number", "refused_not_blocked", "refused_invalid_number"))

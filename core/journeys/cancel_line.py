@@ -62,4 +62,6 @@ def apply(db, pending: dict, **kw):
 JOURNEY = Journey("cancel_line", start, steps={EXPECT_REASON: on_reason, EXPECT_OFFER: on_offer},
                   apply=apply, changes=True,
                   prompts=("ask_reason", "offer_fix", "fix_guidance", "addons_first", "refused_already_cancelled",
-                           "refused_line_not_active", "refused_addons_first_app_store"))
+                           "refused_line_not_active", "refused_addons_first_app_store",
+                           # an add-on renewing again between the yes and the change (R4, R13)
+                           "refused_addons_first"))

@@ -54,7 +54,7 @@ def test_the_receipt_is_in_the_same_transaction_as_the_change(deps, demo, clock,
     dana = services.find_line(deps.db, "dana")
     pid = plan(deps, "dana", "Text Archive").id
 
-    def broken_receipt(kind, data):
+    def broken_receipt(kind, data, lang):
         raise RuntimeError("the receipt could not be written")
 
     req = services.Request(channel="voice", request_id="CA1", caller=DANA, receipt_to=DANA, receipt=broken_receipt)

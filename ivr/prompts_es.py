@@ -1,0 +1,179 @@
+"""Every word a caller hears in Spanish: ivr/prompts.py's twin, with exactly the same keys (a
+test holds them to it), the same rules and the same required content (R3, R6, R10, R20).
+
+Written in "tú", like the texts, and kept so. Numbers are read digit by digit by the Spanish
+voice ("que termina en 0 0 0 1"); the brand is a value, never translated.
+"""
+
+from __future__ import annotations
+
+from core.formatting import and_list, day
+from ivr.prompts import OFFER_SPANISH, SPANISH_WELCOME, Prompt, Spoken, VoicePhrases, digits, ending
+
+FIXES = {
+    "voice_network_mode": ("¿No funcionan las llamadas? En los ajustes de la app, haz que las llamadas entrantes y "
+                           "salientes usen la red de voz en lugar de los datos. Eso suele resolverlo."),
+    "reactivate": "Si tu número se canceló por algún motivo, podemos reactivarlo.",
+    "device_settings": ("¿No escuchas el timbre o no te llegan los mensajes? Revisa que las notificaciones estén "
+                        "activadas, que No molestar esté desactivado y que la app pueda usar el micrófono."),
+    "change_number": "Si no te gusta tu número, podemos cambiarlo.",
+    "block_spam": "¿Recibes llamadas de spam? Puedes bloquear números de spam gratis.",
+}
+_REASONS = ("Si fallan las llamadas, oprime 1. Si cancelaron tu número, oprime 2. Si no escuchas el timbre o no te "
+            "llegan los mensajes, oprime 3. Si no te gusta tu número, oprime 4. Si recibes llamadas de spam, "
+            "oprime 5.")
+APPLE_STEPS = ("Solo tú puedes cancelar una suscripción del App Store, en tu cuenta de Apple: abre el App Store "
+               "en tu teléfono o computadora, "
+               "ve a Suscripciones, elige la suscripción de esta app y cancélala ahí. La página de ayuda de Apple "
+               "es support punto apple punto com, artículo H T 2 0 2 0 3 9.")
+ACTIONS = {"block": "bloquear", "unblock": "desbloquear"}
+
+
+ES = Spoken(VoicePhrases(
+    lang="es",
+    plan_renews="{product}{store} se renueva el {day}",
+    plan_ends="{product}{store} termina el {day}",
+    app_store=", comprado en el App Store,",
+    plans="Tu línea {ending} está {status}. {items}.",
+    plans_none="Tu línea {ending} no tiene planes activos.",
+    refund=("No hay reembolsos de ningún tipo: ni de planes, ni de complementos, ni de saldo, ni de cargos de "
+            "portabilidad. Al cancelar, la renovación se detiene y conservas el servicio y tu saldo hasta el fin "
+            "del periodo."),
+    refund_ask=" Para escuchar tus fechas de fin de periodo:",
+    refund_terms=" Tus periodos: {terms}.",
+    refund_term="{product} hasta el {day}",
+    plan_not_found="No encontré ese plan. ",
+    which_plan="¿Qué plan? {choices}.",
+    plan_choice="Para {name}, oprime {n}",
+    confirm_number_plan=("Pediste cancelar tu plan de número, {product}. Tu línea {ending} funciona hasta el {day} "
+                         "y luego deja de funcionar."),
+    confirm_feature="Pediste cancelar {product}. Deja de renovarse y funciona hasta el {day}.",
+    no_refund=" No hay reembolso.",
+    then_line=" Después seguiremos con la cancelación de la línea.",
+    confirm_line=("Pediste cancelar tu línea {ending}. Todos sus planes dejan de renovarse. Funciona hasta el {day} "
+                  "y luego se libera el número. No hay reembolso y esto no se puede deshacer."),
+    line_store=(" {plans} se compró en el App Store: Apple te lo seguirá cobrando hasta que también lo canceles en tu "
+                "cuenta de Apple. ",
+                " {plans} se compraron en el App Store: Apple te los seguirá cobrando hasta que también los canceles "
+                "en tu cuenta de Apple. "),
+    store_addons=("Antes de cancelar la línea, {addons} debe dejar de renovarse. Se compró en el App Store. ",
+                  "Antes de cancelar la línea, {addons} deben dejar de renovarse. Se compraron en el App Store. "),
+    apple_steps=APPLE_STEPS,
+    done_line=("Listo. Tu línea {ending} está cancelada y funciona hasta el {day}. No hay reembolso.{apple} "
+               "Te enviaremos el comprobante por mensaje de texto."),
+    done_line_apple=" Recuerda cancelar también en tu cuenta de Apple.",
+    statuses={"active": "activa", "suspended": "suspendida",
+              "cancel_pending": "programada para cancelarse al final del periodo", "cancelled": "cancelada",
+              "released": "liberada"},
+))
+
+PROMPTS: dict[str, Prompt] = {
+    # the call
+    "greeting": lambda v: f"Gracias por llamar al servicio al cliente de {v['brand']}.",
+    "offer_spanish": lambda v: OFFER_SPANISH,
+    "spanish_chosen": lambda v: SPANISH_WELCOME,
+    "main_menu": lambda v: ("Para cancelar un plan o tu línea, oprime 1 o di cancelar. Para nuestra política de "
+                            "reembolsos y tus fechas, oprime 2. Para problemas con llamadas, mensajes o el timbre, "
+                            "oprime 3. Para reactivar tu número, oprime 4. Para cambiar tu número, oprime 5. Para "
+                            "bloquear un número, oprime 6; para desbloquearlo, oprime 7. Para hablar con una persona, "
+                            "oprime 0 o di agente. Para escuchar esto de nuevo, oprime asterisco. Para inglés, "
+                            "oprime 9."),
+    "anything_else": lambda v: "¿Necesitas algo más?",
+    "cancel_menu": lambda v: ("Para cancelar un plan o complemento, oprime 1 o di plan. Para cancelar toda la línea, "
+                              "oprime 2 o di línea."),
+    "problems": lambda v: (" ".join(FIXES[k] for k in FIXES) + " Oprime 0 para hablar con una persona, o espera "
+                                                                "para volver al menú."),
+    "handoff": lambda v: (f"Te damos la bienvenida al autoservicio de {v['brand']}. Aquí puedes cancelar o cambiar "
+                          "tu línea por tu cuenta."),
+    "too_many_calls": lambda v: ("Recibimos muchas llamadas de este número en los últimos minutos. Vuelve a "
+                                 "intentarlo más tarde. Adiós."),
+    # identification and PIN (R8, R9)
+    "ask_pin": lambda v: ("Marca el PIN de tu línea y luego la tecla numeral. ¿Llamas desde otro teléfono? Primero "
+                          "marca el número de 10 dígitos de tu línea y luego numeral."),
+    "ask_pin_for_line": lambda v: "Ahora marca el PIN de esa línea y luego la tecla numeral.",
+    "pin_format": lambda v: "El PIN tiene de 4 a 8 dígitos.",
+    "pin_wrong": lambda v: "No pudimos verificar ese PIN.",
+    "pin_ok": lambda v: "Gracias.",
+    "pin_locked": lambda v: (f"El ingreso del PIN para esta línea quedó bloqueado durante {v['minutes']} minutos "
+                             "por demasiados intentos."),
+    "pin_unavailable": lambda v: "En este momento no podemos verificar el PIN. No se cambió nada.",
+    "ready": lambda v: "Tu identidad está verificada.",
+    "ask_target": lambda v: "¿Qué línea? Marca sus últimos 4 dígitos.",
+    "not_your_line": lambda v: ("Solo puedes cambiar tu propia línea o, como administrador de la cuenta, una línea "
+                                "de tu cuenta."),
+    "plans": ES.plans,
+    "no_plans": lambda v: "Esta línea no tiene planes activos.",
+    "ask_plan": ES.which_plan,
+    "plan_not_found": ES.which_plan,
+    "ask_block_number": lambda v: (f"Marca el número de 10 dígitos que quieres "
+                                   f"{ACTIONS.get(v['action'], v['action'])} y luego la tecla numeral."),
+    # R1
+    "refund_policy": ES.refund,
+    "refund_policy_terms": ES.refund,
+    # R11
+    "ask_reason": lambda v: f"Antes de que te vayas, ¿podemos ayudarte? {_REASONS} Para omitir, oprime 9 o di cancelar.",
+    "ask_fix": lambda v: f"¿Con qué problema podemos ayudarte? {_REASONS}",
+    "offer_fix": lambda v: (FIXES[v["fix"]] + " Para hacerlo, oprime 1. Para omitirlo y seguir con la cancelación, "
+                                              "oprime 9 o di cancelar."),
+    "fix_guidance": lambda v: FIXES[v["fix"]] + " Si aún quieres cancelar, elige cancelar en el menú.",
+    "addons_first": lambda v: f"Antes que la línea hay que cancelar los complementos: {and_list(v['addons'], 'es')}.",
+    # confirmations (R10, R18)
+    "confirm_cancel_plan": ES.confirm_plan,
+    "confirm_cancel_line": ES.confirm_line,
+    "confirm_reactivate": lambda v: f"Pediste reactivar tu línea {ending(v['number'], 'es')}.",
+    "confirm_change_number": lambda v: (f"Pediste cambiar tu número {ending(v['number'], 'es')} por uno nuevo. "
+                                        "Perderás el número actual para siempre."),
+    "confirm_block": lambda v: f"Pediste bloquear el número {digits(v['blocked'], 'es')}.",
+    "confirm_unblock": lambda v: f"Pediste desbloquear el número {digits(v['blocked'], 'es')}.",
+    "confirm_expired": lambda v: "La solicitud venció a los 5 minutos. No se cambió nada.",
+    "not_confirmed": lambda v: "De acuerdo, no se cambió nada.",
+    "nothing_pending": lambda v: "No hay nada que confirmar.",
+    # done (R17: a text receipt follows)
+    "done_cancel_plan": lambda v: (f"Listo. {v['product']} no se renovará y funciona hasta el "
+                                   f"{day(v['term_end'], 'es')}. No hay reembolso. Te enviaremos el comprobante "
+                                   "por mensaje de texto."),
+    "done_cancel_line": ES.done_line,
+    "done_reactivate": lambda v: (f"Listo. Tu línea {ending(v['number'], 'es')} está activa otra vez. Te "
+                                  "enviaremos el comprobante por mensaje de texto."),
+    "done_change_number": lambda v: (f"Listo. Tu nuevo número es {digits(v['number'], 'es')}. Te enviaremos el "
+                                     "comprobante por mensaje de texto."),
+    "already_done": lambda v: "Eso ya estaba hecho; no se cambió nada más.",
+    "done_block": lambda v: f"Listo. El número {digits(v['blocked'], 'es')} está bloqueado.",
+    "done_unblock": lambda v: f"Listo. El número {digits(v['blocked'], 'es')} está desbloqueado.",
+    # refusals
+    "refused_already_cancelled": lambda v: f"{v.get('product') or 'Eso'} ya está cancelado. No se cambió nada.",
+    "refused_line_not_active": lambda v: "Esta línea no está activa, así que eso no se puede hacer.",
+    "refused_plan_ended": lambda v: "Ese plan ya terminó.",
+    "refused_app_store_plan": lambda v: f"{v['product']} se compró en el App Store. " + APPLE_STEPS,
+    "refused_addons_first_app_store": ES.store_addons,
+    "refused_addons_first": lambda v: f"Primero cancela {and_list(v['addons'], 'es')}.",
+    "refused_user_cancelled": lambda v: "Una línea cancelada por su usuario no se puede reactivar.",
+    "refused_number_released": lambda v: "Ese número ya se liberó y no se puede reactivar.",
+    "refused_already_active": lambda v: "Tu línea ya está activa.",
+    "refused_not_reactivatable": lambda v: "Esta línea no se puede reactivar aquí. Una persona puede ayudarte.",
+    "refused_no_numbers_available": lambda v: "En este momento no hay números nuevos disponibles. No se cambió nada.",
+    "refused_invalid_number": lambda v: "Eso no parece un número de teléfono.",
+    "refused_emergency_number": lambda v: "Los números de emergencia no se pueden bloquear.",
+    "refused_short_code": lambda v: "Los códigos cortos no se pueden bloquear aquí.",
+    "refused_own_number": lambda v: "Ese es tu propio número, así que no se puede bloquear.",
+    "refused_already_blocked": lambda v: "Ese número ya está bloqueado.",
+    "refused_not_blocked": lambda v: "Ese número no está bloqueado.",
+    # people (R15)
+    "agent": lambda v: "Te comunico con una persona.",
+    "unknown_command": lambda v: "Perdón, no te entendí.",
+    "unusable": lambda v: "Perdón, no te entendí.",
+    "connecting": lambda v: "Te estamos comunicando con una persona. Por favor, espera.",
+    "closed": lambda v: ("En este momento nadie puede atender tu llamada. Deja un mensaje después del tono y una "
+                         "persona te devolverá la llamada. Oprime la tecla numeral cuando termines."),
+    "agent_unavailable": lambda v: ("Lo sentimos, nadie pudo atender tu llamada. Deja un mensaje después del tono y "
+                                    "una persona te devolverá la llamada. Oprime la tecla numeral cuando termines."),
+    "voicemail_thanks": lambda v: "Gracias. Guardamos tu mensaje y una persona te devolverá la llamada. Adiós.",
+    "voicemail_none": lambda v: ("No recibimos ningún mensaje. Guardamos tu solicitud y una persona te devolverá la "
+                                 "llamada. Adiós."),
+    "error": lambda v: "Lo sentimos, algo falló de nuestro lado.",
+    "not_applied": lambda v: "Lo sentimos, no se pudo completar. No se cambió nada.",
+    "outcome_unknown": lambda v: "Lo sentimos, no pudimos confirmar si se completó. Una persona puede revisarlo.",
+    "unavailable": lambda v: "Lo sentimos, en este momento no podemos atender solicitudes. No se cambió nada.",
+    # what to press, after the prompt
+    "hint_confirm": lambda v: ("Para confirmar, oprime 1 o di sí. Para dejar todo como está, oprime 2 o di no."),
+}

@@ -1,0 +1,223 @@
+"""Every word the SMS channel sends in Spanish: sms/replies.py's twin, with exactly the same
+keys (tests hold them to it), the same rules and the same required content (R10, R16, R20).
+
+Written in "tú", as US brands text in Spanish, and kept so. Commands are shown in capitals with
+their accents (CANCELAR LÍNEA); vocabulary/es.py reads them with or without. The brand is a
+value, never translated. R19: á, í, ó, ú make a text UCS-2 (70 units, 67 a part: about 200
+characters in 3 segments), so sentences are short, long lists are summarised or paged by the
+same implementation as English (`Shaped`), and where two natural wordings exist the one
+without those letters is used ("Escribe", "saldo", SIGUIENTE), which keeps PLANS and REFUND
+in GSM-7.
+"""
+
+from __future__ import annotations
+
+from core.formatting import day
+from core.phone import display
+from sms.replies import Phrases, Reply, Shaped
+
+_FINAL = "Sin reembolso. No se puede deshacer."  # R1, R3: in every confirmation of the line
+_LINE_DONE = "{prefix}Listo: la línea {number} está cancelada. Funciona hasta el {day}. Sin reembolso."
+
+ES = Shaped(Phrases(
+    lang="es",
+    and_more=" y otros {n}",
+    count_one="{n} plan",
+    count_many="{n} planes",
+    # PLANS stays GSM-7 (459 septets, not 201 units) for ASCII names: the number stands for the
+    # line, "saldo" for the credits, SIGUIENTE for MÁS (both are read).
+    plan_renews="{product}{store} se renueva el {day}",
+    plan_ends="{product}{store} termina el {day}",
+    app_store=" (App Store)",
+    line="{number}",
+    line_status="{number} ({status})",
+    plans_page="{head}, planes {span} de {total}: {body}",
+    plans_page_one="{head}, plan {span} de {total}: {body}",
+    plans_tail=". Saldo: {credits}. Para cancelar uno: CANCELAR PLAN nombre",
+    plans_tail_short=". Saldo: {credits}.",
+    more_hint="Ver el resto: SIGUIENTE.",
+    plans_none="{number} ({status}): sin planes.",
+    plans_past="Esos son todos los planes de {number}. Escribe PLANES para verlos otra vez.",
+    refund="No hay reembolsos de ninguna clase (planes, complementos, saldo, cargos de portabilidad).",
+    refund_ask=" Para ver tus fechas de fin de periodo:",
+    refund_dates=" Conservas el servicio hasta el fin de cada periodo: {dates}{more}.",
+    refund_no_dates=" Conservas el servicio hasta el fin de cada periodo: escribe PLANES para ver las fechas.",
+    refund_term="{product} hasta el {day}",
+    refund_more="; y otros {n}: escribe PLANES para ver sus fechas",
+    plan_named="No hay un plan llamado \"{asked}\". ",
+    plan_unnamed="No hay un plan con ese nombre. ",
+    which_plan="{lead}¿Qué plan? Responde {listed}{more}",
+    which_plan_by_name="{lead}¿Qué plan? Responde con su nombre (escribe PLANES para verlos)",
+    which_plan_more=" o el nombre de alguno de los otros {n} (escribe PLANES para verlos)",
+    which_line="¿Qué línea? Responde con sus últimos 4 dígitos: {listed}{more}",
+    which_line_more=" o los de otras {n} líneas",
+    confirm_number_plan=("¿Cancelar tu plan de número {product}? La línea {number} deja de funcionar después del "
+                         "{day}. Sin reembolso.{then} Responde SÍ para confirmar o NO.",
+                         "¿Cancelar el plan de número {product}? La línea {number} termina el {day}. "
+                         "Sin reembolso. Responde SÍ o NO.",
+                         "¿Cancelar {product}? La línea {number} termina el {day}. Sin reembolso. Responde SÍ o NO."),
+    confirm_feature=("¿Cancelar {product}? Deja de renovarse y funciona hasta el {day}. Sin reembolso.{then} "
+                     "Responde SÍ para confirmar o NO.",
+                     "¿Cancelar {product}? Funciona hasta el {day}. Sin reembolso. Responde SÍ o NO."),
+    confirm_then_line=" Luego seguimos con la línea.",
+    done_plan="{prefix}Listo: {product} no se renovará. Funciona hasta el {day}. Sin reembolso.",
+    confirm_line=("¿Cancelar la línea {number} y todos sus planes? Funciona hasta el {day} y luego se libera el "
+                  "número. " + _FINAL + " Responde SÍ para confirmar o NO.",),
+    # With App Store plans: Apple keeps billing them (R6), by name where that fits; Apple's page
+    # where that fits too (the receipt has it).
+    # With App Store plans (R6): Apple keeps billing them; their names where they fit, Apple's
+    # page in the receipt (3 UCS-2 segments hold no more).
+    confirm_line_store=("¿Cancelar la línea {number} y sus planes? Funciona hasta el {day}. " + _FINAL
+                        + " Apple sigue cobrando {plans} hasta que canceles allí. Responde SÍ o NO.",),
+    done_line=(_LINE_DONE,),
+    done_line_store=(_LINE_DONE + " Cancela también {plans} en tu cuenta de Apple: {url}",
+                     "{prefix}Línea {number} cancelada; funciona hasta el {day}. Sin reembolso. Cancela {plans} "
+                     "también en Apple: {url}"),
+    # Apple's steps and page leave no room in 3 UCS-2 segments for the portal add-ons too: they
+    # are named at the next CANCELAR LÍNEA (R4).
+    store_addons=("Primero cancela {addons} en tu cuenta de Apple (Suscripciones > la app > Cancelar): {url} "
+                  "Luego escribe CANCELAR LÍNEA.",),
+    store_addons_portal=" Cancela también {addons}: CANCELAR PLAN nombre",
+    already_cancelled="{product} ya está cancelado{ends}. No se cambió nada.",
+    already_cancelled_ends=" y termina el {day}",
+    that="Eso",
+    statuses={"active": "activa", "suspended": "suspendida", "cancel_pending": "cancelada al final del periodo",
+              "cancelled": "cancelada", "released": "liberada"},
+))
+MORE_HINT = ES.p.more_hint
+
+_REASONS = ("1 fallan las llamadas, 2 me cancelaron el número, 3 no suena o no llegan mensajes, "
+            "4 no me gusta el número, 5 llamadas de spam")
+FIX_OFFERS = {
+    "voice_network_mode": "¿Fallan las llamadas? Usar la red de voz para llamar, no los datos, suele resolverlo.",
+    "reactivate": "En vez de eso, podemos reactivar tu número.",
+    "device_settings": "¿No suena o no llegan mensajes? Revisar los ajustes del teléfono suele resolverlo.",
+    "change_number": "Puedes cambiar tu número en vez de irte.",
+    "block_spam": "Puedes bloquear números de spam gratis.",
+}
+FIX_GUIDANCE = {
+    "voice_network_mode": ("En los ajustes de la app, haz que las llamadas entrantes y salientes usen la red de voz, "
+                           "no los datos. ¿Aún quieres irte? Escribe CANCELAR LÍNEA"),
+    "device_settings": ("Revisa que las notificaciones estén activadas, que No molestar esté desactivado y que la "
+                        "app tenga permiso para el micrófono y las notificaciones. ¿Aún quieres irte? Escribe "
+                        "CANCELAR LÍNEA"),
+}
+ACTIONS = {"block": "bloquear", "unblock": "desbloquear"}
+
+
+REPLIES: dict[str, Reply] = {
+    # consent and help (R16)
+    "help": ES.one_of("{brand}: PLANES, CANCELAR PLAN o LÍNEA, REEMBOLSO, REACTIVAR, CAMBIAR NÚMERO, BLOQUEAR, "
+                      "AGENTE (una persona). Pueden aplicarse tarifas de mensajes y datos. Responde ALTO para "
+                      "no recibir más.",
+                      "{brand}: PLANES, CANCELAR PLAN o LÍNEA, REEMBOLSO, REACTIVAR, CAMBIAR NÚMERO, BLOQUEAR, "
+                      "AGENTE. Pueden aplicarse tarifas de mensajes y datos. Responde ALTO para no recibir más."),
+    "opted_out": lambda v: (f"{v['brand']}: ya no te enviaremos mensajes. Esto no canceló ningún plan ni línea. "
+                            "Responde COMENZAR para volver a recibirlos."),
+    "opted_in": lambda v: (f"{v['brand']}: vuelves a recibir mensajes. Responde AYUDA para ver los comandos. "
+                           "Responde ALTO para no recibir más."),
+    "already_subscribed": lambda v: f"{v['brand']}: ya recibes nuestros mensajes. Responde AYUDA para ver los comandos.",
+    "media_only": lambda v: "Solo podemos leer texto. Responde AYUDA para ver los comandos.",
+    "unavailable": lambda v: ("Lo sentimos, ahora no podemos atender solicitudes. No se cambió nada. Inténtalo "
+                              "pronto o responde AGENTE para hablar con una persona."),
+    "offer_person": lambda v: "Responde AGENTE para hablar con una persona.",
+    "error": lambda v: ("Lo sentimos, algo falló de nuestro lado. Escribe PLANES para ver cómo está todo, o AGENTE "
+                        "para hablar con una persona."),
+    "not_applied": lambda v: "Lo sentimos, no se pudo completar: no se cambió nada. Envíalo otra vez, por favor.",
+    "outcome_unknown": lambda v: ("Lo sentimos, no pudimos confirmar si se completó. Escribe PLANES para comprobarlo; "
+                                  "enviarlo otra vez nunca lo aplica dos veces."),
+    "slow_down": lambda v: "Estás enviando muchos mensajes. Te responderemos de nuevo en un minuto.",
+    # public information (R1, R8)
+    "refund_policy": ES.refund,
+    "refund_policy_terms": ES.refund,
+    # identification and PIN (R8, R9)
+    "ask_pin": lambda v: ("Para proteger tu cuenta, responde con el PIN de tu línea. ¿Escribes desde otro teléfono? "
+                          "Responde primero con el número de tu línea."),
+    "ask_pin_for_line": lambda v: "Ahora responde con el PIN de esa línea.",
+    "pin_format": lambda v: "El PIN tiene de 4 a 8 dígitos. Responde con el PIN de tu línea.",
+    "pin_wrong": lambda v: "No pudimos verificar ese PIN. Responde con el PIN de tu línea para intentarlo otra vez.",
+    "pin_ok": lambda v: "PIN correcto.",
+    "pin_locked": lambda v: (f"El PIN quedó bloqueado {v['minutes']} min por demasiados intentos. "
+                             "Responde AGENTE para hablar con una persona."),
+    "pin_unavailable": lambda v: "Ahora no podemos verificar el PIN. No se cambió nada.",
+    "ready": lambda v: "¿Qué podemos hacer por ti? Responde AYUDA para ver los comandos.",
+    # choosing
+    "ask_target": ES.which_line,
+    "not_your_line": lambda v: ("Solo puedes cambiar tu propia línea o, como administrador de la cuenta, "
+                                "una línea de tu cuenta."),
+    "plans": ES.plans,
+    "no_plans": lambda v: f"La línea {display(v['number'])} no tiene planes activos.",
+    "ask_plan": ES.which_plan,
+    "plan_not_found": ES.which_plan,
+    "ask_block_number": lambda v: (f"¿Qué número quieres {ACTIONS.get(v['action'], v['action'])}? "
+                                   "Responde con el número."),
+    # R11
+    "ask_reason": lambda v: f"Antes de irte, ¿por qué? Responde {_REASONS} u OMITIR.",
+    "ask_fix": lambda v: f"¿Qué problema tienes? Responde {_REASONS}.",
+    "offer_fix": lambda v: FIX_OFFERS[v["fix"]] + " Responde ARREGLAR para hacerlo u OMITIR para seguir cancelando.",
+    "fix_guidance": lambda v: FIX_GUIDANCE[v["fix"]],
+    # R4
+    "addons_first": ES.addons("Primero los complementos: {addons}."),
+    # confirmations (R10, R18)
+    "confirm_cancel_plan": ES.confirm_plan,
+    "confirm_cancel_line": ES.confirm_line,
+    "confirm_reactivate": lambda v: f"¿Reactivar la línea {display(v['number'])}? Responde SÍ para confirmar o NO.",
+    "confirm_change_number": lambda v: (f"¿Cambiar el número {display(v['number'])} por uno nuevo? Perderás el "
+                                        "número actual para siempre. Responde SÍ para confirmar o NO."),
+    "confirm_block": lambda v: f"¿Bloquear {display(v['blocked'])} en tu línea? Responde SÍ para confirmar o NO.",
+    "confirm_unblock": lambda v: f"¿Desbloquear {display(v['blocked'])}? Responde SÍ para confirmar o NO.",
+    "confirm_expired": lambda v: ("La solicitud venció a los 5 minutos. No se cambió nada. Envíala otra vez para "
+                                  "empezar de nuevo."),
+    "not_confirmed": lambda v: "De acuerdo, no se cambió nada.",
+    "nothing_pending": lambda v: "No hay nada esperando un SÍ. Responde AYUDA para ver los comandos.",
+    # receipts (R17)
+    "done_cancel_plan": ES.done_plan,
+    "done_cancel_line": ES.done_line,
+    "done_reactivate": lambda v: f"Listo: la línea {display(v['number'])} está activa otra vez.",
+    "done_change_number": lambda v: f"Listo: tu nuevo número es {display(v['number'])} (antes {display(v['old'])}).",
+    "already_done": lambda v: "Eso ya estaba hecho; no cambió nada más. Escribe PLANES para ver cómo está todo.",
+    "done_block": lambda v: (f"Listo: {display(v['blocked'])} está bloqueado. Para desbloquearlo: "
+                             "DESBLOQUEAR y el número."),
+    "done_unblock": lambda v: f"Listo: {display(v['blocked'])} está desbloqueado.",
+    # refusals, by the policy's reason codes
+    "refused_already_cancelled": ES.already_cancelled,
+    "refused_line_not_active": lambda v: f"La línea {display(v['number'])} no está activa, así que eso no se puede hacer.",
+    "refused_plan_ended": ES.product("{product} ya terminó.", default="Ese plan"),
+    "refused_app_store_plan": ES.product("{product} se compró en el App Store, así que solo tú puedes cancelarlo: "
+                                         "cuenta de Apple > Suscripciones > la app > Cancelar. {url}",
+                                         "{product} es un plan del App Store: cancélalo en tu cuenta de Apple. {url}"),
+    "refused_addons_first_app_store": ES.store_addons,
+    "refused_addons_first": ES.addons("Primero cancela {addons}: escribe CANCELAR PLAN nombre."),
+    "refused_user_cancelled": lambda v: "Una línea cancelada por su usuario no se puede reactivar.",
+    "refused_number_released": lambda v: "Ese número ya se liberó y no se puede reactivar.",
+    "refused_already_active": lambda v: f"La línea {display(v['number'])} ya está activa.",
+    "refused_not_reactivatable": lambda v: ("Esta línea no se puede reactivar aquí. Responde AGENTE para hablar "
+                                            "con una persona."),
+    "refused_no_numbers_available": lambda v: ("Ahora no hay números nuevos disponibles. No se cambió nada. "
+                                               "Inténtalo más tarde."),
+    "refused_invalid_number": lambda v: "Eso no parece un número de teléfono. No se cambió nada.",
+    "refused_emergency_number": lambda v: "Los números de emergencia no se pueden bloquear.",
+    # Other senders are bound to STOP, not to our Spanish words.
+    "refused_short_code": lambda v: "Los códigos cortos no se pueden bloquear aquí. Mejor responde STOP a ese remitente.",
+    "refused_own_number": lambda v: "Ese es tu propio número, así que no se puede bloquear.",
+    "refused_already_blocked": lambda v: f"{display(v['blocked'])} ya está bloqueado.",
+    "refused_not_blocked": lambda v: f"{display(v['blocked'])} no está bloqueado.",
+    # the way to a person (R15)
+    "agent": lambda v: (f"Una persona de {v['brand']} te contactará pronto a este número (ref. {v['ref']}). "
+                        "No se cambió nada."),
+    "unknown_command": lambda v: "Lo sentimos, no entendimos. Responde AYUDA para ver los comandos.",
+    "unusable": lambda v: "Lo sentimos, no entendimos.",
+}
+
+RECEIPTS: dict[str, Reply] = {
+    "plan_cancelled": lambda v: ES.done_plan(v, prefix=f"{v['brand']}: "),
+    "line_cancelled": lambda v: ES.done_line(v, prefix=f"{v['brand']}: "),
+    "line_reactivated": lambda v: (f"{v['brand']}: la línea {display(v['number'])} está activa otra vez desde el "
+                                   f"{day(v['effective'], 'es')}."),
+    "number_changed": lambda v: (f"{v['brand']}: tu nuevo número es {display(v['number'])} desde el "
+                                 f"{day(v['effective'], 'es')} (antes {display(v['old'])})."),
+    "number_blocked": lambda v: (f"{v['brand']}: {display(v['number'])} está bloqueado en la línea {display(v['line'])} "
+                                 f"desde el {day(v['effective'], 'es')}."),
+    "number_unblocked": lambda v: (f"{v['brand']}: {display(v['number'])} está desbloqueado en la línea {display(v['line'])} "
+                                   f"desde el {day(v['effective'], 'es')}."),
+}

@@ -1,0 +1,97 @@
+"""The voice catalogue in Spanish (R20): every prompt renders in both languages, the offer of
+Spanish is said in Spanish before the English menu, numbers are read for a Spanish voice, the
+confirmations keep R3/R6/R10's content, and the agent's whisper (English) says the caller
+chose Spanish."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from core.policy import APPLE_SUBSCRIPTIONS_URL, FIXES
+from ivr.prompts import PROMPTS, digits, ending, say, whisper
+
+TERM = dt.date(2026, 12, 31)
+VALUES = {
+    "number": "+15550100001", "old": "+15550100002", "blocked": "+15559990000", "product": "Call Recording",
+    "kind": "feature", "term_end": TERM, "then_line": True, "minutes": 15, "action": "block", "asked": "fax",
+    "plans": [{"product": "Unlimited Annual", "channel": "app_store", "term_end": TERM, "renews": True},
+              {"product": "Text Archive", "channel": "portal", "term_end": TERM, "renews": False}],
+    "status": "cancel_pending", "terms": [{"product": "Text Archive", "term_end": TERM}],
+    "choices": ["Text Archive", "Call Recording"], "app_store_plans": ["Call Recording"],
+    "addons": ["Text Archive", "Call Recording"], "url": APPLE_SUBSCRIPTIONS_URL, "fix": "voice_network_mode",
+}
+
+
+def es(key: str, **values) -> str:
+    return say(key, {**VALUES, **values}, brand="Second Line", lang="es")
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("key", list(PROMPTS))
+def test_every_prompt_renders_in_both_languages(key, lang):
+    fixes = FIXES.values() if "fix" in key else [VALUES["fix"]]
+    for fix in fixes:
+        text = say(key, {**VALUES, "fix": fix}, brand="Second Line", lang=lang)
+        assert text.strip() and "{" not in text and "None" not in text, text
+
+
+def test_spanish_is_offered_in_spanish_in_both_catalogues_and_welcomed_R20():
+    for lang in ("en", "es"):
+        assert say("offer_spanish", brand="B", lang=lang) == "Para español, oprime 9 o di español."
+        assert "español" in say("spanish_chosen", brand="B", lang=lang)
+    assert "Para inglés, oprime 9." in es("main_menu")  # and back (the 9 key means English in Spanish)
+
+
+def test_numbers_are_read_digit_by_digit_in_spanish():
+    assert digits("+15550100001", "es") == "5 5 5, 0 1 0, 0 0 0 1"
+    assert digits(None, "es") == "un número desconocido" and digits(None) == "an unknown number"
+    assert ending("+15550100001", "es") == "que termina en 0 0 0 1"
+    assert es("confirm_reactivate") == "Pediste reactivar tu línea que termina en 0 0 0 1."
+    assert es("confirm_block") == "Pediste bloquear el número 5 5 5, 9 9 9, 0 0 0 0."
+
+
+def test_spanish_voice_confirmations_say_what_the_date_no_refund_and_irreversible_R3_R10():
+    plan = es("confirm_cancel_plan", then_line=False)
+    assert plan == ("Pediste cancelar Call Recording. Deja de renovarse y funciona hasta el 31 de dic de 2026. "
+                    "No hay reembolso.")
+    line = es("confirm_cancel_line", app_store_plans=[])
+    assert line == ("Pediste cancelar tu línea que termina en 0 0 0 1. Todos sus planes dejan de renovarse. "
+                    "Funciona hasta el 31 de dic de 2026 y luego se libera el número. No hay reembolso y esto no se "
+                    "puede deshacer.")
+
+
+@pytest.mark.parametrize("store, said", [
+    (["Call Recording"], "Call Recording se compró en el App Store: Apple te lo seguirá cobrando hasta que también "
+                         "lo canceles en tu cuenta de Apple."),
+    (["Unlimited Annual", "Call Recording"], "Unlimited Annual y Call Recording se compraron en el App Store: Apple "
+                                             "te los seguirá cobrando hasta que también los canceles"),
+])
+def test_spanish_line_cancellation_with_app_store_plans_gives_apples_steps_R6(store, said):
+    text = es("confirm_cancel_line", app_store_plans=store)
+    assert said in text and "ve a Suscripciones" in text and "H T 2 0 2 0 3 9" in text
+    assert "Recuerda cancelar también en tu cuenta de Apple." in es("done_cancel_line", app_store_plans=store)
+
+
+def test_spanish_refusals_for_app_store_plans_give_apples_steps_R4_R6():
+    assert es("refused_app_store_plan").startswith("Call Recording se compró en el App Store. Solo tú puedes")
+    assert es("refused_addons_first_app_store").startswith(
+        "Antes de cancelar la línea, Text Archive y Call Recording deben dejar de renovarse.")
+    assert "Text Archive debe dejar" in es("refused_addons_first_app_store", addons=["Text Archive"])
+
+
+def test_spanish_plans_and_refund_are_read_with_spanish_dates_R1():
+    assert es("plans") == ("Tu línea que termina en 0 0 0 1 está programada para cancelarse al final del periodo. "
+                           "Unlimited Annual, comprado en el App Store, se renueva el 31 de dic de 2026. "
+                           "Text Archive termina el 31 de dic de 2026.")
+    assert es("refund_policy_terms").startswith("No hay reembolsos de ningún tipo")
+    assert es("refund_policy_terms").endswith("Tus periodos: Text Archive hasta el 31 de dic de 2026.")
+
+
+def test_the_whisper_stays_english_and_says_the_caller_chose_spanish_R15_R20():
+    context = {"verified": True, "line": "+15550100001", "asked": "cancel_line", "lang": "es"}
+    text = whisper(context, "+15557770001", "Second Line")
+    assert text.startswith("A Second Line caller from 5 5 5, 7 7 7, 0 0 0 1. The caller chose Spanish. "
+                           "PIN verified for line ending 0 0 0 1.")
+    assert "Spanish" not in whisper({**context, "lang": "en"}, None, "Second Line")
