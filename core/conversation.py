@@ -58,6 +58,7 @@ class State:
     offer: str | None = None
     options: list[list[Any]] = field(default_factory=list)
     plans_page: int = 1
+    dropped: str | None = None  # a request a consent word interrupted (R16), until opted back in
     history: list[str] = field(default_factory=list)
     last: list[list[Any]] = field(default_factory=list)  # what was said last (repeat)
 

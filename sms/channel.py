@@ -128,6 +128,26 @@ def _consent(d: Deps, parsed, sender: str, req: services.Request, now) -> list[s
     return None  # a YES (or SÍ) that answers the conversation
 
 
+def _consent_midway(conversation: Conversation, key: str, state, parsed, consent: list[str], say) -> list[str]:
+    """A consent word in the middle of a request (a bare CANCEL while cancelling, R16): the
+    request is dropped, not completed, and the reply says so plainly, with how to finish
+    it; after a START or YES that re-subscribes, that nothing was confirmed."""
+    if not consent or state is None:
+        return consent
+    if parsed.kind == "opt_out":
+        asked = state.journey or (state.pending or {}).get("action")
+        if not asked:
+            return consent
+        state.pending, state.queue, state.journey, state.step, state.dropped = None, [], None, "command", asked
+        conversation.store.save(key, state)
+        return fit(consent + say(("request_dropped", {"action": asked})))
+    if not state.dropped:
+        return consent
+    asked, state.dropped = state.dropped, None
+    conversation.store.save(key, state)
+    return fit(consent + say(("nothing_confirmed", {"action": asked})))
+
+
 def _sayer(d: Deps, lang: str):
     """The channel's words for (key, values) pairs, in the configured brand and the language."""
     def say(*keys_values) -> list[str]:
@@ -152,7 +172,7 @@ def _answer(d: Deps, conversation: Conversation, key: str, sender: str, req: ser
     if parsed.kind in ("opt_out", "opt_in"):
         consent = _consent(d, parsed, sender, req, now)
         if consent is not None:
-            return consent
+            return _consent_midway(conversation, key, state, parsed, consent, say)
     elif services.is_opted_out(d.db, sender):
         return []  # R16: nothing is sent to an opted-out number
     if parsed.kind == "help":

@@ -419,6 +419,11 @@ FIX_GUIDANCE = {
 }
 
 
+# The command that starts each journey again (for the words that say how to finish one).
+COMMAND_WORDS = {"cancel_plan": "STOP PLAN", "cancel_line": "CANCEL LINE", "reactivate": "REACTIVATE",
+                 "change_number": "CHANGE NUMBER", "block": "BLOCK", "unblock": "UNBLOCK", "plans": "PLANS",
+                 "refund": "REFUND", "troubleshoot": "HELP", "agent": "AGENT"}
+
 REPLIES: dict[str, Reply] = {
     # consent and help (R16)
     "help": lambda v: (f"{v['brand']}: PLANS, STOP PLAN, CANCEL LINE, REFUND, REACTIVATE, "
@@ -476,6 +481,11 @@ REPLIES: dict[str, Reply] = {
     "confirm_unblock": lambda v: f"Unblock {display(v['blocked'])}? Reply YES to confirm or NO.",
     "confirm_expired": lambda v: "That request timed out after 5 minutes. Nothing was changed. Text it again to start over.",
     "not_confirmed": lambda v: "OK, nothing was changed.",
+    # a consent word in the middle of a request (R16): what became of the request
+    "request_dropped": lambda v: (f"Your request was NOT completed. To finish it, reply START, then "
+                                 f"{COMMAND_WORDS.get(v['action'], 'HELP')} again."),
+    "nothing_confirmed": lambda v: (f"Nothing was confirmed. To go on, text {COMMAND_WORDS.get(v['action'], 'HELP')} "
+                                    "again."),
     "nothing_pending": lambda v: "Nothing is waiting for a yes. Reply HELP for commands.",
     # receipts (R17)
     "done_cancel_plan": EN.done_plan,

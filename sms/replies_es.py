@@ -105,6 +105,11 @@ FIX_GUIDANCE = {
 ACTIONS = {"block": "bloquear", "unblock": "desbloquear"}
 
 
+# The command that starts each journey again (for the words that say how to finish one).
+COMMAND_WORDS = {"cancel_plan": "CANCELAR PLAN", "cancel_line": "CANCELAR LINEA", "reactivate": "REACTIVAR",
+                 "change_number": "CAMBIAR NUMERO", "block": "BLOQUEAR", "unblock": "DESBLOQUEAR",
+                 "plans": "PLANES", "refund": "REEMBOLSO", "troubleshoot": "AYUDA", "agent": "AGENTE"}
+
 REPLIES: dict[str, Reply] = {
     # consent and help (R16)
     "help": ES.one_of("{brand}: PLANES, CANCELAR PLAN o LÍNEA, REEMBOLSO, REACTIVAR, CAMBIAR NÚMERO, BLOQUEAR, "
@@ -169,6 +174,10 @@ REPLIES: dict[str, Reply] = {
     "confirm_expired": lambda v: ("La solicitud venció a los 5 minutos. No se cambió nada. Envíala otra vez para "
                                   "empezar de nuevo."),
     "not_confirmed": lambda v: "De acuerdo, no se cambió nada.",
+    "request_dropped": lambda v: (f"Tu solicitud NO se completó. Para terminarla, responde COMENZAR y luego "
+                                 f"{COMMAND_WORDS.get(v['action'], 'AYUDA')} otra vez."),
+    "nothing_confirmed": lambda v: (f"No se confirmó nada. Para seguir, escribe {COMMAND_WORDS.get(v['action'], 'AYUDA')} "
+                                    "otra vez."),
     "nothing_pending": lambda v: "No hay nada esperando un SÍ. Responde AYUDA para ver los comandos.",
     # receipts (R17)
     "done_cancel_plan": ES.done_plan,

@@ -39,3 +39,22 @@ def test_consent_words_are_recorded_but_their_replies_are_rate_limited(make_app,
     assert count(deps, AuditEvent, AuditEvent.action.in_(("text_opt_out", "text_opt_in"))) == 60
     p.text("STOP")
     assert count(deps, TextOptOut, TextOptOut.number == "+15557770001") == 1
+
+
+def test_a_bare_cancel_mid_cancellation_opts_out_and_says_the_request_was_not_completed_R16(phone, deps, demo):
+    """Observed: "cancel" mid-cancellation opted the texter out, then "YES" opted them back in
+    while they believed it confirmed the cancellation."""
+    from tests.helpers import line
+
+    p = phone("+15557770003")
+    p.text("CANCEL LINE")
+    p.text("1357")
+    p.text("SKIP")  # R11's question; the confirmation is next
+    reply = p.text("cancel")
+    assert "did not cancel" in reply and "NOT completed" in reply and "CANCEL LINE" in reply
+    back = p.text("YES")
+    assert "back on" in back and "Nothing was confirmed" in back
+    assert line(deps, "sam").status == "active"
+    # The request is gone, not waiting for a stray yes.
+    assert "Nothing is waiting" in p.text("YES")
+    assert line(deps, "sam").status == "active"
