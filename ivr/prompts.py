@@ -200,7 +200,9 @@ PROMPTS: dict[str, Prompt] = {
                               "press 2 or say line."),
     "problems": lambda v: " ".join(FIXES[k] for k in FIXES) + " Press 0 for a person, or stay on for the menu.",
     "handoff": lambda v: f"Welcome to {v['brand']} self-service. You can cancel or change your line here yourself.",
-    "too_many_calls": lambda v: "We've had many calls from this number in the last few minutes. Please try again later. Goodbye.",
+    "too_many_calls": lambda v: "We've had many calls from this number in the last few minutes.",
+    "voicemail_nothing": lambda v: "We didn't get a message. Please call again later. Goodbye.",
+    "leave_message": lambda v: "Please leave a message after the tone and a person will call you back. Press pound when you're done.",
     # identification and PIN (R8, R9)
     "ask_pin": lambda v: ("Please enter your line's PIN, then press pound. Calling from another phone? "
                           "First enter your line's 10 digit number, then pound."),

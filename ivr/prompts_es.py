@@ -85,8 +85,10 @@ PROMPTS: dict[str, Prompt] = {
                                                                 "para volver al menú."),
     "handoff": lambda v: (f"Te damos la bienvenida al autoservicio de {v['brand']}. Aquí puedes cancelar o cambiar "
                           "tu línea por tu cuenta."),
-    "too_many_calls": lambda v: ("Recibimos muchas llamadas de este número en los últimos minutos. Vuelve a "
-                                 "intentarlo más tarde. Adiós."),
+    "too_many_calls": lambda v: "Recibimos muchas llamadas de este número en los últimos minutos.",
+    "voicemail_nothing": lambda v: "No recibimos ningún mensaje. Vuelve a llamar más tarde. Adiós.",
+    "leave_message": lambda v: ("Deja un mensaje después del tono y una persona te devolverá la llamada. Marca "
+                                "numeral al terminar."),
     # identification and PIN (R8, R9)
     "ask_pin": lambda v: ("Marca el PIN de tu línea y luego la tecla numeral. ¿Llamas desde otro teléfono? Primero "
                           "marca el número de 10 dígitos de tu línea y luego numeral."),

@@ -131,9 +131,12 @@ def voicemail(r: VoiceResponse, sp: Speaker, escalation_id: int | None, key: str
 
     sp.say(r, key)
     callbacks.offer(r, sp.lang)
+    # Twilio transcribes English only: a Spanish message is kept as the recording alone.
+    transcribe = (dict(transcribe=True, transcribe_callback=url_for("callbacks.transcription", esc=escalation_id))
+                  if sp.lang == "en" else {})
     r.record(action=sp.url("ivr.voicemail", esc=escalation_id), max_length=120, finish_on_key="#*",
-             play_beep=True, timeout=5, transcribe=True,
-             transcribe_callback=url_for("callbacks.transcription", esc=escalation_id))
-    sp.say(r, "voicemail_none")
+             play_beep=True, timeout=5, **transcribe)
+    # Without a recording: the request stands when there is one, else nothing was kept.
+    sp.say(r, "voicemail_none" if escalation_id is not None else "voicemail_nothing")
     r.hangup()
     return r

@@ -84,11 +84,11 @@ def incoming_call():
     call = Call.from_request(d)
     limit = RateLimit(d.redis, "call", *d.settings.call_rate_limit)
     if call.caller and limit.over(limit.hit(call.caller, d.clock())):
+        # R15: never just hung up on: no conversation, but a message a person hears.
         log.info("caller over the rate limit")
         r = VoiceResponse()
-        r.say(say("too_many_calls", brand=d.settings.brand_name))
-        r.hangup()
-        return twiml(r)
+        call.speaker.say(r, "too_many_calls")
+        return twiml(render.voicemail(r, call.speaker, None, "leave_message"))
     reply = call.conversation.start(call.key, call.caller, request_id=call.sid)
     return twiml(call.respond(reply, greeting="greeting", offer_spanish=True))
 
@@ -186,11 +186,17 @@ def voicemail():
         r.redirect(url_for("callbacks.callback", esc=_esc_id(), do="start", lang=lang if lang != "en" else None))
         return twiml(r)
     sp = render.Speaker(d.settings.brand_name, call_language())
-    if url:
-        services.update_escalation(d.db, _esc_id(), outcome="voicemail", now=d.clock(), recording_url=url)
+    seconds = (request.form.get("RecordingDuration") or "").strip()
+    if url and seconds.isdigit() and int(seconds) >= 1:  # a silent recording is no message
+        esc = _esc_id()
+        if esc is None:  # a message left without a transfer first (a caller over the rate limit)
+            esc = services.escalate(d.db, reason="voicemail", context={"verified": False}, now=d.clock(),
+                                    req=services.Request(channel="voice", caller=(request.form.get("From") or "")[:40],
+                                                         request_id=(request.form.get("CallSid") or "")[:64] or None))
+        services.update_escalation(d.db, esc, outcome="voicemail", now=d.clock(), recording_url=url)
         sp.say(r, "voicemail_thanks")
     else:
-        sp.say(r, "voicemail_none")
+        sp.say(r, "voicemail_none" if _esc_id() is not None else "voicemail_nothing")
     r.hangup()
     return twiml(r)
 

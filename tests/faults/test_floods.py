@@ -93,7 +93,22 @@ def test_too_many_calls_from_one_caller_id_are_turned_away(client):
     answers = [twilio.post("/voice", call_form("CA" + uuid.uuid4().hex, "+15550004444", "+15550109000")).data
                for _ in range(7)]
     assert b"many calls from this number" not in answers[5]
-    assert b"many calls from this number" in answers[6] and b"<Hangup" in answers[6]
+    # R15: never just hung up on: a voicemail instead of the conversation.
+    assert b"many calls from this number" in answers[6] and b"<Record" in answers[6]
+
+
+def test_a_message_left_over_the_call_limit_reaches_a_person_and_a_silent_one_is_not_saved_R15(client, deps):
+    from core.models import Escalation
+
+    twilio = Twilio(client)
+    form = call_form("CA" + uuid.uuid4().hex, "+15550004444", "+15550109000")
+    silent = twilio.post("/voice/voicemail", {**form, "RecordingUrl": "https://api.twilio.com/r/RE1",
+                                              "RecordingDuration": "0"})
+    assert b"didn't get a message" in silent.data and b"saved" not in silent.data and count(deps, Escalation) == 0
+    spoken = twilio.post("/voice/voicemail", {**form, "RecordingUrl": "https://api.twilio.com/r/RE2",
+                                              "RecordingDuration": "9"})
+    assert b"saved" in spoken.data
+    assert count(deps, Escalation, Escalation.outcome == "voicemail") == 1
 
 
 def test_pin_brute_force_across_channels_and_numbers_locks_for_everyone_R9(client, deps, demo, call):

@@ -184,3 +184,13 @@ def test_a_retried_confirmation_applies_once_R13(call, deps, demo):
         status, _body = sim.t.post("/voice/input?expect=confirm", call_form(sim.sid, DANA, "+15550109000", **form))
         assert status == 200
     assert count(deps, AuditEvent, AuditEvent.action == "cancel_plan", AuditEvent.outcome == "applied") == 1
+
+
+def test_a_pin_keyed_again_at_the_confirmation_confirms_nothing_R18(call, deps, demo):
+    """Observed: "1357#" at "To confirm, press 1" cancelled the line (the <Gather> took one digit)."""
+    t = call(DANA, ["1", "1", "1234#", "2", "1234#", "hangup"])
+    assert plan(deps, "dana", "Text Archive").auto_renew is True
+    confirm = [xml for xml in t.transport.answers if "expect=confirm" in xml]
+    assert confirm and all('numDigits="1"' not in xml for xml in confirm)  # the whole sequence arrives
+    t = call(DANA, ["1", "1", "1234#", "2", "1", "hangup"])
+    assert plan(deps, "dana", "Text Archive").auto_renew is False  # the key on its own still does
