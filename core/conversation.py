@@ -421,8 +421,12 @@ class Conversation:
             return Reply([Prompt("already_done")])
         self.note(s, outcome)
         if result.applied:
-            # First time, or the same message again after its answer was lost: the answer.
-            return Reply([Prompt(f"done_{action}", values)], changed=True)
+            # First time, or the same message again after its answer was lost: the answer,
+            # and where its receipt goes, only when one will be sent (R17).
+            prompts = [Prompt(f"done_{action}", values)]
+            if result.data.get("receipt_to"):
+                prompts.append(Prompt("receipt_coming", {"to": result.data["receipt_to"]}))
+            return Reply(prompts, changed=True)
         return Reply([Prompt(f"refused_{result.reason}", values)])
 
     # A person (R15) ----------------------------------------------------------------------

@@ -52,7 +52,10 @@ class SendReport:
 def _due(now: dt.datetime):
     """What may be (re)sent now: queued, a retry whose time has come, or a send left
     unanswered long enough that its worker must have died."""
-    return or_(OutboundText.status == "queued",
+    # A receipt held for the rest of its conversation waits for its time (core.services).
+    queued = (OutboundText.status == "queued") & (
+        OutboundText.next_attempt_at.is_(None) | (OutboundText.next_attempt_at <= now))
+    return or_(queued,
                (OutboundText.status == "retry") & (OutboundText.next_attempt_at <= now),
                (OutboundText.status == "sending") & (OutboundText.next_attempt_at <= now - STALE_SENDING))
 
@@ -130,9 +133,12 @@ def configure_worker(db: sessionmaker[Session], sender: Sender | None, clock) ->
 
 
 def next_due_at(db: sessionmaker[Session]) -> dt.datetime | None:
-    """When a later sweep is needed: the next retry, or a stalled send turning stale."""
+    """When a later sweep is needed: the next retry or held receipt, or a stalled send
+    turning stale."""
     with db() as session:
-        retry = session.execute(select(OutboundText.next_attempt_at).where(OutboundText.status == "retry")
+        retry = session.execute(select(OutboundText.next_attempt_at)
+                                .where(OutboundText.status.in_(("retry", "queued")),
+                                       OutboundText.next_attempt_at.is_not(None))
                                 .order_by(OutboundText.next_attempt_at).limit(1)).scalar()
         stalled = session.execute(select(OutboundText.next_attempt_at).where(OutboundText.status == "sending")
                                   .order_by(OutboundText.next_attempt_at).limit(1)).scalar()

@@ -336,19 +336,50 @@ def _actor_id(actor: Actor) -> str | None:
     return actor.id if isinstance(actor, SystemActor) else actor.login_id
 
 
+# A call's receipts wait this long for the next change of the same call: one text per
+# conversation, covering every change made in it (R17).
+RECEIPT_HOLD = dt.timedelta(seconds=90)
+
+
 def _receipt(session: Session, req: Request, line: Line, kind: str, data: dict[str, Any],
-             now: dt.datetime) -> None:
-    """R17: queue a text receipt in the same transaction as the change (the outbox).
+             now: dt.datetime, actor: "Actor") -> list[str]:
+    """R17: queue a text receipt in the same transaction as the change (the outbox), and
+    return the numbers it will go to (empty: none will be sent, so none may be promised).
 
     It goes to the caller's number only when that is the line's own or a contact number;
-    otherwise to the line itself: caller ID alone never earns account details (R8).
-    Opted-out numbers (R16) are checked again when the message is sent.
+    otherwise to the line itself: caller ID alone never earns account details (R8). An admin
+    acting on another line gets a copy. Opted-out numbers (R16) get nothing (checked here
+    and again when the message is sent). A later change of the same conversation joins the
+    receipt still waiting to go.
     """
     if not req.receipt_to or req.receipt is None:
-        return
-    to = req.receipt_to if req.receipt_to in _own_numbers(line) else line.number
-    session.add(OutboundText(created_at=now, to_number=to, from_number=req.receipt_from,
-                             body=req.receipt(kind, data, line.language), request_id=req.request_id))
+        return []
+    targets = [req.receipt_to if req.receipt_to in _own_numbers(line) else line.number]
+    if isinstance(actor, LineRef) and actor.line_id != line.id:
+        targets.append(_admin_copy_to(session, actor, req.receipt_to))
+    body = req.receipt(kind, data, line.language)
+    told = []
+    for number in dict.fromkeys(targets):
+        if session.get(TextOptOut, number) is not None:
+            continue
+        waiting = session.execute(
+            select(OutboundText).where(OutboundText.request_id == req.request_id, OutboundText.to_number == number,
+                                       OutboundText.status == "queued").with_for_update()
+        ).scalar_one_or_none() if req.request_id else None
+        if waiting is not None:
+            waiting.body, waiting.next_attempt_at = waiting.body + "\n" + body, now + RECEIPT_HOLD
+        else:
+            session.add(OutboundText(created_at=now, to_number=number, from_number=req.receipt_from, body=body,
+                                     request_id=req.request_id, next_attempt_at=now + RECEIPT_HOLD))
+        told.append(number)
+    return told
+
+
+def _admin_copy_to(session: Session, admin: LineRef, caller: str | None) -> str:
+    """The admin's copy: to the number they call from when it is one of theirs, else their line."""
+    own = [admin.number, *session.execute(select(ContactNumber.number)
+                                          .where(ContactNumber.line_id == admin.line_id)).scalars()]
+    return caller if caller in own else admin.number
 
 
 # Changes -----------------------------------------------------------------------------------
@@ -399,7 +430,9 @@ def apply_change(db: sessionmaker[Session], step: Step, *, actor: Actor, line_id
                 data = dict(decision.data, **data)
                 audit(session, req, action=step.action, outcome="applied", previous=previous, **common,
                       **{k: data.get(k) for k in ("term_end", "app_store_plans")})
-                _receipt(session, req, line, step.receipt, data, now)
+                told = _receipt(session, req, line, step.receipt, data, now, actor)
+                if told:
+                    data["receipt_to"] = [number[-4:] for number in told]
                 result = Result(True, decision.reason, decision.rule, data)
         if change_id:
             session.add(AppliedChange(id=change_id, line_id=line_id, action=step.action, at=now,

@@ -181,7 +181,7 @@ EN = Spoken(VoicePhrases(
     line_store=(_BOUGHT_IN_STORE, _BOUGHT_IN_STORE),
     store_addons=(_STORE_ADDONS, _STORE_ADDONS),
     apple_steps=APPLE_STEPS,
-    done_line="Done. Your line {ending} is cancelled and works until {day}. No refund.{apple} We'll text you a receipt.",
+    done_line="Done. Your line {ending} is cancelled and works until {day}. No refund.{apple}",
     done_line_apple=" Remember to cancel in your Apple account too.",
 ))
 
@@ -242,11 +242,15 @@ PROMPTS: dict[str, Prompt] = {
     "nothing_pending": lambda v: "There is nothing to confirm.",
     # done (R17: a text receipt follows)
     "done_cancel_plan": lambda v: (f"Done. {v['product']} will not renew and works until {day(v['term_end'])}. "
-                                   "No refund. We'll text you a receipt."),
+                                   "No refund."),
     "done_cancel_line": EN.done_line,
-    "done_reactivate": lambda v: f"Done. Your line {ending(v['number'])} is active again. We'll text you a receipt.",
-    "done_change_number": lambda v: f"Done. Your new number is {digits(v['number'])}. We'll text you a receipt.",
+    "done_reactivate": lambda v: f"Done. Your line {ending(v['number'])} is active again.",
+    "done_change_number": lambda v: f"Done. Your new number is {digits(v['number'])}.",
     "already_done": lambda v: "That was already done; nothing more was changed.",
+    # R17: said only when a receipt will be sent, and to whom
+    "receipt_coming": lambda v: (f"We'll text a receipt to the number ending {' '.join(v['to'][0])}"
+                                 + (f", and a copy to the number ending {' '.join(v['to'][1])}" if len(v['to']) > 1 else "")
+                                 + "."),
     "done_block": lambda v: f"Done. {digits(v['blocked'])} is blocked.",
     "done_unblock": lambda v: f"Done. {digits(v['blocked'])} is unblocked.",
     # refusals

@@ -59,8 +59,7 @@ ES = Spoken(VoicePhrases(
     store_addons=("Antes de cancelar la línea, {addons} debe dejar de renovarse. Se compró en el App Store. ",
                   "Antes de cancelar la línea, {addons} deben dejar de renovarse. Se compraron en el App Store. "),
     apple_steps=APPLE_STEPS,
-    done_line=("Listo. Tu línea {ending} está cancelada y funciona hasta el {day}. No hay reembolso.{apple} "
-               "Te enviaremos el comprobante por mensaje de texto."),
+    done_line="Listo. Tu línea {ending} está cancelada y funciona hasta el {day}. No hay reembolso.{apple}",
     done_line_apple=" Recuerda cancelar también en tu cuenta de Apple.",
     statuses={"active": "activa", "suspended": "suspendida",
               "cancel_pending": "programada para cancelarse al final del periodo", "cancelled": "cancelada",
@@ -132,14 +131,15 @@ PROMPTS: dict[str, Prompt] = {
     "nothing_pending": lambda v: "No hay nada que confirmar.",
     # done (R17: a text receipt follows)
     "done_cancel_plan": lambda v: (f"Listo. {v['product']} no se renovará y funciona hasta el "
-                                   f"{day(v['term_end'], 'es')}. No hay reembolso. Te enviaremos el comprobante "
-                                   "por mensaje de texto."),
+                                   f"{day(v['term_end'], 'es')}. No hay reembolso."),
     "done_cancel_line": ES.done_line,
-    "done_reactivate": lambda v: (f"Listo. Tu línea {ending(v['number'], 'es')} está activa otra vez. Te "
-                                  "enviaremos el comprobante por mensaje de texto."),
-    "done_change_number": lambda v: (f"Listo. Tu nuevo número es {digits(v['number'], 'es')}. Te enviaremos el "
-                                     "comprobante por mensaje de texto."),
+    "done_reactivate": lambda v: (f"Listo. Tu línea {ending(v['number'], 'es')} está activa otra vez."),
+    "done_change_number": lambda v: (f"Listo. Tu nuevo número es {digits(v['number'], 'es')}."),
     "already_done": lambda v: "Eso ya estaba hecho; no se cambió nada más.",
+    "receipt_coming": lambda v: (f"Te enviaremos el comprobante por mensaje de texto al número terminado en "
+                                 f"{' '.join(v['to'][0])}"
+                                 + (f", y una copia al número terminado en {' '.join(v['to'][1])}" if len(v['to']) > 1 else "")
+                                 + "."),
     "done_block": lambda v: f"Listo. El número {digits(v['blocked'], 'es')} está bloqueado.",
     "done_unblock": lambda v: f"Listo. El número {digits(v['blocked'], 'es')} está desbloqueado.",
     # refusals

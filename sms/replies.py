@@ -492,6 +492,8 @@ REPLIES: dict[str, Reply] = {
     "done_cancel_line": EN.done_line,
     "done_reactivate": lambda v: f"Done: line {display(v['number'])} is active again.",
     "done_change_number": lambda v: f"Done: your new number is {display(v['number'])} (was {display(v['old'])}).",
+    "receipt_coming": lambda v: (f"A receipt goes to the number ending {v['to'][0]}"
+                                 + (f", a copy to the number ending {v['to'][1]}" if len(v['to']) > 1 else "") + "."),
     "already_done": lambda v: "That was already done; nothing more changed. Text PLANS to see where things stand.",
     "done_block": lambda v: f"Done: {display(v['blocked'])} is blocked. UNBLOCK it any time.",
     "done_unblock": lambda v: f"Done: {display(v['blocked'])} is unblocked.",

@@ -184,6 +184,8 @@ REPLIES: dict[str, Reply] = {
     "done_cancel_line": ES.done_line,
     "done_reactivate": lambda v: f"Listo: la línea {display(v['number'])} está activa otra vez.",
     "done_change_number": lambda v: f"Listo: tu nuevo número es {display(v['number'])} (antes {display(v['old'])}).",
+    "receipt_coming": lambda v: (f"El comprobante va al número terminado en {v['to'][0]}"
+                                 + (f", una copia al terminado en {v['to'][1]}" if len(v['to']) > 1 else "") + "."),
     "already_done": lambda v: "Eso ya estaba hecho; no cambió nada más. Escribe PLANES para ver cómo está todo.",
     "done_block": lambda v: (f"Listo: {display(v['blocked'])} está bloqueado. Para desbloquearlo: "
                              "DESBLOQUEAR y el número."),

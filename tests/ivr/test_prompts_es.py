@@ -14,7 +14,7 @@ from ivr.prompts import PROMPTS, digits, ending, say, whisper
 
 TERM = dt.date(2026, 12, 31)
 VALUES = {
-    "number": "+15550100001", "old": "+15550100002", "blocked": "+15559990000", "product": "Call Recording",
+    "to": ["0012", "0010"], "number": "+15550100001", "old": "+15550100002", "blocked": "+15559990000", "product": "Call Recording",
     "kind": "feature", "term_end": TERM, "then_line": True, "minutes": 15, "action": "block", "asked": "fax",
     "plans": [{"product": "Unlimited Annual", "channel": "app_store", "term_end": TERM, "renews": True},
               {"product": "Text Archive", "channel": "portal", "term_end": TERM, "renews": False}],

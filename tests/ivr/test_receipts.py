@@ -38,6 +38,7 @@ def run_worker(deps, sender, clock):
 
 def test_a_voice_cancellation_queues_a_receipt_that_the_worker_sends_once(call, deps, demo, clock, api, sender):
     call(DANA, ["1", "1", "1234#", "2", "1", "hangup"])
+    clock.advance(seconds=91)  # the call's receipt waits for the rest of the call (R17)
     [row] = rows(deps)
     assert row.status == "queued" and row.to_number == DANA and row.from_number == "+15550109000"
     assert "Text Archive won't renew. It works until Dec 15, 2026. No refund." in row.body
@@ -73,6 +74,7 @@ def test_a_receipt_never_goes_to_a_number_that_is_not_the_lines(call, deps, demo
 
 def test_a_failed_send_is_retried_later_and_still_sent_once(call, deps, demo, clock, api, sender):
     call(DANA, ["1", "1", "1234#", "2", "1", "hangup"])
+    clock.advance(seconds=91)  # the call's receipt waits for the rest of the call (R17)
     api.fail_next = 1
     report = outbox.send_due(deps.db, sender, clock)
     assert report.retried == 1 and api.messages == []
@@ -84,6 +86,7 @@ def test_a_failed_send_is_retried_later_and_still_sent_once(call, deps, demo, cl
 
 def test_an_opted_out_number_is_never_texted_R16(call, deps, demo, clock, api, sender):
     call(DANA, ["1", "1", "1234#", "2", "1", "hangup"])
+    clock.advance(seconds=91)  # the call's receipt waits for the rest of the call (R17)
     with deps.db.begin() as s:
         s.add(TextOptOut(number=DANA, opted_out_at=clock()))
     assert outbox.send_due(deps.db, sender, clock).suppressed == 1
@@ -92,6 +95,7 @@ def test_an_opted_out_number_is_never_texted_R16(call, deps, demo, clock, api, s
 
 def test_without_credentials_a_receipt_is_marked_not_sent(call, deps, demo, clock, runner):
     call(DANA, ["1", "1", "1234#", "2", "1", "hangup"])
+    clock.advance(seconds=91)  # the call's receipt waits for the rest of the call (R17)
     result = runner.invoke(args=["outbox", "--send"])
     assert result.exit_code == 0
     assert "not sent 1" in result.output and "not sent: no credentials" in result.output
@@ -100,6 +104,7 @@ def test_without_credentials_a_receipt_is_marked_not_sent(call, deps, demo, cloc
 def test_an_interrupted_send_is_not_sent_again(call, deps, demo, clock, api, sender):
     """A worker died after Twilio accepted the message but before marking it sent."""
     call(DANA, ["1", "1", "1234#", "2", "1", "hangup"])
+    clock.advance(seconds=91)  # the call's receipt waits for the rest of the call (R17)
     [row] = rows(deps)
     sender.send(to=row.to_number, from_=row.from_number, body=row.body)  # accepted…
     with deps.db.begin() as s:  # …and the worker died here
@@ -118,6 +123,7 @@ def test_two_sweeps_at_once_send_each_receipt_once(call, deps, demo, clock, api,
         call(DANA, ["1", "1", "1234#", "2", "1", "hangup"])
         with deps.db.begin() as s:  # put the plan back so the next call changes it again
             s.get(Plan, plan(deps, "dana", "Text Archive").id).auto_renew = True
+    clock.advance(seconds=91)  # the call's receipt waits for the rest of the call (R17)
     threads = [threading.Thread(target=outbox.send_due, args=(deps.db, sender, clock)) for _ in range(4)]
     for t in threads:
         t.start()
@@ -148,3 +154,25 @@ def test_the_worker_process_sends_a_queued_receipt(call, deps, demo, settings, a
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert len(api.messages) == 1 and rows(deps)[0].status == "sent", rows(deps)[0].last_error
+
+
+def test_a_call_that_changes_three_things_sends_one_receipt_covering_them_R17(call, deps, demo, clock):
+    t = call(DANA, ["1", "2", "1234#", "1", "1", "1", "hangup"])  # two add-ons, then the line (R4)
+    assert t.said().count("We'll text a receipt to the number ending 0 0 0 1") == 3
+    [row] = rows(deps)
+    assert row.body.count("Second Line:") == 3  # one text, every change in it
+
+
+def test_a_receipt_is_promised_only_when_one_will_be_sent_R16_R17(call, deps, demo, clock):
+    with deps.db.begin() as s:
+        s.add(TextOptOut(number=DANA, opted_out_at=clock()))
+        s.add(TextOptOut(number="+15550100001", opted_out_at=clock()))
+    t = call(DANA, ["1", "1", "1234#", "2", "1", "hangup"])
+    assert "Done" in t.said() and "receipt" not in t.said()
+    assert rows(deps) == []
+
+
+def test_an_admin_acting_on_a_users_line_is_told_where_the_receipt_goes_and_gets_a_copy_R17(call, deps, demo, clock):
+    t = call("+15557770010", ["1", "1", "482913#", "0012", "1", "hangup"])  # jdoe cancels lee's plan
+    assert "We'll text a receipt to the number ending 0 0 1 2, and a copy to the number ending 0 0 1 0" in t.said()
+    assert sorted(row.to_number for row in rows(deps)) == ["+15550100012", "+15557770010"]

@@ -26,7 +26,7 @@ LONGEST = {
     "plans": [dict(PLAN, product=p) for p in ("Unlimited Annual", "Text Archive", "Call Recording", LONG_PRODUCT)],
     "app_store_plans": ["Unlimited Annual", "Call Recording"], "url": APPLE_SUBSCRIPTIONS_URL,
     "addons": ["Text Archive", "Call Recording"], "portal_addons": ["Text Archive"],
-    "lines": ["0010", "0011", "0012", "0013", "0014", "0015"], "minutes": 15, "ref": 123456,
+    "lines": ["0010", "0011", "0012", "0013", "0014", "0015"], "minutes": 15, "ref": 123456, "to": ["0012", "0010"],
     "terms": [{"product": p, "term_end": TERM} for p in ("Unlimited Annual", "Text Archive", "Call Recording")],
     "asked": "x" * 40, "choices": ["Unlimited Annual", "Text Archive", "Call Recording", LONG_PRODUCT, "Fax Plus"], "status": "cancel_pending", "credits": "1234.50", "action": "unblock",
 }
