@@ -36,12 +36,75 @@ def make_engine(url: str, **kwargs) -> Engine:
 
         return engine
     if url.startswith("postgresql"):
-        # A hung database must not hold a webhook past Twilio's patience (15 s): fail fast,
-        # answer the caller, and let the next request reconnect (pool_pre_ping).
-        kwargs.setdefault("connect_args", {"connect_timeout": 3,
-                                           "options": "-c statement_timeout=5000 -c lock_timeout=4000"})
-        kwargs.setdefault("pool_timeout", 5)
+        kwargs.setdefault("pool_timeout", POOL_TIMEOUT_S)
+        engine = create_engine(url, pool_pre_ping=True, **kwargs)
+        _postgres_timeouts(engine)
+        return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+# PostgreSQL: nothing may hold a webhook past Twilio's patience (15 s), and nothing a dead
+# client leaves behind may block the next request for long. Coherent as a set:
+#   IDLE_IN_TRANSACTION < LOCK_TIMEOUT <= STATEMENT_TIMEOUT.
+# - A client that vanished mid-transaction (network cut, process frozen or killed, host
+#   gone) leaves its backend "idle in transaction", holding the line's row lock; TCP may
+#   never tell the server (no FIN from a dead host; a frozen process's kernel still answers
+#   keepalives). idle_in_transaction_session_timeout ends it and releases its locks. A
+#   webhook's transactions never pause between statements for more than milliseconds (no
+#   network calls inside them: receipts are sent after the commit), so 2 s is far above any
+#   real gap. (A 10,000-line import pauses up to ~0.7 s while it checks the file; a batch job
+#   that needs longer sets it in DATABASE_URL's options, which win.)
+# - A request that finds the row locked waits at most LOCK_TIMEOUT, which outlasts the idle
+#   timeout: a lock left by a dead client is released before the waiter gives up, so the
+#   retry after a cut goes through instead of failing behind it.
+# - The client's side: libpq TCP keepalives and tcp_user_timeout notice a database that is
+#   gone (no FIN, no RST) within about 4 s instead of the kernel's 2 hours / 15 minutes;
+#   connect_timeout bounds a connect. The server's side does the same for vanished clients
+#   (tcp_keepalives_*, tcp_user_timeout: PostgreSQL 12 or later), freeing their slots.
+# A webhook's worst case is then a few seconds: a dead pooled connection found by the
+# pre-ping (~4 s) or a refused/timed-out connect (3 s), then one wait of at most 5 s.
+CONNECT_TIMEOUT_S = 3
+POOL_TIMEOUT_S = 5
+STATEMENT_TIMEOUT_MS = 5000
+LOCK_TIMEOUT_MS = 4000
+IDLE_IN_TRANSACTION_MS = 2000
+CLIENT_KEEPALIVES = {"keepalives": 1, "keepalives_idle": 2, "keepalives_interval": 1, "keepalives_count": 2}
+CLIENT_TCP_USER_TIMEOUT_MS = 4000
+SERVER_SETTINGS = {
+    "statement_timeout": STATEMENT_TIMEOUT_MS,
+    "lock_timeout": LOCK_TIMEOUT_MS,
+    "idle_in_transaction_session_timeout": IDLE_IN_TRANSACTION_MS,
+    "tcp_keepalives_idle": 5,
+    "tcp_keepalives_interval": 2,
+    "tcp_keepalives_count": 3,
+    "tcp_user_timeout": 5000,
+}
+
+
+def _libpq_version(dbapi) -> int:
+    try:
+        return dbapi.pq.version()  # psycopg 3
+    except AttributeError:
+        try:
+            return dbapi.extensions.libpq_version()  # psycopg2
+        except AttributeError:
+            return 0
+
+
+def _postgres_timeouts(engine: Engine) -> None:
+    """Add the settings above to every new connection. Whatever DATABASE_URL's query or the
+    caller's connect_args say wins: the URL's ``options`` come after ours (the last ``-c``
+    of a name counts), its other parameters replace ours."""
+    ours = " ".join(f"-c {name}={value}" for name, value in SERVER_SETTINGS.items())
+    client = {"connect_timeout": CONNECT_TIMEOUT_S, **CLIENT_KEEPALIVES}
+    if _libpq_version(engine.dialect.dbapi) >= 120000:  # tcp_user_timeout came in libpq 12
+        client["tcp_user_timeout"] = CLIENT_TCP_USER_TIMEOUT_MS
+
+    @event.listens_for(engine, "do_connect")
+    def _with_timeouts(_dialect, _record, _cargs, cparams):
+        for name, value in client.items():
+            cparams.setdefault(name, value)
+        cparams["options"] = f"{ours} {cparams['options']}" if cparams.get("options") else ours
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

@@ -13,6 +13,7 @@ from typing import Any, Callable, Iterator, Sequence
 
 from sqlalchemy import bindparam, delete, or_, select, union_all, update
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeout
 from sqlalchemy.orm import Session, joinedload, selectinload, sessionmaker
 
 from core import metrics, phone, policy
@@ -89,9 +90,16 @@ class OutcomeUnknown(RuntimeError):
     Retrying is safe (R13: a second attempt never applies it twice)."""
 
 
+# Errors before our commit that mean another transaction had the row: a lock wait that
+# timed out (or was cancelled, or deadlocked) behind a change that may yet commit. Its
+# outcome is unknown; "nothing was changed" would not be true.
+_SOMEONE_ELSE = {"55P03", "57014", "40P01", "40001"}
+
+
 @contextmanager
 def transaction(db: sessionmaker[Session]) -> Iterator[Session]:
-    """One transaction, with database failures told apart by whether the commit was reached."""
+    """One transaction, with database failures told apart by whether the commit was reached
+    (and, before it, by whether another transaction held what this one waited for)."""
     session = db()
     try:
         try:
@@ -100,7 +108,12 @@ def transaction(db: sessionmaker[Session]) -> Iterator[Session]:
             session.flush()
         except DBAPIError as exc:
             _quiet_rollback(session)
+            if getattr(exc.orig, "sqlstate", None) in _SOMEONE_ELSE:
+                raise OutcomeUnknown(str(exc.orig or exc)) from exc
             raise NotApplied(str(exc.orig or exc)) from exc
+        except SQLAlchemyTimeout as exc:  # no connection from the pool in time
+            _quiet_rollback(session)
+            raise NotApplied(str(exc)) from exc
         except BaseException:
             _quiet_rollback(session)
             raise
