@@ -114,7 +114,7 @@ def test_a_rolled_back_change_is_not_counted(deps, demo, clock):
         pid = s.execute(select(Plan.id).join(Line).where(Line.login_id == "dana", Plan.product == "Text Archive")).scalar()
     before = value("switchboard_events_total", action="cancel_plan", outcome="applied", reason="")
 
-    def broken(kind, data):
+    def broken(kind, data, lang):
         raise RuntimeError("no receipt")
 
     with pytest.raises(RuntimeError):
