@@ -256,11 +256,13 @@ def main() -> int:
     env = {**os.environ, "DATABASE_URL": args.database_url, "REDIS_URL": args.redis_url, "TWILIO_AUTH_TOKEN": TOKEN,
            "PIN_SECRET": PIN_SECRET, "SUPPORT_NUMBER": "+15550109999", "LOG_LEVEL": "WARNING",
            "SMS_RATE_LIMIT": "100000000/60", "CALL_RATE_LIMIT": "100000000/60",
-           "PROMETHEUS_MULTIPROC_DIR": str(prom), "SWITCHBOARD_ENV": "production"}
+           "PROMETHEUS_MULTIPROC_DIR": str(prom), "SWITCHBOARD_ENV": "production",
+           # Production needs the public address Twilio signs (and a console key).
+           "PUBLIC_BASE_URL": "https://bench.example", "SECRET_KEY": "bench-secret-key"}
     sb = Server("switchboard", "wsgi:app", env, args.workers, args.threads, work)
     base_env = {k: v for k, v in os.environ.items() if k != "PROMETHEUS_MULTIPROC_DIR"}
     baseline = Server("baseline", "bench.baseline:app", base_env, args.workers, args.threads, work)
-    signer = Signer(sb.url)
+    signer = Signer("https://bench.example")
     demo = demo_people(today)
     rows = []
     try:

@@ -6,9 +6,11 @@ import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Mapping
+from urllib.parse import urlsplit
 
 DEV_AUTH_TOKEN = "dev-auth-token-0123456789abcdef"
 DEV_PIN_SECRET = "dev-pin-secret-not-for-production"
+DEV_SECRET_KEY = "dev-secret-key-not-for-production"
 DEFAULT_BRAND = "Second Line"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,6 +37,18 @@ class Settings:
     # Rate limits (count, seconds): texts from one sender, new calls from one caller ID.
     sms_rate_limit: tuple[int, int] = (20, 60)
     call_rate_limit: tuple[int, int] = (6, 600)
+    # How many reverse proxies in front of gunicorn append X-Forwarded-*; 0: those headers
+    # are the client's and are ignored (web/server.py's edge).
+    proxy_hops: int = 0
+    # The support console (issue: agents): signs its sessions and CSRF tokens.
+    secret_key: str = DEV_SECRET_KEY
+    # App Store Server Notifications V2 (R23): trusted roots (DER paths), what a notification
+    # must carry, and whether certificates are checked online (OCSP).
+    appstore_root_certs: tuple[str, ...] = ()
+    appstore_bundle_id: str | None = None
+    appstore_app_apple_id: int | None = None
+    appstore_environment: str | None = None
+    appstore_online_checks: bool = True
 
     @property
     def production(self) -> bool:
@@ -61,15 +75,21 @@ class Settings:
                 f"switchboard: SWITCHBOARD_ENV must be 'development' or 'production', not {mode!r}"
             )
         if mode == "production":
-            for name in ("TWILIO_AUTH_TOKEN", "PIN_SECRET", "DATABASE_URL", "REDIS_URL"):
+            # Without PUBLIC_BASE_URL the signed URL would be rebuilt from the request's own
+            # Host header, which is the client's to choose.
+            for name in ("TWILIO_AUTH_TOKEN", "PIN_SECRET", "DATABASE_URL", "REDIS_URL", "PUBLIC_BASE_URL"):
                 if not get(name):
                     raise SettingsError(
                         f"switchboard: {name} must be set when SWITCHBOARD_ENV=production"
                     )
+            if not get("SECRET_KEY") or get("SECRET_KEY") == DEV_SECRET_KEY:
+                raise SettingsError("switchboard: SECRET_KEY must be set (not the development key) "
+                                    "when SWITCHBOARD_ENV=production")
             if get("TWILIO_AUTH_TOKEN") == DEV_AUTH_TOKEN or get("PIN_SECRET") == DEV_PIN_SECRET:
                 raise SettingsError(
                     "switchboard: the development TWILIO_AUTH_TOKEN/PIN_SECRET is refused in production"
                 )
+        public_base_url = _base_url(get("PUBLIC_BASE_URL"), https=mode == "production")
         from core.hours import BadHours, parse_hours
 
         try:
@@ -81,7 +101,7 @@ class Settings:
             redis_url=get("REDIS_URL"),
             twilio_auth_token=get("TWILIO_AUTH_TOKEN") or DEV_AUTH_TOKEN,
             twilio_account_sid=get("TWILIO_ACCOUNT_SID"),
-            public_base_url=(get("PUBLIC_BASE_URL") or "").rstrip("/") or None,
+            public_base_url=public_base_url,
             support_number=get("SUPPORT_NUMBER"),
             brand_name=get("BRAND_NAME") or DEFAULT_BRAND,
             pin_secret=get("PIN_SECRET") or DEV_PIN_SECRET,
@@ -90,7 +110,49 @@ class Settings:
             twilio_api_base=get("TWILIO_API_BASE"),
             sms_rate_limit=_rate(get("SMS_RATE_LIMIT"), "SMS_RATE_LIMIT", (20, 60)),
             call_rate_limit=_rate(get("CALL_RATE_LIMIT"), "CALL_RATE_LIMIT", (6, 600)),
+            proxy_hops=_hops(get("PROXY_HOPS")),
+            secret_key=get("SECRET_KEY") or DEV_SECRET_KEY,
+            appstore_root_certs=tuple(p.strip() for p in (get("APPSTORE_ROOT_CERTS") or "").split(",") if p.strip()),
+            appstore_bundle_id=get("APPSTORE_BUNDLE_ID"),
+            appstore_app_apple_id=_app_apple_id(get("APPSTORE_APP_APPLE_ID")),
+            appstore_environment=get("APPSTORE_ENVIRONMENT"),
+            appstore_online_checks=(get("APPSTORE_ONLINE_CHECKS") or "on").lower() not in ("off", "0", "false", "no"),
         )
+
+
+def _app_apple_id(value: str | None) -> int | None:
+    if not value:
+        return None
+    if not (value.isascii() and value.isdigit()):
+        raise SettingsError(f"switchboard: APPSTORE_APP_APPLE_ID must be a number, not {value!r}")
+    return int(value)
+
+
+def _base_url(value: str | None, *, https: bool) -> str | None:
+    """'https://support.example.com/hooks/' -> without the trailing slash; paths are appended."""
+    if not value:
+        return None
+    try:
+        parts = urlsplit(value)
+        bad = (parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment
+               or value.endswith(("?", "#")) or parts.port == 0)
+    except ValueError:  # an unclosed [IPv6] or a port that isn't a number
+        bad = True
+    if bad:
+        raise SettingsError(
+            f"switchboard: PUBLIC_BASE_URL must look like https://support.example.com[/path], not {value!r}")
+    if https and parts.scheme != "https":
+        raise SettingsError("switchboard: PUBLIC_BASE_URL must be an https:// address when SWITCHBOARD_ENV=production")
+    return value.rstrip("/")
+
+
+def _hops(value: str | None) -> int:
+    if not value:
+        return 0
+    if not (value.isascii() and value.isdigit()):
+        raise SettingsError(
+            f"switchboard: PROXY_HOPS must be how many proxies append X-Forwarded-* (0, 1, 2…), not {value!r}")
+    return int(value)
 
 
 def _rate(value: str | None, name: str, default: tuple[int, int]) -> tuple[int, int]:

@@ -2,7 +2,10 @@
 
 Every Twilio route is signed; a missing or wrong signature gets HTTP 403 and nothing runs.
 Any exception inside a Twilio route is answered with HTTP 200 and valid TwiML (voice: an
-apology and the way to a person; SMS: a short apology), never a 500 or an HTML page.
+apology and the way to a person; SMS: a short apology; an empty ``<Response/>`` if making the
+apology fails too), never a 500 or an HTML page. A body that is too large or can't be read
+never gets here (web/server.py's edge answers 413/400); should werkzeug still refuse one, the
+answer is its plain 413, never an apology.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from web.deps import deps
 log = logging.getLogger("switchboard.web")
 
 XML = "text/xml; charset=utf-8"
+EMPTY = '<?xml version="1.0" encoding="UTF-8"?><Response />'  # valid TwiML that does nothing
 
 
 def twiml(response: TwiML | str) -> Response:
@@ -27,7 +31,8 @@ def twiml(response: TwiML | str) -> Response:
 
 def signed_url() -> str:
     """The URL Twilio signed: PUBLIC_BASE_URL plus path and query, else the request's own
-    (ProxyFix has already put the scheme and host the proxy received into it)."""
+    (with PROXY_HOPS, ProxyFix has put the scheme and host the proxy received into it;
+    without, X-Forwarded-* is ignored)."""
     base = deps().settings.public_base_url
     if base:
         query = request.query_string.decode("latin-1")
@@ -67,9 +72,14 @@ def twilio_blueprint(name: str, import_name: str, *, on_error) -> Blueprint:
     @bp.errorhandler(Exception)
     def _any_error(exc: Exception):
         if isinstance(exc, HTTPException) and exc.code == 413:
+            # Not Twilio's, and unreadable: an apology would read the body again.
             log.warning("request body too large on %s", request.path)
-        else:
-            log.exception("error answering %s", request.path)
-        return twiml(on_error(exc))
+            return Response("413 Request Entity Too Large\n", status=413, mimetype="text/plain")
+        log.exception("error answering %s", request.path)
+        try:
+            return twiml(on_error(exc))
+        except Exception:  # noqa: BLE001 - raising here would reach gunicorn's HTML 500
+            log.exception("the apology failed too on %s", request.path)
+            return twiml(EMPTY)
 
     return bp
