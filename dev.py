@@ -47,7 +47,8 @@ def run(args: list[str]) -> int:
         port = args[args.index("--port") + 1]
     env = dict(os.environ)
     sb = str(BIN / "switchboard")
-    for step in (["db", "upgrade"], ["seed-demo"]):
+    # The console's demo agent: a fresh password each run, printed with the address to sign in at.
+    for step in (["db", "upgrade"], ["seed-demo"], ["agents", "demo", "--url", f"http://127.0.0.1:{port}"]):
         subprocess.run([sb, *step], check=True, env=env, cwd=ROOT)
     os.execve(sb, [sb, "serve", "--port", port, "--banner"], env)
     return 0

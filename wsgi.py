@@ -6,9 +6,8 @@ from __future__ import annotations
 from flask import Flask, Response, request
 from flask.cli import FlaskGroup
 from werkzeug.exceptions import HTTPException
-from werkzeug.middleware.proxy_fix import ProxyFix
 
-from core.kv import make_queue_redis, make_redis
+from core.redis_client import make_queue_redis, make_redis
 from core.metrics import count_queries
 from core.limits import PinAttempts
 from core.db import make_engine, make_sessionmaker
@@ -16,15 +15,15 @@ from core.services import utcnow
 from core.settings import PROJECT_ROOT, Settings
 from web.deps import Deps
 from web.observe import configure_logging
-
-MAX_BODY = 64 * 1024  # Twilio's bodies are a few KB; anything larger is not Twilio.
+from web.server import MAX_BODY, edge
 
 
 def create_app(settings: Settings | None = None, *, clock=None) -> Flask:
     settings = settings or Settings.from_env()
     app = Flask(__name__, instance_path=str(PROJECT_ROOT / "instance"))
-    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
-    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_port=1, x_prefix=1)
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY  # werkzeug's own check, behind the edge's
+    # Bodies over MAX_BODY refused before Flask; X-Forwarded-* only through PROXY_HOPS.
+    app.wsgi_app = edge(app.wsgi_app, settings)
     configure_logging()
 
     engine = make_engine(settings.database_url)
@@ -39,6 +38,9 @@ def create_app(settings: Settings | None = None, *, clock=None) -> Flask:
     from sms.views import bp as sms_bp
     from ivr.views import bp as ivr_bp
     from web.health import bp as health_bp
+    from appstore.views import bp as appstore_bp
+    from console.views import bp as console_bp
+    from ivr.callbacks import bp as callbacks_bp
     from web.cli import register as register_cli
     from web import observe
 
@@ -46,8 +48,21 @@ def create_app(settings: Settings | None = None, *, clock=None) -> Flask:
     app.register_blueprint(sms_bp)
     app.register_blueprint(ivr_bp)
     app.register_blueprint(health_bp)
+    app.register_blueprint(appstore_bp)  # Apple's signature, never Twilio's
+    app.register_blueprint(callbacks_bp)  # the console's voice side: Twilio-signed
+    app.register_blueprint(console_bp)  # signed-in agents, never Twilio's signature
     app.register_blueprint(observe.bp)
     register_cli(app)
+    from sms.replies import receipt_text
+
+    app.extensions["switchboard"].receipt_text = receipt_text
+    # Each channel's own commands, registered from the channel (web/ imports no door).
+    from ivr.simulate import simulate_call
+    from sms.simulate import simulate_sms
+    from web.cli import simulate
+
+    simulate.add_command(simulate_sms)
+    simulate.add_command(simulate_call)
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):

@@ -6,6 +6,9 @@
   thing only; a login id never reads as another line's number (``services.find_line``
   takes either); a contact number is never another line's number; a line never blocks its
   own number or a contact (as BLOCK refuses it).
+- App Store plans stay matched (R23): only an App Store plan carries Apple's ids, and an
+  original transaction id is one plan's only (in the file, and against the database's lines
+  the file does not list).
 - Accounts stay whole: a file's account is the database account of its admin line (a new
   one when the admin line is new); a line already in another account moves only when the
   import is told ``allow_move``; no account is left without its admin or given two.
@@ -43,6 +46,7 @@ class Facts:
     pool: frozenset[str] = frozenset()                      # the file's line numbers in the database's pool
     accounts: dict[int, str] = field(default_factory=dict)  # name of each account the file's lines are in
     members: dict[int, list[Known]] = field(default_factory=dict)  # and all their lines
+    transactions: dict[str, str] = field(default_factory=dict)  # the file's original transaction ids → the line holding each
 
 
 @dataclass
@@ -82,7 +86,8 @@ def login_forms(number: str) -> set[str]:
 def check(doc: ImportDoc, facts: Facts, *, allow_move: bool = False) -> tuple[Placement, list[str]]:
     """Where each account of the file goes, and every rule it breaks (none: it can be written)."""
     lines = placed_lines(doc)
-    errors = [*_file_rules(doc, lines), *_line_numbers_rules(lines, facts), *_database_rules(lines, facts)]
+    errors = [*_file_rules(doc, lines), *_line_numbers_rules(lines, facts), *_database_rules(lines, facts),
+              *_transaction_rules(lines, facts)]
     for p in lines:
         errors += _status_rules(p) + _plan_rules(p) + _own_number_rules(p)
     placement = _place(doc, lines, facts, allow_move, errors)
@@ -111,7 +116,34 @@ def _plan_rules(p: Placed) -> list[str]:
     if p.line.status_reason == "user":  # R3: renewal of every plan stopped, never restored
         errors += [f"{where[i]}.auto_renew: a line its user cancelled (R3) renews nothing"
                    for i, plan in enumerate(plans) if plan.auto_renew]
+    errors += [f"{where[i]}.{key}: only an App Store plan (channel app_store) carries Apple's ids"
+               for i, plan in enumerate(plans) if plan.channel != "app_store"
+               for key in ("original_transaction_id", "product_id") if getattr(plan, key) is not None]
     return errors
+
+
+def transactions_named(doc: ImportDoc) -> set[str]:
+    """The original transaction ids the file's plans carry."""
+    return {plan.original_transaction_id for acc in doc.accounts for ln in acc.lines for plan in ln.plans
+            if plan.original_transaction_id is not None}
+
+
+def _transaction_rules(lines: list[Placed], facts: Facts) -> Iterator[str]:
+    """R23: each original transaction id names one plan, so that Apple's notification finds it."""
+    in_file = {p.line.number for p in lines}
+    seen: dict[str, str] = {}
+    for p in lines:
+        for i, plan in enumerate(p.line.plans):
+            tid = plan.original_transaction_id
+            if tid is None:
+                continue
+            where = f"{p.where}.plans[{i}] ({label(plan.product)}).original_transaction_id"
+            if tid in seen:
+                yield f"{where}: {excerpt(tid)} is also {seen[tid]}"
+            holder = facts.transactions.get(tid)
+            if holder is not None and holder not in in_file:
+                yield f"{where}: {excerpt(tid)} is already the App Store transaction of a plan of {holder}"
+            seen.setdefault(tid, f"{p.where}.plans[{i}]")
 
 
 def _own_number_rules(p: Placed) -> list[str]:

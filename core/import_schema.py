@@ -26,6 +26,9 @@ E164_ASCII = re.compile(r"\+[1-9][0-9]{6,14}")
 PIN_ASCII = re.compile(r"[0-9]{4,8}")
 AMOUNT = re.compile(r"[0-9]{1,10}(\.[0-9]{1,2})?")  # Numeric(12, 2)
 DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# Apple's ids (R23): an original transaction id is digits; a product id letters, digits, "." and "_".
+STORE_ID = re.compile(r"[0-9A-Za-z._-]{1,64}")  # plans.original_transaction_id String(64)
+PRODUCT_ID = re.compile(r"[0-9A-Za-z._-]{1,200}")  # plans.product_id String(200)
 SHOWN = 40  # characters of a value an error repeats
 
 
@@ -84,6 +87,14 @@ def _amount(value: Any) -> Decimal:
     raise _refuse(f"{excerpt(value)} is not an amount from 0.00 to 9999999999.99 such as \"12.50\"")
 
 
+def _apple_id(pattern: re.Pattern[str], what: str) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        if value is None or isinstance(value, str) and pattern.fullmatch(value):
+            return value
+        raise _refuse(f"{excerpt(value)} is not null or {what}")
+    return check
+
+
 def _date(value: Any) -> dt.date:
     if isinstance(value, str) and DATE.fullmatch(value):
         try:
@@ -109,6 +120,8 @@ Number = Annotated[str, PlainValidator(_number)]           # String(20); E.164 i
 Pin = Annotated[str | None, PlainValidator(_pin)]
 Amount = Annotated[Decimal, PlainValidator(_amount)]
 Date = Annotated[dt.date, PlainValidator(_date)]
+StoreId = Annotated[str | None, PlainValidator(_apple_id(STORE_ID, "an App Store transaction id (up to 64 letters, digits, '.', '_', '-')"))]
+ProductId = Annotated[str | None, PlainValidator(_apple_id(PRODUCT_ID, "an App Store product id (up to 200 letters, digits, '.', '_', '-')"))]
 
 
 class _Strict(BaseModel):
@@ -124,6 +137,9 @@ class PlanDoc(_Strict):
     term_end: Date
     auto_renew: StrictBool
     ended: StrictBool = False
+    # App Store plans: Apple's ids, which its notifications are matched by (R23).
+    original_transaction_id: StoreId = None
+    product_id: ProductId = None
 
 
 class LineDoc(_Strict):
@@ -137,6 +153,7 @@ class LineDoc(_Strict):
     plans: list[PlanDoc]
     blocked: list[Number] = []
     audit: list[Any] = []  # what export adds; never imported
+    app_store_notifications: list[Any] = []  # likewise (R23)
 
 
 class AccountDoc(_Strict):

@@ -92,6 +92,8 @@ class Line(Base):
     usage_credits: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal("0"))
     cancelled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     released_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # R20: the language receipts and other texts to the line use ("en" or "es").
+    language: Mapped[str] = mapped_column(String(2), default="en", server_default="en")
     # R9's lock, kept where it survives a Redis restart (Redis holds the counting).
     pin_locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
@@ -146,12 +148,12 @@ class Plan(Base):
     auto_renew: Mapped[bool] = mapped_column(Boolean, default=True)
     ended: Mapped[bool] = mapped_column(Boolean, default=False)
     cancelled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # App Store plans (R23): Apple's ids, which its notifications are matched by (one plan each).
+    original_transaction_id: Mapped[str | None] = mapped_column(
+        String(64), nullable=True, unique=True, index=True)
+    product_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
     line: Mapped[Line] = relationship(back_populates="plans")
-
-    @property
-    def renewing(self) -> bool:
-        return self.auto_renew and not self.ended
 
 
 class BlockedNumber(Base):
@@ -239,6 +241,18 @@ class Escalation(Base):
     context: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     outcome: Mapped[str] = mapped_column(String(40), default="requested")
     recording_url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # The support console's case (core.cases): new -> claimed -> done, with a wrap-up code.
+    state: Mapped[str] = mapped_column(String(10), default="new", server_default="new", index=True)
+    claimed_by: Mapped[int | None] = mapped_column(Integer, nullable=True)  # an agent's id (never deleted)
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    wrap_up: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    callback_number: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    transcription: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # What the agent hears before a transfer (kept for the case page and the call back), and
+    # the support number the customer reached (the call back's caller ID).
+    whisper: Mapped[str | None] = mapped_column(Text, nullable=True)
+    support_line: Mapped[str | None] = mapped_column(String(20), nullable=True)
 
 
 class OutboundText(Base):

@@ -287,6 +287,19 @@ def _plan_view(p: Plan) -> dict[str, Any]:
             "ended": p.ended}
 
 
+def _with_store_states(session: Session, plans: list[Plan], views: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """R23: an App Store plan's view carries Apple's latest word on it (renewal turned off at
+    Apple, billing retry, grace period). One lookup, only for lines with App Store plans."""
+    ids = [p.original_transaction_id for p in plans if p.channel == "app_store" and p.original_transaction_id]
+    if not ids:
+        return views
+    from core.models_appstore import latest_states
+
+    states = latest_states(session, ids)
+    by_id = {p.id: states.get(p.original_transaction_id or "", {}) for p in plans}
+    return [{**view, **by_id.get(view["id"], {})} for view in views]
+
+
 def line_summary(db: sessionmaker[Session], actor: LineRef, target_line_id: int) -> dict[str, Any]:
     with reader(db)() as session:
         line = _authorised(session, actor, target_line_id, lock=False)
@@ -294,7 +307,7 @@ def line_summary(db: sessionmaker[Session], actor: LineRef, target_line_id: int)
             "line_id": line.id, "number": line.number, "login_id": line.login_id,
             "status": line.status, "status_reason": line.status_reason,
             "usage_credits": line.usage_credits,
-            "plans": [_plan_view(p) for p in line.plans if not p.ended],
+            "plans": _with_store_states(session, line.plans, [_plan_view(p) for p in line.plans if not p.ended]),
             "blocked": [b.number for b in line.blocked],
             "own_numbers": _own_numbers(line),
         }

@@ -14,11 +14,11 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any, Iterable, Iterator
 
-from sqlalchemy import Select, delete, select
+from sqlalchemy import Select, delete, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload, sessionmaker
 
 from core import pins
-from core.import_rules import Facts, Known, Placement, check, numbers_named
+from core.import_rules import Facts, Known, Placement, check, numbers_named, transactions_named
 from core.import_schema import ImportDoc, LineDoc, parse
 from core.models import (
     Account,
@@ -29,6 +29,7 @@ from core.models import (
     Line,
     Plan,
 )
+from core.models_appstore import AppStoreNotification
 
 CHUNK = 1000  # values a statement's IN takes (PostgreSQL and SQLite cap bound parameters)
 KNOWN = (Line.id, Line.number, Line.login_id, Line.account_id, Line.is_admin)
@@ -90,6 +91,8 @@ def _facts(session: Session, doc: ImportDoc) -> tuple[dict[str, Line], Facts]:
         pool=frozenset(row[0] for row in pool),
         accounts=dict(_rows(session, select(Account.id, Account.name), Account.id, accounts)),
         members={a: [k for k in members if k.account_id == a] for a in accounts},
+        transactions=dict(_rows(session, select(Plan.original_transaction_id, Line.number).join(Line),
+                                Plan.original_transaction_id, transactions_named(doc))),
     )
     return existing, facts
 
@@ -104,6 +107,7 @@ class _Writer:
 
     def write(self, doc: ImportDoc) -> dict[str, int]:
         self._free_logins(doc)
+        self._free_transactions()
         for account_doc, target in zip(doc.accounts, self.placement.targets):
             account = self.session.get(Account, target) if target is not None else None
             if account is None:
@@ -130,6 +134,15 @@ class _Writer:
             line.login_id = f"\x1f{line.id}"  # a control character: no login id the schema lets in
         self.session.flush()
 
+    def _free_transactions(self) -> None:
+        """An original transaction id may move between two lines of the file; the plans of the
+        file's lines are replaced, so they let go of theirs before any is written again."""
+        ids = [line.id for line in self.existing.values()]
+        for i in range(0, len(ids), CHUNK):
+            self.session.execute(update(Plan).where(Plan.line_id.in_(ids[i:i + CHUNK]),
+                                                    Plan.original_transaction_id.is_not(None))
+                                 .values(original_transaction_id=None).execution_options(synchronize_session=False))
+
     def _line(self, account: Account, doc: LineDoc, *, is_admin: bool) -> None:
         line = self.existing.get(doc.number)
         pin_changed = False
@@ -145,7 +158,8 @@ class _Writer:
         self.session.add_all([BlockedNumber(line_id=line.id, number=n) for n in doc.blocked])
         self.session.add_all([Plan(line_id=line.id, product=p.product, kind=p.kind, period=p.period,
                                    channel=p.channel, term_end=p.term_end, auto_renew=p.auto_renew,
-                                   ended=p.ended) for p in doc.plans])
+                                   ended=p.ended, original_transaction_id=p.original_transaction_id,
+                                   product_id=p.product_id) for p in doc.plans])
         self.session.flush()
         self.session.expire(line, ["contacts", "plans", "blocked"])
         before = self.before.get(doc.number)
@@ -204,19 +218,26 @@ def export_document(db: sessionmaker[Session], number: str | None = None) -> dic
             stmt = stmt.where(Account.lines.any(Line.number == number))
         accounts = session.execute(stmt).scalars().all()
         audit_by_line: dict[int, list[dict]] = {}
+        store_by_line: dict[int, list[dict]] = {}
         line_ids = [ln.id for a in accounts for ln in a.lines]
         if line_ids:
             for ev in session.execute(
                 select(AuditEvent).where(AuditEvent.line_id.in_(line_ids)).order_by(AuditEvent.id)
             ).scalars():
                 audit_by_line.setdefault(ev.line_id, []).append(_audit(ev))
+            for note in session.execute(
+                select(AppStoreNotification).where(AppStoreNotification.line_id.in_(line_ids))
+                .order_by(AppStoreNotification.received_at, AppStoreNotification.uuid)
+            ).scalars():
+                store_by_line.setdefault(note.line_id, []).append(_notification(note))
         pool = session.execute(select(AvailableNumber.number).order_by(AvailableNumber.id)).scalars().all()
         out_accounts = []
         for account in accounts:
             lines = [ln for ln in account.lines if number is None or ln.number == number]
             admin = next((ln.login_id for ln in account.lines if ln.is_admin), None)
             out_accounts.append({"name": account.name, "admin": admin,
-                                 "lines": [_export_line(ln, audit_by_line.get(ln.id, [])) for ln in lines]})
+                                 "lines": [_export_line(ln, audit_by_line.get(ln.id, []), store_by_line.get(ln.id))
+                                           for ln in lines]})
         return {"available_numbers": list(pool), "accounts": out_accounts}
 
 
@@ -226,13 +247,17 @@ def _line_state(line: Line) -> dict[str, Any]:
     return state
 
 
-def _export_line(line: Line, audit: list[dict]) -> dict[str, Any]:
+def _export_line(line: Line, audit: list[dict], app_store: list[dict] | None = None) -> dict[str, Any]:
     plans = []
     for p in line.plans:
         plan = {"product": p.product, "kind": p.kind, "period": p.period, "channel": p.channel,
                 "term_end": p.term_end.isoformat(), "auto_renew": p.auto_renew}
         if p.ended:
             plan["ended"] = True
+        if p.original_transaction_id is not None:
+            plan["original_transaction_id"] = p.original_transaction_id
+        if p.product_id is not None:
+            plan["product_id"] = p.product_id
         plans.append(plan)
     return {
         "login_id": line.login_id, "number": line.number,
@@ -242,7 +267,16 @@ def _export_line(line: Line, audit: list[dict]) -> dict[str, Any]:
         "plans": plans,
         "blocked": [b.number for b in line.blocked],
         "audit": audit,
+        # R23: Apple's notifications that reached this line's plans (with the audit: never imported)
+        **({"app_store_notifications": app_store} if app_store else {}),
     }
+
+
+def _notification(note: AppStoreNotification) -> dict[str, Any]:
+    return {"uuid": note.uuid, "type": note.notification_type, "subtype": note.subtype,
+            "original_transaction_id": note.original_transaction_id, "product_id": note.product_id,
+            "signed_at": note.order_at.isoformat(), "received_at": note.received_at.isoformat(),
+            "status": note.status, "reason": note.reason}
 
 
 def _audit(ev: AuditEvent) -> dict[str, Any]:

@@ -186,6 +186,19 @@ EN = Spoken(VoicePhrases(
 ))
 
 
+# Issue 11: what each journey offers when a request was vague or the bot unsure (ask_which).
+WHICH = {"plans": "hear your plans", "refund": "hear our refund policy", "cancel_plan": "cancel a plan or add-on",
+         "cancel_line": "cancel the whole line", "reactivate": "reactivate your line",
+         "change_number": "change your number", "block": "block a number", "unblock": "unblock a number",
+         "troubleshoot": "fix a problem with calls, ringing or texts", "agent": "talk to a person"}
+
+
+def which(v: dict, words: dict, one: str, two: str) -> str:
+    """The question offering one or two journeys (a plan or the line when none are given)."""
+    options = [words.get(o, str(o).replace("_", " ")) for o in (v.get("options") or ["cancel_plan", "cancel_line"])]
+    return two.format(*options[:2]) if len(options) > 1 else one.format(options[0])
+
+
 PROMPTS: dict[str, Prompt] = {
     # the call
     "greeting": lambda v: f"Thanks for calling {v['brand']} support.",
@@ -226,6 +239,12 @@ PROMPTS: dict[str, Prompt] = {
     # R11
     "ask_reason": lambda v: f"Before you go, may we help? {_REASONS} To skip, press 9 or say cancel.",
     "ask_fix": lambda v: f"Which problem can we help with? {_REASONS}",
+    "ask_which": lambda v: which(v, WHICH, "Did you want to {0}? Press 1 or say yes. For a person, press 0.",
+                                 "Did you want to {0}? Press 1 or say one. Or to {1}? Press 2 or say two. "
+                                 "For a person, press 0."),
+    # speech the recogniser was unsure of (issue 11): asked again once, then the keypad
+    "speech_again": lambda v: "Sorry, I didn't catch that.",
+    "speech_keys": lambda v: "Sorry, I still didn't catch that. Please use your keypad.",
     "offer_fix": lambda v: FIXES[v["fix"]] + " To do that, press 1. To skip and go on cancelling, press 9 or say cancel.",
     "fix_guidance": lambda v: FIXES[v["fix"]] + " If you still want to cancel, choose cancel from the menu.",
     "addons_first": lambda v: f"Add-ons must be cancelled before the line: {and_list(v['addons'])}.",

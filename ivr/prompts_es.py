@@ -8,7 +8,7 @@ voice ("que termina en 0 0 0 1"); the brand is a value, never translated.
 from __future__ import annotations
 
 from core.formatting import and_list, day
-from ivr.prompts import OFFER_SPANISH, SPANISH_WELCOME, Prompt, Spoken, VoicePhrases, digits, ending
+from ivr.prompts import OFFER_SPANISH, SPANISH_WELCOME, Prompt, Spoken, VoicePhrases, digits, ending, which
 
 FIXES = {
     "voice_network_mode": ("¿No funcionan las llamadas? En los ajustes de la app, haz que las llamadas entrantes y "
@@ -27,6 +27,12 @@ APPLE_STEPS = ("Solo tú puedes cancelar una suscripción del App Store, en tu c
                "ve a Suscripciones, elige la suscripción de esta app y cancélala ahí. La página de ayuda de Apple "
                "es support punto apple punto com, artículo H T 2 0 2 0 3 9.")
 ACTIONS = {"block": "bloquear", "unblock": "desbloquear"}
+# Issue 11: what each journey offers when a request was vague or the bot unsure (ask_which).
+WHICH = {"plans": "escuchar tus planes", "refund": "escuchar nuestra política de reembolsos",
+         "cancel_plan": "cancelar un plan o complemento", "cancel_line": "cancelar toda la línea",
+         "reactivate": "reactivar tu línea", "change_number": "cambiar tu número", "block": "bloquear un número",
+         "unblock": "desbloquear un número", "troubleshoot": "resolver un problema con llamadas, timbre o mensajes",
+         "agent": "hablar con una persona"}
 
 
 ES = Spoken(VoicePhrases(
@@ -114,6 +120,12 @@ PROMPTS: dict[str, Prompt] = {
     # R11
     "ask_reason": lambda v: f"Antes de que te vayas, ¿podemos ayudarte? {_REASONS} Para omitir, oprime 9 o di cancelar.",
     "ask_fix": lambda v: f"¿Con qué problema podemos ayudarte? {_REASONS}",
+    "ask_which": lambda v: which(v, WHICH, "¿Quieres {0}? Oprime 1 o di sí. Para hablar con una persona, oprime 0.",
+                                 "¿Quieres {0}? Oprime 1 o di uno. ¿O {1}? Oprime 2 o di dos. "
+                                 "Para hablar con una persona, oprime 0."),
+    # lo que el reconocedor de voz no entendió bien (issue 11): se pide otra vez, luego el teclado
+    "speech_again": lambda v: "Perdón, no te escuché bien.",
+    "speech_keys": lambda v: "Perdón, sigo sin entenderte. Por favor, usa el teclado.",
     "offer_fix": lambda v: (FIXES[v["fix"]] + " Para hacerlo, oprime 1. Para omitirlo y seguir con la cancelación, "
                                               "oprime 9 o di cancelar."),
     "fix_guidance": lambda v: FIXES[v["fix"]] + " Si aún quieres cancelar, elige cancelar en el menú.",

@@ -17,16 +17,32 @@ from ivr.prompts import say
 
 # Voice and recogniser settings per language, in one place.
 VOICE = {"en": {"language": "en-US"}, "es": {"language": "es-US"}}
+# Phrases the recogniser should expect at each step (Twilio's <Gather hints>): the menus' own
+# words first, then what people say instead (issue 11: vocabulary/understand.py reads it).
 SPEECH_HINTS = {
     "en": {"confirm": "yes, no, confirm, agent", "reason": "cancel, skip, calls, ringing, texts, number, spam, agent",
-           "offer": "yes, cancel, skip, agent", "fix": "calls, reactivate, ringing, change number, spam, agent",
+           "offer": "yes, cancel, skip, agent",
+           "fix": "calls, reactivate, ringing, change number, spam, agent, calls keep dropping, "
+                  "my phone doesn't ring, I don't get texts, spam calls, I don't like my number",
+           "plan": "text archive, call recording, the first one, agent",
+           "which": "one, two, the first one, the second one, the plan, the whole line, yes, agent",
            "menu": "cancel, cancel plan, cancel line, refund, problem, reactivate, change number, block, agent, "
-                   "repeat, español"},
+                   "repeat, español, plan, line, add-on, cancel my line, cancel my plan, text archive, "
+                   "call recording, I want my money back, what plans do I have, my phone doesn't ring, "
+                   "calls keep dropping, spam calls, turn my number back on, a new number, unblock a number, "
+                   "talk to a real person"},
     "es": {"confirm": "sí, no, confirmo, agente", "reason": "cancelar, omitir, llamadas, timbre, mensajes, número, "
                                                             "spam, agente",
-           "offer": "sí, cancelar, omitir, agente", "fix": "llamadas, reactivar, timbre, cambiar número, spam, agente",
+           "offer": "sí, cancelar, omitir, agente",
+           "fix": "llamadas, reactivar, timbre, cambiar número, spam, agente, se cortan las llamadas, "
+                  "mi teléfono no suena, no me llegan los mensajes, llamadas de spam, no me gusta mi número",
+           "plan": "text archive, call recording, el primero, agente",
+           "which": "uno, dos, el primero, el segundo, el plan, toda la línea, sí, agente",
            "menu": "cancelar, cancelar plan, cancelar línea, reembolso, problema, reactivar, cambiar número, "
-                   "bloquear, agente, repetir, inglés"},
+                   "bloquear, agente, repetir, inglés, plan, línea, complemento, cancelar mi línea, "
+                   "cancelar mi plan, quiero mi dinero, qué planes tengo, mi teléfono no suena, "
+                   "se cortan las llamadas, llamadas de spam, reactivar mi número, un número nuevo, "
+                   "desbloquear un número, hablar con una persona"},
 }
 # How each expectation is gathered: PINs and numbers on the keypad only (nothing keyed is
 # ever logged; a PIN is never sent to a speech recogniser), choices on keypad or speech.
@@ -41,6 +57,7 @@ GATHER = {
     "offer": dict(input="dtmf speech", num_digits=1, timeout=6, speech_timeout="auto"),
     "plan": dict(input="dtmf speech", num_digits=1, timeout=6, speech_timeout="auto"),
     "fix": dict(input="dtmf speech", num_digits=1, timeout=6, speech_timeout="auto"),
+    "which": dict(input="dtmf speech", num_digits=1, timeout=6, speech_timeout="auto"),  # issue 11's question
 }
 MENU_GATHER = dict(input="dtmf speech", num_digits=1, timeout=6, speech_timeout="auto")
 # Said after the prompts when they don't already ask for it.

@@ -4,7 +4,8 @@ shows <Dial>, <Record> and <Hangup>; every request carries the standard fields a
 
 Answers, typed or scripted (one a line):
   ``1234#`` or ``1``    keypad digits (a trailing # is the finish key)
-  ``say cancel my line`` speech
+  ``say cancel my line`` speech, sent with Twilio's Confidence 0.92
+  ``say@0.3 cancel``    speech the recogniser was unsure of (Confidence 0.3)
   ``-``                 no input (silence)
   ``hangup``            the caller hangs up
   at a <Dial>: ``answer``, ``busy``, ``no-answer`` or ``failed``; at a <Record>: ``record`` or ``-``
@@ -13,6 +14,7 @@ Answers, typed or scripted (one a line):
 from __future__ import annotations
 
 import logging
+import re
 import sys
 import urllib.parse
 import uuid
@@ -26,6 +28,7 @@ from flask.cli import with_appcontext
 from web.simulator import Transport, transport_for
 
 MAX_STEPS = 300
+SPOKEN = re.compile(r"(?i)say(?:@([01](?:\.\d+)?))? (.*)")  # "say …" or "say@0.35 …"
 
 
 class SimulationError(RuntimeError):
@@ -109,8 +112,9 @@ class CallSimulator:
                     return None
                 if given and given != "-":
                     form = self._base()
-                    if given.lower().startswith("say "):
-                        form.update(SpeechResult=given[4:], Confidence="0.92")
+                    spoken = SPOKEN.match(given)
+                    if spoken:
+                        form.update(SpeechResult=spoken.group(2), Confidence=spoken.group(1) or "0.92")
                     else:
                         digits = given
                         finish = verb.get("finishOnKey", "#")

@@ -11,11 +11,15 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from core import intents, services
 from core.conversation import ConversationUnavailable
+from core.intents import Intent
+from core.journeys.clarify import EXPECT_WHICH
 from core.limits import PinLimitUnavailable, RateLimit
-from core.reply import Prompt
+from core.reply import Prompt, Reply
 from ivr import render
 from ivr.call import Call, call_language, transfer
-from ivr.menu import answer, cancel_choice, main_choice, wants_agent, wants_repeat
+from ivr.menu import (answer, cancel_choice, main_choice, speech_confidence, unsure_speech, wants_agent,
+                      wants_repeat)
+from web.observe import note
 from ivr.prompts import say, whisper as whisper_text
 from web.deps import deps
 from web.twilio import twiml, twilio_blueprint
@@ -108,7 +112,12 @@ def handoff():
 def menu():
     call = Call.from_request(deps())
     sub = request.args.get("m")
-    choice = (cancel_choice if sub == "cancel" else main_choice)(call.digits, call.speech, call.lang)
+    confidence = speech_confidence(request.form.get("Confidence"))
+    if not call.digits and unsure_speech(call.speech, confidence):
+        return twiml(_unsure_speech(call, lambda reply: call.menu(sub, before=reply.prompts)))
+    choice = (cancel_choice if sub == "cancel" else main_choice)(call.digits, call.speech, call.lang, confidence)
+    if isinstance(choice, Intent):  # understood from speech: a journey with its slots, or "which?"
+        return twiml(call.respond(call.turn(choice)))
     if choice == "agent":
         return twiml(call.to_person("caller_asked"))
     if choice == "repeat":
@@ -137,7 +146,34 @@ def step():
         return twiml(call.to_person("caller_asked"))
     if wants_repeat(call.digits, call.speech, call.lang):
         return twiml(call.respond(call.conversation.repeat(call.key)))
-    return twiml(call.respond(call.turn(answer(expect, call.digits, call.speech, call.lang))))
+    confidence = speech_confidence(request.form.get("Confidence"))
+    if not call.digits and unsure_speech(call.speech, confidence):
+        return twiml(_unsure_speech(call, call.respond))
+    # The clarifying question's offers, so that "the line" picks the one that names it.
+    state = call.conversation.store.load(call.key) if expect == EXPECT_WHICH else None
+    options = state.slots.get("options") if state is not None and state.step == EXPECT_WHICH else None
+    return twiml(call.respond(call.turn(answer(expect, call.digits, call.speech, call.lang, options=options,
+                                                 confidence=confidence))))
+
+
+def _unsure_speech(call: Call, again) -> VoiceResponse:
+    """Speech the recogniser was itself unsure of (issue 11): not acted on, counted as an
+    unusable input (R15); asked again once ("didn't catch that"), then the keypad offered."""
+    before = call.conversation.store.load(call.key)
+    note(understanding="low_speech_confidence")
+    reply = call.turn(intents.UNCLEAR)
+    if reply.offer_person:
+        return call.to_person("failed_inputs", before=reply.prompts)
+    first = before is None or before.failed == 0
+    prompts = list(reply.prompts)
+    for i, p in enumerate(prompts):
+        if p.key == "unusable":  # a step's question follows: "didn't catch that", then "use your keypad"
+            prompts[i] = Prompt("speech_again" if first else "speech_keys")
+            break
+        if p.key == "unknown_command" and not first:  # the menu, which lists its keys
+            prompts[i] = Prompt("speech_keys")
+            break
+    return again(Reply(prompts, reply.expect, lang=reply.lang))
 
 
 @bp.post("/voice/agent")

@@ -179,10 +179,14 @@ def _answer(d: Deps, conversation: Conversation, key: str, sender: str, req: ser
         return say(("help", None))
     if parsed.kind == "empty":
         return say(("media_only" if form.get("NumMedia", "0") not in ("", "0") else "unknown_command", None))
-    intent = intent_of(parsed, state.step if state else "command", lang)
+    # At the clarifying question, its offers (issue 11): "the line" means the one that names it.
+    intent = intent_of(parsed, state.step if state else "command", lang,
+                       options=state.slots.get("options") if state and state.step == "which" else None)
     reply = conversation.handle(key, sender, intent, request_id=req.request_id, state=state, defer_save=True,
                                 lang=lang)
-    note(step=reply.expect, outcome=",".join(reply.keys()), intent=intent.kind, lang=lang)
+    # What was understood (label, score, runner-up), never the words: they may hold a PIN.
+    note(step=reply.expect, outcome=",".join(reply.keys()), intent=intent.kind, lang=lang,
+         **(parsed.understood.log() if parsed.understood else {}))
     keyed = [(p.key, p.values) for p in reply.prompts]
     if reply.offer_person and "agent" not in reply.keys():
         keyed.append(("offer_person", None))

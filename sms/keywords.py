@@ -4,7 +4,11 @@ the language it was written in when the words tell.
 
 Tolerant of case, spacing, punctuation, accents, Unicode forms and curly quotes. A
 one-letter typo in a command word is understood (``CANSEL LINE``) because a confirmation
-always follows; consent words are matched exactly (after normalising), never by a guess.
+always follows, but never when the word is one we know with another meaning ("Deactivate"
+is no typo of REACTIVATE). A message that is only a consent word is matched exactly (after
+normalising); one that says "stop texting me" in other words opts out too (R16), unless it
+holds a command or names a plan. Everything else is free text, understood by
+vocabulary/understand.py (issue 11) for what the conversation expects.
 """
 
 from __future__ import annotations
@@ -15,9 +19,11 @@ from dataclasses import dataclass
 
 from core import intents
 from core.intents import Intent
+from core.journeys.clarify import EXPECT_WHICH
 from core.reply import (EXPECT_BLOCK_NUMBER, EXPECT_CONFIRM, EXPECT_FIX, EXPECT_OFFER, EXPECT_PIN, EXPECT_PLAN,
                         EXPECT_REASON, EXPECT_TARGET)
-from vocabulary import Vocabulary, fold, vocabulary
+from vocabulary import Vocabulary, contains, fold, vocabulary
+from vocabulary.understand import Understanding, answer_which, fix_choice, known_word, understand
 
 MAX_READ = 320  # nothing a person texts us needs more; the rest is ignored
 LANGUAGES = ("en", "es")
@@ -33,6 +39,7 @@ class Parsed:
     arg: str | None = None
     text: str = ""
     lang: str | None = None  # the language the words are in, when they tell
+    understood: Understanding | None = None  # free text, as vocabulary/understand.py reads it
 
 
 def clean(body: str) -> str:
@@ -78,7 +85,16 @@ def parse(body: str | None, prefer: str = "en") -> Parsed:
         if folded in v.more:
             return Parsed("command", "plans", "more", text=text, lang=v.lang)
     words = folded.split()
+    lang = language_of(text, folded)
+    understood = None
     for exact in (True, False):
+        if not exact and not KEYED.fullmatch(text):
+            # Free text, read once: a plain-language opt-out (R16) comes before a guess at a
+            # mistyped command; a message holding a command is never an opt-out. (Asking for
+            # help in other words gets "didn't get that, reply HELP": a step's answer stays one.)
+            understood = understand(text, lang or prefer)
+            if understood.sure and understood.label == "opt_out" and not _holds_command(folded, vocabs):
+                return Parsed("opt_out", text=text, lang=lang or prefer, understood=understood)
         for v in vocabs:
             for cmd, action in v.commands:
                 head = words[: len(cmd)]
@@ -87,11 +103,17 @@ def parse(body: str | None, prefer: str = "en") -> Parsed:
                 if exact:
                     ok = tuple(head) == cmd
                 else:
-                    ok = all(w == c or _one_typo(w, c) for w, c in zip(head, cmd)) and tuple(head) != cmd
+                    ok = tuple(head) != cmd and all(w == c or (_one_typo(w, c) and not known_word(w))
+                                                    for w, c in zip(head, cmd))
                 if ok:
                     arg = " ".join(words[len(cmd):])
                     return Parsed("command", action, arg or None, text=text, lang=v.lang)
-    return Parsed("text", text=text, lang=language_of(text, folded))
+    return Parsed("text", text=text, lang=lang, understood=understood)
+
+
+def _holds_command(folded: str, vocabs: list[Vocabulary]) -> bool:
+    """A command's words anywhere in the message ("please STOP PLAN Text Archive")."""
+    return any(len(cmd) > 1 and contains(folded, (" ".join(cmd),)) for v in vocabs for cmd, _ in v.commands)
 
 
 def language_of(text: str, folded: str | None = None) -> str | None:
@@ -108,12 +130,15 @@ def language_of(text: str, folded: str | None = None) -> str | None:
 def _slots(action: str, arg: str | None) -> dict:
     if action == "plans":
         return {"page": "more" if arg == "more" else int(arg) if arg and arg.isdigit() else None}
+    if action in ("block", "unblock") and arg and not any(ch.isdigit() for ch in arg):
+        return {}  # "BLOCK spam callers": which number is asked next
     key = {"cancel_plan": "plan", "cancel_line": "line", "block": "number", "unblock": "number"}.get(action)
     return {key: arg} if key and arg else {}
 
 
-def intent_of(parsed: Parsed, expect: str, lang: str = "en") -> Intent:
-    """The intent of a parsed text, given what the conversation asked for."""
+def intent_of(parsed: Parsed, expect: str, lang: str = "en", options: list | None = None) -> Intent:
+    """The intent of a parsed text, given what the conversation asked for (and, at the
+    clarifying question, the journeys it offered)."""
     if parsed.kind == "command":
         if parsed.action == "agent":
             return intents.AGENT
@@ -122,6 +147,16 @@ def intent_of(parsed: Parsed, expect: str, lang: str = "en") -> Intent:
     folded = fold(text)
     keyed = "".join(ch for ch in text if ch.isdigit()) if KEYED.fullmatch(text) else ""
     answer = _answer(folded, lang)
+    data_step = expect in (EXPECT_PIN, EXPECT_TARGET, EXPECT_BLOCK_NUMBER, EXPECT_PLAN)
+    understood = None if keyed or data_step else (parsed.understood or understand(text, lang))
+    if understood is not None and understood.sure and understood.label == "agent" and not answer:
+        return intents.AGENT  # R15: a person, asked for in any words at any question
+    if expect == EXPECT_WHICH:
+        if keyed:
+            return intents.choice(int(keyed)) if keyed in ("1", "2") else intents.UNCLEAR
+        if answer is not None and answer.kind == "yes" and len(options or []) == 1:
+            return intents.choice(1)
+        return answer_which(text, lang, options or [], understood)
     if expect == EXPECT_PIN:
         return intents.pin(keyed) if keyed else intents.UNCLEAR
     if expect == EXPECT_TARGET:
@@ -133,7 +168,10 @@ def intent_of(parsed: Parsed, expect: str, lang: str = "en") -> Intent:
     if expect in (EXPECT_PLAN, EXPECT_FIX):
         if keyed and len(keyed) <= 2:
             return intents.choice(int(keyed))
-        return intents.name(text) if expect == EXPECT_PLAN else intents.UNCLEAR
+        if expect == EXPECT_FIX:
+            fix = fix_choice(understood)
+            return intents.choice(fix) if fix else intents.UNCLEAR
+        return intents.name(text)
     if expect == EXPECT_REASON:
         if keyed in ("1", "2", "3", "4", "5"):
             return intents.choice(int(keyed))
@@ -141,11 +179,14 @@ def intent_of(parsed: Parsed, expect: str, lang: str = "en") -> Intent:
             for i, words in enumerate(v.reasons.values(), 1):
                 if folded not in v.skip and set(folded.split()) & set(words):
                     return intents.choice(i)
-        return intents.SKIP  # R11: anything else goes on with the cancellation
+        fix = fix_choice(understood)
+        return intents.choice(fix) if fix else intents.SKIP  # R11: anything else goes on with the cancellation
     if expect == EXPECT_OFFER:
         accepted = any(folded in v.accept for v in _vocabularies(lang))
         return intents.YES if accepted or keyed == "1" else intents.SKIP
-    return answer or intents.UNCLEAR
+    if answer:
+        return answer
+    return understood.intent if understood is not None else intents.UNCLEAR
 
 
 def _answer(folded: str, lang: str) -> Intent | None:

@@ -121,6 +121,8 @@ class Phrases:
     # PLANS, paged (R19)
     plan_renews: str  # {product}{store} {day}
     plan_ends: str
+    plan_store_off: str  # an App Store plan its user cancelled at Apple
+    plan_store_retry: str  # Apple couldn't renew it (billing retry, grace period)
     app_store: str  # {store}
     line: str  # {number}: a page's head
     line_status: str  # {number} ({status}): the first page's head
@@ -210,7 +212,10 @@ class Shaped:
         return self.p.statuses.get(status, status.replace("_", " "))
 
     def _plan_item(self, plan: dict, clip: int | None) -> str:
-        template = self.p.plan_renews if plan["renews"] else self.p.plan_ends
+        # R23: Apple's word on an App Store plan, when it has spoken.
+        template = {"store_renewal_off": self.p.plan_store_off, "store_billing_retry": self.p.plan_store_retry,
+                    "store_grace_period": self.p.plan_store_retry}.get(plan.get("store") or "")
+        template = template or (self.p.plan_renews if plan["renews"] else self.p.plan_ends)
         return template.format(product=_name(plan["product"], clip), day=self.day(plan["term_end"]),
                                store=self.p.app_store if plan["channel"] == "app_store" else "")
 
@@ -358,6 +363,8 @@ EN = Shaped(Phrases(
     count_many="{n} plans",
     plan_renews="{product}{store} renews {day}",
     plan_ends="{product}{store} ends {day}",
+    plan_store_off="{product}{store} cancelled at Apple, works until {day}",
+    plan_store_retry="{product}{store}: Apple couldn't renew it, update your payment at Apple",
     app_store=" (App Store)",
     line="Line {number}",
     line_status="Line {number} ({status})",
@@ -419,6 +426,19 @@ FIX_GUIDANCE = {
 }
 
 
+# Issue 11: what each journey offers when a request was vague or the bot unsure (ask_which).
+WHICH = {"plans": "see your plans", "refund": "get our refund policy", "cancel_plan": "cancel a plan or add-on",
+         "cancel_line": "cancel the whole line", "reactivate": "reactivate your line",
+         "change_number": "change your number", "block": "block a number", "unblock": "unblock a number",
+         "troubleshoot": "fix a problem with calls, ringing or texts", "agent": "talk to a person"}
+
+
+def which(v: dict, words: dict, one: str, two: str) -> str:
+    """The question offering one or two journeys (a plan or the line when none are given)."""
+    options = [words.get(o, str(o).replace("_", " ")) for o in (v.get("options") or ["cancel_plan", "cancel_line"])]
+    return two.format(*options[:2]) if len(options) > 1 else one.format(options[0])
+
+
 # The command that starts each journey again (for the words that say how to finish one).
 COMMAND_WORDS = {"cancel_plan": "STOP PLAN", "cancel_line": "CANCEL LINE", "reactivate": "REACTIVATE",
                  "change_number": "CHANGE NUMBER", "block": "BLOCK", "unblock": "UNBLOCK", "plans": "PLANS",
@@ -467,6 +487,8 @@ REPLIES: dict[str, Reply] = {
     # R11
     "ask_reason": lambda v: f"Before you go, why? Reply {_REASONS}, or SKIP.",
     "ask_fix": lambda v: f"Which problem? Reply {_REASONS}.",
+    "ask_which": lambda v: which(v, WHICH, "Do you want to {0}? Reply 1 for that, or AGENT for a person.",
+                                 "Do you want to {0} (reply 1) or {1} (reply 2)? Or AGENT for a person."),
     "offer_fix": lambda v: FIX_OFFERS[v["fix"]] + " Reply FIX for that or SKIP to go on cancelling.",
     "fix_guidance": lambda v: FIX_GUIDANCE[v["fix"]],
     # R4

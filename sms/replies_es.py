@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from core.formatting import day
 from core.phone import display
-from sms.replies import Phrases, Reply, Shaped
+from sms.replies import Phrases, Reply, Shaped, which
 
 _FINAL = "Sin reembolso. No se puede deshacer."  # R1, R3: in every confirmation of the line
 _LINE_DONE = "{prefix}Listo: la línea {number} está cancelada. Funciona hasta el {day}. Sin reembolso."
@@ -28,6 +28,8 @@ ES = Shaped(Phrases(
     # line, "saldo" for the credits, SIGUIENTE for MÁS (both are read).
     plan_renews="{product}{store} se renueva el {day}",
     plan_ends="{product}{store} termina el {day}",
+    plan_store_off="{product}{store} cancelado en Apple, funciona hasta el {day}",
+    plan_store_retry="{product}{store}: Apple no pudo renovarlo, actualiza tu pago en Apple",
     app_store=" (App Store)",
     line="{number}",
     line_status="{number} ({status})",
@@ -110,6 +112,13 @@ COMMAND_WORDS = {"cancel_plan": "CANCELAR PLAN", "cancel_line": "CANCELAR LINEA"
                  "change_number": "CAMBIAR NUMERO", "block": "BLOQUEAR", "unblock": "DESBLOQUEAR",
                  "plans": "PLANES", "refund": "REEMBOLSO", "troubleshoot": "AYUDA", "agent": "AGENTE"}
 
+# Issue 11: what each journey offers when a request was vague or the bot unsure (ask_which).
+WHICH = {"plans": "ver tus planes", "refund": "conocer nuestra política de reembolsos",
+         "cancel_plan": "cancelar un plan o complemento", "cancel_line": "cancelar toda la línea",
+         "reactivate": "reactivar tu línea", "change_number": "cambiar tu número", "block": "bloquear un número",
+         "unblock": "desbloquear un número", "troubleshoot": "resolver un problema con llamadas, timbre o mensajes",
+         "agent": "hablar con una persona"}
+
 REPLIES: dict[str, Reply] = {
     # consent and help (R16)
     "help": ES.one_of("{brand}: PLANES, CANCELAR PLAN o LÍNEA, REEMBOLSO, REACTIVAR, CAMBIAR NÚMERO, BLOQUEAR, "
@@ -159,6 +168,8 @@ REPLIES: dict[str, Reply] = {
     # R11
     "ask_reason": lambda v: f"Antes de irte, ¿por qué? Responde {_REASONS} u OMITIR.",
     "ask_fix": lambda v: f"¿Qué problema tienes? Responde {_REASONS}.",
+    "ask_which": lambda v: which(v, WHICH, "¿Quieres {0}? Responde 1 para eso, o AGENTE para hablar con una persona.",
+                                 "¿Quieres {0} (responde 1) o {1} (responde 2)? O AGENTE para hablar con una persona."),
     "offer_fix": lambda v: FIX_OFFERS[v["fix"]] + " Responde ARREGLAR para hacerlo u OMITIR para seguir cancelando.",
     "fix_guidance": lambda v: FIX_GUIDANCE[v["fix"]],
     # R4

@@ -1,6 +1,7 @@
 """English."""
 
 from vocabulary import Vocabulary
+from vocabulary.lexicon import Lexicon
 
 AGENT = ("agent", "person", "representative", "human", "operator", "someone", "real person")
 
@@ -69,4 +70,60 @@ WORDS = Vocabulary(
         (("repeat", "again"), "repeat"),
     ),
     markers=frozenset({"the", "my", "please", "want", "i", "hello", "hi", "thanks", "how"}),
+)
+
+# For free text (vocabulary/understand.py): the words that name each change, and what they act on.
+LEXICON = Lexicon(
+    lang="en",
+    actions={
+        "cancel": ("cancel", "cancels", "canceling", "cancelling", "cancellation", "cxl", "cncl", "terminate",
+                   "close", "deactivate", "disconnect", "discontinue", "end", "stop", "quit", "remove",
+                   "kill", "get rid of", "turn off", "unsubscribe", "don t renew", "dont renew", "do not renew",
+                   "not renew", "stop renewing"),
+        "lapsed": ("cancelled", "canceled", "suspended", "deactivated", "disconnected", "terminated", "cut off",
+                   "shut off", "turned off", "closed", "suspend", "suspension"),
+        "reactivate": ("reactivate", "re activate", "reactivation", "reconnect", "restore", "reinstate", "unsuspend",
+                       "activate", "back on", "number back", "line back", "service back", "account back",
+                       "working again", "work again"),
+        "change": ("change", "changing", "switch", "swap", "different", "new", "another", "replace", "other"),
+        "dislike": ("don t like", "dont like", "do not like", "hate", "dislike", "ugly", "terrible", "hard to remember",
+                    "impossible to remember"),
+        # Calls for the number's previous owner: R11 fix 4 (a new number) without the word "number".
+        "wrong_calls": ("someone else", "somebody else", "previous owner", "for someone", "wrong number calls",
+                        "asking for"),
+        "block": ("block", "blocking", "blok", "blck", "blcok", "bock"),
+        "spam": ("spam", "spamm", "spammers", "spammer", "robocall", "robocalls", "robo calls", "scam", "scams", "scammers",
+                 "telemarketer", "telemarketers", "telemarketing", "junk calls", "unwanted calls", "harassing"),
+        "unblock": ("unblock", "unblocking", "un block", "remove the block", "remove block", "stop blocking",
+                    "by mistake", "by accident", "undo"),
+        "optout": ("opt out", "opt me out", "optout", "unsubscribe", "unsubscribe me"),
+        "stop": ("stop", "unsubscribe", "quit", "remove", "opt out", "no more", "don t send", "dont send",
+                 "don t text", "dont text", "take me off", "don t want", "dont want", "do not want"),
+    },
+    objects={
+        "line": ("line", "number", "phone number", "account", "service", "everything", "phone", "cell", "whole thing", "all of it"),
+        "plan": ("plan", "plans", "add on", "add ons", "addon", "addons", "feature", "features", "renewal",
+                 "auto renew", "autorenew", "renew", "renewing"),
+        "number": ("number", "phone number", "num"),
+        # What a line is like now (PLANS), and words that look like typos of actions but aren't.
+        "status": ("active", "status", "balance", "credit", "credits", "activated", "actively"),
+        "texts": ("text", "texts", "txt", "txts", "texting", "txting", "message", "messages", "msg", "msgs",
+                  "messaging", "sms", "list", "these"),
+    },
+    negations=("not", "never", "don t", "dont", "do not", "doesn t", "didn t", "won t", "no", "no way", "nope"),
+    plan_names={
+        "Text Archive": ("text archive", "txt archive", "texts archive", "message archive", "archive", "archiving"),
+        "Call Recording": ("call recording", "call recordings", "call rec", "recording", "recordings", "recorder",
+                           "recording calls"),
+    },
+    ordinals={
+        1: ("1", "one", "first", "the first", "first one", "the first one", "option 1", "option one", "number one",
+            "number 1", "1st"),
+        2: ("2", "two", "second", "the second", "second one", "the second one", "option 2", "option two",
+            "number two", "number 2", "2nd", "the other", "the other one", "the last one", "last one"),
+    },
+    line_digits=("ending", "ending in", "ends in", "ends with", "last 4", "last four", "last digits"),
+    plain=("active", "actively", "cancer", "blocky", "change"),
+    past=("did", "didn t", "was", "were", "got", "been"),
+    others=("his", "her", "their", "hers", "theirs"),
 )

@@ -7,6 +7,7 @@ confirm a change, as "sure" does in English (R18: only an explicit yes confirms)
 """
 
 from vocabulary import Vocabulary
+from vocabulary.lexicon import Lexicon
 
 AGENT = ("agente", "persona", "humano", "representante", "operador", "operadora", "asesor", "asesora",
          "alguien", "persona real")
@@ -98,4 +99,60 @@ WORDS = Vocabulary(
         "de", "del", "que", "como", "para", "con", "una", "es", "esta", "este", "pero", "porque", "cuenta",
         "telefono", "llamadas", "mensajes", "reembolso", "ustedes", "usted",
     }),
+)
+
+# For free text (vocabulary/understand.py): the words that name each change, and what they act on.
+LEXICON = Lexicon(
+    lang="es",
+    actions={
+        "cancel": ("cancelar", "cancela", "cancele", "cancelen", "cancelame", "cancelenme", "cancelalo", "cancelenlo",
+                   "cancelarlo", "cancelarla", "cancelenla", "kancelar", "dar de baja", "darme de baja",
+                   "den de baja", "doy de baja", "de baja", "desactivar", "desactiva", "desactiven", "desactivame",
+                   "cerrar", "cierra", "cierren", "terminar", "termina", "terminen", "quitar", "quita", "quiten",
+                   "eliminar", "elimina", "eliminen", "anular", "anulen", "detener", "detengan", "parar", "ya no quiero",
+                   "no renovar", "no renueven", "no se renueve", "no quiero que se renueve"),
+        "lapsed": ("cancelado", "cancelada", "cancelaron", "desactivado", "desactivada", "desactivaron", "suspendido",
+                   "suspendida", "suspendieron", "suspendio", "cortaron", "cortado", "cortada", "dieron de baja",
+                   "cerraron", "cerrada", "cerrado", "fue cancelado", "fue cancelada", "dio de baja"),
+        "reactivate": ("reactivar", "reactiva", "reactiven", "reactivenme", "reactivarla", "reactivarlo", "reactivacion",
+                       "reactibar", "volver a activar", "vuelvan a activar", "activar de nuevo", "activar otra vez",
+                       "activar", "activen", "restaurar", "restauren", "recuperar", "recupera", "reconectar",
+                       "reconecten", "restablecer", "restablezcan", "reanudar", "de vuelta", "funcionar otra vez"),
+        "change": ("cambiar", "cambia", "cambien", "cambio", "cambiarme", "nuevo", "nueva", "otro", "otra",
+                   "diferente", "distinto"),
+        "dislike": ("no me gusta", "odio", "feo", "dificil de recordar"),
+        # Calls for the number's previous owner: R11 fix 4 (a new number) without the word "number".
+        "wrong_calls": ("buscando a otra", "buscando a alguien", "por otra persona", "preguntando por",
+                        "por alguien mas", "dueno anterior"),
+        "block": ("bloquear", "bloquea", "bloqueen", "bloquearlo", "bloquearla", "bloqueo un", "bloqueo a"),
+        "spam": ("spam", "robollamadas", "estafa", "estafas", "estafarme", "estafadores", "publicidad", "no deseadas",
+                 "telemarketing", "vendedores", "acoso"),
+        "unblock": ("desbloquear", "desbloquea", "desbloqueen", "desbloquearlo", "desbloquearla", "desbloqueo",
+                    "quitar el bloqueo", "quita el bloqueo", "quiten el bloqueo", "por error", "sin querer"),
+        "optout": ("darme de baja de los mensajes", "baja de los mensajes", "baja de mensajes"),
+        "stop": ("no me manden", "no me envien", "no me escriban", "dejen de", "dejar de", "ya no quiero", "no quiero",
+                 "basta", "saquenme", "sacame", "quitenme", "no mas", "no +"),
+    },
+    objects={
+        "line": ("linea", "numero", "numero de telefono", "num", "cuenta", "servicio", "todo", "telefono", "celular"),
+        "plan": ("plan", "planes", "complemento", "complementos", "funcion", "adicional", "renovacion", "renueve",
+                 "renovar"),
+        "number": ("numero", "num", "numero de telefono"),
+        "status": ("activa", "activo", "activas", "activos", "estado", "saldo", "credito", "creditos", "vigente"),
+        "texts": ("mensaje", "mensajes", "mensages", "texto", "textos", "sms", "lista"),
+    },
+    negations=("no", "nunca", "jamas", "ni", "ninguna", "ningun", "de ninguna manera", "para nada", "tampoco"),
+    plan_names={
+        "Text Archive": ("text archive", "archivo de textos", "archivo de mensajes", "archivo"),
+        "Call Recording": ("call recording", "grabacion de llamadas", "grabacion", "grabar llamadas", "grabadora"),
+    },
+    ordinals={
+        1: ("1", "uno", "primero", "primera", "el primero", "la primera", "opcion 1", "opcion uno", "la 1", "el 1"),
+        2: ("2", "dos", "segundo", "segunda", "el segundo", "la segunda", "opcion 2", "opcion dos", "la 2", "el 2",
+            "la otra", "el otro", "la ultima", "el ultimo"),
+    },
+    line_digits=("termina en", "que termina en", "terminada en", "terminado en", "ultimos 4", "ultimos cuatro"),
+    plain=("cancelo", "activa", "activo", "actividad"),
+    past=("fue", "fueron", "ha", "han", "habia", "habian"),
+    others=(),  # "su" is also "your": Spanish says whose after the object, if at all
 )

@@ -34,17 +34,6 @@ def simulate() -> None:
     pass
 
 
-def _simulators() -> None:
-    from ivr.simulate import simulate_call
-    from sms.simulate import simulate_sms
-
-    simulate.add_command(simulate_sms)
-    simulate.add_command(simulate_call)
-
-
-_simulators()
-
-
 @click.group("db", cls=AppGroup, help="The schema (Alembic migrations).")
 def db_group() -> None:
     pass
@@ -180,7 +169,8 @@ def serve_cmd(host: str, port: int, workers: int, banner: bool) -> None:
                  settings=settings)
 
 
-@click.command("worker", help="Send text receipts (R17): an RQ worker on REDIS_URL.")
+@click.command("worker", help="Send text receipts (R17) and run the doors' queues (App Store notifications, "
+               "R23): an RQ worker on REDIS_URL.")
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 @with_appcontext
 def worker_cmd(burst: bool) -> None:
@@ -199,7 +189,14 @@ def worker_cmd(burst: bool) -> None:
     outbox.configure_worker(d.db, sender, d.clock)
     queue = Queue(outbox.QUEUE, connection=d.queue_redis)
     queue.enqueue(outbox.sweep_job)  # whatever was queued while no worker ran
-    Worker([queue], connection=d.queue_redis).work(burst=burst, with_scheduler=not burst)
+    # The doors' own queues (the App Store feed's, R23): each registered (name, sweep job) on the
+    # app and is configured here; its sweep runs first for whatever was stored while no worker ran.
+    queues = []
+    for configure in current_app.extensions.get("switchboard_worker_queues", ()):
+        name, sweep = configure(d)
+        queues.append(Queue(name, connection=d.queue_redis))
+        queues[-1].enqueue(sweep)
+    Worker([*queues, queue], connection=d.queue_redis).work(burst=burst, with_scheduler=not burst)
 
 
 @click.command("outbox", help="List the text receipts (R17) and what became of them.")

@@ -222,3 +222,69 @@ def test_any_valid_document_round_trips(app, deps, doc):
     _clean(deps.engine, deps.redis)
     import_document(deps.db, doc, pin_secret=TEST_PIN_SECRET)
     assert exported(deps) == without_pins_with_audit(doc)
+
+
+# Apple's ids on App Store plans (R23) --------------------------------------------------------
+def _with_ids(doc, tid="2000000000000002", product="com.example.callrecording"):
+    doc = copy.deepcopy(doc)
+    doc["accounts"][0]["lines"][0]["plans"][1].update(original_transaction_id=tid, product_id=product)
+    return doc
+
+
+def test_apples_ids_round_trip_and_are_optional(deps):
+    doc = _with_ids(CONTRACT_EXAMPLE)
+    import_document(deps.db, doc, pin_secret=TEST_PIN_SECRET)
+    assert exported(deps) == without_pins_with_audit(doc)
+    import_document(deps.db, CONTRACT_EXAMPLE, pin_secret=TEST_PIN_SECRET)  # the ids are optional
+    plans = export_document(deps.db)["accounts"][0]["lines"][0]["plans"]
+    assert all("original_transaction_id" not in p and "product_id" not in p for p in plans)
+
+
+@pytest.mark.parametrize("doc, expected", [
+    pytest.param(_bad(lambda ln, d: ln["plans"][0].update(original_transaction_id="2000000000000001")),
+                 "plans[0] (Unlimited Monthly).original_transaction_id: only an App Store plan (channel app_store) "
+                 "carries Apple's ids", id="ids on a portal plan"),
+    pytest.param(_bad(lambda ln, d: ln["plans"][1].update(original_transaction_id="2000 0001")),
+                 "plans[1] (Call Recording).original_transaction_id: '2000 0001' is not null or an App Store "
+                 "transaction id", id="a transaction id with a space"),
+    pytest.param(_bad(lambda ln, d: ln["plans"][1].update(product_id="x" * 201)),
+                 "plans[1] (Call Recording).product_id: 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'… is not null",
+                 id="an overlong product id"),
+    pytest.param(_bad(lambda ln, d: ln["plans"].extend([
+        dict(ln["plans"][1], product="Text Archive", original_transaction_id="7"),
+        dict(ln["plans"][1], product="Fax", original_transaction_id="7")])),
+        "plans[3] (Fax).original_transaction_id: '7' is also accounts[1] (Acme Plumbing) lines[0] (jdoe, "
+        "+15550100001).plans[2]", id="one transaction id on two plans"),
+])
+def test_a_file_with_bad_apple_ids_is_refused(deps, doc, expected):
+    test_a_bad_file_is_refused_naming_the_line_and_field_and_writes_nothing(deps, doc, expected)
+
+
+def test_a_transaction_id_another_line_holds_in_the_database_is_refused(deps):
+    import_document(deps.db, _with_ids(CONTRACT_EXAMPLE), pin_secret=TEST_PIN_SECRET)
+    other = _with_ids(CONTRACT_EXAMPLE)
+    other["accounts"][0]["lines"][0].update(login_id="sam", number="+15550100003", contacts=[], blocked=[])
+    other["accounts"][0].update(admin="sam", name="Sam")
+    with pytest.raises(ImportRefused) as refused:
+        import_document(deps.db, other, pin_secret=TEST_PIN_SECRET)
+    assert refused.value.errors == [
+        "accounts[0] (Sam) lines[0] (sam, +15550100003).plans[1] (Call Recording).original_transaction_id: "
+        "'2000000000000002' is already the App Store transaction of a plan of +15550100001"]
+    assert lines_count(deps) == 1
+
+
+def test_a_transaction_id_may_move_between_two_lines_of_one_file(deps):
+    doc = _with_ids(CONTRACT_EXAMPLE)
+    second = copy.deepcopy(doc["accounts"][0]["lines"][0])
+    second.update(login_id="sam", number="+15550100003", contacts=[], blocked=[])
+    second["plans"][1].pop("original_transaction_id")
+    doc["accounts"][0]["lines"].append(second)
+    import_document(deps.db, doc, pin_secret=TEST_PIN_SECRET)
+    moved = copy.deepcopy(doc)
+    first_plans, second_plans = (ln["plans"] for ln in moved["accounts"][0]["lines"])
+    second_plans[1]["original_transaction_id"] = first_plans[1].pop("original_transaction_id")
+    moved["accounts"][0]["lines"].reverse()  # the new holder is written before the old one lets go
+    import_document(deps.db, moved, pin_secret=TEST_PIN_SECRET)
+    holders = {ln["login_id"]: ln["plans"][1].get("original_transaction_id")
+               for ln in export_document(deps.db)["accounts"][0]["lines"]}
+    assert holders == {"jdoe": None, "sam": "2000000000000002"}

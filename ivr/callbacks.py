@@ -1,0 +1,236 @@
+"""The voice side of the support console (issue 13), Twilio-signed like every webhook:
+
+- ``/voice/callback``: a caller nobody could answer pressed * at the voicemail (the offer is
+  said before the tone); the bot reads their number back (keypad 1 or "yes" books it, 2 asks
+  for another number on the keypad) and files a call-back request (core.cases) for the queue.
+- ``/voice/transcription``: Twilio's transcription of a voicemail, kept on the case.
+- ``/voice/console-call``: an agent's call back (placed through Twilio's REST API by the
+  console): the agent's phone answered, so they hear the whisper, then the customer is dialled.
+- ``/voice/console-call-done``: what became of that call, audited on the case.
+
+Failure behaviour: any error is answered with valid TwiML (an apology, then goodbye), never an
+error page; a call-back number waiting for its confirmation lives in Redis for ten minutes,
+and without Redis the caller's own number is the one read back.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import redis
+from flask import request, url_for
+from twilio.twiml.voice_response import VoiceResponse
+
+from core import cases, phone, services
+from ivr.prompts import digits, whisper as whisper_text
+from web.deps import deps
+from web.twilio import twiml, twilio_blueprint
+
+log = logging.getLogger("switchboard.ivr")
+
+LANGUAGES = {"en": "en-US", "es": "es-US"}
+MAX_TRIES = 3
+PENDING_TTL = 600
+YES = frozenset({"yes", "yeah", "yep", "confirm", "correct", "si", "sí", "claro", "confirmo", "correcto"})
+OTHER = frozenset({"no", "another", "another number", "other", "otro", "otro número", "otro numero"})
+
+# These belong in ivr/prompts.py's tables (English and Spanish); kept here until those tables
+# are free to change.
+WORDS = {
+    "en": {
+        "offer": "Or, to have a person call you back instead, press star.",
+        "confirm": "We'll call you back at {number}. To confirm, press 1 or say yes. To give another number, press 2.",
+        "ask_number": "Enter the number to call you back on, with its area code, then press pound.",
+        "bad_number": "That doesn't look like a phone number.",
+        "done": "Thank you. A person will call you back at {number}. Goodbye.",
+        "none": "We couldn't take a number, so no call back is booked. Goodbye.",
+        "error": "Sorry, something went wrong on our side. Goodbye.",
+    },
+    "es": {
+        "offer": "O, para que una persona le devuelva la llamada, presione asterisco.",
+        "confirm": "Le llamaremos al {number}. Para confirmar, presione 1 o diga sí. Para dar otro número, presione 2.",
+        "ask_number": "Marque el número al que le llamamos, con su código de área, y luego presione numeral.",
+        "bad_number": "Ese no parece un número de teléfono.",
+        "done": "Gracias. Una persona le llamará al {number}. Adiós.",
+        "none": "No pudimos tomar un número, así que no quedó pedida la llamada. Adiós.",
+        "error": "Lo sentimos, algo falló de nuestro lado. Adiós.",
+    },
+}
+# Said to the agent on a call back (the console's agents work in English).
+AGENT_WORDS = {
+    "intro": "A call back from the support console.",
+    "connecting": "Connecting you to the customer now.",
+    "no_number": "This case has no number to call. Goodbye.",
+}
+
+
+def _lang() -> str:
+    lang = request.args.get("lang", "en")
+    return lang if lang in LANGUAGES else "en"
+
+
+def _say(r, key: str, lang: str, **values) -> None:
+    r.say(WORDS[lang][key].format(**values), language=LANGUAGES[lang])
+
+
+def _apology(_exc: Exception) -> VoiceResponse:
+    r = VoiceResponse()
+    _say(r, "error", _lang())
+    r.hangup()
+    return r
+
+
+bp = twilio_blueprint("callbacks", __name__, on_error=_apology)
+
+
+def offer(r: VoiceResponse, lang: str = "en") -> None:
+    """Said before a voicemail's tone: * during the recording asks for a call back instead."""
+    _say(r, "offer", lang if lang in LANGUAGES else "en")
+
+
+def _esc_id() -> int | None:
+    raw = request.args.get("esc", "")
+    return int(raw) if raw.isdigit() and len(raw) < 12 else None
+
+
+def _url(endpoint: str, **args) -> str:
+    lang = _lang()
+    if lang != "en":
+        args["lang"] = lang
+    return url_for(endpoint, **{k: v for k, v in args.items() if v is not None})
+
+
+def _pending_key(call_sid: str) -> str:
+    return f"sb:callback:{call_sid}"
+
+
+def _pending(call_sid: str, caller: str | None) -> str | None:
+    try:
+        found = deps().redis.get(_pending_key(call_sid))
+    except redis.RedisError:
+        found = None
+    return found or (caller if caller and phone.is_e164(caller) else None)
+
+
+def _keep(call_sid: str, number: str) -> None:
+    try:
+        deps().redis.set(_pending_key(call_sid), number, ex=PENDING_TTL)
+    except redis.RedisError:
+        log.warning("could not keep the call-back number; the caller's own is read back", exc_info=True)
+
+
+def _confirm(r: VoiceResponse, esc: int | None, number: str, tries: int, lang: str) -> VoiceResponse:
+    gather = r.gather(action=_url("callbacks.callback", esc=esc, do="confirm", n=tries), input="dtmf speech",
+                      num_digits=1, timeout=6, speech_timeout="auto", language=LANGUAGES[lang],
+                      hints="yes, no, another number" if lang == "en" else "sí, no, otro número")
+    _say(gather, "confirm", lang, number=digits(number))
+    r.redirect(_url("callbacks.callback", esc=esc, do="silence", n=tries))
+    return r
+
+
+def _ask_number(r: VoiceResponse, esc: int | None, tries: int, lang: str) -> VoiceResponse:
+    gather = r.gather(action=_url("callbacks.callback", esc=esc, do="number", n=tries), input="dtmf",
+                      finish_on_key="#", timeout=10)
+    _say(gather, "ask_number", lang)
+    r.redirect(_url("callbacks.callback", esc=esc, do="silence", n=tries))
+    return r
+
+
+def _give_up(r: VoiceResponse, lang: str) -> VoiceResponse:
+    _say(r, "none", lang)
+    r.hangup()
+    return r
+
+
+@bp.post("/voice/callback")
+def callback():
+    """One step of asking for a call back: start, confirm, number, silence. ``n`` counts the
+    answers that were no use (silence, a bad number); at MAX_TRIES nothing is booked."""
+    d = deps()
+    form = request.form
+    lang, esc, step = _lang(), _esc_id(), request.args.get("do", "start")
+    misses = int(request.args["n"]) if request.args.get("n", "").isdigit() else 0
+    sid = "".join(ch for ch in (form.get("CallSid") or "") if ch.isalnum())[:64] or "unknown"
+    caller = (form.get("From") or "").strip()[:40] or None
+    keyed = "".join(ch for ch in (form.get("Digits") or "") if ch.isdigit())[:20]
+    heard = " ".join((form.get("SpeechResult") or "").lower().strip(" .!?¡¿").split())[:100]
+    r = VoiceResponse()
+    if step == "silence":
+        misses += 1
+    if misses >= MAX_TRIES:
+        return twiml(_give_up(r, lang))
+    if step == "number":
+        region = phone.region_of(caller) if caller and phone.is_e164(caller) else "US"
+        kind, number = phone.classify(keyed, region) if keyed else ("invalid_number", None)
+        if kind != "ok" or number is None:
+            if misses + 1 >= MAX_TRIES:
+                return twiml(_give_up(r, lang))
+            _say(r, "bad_number", lang)
+            return twiml(_ask_number(r, esc, misses + 1, lang))
+        _keep(sid, number)
+        return twiml(_confirm(r, esc, number, misses, lang))
+    number = _pending(sid, caller)
+    if step == "confirm" and number and (keyed == "1" or heard in YES):
+        req = services.Request(channel="voice", request_id=sid, caller=caller)
+        cases.request_callback(d.db, number=number, now=d.clock(), req=req, escalation_id=esc)
+        _say(r, "done", lang, number=digits(number))
+        r.hangup()
+        return twiml(r)
+    if step == "confirm" and (keyed == "2" or heard in OTHER):
+        return twiml(_ask_number(r, esc, misses, lang))
+    if step == "confirm":  # something else: asked again, and it counts
+        misses += 1
+        if misses >= MAX_TRIES:
+            return twiml(_give_up(r, lang))
+    # start, silence, or an answer of no use: read the number back, or ask for one.
+    return twiml(_confirm(r, esc, number, misses, lang) if number else _ask_number(r, esc, misses, lang))
+
+
+@bp.post("/voice/transcription")
+def transcription():
+    """Twilio's transcription of a voicemail (<Record transcribe="true">)."""
+    d = deps()
+    form = request.form
+    status = (form.get("TranscriptionStatus") or "").strip()[:20] or "unknown"
+    cases.record_transcription(d.db, escalation_id=_esc_id(), text=(form.get("TranscriptionText") or "").strip(),
+                               status=status, now=d.clock())
+    return twiml(VoiceResponse())
+
+
+@bp.post("/voice/console-call")
+def console_call():
+    """The agent answered their phone (a call back placed by the console): the whisper, then
+    the customer, from the support number they reached."""
+    d = deps()
+    esc = _esc_id()
+    r = VoiceResponse()
+    try:
+        target = cases.call_target(d.db, esc) if esc is not None else None
+    except cases.CaseError:
+        target = None
+    if target is None or not target.customer:
+        r.say(AGENT_WORDS["no_number"])
+        r.hangup()
+        return twiml(r)
+    r.say(AGENT_WORDS["intro"])
+    said = target.whisper
+    if not said:
+        found = services.escalation(d.db, esc) or {}
+        said = whisper_text(found.get("context") or {}, found.get("caller"), d.settings.brand_name)
+    r.say(said)
+    r.say(AGENT_WORDS["connecting"])
+    dial = r.dial(action=url_for("callbacks.console_call_done", esc=esc), timeout=30,
+                  caller_id=target.support_line)
+    dial.number(target.customer)
+    return twiml(r)
+
+
+@bp.post("/voice/console-call-done")
+def console_call_done():
+    d = deps()
+    status = (request.form.get("DialCallStatus") or "").strip()[:20] or "unknown"
+    cases.note_call_result(d.db, _esc_id(), status=status, now=d.clock(),
+                           call_sid=(request.form.get("CallSid") or "")[:64] or None)
+    r = VoiceResponse()
+    r.hangup()
+    return twiml(r)

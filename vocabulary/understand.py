@@ -1,0 +1,495 @@
+"""Free text and speech → the conversation's intents, for both doors, in English and Spanish.
+
+One step, after the language is known: ``understand(text, lang)`` gives an ``Understanding``:
+the intent (a journey from the registry with its slots, a person, or a short question when
+unsure), the label the model chose, its probability and the runner-up (for the logs: never the
+text, which may hold a PIN). Keywords (sms/keywords.py, the voice menus' keys) come first and
+stay exactly as documented; this is what happens to everything else.
+
+How, and why this way (measured: bench/understanding.py, tests/test_understanding.py):
+- A multinomial logistic regression over character 2–4-grams of each word, the words, word
+  pairs and the lexicon's concepts (vocabulary/lexicon.py: "cancel", "lapsed", "line"…),
+  trained at first use from the labelled phrases in vocabulary/phrases/ (about half a second
+  of CPU once a process; 1.3 MB in memory; a few hundred µs a message). Adding a phrase there
+  is a data change; tests/data/understanding_eval.tsv is the held-out set that measures it.
+- Safety before recall, by rules the model cannot override: a change journey is reached only
+  when the utterance holds a word that names its action ("deactivate" names a cancellation,
+  never a reactivation; "my line got cancelled" names no cancellation), not negated ("don't
+  cancel"), with its object (a plan or the line); a vague request ("stop charging me") and
+  anything below the confidence threshold get a short question offering the two likeliest
+  journeys (core/journeys/clarify.py), then R15. Every change still needs the PIN and an
+  explicit yes (R10, R18): understanding only chooses what to *propose*.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+import threading
+from array import array
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import import_module
+from operator import itemgetter, mul
+from pathlib import Path
+from typing import Iterable
+
+from core import intents
+from core.formatting import fold
+from core.intents import Intent
+from vocabulary.lexicon import Lexicon
+
+LANGUAGES = ("en", "es")
+PHRASES = Path(__file__).resolve().parent / "phrases"
+MAX_WORDS = 40  # nobody asks for one thing in more; the rest is ignored
+
+# Confidence (the model's probability, after the safety rules): at or above ROUTE a journey
+# is started; a change journey needs ROUTE_CHANGE; between CLARIFY and those, one short
+# question offers the two likeliest journeys; below CLARIFY it was not understood. Chosen by
+# cross-validation on the training phrases (bench/understanding.py --thresholds).
+ROUTE = 0.4
+ROUTE_CHANGE = 0.5
+CLARIFY = 0.15
+NOTHING = 0.6  # "none" (nothing we do) below this, with a journey likely enough: ask rather than shrug
+# Speech below this recogniser confidence is not acted on: asked again once, then keys (ivr/).
+SPEECH_FLOOR = 0.4
+
+# The journeys that change something: reached only when the utterance names the change.
+CHANGES = {"cancel_plan": "cancel_plan", "cancel_line": "cancel_line", "reactivate": "reactivate",
+           "fix.reactivate": "reactivate", "change_number": "change_number",
+           "fix.change_number": "change_number", "block": "block", "fix.block_spam": "block", "unblock": "unblock"}
+FIXES = ("voice_network_mode", "reactivate", "device_settings", "change_number", "block_spam")
+# Labels that are not a journey: said by the doors (opt_out, help) or not understood (none).
+NOT_JOURNEYS = ("opt_out", "help", "none")
+VAGUE_CANCEL = ("cancel_plan", "cancel_line")  # "I wanna cancel": which?
+
+
+@dataclass(frozen=True)
+class Understanding:
+    intent: Intent
+    label: str  # the model's label after the safety rules (a journey, fix.<fix>, cancel, opt_out, help, none)
+    score: float  # its probability
+    runner_up: str | None = None
+    runner_score: float = 0.0
+    how: str = "model"  # model, clarify, unsure, empty, low_speech_confidence
+
+    @property
+    def sure(self) -> bool:
+        """Understood well enough to act on (not a question back, not a shrug)."""
+        return self.how == "model"
+
+    def log(self) -> dict:
+        """What the logs may say (never the text)."""
+        return {"understood": self.label, "score": round(self.score, 3), "runner_up": self.runner_up,
+                "runner_score": round(self.runner_score, 3), "understanding": self.how}
+
+
+# The words ---------------------------------------------------------------------------------
+@lru_cache(maxsize=None)
+def lexicon(lang: str) -> Lexicon:
+    return import_module(f"vocabulary.{lang if lang in LANGUAGES else 'en'}").LEXICON
+
+
+@dataclass(frozen=True)
+class Found:
+    """What the lexicon finds in a (folded) utterance."""
+
+    concepts: frozenset[str]  # actions (not negated) and objects
+    negated: frozenset[str]  # actions found only after a negation
+    plan: str | None  # a product name, as the data spells it
+    digits: str  # the longest run of digits (spaces, dashes and brackets allowed inside)
+    last4: str | None  # a line's last four digits, when said as such
+
+
+class _Index:
+    """Both lexicons' phrases by their first word, and a one-typo index of each language's
+    longer words (a typo is read in the message's own language: "active" is no typo of the
+    Spanish "activen")."""
+
+    def __init__(self) -> None:
+        self.phrases: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}  # word → (words, group, concept)
+        self.negations: set[tuple[str, ...]] = set()
+        self.past: set[tuple[str, ...]] = set()
+        self.others: set[str] = set()
+        self.plan_names: list[tuple[tuple[str, ...], str]] = []
+        self.line_digits: set[tuple[str, ...]] = set()
+        self.known: set[str] = set()
+        self.meanings: dict[str, dict[str, set[tuple[str, str]]]] = {lang: {} for lang in LANGUAGES}
+        for lang in LANGUAGES:
+            lex, meanings = lexicon(lang), self.meanings[lang]
+            for group, table in (("action", lex.actions), ("object", lex.objects)):
+                for concept, phrases in table.items():
+                    for p in phrases:
+                        words = tuple(p.split())
+                        self.phrases.setdefault(words[0], []).append((words, group, concept))
+                        self.known.update(words)
+                        if len(words) == 1 and len(p) >= 6:
+                            meanings.setdefault(p, set()).add((group, concept))
+            self.negations |= {tuple(n.split()) for n in lex.negations}
+            self.past |= {tuple(n.split()) for n in lex.past}
+            self.others |= set(lex.others)
+            self.known |= set(lex.plain)
+            for product, phrases in lex.plan_names.items():
+                self.plan_names += [(tuple(p.split()), product) for p in phrases]
+                for w in (w for p in phrases for w in p.split()):
+                    self.known.add(w)
+                    if len(w) >= 6:
+                        meanings.setdefault(w, set()).add(("object", "plan"))
+            self.line_digits |= {tuple(p.split()) for p in lex.line_digits}
+        self.plan_names.sort(key=lambda x: -len(x[0]))
+        # Symmetric deletions: a word one edit (or one swap) from a known word finds it here.
+        self.typos: dict[str, dict[str, set[str]]] = {lang: {} for lang in LANGUAGES}
+        for lang in LANGUAGES:
+            for word in self.meanings[lang]:
+                for key in {word, *_deletions(word)}:
+                    self.typos[lang].setdefault(key, set()).add(word)
+
+    def typo_of(self, word: str, lang: str) -> set[tuple[str, str]]:
+        """The (group, concept)s of the known word this one is a typo of: none when it is itself
+        a word we know (a typo never turns one known word into another: "deactivate" is not
+        "reactivate"), is short, or could be a typo of words that mean different things. A
+        letter missing or one too many ("cancell") is the likelier typo and is tried first."""
+        if len(word) < 5 or word in self.known or not word.isalpha():
+            return set()
+        typos, meanings = self.typos.get(lang, self.typos["en"]), self.meanings.get(lang, self.meanings["en"])
+        dels = _deletions(word)
+        likely = {w for w in typos.get(word, ()) if len(w) == len(word) + 1} | {d for d in dels if d in meanings}
+        if len(word) < 6:  # a short word: only a letter left out of a longer one ("chage")
+            likely = {w for w in likely if len(w) == len(word) + 1}
+            near = likely
+        else:
+            near = likely or (set(typos.get(word, ())) | {w for d in dels for w in typos.get(d, ())})
+        found = [frozenset(meanings[w]) for w in near]
+        return set(found[0]) if found and all(m == found[0] for m in found) else set()
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+@lru_cache(maxsize=1)
+def _index() -> _Index:
+    return _Index()
+
+
+_DIGITS = re.compile(r"\+?\d[\d\s().-]*\d|\d")
+
+
+def find(text: str, folded: str | None = None, lang: str = "en") -> Found:
+    """The lexicon's concepts in an utterance (both languages' words: people mix them)."""
+    ix = _index()
+    folded = fold(text) if folded is None else folded
+    words = folded.split()[:MAX_WORDS]
+    found: set[str] = set()
+    negated: set[str] = set()
+    i = 0
+    while i < len(words):  # actions: the longest phrase at each place ("dio de baja", not "de baja")
+        hits = [(p, c) for p, g, c in ix.phrases.get(words[i], ()) if g == "action" and _at(words, i, p)]
+        if not hits:
+            hits = [((words[i],), c) for g, c in ix.typo_of(words[i], lang) if g == "action"]
+        longest = max((len(p) for p, _ in hits), default=1)
+        for _, concept in (h for h in hits if len(h[0]) == longest):
+            if concept == "cancel" and _before(words, i, ix.past, 3):
+                concept = "lapsed"  # "why did you cancel my line": it happened
+            (negated if _before(words, i, ix.negations, 4) else found).add(concept)
+        i += longest
+    for i, w in enumerate(words):  # objects, anywhere; not someone else's ("her line")
+        if i and words[i - 1] in ix.others:
+            continue
+        hits = [c for p, g, c in ix.phrases.get(w, ()) if g == "object" and _at(words, i, p)]
+        found.update(hits or (c for g, c in ix.typo_of(w, lang) if g == "object"))
+    plan = next((product for p, product in ix.plan_names if any(_at(words, i, p) for i in range(len(words)))), None)
+    runs = [("+" if m.group().startswith("+") else "") + "".join(ch for ch in m.group() if ch.isdigit())
+            for m in _DIGITS.finditer(text[:400])]
+    digits = max(runs, key=lambda r: len(r.lstrip("+")), default="")
+    last4 = None
+    for i in range(len(words)):
+        for cue in ix.line_digits:
+            after = words[i + len(cue):i + len(cue) + 1]
+            if _at(words, i, cue) and after and after[0].isdigit() and len(after[0]) == 4:
+                last4 = after[0]
+    return Found(frozenset(found), frozenset(negated - found), plan, digits, last4)
+
+
+def _at(words: list[str], i: int, phrase: tuple[str, ...]) -> bool:
+    return tuple(words[i:i + len(phrase)]) == phrase
+
+
+def _before(words: list[str], at: int, phrases: set[tuple[str, ...]], span: int) -> bool:
+    """One of the phrases among the ``span`` words before: "don't want to cancel", "no cancelen"."""
+    before = words[max(0, at - span):at]
+    return any(_at(before, j, p) for p in phrases for j in range(len(before)))
+
+
+# The safety rules ---------------------------------------------------------------------------
+def names_its_change(label: str, f: Found) -> bool:
+    """Whether an utterance names the change a label would start (safety before recall)."""
+    c = f.concepts
+    if label == "cancel_line":
+        # Named add-on: never the whole line (R4: the add-on is what was named).
+        return "cancel" in c and "line" in c and f.plan is None and "cancel" not in f.negated
+    if label == "cancel_plan":
+        return "cancel" in c and ("plan" in c or f.plan is not None) and "cancel" not in f.negated
+    if label in ("reactivate", "fix.reactivate"):
+        # "my line got cancelled" asks to reactivate; "cancel my suspended line" and "my
+        # husband cancelled his line" do not.
+        return "reactivate" in c or ("lapsed" in c and "line" in c and "cancel" not in c)
+    if label == "fix.change_number" and "wrong_calls" in c:
+        return True
+    if label in ("change_number", "fix.change_number"):
+        return bool(c & {"change", "dislike"}) and "number" in c
+    if label in ("block", "fix.block_spam"):
+        return bool(c & {"block", "spam"}) and "unblock" not in c
+    if label == "unblock":
+        return "unblock" in c
+    if label == "cancel":  # "I don't want to cancel" asks nothing
+        return not ("cancel" in f.negated and "cancel" not in c)
+    if label == "opt_out":  # R16 in plain words: stop + texts ("stop my text archive" names a plan)
+        return ("optout" in c or ("stop" in c and "texts" in c)) and f.plan is None
+    return True
+
+
+# The model ----------------------------------------------------------------------------------
+def features(folded: str, f: Found) -> dict[str, float]:
+    words = folded.split()[:MAX_WORDS]
+    out: dict[str, float] = {}
+    for w in words:
+        out["w:" + w] = out.get("w:" + w, 0.0) + 1.0
+        s = f"<{w}>"
+        for n in (2, 3, 4):
+            for i in range(len(s) - n + 1):
+                g = "c:" + s[i:i + n]
+                out[g] = out.get(g, 0.0) + 1.0
+    for a, b in zip(words, words[1:]):
+        out[f"b:{a} {b}"] = 1.0
+    for c in f.concepts:
+        out["k:" + c] = 3.0
+    for c in f.negated:
+        out["n:" + c] = 3.0
+    if f.plan:
+        out["k:plan_name"] = 3.0
+    if len(f.digits.lstrip("+")) >= 7:
+        out["k:phone_number"] = 3.0
+    return out
+
+
+class Model:
+    """Multinomial logistic regression, trained by stochastic gradient descent (pure Python:
+    weights per label as flat lists, gathered with itemgetter so the inner loops run in C)."""
+
+    def __init__(self, labels: list[str]) -> None:
+        self.labels = labels
+        self.index: dict[str, int] = {}
+        self.weights: list = [[] for _ in labels]  # lists while training, then arrays
+        self.bias = [0.0] * len(labels)
+
+    def _vector(self, x: dict[str, float], grow: bool = False) -> tuple[list[int], list[float]]:
+        norm = math.sqrt(sum(v * v for v in x.values())) or 1.0
+        keys, values = [], []
+        for k, v in x.items():
+            j = self.index.get(k)
+            if j is None:
+                if not grow:
+                    continue
+                j = self.index[k] = len(self.index)
+                for w in self.weights:
+                    w.append(0.0)
+            keys.append(j)
+            values.append(v / norm)
+        return keys, values
+
+    def _scores(self, keys: list[int], values: list[float]) -> list[float]:
+        if not keys:
+            return list(self.bias)
+        get = itemgetter(*keys) if len(keys) > 1 else (lambda w, k=keys[0]: (w[k],))
+        return [b + sum(map(mul, get(w), values)) for w, b in zip(self.weights, self.bias)]
+
+    @staticmethod
+    def _softmax(z: list[float]) -> list[float]:
+        top = max(z)
+        e = [math.exp(a - top) for a in z]
+        total = sum(e)
+        return [a / total for a in e]
+
+    def fit(self, examples: list[tuple[dict[str, float], str]], epochs: int = 6, rate: float = 4.0,
+            seed: int = 7) -> "Model":
+        at = {label: i for i, label in enumerate(self.labels)}
+        data = [(self._vector(x, grow=True), at[label]) for x, label in examples]
+        rnd = random.Random(seed)  # the same phrases always make the same model
+        for epoch in range(epochs):
+            rnd.shuffle(data)
+            step = rate / (1 + epoch * 0.5)
+            for (keys, values), truth in data:
+                p = self._softmax(self._scores(keys, values))
+                for i, pi in enumerate(p):
+                    g = pi - (i == truth)
+                    if -1e-2 < g < 1e-2:
+                        continue  # (almost) nothing to learn for this label: keeps training fast
+                    w, d = self.weights[i], step * g
+                    for k, v in zip(keys, values):
+                        w[k] -= d * v
+                    self.bias[i] -= 0.1 * d
+        self.weights = [array("d", w) for w in self.weights]  # 8 bytes a weight, not a float object
+        return self
+
+    def probabilities(self, x: dict[str, float]) -> dict[str, float]:
+        return dict(zip(self.labels, self._softmax(self._scores(*self._vector(x)))))
+
+
+def load_phrases(langs: Iterable[str] = LANGUAGES) -> list[tuple[str, str, str]]:
+    """The training phrases: (lang, label, text) from vocabulary/phrases/<lang>.tsv."""
+    rows = []
+    for lang in langs:
+        for n, line in enumerate((PHRASES / f"{lang}.tsv").read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip() or line.startswith("#"):
+                continue
+            label, sep, text = line.partition("\t")
+            if not sep or not text.strip():
+                raise ValueError(f"vocabulary/phrases/{lang}.tsv line {n}: want label<TAB>text")
+            rows.append((lang, label.strip(), text.strip()))
+    return rows
+
+
+def train(rows: list[tuple[str, str, str]]) -> Model:
+    labels = sorted({label for _, label, _ in rows})
+    unknown = [label for label in labels if _route(label) is None and label not in NOT_JOURNEYS + ("cancel",)]
+    if unknown:
+        raise ValueError(f"labels that are no journey: {unknown}")
+    examples = []
+    for lang, label, text in rows:
+        text, folded = prepare(text)
+        examples.append((features(folded, find(text, folded, lang)), label))
+    return Model(labels).fit(examples)
+
+
+_lock = threading.Lock()
+_model: Model | None = None
+
+
+def model() -> Model:
+    """The model, trained once a process on first use (threads wait for the one training)."""
+    global _model
+    if _model is None:
+        with _lock:
+            if _model is None:
+                _model = train(load_phrases())
+    return _model
+
+
+def known_word(word: str) -> bool:
+    """A word the lexicons know (so never a typo of another: sms/keywords.py's commands)."""
+    return word in _index().known
+
+
+# Understanding ------------------------------------------------------------------------------
+def prepare(text: str | None) -> tuple[str, str]:
+    """The text (at most what anyone needs) and its folded form; "my #" is "my number"."""
+    text = (text or "")[:400].replace("#", " # ")
+    return text, fold(text.replace("#", " num "))
+
+
+def _route(label: str) -> tuple[str, dict] | None:
+    """The journey (and slots) a label starts, before the utterance's own slots."""
+    from core.journeys import REGISTRY
+
+    if label.startswith("fix."):
+        fix = label[4:]
+        return ("troubleshoot", {"fix": fix}) if fix in FIXES else None
+    return (label, {}) if label in REGISTRY and label != "clarify" else None
+
+
+def _slots(label: str, f: Found) -> dict:
+    if label == "cancel_plan" and f.plan:
+        return {"plan": f.plan}
+    if label == "cancel_line" and (f.last4 or len(f.digits.lstrip("+")) >= 10):
+        return {"line": f.last4 or f.digits[-4:]}
+    if label in ("block", "unblock") and len(f.digits.lstrip("+")) >= 3:
+        return {"number": f.digits}
+    return {}
+
+
+def intent_for(label: str, f: Found | None = None) -> Intent:
+    """The intent a (sure) label stands for."""
+    if label == "agent":
+        return intents.AGENT
+    if label == "cancel":
+        return clarify(VAGUE_CANCEL)
+    route = _route(label)
+    if route is None:
+        return intents.UNCLEAR
+    name, slots = route
+    return intents.journey(name, **slots, **(_slots(label, f) if f else {}))
+
+
+def clarify(labels: Iterable[str]) -> Intent:
+    """The short question: which of these (at most two) journeys?"""
+    options = []
+    for label in labels:
+        route = _route(label)
+        if route and route not in options:
+            options.append(route)
+    return intents.journey("clarify", options=[[name, slots] for name, slots in options[:2]])
+
+
+def understand(text: str | None, lang: str = "en", *, speech_confidence: float | None = None) -> Understanding:
+    """What a free text or a speech result asks for (see the module's docstring)."""
+    text, folded = prepare(text)
+    if not folded:
+        return Understanding(intents.UNCLEAR, "none", 0.0, how="empty")
+    if speech_confidence is not None and speech_confidence < SPEECH_FLOOR:
+        return Understanding(intents.UNCLEAR, "none", 0.0, how="low_speech_confidence")
+    f = find(text, folded, lang)
+    probs = model().probabilities(features(folded, f))
+    ranked = sorted(probs.items(), key=lambda kv: -kv[1])
+    # Safety before recall: a change the utterance doesn't name is not a candidate at all.
+    allowed = [(label, p) for label, p in ranked if names_its_change(label, f)]
+    (label, p), (runner, q) = allowed[0], (allowed[1] if len(allowed) > 1 else (None, 0.0))
+    journeys = [lb for lb, _ in allowed if lb not in NOT_JOURNEYS]
+    if label == "cancel" and p >= CLARIFY:
+        return Understanding(clarify(VAGUE_CANCEL), label, p, runner, q, how="clarify")
+    need = ROUTE_CHANGE if label in CHANGES else NOTHING if label == "none" else ROUTE
+    if p >= need:
+        intent = intent_for(label, f) if label not in NOT_JOURNEYS else intents.UNCLEAR
+        return Understanding(intent, label, p, runner, q, how="model" if label != "none" else "unsure")
+    if journeys and probs[journeys[0]] >= CLARIFY:
+        options = VAGUE_CANCEL if journeys[0] == "cancel" else [lb for lb in journeys if lb != "cancel"]
+        return Understanding(clarify(options), label, p, runner, q, how="clarify")
+    return Understanding(intents.UNCLEAR, label, p, runner, q, how="unsure")
+
+
+# Answers both doors read the same way ----------------------------------------------------------
+# A fix understood from free text → its place in the list R11 offers (core/journeys/troubleshoot.py).
+_FIX_OF = {**{f"fix.{fix}": fix for fix in FIXES}, "reactivate": "reactivate", "change_number": "change_number",
+           "block": "block_spam"}
+
+
+def fix_choice(got: Understanding | None) -> int | None:
+    """Which of R11's five fixes an understood problem is (1-based), if it is one."""
+    fix = _FIX_OF.get(got.label) if got is not None and got.sure else None
+    return FIXES.index(fix) + 1 if fix else None
+
+
+def answer_which(text: str, lang: str, options: list, got: Understanding | None = None) -> Intent:
+    """An answer, in words, to "which: 1 or 2?" (core/journeys/clarify.py): an ordinal, the
+    object alone ("the line") when the offers are a plan or the line, the offered journey in
+    other words, or something else asked for in full; anything else is unclear (asked once
+    more, then R15). Keys are the doors' business."""
+    names = [o[0] for o in options if isinstance(o, (list, tuple)) and o]
+    text, folded = prepare(text)
+    for n in (2, 1):  # "second one" holds "one"
+        if n <= max(1, len(names)) and any(f" {p} " in f" {folded} " for lg in (lang, "en", "es")
+                                            for p in lexicon(lg).ordinals[n]):
+            return intents.choice(n)
+    if {"cancel_plan", "cancel_line"} <= set(names):
+        f = find(text, folded, lang)
+        plan, line = "plan" in f.concepts or f.plan is not None, "line" in f.concepts
+        if plan != line:
+            return intents.choice(names.index("cancel_plan" if plan else "cancel_line") + 1)
+    got = got if got is not None else understand(text, lang)
+    if got.how in ("model", "clarify") and got.intent.kind == "journey":
+        offered = [got.intent.value] if got.intent.value != "clarify" else [o[0] for o in got.intent.slot("options")]
+        for i, name in enumerate(names, 1):
+            if offered and offered[0] == name:
+                return intents.choice(i)
+    return got.intent if got.sure else intents.UNCLEAR
