@@ -30,9 +30,10 @@ FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=not LONG,
 
 PATHS = ["/sms", "/voice", "/voice/handoff", "/voice/menu", "/voice/menu?m=cancel", "/voice/agent",
          "/voice/whisper?esc=1", "/voice/dial-status?esc=1", "/voice/voicemail?esc=1",
-         *(f"/voice/input?expect={e}" for e in ("pin", "line_number", "line_digits", "target", "plan",
-                                                 "reason", "offer", "confirm", "block_number", "command",
-                                                 "nonsense", ""))]
+         "/voice/callback?esc=1", "/voice/transcription?esc=1", "/voice/console-call?esc=1",
+         "/voice/console-call-done?esc=1", "/voice/menu?lang=es", "/voice/input?expect=confirm&lang=es",
+         *(f"/voice/input?expect={e}" for e in ("pin", "target", "plan", "reason", "offer", "confirm", "fix",
+                                                 "block_number", "command", "nonsense", ""))]
 NUMBERS = ["+15557770001", "+15557770003", "+15557770010", "+15550100001", "+15550000999", "", "x",
            "+1" + "9" * 30, "client:alice", "+44 20 7946 0958"]
 WORDS = ["YES", "STOP", "CANCEL LINE", "STOP PLAN", "1234", "1", "0", "*", "9", "#", "AGENT", "HELP", "START",
