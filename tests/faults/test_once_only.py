@@ -6,7 +6,6 @@ over two gunicorn servers sharing PostgreSQL and Redis, apply the change once, a
 from __future__ import annotations
 
 import uuid
-import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -18,19 +17,11 @@ from ivr.simulate import call_form
 from sms.simulate import text_form
 from tests.clients import Phone
 from tests.conftest import Twilio
+from tests.faults.test_floods import sms
 from tests.helpers import count, line, plan
 
 DANA, SAM, PAT = "+15557770001", "+15557770003", "+15557770004"
 CONCURRENT = 24
-
-
-def sms(transport, sender, body, sid=None):
-    form = text_form(sender, "+15550109000", body)
-    if sid:
-        form.update(MessageSid=sid, SmsSid=sid, SmsMessageSid=sid)
-    status, xml = transport.post("/sms", form)
-    assert status == 200, xml
-    return " | ".join(m.text or "" for m in ET.fromstring(xml).findall("Message"))
 
 
 # (change, who texts, the texts before YES, the audit action, a check of the state after)
