@@ -16,6 +16,14 @@ secure_scheme_headers = _no_forwarded["secure_scheme_headers"]
 forwarder_headers = _no_forwarded["forwarder_headers"]
 
 
+def post_worker_init(worker):
+    """Train the understanding model (vocabulary/understand.py) before the first request, not
+    during a customer's first free-text message (about half a second of CPU)."""
+    from vocabulary.understand import model
+
+    model()
+
+
 def on_starting(server):
     from core.settings import Settings
     from web.server import refuse_several_workers_without_redis

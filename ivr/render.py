@@ -116,7 +116,7 @@ def menu(sp: Speaker, sub: str | None, before: Iterable[Prompt] = (), greeting: 
         sp.say(gather, "offer_spanish", lang="es")  # R20: offered in Spanish, before the English menu
     for p in before:
         sp.say(gather, p.key, p.values)
-    if before and not greeting and before[-1].key not in ("unusable", "unknown_command", "problems"):
+    if before and not greeting and before[-1].key not in ("unusable", "unknown_command", "problems", "speech_keys"):
         sp.say(gather, "anything_else")
     sp.say(gather, "cancel_menu" if sub == "cancel" else "main_menu")
     r.redirect(sp.url("ivr.menu", m=sub))

@@ -20,7 +20,7 @@ from ivr.call import Call, call_language, transfer
 from ivr.menu import (answer, cancel_choice, main_choice, speech_confidence, unsure_speech, wants_agent,
                       wants_repeat)
 from web.observe import note
-from ivr.prompts import say, whisper as whisper_text
+from ivr.prompts import whisper as whisper_text
 from web.deps import deps
 from web.twilio import twiml, twilio_blueprint
 

@@ -123,7 +123,7 @@ LEXICON = Lexicon(
             "number two", "number 2", "2nd", "the other", "the other one", "the last one", "last one"),
     },
     line_digits=("ending", "ending in", "ends in", "ends with", "last 4", "last four", "last digits"),
-    plain=("active", "actively", "cancer", "blocky", "change"),
+    plain=("active", "actively", "cancer", "canceler"),
     past=("did", "didn t", "was", "were", "got", "been"),
     others=("his", "her", "their", "hers", "theirs"),
 )

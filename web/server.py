@@ -177,4 +177,8 @@ def run_gunicorn(app, *, host: str, port: int, workers: int, settings: Settings)
         def load(self):
             return app
 
+    # Trained once here, before the workers fork, not during a customer's first free text.
+    from vocabulary.understand import model
+
+    model()
     _App().run()
