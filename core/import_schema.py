@@ -150,6 +150,7 @@ class LineDoc(_Strict):
     status: Annotated[str, PlainValidator(_one_of(LINE_STATUSES))]
     status_reason: Annotated[str | None, PlainValidator(_one_of(STATUS_REASONS, nullable=True))] = None
     usage_credits: Amount = Decimal("0.00")
+    language: Annotated[str, PlainValidator(_one_of(("en", "es")))] = "en"  # R20: for receipts
     plans: list[PlanDoc]
     blocked: list[Number] = []
     audit: list[Any] = []  # what export adds; never imported

@@ -21,7 +21,7 @@ from werkzeug.serving import make_server  # noqa: E402
 from core import agents, db as dbmod  # noqa: E402
 from core.demo import demo_document  # noqa: E402
 from core.settings import Settings  # noqa: E402
-from core.transfer import import_document  # noqa: E402
+from core.account_data import import_document  # noqa: E402
 from ivr.simulate import CallSimulator, scripted  # noqa: E402
 from web.simulator import Transport  # noqa: E402
 

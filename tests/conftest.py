@@ -17,7 +17,7 @@ from core import db as dbmod
 from core.demo import demo_document
 from core.models import ALL_TABLES, Base
 from core.settings import Settings
-from core.transfer import import_document
+from core.account_data import import_document
 
 TEST_TOKEN = "test-auth-token-5f1c0a"
 TEST_PIN_SECRET = "test-pin-secret"

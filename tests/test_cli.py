@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from core.models import Line, Plan
-from core.transfer import export_document
-from tests.core.test_transfer import CONTRACT_EXAMPLE, exported, without_pins_with_audit
+from core.account_data import export_document
+from tests.core.test_account_data import CONTRACT_EXAMPLE, exported, without_pins_with_audit
 
 
 def test_import_then_export_gives_the_file_back(runner, deps, tmp_path):
@@ -211,10 +211,10 @@ def test_a_file_no_parser_should_trust_is_refused_cleanly(runner, deps, demo, tm
 def test_a_database_error_during_import_is_one_line_without_sql_parameters(runner, deps, demo, tmp_path,
                                                                            monkeypatch):
     # The last line of defence: as if validation had missed the clash on the unique login_id.
-    import core.transfer
+    import core.account_data
     from core.import_rules import Placement
 
-    monkeypatch.setattr(core.transfer, "check", lambda doc, facts, **kw: (Placement(targets=[None]), []),
+    monkeypatch.setattr(core.account_data, "check", lambda doc, facts, **kw: (Placement(targets=[None]), []),
                         raising=False)
     result = import_file(runner, tmp_path, new_account(login_id="maria"))
     assert_refused_cleanly(result, "nothing imported: the database refused it (IntegrityError)")

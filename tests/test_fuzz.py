@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from core.demo import demo_document
 from core.models import AvailableNumber, BlockedNumber, ContactNumber, Line, Plan
-from core.transfer import import_document
+from core.account_data import import_document
 from tests.conftest import TEST_PIN_SECRET, sign
 
 LONG = os.environ.get("SWITCHBOARD_TEST_PROFILE") == "long"

@@ -13,7 +13,7 @@ from flask.cli import AppGroup, with_appcontext
 from core import db as dbmod
 from core import services
 from core.demo import demo_document
-from core.transfer import ImportRefused, export_document, import_document
+from core.account_data import ImportRefused, export_document, import_document
 from web.deps import deps
 
 

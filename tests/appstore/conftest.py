@@ -14,7 +14,7 @@ from sqlalchemy import select
 from core import appstore
 from core.demo import demo_document
 from core.models_appstore import AppStoreNotification
-from core.transfer import import_document
+from core.account_data import import_document
 from tests.appstore.apple import BUNDLE_ID, Apple, AppleCA, OCSPResponder
 from tests.conftest import START, TEST_PIN_SECRET
 

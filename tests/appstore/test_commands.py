@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from core.models_appstore import AppStoreNotification
-from core.transfer import export_document, import_document
+from core.account_data import export_document, import_document
 from tests.appstore.conftest import ADDON_PRODUCT, ADDON_TX, ALEX, with_apple_ids
 from tests.conftest import TEST_PIN_SECRET
 from tests.helpers import count, line, plan

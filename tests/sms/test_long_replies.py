@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from core.transfer import import_document
+from core.account_data import import_document
 from sms.gsm import segments
 from sms.replies import MORE_HINT
 from tests.conftest import TEST_PIN_SECRET

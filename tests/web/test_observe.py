@@ -11,7 +11,7 @@ from prometheus_client import REGISTRY
 from sqlalchemy import inspect, select, text
 
 from core.demo import demo_document
-from core.transfer import export_document, import_document
+from core.account_data import export_document, import_document
 from tests.conftest import TEST_PIN_SECRET, Twilio
 from tests.clients import Phone
 from web.observe import configure_logging

@@ -153,6 +153,7 @@ class _Writer:
         line.is_admin = is_admin
         line.status, line.status_reason = doc.status, doc.status_reason
         line.usage_credits = doc.usage_credits
+        line.language = doc.language
         self.session.flush()
         self.session.add_all([ContactNumber(line_id=line.id, number=n) for n in doc.contacts])
         self.session.add_all([BlockedNumber(line_id=line.id, number=n) for n in doc.blocked])
@@ -264,6 +265,8 @@ def _export_line(line: Line, audit: list[dict], app_store: list[dict] | None = N
         "contacts": [c.number for c in line.contacts],
         "status": line.status, "status_reason": line.status_reason,
         "usage_credits": str(Decimal(line.usage_credits).quantize(Decimal("0.01"))),
+        # R20: the line's language, when it isn't the default English
+        **({"language": line.language} if line.language and line.language != "en" else {}),
         "plans": plans,
         "blocked": [b.number for b in line.blocked],
         "audit": audit,

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings as hsettings, strategies as 
 from sqlalchemy import func, select
 
 from core.models import Line
-from core.transfer import ImportRefused, export_document, import_document, validate
+from core.account_data import ImportRefused, export_document, import_document, validate
 from tests.conftest import TEST_PIN_SECRET
 
 CONTRACT_EXAMPLE = {
@@ -288,3 +288,35 @@ def test_a_transaction_id_may_move_between_two_lines_of_one_file(deps):
     holders = {ln["login_id"]: ln["plans"][1].get("original_transaction_id")
                for ln in export_document(deps.db)["accounts"][0]["lines"]}
     assert holders == {"jdoe": None, "sam": "2000000000000002"}
+
+
+def test_a_lines_language_is_imported_exported_and_used_for_its_receipts_R20(deps, clock):
+    import copy
+
+    from core import services
+    from core.models import OutboundText
+    from sms.replies import receipt_text
+    from tests.helpers import plan
+
+    doc = copy.deepcopy(CONTRACT_EXAMPLE)
+    doc["accounts"][0]["lines"][0]["language"] = "es"
+    import_document(deps.db, doc, pin_secret=TEST_PIN_SECRET)
+    exported = export_document(deps.db)
+    assert exported["accounts"][0]["lines"][0]["language"] == "es"
+    bad = copy.deepcopy(CONTRACT_EXAMPLE)
+    bad["accounts"][0]["lines"][0]["language"] = "fr"
+    with pytest.raises(ImportRefused, match="language"):
+        import_document(deps.db, bad, pin_secret=TEST_PIN_SECRET)
+    ref = services.find_line(deps.db, "jdoe")
+    req = services.Request(channel="voice", request_id="CA1", caller="+15557770001", receipt_to="+15557770001",
+                           receipt=lambda kind, values, lang: receipt_text(kind, values, brand="B", lang=lang))
+    plan_id = plan(deps, "jdoe", "Call Recording").id
+    result = services.cancel_plan(deps.db, actor=ref, line_id=ref.line_id, plan_id=plan_id, now=clock(), req=req)
+    assert not result.applied and result.reason == "app_store_plan"  # R6: nothing to receipt
+    plan_id = plan(deps, "jdoe", "Unlimited Monthly").id
+    result = services.cancel_plan(deps.db, actor=ref, line_id=ref.line_id, plan_id=plan_id, now=clock(), req=req)
+    assert result.applied
+    with deps.db() as s:
+        body = s.execute(select(OutboundText.body)).scalar_one()
+    assert body == receipt_text("plan_cancelled", result.data, brand="B", lang="es")
+    assert body != receipt_text("plan_cancelled", result.data, brand="B", lang="en")
