@@ -267,6 +267,8 @@ PROMPTS: dict[str, Prompt] = {
     "done_change_number": lambda v: f"Done. Your new number is {digits(v['number'])}.",
     "already_done": lambda v: "That was already done; nothing more was changed.",
     # R17: said only when a receipt will be sent, and to whom
+    "callback_requested": lambda v: f"A person will call you back at {digits(v['number'])}. Nothing was changed.",
+    "callback_no_number": lambda v: "We can't call this number back. Press 0 for a person.",
     "receipt_coming": lambda v: (f"We'll text a receipt to the number ending {' '.join(v['to'][0])}"
                                  + (f", and a copy to the number ending {' '.join(v['to'][1])}" if len(v['to']) > 1 else "")
                                  + "."),

@@ -148,6 +148,9 @@ PROMPTS: dict[str, Prompt] = {
     "done_reactivate": lambda v: (f"Listo. Tu línea {ending(v['number'], 'es')} está activa otra vez."),
     "done_change_number": lambda v: (f"Listo. Tu nuevo número es {digits(v['number'], 'es')}."),
     "already_done": lambda v: "Eso ya estaba hecho; no se cambió nada más.",
+    "callback_requested": lambda v: (f"Una persona te devolverá la llamada al {digits(v['number'], 'es')}. "
+                                     "No se cambió nada."),
+    "callback_no_number": lambda v: "No podemos llamar a este número. Oprime 0 para hablar con una persona.",
     "receipt_coming": lambda v: (f"Te enviaremos el comprobante por mensaje de texto al número terminado en "
                                  f"{' '.join(v['to'][0])}"
                                  + (f", y una copia al número terminado en {' '.join(v['to'][1])}" if len(v['to']) > 1 else "")

@@ -514,6 +514,10 @@ REPLIES: dict[str, Reply] = {
     "done_cancel_line": EN.done_line,
     "done_reactivate": lambda v: f"Done: line {display(v['number'])} is active again.",
     "done_change_number": lambda v: f"Done: your new number is {display(v['number'])} (was {display(v['old'])}).",
+    # CALL ME (R15): a person calls back
+    "callback_requested": lambda v: (f"OK: a person from {v['brand']} will call you back at {display(v['number'])} "
+                                     f"(ref {v['ref']}). Nothing was changed."),
+    "callback_no_number": lambda v: "We can't call this number back. Reply AGENT and a person will text you.",
     "receipt_coming": lambda v: (f"A receipt goes to the number ending {v['to'][0]}"
                                  + (f", a copy to the number ending {v['to'][1]}" if len(v['to']) > 1 else "") + "."),
     "already_done": lambda v: "That was already done; nothing more changed. Text PLANS to see where things stand.",

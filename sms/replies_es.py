@@ -195,6 +195,9 @@ REPLIES: dict[str, Reply] = {
     "done_cancel_line": ES.done_line,
     "done_reactivate": lambda v: f"Listo: la línea {display(v['number'])} está activa otra vez.",
     "done_change_number": lambda v: f"Listo: tu nuevo número es {display(v['number'])} (antes {display(v['old'])}).",
+    "callback_requested": lambda v: (f"Listo: una persona de {v['brand']} te llamará al {display(v['number'])} "
+                                     f"(ref {v['ref']}). No se cambió nada."),
+    "callback_no_number": lambda v: "No podemos llamar a este número. Responde AGENTE y una persona te escribirá.",
     "receipt_coming": lambda v: (f"El comprobante va al número terminado en {v['to'][0]}"
                                  + (f", una copia al terminado en {v['to'][1]}" if len(v['to']) > 1 else "") + "."),
     "already_done": lambda v: "Eso ya estaba hecho; no cambió nada más. Escribe PLANES para ver cómo está todo.",

@@ -28,6 +28,8 @@ WORDS = Vocabulary(
         (("reactivate",), "reactivate"),
         (("unblock",), "unblock"),
         (("block",), "block"),
+        (("call", "me"), "callback"),
+        (("call", "me", "back"), "callback"),
         (("agent",), "agent"),
         (("human",), "agent"),
         (("person",), "agent"),

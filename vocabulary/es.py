@@ -44,6 +44,8 @@ WORDS = Vocabulary(
         (("reactivar",), "reactivate"),
         (("desbloquear",), "unblock"),
         (("bloquear",), "block"),
+        (("llamame",), "callback"),
+        (("llamenme",), "callback"),
         (("agente",), "agent"),
         (("persona",), "agent"),
         (("humano",), "agent"),

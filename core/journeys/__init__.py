@@ -44,12 +44,12 @@ class Journey:
 
 
 def registry() -> dict[str, Journey]:
-    from core.journeys import (agent, block, cancel_line, cancel_plan, change_number, clarify, plans,
-                               reactivate, refund, troubleshoot)
+    from core.journeys import (agent, block, callback, cancel_line, cancel_plan, change_number, clarify,
+                               plans, reactivate, refund, troubleshoot)
 
     journeys = [plans.JOURNEY, refund.JOURNEY, cancel_plan.JOURNEY, cancel_line.JOURNEY,
                 reactivate.JOURNEY, change_number.JOURNEY, block.BLOCK, block.UNBLOCK,
-                troubleshoot.JOURNEY, agent.JOURNEY, clarify.JOURNEY]
+                troubleshoot.JOURNEY, agent.JOURNEY, clarify.JOURNEY, callback.JOURNEY]
     return {j.name: j for j in journeys}
 
 

@@ -318,3 +318,13 @@ def test_a_conversation_continues_on_another_server_process(make_app, settings, 
     assert b.text("1234").startswith("PIN OK. Cancel Text Archive")
     assert a.text("YES").startswith("Done")
     assert plan(deps, "dana", "Text Archive").auto_renew is False
+
+
+@pytest.mark.parametrize("words, reply", [("CALL ME", "will call you back at (555) 777-0001"),
+                                          ("llámame", "te llamará al (555) 777-0001")])
+def test_call_me_puts_a_call_back_in_the_consoles_queue_R15(phone, deps, demo, words, reply):
+    p = phone(DANA)
+    assert reply in p.text(words)
+    with deps.db() as s:
+        [esc] = s.execute(select(Escalation)).scalars().all()
+    assert (esc.reason, esc.callback_number, esc.state, esc.verified) == ("callback_requested", DANA, "new", False)
