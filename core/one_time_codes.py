@@ -28,10 +28,10 @@ from typing import Callable, Sequence
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.limits import PinAttempts, PinLimitUnavailable
+from core.limits import PinAttempts
 from core.models import Line, OutboundText
 from core.models_console import OneTimeCode
-from core.services import PinCheck, Request, _ref, audit, pin_subjects, transaction
+from core.services import PinCheck, Request, audit, check_secret, transaction
 
 VALID_FOR = dt.timedelta(minutes=10)
 MAX_PER_HOUR = 3
@@ -103,58 +103,29 @@ _NO_CODE_HASH = "0" * 64
 def verify(db: sessionmaker[Session], attempts: PinAttempts, secret: str, *, line_ids: Sequence[int],
            identity: str | None, code: str, now: dt.datetime, req: Request) -> PinCheck:
     """Check an entered one-time code; same arguments and answer as ``services.verify_pin``
-    (``PinCheck``: ok / verified, wrong_pin, locked, unavailable), same R9 counter."""
-    subjects = pin_subjects(line_ids, identity)
-    try:
-        reservation = attempts.reserve(subjects, now)
-    except PinLimitUnavailable:
-        return PinCheck(False, "unavailable")
+    (``PinCheck``: ok / verified, wrong_pin, locked, unavailable), same R9 counter, lock and
+    audit (``services.check_secret``), method ``one_time_code``. A code proves once."""
     entered = "".join(ch for ch in (code or "") if ch.isascii() and ch.isdigit())
     well_formed = len(entered) == DIGITS and entered == (code or "").strip()
-    with transaction(db) as session:
-        lines = session.execute(
-            select(Line).where(Line.id.in_(list(line_ids) or [-1])).order_by(Line.id)
-        ).scalars().all()
-        first = lines[0] if lines else None
-        where = dict(line_id=first.id if first else None, target=first.number if first else None)
-        held = [ln.pin_locked_until for ln in lines if ln.pin_locked_until and ln.pin_locked_until > now]
-        if not reservation.ok or held:
-            if reservation.ok:
-                attempts.succeeded(subjects, reservation)  # nothing was compared
-            audit(session, req, action="pin_entry", outcome="locked", now=now, method="one_time_code", **where)
-            return PinCheck(False, "locked", locked_until=max([*held, reservation.locked_until or now]))
+
+    def match(session: Session, lines: Sequence[Line]) -> Line | None:
         live = {c.line_id: c for c in session.execute(
             select(OneTimeCode).where(OneTimeCode.line_id.in_([ln.id for ln in lines] or [-1]),
                                       OneTimeCode.used_at.is_(None), OneTimeCode.expires_at > now)
             .order_by(OneTimeCode.created_at)).scalars()}  # the newest a line wins
-        match = None
+        found = None
         for line in lines or [None]:
             row = live.get(line.id) if line is not None else None
             expected = row.code_hash if row is not None else _NO_CODE_HASH
             given = _hash(secret, line.id if line is not None else -1, entered)
-            if hmac.compare_digest(expected, given) and well_formed and row is not None and match is None:
-                match = (line, row)
-        if match is not None:
-            line, row = match
-            used = session.execute(update(OneTimeCode).where(OneTimeCode.id == row.id, OneTimeCode.used_at.is_(None))
-                                   .values(used_at=now)).rowcount
-            if used == 1:
-                attempts.succeeded(subjects, reservation)
-                audit(session, req, action="pin_verified", outcome="ok", now=now, actor="line",
-                      actor_id=line.login_id, line_id=line.id, target=line.number, method="one_time_code")
-                return PinCheck(True, "verified", line=_ref(line))
-        try:
-            locked = attempts.failed(subjects, now)
-        except PinLimitUnavailable:
-            locked = None  # the reservation already counted this failure
-        for line in lines or [None]:
-            audit(session, req, action="pin_failed", outcome="refused", now=now, caller=req.caller,
-                  line_id=line.id if line else None, target=line.number if line else None,
-                  method="one_time_code")
-        if locked is not None:
-            for line in lines:
-                line.pin_locked_until = locked
-            audit(session, req, action="pin_lock", outcome="locked", now=now, actor="system",
-                  until=locked, **where)
-            return PinCheck(False, "locked", locked_until=locked)
-        return PinCheck(False, "wrong_pin")
+            if hmac.compare_digest(expected, given) and well_formed and row is not None and found is None:
+                found = (line, row)
+        if found is None:
+            return None
+        line, row = found
+        used = session.execute(update(OneTimeCode).where(OneTimeCode.id == row.id, OneTimeCode.used_at.is_(None))
+                               .values(used_at=now)).rowcount
+        return line if used == 1 else None
+
+    return check_secret(db, attempts, line_ids=line_ids, identity=identity, now=now, req=req, match=match,
+                        method="one_time_code")

@@ -234,14 +234,31 @@ def verify_pin(db: sessionmaker[Session], attempts: PinAttempts, pin_secret: str
                line_ids: Sequence[int], identity: str | None, pin: str, now: dt.datetime,
                req: Request) -> PinCheck:
     """R8, R9: check a PIN against the candidate lines of an identity (none, one, or the
-    lines a contact number belongs to). The attempt is reserved before anything is
-    compared; a line and no line take the same statements, round trips and hashing, and
-    answer alike. Never logs or stores the PIN itself."""
+    lines a contact number belongs to). Never logs or stores the PIN itself."""
+    def match(session: Session, lines: Sequence[Line]) -> Line | None:
+        found = None
+        for line in lines or [None]:
+            salt, stored = (line.pin_salt, line.pin_hash) if line else (_NO_LINE_SALT, _NO_LINE_HASH)
+            if check_pin(pin, salt, stored, pin_secret) and line is not None and found is None:
+                found = line
+        return found
+
+    return check_secret(db, attempts, line_ids=line_ids, identity=identity, now=now, req=req, match=match)
+
+
+def check_secret(db: sessionmaker[Session], attempts: PinAttempts, *, line_ids: Sequence[int],
+                 identity: str | None, now: dt.datetime, req: Request,
+                 match: Callable[[Session, Sequence[Line]], Line | None], method: str | None = None) -> PinCheck:
+    """R8, R9 for whatever proves a line (its PIN, or R21's one-time code): the attempt is
+    reserved before anything is compared (``match`` compares, in the transaction, and
+    returns the line it proves or None); a line and no line take the same statements, round
+    trips and hashing, and answer alike. The same counter, lock and audit for every method."""
     subjects = pin_subjects(line_ids, identity)
     try:
         reservation = attempts.reserve(subjects, now)
     except PinLimitUnavailable:
         return PinCheck(False, "unavailable")
+    how = {"method": method} if method else {}
     with transaction(db) as session:
         lines = session.execute(
             select(Line).where(Line.id.in_(list(line_ids) or [-1])).order_by(Line.id)
@@ -252,25 +269,21 @@ def verify_pin(db: sessionmaker[Session], attempts: PinAttempts, pin_secret: str
         if not reservation.ok or held:
             if reservation.ok:
                 attempts.succeeded(subjects, reservation)  # nothing was compared
-            audit(session, req, action="pin_entry", outcome="locked", now=now, **where)
+            audit(session, req, action="pin_entry", outcome="locked", now=now, **where, **how)
             return PinCheck(False, "locked", locked_until=max([*held, reservation.locked_until or now]))
-        match = None
-        for line in lines or [None]:
-            salt, stored = (line.pin_salt, line.pin_hash) if line else (_NO_LINE_SALT, _NO_LINE_HASH)
-            if check_pin(pin, salt, stored, pin_secret) and line is not None and match is None:
-                match = line
-        if match is not None:
+        found = match(session, lines)
+        if found is not None:
             attempts.succeeded(subjects, reservation)
             audit(session, req, action="pin_verified", outcome="ok", now=now, actor="line",
-                  actor_id=match.login_id, line_id=match.id, target=match.number)
-            return PinCheck(True, "verified", line=_ref(match))
+                  actor_id=found.login_id, line_id=found.id, target=found.number, **how)
+            return PinCheck(True, "verified", line=_ref(found))
         try:
             locked = attempts.failed(subjects, now)
         except PinLimitUnavailable:
             locked = None  # the reservation already counted this failure
         for line in lines or [None]:
             audit(session, req, action="pin_failed", outcome="refused", now=now, caller=req.caller,
-                  line_id=line.id if line else None, target=line.number if line else None)
+                  line_id=line.id if line else None, target=line.number if line else None, **how)
         if locked is not None:
             for line in lines:
                 line.pin_locked_until = locked  # outlives a Redis restart
