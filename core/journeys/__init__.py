@@ -54,6 +54,11 @@ def registry() -> dict[str, Journey]:
 
 
 def step_handlers() -> dict[str, Handler]:
+    """The journeys' own steps, by what the conversation expects (built once, with the registry)."""
+    return STEPS
+
+
+def _steps() -> dict[str, Handler]:
     handlers: dict[str, Handler] = {}
     for j in REGISTRY.values():
         for expect, handler in j.steps.items():
@@ -67,10 +72,12 @@ def public(values: dict[str, Any]) -> dict[str, Any]:
 
 
 REGISTRY: dict[str, Journey] = {}
+STEPS: dict[str, Handler] = {}
 
 
 def _load() -> None:
     REGISTRY.update(registry())
+    STEPS.update(_steps())
 
 
 _load()
