@@ -41,6 +41,10 @@ def create_app(settings: Settings | None = None, *, clock=None) -> Flask:
     from appstore.views import bp as appstore_bp
     from console.views import bp as console_bp
     from ivr.callbacks import bp as callbacks_bp
+    from ivr.fallback import bp as voice_fallback_bp
+    from ivr.status import bp as call_status_bp
+    from sms.fallback import bp as sms_fallback_bp
+    from sms.status import bp as sms_status_bp
     from web.cli import register as register_cli
     from web import observe
 
@@ -50,6 +54,10 @@ def create_app(settings: Settings | None = None, *, clock=None) -> Flask:
     app.register_blueprint(health_bp)
     app.register_blueprint(appstore_bp)  # Apple's signature, never Twilio's
     app.register_blueprint(callbacks_bp)  # the console's voice side: Twilio-signed
+    # Issue 15, Twilio-signed: the fallback URLs (no database or Redis on their path) and the
+    # status callbacks of calls and of the texts the bot sends.
+    for twilio_bp in (voice_fallback_bp, sms_fallback_bp, call_status_bp, sms_status_bp):
+        app.register_blueprint(twilio_bp)
     app.register_blueprint(console_bp)  # signed-in agents, never Twilio's signature
     app.register_blueprint(observe.bp)
     register_cli(app)

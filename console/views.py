@@ -14,7 +14,7 @@ from flask_wtf.csrf import CSRFError
 from console import words
 from console.auth import install, safe_next, supervisors_only
 from console.cli import agents_group
-from core import agents, cases
+from core import agents, call_events, cases, delivery
 from core.agents import AgentError
 from core.cases import CaseError
 from web.deps import deps
@@ -153,11 +153,17 @@ def queue_rows():
 # A case -----------------------------------------------------------------------------------------
 @bp.get("/console/cases/<int:case_id>")
 def case_page(case_id: int):
-    detail = cases.case(deps().db, case_id)
+    d = deps()
+    detail = cases.case(d.db, case_id)
     if detail is None:
         abort(404)
+    # What became of the texts the bot sent them (their numbers: caller ID, the call back number,
+    # the case's line), and how the call ended (issue 15). Never a text's words: one may hold a code.
+    numbers = [detail.row.caller, detail.row.callback_number, (detail.line or {}).get("number")]
+    texts = delivery.texts_to(d.db, [n for n in numbers if n], limit=10)
     return render_template("console/case.html", c=detail, row=detail.row, now=_now(),
-                           can_call=bool(deps().settings.twilio_account_sid))
+                           can_call=bool(d.settings.twilio_account_sid), texts=texts,
+                           ended=call_events.for_case(d.db, case_id))
 
 
 @bp.get("/console/cases/<int:case_id>/recording")

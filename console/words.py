@@ -193,3 +193,44 @@ def instruction_text(key: str, lang: str, brand: str) -> str:
 def code_text(lang: str, brand: str):
     template = CODE_TEXT[lang if lang in CODE_TEXT else "en"]
     return lambda code, minutes: template.format(brand=brand, code=code, minutes=minutes)
+
+
+# Issue 15: what became of the texts the bot sent them (core.delivery), and how the call ended.
+DELIVERY = {
+    "queued": "waiting to go", "retry": "failed for now, sending again", "sending": "being sent",
+    "sent": "sent (no delivery report yet)", "accepted": "accepted by Twilio", "scheduled": "scheduled",
+    "delivered": "delivered", "read": "read", "undelivered": "not delivered", "failed": "failed",
+    "canceled": "canceled", "partially_delivered": "partly delivered",
+    "suppressed": "not sent: they opted out of texts", "not_sent": "not sent: texting is not set up",
+}
+# Twilio's error codes an agent meets on a case, in words (the code is shown beside them).
+TWILIO_ERRORS = {
+    21610: "they replied STOP: nothing more is texted until they text START",
+    21211: "not a valid phone number",
+    21612: "the number can't receive texts",
+    21614: "not a mobile number",
+    30003: "their phone was off or out of reach",
+    30004: "blocked on their phone or by their carrier",
+    30005: "their carrier doesn't know the number",
+    30006: "a landline, or a carrier texts can't reach",
+    30007: "their carrier filtered it as spam: call them instead",
+    30008: "an unknown delivery error",
+}
+CALL_OUTCOMES = {
+    "completed": "done in the bot", "transferred": "transferred to a person", "voicemail": "left a voicemail",
+    "callback": "asked to be called back", "abandoned": "hung up", "not_answered": "never answered",
+}
+CALL_STEPS = {
+    "menu": "at the menu", "pin": "when asked for the PIN", "target": "choosing a line", "plan": "choosing a plan",
+    "reason": "when asked why they were leaving", "offer": "at the offered fix", "confirm": "before confirming",
+    "block_number": "entering a number to block", "fix": "choosing a problem", "which": "at a clarifying question",
+    "transfer": "while waiting for a person", "voicemail": "at the voicemail prompt", "greeting": "at the greeting",
+    "unknown": "at a step not known",
+}
+
+
+def duration(seconds: int | None) -> str:
+    if seconds is None:
+        return "unknown length"
+    minutes, seconds = divmod(seconds, 60)
+    return f"{minutes} min {seconds:02d} s" if minutes else f"{seconds} s"

@@ -19,16 +19,19 @@ from typing import Any, Callable
 import redis
 from sqlalchemy.orm import Session, sessionmaker
 
-from core import phone, policy, services
+from core import one_time_codes, phone, policy, services
 from core.intents import Intent
 from core.journeys import REGISTRY, Turn, public, step_handlers
-from core.limits import PinAttempts
-from core.reply import (EXPECT_COMMAND, EXPECT_CONFIRM, EXPECT_PIN, EXPECT_TARGET, Prompt, Reply)
+from core.limits import PinAttempts, RateLimit
+from core.reply import (EXPECT_CODE, EXPECT_COMMAND, EXPECT_CONFIRM, EXPECT_PIN, EXPECT_TARGET, Prompt, Reply)
 from core.services import LineRef, NotAuthorised, Request
 
 log = logging.getLogger("switchboard.conversation")
 
 STATE_TTL = 30 * 60  # an idle conversation (and its verified PIN) is forgotten after this
+# R21: codes asked for one claimed line an hour, counted by what was claimed (a line and no
+# line alike, R8); the line's own count in SQL (one_time_codes.MAX_PER_HOUR) holds as well.
+CODES_PER_HOUR = one_time_codes.MAX_PER_HOUR
 HISTORY = 12
 LANGUAGES = ("en", "es")
 
@@ -259,6 +262,8 @@ class Conversation:
         return Reply([Prompt("ask_pin")], EXPECT_PIN)
 
     def _on_pin(self, s: State, intent: Intent, t: Turn) -> Reply:
+        if intent.kind == "forgot":
+            return self._forgot(s, t)
         keyed = intent.value if intent.kind in ("pin", "number") else ""
         if not keyed or not keyed.isdigit() or not (4 <= len(keyed) <= 8 or 10 <= len(keyed) <= 15):
             return self.unusable(s, t, EXPECT_PIN, Prompt("pin_format"))
@@ -267,12 +272,19 @@ class Conversation:
             # number is a line is never said (R8); a made-up one fails and locks like a PIN.
             ref = services.find_line(self.db, keyed) or services.find_line(self.db, "+" + keyed)
             s.pin_lines, s.pin_identity = ([ref.line_id] if ref else []), f"number:{keyed}"
+            if s.slots.pop("want_code", False):
+                return self._send_code(s, t)
             return Reply([Prompt("ask_pin_for_line")], EXPECT_PIN)
         check = services.verify_pin(self.db, self.attempts, self.pin_secret, line_ids=s.pin_lines,
                                     identity=s.pin_identity or s.caller, pin=keyed, now=t.now, req=t.req)
+        return self._checked(s, t, check, EXPECT_PIN, "pin_wrong")
+
+    def _checked(self, s: State, t: Turn, check: services.PinCheck, expect: str, wrong: str) -> Reply:
+        """What a PIN's or a one-time code's check means for the conversation (R9, R21)."""
         if check.ok:
             s.actor, s.failed = asdict(check.line), 0
-            self.note(s, "PIN verified")
+            s.slots.pop("want_code", None)
+            self.note(s, "PIN verified" if expect == EXPECT_PIN else "one-time code verified")
             reply = self._advance(s, t)
             reply.prompts.insert(0, Prompt("pin_ok"))
             return reply
@@ -284,8 +296,57 @@ class Conversation:
         if check.reason == "unavailable":
             s.journey = None
             return Reply([Prompt("pin_unavailable")], offer_person=True)
-        self.note(s, "wrong PIN")
-        return self.unusable(s, t, EXPECT_PIN, Prompt("pin_wrong"))
+        self.note(s, "wrong PIN" if expect == EXPECT_PIN else "wrong one-time code")
+        reply = self.unusable(s, t, expect, Prompt(wrong))
+        if check.tries_left == 1:
+            # R21: before the last allowed try, say what the next wrong one does, and the ways on.
+            reply.prompts.append(Prompt("last_try", {"minutes": int(policy.PIN_LOCK.total_seconds() // 60)}))
+        return reply
+
+    # A forgotten PIN (R21) ---------------------------------------------------------------
+    def _forgot(self, s: State, t: Turn) -> Reply:
+        """A one-time code, texted to the line's own number, never to the one asking. Which
+        line: the number already keyed, else asked for, from every caller alike (R8)."""
+        if (s.pin_identity or "").startswith("number:"):
+            return self._send_code(s, t)
+        s.slots["want_code"] = True
+        self.note(s, "forgot the PIN")
+        return Reply([Prompt("code_which_line")], EXPECT_PIN)
+
+    def _send_code(self, s: State, t: Turn) -> Reply:
+        claimed = (s.pin_identity or "").partition(":")[2]
+        last4 = claimed[-4:]
+        asked = RateLimit(self.store.r, "otc", CODES_PER_HOUR, 3600)  # fails open: SQL still counts a line's
+        over = asked.over(asked.hit(claimed.lstrip("+"), t.now))
+        if over:
+            self.note(s, "one-time code refused: too many asked for")
+            return Reply([Prompt("code_limit", {"last4": last4})], EXPECT_CODE, offer_person=True)
+        if len(s.pin_lines) == 1 and self.receipt is not None:
+            lang = s.lang
+
+            def words(code: str, minutes: int) -> str:
+                return self.receipt("one_time_code", {"code": code, "minutes": minutes}, lang)
+            try:
+                one_time_codes.issue(self.db, line_id=s.pin_lines[0], secret=self.pin_secret, now=t.now,
+                                     req=t.req, text=words, actor="caller", actor_id=None,
+                                     from_number=t.req.receipt_from)
+            except one_time_codes.TooManyCodes:
+                return Reply([Prompt("code_limit", {"last4": last4})], EXPECT_CODE, offer_person=True)
+            except one_time_codes.NoSuchLine:
+                pass  # a released line: answered as any number that is not a line (R8)
+        self.note(s, f"one-time code asked for the line ending {last4}")
+        minutes = int(one_time_codes.VALID_FOR.total_seconds() // 60)
+        return Reply([Prompt("code_sent", {"last4": last4, "minutes": minutes})], EXPECT_CODE)
+
+    def _on_code(self, s: State, intent: Intent, t: Turn) -> Reply:
+        if intent.kind == "forgot":
+            return self._send_code(s, t)
+        keyed = intent.value if intent.kind in ("pin", "number") else ""
+        if not keyed or not keyed.isdigit() or len(keyed) != one_time_codes.DIGITS:
+            return self.unusable(s, t, EXPECT_CODE, Prompt("code_format"))
+        check = one_time_codes.verify(self.db, self.attempts, self.pin_secret, line_ids=s.pin_lines,
+                                      identity=s.pin_identity or s.caller, code=keyed, now=t.now, req=t.req)
+        return self._checked(s, t, check, EXPECT_CODE, "code_wrong")
 
     def actor(self, s: State) -> LineRef:
         return LineRef(**s.actor)
@@ -333,6 +394,17 @@ class Conversation:
     def line_facts(summary: dict) -> policy.LineFacts:
         return policy.LineFacts(number=summary["number"], status=summary["status"],
                                 status_reason=summary["status_reason"])
+
+    @classmethod
+    def line_state(cls, summary: dict) -> dict[str, Any]:
+        """What an answer about the line's state names (issue 12): its status, the day it works
+        until, whether its number plan renews, and whether it may be reactivated (R12)."""
+        number_plan = next((p for p in summary["plans"] if p["kind"] == "number"), None)
+        return {"status": summary["status"], "status_reason": summary["status_reason"],
+                "term_end": policy.line_works_until([cls.plan_facts(p) for p in summary["plans"]]),
+                "renews": bool(number_plan and number_plan["renews"]),
+                "reactivatable": summary["status"] in ("suspended", "cancelled")
+                and summary["status_reason"] in policy.REACTIVATABLE_REASONS}
 
     @staticmethod
     def plan_facts(p: dict) -> policy.PlanFacts:
@@ -435,7 +507,8 @@ class Conversation:
         gets the apology and the question again), and after three in a row a person."""
         s.failed += 1
         # Said once: prompts that already say so stand alone, others follow the apology.
-        prompts = [again] if again.key in ("pin_wrong", "pin_format", "unknown_command") else \
+        prompts = [again] if again.key in ("pin_wrong", "pin_format", "unknown_command", "code_wrong",
+                                           "code_format") else \
             [Prompt("unusable"), again]
         decision = policy.decide_after_failed_input(s.failed)
         if decision.allowed:
@@ -459,8 +532,8 @@ class Conversation:
 
 
 # The steps the engine owns; journeys own theirs (core/journeys/). Same signature.
-_ENGINE_STEPS = {EXPECT_PIN: Conversation._on_pin, EXPECT_TARGET: Conversation._on_target,
-                 EXPECT_CONFIRM: Conversation._on_confirm}
+_ENGINE_STEPS = {EXPECT_PIN: Conversation._on_pin, EXPECT_CODE: Conversation._on_code,
+                 EXPECT_TARGET: Conversation._on_target, EXPECT_CONFIRM: Conversation._on_confirm}
 
 
 def _minutes_until(until: dt.datetime | None, now: dt.datetime) -> int:

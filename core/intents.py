@@ -8,6 +8,7 @@ for every language and channel.
 - ``number(digits)``: a phone number or its last digits (a line to choose, a number to block)
 - ``name(text)``: the name of something the data holds (a plan's product name)
 - ``journey(name, **slots)``: a request to start a journey (``cancel_plan``, plan=…)
+- ``forgot``: the PIN is forgotten (R21: a one-time code to the line's own number)
 - ``agent`` / ``repeat`` / ``unclear``
 """
 
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 KINDS = frozenset({"yes", "no", "skip", "choice", "pin", "number", "name", "journey", "agent",
-                   "repeat", "unclear"})
+                   "repeat", "unclear", "forgot"})
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ SKIP = Intent("skip")
 AGENT = Intent("agent")
 REPEAT = Intent("repeat")
 UNCLEAR = Intent("unclear")
+FORGOT = Intent("forgot")
 
 
 def choice(n: int) -> Intent:

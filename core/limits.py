@@ -45,19 +45,22 @@ return {1}
 """
 
 # A wrong PIN: the reservation stays as the failure; at ``max`` failures the subject locks.
-# ARGV: now, window, max, lock seconds. Returns the lock's end (0: not locked by this one).
+# ARGV: now, window, max, lock seconds. Returns {the lock's end (0: not locked by this one),
+# the most failures any subject now has in the window} (R21: the warning before the last try).
 _FAILED = """
 local now, window, max, hold = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
-local locked = 0
+local locked, most = 0, 0
 for i = 1, #KEYS, 2 do
-  if redis.call('ZCOUNT', KEYS[i], now - window, '+inf') >= max then
+  local n = redis.call('ZCOUNT', KEYS[i], now - window, '+inf')
+  if n > most then most = n end
+  if n >= max then
     if redis.call('SET', KEYS[i + 1], tostring(now + hold), 'NX', 'EX', math.ceil(hold)) then
       redis.call('DEL', KEYS[i])
       locked = now + hold
     end
   end
 end
-return tostring(locked)
+return {tostring(locked), most}
 """
 
 
@@ -106,15 +109,18 @@ class PinAttempts:
         except redis.RedisError:
             pass
 
-    def failed(self, subjects: list[str], now: dt.datetime) -> dt.datetime | None:
-        """A wrong PIN (already counted by its reservation); the lock's end when this one locks."""
+    def failed(self, subjects: list[str], now: dt.datetime) -> tuple[dt.datetime | None, int]:
+        """A wrong PIN (already counted by its reservation): (the lock's end when this one
+        locks, else None; the tries left before PIN entry locks)."""
         try:
-            until = float(self._failed(keys=self._keys(subjects), args=[
+            until, most = self._failed(keys=self._keys(subjects), args=[
                 now.timestamp(), policy.PIN_WINDOW.total_seconds(), policy.PIN_MAX_FAILURES,
-                policy.PIN_LOCK.total_seconds()]))
+                policy.PIN_LOCK.total_seconds()])
         except redis.RedisError as exc:
             raise PinLimitUnavailable(str(exc)) from exc
-        return dt.datetime.fromtimestamp(until, dt.timezone.utc) if until else None
+        until = float(until)
+        left = max(0, policy.PIN_MAX_FAILURES - int(most))
+        return (dt.datetime.fromtimestamp(until, dt.timezone.utc) if until else None), left
 
 
 class RateLimit:

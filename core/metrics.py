@@ -36,3 +36,11 @@ def count_queries(engine) -> None:
     @event.listens_for(engine, "before_cursor_execute")
     def _one_more(*_args) -> None:
         SQL_QUERIES.inc()
+
+# Issue 15: what Twilio says of the texts we send, and how calls end (core.delivery, core.call_events).
+TEXT_DELIVERY = Counter("switchboard_text_delivery", "Status callbacks recorded for the texts the bot sent, by status.",
+                        ["status"])
+CALLS = Counter("switchboard_calls", "Calls ended, by outcome: completed in the bot, transferred, voicemail, "
+                "abandoned, not answered.", ["outcome"])
+CALL_ABANDONED = Counter("switchboard_call_abandoned", "Calls the caller ended before the bot or a person "
+                         "finished, by the step they were at.", ["step"])

@@ -272,9 +272,17 @@ class OutboundText(Base):
     provider_sid: Mapped[str | None] = mapped_column(String(64), nullable=True)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
     request_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # What Twilio's status callbacks said of the message last sent for this row (core.delivery):
+    # queued → sent → delivered | undelivered | failed, never backwards, with Twilio's ErrorCode.
+    delivery_status: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    error_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    delivery_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+    __table_args__ = (Index("ix_outbound_texts_provider_sid", "provider_sid"),
+                      Index("ix_outbound_texts_to_number", "to_number"))
 
 
 # The console's and the App Store feed's tables live beside their features.
-from core import models_appstore, models_console  # noqa: E402,F401
+from core import models_appstore, models_console, models_twilio  # noqa: E402,F401
 
 ALL_TABLES = [t.name for t in reversed(Base.metadata.sorted_tables)]

@@ -1,8 +1,12 @@
-"""R17 receipts: rows queued in the same transaction as the change, sent by the worker.
+"""R17 receipts (and every other text the bot starts: one-time codes, an agent's instruction,
+App Store receipts): rows queued in the same transaction as the change, sent by the worker.
 
 Each row is claimed with a conditional update before it is sent, so two workers (or a job
 and its retry) never send it twice; an opted-out number (R16) is never texted; without
-TWILIO_ACCOUNT_SID a row is marked "not_sent" with the reason.
+TWILIO_ACCOUNT_SID a row is marked "not_sent" with the reason. Twilio refusing a send with
+21610 (the recipient opted out at Twilio) records the opt-out (R16) and never retries. What
+Twilio later says of the delivery is core.delivery's (the status callback): a transient
+failure puts the row back to "retry" here, under the same claim.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Callable, Protocol
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.models import OutboundText, TextOptOut
@@ -27,14 +31,18 @@ BACKOFF = [dt.timedelta(seconds=s) for s in (5, 30, 120, 600, 1800)]
 STALE_SENDING = dt.timedelta(seconds=int(os.environ.get("OUTBOX_STALE_SECONDS", "300")))
 
 
+OPTED_OUT_AT_TWILIO = 21610  # "Attempt to send to unsubscribed recipient"
+
+
 class SendFailed(RuntimeError):
-    def __init__(self, message: str, *, permanent: bool = False) -> None:
+    def __init__(self, message: str, *, permanent: bool = False, code: int | None = None) -> None:
         super().__init__(message)
         self.permanent = permanent
+        self.code = code  # Twilio's error code, when Twilio answered
 
 
 class Sender(Protocol):
-    def send(self, *, to: str, from_: str | None, body: str) -> str: ...
+    def send(self, *, to: str, from_: str | None, body: str, ref: str | None = None) -> str: ...
 
     def find_sent(self, *, to: str, body: str, since: dt.datetime) -> str | None: ...
 
@@ -79,6 +87,8 @@ def send_one(db: sessionmaker[Session], sender: Sender | None, outbound_id: int,
             return ""
         # A row left in "sending" by a worker that died mid-send: ask the provider first.
         was_interrupted = row.status == "sending"
+        if row.status == "retry":  # a new message: what Twilio said of the last one is history
+            row.provider_sid, row.delivery_status, row.error_code, row.delivery_at = None, None, None, None
         row.status, row.attempts, row.next_attempt_at = "sending", row.attempts + 1, now
         opted_out = session.get(TextOptOut, row.to_number) is not None
         to, from_, body, attempts, created = row.to_number, row.from_number, row.body, row.attempts, row.created_at
@@ -91,23 +101,43 @@ def send_one(db: sessionmaker[Session], sender: Sender | None, outbound_id: int,
             sid = sender.find_sent(to=to, body=body, since=created)
             if sid:
                 return _finish(db, outbound_id, "sent", report, sid=sid, sent_at=now)
-        sid = sender.send(to=to, from_=from_, body=body)
+        # The status callbacks name this row and this attempt (core.delivery).
+        sid = sender.send(to=to, from_=from_, body=body, ref=f"{outbound_id}.{attempts}")
     except SendFailed as exc:
+        if exc.code == OPTED_OUT_AT_TWILIO:
+            _opted_out_at_twilio(db, to, now)
+            return _finish(db, outbound_id, "suppressed", report, error=f"recipient opted out at Twilio ({exc})",
+                           error_code=exc.code)
         if exc.permanent or attempts >= MAX_ATTEMPTS:
-            return _finish(db, outbound_id, "failed", report, error=str(exc))
+            return _finish(db, outbound_id, "failed", report, error=str(exc), error_code=exc.code)
         retry_at = now + BACKOFF[min(attempts - 1, len(BACKOFF) - 1)]
         return _finish(db, outbound_id, "retry", report, error=str(exc), next_attempt_at=retry_at)
     return _finish(db, outbound_id, "sent", report, sid=sid, sent_at=now)
 
 
+def _opted_out_at_twilio(db: sessionmaker[Session], number: str, now: dt.datetime) -> None:
+    """R16: Twilio says the number opted out (a STOP it handled): the database says so too."""
+    from core import services
+
+    try:
+        services.set_opt_out(db, number, True, now=now, req=services.Request(channel="job"))
+    except Exception:  # noqa: BLE001 - the row is still marked; the next send asks Twilio again
+        log.warning("could not record an opt-out Twilio reported (21610)", exc_info=True)
+
+
 def _finish(db, outbound_id: int, status: str, report: SendReport, *, error: str | None = None,
             sid: str | None = None, sent_at: dt.datetime | None = None,
-            next_attempt_at: dt.datetime | None = None) -> str:
+            next_attempt_at: dt.datetime | None = None, error_code: int | None = None) -> str:
+    values = dict(status=status, last_error=error, provider_sid=sid, sent_at=sent_at, next_attempt_at=next_attempt_at)
+    if status == "sent":
+        # Accepted: Twilio has queued it. A status callback that came first has said more.
+        values["delivery_status"] = func.coalesce(OutboundText.delivery_status, "queued")
+    if error_code is not None:
+        values["error_code"] = error_code
     with db.begin() as session:
         session.execute(
             update(OutboundText).where(OutboundText.id == outbound_id, OutboundText.status == "sending")
-            .values(status=status, last_error=error, provider_sid=sid, sent_at=sent_at,
-                    next_attempt_at=next_attempt_at)
+            .values(**values)
         )
     attr = {"sent": "sent", "retry": "retried", "failed": "failed", "suppressed": "suppressed",
             "not_sent": "not_sent"}[status]

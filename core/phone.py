@@ -72,3 +72,12 @@ def display(e164: str) -> str:
         return phonenumbers.format_number(parsed, PhoneNumberFormat.NATIONAL if e164.startswith("+1") else PhoneNumberFormat.INTERNATIONAL)
     except phonenumbers.NumberParseException:
         return e164
+
+
+def national(e164: str) -> str:
+    """The national significant number's digits (2125550100 of +12125550100); the digits
+    after a leading + when the number can't be parsed."""
+    try:
+        return str(phonenumbers.parse(e164, None).national_number)
+    except phonenumbers.NumberParseException:
+        return "".join(ch for ch in e164 if ch.isdigit())

@@ -12,6 +12,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Protocol, Sequence
 
+from core import phone
+
 APPLE_SUBSCRIPTIONS_URL = "https://support.apple.com/en-us/HT202039"
 # R4: these add-ons must be cancelled on their own before Cancel Line.
 ADDONS_FIRST = ("text archive", "call recording")
@@ -115,7 +117,7 @@ def decide_cancel_plan(line: LineLike, plan: PlanLike, now: dt.datetime) -> Deci
     if line.status not in ("active", "suspended"):
         if line.status == "cancel_pending":
             return refuse("already_cancelled", "R13", term_end=plan.term_end)
-        return refuse("line_not_active", "R2", status=line.status)
+        return refuse("line_not_active", "R2", status=line.status, status_reason=line.status_reason)
     if plan.ended or term_has_passed(plan.term_end, now):
         return refuse("plan_ended", "R2", product=plan.product, term_end=plan.term_end)
     if not plan.auto_renew:
@@ -126,11 +128,18 @@ def decide_cancel_plan(line: LineLike, plan: PlanLike, now: dt.datetime) -> Deci
 
 
 # R3, R4, R6 ------------------------------------------------------------------------------
+def line_works_until(plans: Iterable[PlanLike]) -> dt.date | None:
+    """The day a line works until: its number plan's term end (the latest term, without one)."""
+    live = [p for p in plans if not p.ended]
+    number_plan = next((p for p in live if p.kind == "number"), None)
+    return number_plan.term_end if number_plan else max((p.term_end for p in live), default=None)
+
+
 def decide_cancel_line(line: LineLike, plans: Sequence[PlanLike], now: dt.datetime) -> Decision:
     if line.status == "cancel_pending":
-        return refuse("already_cancelled", "R13")
+        return refuse("already_cancelled", "R13", term_end=line_works_until(plans))
     if line.status not in ("active", "suspended"):
-        return refuse("line_not_active", "R3", status=line.status)
+        return refuse("line_not_active", "R3", status=line.status, status_reason=line.status_reason)
     blocking = [p for p in plans if is_addon_first(p) and renewing(p)]
     store_blocking = [p.product for p in blocking if p.channel == "app_store"]
     if store_blocking:
@@ -141,8 +150,7 @@ def decide_cancel_line(line: LineLike, plans: Sequence[PlanLike], now: dt.dateti
     if blocking:
         return refuse("addons_first", "R4", addons=[p.product for p in blocking])
     live = [p for p in plans if not p.ended]
-    number_plan = next((p for p in live if p.kind == "number"), None)
-    term_end = number_plan.term_end if number_plan else max((p.term_end for p in live), default=None)
+    term_end = line_works_until(live)
     app_store = [p.product for p in live if p.channel == "app_store" and p.auto_renew]
     return allow(
         "cancel_line", "R3",
@@ -224,20 +232,38 @@ def decide_after_failed_input(failed_in_a_row: int) -> Decision:
 
 
 # Change number (R11 fix 4) ------------------------------------------------------------------
-def decide_change_number(line: LineLike, pool: Sequence[str], now: dt.datetime) -> Decision:
+def decide_change_number(line: LineLike, pool: Sequence[str], now: dt.datetime, *, area: str | None = None,
+                         wanted: str | None = None) -> Decision:
+    """``area``: the area code the caller asked for; ``wanted``: the number the caller was
+    shown and said yes to (only that one is ever given, R10)."""
     if line.status != "active":
-        return refuse("line_not_active", "R7", status=line.status)
-    if not pool:
+        return refuse("line_not_active", "R7", status=line.status, status_reason=line.status_reason)
+    if wanted is not None:
+        if wanted not in pool:
+            return refuse("number_taken", "R10", new=wanted)
+        return allow("change_number", "R11", number=wanted)
+    candidates = [n for n in pool if n != line.number]
+    if not candidates:
         return refuse("no_numbers_available", "R11")
-    return allow("change_number", "R11", number=choose_number(line.number, pool))
+    chosen = choose_number(line.number, candidates, area)
+    if area:
+        return allow("change_number", "R11", number=chosen, area=area, area_found=in_area(chosen, area))
+    return allow("change_number", "R11", number=chosen)
 
 
-def choose_number(current: str, pool: Sequence[str]) -> str:
-    """Same country and area code first, then same country, then any (stable order)."""
-    def area(n: str) -> str:
-        return n[:5] if n.startswith("+1") else n[:4]
+def in_area(number: str, area: str) -> bool:
+    """Whether a number's national number starts with the area code (212 in +12125550100)."""
+    return phone.national(number).startswith(area)
 
-    for same in (lambda n: area(n) == area(current), lambda n: n[:2] == current[:2], lambda n: True):
+
+def choose_number(current: str, pool: Sequence[str], area: str | None = None) -> str:
+    """The asked-for area code first; then same country and area code, then same country,
+    then any (stable order)."""
+    def same_area(n: str) -> bool:
+        return n[:5] == current[:5] if n.startswith("+1") else n[:4] == current[:4]
+
+    tests = [lambda n: in_area(n, area)] if area else []
+    for same in (*tests, same_area, lambda n: n[:2] == current[:2], lambda n: True):
         for candidate in pool:
             if candidate != current and same(candidate):
                 return candidate

@@ -9,6 +9,7 @@ from typing import Any
 # What the conversation waits for next (the doors gather and understand accordingly).
 EXPECT_COMMAND = "command"
 EXPECT_PIN = "pin"  # a PIN, or first the line's own number when calling or texting from elsewhere
+EXPECT_CODE = "code"  # R21: the one-time code texted to the line's own number
 EXPECT_TARGET = "target"  # an admin's choice of line
 EXPECT_PLAN = "plan"
 EXPECT_REASON = "reason"  # R11: why the caller is leaving

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Iterator, NamedTuple, Sequence
 
-from sqlalchemy import bindparam, delete, or_, select, union_all, update
+from sqlalchemy import bindparam, delete, literal_column, or_, select, union_all, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeout
 from sqlalchemy.orm import Session, joinedload, selectinload, sessionmaker
@@ -171,42 +172,49 @@ def _ref(line: Line) -> LineRef:
 
 
 # Identification and PIN -------------------------------------------------------------------
+# Lookups that change nothing read columns on a plain autocommit connection: no ORM session,
+# no mapped objects (bench/README.md: a third of a menu step's time went to building them).
+# Their statements are built once here, with bound parameters, and prepared by psycopg.
+_REF = (Line.id, Line.account_id, Line.number, Line.login_id, Line.is_admin)
+# Two index lookups (lines.number, contact_numbers.number), never a scan: the cost must not
+# grow with the number of lines.
+_CALLER_LINES = (
+    select(*_REF)
+    .where(Line.id.in_(union_all(select(Line.id).where(Line.number == bindparam("number")),
+                                 select(ContactNumber.line_id).where(ContactNumber.number == bindparam("number")))
+                       .scalar_subquery()))
+    .where(Line.status != "released")
+    .order_by(Line.id))
+_LINE_BY_KEY = select(*_REF).where(or_(Line.login_id == bindparam("key"), Line.number == bindparam("number")))
+_ACCOUNT_LINES = (select(*_REF).where(Line.account_id == bindparam("account"), Line.status != "released")
+                  .order_by(Line.id))
+
+
+def _reading(db: sessionmaker[Session]):
+    """A plain connection for lookups (autocommit on PostgreSQL)."""
+    return reader(db).kw["bind"].connect()
+
+
 def lines_for_caller(db: sessionmaker[Session], number: str) -> list[LineRef]:
     """Lines whose own number or a contact number is ``number``. Reveals nothing by itself."""
-    with reader(db)() as session:
-        # Two index lookups (lines.number, contact_numbers.number), never a scan: the cost
-        # must not grow with the number of lines.
-        ids = union_all(select(Line.id).where(Line.number == number),
-                        select(ContactNumber.line_id).where(ContactNumber.number == number))
-        rows = session.execute(
-            select(Line)
-            .where(Line.id.in_(ids.scalar_subquery()))
-            .where(Line.status != "released")
-            .order_by(Line.id)
-        ).scalars().all()
-        return [_ref(line) for line in rows]
+    with _reading(db) as conn:
+        return [LineRef(*row) for row in conn.execute(_CALLER_LINES, {"number": number})]
 
 
 def find_line(db: sessionmaker[Session], key: str) -> LineRef | None:
     """A line by login id or number (as the agent hand-off or a keypad entry gives it)."""
     e164 = phone.to_e164(key) if key and not key.startswith("+") else key
-    with reader(db)() as session:
-        line = session.execute(
-            select(Line).where(or_(Line.login_id == key, Line.number == (e164 or key)))
-        ).scalar_one_or_none()
-        return _ref(line) if line else None
+    with _reading(db) as conn:
+        row = conn.execute(_LINE_BY_KEY, {"key": key, "number": e164 or key}).one_or_none()
+        return LineRef(*row) if row else None
 
 
 def account_lines(db: sessionmaker[Session], actor: LineRef) -> list[LineRef]:
     """The lines a verified actor may act on (R7): its own, or every line for an admin."""
     if not actor.is_admin:
         return [actor]
-    with reader(db)() as session:
-        rows = session.execute(
-            select(Line).where(Line.account_id == actor.account_id, Line.status != "released")
-            .order_by(Line.id)
-        ).scalars().all()
-        return [_ref(line) for line in rows]
+    with _reading(db) as conn:
+        return [LineRef(*row) for row in conn.execute(_ACCOUNT_LINES, {"account": actor.account_id})]
 
 
 @dataclass(frozen=True)
@@ -215,6 +223,7 @@ class PinCheck:
     reason: str  # verified, wrong_pin, locked, unavailable
     line: LineRef | None = None
     locked_until: dt.datetime | None = None
+    tries_left: int | None = None  # after a wrong one: how many more before PIN entry locks (R21)
 
 
 # Compared with when no line matches the identity: the same work as a real line's check (R8).
@@ -278,9 +287,9 @@ def check_secret(db: sessionmaker[Session], attempts: PinAttempts, *, line_ids: 
                   actor_id=found.login_id, line_id=found.id, target=found.number, **how)
             return PinCheck(True, "verified", line=_ref(found))
         try:
-            locked = attempts.failed(subjects, now)
+            locked, left = attempts.failed(subjects, now)
         except PinLimitUnavailable:
-            locked = None  # the reservation already counted this failure
+            locked, left = None, None  # the reservation already counted this failure
         for line in lines or [None]:
             audit(session, req, action="pin_failed", outcome="refused", now=now, caller=req.caller,
                   line_id=line.id if line else None, target=line.number if line else None, **how)
@@ -290,7 +299,7 @@ def check_secret(db: sessionmaker[Session], attempts: PinAttempts, *, line_ids: 
             audit(session, req, action="pin_lock", outcome="locked", now=now, actor="system",
                   until=locked, **where)
             return PinCheck(False, "locked", locked_until=locked)
-        return PinCheck(False, "wrong_pin")
+        return PinCheck(False, "wrong_pin", tries_left=left)
 
 
 # Reading -----------------------------------------------------------------------------------
@@ -313,17 +322,69 @@ def _with_store_states(session: Session, plans: list[Plan], views: list[dict[str
     return [{**view, **by_id.get(view["id"], {})} for view in views]
 
 
+class _PlanRow(NamedTuple):
+    id: int
+    product: str
+    kind: str
+    period: str
+    channel: str
+    term_end: dt.date
+    auto_renew: bool
+    ended: bool
+    original_transaction_id: str | None
+
+
+# A line, its plans, and its blocked and contact numbers: one statement, one row a plan and
+# number (a handful), read as columns.
+_NUMBERS = union_all(
+    select(literal_column("'b'").label("kind"), BlockedNumber.id.label("id"), BlockedNumber.line_id.label("line_id"),
+           BlockedNumber.number.label("number")),
+    select(literal_column("'c'"), ContactNumber.id, ContactNumber.line_id, ContactNumber.number),
+).subquery("numbers")
+_SUMMARY = (
+    select(Line.id, Line.account_id, Line.number, Line.login_id, Line.status, Line.status_reason, Line.usage_credits,
+           *(getattr(Plan, name).label(f"plan_{name}") for name in _PlanRow._fields),
+           _NUMBERS.c.kind, _NUMBERS.c.id.label("number_id"), _NUMBERS.c.number.label("other_number"))
+    .select_from(Line)
+    .outerjoin(Plan, Plan.line_id == Line.id)
+    .outerjoin(_NUMBERS, _NUMBERS.c.line_id == Line.id)
+    .where(Line.id == bindparam("line"))
+    .order_by(Plan.id, _NUMBERS.c.id))
+_PLAN_AT = 7  # where a row's plan columns start
+
+
 def line_summary(db: sessionmaker[Session], actor: LineRef, target_line_id: int) -> dict[str, Any]:
-    with reader(db)() as session:
-        line = _authorised(session, actor, target_line_id, lock=False)
+    with _reading(db) as conn:
+        rows = conn.execute(_SUMMARY, {"line": target_line_id}).all()
+        if not rows:
+            raise UnknownLine(target_line_id)
+        line = rows[0]
+        _check_scope(actor, line.id, line.account_id)
+        plans: dict[int, _PlanRow] = {}
+        numbers: dict[tuple[str, int], str] = {}
+        for row in rows:
+            if row.plan_id is not None and row.plan_id not in plans:
+                plans[row.plan_id] = _PlanRow(*row[_PLAN_AT:_PLAN_AT + len(_PlanRow._fields)])
+            if row.kind is not None:
+                numbers[(row.kind, row.number_id)] = row.other_number
+        plan_list = list(plans.values())
         return {
             "line_id": line.id, "number": line.number, "login_id": line.login_id,
             "status": line.status, "status_reason": line.status_reason,
             "usage_credits": line.usage_credits,
-            "plans": _with_store_states(session, line.plans, [_plan_view(p) for p in line.plans if not p.ended]),
-            "blocked": [b.number for b in line.blocked],
-            "own_numbers": _own_numbers(line),
+            "plans": _with_store_states(conn, plan_list, [_plan_view(p) for p in plan_list if not p.ended]),
+            "blocked": [n for (kind, _), n in sorted(numbers.items()) if kind == "b"],
+            "own_numbers": [line.number, *(n for (kind, _), n in sorted(numbers.items()) if kind == "c")],
         }
+
+
+def _check_scope(actor: Actor, target_id: int, target_account_id: int) -> None:
+    """R7: may ``actor`` act on this line? (A system actor is authenticated by its own door.)"""
+    if isinstance(actor, SystemActor):
+        return
+    decision = policy.decide_scope(actor.line_id, actor.is_admin, actor.account_id, target_id, target_account_id)
+    if not decision.allowed:
+        raise NotAuthorised(target_id)
 
 
 def refund_info(db: sessionmaker[Session], actor: LineRef | None, target_line_id: int | None,
@@ -507,14 +568,17 @@ def cancel_plan(db: sessionmaker[Session], *, actor: LineRef, line_id: int, plan
 def cancel_line(db: sessionmaker[Session], *, actor: LineRef, line_id: int,
                 now: dt.datetime, req: Request, change_id: str | None = None,
                 proposal: dict[str, Any] | None = None) -> Result:
-    """R3, R4, R6: full cancellation, irreversible; every plan stops renewing at once."""
+    """R3, R4, R6: full cancellation, irreversible; every plan of ours stops renewing at once.
+    An App Store plan is Apple's to stop (R6, R23): it stays as Apple bills it, and the
+    answer says so."""
     def apply(session: Session, line: Line, decision) -> tuple[int, dict]:
         done = session.execute(
             update(Line).where(Line.id == line.id, Line.status.in_(("active", "suspended")))
             .values(status="cancel_pending", status_reason="user", cancelled_at=now)).rowcount
         if done == 1:
             session.execute(
-                update(Plan).where(Plan.line_id == line.id, Plan.auto_renew.is_(True), Plan.ended.is_(False))
+                update(Plan).where(Plan.line_id == line.id, Plan.auto_renew.is_(True), Plan.ended.is_(False),
+                                   Plan.channel != "app_store")
                 .values(auto_renew=False, cancelled_at=now))
         return done, {"number": line.number}
 
@@ -543,13 +607,27 @@ def reactivate_line(db: sessionmaker[Session], *, actor: LineRef, line_id: int,
                         proposal=proposal)
 
 
+def number_offer(db: sessionmaker[Session], *, actor: LineRef, line_id: int, now: dt.datetime,
+                 area: str | None = None) -> policy.Decision:
+    """R11 fix 4, before the yes: the new number the caller will be shown (the asked-for area
+    code first, then the line's own), or why there is none. Nothing is reserved."""
+    with reader(db)() as session:
+        line = _authorised(session, actor, line_id, lock=False)
+        pool = session.execute(select(AvailableNumber.number).order_by(AvailableNumber.id)).scalars().all()
+        return policy.decide_change_number(line, pool, now, area=area)
+
+
 def change_number(db: sessionmaker[Session], *, actor: LineRef, line_id: int,
                   now: dt.datetime, req: Request, change_id: str | None = None,
-                proposal: dict[str, Any] | None = None) -> Result:
-    """R11 fix 4: a new number from the pool (same area code first); the old one released."""
+                  proposal: dict[str, Any] | None = None, wanted: str | None = None) -> Result:
+    """R11 fix 4: the new number the caller was shown and said yes to (``wanted``; none: the
+    pool's best, same area code first); the old one released."""
     def decide(session: Session, line: Line) -> policy.Decision:
-        pool = session.execute(select(AvailableNumber.number).order_by(AvailableNumber.id)).scalars().all()
-        return policy.decide_change_number(line, pool, now)
+        if wanted is not None:
+            pool = session.execute(select(AvailableNumber.number).where(AvailableNumber.number == wanted)).scalars().all()
+        else:
+            pool = session.execute(select(AvailableNumber.number).order_by(AvailableNumber.id)).scalars().all()
+        return policy.decide_change_number(line, pool, now, wanted=wanted)
 
     def apply(session: Session, line: Line, decision) -> tuple[int, dict]:
         old, new = line.number, decision.data["number"]
@@ -561,7 +639,7 @@ def change_number(db: sessionmaker[Session], *, actor: LineRef, line_id: int,
         return done, {"old": old, "number": new, "effective": now.date(), "previous": old}
 
     step = Step("change_number", "number_changed", lambda ln: ln.number, decide, apply,
-                already="no_numbers_available")
+                already="number_taken" if wanted is not None else "no_numbers_available")
     return apply_change(db, step, actor=actor, line_id=line_id, now=now, req=req, change_id=change_id,
                         proposal=proposal)
 
@@ -620,27 +698,51 @@ def change_for_request(db: sessionmaker[Session], request_id: str) -> Result | N
 _OPTED_OUT = select(TextOptOut.number).where(TextOptOut.number == bindparam("number"))
 
 
-def is_opted_out(db: sessionmaker[Session], number: str) -> bool:
-    # On every text: one indexed lookup on a plain connection (no ORM session), since it is
-    # the one query even a HELP costs.
+def is_opted_out(db: sessionmaker[Session], number: str, *, cached: bool | None | object = ...) -> bool:
+    """R16: has ``number`` opted out of texts? The answer kept in Redis when there is one
+    (core/opt_out_cache.py; ``cached``: what it said, read in the caller's own round trip,
+    None when it had none), else the database's, which is then kept."""
+    cache = opt_out_cache(db)
+    if cached is ...:
+        cached = cache.get(number) if cache is not None else None
+    if cached is not None:
+        return bool(cached)
+    asked_at = time.monotonic()
+    # One indexed lookup on a plain connection (no ORM session).
     with reader(db).kw["bind"].connect() as conn:
-        return conn.execute(_OPTED_OUT, {"number": number}).first() is not None
+        opted_out = conn.execute(_OPTED_OUT, {"number": number}).first() is not None
+    if cache is not None:
+        cache.keep(number, opted_out, asked_at)
+    return opted_out
+
+
+def opt_out_cache(db: sessionmaker[Session]):
+    """The Redis-kept opt-out answers of this app (core/db.py's make_sessionmaker), or None."""
+    return getattr(db, "opt_out_cache", None)
 
 
 def set_opt_out(db: sessionmaker[Session], number: str, opted_out: bool, *, now: dt.datetime,
                 req: Request) -> bool:
-    """Returns True when this changed the number's consent."""
-    with transaction(db) as session:
-        current = session.get(TextOptOut, number, with_for_update=True)
-        if opted_out and current is None:
-            session.add(TextOptOut(number=number, opted_out_at=now))
-        elif not opted_out and current is not None:
-            session.delete(current)
-        else:
-            return False
-        audit(session, req, action="text_opt_out" if opted_out else "text_opt_in",
-              outcome="applied", actor="system", target=number, now=now)
-        return True
+    """Returns True when this changed the number's consent. Whatever the outcome, the number's
+    kept answer is marked as changing before and after the transaction (core/opt_out_cache.py)."""
+    cache = opt_out_cache(db)
+    if cache is not None:
+        cache.mark(number)  # best effort: R16 is recorded in the database with Redis down
+    try:
+        with transaction(db) as session:
+            current = session.get(TextOptOut, number, with_for_update=True)
+            if opted_out and current is None:
+                session.add(TextOptOut(number=number, opted_out_at=now))
+            elif not opted_out and current is not None:
+                session.delete(current)
+            else:
+                return False
+            audit(session, req, action="text_opt_out" if opted_out else "text_opt_in",
+                  outcome="applied", actor="system", target=number, now=now)
+            return True
+    finally:
+        if cache is not None:
+            cache.changed(number)
 
 
 # Escalation (R15) -------------------------------------------------------------------------

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Mapping
 from urllib.parse import urlsplit
+
+from core.voice_settings import Speech
 
 DEV_AUTH_TOKEN = "dev-auth-token-0123456789abcdef"
 DEV_PIN_SECRET = "dev-pin-secret-not-for-production"
@@ -49,6 +51,16 @@ class Settings:
     appstore_app_apple_id: int | None = None
     appstore_environment: str | None = None
     appstore_online_checks: bool = True
+    # Voices and speech recognition for calls (VOICE_EN, VOICE_ES, SPEECH_MODEL, SPEECH_TIMEOUT,
+    # SPEECH_ENHANCED): only combinations Twilio documents (core/voice_settings.py).
+    speech: Speech = field(default_factory=Speech)
+    # Issue 15 (a real Twilio account): who sends the texts the bot starts (receipts, codes, an
+    # agent's instruction, App Store receipts): a Messaging Service when set (preferred: its
+    # sender pool, sticky sender, Advanced Opt-Out), else this From number; and who answers
+    # consent words (R16): the app ("app") or Twilio's own opt-out handling ("twilio").
+    twilio_from_number: str | None = None
+    twilio_messaging_service_sid: str | None = None
+    opt_out_managed_by: str = "app"
 
     @property
     def production(self) -> bool:
@@ -90,12 +102,20 @@ class Settings:
                     "switchboard: the development TWILIO_AUTH_TOKEN/PIN_SECRET is refused in production"
                 )
         public_base_url = _base_url(get("PUBLIC_BASE_URL"), https=mode == "production")
+        sender = _sender(get("TWILIO_FROM_NUMBER"), get("TWILIO_MESSAGING_SERVICE_SID"))
+        if mode == "production" and get("TWILIO_ACCOUNT_SID") and sender == (None, None):
+            raise SettingsError("switchboard: TWILIO_MESSAGING_SERVICE_SID or TWILIO_FROM_NUMBER must be set "
+                                "when TWILIO_ACCOUNT_SID is (texts need a sender) and SWITCHBOARD_ENV=production")
+        managed_by = (get("OPT_OUT_MANAGED_BY") or "app").lower()
+        if managed_by not in ("app", "twilio"):
+            raise SettingsError(f"switchboard: OPT_OUT_MANAGED_BY must be 'app' or 'twilio', not {managed_by!r}")
         from core.hours import BadHours, parse_hours
 
         try:
             parse_hours(get("SUPPORT_HOURS"))
         except BadHours as exc:
             raise SettingsError(f"switchboard: {exc}") from exc
+        speech = _speech(get)
         return cls(
             database_url=get("DATABASE_URL") or default_database_url(),
             redis_url=get("REDIS_URL"),
@@ -117,7 +137,34 @@ class Settings:
             appstore_app_apple_id=_app_apple_id(get("APPSTORE_APP_APPLE_ID")),
             appstore_environment=get("APPSTORE_ENVIRONMENT"),
             appstore_online_checks=(get("APPSTORE_ONLINE_CHECKS") or "on").lower() not in ("off", "0", "false", "no"),
+            speech=speech,
+            twilio_from_number=sender[0],
+            twilio_messaging_service_sid=sender[1],
+            opt_out_managed_by=managed_by,
         )
+
+
+def _sender(from_number: str | None, service_sid: str | None) -> tuple[str | None, str | None]:
+    from core.phone import is_e164
+
+    if from_number and not is_e164(from_number):
+        raise SettingsError(f"switchboard: TWILIO_FROM_NUMBER must be an E.164 number (+15550100000), "
+                            f"not {from_number!r}")
+    if service_sid and not (service_sid.startswith("MG") and len(service_sid) == 34 and service_sid[2:].isalnum()):
+        raise SettingsError(f"switchboard: TWILIO_MESSAGING_SERVICE_SID must look like MG followed by 32 "
+                            f"characters, not {service_sid!r}")
+    return from_number, service_sid
+
+
+def _speech(get) -> Speech:
+    from core import voice_settings
+
+    try:
+        return voice_settings.build({"en": get("VOICE_EN"), "es": get("VOICE_ES")}, get("SPEECH_MODEL"),
+                                    get("SPEECH_TIMEOUT"),
+                                    (get("SPEECH_ENHANCED") or "off").lower() in ("on", "1", "true", "yes"))
+    except ValueError as exc:
+        raise SettingsError(f"switchboard: {exc}") from None
 
 
 def _app_apple_id(value: str | None) -> int | None:

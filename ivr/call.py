@@ -12,6 +12,7 @@ from flask import request
 from twilio.twiml.voice_response import VoiceResponse
 
 from core import outbox, services
+from core.conversation import State
 from core.conversation import Conversation, RedisConversations
 from core.hours import parse_hours
 from core.intents import Intent
@@ -21,6 +22,11 @@ from web.deps import Deps
 from web.observe import note
 
 LANGUAGES = ("en", "es")
+# What a turn ends on: a miss (the menu again, tapered), words that lead to the menu itself,
+# Apple's steps read (offered by text, issue 12), or a finished task ("anything else?").
+MISSES = ("unusable", "unknown_command", "speech_again", "speech_keys")
+TO_THE_MENU = {"ready", "pin_ok", "spanish_chosen", "offer_english"}
+APPLE_STEPS = ("refused_app_store_plan", "refused_addons_first_app_store")
 
 
 @lru_cache(maxsize=8)
@@ -103,7 +109,15 @@ class Call:
 
     @property
     def speaker(self) -> render.Speaker:
-        return render.Speaker(self.d.settings.brand_name, self.lang)
+        return render.Speaker.of(self.d.settings, self.lang)
+
+    def state(self) -> State | None:
+        return self.conversation.store.load(self.key)
+
+    def misses(self) -> int:
+        """Unusable inputs in a row, as the conversation counts them (R15)."""
+        s = self.state()
+        return s.failed if s is not None else 1
 
     def turn(self, intent: Intent) -> Reply:
         """One turn of this call's conversation; a change's receipt goes by text (R17)."""
@@ -120,12 +134,39 @@ class Call:
             return self.to_person("pin_locked" if "pin_locked" in reply.keys() else "failed_inputs",
                                   before=reply.prompts)
         if reply.expect == EXPECT_COMMAND:
-            return self.menu(None, before=reply.prompts, greeting=greeting, offer_spanish=offer_spanish)
+            return self.after(reply.prompts, greeting=greeting, offer_spanish=offer_spanish)
         return render.step(self.speaker, reply.expect, reply.prompts, greeting)
 
+    def after(self, prompts: list[Prompt], greeting: str | None = None, offer_spanish: bool = False) -> VoiceResponse:
+        """What follows a turn that waits for a new request: the menu (at the start, or
+        tapered after a miss), the offer to text Apple's steps, or "anything else?"."""
+        keys = [p.key for p in prompts]
+        if greeting or not prompts or set(keys) <= TO_THE_MENU:
+            return self.menu(None, before=prompts, greeting=greeting, offer_spanish=offer_spanish)
+        if keys[-1] in MISSES:
+            return self.menu(None, before=prompts, miss=self.misses())
+        number = self.steps_to_offer(prompts)
+        if number:
+            return render.offer_steps(self.speaker, prompts, number)
+        return self.menu("next", before=prompts)
+
+    def steps_to_offer(self, prompts: list[Prompt]) -> str | None:
+        """The line's number when Apple's steps were just read and a text to it can be sent
+        (the number has not opted out, R16); else None."""
+        for p in prompts:
+            store = p.key in APPLE_STEPS or (p.key == "done_cancel_line" and p.values.get("app_store_plans"))
+            number = p.values.get("number")
+            if store and isinstance(number, str) and number.startswith("+"):
+                try:
+                    return None if services.is_opted_out(self.d.db, number) else number
+                except Exception:  # noqa: BLE001 - an offer we can't check is not made
+                    logging.getLogger("switchboard.ivr").warning("could not check opt-out", exc_info=True)
+                    return None
+        return None
+
     def menu(self, sub: str | None, before: Iterable[Prompt] = (), greeting: str | None = None,
-             offer_spanish: bool = False) -> VoiceResponse:
-        return render.menu(self.speaker, sub, before, greeting, offer_spanish)
+             offer_spanish: bool = False, miss: int = 0) -> VoiceResponse:
+        return render.menu(self.speaker, sub, before, greeting, offer_spanish, miss)
 
     def to_person(self, reason: str, before: Iterable[Prompt] = ()) -> VoiceResponse:
         reply = self.conversation.escalate(self.key, self.caller, reason, request_id=self.sid)

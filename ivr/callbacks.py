@@ -22,6 +22,7 @@ from flask import request, url_for
 from twilio.twiml.voice_response import VoiceResponse
 
 from core import cases, phone, services
+from core.voice_settings import Speech
 from ivr.prompts import digits, whisper as whisper_text
 from web.deps import deps
 from web.twilio import twiml, twilio_blueprint
@@ -69,8 +70,15 @@ def _lang() -> str:
     return lang if lang in LANGUAGES else "en"
 
 
-def _say(r, key: str, lang: str, **values) -> None:
-    r.say(WORDS[lang][key].format(**values), language=LANGUAGES[lang])
+def _speech() -> Speech:
+    try:
+        return deps().settings.speech
+    except Exception:  # noqa: BLE001 - the apology must be said whatever failed
+        return Speech()
+
+
+def _say(r, key: str, lang: str, speech: Speech | None = None, **values) -> None:
+    r.say(WORDS[lang][key].format(**values), **(speech or _speech()).say(lang))
 
 
 def _apology(_exc: Exception) -> VoiceResponse:
@@ -83,9 +91,9 @@ def _apology(_exc: Exception) -> VoiceResponse:
 bp = twilio_blueprint("callbacks", __name__, on_error=_apology)
 
 
-def offer(r: VoiceResponse, lang: str = "en") -> None:
+def offer(r: VoiceResponse, lang: str = "en", speech: Speech | None = None) -> None:
     """Said before a voicemail's tone: * during the recording asks for a call back instead."""
-    _say(r, "offer", lang if lang in LANGUAGES else "en")
+    _say(r, "offer", lang if lang in LANGUAGES else "en", speech)
 
 
 def _esc_id() -> int | None:
@@ -121,8 +129,8 @@ def _keep(call_sid: str, number: str) -> None:
 
 def _confirm(r: VoiceResponse, esc: int | None, number: str, tries: int, lang: str) -> VoiceResponse:
     gather = r.gather(action=_url("callbacks.callback", esc=esc, do="confirm", n=tries), input="dtmf speech",
-                      num_digits=1, timeout=6, speech_timeout="auto", language=LANGUAGES[lang],
-                      hints="yes, no, another number" if lang == "en" else "sí, no, otro número")
+                      num_digits=1, timeout=6, hints="yes, no, another number" if lang == "en" else "sí, no, otro número",
+                      **_speech().gather(lang))
     _say(gather, "confirm", lang, number=digits(number))
     r.redirect(_url("callbacks.callback", esc=esc, do="silence", n=tries))
     return r
@@ -208,17 +216,18 @@ def console_call():
         target = cases.call_target(d.db, esc) if esc is not None else None
     except cases.CaseError:
         target = None
+    agent = d.settings.speech.say("en")  # the console's agents work in English
     if target is None or not target.customer:
-        r.say(AGENT_WORDS["no_number"])
+        r.say(AGENT_WORDS["no_number"], **agent)
         r.hangup()
         return twiml(r)
-    r.say(AGENT_WORDS["intro"])
+    r.say(AGENT_WORDS["intro"], **agent)
     said = target.whisper
     if not said:
         found = services.escalation(d.db, esc) or {}
         said = whisper_text(found.get("context") or {}, found.get("caller"), d.settings.brand_name)
-    r.say(said)
-    r.say(AGENT_WORDS["connecting"])
+    r.say(said, **agent)
+    r.say(AGENT_WORDS["connecting"], **agent)
     dial = r.dial(action=url_for("callbacks.console_call_done", esc=esc), timeout=30,
                   caller_id=target.support_line)
     dial.number(target.customer)

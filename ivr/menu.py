@@ -11,16 +11,31 @@ import math
 from core import intents
 from core.intents import Intent
 from core.journeys.clarify import EXPECT_WHICH
-from core.reply import (EXPECT_BLOCK_NUMBER, EXPECT_CONFIRM, EXPECT_FIX, EXPECT_OFFER, EXPECT_PIN, EXPECT_PLAN,
-                        EXPECT_REASON, EXPECT_TARGET)
+from core.reply import (EXPECT_BLOCK_NUMBER, EXPECT_CODE, EXPECT_CONFIRM, EXPECT_FIX, EXPECT_OFFER, EXPECT_PIN,
+                        EXPECT_PLAN, EXPECT_REASON, EXPECT_TARGET)
 from vocabulary import Vocabulary, contains, fold, vocabulary
 from vocabulary.understand import (SPEECH_FLOOR, VAGUE_CANCEL, Understanding, answer_which, find, fix_choice,
                                    understand)
 from web.observe import note
 
-MAIN_KEYS = {"1": "cancel_menu", "2": "refund", "3": "problems", "4": "reactivate",
-             "5": "change_number", "6": "block", "7": "unblock", "9": "spanish", "0": "agent", "*": "repeat"}
+# Each menu at most five options (issue 12); the rest are grouped under "more" (key 4).
+MAIN_KEYS = {"1": "cancel_menu", "2": "refund", "3": "problems", "4": "more", "9": "spanish", "0": "agent",
+             "*": "repeat"}
+MORE_KEYS = {"1": "reactivate", "2": "change_number", "3": "block", "4": "unblock", "0": "agent", "*": "repeat"}
 CANCEL_KEYS = {"1": "cancel_plan", "2": "cancel_line", "0": "agent", "*": "repeat"}
+# "Anything else?" after a finished task: the menu, or the end of the call.
+NEXT_KEYS = {"1": "menu", "2": "goodbye", "0": "agent", "*": "repeat"}
+FORGOT_KEY = "8"  # R21 (said at the last PIN try): a one-time code instead of the PIN
+# Words the voice menus ask for beyond the conversation's vocabularies, folded.
+MORE_WORDS = {"en": ("more", "number", "my number", "other", "other things", "more options"),
+              "es": ("mas", "numero", "mi numero", "otro", "otras cosas", "otra cosa", "mas opciones")}
+MENU_WORDS = {"en": ("menu", "main menu", "the menu", "yes", "yes please", "yeah", "yep", "sure", "ok", "okay"),
+              "es": ("menu", "el menu", "menu principal", "si", "si por favor", "claro", "vale", "bueno")}
+GOODBYE_WORDS = {"en": ("goodbye", "good bye", "bye", "bye bye", "no", "no thanks", "no thank you", "nope", "nothing",
+                        "nothing else", "that s all", "that s it", "that is all", "i m done", "im done", "done",
+                        "all done", "hang up", "end the call"),
+                 "es": ("adios", "chao", "no", "no gracias", "nada", "nada mas", "eso es todo", "es todo", "ya",
+                        "ya esta", "listo", "terminar", "colgar")}
 # The main menu's own words, read before anything is understood: they do what the menu says
 # (a language named anywhere; "repeat", "cancel" or "agent" said alone).
 LANGUAGE_WORDS = ("spanish", "english")
@@ -73,6 +88,8 @@ def main_choice(digits: str, speech: str | None, lang: str = "en",
         return "agent"
     if said in CANCEL_ALONE:
         return "cancel_menu"
+    if said in MORE_WORDS.get(lang, ()):
+        return "more"
     if said in words.repeat or any(said in p for p, c in words.main_menu if c == "repeat"):
         return "repeat"
     got = heard(speech, lang, confidence)
@@ -104,6 +121,39 @@ def cancel_choice(digits: str, speech: str | None, lang: str = "en",
     return choice if not (plan and line) else None  # both or neither named: asked again
 
 
+def more_choice(digits: str, speech: str | None, lang: str = "en",
+                confidence: float | None = None) -> str | Intent | None:
+    """The "more" menu (reactivate, change number, block, unblock); speech is understood as
+    at the main menu (a caller may name anything)."""
+    if digits:
+        return MORE_KEYS.get(digits[:1]) if len(digits) == 1 else None
+    return main_choice("", speech, lang, confidence)
+
+
+def next_choice(digits: str, speech: str | None, lang: str = "en",
+                confidence: float | None = None) -> str | Intent | None:
+    """After a finished task: "menu", "goodbye", agent, repeat, or a new request said
+    straight away ("cancel my line")."""
+    if digits:
+        return NEXT_KEYS.get(digits[:1]) if len(digits) == 1 else None
+    said = fold(speech or "")
+    if said in GOODBYE_WORDS.get(lang, ()):
+        return "goodbye"
+    if said in MENU_WORDS.get(lang, ()):
+        return "menu"
+    return main_choice("", speech, lang, confidence)
+
+
+def steps_choice(digits: str, speech: str | None, lang: str = "en") -> str:
+    """The offer to text Apple's steps: "send", "agent", or anything else "skip"."""
+    said = fold(speech or "")
+    if digits == "1" or (not digits and (said in vocabulary(lang).yes or said in vocabulary(lang).accept)):
+        return "send"
+    if digits == "0" or (not digits and wants_agent(speech, lang)):
+        return "agent"
+    return "skip"
+
+
 def wants_agent(speech: str | None, lang: str = "en") -> bool:
     """A person, asked for (R15): the menu's word, or said in other words. A sentence that
     merely holds "someone" ("someone keeps calling me") is not a request for one."""
@@ -126,9 +176,11 @@ def answer(expect: str, digits: str, speech: str | None, lang: str = "en", *, op
     clarifying question offered)."""
     words = vocabulary(lang)
     said = fold(speech or "")
-    if expect in (EXPECT_PIN, EXPECT_TARGET, EXPECT_BLOCK_NUMBER):
+    if expect in (EXPECT_PIN, EXPECT_CODE) and digits == FORGOT_KEY:
+        return intents.FORGOT
+    if expect in (EXPECT_PIN, EXPECT_CODE, EXPECT_TARGET, EXPECT_BLOCK_NUMBER):
         # Keypad only: nothing keyed here is ever sent to speech recognition or logged.
-        kind = intents.pin if expect == EXPECT_PIN else intents.number
+        kind = intents.pin if expect in (EXPECT_PIN, EXPECT_CODE) else intents.number
         return kind(digits) if digits.isdigit() else intents.UNCLEAR
     if expect == EXPECT_CONFIRM:
         # R18: the confirm key counts only on its own; a longer sequence (a re-typed PIN

@@ -9,6 +9,7 @@ it); `say` picks the catalogue by the call's language. The sentences that walk t
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
@@ -20,6 +21,8 @@ Prompt = Callable[[dict], str]
 # the welcome once Spanish is chosen.
 OFFER_SPANISH = "Para español, oprime 9 o di español."
 SPANISH_WELCOME = "Te damos la bienvenida. Te atenderemos en español."
+# Said in English whatever the call's language, once Spanish is chosen: the way back (R20).
+OFFER_ENGLISH = "For English, press 9."
 _NUMBERS = {"en": ("an unknown number", "ending {digits}"),
             "es": ("un número desconocido", "que termina en {digits}")}
 
@@ -65,6 +68,7 @@ class VoicePhrases:
     no_refund: str
     then_line: str  # add-ons first, then the line (R4)
     confirm_line: str  # {ending} {day} (R3)
+    confirm_line_ours: str  # {ending} {day}: with App Store plans, ours stop and Apple's don't (R3, R6)
     line_store: tuple[str, str]  # {plans}: Apple keeps billing (R6)
     store_addons: tuple[str, str]  # {addons}: R4 with R6
     apple_steps: str  # R6
@@ -124,8 +128,9 @@ class Spoken:
 
     def confirm_line(self, v: dict) -> str:
         p = self.p
-        text = p.confirm_line.format(ending=self.ending(v["number"]), day=self.day(v["term_end"]))
         store = v.get("app_store_plans") or []
+        text = (p.confirm_line_ours if store else p.confirm_line).format(ending=self.ending(v["number"]),
+                                                                          day=self.day(v["term_end"]))
         if not store:
             return text
         return text + self._one_or_more(p.line_store, store, plans=self.listed(store)) + p.apple_steps
@@ -178,6 +183,8 @@ EN = Spoken(VoicePhrases(
     then_line=" After that we will go on with cancelling the line.",
     confirm_line=("You asked to cancel your line {ending}. Every plan on it stops renewing. It works until {day}, "
                   "then the number is released. There is no refund, and this cannot be undone."),
+    confirm_line_ours=("You asked to cancel your line {ending}. The plans you bought from us stop renewing. It works "
+                       "until {day}, then the number is released. There is no refund, and this cannot be undone."),
     line_store=(_BOUGHT_IN_STORE, _BOUGHT_IN_STORE),
     store_addons=(_STORE_ADDONS, _STORE_ADDONS),
     apple_steps=APPLE_STEPS,
@@ -199,19 +206,62 @@ def which(v: dict, words: dict, one: str, two: str) -> str:
     return two.format(*options[:2]) if len(options) > 1 else one.format(options[0])
 
 
+def _plan_next(v: dict, short: bool = False) -> str:
+    """After a reactivation (issue 12): whether the line's plan renews, until when it works,
+    and what the caller must do to keep it."""
+    if not v.get("term_end"):
+        return " No plan is running on it." + ("" if short else " To keep the line, renew in the app.")
+    if v.get("renews"):
+        return f" Its plan renews on {day(v['term_end'])}."
+    if short:
+        return f" Its plan will not renew: it works until {day(v['term_end'])}."
+    return (f" Its plan will not renew: it works until {day(v['term_end'])}. To keep the line, renew it in the "
+            "app before then.")
+
+
+def _not_active(v: dict) -> str:
+    """The line's own state, the day it works until, and the way on."""
+    line, status = f"Your line {ending(v['number'])}", v.get("status")
+    way = " You can reactivate it from the menu." if v.get("reactivatable") else " A person can help."
+    if status == "cancel_pending" and v.get("term_end"):
+        return f"{line} is cancelled and works until {day(v['term_end'])}, so that can't be done."
+    if status == "suspended":
+        return f"{line} is suspended, so that can't be done." + way
+    if status == "cancelled":
+        return f"{line} has ended, so that can't be done." + way
+    if status == "released":
+        return f"The number of {line.lower()} was released, so that can't be done."
+    return f"{line} is not active, so that can't be done." + way
+
+
 PROMPTS: dict[str, Prompt] = {
     # the call
     "greeting": lambda v: f"Thanks for calling {v['brand']} support.",
     "offer_spanish": lambda v: OFFER_SPANISH,  # in Spanish, before the English menu (R20)
     "spanish_chosen": lambda v: SPANISH_WELCOME,
-    "main_menu": lambda v: ("To cancel a plan or your line, press 1 or say cancel. For our refund policy and your "
-                            "term dates, press 2. For problems with calls, texts or ringing, press 3. To reactivate "
-                            "your number, press 4. To change your number, press 5. To block a number, press 6; to unblock one, press 7. "
-                            "For a person, press 0 or say agent. To hear this again, press star."),
-    "anything_else": lambda v: "Is there anything else?",
+    "offer_english": lambda v: OFFER_ENGLISH,
+    # The menus (issue 12): at most five options each, read in full once; after a miss the
+    # options named briefly, after a second the names alone; a third miss reaches a person.
+    "main_menu": lambda v: ("To cancel a plan or your line, press 1. For refunds, press 2. For call or text "
+                            "problems, press 3. To reactivate, change, block or unblock a number, press 4. "
+                            "For a person, press 0. Or say what you need."),
+    "main_menu_brief": lambda v: "Press 1 to cancel, 2 for refunds, 3 for problems, 4 for your number, or 0 for a person.",
+    "main_menu_names": lambda v: "Say cancel, refund, problem, number, or agent. Or press 1, 2, 3, 4, or 0.",
+    "more_menu": lambda v: ("To reactivate your number, press 1. To change your number, press 2. To block a number, "
+                            "press 3. To unblock one, press 4. For a person, press 0."),
+    "more_menu_brief": lambda v: ("Press 1 to reactivate, 2 to change your number, 3 to block, 4 to unblock, "
+                                  "or 0 for a person."),
+    "more_menu_names": lambda v: "Say reactivate, change number, block, unblock, or agent. Or press 1, 2, 3, 4, or 0.",
+    "cancel_menu_brief": lambda v: "Press 1 for a plan or add-on, 2 for the whole line, or 0 for a person.",
+    "cancel_menu_names": lambda v: "Say plan, line, or agent. Or press 1, 2, or 0.",
+    # after a finished task
+    "anything_else": lambda v: ("Anything else? For the menu, press 1 or say yes. To end the call, press 2 or say "
+                                "goodbye, or just hang up."),
+    "anything_else_brief": lambda v: "Press 1 for the menu, 2 to end the call, or 0 for a person.",
+    "anything_else_names": lambda v: "Say menu, goodbye, or agent. Or press 1, 2, or 0.",
+    "goodbye": lambda v: "Thanks for calling. Goodbye.",
     "cancel_menu": lambda v: ("To cancel one plan or add-on, press 1 or say plan. To cancel the whole line, "
                               "press 2 or say line."),
-    "problems": lambda v: " ".join(FIXES[k] for k in FIXES) + " Press 0 for a person, or stay on for the menu.",
     "handoff": lambda v: f"Welcome to {v['brand']} self-service. You can cancel or change your line here yourself.",
     "too_many_calls": lambda v: "We've had many calls from this number in the last few minutes.",
     "voicemail_nothing": lambda v: "We didn't get a message. Please call again later. Goodbye.",
@@ -222,6 +272,17 @@ PROMPTS: dict[str, Prompt] = {
     "ask_pin_for_line": lambda v: "Now enter that line's PIN, then press pound.",
     "pin_format": lambda v: "A PIN is 4 to 8 digits.",
     "pin_wrong": lambda v: "We couldn't verify that PIN.",
+    "last_try": lambda v: (f"One more wrong try locks PIN entry for {v['minutes']} minutes. Forgot your PIN? "
+                           "Press 8, then pound, for a one-time code texted to your line. Or press 0 for a person."),
+    # a forgotten PIN (R21): a one-time code to the line's own number, never to the caller
+    "code_which_line": lambda v: ("We'll text a one-time code to the line's own number. Enter that line's full "
+                                  "number, then press pound."),
+    "code_sent": lambda v: (f"If the number ending {' '.join(v['last4'])} is one of our lines, we've texted it a "
+                            f"6 digit code. Enter the code, then press pound. It works once, for {v['minutes']} minutes."),
+    "code_format": lambda v: "A code is 6 digits. Enter the code we texted to your line, then press pound.",
+    "code_wrong": lambda v: "We couldn't verify that code. Enter the latest code we texted, or press 8 and pound for a new one.",
+    "code_limit": lambda v: (f"We've sent all the codes we can to the number ending {' '.join(v['last4'])} this hour. "
+                             "Enter the latest one, or press 0 for a person."),
     "pin_ok": lambda v: "Thank you.",
     "pin_locked": lambda v: f"PIN entry for this line is locked for {v['minutes']} minutes after too many attempts.",
     "pin_unavailable": lambda v: "We can't check PINs right now. Nothing was changed.",
@@ -238,7 +299,10 @@ PROMPTS: dict[str, Prompt] = {
     "refund_policy_terms": EN.refund,
     # R11
     "ask_reason": lambda v: f"Before you go, may we help? {_REASONS} To skip, press 9 or say cancel.",
-    "ask_fix": lambda v: f"Which problem can we help with? {_REASONS}",
+    "ask_fix": lambda v: ("Which problem? If calls fail, press 1. If your number was cancelled, press 2. If you "
+                          "can't hear ringing or get texts, press 3. If you don't like your number, press 4. For "
+                          "spam calls, press 5."),
+    "fix_steps": lambda v: FIXES[v["fix"]],  # one fix asked for from the menu: its words alone
     "ask_which": lambda v: which(v, WHICH, "Did you want to {0}? Press 1 or say yes. For a person, press 0.",
                                  "Did you want to {0}? Press 1 or say one. Or to {1}? Press 2 or say two. "
                                  "For a person, press 0."),
@@ -247,13 +311,26 @@ PROMPTS: dict[str, Prompt] = {
     "speech_keys": lambda v: "Sorry, I still didn't catch that. Please use your keypad.",
     "offer_fix": lambda v: FIXES[v["fix"]] + " To do that, press 1. To skip and go on cancelling, press 9 or say cancel.",
     "fix_guidance": lambda v: FIXES[v["fix"]] + " If you still want to cancel, choose cancel from the menu.",
+    # Apple's steps by text (issue 12), offered only when a text can be sent to the line
+    "offer_text_steps": lambda v: (f"We can text these steps to the number ending {' '.join(v['number'][-4:])}. "
+                                   "To get them, press 1 or say yes. If not, press 2."),
+    "texted_steps": lambda v: f"OK. We'll text the steps to the number ending {' '.join(v['number'][-4:])}.",
+    "texted_steps_already": lambda v: (f"The steps were already texted to the number ending "
+                                       f"{' '.join(v['number'][-4:])}."),
+    "texted_steps_opted_out": lambda v: "That number has opted out of our texts, so we didn't send them.",
+    "texted_steps_not_sent": lambda v: "Sorry, we couldn't text the steps. They're at support dot apple dot com.",
+    "apple_steps_text": lambda v: (f"{v['brand']}: only you can cancel an App Store subscription, in your Apple "
+                                   "account: open the App Store, go to Subscriptions, choose our app's subscription "
+                                   "and cancel it. Help: https://support.apple.com/en-us/HT202039"),
     "addons_first": lambda v: f"Add-ons must be cancelled before the line: {and_list(v['addons'])}.",
     # confirmations (R10, R18)
     "confirm_cancel_plan": EN.confirm_plan,
     "confirm_cancel_line": EN.confirm_line,
-    "confirm_reactivate": lambda v: f"You asked to reactivate your line {ending(v['number'])}.",
-    "confirm_change_number": lambda v: (f"You asked to change your number {ending(v['number'])} to a new one. "
-                                        "The old number is given up for good."),
+    "confirm_reactivate": lambda v: f"You asked to reactivate your line {ending(v['number'])}.{_plan_next(v, True)}",
+    "confirm_change_number": lambda v: ((f"No numbers are free in area code {' '.join(v['area'])}. "
+                                         if not v.get("area_found", True) else "")
+                                        + f"You asked to change your number {ending(v['number'])}. Your new number "
+                                        f"would be {digits(v['new'])}. The old number is given up for good."),
     "confirm_block": lambda v: f"You asked to block {digits(v['blocked'])}.",
     "confirm_unblock": lambda v: f"You asked to unblock {digits(v['blocked'])}.",
     "confirm_expired": lambda v: "That request timed out after 5 minutes. Nothing was changed.",
@@ -263,7 +340,7 @@ PROMPTS: dict[str, Prompt] = {
     "done_cancel_plan": lambda v: (f"Done. {v['product']} will not renew and works until {day(v['term_end'])}. "
                                    "No refund."),
     "done_cancel_line": EN.done_line,
-    "done_reactivate": lambda v: f"Done. Your line {ending(v['number'])} is active again.",
+    "done_reactivate": lambda v: f"Done. Your line {ending(v['number'])} is active again.{_plan_next(v)}",
     "done_change_number": lambda v: f"Done. Your new number is {digits(v['number'])}.",
     "already_done": lambda v: "That was already done; nothing more was changed.",
     # R17: said only when a receipt will be sent, and to whom
@@ -275,13 +352,17 @@ PROMPTS: dict[str, Prompt] = {
     "done_block": lambda v: f"Done. {digits(v['blocked'])} is blocked.",
     "done_unblock": lambda v: f"Done. {digits(v['blocked'])} is unblocked.",
     # refusals
-    "refused_already_cancelled": lambda v: f"{v.get('product') or 'That'} is already cancelled. Nothing changed.",
-    "refused_line_not_active": lambda v: "This line is not active, so that can't be done.",
+    "refused_already_cancelled": lambda v: (f"{v.get('product') or 'Your line ' + ending(v['number'])} is already "
+                                            "cancelled" + (f" and works until {day(v['term_end'])}"
+                                                           if v.get("term_end") else "") + ". Nothing changed."),
+    "refused_line_not_active": lambda v: _not_active(v),
+    "refused_number_taken": lambda v: "Sorry, that number was just taken by someone else. Nothing changed.",
     "refused_plan_ended": lambda v: "That plan has already ended.",
     "refused_app_store_plan": lambda v: f"{v['product']} was bought in the App Store. " + APPLE_STEPS,
     "refused_addons_first_app_store": EN.store_addons,
     "refused_addons_first": lambda v: f"First cancel {and_list(v['addons'])}.",
-    "refused_user_cancelled": lambda v: "A line cancelled by its user can't be reactivated.",
+    "refused_user_cancelled": lambda v: ("A line cancelled by its user can't be reactivated."
+                                         + (f" It works until {day(v['term_end'])}." if v.get("term_end") else "")),
     "refused_number_released": lambda v: "That number has been released and can't be reactivated.",
     "refused_already_active": lambda v: "Your line is already active.",
     "refused_not_reactivatable": lambda v: "This line can't be reactivated here. A person can help.",
@@ -309,6 +390,11 @@ PROMPTS: dict[str, Prompt] = {
     "unavailable": lambda v: "Sorry, we can't handle requests right now. Nothing was changed.",
     # what to press, after the prompt
     "hint_confirm": lambda v: "To confirm, press 1 or say yes. To keep things as they are, press 2 or say no.",
+    # the number's VoiceFallbackUrl (issue 15): the bot itself failed; the database may be down
+    "fallback_sorry": lambda v: "Sorry, our system is having trouble right now.",
+    "fallback_no_answer": lambda v: "Sorry, no one could take your call.",
+    "fallback_leave_message": lambda v: "Please leave a message after the tone. Press pound when you're done.",
+    "fallback_not_saved": lambda v: "Sorry, we couldn't keep your message. Please call again later. Goodbye.",
 }
 
 
@@ -325,17 +411,111 @@ def say(key: str, values: dict | None = None, *, brand: str, lang: str = "en") -
     return catalogue(lang)[key]({**(values or {}), "brand": brand})
 
 
+# The whisper's words (issue 12): what the agent hears before taking a call, in plain English
+# (the agents' language), built from these tables and never from the codes the conversation
+# keeps: a note or a code without a row here is left out, not read out.
+WHISPER_ACTIONS = {  # action: (to …, …ing, done)
+    "cancel_plan": ("cancel a plan", "cancelling a plan", "cancelled a plan"),
+    "cancel_line": ("cancel the line", "cancelling the line", "cancelled the line"),
+    "reactivate": ("reactivate the line", "reactivating the line", "reactivated the line"),
+    "change_number": ("change the number", "changing the number", "changed the number"),
+    "block": ("block a number", "blocking a number", "blocked a number"),
+    "unblock": ("unblock a number", "unblocking a number", "unblocked a number"),
+    "refund": ("hear the refund policy", "the refund policy", "heard the refund policy"),
+    "plans": ("hear their plans", "hearing their plans", "heard their plans"),
+    "troubleshoot": ("fix a problem with calls or texts", "fixing a problem", "heard a fix"),
+    "callback": ("get a call back", "a call back", "asked for a call back"),
+    "agent": ("talk to a person", "reaching a person", "asked for a person"),
+}
+WHISPER_REFUSALS = {
+    "already_cancelled": "it was already cancelled", "line_not_active": "the line is not active",
+    "plan_ended": "the plan had already ended",
+    "app_store_plan": "it was bought in the App Store, so only the customer can cancel it, at Apple",
+    "addons_first": "add-ons must be cancelled first",
+    "addons_first_app_store": "an App Store add-on must be cancelled at Apple first",
+    "user_cancelled": "the customer cancelled that line themselves", "line_cancelled_by_user": "the customer "
+    "cancelled that line themselves", "number_released": "the number was released",
+    "line_released": "the number was released", "already_active": "the line is already active",
+    "not_reactivatable": "the bot may not reactivate this line", "no_numbers_available": "no new numbers were free",
+    "invalid_number": "the number wasn't valid", "emergency_number": "emergency numbers can't be blocked",
+    "short_code": "short codes can't be blocked", "own_number": "it was their own number",
+    "already_blocked": "it was already blocked", "not_blocked": "it wasn't blocked",
+    "not_authorised": "it isn't a line they may change", "no_change": "nothing needed changing",
+}
+WHISPER_FIXES = {"voice_network_mode": "calls failing (voice network setting)", "reactivate": "a cancelled number",
+                 "device_settings": "no ringing or texts (phone settings)", "change_number": "a new number",
+                 "block_spam": "blocking spam calls"}
+WHISPER_REASONS = {"caller_asked": "They asked for a person.", "failed_inputs": "The bot couldn't understand them.",
+                   "pin_locked": "PIN entry is locked.", "error": "The bot had a technical problem.",
+                   "redis_unavailable": "The bot had a technical problem.",
+                   "database_error": "The bot had a technical problem."}
+WHISPER_LANGUAGES = {"en": "English", "es": "Spanish"}
+# Said to the agent after the whisper: a key to take the call, so that their voicemail can't.
+WHISPER_ACCEPT = "Press 1 to take this call."
+WHISPER_UNKNOWN = "A caller from the support line."
+
+
+def _whisper_note(note: str) -> str | None:
+    """One thing the bot did, as the agent hears it; None for what isn't worth their time or
+    has no words here."""
+    def act(code: str, form: int) -> str | None:
+        return WHISPER_ACTIONS[code][form] if code in WHISPER_ACTIONS else None
+
+    if m := re.fullmatch(r"([a-z_]+) refused: ([a-z_]+)", note):
+        doing, why = act(m[1], 1), WHISPER_REFUSALS.get(m[2], "the bot's rules don't allow it")
+        return f"{doing} was refused: {why}" if doing else None
+    if m := re.fullmatch(r"([a-z_]+): ([a-z_]+)( \(confirmed twice\))?", note):
+        if m[2] == "done":
+            return act(m[1], 2)
+        doing = act(m[1], 1)
+        return f"{doing} was refused: {WHISPER_REFUSALS.get(m[2], 'the bot could not do it')}" if doing else None
+    if m := re.fullmatch(r"declined ([a-z_]+)", note):
+        return f"decided not to {act(m[1], 0)}" if act(m[1], 0) else None
+    if m := re.fullmatch(r"(offered|took|chose) fix ([a-z_]+)", note):
+        what = WHISPER_FIXES.get(m[2])
+        return what and {"offered": "was offered help with ", "took": "took the help with ",
+                         "chose": "asked about "}[m[1]] + what
+    if m := re.fullmatch(r"chose ([a-z_]+)", note):
+        return f"chose to {act(m[1], 0)}" if act(m[1], 0) else None
+    fixed = {"skipped the fix": "skipped the offered help", "one-time code verified": "verified with a one-time code",
+             "wrong PIN": "wrong PIN", "wrong one-time code": "wrong one-time code",
+             "PIN entry locked (R9)": "PIN entry got locked", "forgot the PIN": "said they forgot the PIN",
+             "one-time code refused: too many asked for": "asked for too many one-time codes",
+             "confirmation expired": "a confirmation timed out"}
+    if note in fixed:
+        return fixed[note]
+    if note.startswith("one-time code asked for"):
+        return "asked for a one-time code"
+    if note.startswith("handed off for line"):
+        return "an agent handed them to the bot"
+    if note.startswith("asked which:"):
+        return "the bot asked what they meant"
+    if note.startswith("asked for a call back"):
+        return "asked for a call back"
+    return None  # PIN verified, language, three misses, asked for a person: said above, or nothing new
+
+
 def whisper(context: dict[str, Any], caller: str | None, brand: str) -> str:
-    """What the agent hears before the caller is connected (R15)."""
-    who = f"A {brand} caller from {digits(caller)}." if caller else f"A {brand} caller."
-    if context.get("lang") == "es":
-        who += " The caller chose Spanish."
-    verified = (f" PIN verified for line {ending(context['line'])}." if context.get("verified") and context.get("line")
-                else " PIN not verified.")
-    asked = f" They asked to {context['asked'].replace('_', ' ')}." if context.get("asked") else ""
-    did = context.get("history") or []
-    done = (" The bot: " + "; ".join(h for h in did[-5:]) + ".") if did else " The bot did nothing yet."
-    reason = {"caller_asked": " They asked for a person.", "failed_inputs": " The bot couldn't understand them.",
-              "pin_locked": " PIN entry is locked.", "error": " The bot had an error."}.get(context.get("reason", ""), "")
-    return who + verified + asked + reason + done
+    """What the agent hears before the caller is connected (R15): who, in which language,
+    verified or not, what they wanted and what the bot did, in plain words."""
+    said = [f"A {brand} caller from {digits(caller)}." if caller else f"A {brand} caller."]
+    said.append(f"Caller speaks {WHISPER_LANGUAGES.get(context.get('lang') or 'en', 'English')}.")
+    said.append(f"PIN verified for line {ending(context['line'])}." if context.get("verified") and context.get("line")
+                else "PIN not verified.")
+    if context.get("asked") in WHISPER_ACTIONS:
+        said.append(f"They wanted to {WHISPER_ACTIONS[context['asked']][0]}.")
+    if context.get("pending") in WHISPER_ACTIONS:
+        said.append(f"Not confirmed yet: {WHISPER_ACTIONS[context['pending']][1]}.")
+    if context.get("reason") in WHISPER_REASONS:
+        said.append(WHISPER_REASONS[context["reason"]])
+    notes: list[list] = []
+    for note in context.get("history") or []:
+        plain = _whisper_note(str(note))
+        if plain and notes and notes[-1][0] == plain:
+            notes[-1][1] += 1
+        elif plain:
+            notes.append([plain, 1])
+    done = [text if times == 1 else f"{text} {times} times" for text, times in notes[-5:]]
+    said.append("So far: " + "; ".join(done) + "." if done else "The bot did nothing yet.")
+    return " ".join(said)
 

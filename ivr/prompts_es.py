@@ -8,7 +8,7 @@ voice ("que termina en 0 0 0 1"); the brand is a value, never translated.
 from __future__ import annotations
 
 from core.formatting import and_list, day
-from ivr.prompts import OFFER_SPANISH, SPANISH_WELCOME, Prompt, Spoken, VoicePhrases, digits, ending, which
+from ivr.prompts import OFFER_ENGLISH, OFFER_SPANISH, SPANISH_WELCOME, Prompt, Spoken, VoicePhrases, digits, ending, which
 
 FIXES = {
     "voice_network_mode": ("¿No funcionan las llamadas? En los ajustes de la app, haz que las llamadas entrantes y "
@@ -58,6 +58,8 @@ ES = Spoken(VoicePhrases(
     then_line=" Después seguiremos con la cancelación de la línea.",
     confirm_line=("Pediste cancelar tu línea {ending}. Todos sus planes dejan de renovarse. Funciona hasta el {day} "
                   "y luego se libera el número. No hay reembolso y esto no se puede deshacer."),
+    confirm_line_ours=("Pediste cancelar tu línea {ending}. Los planes que nos compraste dejan de renovarse. Funciona "
+                       "hasta el {day} y luego se libera el número. No hay reembolso y esto no se puede deshacer."),
     line_store=(" {plans} se compró en el App Store: Apple te lo seguirá cobrando hasta que también lo canceles en tu "
                 "cuenta de Apple. ",
                 " {plans} se compraron en el App Store: Apple te los seguirá cobrando hasta que también los canceles "
@@ -72,22 +74,58 @@ ES = Spoken(VoicePhrases(
               "released": "liberada"},
 ))
 
+def _plan_next(v: dict, short: bool = False) -> str:
+    """Tras reactivar (issue 12): si el plan se renueva, hasta cuándo funciona y qué hacer."""
+    if not v.get("term_end"):
+        return " No tiene ningún plan activo." + ("" if short else " Para conservarla, renueva en la app.")
+    when = day(v["term_end"], "es")
+    if v.get("renews"):
+        return f" Su plan se renueva el {when}."
+    if short:
+        return f" Su plan no se renovará: funciona hasta el {when}."
+    return f" Su plan no se renovará: funciona hasta el {when}. Para conservarla, renuévala en la app antes de esa fecha."
+
+
+def _not_active(v: dict) -> str:
+    line, status = f"Tu línea {ending(v['number'], 'es')}", v.get("status")
+    way = " Puedes reactivarla desde el menú." if v.get("reactivatable") else " Una persona puede ayudarte."
+    if status == "cancel_pending" and v.get("term_end"):
+        return f"{line} está cancelada y funciona hasta el {day(v['term_end'], 'es')}, así que eso no se puede hacer."
+    if status == "suspended":
+        return f"{line} está suspendida, así que eso no se puede hacer." + way
+    if status == "cancelled":
+        return f"{line} ya terminó, así que eso no se puede hacer." + way
+    if status == "released":
+        return f"El número de tu línea {ending(v['number'], 'es')} se liberó, así que eso no se puede hacer."
+    return f"{line} no está activa, así que eso no se puede hacer." + way
+
+
 PROMPTS: dict[str, Prompt] = {
     # the call
     "greeting": lambda v: f"Gracias por llamar al servicio al cliente de {v['brand']}.",
     "offer_spanish": lambda v: OFFER_SPANISH,
     "spanish_chosen": lambda v: SPANISH_WELCOME,
-    "main_menu": lambda v: ("Para cancelar un plan o tu línea, oprime 1 o di cancelar. Para nuestra política de "
-                            "reembolsos y tus fechas, oprime 2. Para problemas con llamadas, mensajes o el timbre, "
-                            "oprime 3. Para reactivar tu número, oprime 4. Para cambiar tu número, oprime 5. Para "
-                            "bloquear un número, oprime 6; para desbloquearlo, oprime 7. Para hablar con una persona, "
-                            "oprime 0 o di agente. Para escuchar esto de nuevo, oprime asterisco. Para inglés, "
-                            "oprime 9."),
-    "anything_else": lambda v: "¿Necesitas algo más?",
+    "main_menu": lambda v: ("Para cancelar un plan o tu línea, oprime 1. Para reembolsos, oprime 2. Para fallas de "
+                            "llamadas o mensajes, oprime 3. Para reactivar, cambiar, bloquear o desbloquear un número, "
+                            "oprime 4. Para una persona, oprime 0. O dinos qué necesitas."),
+    "offer_english": lambda v: OFFER_ENGLISH,  # in English: the way back for whoever pressed 9 by mistake
+    "main_menu_brief": lambda v: ("Oprime 1 para cancelar, 2 para reembolsos, 3 para fallas, 4 para tu número, o 0 "
+                                  "para una persona."),
+    "main_menu_names": lambda v: "Di cancelar, reembolso, problema, número o agente. U oprime 1, 2, 3, 4 o 0.",
+    "more_menu": lambda v: ("Para reactivar tu número, oprime 1. Para cambiar tu número, oprime 2. Para bloquear un "
+                            "número, oprime 3. Para desbloquearlo, oprime 4. Para una persona, oprime 0."),
+    "more_menu_brief": lambda v: ("Oprime 1 para reactivar, 2 para cambiar tu número, 3 para bloquear, 4 para "
+                                  "desbloquear, o 0 para una persona."),
+    "more_menu_names": lambda v: "Di reactivar, cambiar número, bloquear, desbloquear o agente. U oprime 1, 2, 3, 4 o 0.",
+    "cancel_menu_brief": lambda v: "Oprime 1 para un plan o complemento, 2 para toda la línea, o 0 para una persona.",
+    "cancel_menu_names": lambda v: "Di plan, línea o agente. U oprime 1, 2 o 0.",
+    "anything_else": lambda v: ("¿Algo más? Para el menú, oprime 1 o di sí. Para terminar la llamada, oprime 2 o di "
+                                "adiós, o simplemente cuelga."),
+    "anything_else_brief": lambda v: "Oprime 1 para el menú, 2 para terminar la llamada, o 0 para una persona.",
+    "anything_else_names": lambda v: "Di menú, adiós o agente. U oprime 1, 2 o 0.",
+    "goodbye": lambda v: "Gracias por llamar. Adiós.",
     "cancel_menu": lambda v: ("Para cancelar un plan o complemento, oprime 1 o di plan. Para cancelar toda la línea, "
                               "oprime 2 o di línea."),
-    "problems": lambda v: (" ".join(FIXES[k] for k in FIXES) + " Oprime 0 para hablar con una persona, o espera "
-                                                                "para volver al menú."),
     "handoff": lambda v: (f"Te damos la bienvenida al autoservicio de {v['brand']}. Aquí puedes cancelar o cambiar "
                           "tu línea por tu cuenta."),
     "too_many_calls": lambda v: "Recibimos muchas llamadas de este número en los últimos minutos.",
@@ -100,6 +138,20 @@ PROMPTS: dict[str, Prompt] = {
     "ask_pin_for_line": lambda v: "Ahora marca el PIN de esa línea y luego la tecla numeral.",
     "pin_format": lambda v: "El PIN tiene de 4 a 8 dígitos.",
     "pin_wrong": lambda v: "No pudimos verificar ese PIN.",
+    "last_try": lambda v: (f"Un intento fallido más bloquea el PIN durante {v['minutes']} minutos. ¿Olvidaste tu PIN? "
+                           "Marca 8 y luego la tecla numeral y te enviaremos un código a tu línea. O marca 0 para "
+                           "hablar con una persona."),
+    # un PIN olvidado (R21): un código de un solo uso al número de la propia línea
+    "code_which_line": lambda v: ("Enviaremos un código de un solo uso al número de la propia línea. Marca el número "
+                                  "completo de esa línea y luego la tecla numeral."),
+    "code_sent": lambda v: (f"Si el número que termina en {' '.join(v['last4'])} es una de nuestras líneas, le "
+                            f"enviamos un código de 6 dígitos. Márcalo y luego la tecla numeral. Sirve una vez, "
+                            f"durante {v['minutes']} minutos."),
+    "code_format": lambda v: "El código tiene 6 dígitos. Marca el código que enviamos a tu línea y luego la tecla numeral.",
+    "code_wrong": lambda v: ("No pudimos verificar ese código. Marca el último código que enviamos, o marca 8 y la "
+                             "tecla numeral para uno nuevo."),
+    "code_limit": lambda v: (f"Ya enviamos todos los códigos posibles esta hora al número que termina en "
+                             f"{' '.join(v['last4'])}. Marca el último, o marca 0 para hablar con una persona."),
     "pin_ok": lambda v: "Gracias.",
     "pin_locked": lambda v: (f"El ingreso del PIN para esta línea quedó bloqueado durante {v['minutes']} minutos "
                              "por demasiados intentos."),
@@ -119,7 +171,10 @@ PROMPTS: dict[str, Prompt] = {
     "refund_policy_terms": ES.refund,
     # R11
     "ask_reason": lambda v: f"Antes de que te vayas, ¿podemos ayudarte? {_REASONS} Para omitir, oprime 9 o di cancelar.",
-    "ask_fix": lambda v: f"¿Con qué problema podemos ayudarte? {_REASONS}",
+    "ask_fix": lambda v: ("¿Qué problema? Si fallan las llamadas, oprime 1. Si cancelaron tu número, oprime 2. "
+                          "Si no suena o no te llegan los mensajes, oprime 3. Si no te gusta tu número, oprime 4. "
+                          "Si recibes llamadas de spam, oprime 5."),
+    "fix_steps": lambda v: FIXES[v["fix"]],
     "ask_which": lambda v: which(v, WHICH, "¿Quieres {0}? Oprime 1 o di sí. Para hablar con una persona, oprime 0.",
                                  "¿Quieres {0}? Oprime 1 o di uno. ¿O {1}? Oprime 2 o di dos. "
                                  "Para hablar con una persona, oprime 0."),
@@ -129,13 +184,26 @@ PROMPTS: dict[str, Prompt] = {
     "offer_fix": lambda v: (FIXES[v["fix"]] + " Para hacerlo, oprime 1. Para omitirlo y seguir con la cancelación, "
                                               "oprime 9 o di cancelar."),
     "fix_guidance": lambda v: FIXES[v["fix"]] + " Si aún quieres cancelar, elige cancelar en el menú.",
+    "offer_text_steps": lambda v: (f"Podemos enviarte estos pasos por mensaje de texto al número que termina en "
+                                   f"{' '.join(v['number'][-4:])}. Para recibirlos, oprime 1 o di sí. Si no, oprime 2."),
+    "texted_steps": lambda v: (f"De acuerdo. Te enviaremos los pasos por mensaje de texto al número que termina en "
+                               f"{' '.join(v['number'][-4:])}."),
+    "texted_steps_already": lambda v: f"Ya te enviamos los pasos al número que termina en {' '.join(v['number'][-4:])}.",
+    "texted_steps_opted_out": lambda v: "Ese número no recibe nuestros mensajes de texto, así que no los enviamos.",
+    "texted_steps_not_sent": lambda v: ("Lo sentimos, no pudimos enviar los pasos. Están en support punto apple punto "
+                                        "com."),
+    "apple_steps_text": lambda v: (f"{v['brand']}: solo tú puedes cancelar una suscripción del App Store, en tu cuenta "
+                                   "de Apple: abre el App Store, ve a Suscripciones, elige la suscripción de nuestra "
+                                   "app y cancélala. Ayuda: https://support.apple.com/es-us/HT202039"),
     "addons_first": lambda v: f"Antes que la línea hay que cancelar los complementos: {and_list(v['addons'], 'es')}.",
     # confirmations (R10, R18)
     "confirm_cancel_plan": ES.confirm_plan,
     "confirm_cancel_line": ES.confirm_line,
-    "confirm_reactivate": lambda v: f"Pediste reactivar tu línea {ending(v['number'], 'es')}.",
-    "confirm_change_number": lambda v: (f"Pediste cambiar tu número {ending(v['number'], 'es')} por uno nuevo. "
-                                        "Perderás el número actual para siempre."),
+    "confirm_reactivate": lambda v: f"Pediste reactivar tu línea {ending(v['number'], 'es')}.{_plan_next(v, True)}",
+    "confirm_change_number": lambda v: ((f"No hay números libres con el código de área {' '.join(v['area'])}. "
+                                         if not v.get("area_found", True) else "")
+                                        + f"Pediste cambiar tu número {ending(v['number'], 'es')}. Tu nuevo número "
+                                        f"sería el {digits(v['new'], 'es')}. Perderás el número actual para siempre."),
     "confirm_block": lambda v: f"Pediste bloquear el número {digits(v['blocked'], 'es')}.",
     "confirm_unblock": lambda v: f"Pediste desbloquear el número {digits(v['blocked'], 'es')}.",
     "confirm_expired": lambda v: "La solicitud venció a los 5 minutos. No se cambió nada.",
@@ -145,7 +213,7 @@ PROMPTS: dict[str, Prompt] = {
     "done_cancel_plan": lambda v: (f"Listo. {v['product']} no se renovará y funciona hasta el "
                                    f"{day(v['term_end'], 'es')}. No hay reembolso."),
     "done_cancel_line": ES.done_line,
-    "done_reactivate": lambda v: (f"Listo. Tu línea {ending(v['number'], 'es')} está activa otra vez."),
+    "done_reactivate": lambda v: (f"Listo. Tu línea {ending(v['number'], 'es')} está activa otra vez.{_plan_next(v)}"),
     "done_change_number": lambda v: (f"Listo. Tu nuevo número es {digits(v['number'], 'es')}."),
     "already_done": lambda v: "Eso ya estaba hecho; no se cambió nada más.",
     "callback_requested": lambda v: (f"Una persona te devolverá la llamada al {digits(v['number'], 'es')}. "
@@ -158,13 +226,19 @@ PROMPTS: dict[str, Prompt] = {
     "done_block": lambda v: f"Listo. El número {digits(v['blocked'], 'es')} está bloqueado.",
     "done_unblock": lambda v: f"Listo. El número {digits(v['blocked'], 'es')} está desbloqueado.",
     # refusals
-    "refused_already_cancelled": lambda v: f"{v.get('product') or 'Eso'} ya está cancelado. No se cambió nada.",
-    "refused_line_not_active": lambda v: "Esta línea no está activa, así que eso no se puede hacer.",
+    "refused_already_cancelled": lambda v: ((f"{v['product']} ya está cancelado" if v.get("product")
+                                             else f"Tu línea {ending(v['number'], 'es')} ya está cancelada")
+                                            + (f" y funciona hasta el {day(v['term_end'], 'es')}"
+                                               if v.get("term_end") else "") + ". No se cambió nada."),
+    "refused_line_not_active": lambda v: _not_active(v),
+    "refused_number_taken": lambda v: "Lo sentimos, alguien acaba de tomar ese número. No se cambió nada.",
     "refused_plan_ended": lambda v: "Ese plan ya terminó.",
     "refused_app_store_plan": lambda v: f"{v['product']} se compró en el App Store. " + APPLE_STEPS,
     "refused_addons_first_app_store": ES.store_addons,
     "refused_addons_first": lambda v: f"Primero cancela {and_list(v['addons'], 'es')}.",
-    "refused_user_cancelled": lambda v: "Una línea cancelada por su usuario no se puede reactivar.",
+    "refused_user_cancelled": lambda v: ("Una línea cancelada por su usuario no se puede reactivar."
+                                         + (f" Funciona hasta el {day(v['term_end'], 'es')}." if v.get("term_end")
+                                            else "")),
     "refused_number_released": lambda v: "Ese número ya se liberó y no se puede reactivar.",
     "refused_already_active": lambda v: "Tu línea ya está activa.",
     "refused_not_reactivatable": lambda v: "Esta línea no se puede reactivar aquí. Una persona puede ayudarte.",
@@ -193,4 +267,10 @@ PROMPTS: dict[str, Prompt] = {
     "unavailable": lambda v: "Lo sentimos, en este momento no podemos atender solicitudes. No se cambió nada.",
     # what to press, after the prompt
     "hint_confirm": lambda v: ("Para confirmar, oprime 1 o di sí. Para dejar todo como está, oprime 2 o di no."),
+    # VoiceFallbackUrl (issue 15)
+    "fallback_sorry": lambda v: "Lo sentimos, nuestro sistema tiene problemas en este momento.",
+    "fallback_no_answer": lambda v: "Lo sentimos, nadie pudo atender tu llamada.",
+    "fallback_leave_message": lambda v: "Deja un mensaje después del tono. Oprime la tecla numeral cuando termines.",
+    "fallback_not_saved": lambda v: ("Lo sentimos, no pudimos guardar tu mensaje. Vuelve a llamar más tarde. "
+                                     "Adiós."),
 }

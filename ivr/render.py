@@ -2,21 +2,22 @@
 what the conversation expects next, <Dial> with a whisper for a person, <Record> for a
 voicemail. Every later step is a relative URL; a Spanish call's URLs carry ``lang=es`` (the
 URL is signed by Twilio, so the caller can't change it) and its every <Say> and <Gather>
-speaks Spanish."""
+speaks Spanish. Every <Say> carries the voice configured for its language and every speech
+<Gather> the recogniser settings (VOICE_EN, VOICE_ES, SPEECH_*: core/voice_settings.py); the
+hints per step are here."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterable
 
 from flask import url_for
 from twilio.twiml.voice_response import VoiceResponse
 
 from core.reply import Prompt
+from core.voice_settings import Speech
 from ivr.prompts import say
 
-# Voice and recogniser settings per language, in one place.
-VOICE = {"en": {"language": "en-US"}, "es": {"language": "es-US"}}
 # Phrases the recogniser should expect at each step (Twilio's <Gather hints>): the menus' own
 # words first, then what people say instead (issue 11: vocabulary/understand.py reads it).
 SPEECH_HINTS = {
@@ -26,11 +27,13 @@ SPEECH_HINTS = {
                   "my phone doesn't ring, I don't get texts, spam calls, I don't like my number",
            "plan": "text archive, call recording, the first one, agent",
            "which": "one, two, the first one, the second one, the plan, the whole line, yes, agent",
+           "next": "yes, no, menu, goodbye, bye, that's all, no thanks, agent, cancel, refund, problem, number",
+           "steps": "yes, no, text me, agent",
            "menu": "cancel, cancel plan, cancel line, refund, problem, reactivate, change number, block, agent, "
                    "repeat, español, plan, line, add-on, cancel my line, cancel my plan, text archive, "
                    "call recording, I want my money back, what plans do I have, my phone doesn't ring, "
                    "calls keep dropping, spam calls, turn my number back on, a new number, unblock a number, "
-                   "talk to a real person"},
+                   "talk to a real person, number, other things"},
     "es": {"confirm": "sí, no, confirmo, agente", "reason": "cancelar, omitir, llamadas, timbre, mensajes, número, "
                                                             "spam, agente",
            "offer": "sí, cancelar, omitir, agente",
@@ -38,45 +41,66 @@ SPEECH_HINTS = {
                   "mi teléfono no suena, no me llegan los mensajes, llamadas de spam, no me gusta mi número",
            "plan": "text archive, call recording, el primero, agente",
            "which": "uno, dos, el primero, el segundo, el plan, toda la línea, sí, agente",
+           "next": "sí, no, menú, adiós, nada más, eso es todo, no gracias, agente, cancelar, reembolso, problema, "
+                   "número",
+           "steps": "sí, no, envíamelos, agente",
            "menu": "cancelar, cancelar plan, cancelar línea, reembolso, problema, reactivar, cambiar número, "
                    "bloquear, agente, repetir, inglés, plan, línea, complemento, cancelar mi línea, "
                    "cancelar mi plan, quiero mi dinero, qué planes tengo, mi teléfono no suena, "
                    "se cortan las llamadas, llamadas de spam, reactivar mi número, un número nuevo, "
-                   "desbloquear un número, hablar con una persona"},
+                   "desbloquear un número, hablar con una persona, número, otras cosas"},
 }
 # How each expectation is gathered: PINs and numbers on the keypad only (nothing keyed is
 # ever logged; a PIN is never sent to a speech recogniser), choices on keypad or speech.
 GATHER = {
     "pin": dict(input="dtmf", finish_on_key="#", timeout=10),
+    "code": dict(input="dtmf", finish_on_key="#", timeout=10),  # R21's one-time code
     "block_number": dict(input="dtmf", finish_on_key="#", timeout=10),
     "target": dict(input="dtmf", num_digits=4, timeout=10),
     # R18: not one digit but up to the pound key or a pause, so that a re-typed PIN
     # ("1357#") arrives whole and confirms nothing.
-    "confirm": dict(input="dtmf speech", finish_on_key="#", timeout=4, speech_timeout="auto"),
-    "reason": dict(input="dtmf speech", num_digits=1, timeout=6, speech_timeout="auto"),
-    "offer": dict(input="dtmf speech", num_digits=1, timeout=6, speech_timeout="auto"),
-    "plan": dict(input="dtmf speech", num_digits=1, timeout=6, speech_timeout="auto"),
-    "fix": dict(input="dtmf speech", num_digits=1, timeout=6, speech_timeout="auto"),
-    "which": dict(input="dtmf speech", num_digits=1, timeout=6, speech_timeout="auto"),  # issue 11's question
+    "confirm": dict(input="dtmf speech", finish_on_key="#", timeout=4),
+    "reason": dict(input="dtmf speech", num_digits=1, timeout=6),
+    "offer": dict(input="dtmf speech", num_digits=1, timeout=6),
+    "plan": dict(input="dtmf speech", num_digits=1, timeout=6),
+    "fix": dict(input="dtmf speech", num_digits=1, timeout=6),
+    "which": dict(input="dtmf speech", num_digits=1, timeout=6),  # issue 11's question
 }
-MENU_GATHER = dict(input="dtmf speech", num_digits=1, timeout=6, speech_timeout="auto")
+MENU_GATHER = dict(input="dtmf speech", num_digits=1, timeout=6)
 # Said after the prompts when they don't already ask for it.
 HINTS = {"confirm": "hint_confirm", "pin": "ask_pin"}
+# The menus (issue 12): each one's words in full, then tapered after a miss (ivr/prompts.py).
+MENUS = {None: ("main_menu", "main_menu_brief", "main_menu_names"),
+         "cancel": ("cancel_menu", "cancel_menu_brief", "cancel_menu_names"),
+         "more": ("more_menu", "more_menu_brief", "more_menu_names"),
+         "next": ("anything_else", "anything_else_brief", "anything_else_names")}
+# Said in one language whatever the call's: the offer of the other (R20).
+SAID_IN = {"offer_spanish": "es", "offer_english": "en"}
 
 
 @dataclass(frozen=True)
 class Speaker:
-    """Words and URLs in the call's language and brand."""
+    """Words and URLs in the call's language and brand, said and heard with the voice and the
+    recogniser settings configured for that language (core/voice_settings.py)."""
 
     brand: str
     lang: str = "en"
+    speech: Speech = field(default_factory=Speech)
+
+    @classmethod
+    def of(cls, settings, lang: str = "en") -> "Speaker":
+        return cls(settings.brand_name, lang, settings.speech)
 
     def text(self, key: str, values: dict | None = None) -> str:
         return say(key, values, brand=self.brand, lang=self.lang)
 
     def say(self, node, key: str, values: dict | None = None, lang: str | None = None) -> None:
-        lang = lang or self.lang
-        node.say(say(key, values, brand=self.brand, lang=lang), **VOICE[lang])
+        lang = lang or SAID_IN.get(key) or self.lang
+        node.say(say(key, values, brand=self.brand, lang=lang), **self.speech.say(lang))
+
+    def say_text(self, node, text: str, lang: str | None = None) -> None:
+        """Words that aren't a catalogue's (the agent's whisper), in ``lang``'s voice."""
+        node.say(text, **self.speech.say(lang or self.lang))
 
     def url(self, endpoint: str, **args) -> str:
         if self.lang != "en":
@@ -84,9 +108,11 @@ class Speaker:
         return url_for(endpoint, **{k: v for k, v in args.items() if v is not None})
 
     def gather(self, r: VoiceResponse, action: str, expect: str, settings: dict):
+        if "speech" not in settings.get("input", ""):
+            return r.gather(action=action, **settings, language=self.speech.say(self.lang)["language"])
         hints = SPEECH_HINTS[self.lang].get(expect)
-        extra = {"hints": hints} if hints and "speech" in settings.get("input", "") else {}
-        return r.gather(action=action, **settings, **extra, **VOICE[self.lang])
+        extra = {"hints": hints} if hints else {}
+        return r.gather(action=action, **settings, **extra, **self.speech.gather(self.lang))
 
 
 def step(sp: Speaker, expect: str, prompts: Iterable[Prompt], greeting: str | None = None) -> VoiceResponse:
@@ -106,20 +132,42 @@ def step(sp: Speaker, expect: str, prompts: Iterable[Prompt], greeting: str | No
 
 
 def menu(sp: Speaker, sub: str | None, before: Iterable[Prompt] = (), greeting: str | None = None,
-         offer_spanish: bool = False) -> VoiceResponse:
+         offer_spanish: bool = False, miss: int = 0) -> VoiceResponse:
+    """A menu (``sub``: None for the main one, ``cancel``, ``more``, or ``next``: "anything
+    else?" after a finished task): in full, or after ``miss`` misses in a row its options named
+    briefly (1), then its names alone (2 and on); a third miss is a person's (ivr.views)."""
     r = VoiceResponse()
-    gather = sp.gather(r, sp.url("ivr.menu", m=sub), "menu", MENU_GATHER)
-    before = list(before)
+    gather = sp.gather(r, sp.url("ivr.menu", m=sub), "next" if sub == "next" else "menu", MENU_GATHER)
     if greeting:
         sp.say(gather, greeting)
     if offer_spanish:
-        sp.say(gather, "offer_spanish", lang="es")  # R20: offered in Spanish, before the English menu
+        sp.say(gather, "offer_spanish")  # R20: offered in Spanish, before the English menu
     for p in before:
         sp.say(gather, p.key, p.values)
-    if before and not greeting and before[-1].key not in ("unusable", "unknown_command", "problems", "speech_keys"):
-        sp.say(gather, "anything_else")
-    sp.say(gather, "cancel_menu" if sub == "cancel" else "main_menu")
+    if miss == 1 and sub is None and sp.lang == "en":
+        sp.say(gather, "offer_spanish")  # who didn't follow the English menu may want Spanish
+    sp.say(gather, MENUS[sub][min(max(miss, 0), 2)])
     r.redirect(sp.url("ivr.menu", m=sub))
+    return r
+
+
+def offer_steps(sp: Speaker, before: Iterable[Prompt], number: str) -> VoiceResponse:
+    """Apple's steps were read: offer them by text to the line's own number (issue 12). No
+    answer goes on to "anything else?"."""
+    r = VoiceResponse()
+    gather = sp.gather(r, sp.url("ivr.menu", m="steps"), "steps", MENU_GATHER)
+    for p in before:
+        sp.say(gather, p.key, p.values)
+    sp.say(gather, "offer_text_steps", {"number": number})
+    r.redirect(sp.url("ivr.menu", m="steps"))
+    return r
+
+
+def goodbye(sp: Speaker) -> VoiceResponse:
+    """The caller is done: a short goodbye, and the call ends."""
+    r = VoiceResponse()
+    sp.say(r, "goodbye")
+    r.hangup()
     return r
 
 
@@ -147,7 +195,7 @@ def voicemail(r: VoiceResponse, sp: Speaker, escalation_id: int | None, key: str
     from ivr import callbacks
 
     sp.say(r, key)
-    callbacks.offer(r, sp.lang)
+    callbacks.offer(r, sp.lang, sp.speech)
     # Twilio transcribes English only: a Spanish message is kept as the recording alone.
     transcribe = (dict(transcribe=True, transcribe_callback=url_for("callbacks.transcription", esc=escalation_id))
                   if sp.lang == "en" else {})

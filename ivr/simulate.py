@@ -8,7 +8,15 @@ Answers, typed or scripted (one a line):
   ``say@0.3 cancel``    speech the recogniser was unsure of (Confidence 0.3)
   ``-``                 no input (silence)
   ``hangup``            the caller hangs up
-  at a <Dial>: ``answer``, ``busy``, ``no-answer`` or ``failed``; at a <Record>: ``record`` or ``-``
+  at a <Dial>: ``answer`` (the agent answers and presses 1 when asked), ``answer 5`` (presses
+  5), ``voicemail`` (the agent's own voicemail answers: no key), ``busy``, ``no-answer`` or
+  ``failed``; at a <Record>: ``record`` or ``-``
+
+A <Number url> document runs on the agent's leg as Twilio documents it: after they answer,
+before the two are connected. Its <Say>s are the whisper; its <Gather> takes the agent's keys
+and follows its action; a <Hangup> there ends the agent's leg, so the <Dial> did not connect
+(DialCallStatus ``no-answer``: Twilio's call-screening how-to moves on when it isn't
+``completed``); reaching the document's end connects them (``completed``).
 """
 
 from __future__ import annotations
@@ -132,13 +140,12 @@ class CallSimulator:
                 self.transcript.add("dial", number.strip(), self.out)
                 outcome = self.answer("dial").strip() or "answer"
                 self.transcript.add("agent", outcome, self.out)
-                status = {"answer": "completed"}.get(outcome, outcome)
-                if outcome == "answer":
-                    for c in verb:
-                        if c.tag == "Number" and c.get("url"):
-                            whisper = self._fetch(self._resolve(url, c.get("url")), self._base())
-                            for w in whisper.iter("Say"):
-                                self.transcript.add("whisper", (w.text or "").strip(), self.out)
+                word, _, keys = outcome.partition(" ")
+                status = outcome
+                if word in ("answer", "voicemail"):
+                    keys = keys.strip() or ("1" if word == "answer" else "")
+                    screen = next((c.get("url") for c in verb if c.tag == "Number" and c.get("url")), None)
+                    status = self._agent_leg(self._resolve(url, screen), keys) if screen else "completed"
                 if verb.get("action"):
                     return self._resolve(url, verb.get("action")), self._base(DialCallStatus=status)
             elif tag == "Record":
@@ -154,6 +161,39 @@ class CallSimulator:
             else:
                 self.transcript.add(tag.lower(), ET.tostring(verb, encoding="unicode"), self.out)
         return None
+
+    def _agent_leg(self, url: str, keys: str) -> str:
+        """The agent's leg: the <Number url> document until it connects (its end) or hangs up;
+        ``keys`` is what the agent presses at its first <Gather> (empty: nothing, as a
+        voicemail). Returns the DialCallStatus the caller's leg gets."""
+        form = self._base(Direction="outbound-dial")
+        for _ in range(20):
+            nxt = None
+            for verb in self._fetch(url, form):
+                if verb.tag == "Say":
+                    self.transcript.add("whisper", (verb.text or "").strip(), self.out)
+                elif verb.tag == "Gather":
+                    for child in verb.iter("Say"):
+                        self.transcript.add("whisper", (child.text or "").strip(), self.out)
+                    if keys:
+                        pressed = keys[: int(verb.get("numDigits"))] if verb.get("numDigits") else keys
+                        keys = ""
+                        self.transcript.add("agent", f"pressed {pressed}", self.out)
+                        nxt = (self._resolve(url, verb.get("action") or url),
+                               self._base(Direction="outbound-dial", Digits=pressed))
+                        break
+                elif verb.tag == "Redirect":
+                    nxt = (self._resolve(url, (verb.text or "").strip()), self._base(Direction="outbound-dial"))
+                    break
+                elif verb.tag == "Hangup":
+                    self.transcript.add("agent", "hung up before connecting", self.out)
+                    return "no-answer"
+                elif verb.tag == "Dial":
+                    raise SimulationError("a <Number url> document may not <Dial>")
+            if nxt is None:
+                return "completed"  # the document ended: the two legs are connected
+            url, form = nxt
+        raise SimulationError("the agent's leg loops")
 
     @staticmethod
     def _resolve(current: str, target: str) -> str:
@@ -197,7 +237,8 @@ def simulate_call(caller: str, to: str, url: str | None, script, handoff: bool, 
     if script is not None:
         answer = scripted([ln.rstrip("\n") for ln in script if ln.strip()])
     else:
-        prompts = {"gather": "keys, 'say …', - for silence, hangup", "dial": "answer/busy/no-answer/failed",
+        prompts = {"gather": "keys, 'say …', - for silence, hangup",
+                   "dial": "answer/answer 5/voicemail/busy/no-answer/failed",
                    "record": "record or -"}
 
         def answer(what: str) -> str:

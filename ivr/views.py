@@ -6,21 +6,21 @@ from __future__ import annotations
 import logging
 
 from flask import current_app, request, url_for
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from twilio.twiml.voice_response import VoiceResponse
 
-from core import intents, services
+from core import instructions, intents, outbox, services
 from core.conversation import ConversationUnavailable
 from core.intents import Intent
 from core.journeys.clarify import EXPECT_WHICH
 from core.limits import PinLimitUnavailable, RateLimit
-from core.reply import Prompt, Reply
+from core.reply import EXPECT_FIX, Prompt, Reply
 from ivr import render
 from ivr.call import Call, call_language, transfer
-from ivr.menu import (answer, cancel_choice, main_choice, speech_confidence, unsure_speech, wants_agent,
-                      wants_repeat)
+from ivr.menu import (answer, cancel_choice, main_choice, more_choice, next_choice, speech_confidence, steps_choice,
+                      unsure_speech, wants_agent, wants_repeat)
 from web.observe import note
-from ivr.prompts import whisper as whisper_text
+from ivr.prompts import WHISPER_ACCEPT, WHISPER_UNKNOWN, whisper as whisper_text
 from web.deps import deps
 from web.twilio import twiml, twilio_blueprint
 
@@ -45,37 +45,44 @@ def _guard(handler):
         except (ConversationUnavailable, PinLimitUnavailable):
             log.warning("Redis unavailable during a call", exc_info=True)
             return twiml(_say_and_transfer("unavailable", "redis_unavailable"))
-        except services.NotApplied:
+        except services.NotApplied as exc:
             log.warning("database failed before a change committed", exc_info=True)
-            return twiml(_say_and_transfer("not_applied", "database_error"))
+            # Unreachable (the connection itself failed): not tried again for the escalation.
+            unreachable = isinstance(exc.__cause__, OperationalError)
+            return twiml(_say_and_transfer("not_applied", "database_error", database_down=unreachable))
         except services.OutcomeUnknown:
             log.error("database failed while committing", exc_info=True)
             return twiml(_say_and_transfer("outcome_unknown", "database_error"))
         except DBAPIError:
             log.warning("database unavailable during a call", exc_info=True)
-            return twiml(_say_and_transfer("unavailable", "database_error"))
+            return twiml(_say_and_transfer("unavailable", "database_error", database_down=True))
     wrapped.__name__ = handler.__name__
     return wrapped
 
 
-def _say_and_transfer(key: str, reason: str) -> VoiceResponse:
+def _say_and_transfer(key: str, reason: str, *, database_down: bool = False) -> VoiceResponse:
     """Say what is known, then hand over to a person. The escalation record is best effort
     (with the conversation's context when Redis answers, without it when only the database
-    does, none when neither): the failing part may be what it needs."""
+    does, none when neither): the failing part may be what it needs. A database that could
+    not be reached is not tried again (each try may wait for its connect timeout: Twilio's
+    15 s are for the caller), and one that failed once is not tried a second time."""
     d = current_app.extensions["switchboard"]
     form = request.form
     req = services.Request(channel="voice", request_id=(form.get("CallSid") or "")[:64] or None,
                            caller=(form.get("From") or "")[:40] or None)
     esc = None
-    sp = render.Speaker(d.settings.brand_name, call_language())
-    try:
-        call = Call.from_request(d)
-        esc = call.conversation.escalate(call.key, call.caller, reason, request_id=call.sid).escalation_id
-    except Exception:  # noqa: BLE001 - Redis or the database may be what failed
+    sp = render.Speaker.of(d.settings, call_language())
+    if not database_down:
         try:
-            esc = services.escalate(d.db, reason=reason, context={"verified": False}, now=d.clock(), req=req)
-        except Exception:  # noqa: BLE001
+            call = Call.from_request(d)
+            esc = call.conversation.escalate(call.key, call.caller, reason, request_id=call.sid).escalation_id
+        except (DBAPIError, services.NotApplied, services.OutcomeUnknown):
             log.warning("could not record the escalation", exc_info=True)
+        except Exception:  # noqa: BLE001 - Redis may be what failed: the database alone then
+            try:
+                esc = services.escalate(d.db, reason=reason, context={"verified": False}, now=d.clock(), req=req)
+            except Exception:  # noqa: BLE001
+                log.warning("could not record the escalation", exc_info=True)
     r = VoiceResponse()
     sp.say(r, key)
     return transfer(r, d, sp, esc)
@@ -110,31 +117,84 @@ def handoff():
 @bp.post("/voice/menu")
 @_guard
 def menu():
+    """A menu's answer (``m``: none for the main menu, ``cancel``, ``more``, ``next`` for
+    "anything else?", ``steps`` for the offer to text Apple's steps)."""
     call = Call.from_request(deps())
     sub = request.args.get("m")
+    sub = sub if sub in MENU_CHOICES or sub == "steps" else None
+    if sub == "steps":
+        return twiml(_steps(call))
     confidence = speech_confidence(request.form.get("Confidence"))
     if not call.digits and unsure_speech(call.speech, confidence):
-        return twiml(_unsure_speech(call, lambda reply: call.menu(sub, before=reply.prompts)))
-    choice = (cancel_choice if sub == "cancel" else main_choice)(call.digits, call.speech, call.lang, confidence)
+        return twiml(_unsure_speech(call, lambda reply: call.menu(sub, before=reply.prompts, miss=1)))
+    choice = MENU_CHOICES[sub](call.digits, call.speech, call.lang, confidence)
     if isinstance(choice, Intent):  # understood from speech: a journey with its slots, or "which?"
-        return twiml(call.respond(call.turn(choice)))
+        return twiml(call.respond(_plain_fix(call.turn(choice), choice.kind == "journey" and
+                                             choice.value == "troubleshoot")))
     if choice == "agent":
         return twiml(call.to_person("caller_asked"))
     if choice == "repeat":
         return twiml(call.menu(sub))
     if choice in ("spanish", "english"):
         call.lang = "es" if choice == "spanish" else "en"
-        reply = call.conversation.set_language(call.key, call.caller, call.lang)
-        return twiml(call.menu(None, before=[Prompt("spanish_chosen")] if call.lang == "es" else []))
-    if choice == "cancel_menu":
-        return twiml(call.menu("cancel"))
+        call.conversation.set_language(call.key, call.caller, call.lang)
+        return twiml(call.menu(None, before=[Prompt("spanish_chosen"), Prompt("offer_english")]
+                               if call.lang == "es" else []))
+    if choice in ("cancel_menu", "more", "menu"):
+        return twiml(call.menu({"cancel_menu": "cancel", "more": "more", "menu": None}[choice]))
+    if choice == "goodbye":
+        return twiml(render.goodbye(call.speaker))
     if choice is None:
         reply = call.turn(intents.UNCLEAR)
         if reply.offer_person:
             return twiml(call.to_person("failed_inputs", before=reply.prompts))
-        return twiml(call.menu(sub, before=reply.prompts))
+        return twiml(call.menu(sub, before=reply.prompts, miss=call.misses()))
     journey = "troubleshoot" if choice == "problems" else choice
-    return twiml(call.respond(call.turn(intents.journey(journey))))
+    return twiml(call.respond(_plain_fix(call.turn(intents.journey(journey)), journey == "troubleshoot")))
+
+
+MENU_CHOICES = {None: main_choice, "cancel": cancel_choice, "more": more_choice, "next": next_choice}
+
+
+def _plain_fix(reply: Reply, asked_for_help: bool) -> Reply:
+    """A fix asked for from the menu (troubleshooting) is said alone: "if you still want to
+    cancel…" belongs to a cancellation's offer (R11), not here."""
+    if asked_for_help:
+        reply.prompts = [Prompt("fix_steps", p.values) if p.key == "fix_guidance" else p for p in reply.prompts]
+    return reply
+
+
+def _steps(call: Call) -> VoiceResponse:
+    """The answer to "we can text these steps": 1 or yes texts Apple's steps to the line's own
+    number (once, however often asked: core.instructions); anything else goes on."""
+    d = call.d
+    choice = steps_choice(call.digits, call.speech, call.lang)
+    if choice == "agent":
+        return call.to_person("caller_asked")
+    if choice == "skip":
+        return call.menu("next")
+    state = call.state()
+    said = "texted_steps_not_sent"
+    texted = None
+    if state is not None and state.actor and state.target is not None:
+        body = call.speaker.text("apple_steps_text")
+        try:
+            texted = instructions.text_line(d.db, line_id=state.target, instruction="app_store", body=body,
+                                            now=d.clock(), req=services.Request(channel="voice", request_id=call.sid,
+                                                                                caller=call.caller),
+                                            from_number=call.to)
+        except (services.NotApplied, services.OutcomeUnknown):
+            log.warning("could not queue Apple's steps", exc_info=True)
+        if texted is not None and texted.outcome in STEPS_SAID:
+            said = STEPS_SAID[texted.outcome]
+        if texted is not None and texted.outcome == "queued":
+            outbox.kick(d.queue_redis)
+    note(step="steps", outcome=said, lang=call.lang)
+    values = {"number": texted.number} if texted is not None and texted.number else {}
+    return call.menu("next", before=[Prompt(said, values)])
+
+
+STEPS_SAID = {"queued": "texted_steps", "already": "texted_steps_already", "opted_out": "texted_steps_opted_out"}
 
 
 @bp.post("/voice/input")
@@ -152,8 +212,8 @@ def step():
     # The clarifying question's offers, so that "the line" picks the one that names it.
     state = call.conversation.store.load(call.key) if expect == EXPECT_WHICH else None
     options = state.slots.get("options") if state is not None and state.step == EXPECT_WHICH else None
-    return twiml(call.respond(call.turn(answer(expect, call.digits, call.speech, call.lang, options=options,
-                                                 confidence=confidence))))
+    reply = call.turn(answer(expect, call.digits, call.speech, call.lang, options=options, confidence=confidence))
+    return twiml(call.respond(_plain_fix(reply, expect == EXPECT_FIX)))
 
 
 def _unsure_speech(call: Call, again) -> VoiceResponse:
@@ -184,31 +244,57 @@ def agent():
 
 @bp.post("/voice/whisper")
 def whisper():
-    """Said to the agent when they answer, before the caller is connected (R15)."""
+    """The agent's side of a transfer (R15), before the caller is connected (Twilio runs a
+    <Number url> document on the called party's leg once they answer): who is calling, in
+    plain words, then "press 1 to take this call", asked twice. 1 connects them
+    (``whisper_accept``); no key (their own voicemail answered) or another key hangs up the
+    agent's leg, so the <Dial> ends without connecting and the caller reaches our voicemail."""
     d = deps()
-    esc = services.escalation(d.db, _esc_id())
+    esc_id = _esc_id()
+    esc = services.escalation(d.db, esc_id)
+    sp = render.Speaker.of(d.settings, "en")  # the agents' language
     r = VoiceResponse()
-    if esc is None:
-        r.say("A caller from the support line.")
+    said = whisper_text(esc["context"] or {}, esc["caller"], d.settings.brand_name) if esc else WHISPER_UNKNOWN
+    accept = url_for("ivr.whisper_accept", esc=esc_id)
+    first = r.gather(action=accept, input="dtmf", num_digits=1, timeout=5)
+    sp.say_text(first, said)
+    sp.say_text(first, WHISPER_ACCEPT)
+    sp.say_text(r.gather(action=accept, input="dtmf", num_digits=1, timeout=5), WHISPER_ACCEPT)
+    r.hangup()
+    return twiml(r)
+
+
+@bp.post("/voice/whisper/accept")
+def whisper_accept():
+    """1: the agent takes the call (an empty document: Twilio connects the two legs); any
+    other key: the agent's leg ends, as with no key."""
+    d = deps()
+    r = VoiceResponse()
+    if (request.form.get("Digits") or "").strip() == "1":
+        services.update_escalation(d.db, _esc_id(), outcome="agent_answered", now=d.clock())
         return twiml(r)
-    services.update_escalation(d.db, esc["id"], outcome="agent_answered", now=d.clock())
-    r.say(whisper_text(esc["context"] or {}, esc["caller"], d.settings.brand_name))
+    r.hangup()
     return twiml(r)
 
 
 @bp.post("/voice/dial-status")
 def dial_status():
-    """The <Dial> ended: connected and done, or busy / no answer / failed → voicemail."""
+    """The <Dial> ended: connected and done, or busy / no answer / failed / not taken →
+    voicemail. Connected means the agent pressed 1: a "completed" dial whose agent never
+    accepted (their voicemail picked up) is not a person reached."""
     d = deps()
     status = (request.form.get("DialCallStatus") or "").strip()[:20] or "unknown"
     esc_id = _esc_id()
+    esc = services.escalation(d.db, esc_id)
+    accepted = esc is None or esc["outcome"] in ("agent_answered", "connected")  # pressed 1 (whisper_accept)
     r = VoiceResponse()
-    if status == "completed":
+    if status == "completed" and accepted:
         services.update_escalation(d.db, esc_id, outcome="connected", now=d.clock())
         r.hangup()
         return twiml(r)
-    services.update_escalation(d.db, esc_id, outcome=f"agent_{status.replace('-', '_')}", now=d.clock())
-    render.voicemail(r, render.Speaker(d.settings.brand_name, call_language()), esc_id, "agent_unavailable")
+    not_taken = "no_answer" if status == "completed" else status.replace("-", "_")
+    services.update_escalation(d.db, esc_id, outcome=f"agent_{not_taken}", now=d.clock())
+    render.voicemail(r, render.Speaker.of(d.settings, call_language()), esc_id, "agent_unavailable")
     return twiml(r)
 
 
@@ -221,7 +307,7 @@ def voicemail():
         lang = call_language()
         r.redirect(url_for("callbacks.callback", esc=_esc_id(), do="start", lang=lang if lang != "en" else None))
         return twiml(r)
-    sp = render.Speaker(d.settings.brand_name, call_language())
+    sp = render.Speaker.of(d.settings, call_language())
     seconds = (request.form.get("RecordingDuration") or "").strip()
     if url and seconds.isdigit() and int(seconds) >= 1:  # a silent recording is no message
         esc = _esc_id()

@@ -14,6 +14,7 @@ from core.conversation import Conversation, ConversationUnavailable, RedisConver
 from core.dedupe import TAKEN_OVER, Dedupe, DedupeUnavailable
 from core.limits import PinLimitUnavailable, RateLimit
 from sms import replies
+from sms.consent import answered_by_twilio
 from sms.gsm import fit
 from sms.keywords import intent_of, parse
 from web.deps import Deps
@@ -26,16 +27,29 @@ log = logging.getLogger("switchboard.sms")
 
 
 def conversation_for(d: Deps) -> Conversation:
+    brand = d.settings.brand_name
     return Conversation(store=RedisConversations(d.redis), db=d.db, attempts=d.attempts,
-                        pin_secret=d.settings.pin_secret, clock=d.clock, channel="sms")
+                        pin_secret=d.settings.pin_secret, clock=d.clock, channel="sms",
+                        receipt=lambda kind, values, lang: replies.receipt_text(kind, values, brand=brand, lang=lang))
 
 
 def handle_sms(d: Deps, form: Mapping[str, str]) -> list[str]:
+    """A text's answer. With OPT_OUT_MANAGED_BY=twilio, a consent word Twilio has answered
+    itself is only mirrored in the database: no second reply (sms.consent)."""
+    parsed = parse(form.get("Body"))
+    twilio = answered_by_twilio(d, form, parsed)
+    if twilio is None:
+        return _handle_sms(d, form, parsed)
+    if twilio.parsed is not None:
+        _handle_sms(d, form, twilio.parsed)
+    return []
+
+
+def _handle_sms(d: Deps, form: Mapping[str, str], parsed) -> list[str]:
     """Two Redis round trips a text: rate limit, de-duplication claim and conversation state
     read together; the new state and the answer (for retries) written together."""
     sender = (form.get("From") or "").strip()[:40]
     sid = (form.get("MessageSid") or form.get("SmsSid") or "").strip()[:64] or None
-    parsed = parse(form.get("Body"))
     say = _sayer(d, parsed.lang or "en")
     if not sender:
         return say(("media_only" if form.get("NumMedia", "0") != "0" else "unknown_command", None))
@@ -52,6 +66,8 @@ def handle_sms(d: Deps, form: Mapping[str, str]) -> list[str]:
             hits = limit.hit_in(pipe, sender, now)
             claim = dedupe.claim_in(pipe, sid, now) if sid else None
             load = store.load_in(pipe, key)
+            kept = services.opt_out_cache(d.db)  # R16's answer kept in Redis (core/opt_out_cache.py)
+            opted_out = kept.get_in(pipe, sender) if kept is not None else None
             results = pipe.execute(raise_on_error=False)
         except redis.RedisError as exc:
             if parsed.kind in ("opt_out", "opt_in"):
@@ -83,7 +99,8 @@ def handle_sms(d: Deps, form: Mapping[str, str]) -> list[str]:
             dedupe.remember(sid, messages)
             return messages
         state = load(results)
-        messages = _answer(d, conversation, key, sender, req, form, parsed, state, now)
+        messages = _answer(d, conversation, key, sender, req, form, parsed, state, now,
+                           opted_out=opted_out(results) if opted_out is not None else ...)
         remember = (lambda p: dedupe.remember_in(p, sid, messages)) if sid else None
         if conversation.has_deferred_save:
             conversation.save_deferred(also=remember)
@@ -92,6 +109,8 @@ def handle_sms(d: Deps, form: Mapping[str, str]) -> list[str]:
         return messages
     except (ConversationUnavailable, DedupeUnavailable, PinLimitUnavailable):
         log.warning("Redis unavailable while answering a text", exc_info=True)
+        if _opted_out_in_database(d, sender):
+            return []  # R16, from the database alone
         if parsed.kind == "command" and parsed.action == "agent":
             # The way to a person needs only the database (R15).
             esc = services.escalate(d.db, reason="caller_asked", context={"verified": False,
@@ -111,6 +130,14 @@ def handle_sms(d: Deps, form: Mapping[str, str]) -> list[str]:
         if claimed:
             dedupe.release(sid)
         raise
+
+
+def _opted_out_in_database(d: Deps, sender: str) -> bool:
+    """With Redis down: opted out, as far as the database can tell (not: it can't)."""
+    try:
+        return services.is_opted_out(d.db, sender, cached=None)
+    except DBAPIError:
+        return False
 
 
 def _consent(d: Deps, parsed, sender: str, req: services.Request, now) -> list[str] | None:
@@ -163,17 +190,17 @@ def _release(dedupe: Dedupe, sid: str | None, claimed: bool, messages: list[str]
 
 
 def _answer(d: Deps, conversation: Conversation, key: str, sender: str, req: services.Request,
-            form: Mapping[str, str], parsed, state, now) -> list[str]:
+            form: Mapping[str, str], parsed, state, now, opted_out=...) -> list[str]:
     # The message's language, when its words tell; not where the text is data (a plan's
     # name, a number), which says nothing of the language it was typed in.
-    data_step = state is not None and state.step in ("plan", "pin", "target", "block_number")
+    data_step = state is not None and state.step in ("plan", "pin", "code", "target", "block_number")
     lang = (parsed.lang if parsed.kind != "text" or not data_step else None) or (state.lang if state else "en")
     say = _sayer(d, lang)
     if parsed.kind in ("opt_out", "opt_in"):
         consent = _consent(d, parsed, sender, req, now)
         if consent is not None:
             return _consent_midway(conversation, key, state, parsed, consent, say)
-    elif services.is_opted_out(d.db, sender):
+    elif services.is_opted_out(d.db, sender, cached=opted_out):
         return []  # R16: nothing is sent to an opted-out number
     if parsed.kind == "help":
         return say(("help", None))

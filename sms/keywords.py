@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from core import intents
 from core.intents import Intent
 from core.journeys.clarify import EXPECT_WHICH
-from core.reply import (EXPECT_BLOCK_NUMBER, EXPECT_CONFIRM, EXPECT_FIX, EXPECT_OFFER, EXPECT_PIN, EXPECT_PLAN,
-                        EXPECT_REASON, EXPECT_TARGET)
+from core.reply import (EXPECT_BLOCK_NUMBER, EXPECT_CODE, EXPECT_CONFIRM, EXPECT_FIX, EXPECT_OFFER, EXPECT_PIN,
+                        EXPECT_PLAN, EXPECT_REASON, EXPECT_TARGET)
 from vocabulary import Vocabulary, contains, fold, vocabulary
 from vocabulary.understand import Understanding, answer_which, fix_choice, known_word, understand
 
@@ -132,6 +132,10 @@ def _slots(action: str, arg: str | None) -> dict:
         return {"page": "more" if arg == "more" else int(arg) if arg and arg.isdigit() else None}
     if action in ("block", "unblock") and arg and not any(ch.isdigit() for ch in arg):
         return {}  # "BLOCK spam callers": which number is asked next
+    if action == "change_number":
+        # "CHANGE NUMBER 212", "change number to a 415 number": the area code asked for.
+        area = re.search(r"(?<!\d)(\d{3})(?!\d)", arg or "")
+        return {"area": area.group(1)} if area else {}
     key = {"cancel_plan": "plan", "cancel_line": "line", "block": "number", "unblock": "number"}.get(action)
     return {key: arg} if key and arg else {}
 
@@ -147,7 +151,7 @@ def intent_of(parsed: Parsed, expect: str, lang: str = "en", options: list | Non
     folded = fold(text)
     keyed = "".join(ch for ch in text if ch.isdigit()) if KEYED.fullmatch(text) else ""
     answer = _answer(folded, lang)
-    data_step = expect in (EXPECT_PIN, EXPECT_TARGET, EXPECT_BLOCK_NUMBER, EXPECT_PLAN)
+    data_step = expect in (EXPECT_PIN, EXPECT_CODE, EXPECT_TARGET, EXPECT_BLOCK_NUMBER, EXPECT_PLAN)
     understood = None if keyed or data_step else (parsed.understood or understand(text, lang))
     if understood is not None and understood.sure and understood.label == "agent" and not answer:
         return intents.AGENT  # R15: a person, asked for in any words at any question
@@ -157,8 +161,12 @@ def intent_of(parsed: Parsed, expect: str, lang: str = "en", options: list | Non
         if answer is not None and answer.kind == "yes" and len(options or []) == 1:
             return intents.choice(1)
         return answer_which(text, lang, options or [], understood)
-    if expect == EXPECT_PIN:
-        return intents.pin(keyed) if keyed else intents.UNCLEAR
+    if expect in (EXPECT_PIN, EXPECT_CODE):
+        if keyed:
+            return intents.pin(keyed)
+        # R21: "forgot", "CODE", "olvidé mi PIN": a one-time code to the line's own number.
+        forgot = any(contains(folded, v.forgot) for v in _vocabularies(lang))
+        return intents.FORGOT if forgot else intents.UNCLEAR
     if expect == EXPECT_TARGET:
         return intents.number(keyed) if keyed else intents.UNCLEAR
     if expect == EXPECT_BLOCK_NUMBER:

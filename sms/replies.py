@@ -130,6 +130,7 @@ class Phrases:
     plans_page_one: str  # the same for a page of one plan
     plans_tail: str  # {credits}: the last page's end
     plans_tail_short: str  # {credits}: when a long name leaves room for no more
+    plans_tail_store: str  # {credits}: when every plan is from the App Store (R6: only Apple stops them)
     more_hint: str  # the end of every page but the last
     plans_none: str  # {number} {status}
     plans_past: str  # {number}: a page after the last
@@ -224,7 +225,8 @@ class Shaped:
         else pages of as many plans as fit, each but the last ending with the MORE hint."""
         p, plans = self.p, v["plans"]
         number, status = display(v["number"]), self._status(v["status"])
-        tail = p.plans_tail.format(credits=v["credits"])
+        store_only = bool(plans) and all(plan["channel"] == "app_store" for plan in plans)
+        tail = (p.plans_tail_store if store_only else p.plans_tail).format(credits=v["credits"])
         whole = (p.line_status.format(number=number, status=status) + ": "
                  + "; ".join(self._plan_item(plan, None) for plan in plans) + tail)
         if not plans or fits(whole):
@@ -344,8 +346,10 @@ class Shaped:
         return _summarised(makes[0], addons, portal, shorter=tuple(makes[1:]))
 
     def already_cancelled(self, v: dict) -> str:
+        """A plan, or without one the line, already cancelled, with the day it works until."""
         ends = self.p.already_cancelled_ends.format(day=self.day(v["term_end"])) if v.get("term_end") else ""
-        return self._fill((self.p.already_cancelled,), v, self.p.that, ends=ends)
+        that = self.p.line.format(number=display(v["number"])) if v.get("number") else self.p.that
+        return self._fill((self.p.already_cancelled,), v, that, ends=ends)
 
 
 def _term_key(value) -> str:
@@ -355,6 +359,10 @@ def _term_key(value) -> str:
 # English ----------------------------------------------------------------------------------
 _CANCEL_LINE = ("Cancel line {number}? Every plan stops; it works until {day}, then the number is released. "
                 "No refund. It can't be undone.")
+# With App Store plans (R6), one consistent sentence: our plans stop, Apple's keep billing.
+_CANCEL_LINE_STORE = ("Cancel line {number}? Our plans stop; Apple keeps billing {plans} until you cancel in your "
+                      "Apple account: {url} It works until {day}, then the number is released. No refund. "
+                      "It can't be undone.")
 _LINE_DONE = "{prefix}Done: line {number} is cancelled. It works until {day}. No refund."
 EN = Shaped(Phrases(
     lang="en",
@@ -372,6 +380,7 @@ EN = Shaped(Phrases(
     plans_page_one="{head}, plans {span} of {total}: {body}",
     plans_tail=". Credits {credits}. To stop one: STOP PLAN name",
     plans_tail_short=". Credits {credits}.",
+    plans_tail_store=". Credits {credits}. App Store plans stop only in your Apple account",
     more_hint="Text MORE for the rest.",
     plans_none="Line {number} ({status}): no plans.",
     plans_past="That was every plan on line {number}. Text PLANS to see them again.",
@@ -397,15 +406,15 @@ EN = Shaped(Phrases(
     confirm_then_line=" Then we go on with the line.",
     done_plan="{prefix}Done: {product} won't renew. It works until {day}. No refund.",
     confirm_line=(_CANCEL_LINE + " Reply YES to confirm or NO.",),
-    confirm_line_store=(_CANCEL_LINE + " Apple keeps billing {plans} until you cancel in your Apple account too: "
-                        "{url} Reply YES to confirm or NO.",),
+    confirm_line_store=(_CANCEL_LINE_STORE + " Reply YES to confirm or NO.",),
     done_line=(_LINE_DONE,),
-    done_line_store=(_LINE_DONE + " Also cancel {plans} in your Apple account: {url}",),
+    done_line_store=("{prefix}Done: line {number} is cancelled; our plans won't renew. It works until {day}. No "
+                     "refund. Apple keeps billing {plans} until you cancel in your Apple account: {url}",),
     store_addons=("First cancel {addons} in your Apple account (Settings > Subscriptions > the app > Cancel): "
                   "{url} Then text CANCEL LINE again.{portal}",),
     store_addons_portal=" Also stop {addons}: STOP PLAN name",
     already_cancelled="{product} is already cancelled{ends}. Nothing changed.",
-    already_cancelled_ends=" and ends {day}",
+    already_cancelled_ends=" and works until {day}",
     that="That",
 ))
 MORE_HINT = EN.p.more_hint
@@ -470,7 +479,18 @@ REPLIES: dict[str, Reply] = {
                           "phone? Reply with your line's number first."),
     "ask_pin_for_line": lambda v: "Now reply with that line's PIN.",
     "pin_format": lambda v: "A PIN is 4 to 8 digits. Reply with your line's PIN.",
-    "pin_wrong": lambda v: "We couldn't verify that PIN. Reply with your line's PIN to try again.",
+    "pin_wrong": lambda v: "We couldn't verify that PIN. Reply with your line's PIN to try again, or CODE if you forgot it.",
+    "last_try": lambda v: (f"One more wrong try locks PIN entry for {v['minutes']} min. Forgot your PIN? Reply CODE "
+                           "for a one-time code texted to your line, or AGENT for a person."),
+    # a forgotten PIN (R21): a one-time code to the line's own number, never to the sender
+    "code_which_line": lambda v: ("We'll text a one-time code to the line's own number. Reply with that line's "
+                                  "full number."),
+    "code_sent": lambda v: (f"If the number ending {v['last4']} is one of our lines, we've texted it a 6-digit "
+                            f"code. Reply here with the code; it works once, for {v['minutes']} min."),
+    "code_format": lambda v: "A code is 6 digits. Reply with the code we texted to your line, or CODE for a new one.",
+    "code_wrong": lambda v: "We couldn't verify that code. Reply with the latest code we texted, or CODE for a new one.",
+    "code_limit": lambda v: (f"We've sent all the codes we can to the number ending {v['last4']} this hour. Use the "
+                             "latest one, or reply AGENT for a person."),
     "pin_ok": lambda v: "PIN OK.",
     "pin_locked": lambda v: (f"PIN entry is locked for {v['minutes']} min after too many tries. "
                              "Reply AGENT for a person."),
@@ -496,8 +516,11 @@ REPLIES: dict[str, Reply] = {
     # confirmations (R10, R18)
     "confirm_cancel_plan": EN.confirm_plan,
     "confirm_cancel_line": EN.confirm_line,
-    "confirm_reactivate": lambda v: f"Reactivate line {display(v['number'])}? Reply YES to confirm or NO.",
-    "confirm_change_number": lambda v: (f"Change number {display(v['number'])} to a new one? The old "
+    "confirm_reactivate": lambda v: (f"Reactivate line {display(v['number'])}?{_plan_next(v, short=True)} "
+                                     "Reply YES to confirm or NO."),
+    "confirm_change_number": lambda v: ((f"No free numbers in area code {v['area']}. " if not v.get("area_found", True)
+                                         else "")
+                                        + f"Change number {display(v['number'])} to {display(v['new'])}? The old "
                                         "number is given up for good. Reply YES to confirm or NO."),
     "confirm_block": lambda v: f"Block {display(v['blocked'])} on your line? Reply YES to confirm or NO.",
     "confirm_unblock": lambda v: f"Unblock {display(v['blocked'])}? Reply YES to confirm or NO.",
@@ -512,7 +535,7 @@ REPLIES: dict[str, Reply] = {
     # receipts (R17)
     "done_cancel_plan": EN.done_plan,
     "done_cancel_line": EN.done_line,
-    "done_reactivate": lambda v: f"Done: line {display(v['number'])} is active again.",
+    "done_reactivate": lambda v: f"Done: line {display(v['number'])} is active again.{_plan_next(v)}",
     "done_change_number": lambda v: f"Done: your new number is {display(v['number'])} (was {display(v['old'])}).",
     # CALL ME (R15): a person calls back
     "callback_requested": lambda v: (f"OK: a person from {v['brand']} will call you back at {display(v['number'])} "
@@ -525,14 +548,17 @@ REPLIES: dict[str, Reply] = {
     "done_unblock": lambda v: f"Done: {display(v['blocked'])} is unblocked.",
     # refusals, by the policy's reason codes
     "refused_already_cancelled": EN.already_cancelled,
-    "refused_line_not_active": lambda v: f"Line {display(v['number'])} is not active, so that can't be done.",
+    "refused_line_not_active": lambda v: _not_active(v),
+    "refused_number_taken": lambda v: ("Sorry, that number was just taken by someone else. Nothing changed. Text "
+                                       "CHANGE NUMBER to get another."),
     "refused_plan_ended": EN.product("{product} has already ended.", default="That plan"),
     "refused_app_store_plan": EN.product("{product} was bought in the App Store, so only you can cancel "
                                          "it: Apple account > Subscriptions > the app > Cancel. {url}",
                                          "{product} is an App Store plan: cancel it in your Apple account. {url}"),
     "refused_addons_first_app_store": EN.store_addons,
     "refused_addons_first": EN.addons("First stop {addons}: text STOP PLAN name."),
-    "refused_user_cancelled": lambda v: "A line cancelled by its user can't be reactivated.",
+    "refused_user_cancelled": lambda v: ("A line cancelled by its user can't be reactivated."
+                                         + (f" It works until {day(v['term_end'])}." if v.get("term_end") else "")),
     "refused_number_released": lambda v: "That number has been released and can't be reactivated.",
     "refused_already_active": lambda v: f"Line {display(v['number'])} is already active.",
     "refused_not_reactivatable": lambda v: "This line can't be reactivated here. Reply AGENT for a person.",
@@ -548,9 +574,44 @@ REPLIES: dict[str, Reply] = {
                         f"(ref {v['ref']}). Nothing was changed."),
     "unknown_command": lambda v: "Sorry, we didn't get that. Reply HELP for commands.",
     "unusable": lambda v: "Sorry, we didn't get that.",
+    # the number's SmsFallbackUrl (issue 15): the database and Redis may be down
+    "fallback": lambda v: (f"Sorry, {v['brand']} can't answer texts right now. Please try again later"
+                           + (f" or call {display(v['number'])}." if v.get("number") else ".")),
 }
 
+def _plan_next(v: dict, short: bool = False) -> str:
+    """After a reactivation (issue 12): whether the line's plan renews, until when it works,
+    and what the customer must do to keep it."""
+    if not v.get("term_end"):
+        return " No plan is running on it." if short else (" No plan is running on it: to keep the line, renew in "
+                                                            "the app, or reply AGENT.")
+    if v.get("renews"):
+        return f" It renews {day(v['term_end'])}."
+    if short:
+        return f" Its plan won't renew: it works until {day(v['term_end'])}."
+    return (f" Its plan won't renew: it works until {day(v['term_end'])}. To keep the line, renew it in the app "
+            "before then, or reply AGENT.")
+
+
+def _not_active(v: dict) -> str:
+    """A line that can't do this now, in its own state, with the day it works until and the way on."""
+    number, status = display(v["number"]), v.get("status")
+    way = " Text REACTIVATE to turn it back on." if v.get("reactivatable") else " Reply AGENT for a person."
+    if status == "cancel_pending" and v.get("term_end"):
+        return f"Line {number} is cancelled and works until {day(v['term_end'])}, so that can't be done."
+    if status == "suspended":
+        return f"Line {number} is suspended, so that can't be done." + way
+    if status == "cancelled":
+        return f"Line {number} has ended, so that can't be done." + way
+    if status == "released":
+        return f"Line {number}'s number was released, so that can't be done."
+    return f"Line {number} is not active, so that can't be done." + way
+
+
 RECEIPTS: dict[str, Reply] = {
+    # R21: the code itself, to the line's own number
+    "one_time_code": lambda v: (f"{v['brand']}: your one-time code is {v['code']}. It works once, for {v['minutes']} "
+                                "min, in place of your PIN. We never ask for it by phone."),
     "plan_cancelled": lambda v: EN.done_plan(v, prefix=f"{v['brand']}: "),
     "line_cancelled": lambda v: EN.done_line(v, prefix=f"{v['brand']}: "),
     "line_reactivated": lambda v: f"{v['brand']}: line {display(v['number'])} is active again from {day(v['effective'])}.",

@@ -37,6 +37,7 @@ ES = Shaped(Phrases(
     plans_page_one="{head}, plan {span} de {total}: {body}",
     plans_tail=". Saldo: {credits}. Para cancelar uno: CANCELAR PLAN nombre",
     plans_tail_short=". Saldo: {credits}.",
+    plans_tail_store=". Saldo: {credits}. Los planes del App Store solo se cancelan en tu cuenta de Apple",
     more_hint="Ver el resto: SIGUIENTE.",
     plans_none="{number} ({status}): sin planes.",
     plans_past="Esos son todos los planes de {number}. Escribe PLANES para verlos otra vez.",
@@ -69,19 +70,21 @@ ES = Shaped(Phrases(
     # where that fits too (the receipt has it).
     # With App Store plans (R6): Apple keeps billing them; their names where they fit, Apple's
     # page in the receipt (3 UCS-2 segments hold no more).
-    confirm_line_store=("¿Cancelar la línea {number} y sus planes? Funciona hasta el {day}. " + _FINAL
-                        + " Apple sigue cobrando {plans} hasta que canceles allí. Responde SÍ o NO.",),
+    confirm_line_store=("¿Cancelar la línea {number}? Paran nuestros planes; Apple sigue cobrando {plans} si no "
+                        "cancelas allí. Funciona hasta el {day}. " + _FINAL + " Responde SÍ o NO.",),
     done_line=(_LINE_DONE,),
-    done_line_store=(_LINE_DONE + " Cancela también {plans} en tu cuenta de Apple: {url}",
-                     "{prefix}Línea {number} cancelada; funciona hasta el {day}. Sin reembolso. Cancela {plans} "
-                     "también en Apple: {url}"),
+    done_line_store=("{prefix}Listo: la línea {number} está cancelada; nuestros planes no se renuevan. Funciona "
+                     "hasta el {day}. Sin reembolso. Apple sigue cobrando {plans} hasta que canceles en tu cuenta "
+                     "de Apple: {url}",
+                     "{prefix}Línea {number} cancelada; funciona hasta el {day}. Sin reembolso. Apple sigue "
+                     "cobrando {plans}: cancela en Apple: {url}"),
     # Apple's steps and page leave no room in 3 UCS-2 segments for the portal add-ons too: they
     # are named at the next CANCELAR LÍNEA (R4).
     store_addons=("Primero cancela {addons} en tu cuenta de Apple (Suscripciones > la app > Cancelar): {url} "
                   "Luego escribe CANCELAR LÍNEA.",),
     store_addons_portal=" Cancela también {addons}: CANCELAR PLAN nombre",
     already_cancelled="{product} ya está cancelado{ends}. No se cambió nada.",
-    already_cancelled_ends=" y termina el {day}",
+    already_cancelled_ends=" y funciona hasta el {day}",
     that="Eso",
     statuses={"active": "activa", "suspended": "suspendida", "cancel_pending": "cancelada al final del periodo",
               "cancelled": "cancelada", "released": "liberada"},
@@ -149,7 +152,21 @@ REPLIES: dict[str, Reply] = {
                           "Responde primero con el número de tu línea."),
     "ask_pin_for_line": lambda v: "Ahora responde con el PIN de esa línea.",
     "pin_format": lambda v: "El PIN tiene de 4 a 8 dígitos. Responde con el PIN de tu línea.",
-    "pin_wrong": lambda v: "No pudimos verificar ese PIN. Responde con el PIN de tu línea para intentarlo otra vez.",
+    "pin_wrong": lambda v: ("No pudimos verificar ese PIN. Responde con el PIN de tu línea para intentarlo otra vez, "
+                            "o CODIGO si lo olvidaste."),
+    "last_try": lambda v: (f"Un intento fallido más bloquea el PIN durante {v['minutes']} min. ¿Olvidaste el PIN? "
+                           "Responde CODIGO y te enviaremos un código a tu línea, o AGENTE para hablar con una persona."),
+    # un PIN olvidado (R21): un código de un solo uso al número de la propia línea
+    "code_which_line": lambda v: ("Enviaremos un código de un solo uso al número de la propia línea. Responde con el "
+                                  "número completo de esa línea."),
+    "code_sent": lambda v: (f"Si el número que termina en {v['last4']} es una de nuestras líneas, le enviamos un "
+                            f"código de 6 dígitos. Responde aquí con el código; sirve una vez, durante {v['minutes']} min."),
+    "code_format": lambda v: ("El código tiene 6 dígitos. Responde con el código que enviamos a tu línea, o CODIGO "
+                              "para uno nuevo."),
+    "code_wrong": lambda v: ("No pudimos verificar ese código. Responde con el último código que enviamos, o CODIGO "
+                             "para uno nuevo."),
+    "code_limit": lambda v: (f"Ya enviamos todos los códigos posibles esta hora al número que termina en {v['last4']}. "
+                             "Usa el último, o responde AGENTE para hablar con una persona."),
     "pin_ok": lambda v: "PIN correcto.",
     "pin_locked": lambda v: (f"El PIN quedó bloqueado {v['minutes']} min por demasiados intentos. "
                              "Responde AGENTE para hablar con una persona."),
@@ -177,9 +194,12 @@ REPLIES: dict[str, Reply] = {
     # confirmations (R10, R18)
     "confirm_cancel_plan": ES.confirm_plan,
     "confirm_cancel_line": ES.confirm_line,
-    "confirm_reactivate": lambda v: f"¿Reactivar la línea {display(v['number'])}? Responde SÍ para confirmar o NO.",
-    "confirm_change_number": lambda v: (f"¿Cambiar el número {display(v['number'])} por uno nuevo? Perderás el "
-                                        "número actual para siempre. Responde SÍ para confirmar o NO."),
+    "confirm_reactivate": lambda v: (f"¿Reactivar la línea {display(v['number'])}?{_plan_next(v, short=True)} "
+                                     "Responde SÍ o NO."),
+    "confirm_change_number": lambda v: ((f"No hay números libres con el código de área {v['area']}. "
+                                         if not v.get("area_found", True) else "")
+                                        + f"¿Cambiar el número {display(v['number'])} por el {display(v['new'])}? "
+                                        "Perderás el número actual para siempre. Responde SÍ para confirmar o NO."),
     "confirm_block": lambda v: f"¿Bloquear {display(v['blocked'])} en tu línea? Responde SÍ para confirmar o NO.",
     "confirm_unblock": lambda v: f"¿Desbloquear {display(v['blocked'])}? Responde SÍ para confirmar o NO.",
     "confirm_expired": lambda v: ("La solicitud venció a los 5 minutos. No se cambió nada. Envíala otra vez para "
@@ -193,7 +213,7 @@ REPLIES: dict[str, Reply] = {
     # receipts (R17)
     "done_cancel_plan": ES.done_plan,
     "done_cancel_line": ES.done_line,
-    "done_reactivate": lambda v: f"Listo: la línea {display(v['number'])} está activa otra vez.",
+    "done_reactivate": lambda v: f"Listo: la línea {display(v['number'])} está activa otra vez.{_plan_next(v)}",
     "done_change_number": lambda v: f"Listo: tu nuevo número es {display(v['number'])} (antes {display(v['old'])}).",
     "callback_requested": lambda v: (f"Listo: una persona de {v['brand']} te llamará al {display(v['number'])} "
                                      f"(ref {v['ref']}). No se cambió nada."),
@@ -206,14 +226,18 @@ REPLIES: dict[str, Reply] = {
     "done_unblock": lambda v: f"Listo: {display(v['blocked'])} está desbloqueado.",
     # refusals, by the policy's reason codes
     "refused_already_cancelled": ES.already_cancelled,
-    "refused_line_not_active": lambda v: f"La línea {display(v['number'])} no está activa, así que eso no se puede hacer.",
+    "refused_line_not_active": lambda v: _not_active(v),
+    "refused_number_taken": lambda v: ("Lo sentimos, alguien acaba de tomar ese número. No se cambió nada. Escribe "
+                                       "CAMBIAR NUMERO para otro."),
     "refused_plan_ended": ES.product("{product} ya terminó.", default="Ese plan"),
     "refused_app_store_plan": ES.product("{product} se compró en el App Store, así que solo tú puedes cancelarlo: "
                                          "cuenta de Apple > Suscripciones > la app > Cancelar. {url}",
                                          "{product} es un plan del App Store: cancélalo en tu cuenta de Apple. {url}"),
     "refused_addons_first_app_store": ES.store_addons,
     "refused_addons_first": ES.addons("Primero cancela {addons}: escribe CANCELAR PLAN nombre."),
-    "refused_user_cancelled": lambda v: "Una línea cancelada por su usuario no se puede reactivar.",
+    "refused_user_cancelled": lambda v: ("Una línea cancelada por su usuario no se puede reactivar."
+                                         + (f" Funciona hasta el {day(v['term_end'], 'es')}." if v.get("term_end")
+                                            else "")),
     "refused_number_released": lambda v: "Ese número ya se liberó y no se puede reactivar.",
     "refused_already_active": lambda v: f"La línea {display(v['number'])} ya está activa.",
     "refused_not_reactivatable": lambda v: ("Esta línea no se puede reactivar aquí. Responde AGENTE para hablar "
@@ -232,9 +256,45 @@ REPLIES: dict[str, Reply] = {
                         "No se cambió nada."),
     "unknown_command": lambda v: "Lo sentimos, no entendimos. Responde AYUDA para ver los comandos.",
     "unusable": lambda v: "Lo sentimos, no entendimos.",
+    # SmsFallbackUrl (issue 15): sin base de datos ni Redis
+    "fallback": lambda v: (f"Lo sentimos, {v['brand']} no puede responder mensajes ahora. Vuelve a intentarlo luego"
+                           + (f" o llama al {display(v['number'])}." if v.get("number") else ".")),
 }
 
+def _plan_next(v: dict, short: bool = False) -> str:
+    """Tras reactivar (issue 12): si el plan se renueva, hasta cuándo funciona la línea y qué
+    hacer para conservarla."""
+    if not v.get("term_end"):
+        return " No tiene ningún plan activo." if short else (" No tiene ningún plan activo: para conservarla, "
+                                                               "renueva en la app o responde AGENTE.")
+    when = day(v["term_end"], "es")
+    if v.get("renews"):
+        return f" Se renueva el {when}."
+    if short:
+        return f" Su plan no se renueva: funciona hasta el {when}."
+    return (f" Su plan no se renueva: funciona hasta el {when}. Para conservarla, renueva en la app antes, o "
+            "responde AGENTE.")
+
+
+def _not_active(v: dict) -> str:
+    number, status = display(v["number"]), v.get("status")
+    way = " Escribe REACTIVAR para activarla." if v.get("reactivatable") else " Responde AGENTE para hablar con una persona."
+    if status == "cancel_pending" and v.get("term_end"):
+        return (f"La línea {number} está cancelada y funciona hasta el {day(v['term_end'], 'es')}, así que eso no se "
+                "puede hacer.")
+    if status == "suspended":
+        return f"La línea {number} está suspendida, así que eso no se puede hacer." + way
+    if status == "cancelled":
+        return f"La línea {number} ya terminó, así que eso no se puede hacer." + way
+    if status == "released":
+        return f"El número de la línea {number} se liberó, así que eso no se puede hacer."
+    return f"La línea {number} no está activa, así que eso no se puede hacer." + way
+
+
 RECEIPTS: dict[str, Reply] = {
+    # R21: el código, al número de la propia línea
+    "one_time_code": lambda v: (f"{v['brand']}: tu código de un solo uso es {v['code']}. Sirve una vez, durante "
+                                f"{v['minutes']} min, en lugar de tu PIN. Nunca te lo pediremos por teléfono."),
     "plan_cancelled": lambda v: ES.done_plan(v, prefix=f"{v['brand']}: "),
     "line_cancelled": lambda v: ES.done_line(v, prefix=f"{v['brand']}: "),
     "line_reactivated": lambda v: (f"{v['brand']}: la línea {display(v['number'])} está activa otra vez desde el "

@@ -32,12 +32,14 @@ PATHS = ["/sms", "/voice", "/voice/handoff", "/voice/menu", "/voice/menu?m=cance
          "/voice/whisper?esc=1", "/voice/dial-status?esc=1", "/voice/voicemail?esc=1",
          "/voice/callback?esc=1", "/voice/transcription?esc=1", "/voice/console-call?esc=1",
          "/voice/console-call-done?esc=1", "/voice/menu?lang=es", "/voice/input?expect=confirm&lang=es",
-         *(f"/voice/input?expect={e}" for e in ("pin", "target", "plan", "reason", "offer", "confirm", "fix",
+         "/voice/menu?m=more", "/voice/menu?m=next", "/voice/menu?m=steps", "/voice/whisper/accept?esc=1",
+         "/voice/fallback", "/sms/fallback", "/voice/status", "/sms/status",
+         *(f"/voice/input?expect={e}" for e in ("pin", "code", "target", "plan", "reason", "offer", "confirm", "fix",
                                                  "block_number", "command", "nonsense", ""))]
 NUMBERS = ["+15557770001", "+15557770003", "+15557770010", "+15550100001", "+15550000999", "", "x",
            "+1" + "9" * 30, "client:alice", "+44 20 7946 0958"]
 WORDS = ["YES", "STOP", "CANCEL LINE", "STOP PLAN", "1234", "1", "0", "*", "9", "#", "AGENT", "HELP", "START",
-         "PLANS", "REFUND", "BLOCK 911", "CHANGE NUMBER", "REACTIVATE", "say yes", "Liked \u201cYES\u201d", "\U0001F44D"]
+         "PLANS", "REFUND", "BLOCK 911", "CHANGE NUMBER", "REACTIVATE", "CODE", "CHANGE NUMBER 212", "8", "say yes", "Liked \u201cYES\u201d", "\U0001F44D"]
 any_text = st.one_of(
     st.sampled_from(WORDS),
     st.text(max_size=40),

@@ -1,6 +1,9 @@
-"""A local stand-in of the Twilio REST API (Messages; Calls and Recordings for the console),
+"""A local stand-in of the Twilio REST API (Messages; Calls and Recordings for the console;
+the account, its IncomingPhoneNumbers and a Messaging Service for ``switchboard twilio``),
 served on 127.0.0.1 for the worker's and the console's tests. It records what it accepted and
-can be told to fail the next requests."""
+can be told to fail the next requests, or to refuse the next texts with one of Twilio's error
+codes. With ``auth_token`` set, the account, number and Messaging Service endpoints check the
+credentials as Twilio does (HTTP basic: the account SID and its auth token; 401, 20003)."""
 
 from __future__ import annotations
 
@@ -25,7 +28,66 @@ class TwilioApiStandIn:
         self.calls: list[dict] = []  # calls placed (POST Calls.json)
         self.updates: list[dict] = []  # live calls moved (POST Calls/<sid>.json)
         self.fetched: list[dict] = []  # recordings fetched, with the credentials used
+        self.refuse_next: list[tuple[int, int, str]] = []  # texts refused: (HTTP status, Twilio code, message)
+        self.auth_token: str | None = None
+        self.account_status = "active"
+        self.numbers: dict[str, dict] = {}  # IncomingPhoneNumbers by sid
+        self.number_updates: list[dict] = []  # the form of each POST to a number
+        self.services: dict[str, dict] = {}  # Messaging Services by sid, with "phone_numbers": [PN sids]
         app = Flask("twilio-api-stand-in")
+
+        def refused():
+            """Twilio's answer to wrong credentials, or None when they are right (or unchecked)."""
+            if self.auth_token is None:
+                return None
+            auth = request.authorization
+            if auth is None or auth.password != self.auth_token:
+                return jsonify(code=20003, message="Authenticate", more_info="https://www.twilio.com/docs/errors/20003",
+                               status=401), 401
+            return None
+
+        @app.get("/2010-04-01/Accounts/<sid>.json")
+        def account(sid):
+            return refused() or jsonify(sid=sid, status=self.account_status, friendly_name="stand-in",
+                                        type="Full", auth_token="(never shown)", uri=f"/2010-04-01/Accounts/{sid}.json")
+
+        @app.get("/2010-04-01/Accounts/<sid>/IncomingPhoneNumbers.json")
+        def list_numbers(sid):
+            wanted = request.args.get("PhoneNumber")
+            found = [n for n in self.numbers.values() if wanted is None or wanted in n["phone_number"]]
+            return refused() or jsonify(incoming_phone_numbers=found, next_page_uri=None, previous_page_uri=None,
+                                        page=0, page_size=50, first_page_uri="", uri="", start=0, end=len(found))
+
+        @app.post("/2010-04-01/Accounts/<sid>/IncomingPhoneNumbers/<pn>.json")
+        def update_number(sid, pn):
+            no = refused()
+            if no:
+                return no
+            if pn not in self.numbers:
+                return jsonify(code=20404, message="not found", status=404), 404
+            form = request.form.to_dict()
+            self.number_updates.append(form)
+            number = self.numbers[pn]
+            for key, value in form.items():
+                field = _snake(key)
+                if field in number:
+                    number[field] = value or None
+            return jsonify(number), 200
+
+        @app.get("/messaging/v1/Services/<sid>")
+        def service(sid):
+            found = self.services.get(sid)
+            if found is None:
+                return refused() or (jsonify(code=20404, message="not found", status=404), 404)
+            return refused() or jsonify({k: v for k, v in found.items() if k != "phone_numbers"})
+
+        @app.get("/messaging/v1/Services/<sid>/PhoneNumbers")
+        def service_numbers(sid):
+            pool = [{"sid": pn, "service_sid": sid, "phone_number": self.numbers.get(pn, {}).get("phone_number")}
+                    for pn in self.services.get(sid, {}).get("phone_numbers", [])]
+            return refused() or jsonify(phone_numbers=pool, meta={"key": "phone_numbers", "next_page_url": None,
+                                                                  "previous_page_url": None, "page": 0,
+                                                                  "page_size": 50})
 
         @app.post("/2010-04-01/Accounts/<sid>/Calls.json")
         def place_call(sid):
@@ -69,9 +131,14 @@ class TwilioApiStandIn:
             if self.fail_next:
                 self.fail_next -= 1
                 return jsonify(code=20500, message="Internal Server Error", status=500), 500
+            if self.refuse_next:
+                status, code, message = self.refuse_next.pop(0)
+                return jsonify(code=code, message=message, status=status), status
             msg = {"sid": "SM" + uuid.uuid4().hex, "account_sid": sid, "to": request.form["To"],
                    "from": request.form.get("From"), "body": request.form["Body"], "status": "queued",
-                   "num_segments": "1", "direction": "outbound-api", "api_version": "2010-04-01"}
+                   "num_segments": "1", "direction": "outbound-api", "api_version": "2010-04-01",
+                   "messaging_service_sid": request.form.get("MessagingServiceSid"),
+                   "status_callback": request.form.get("StatusCallback")}
             self.messages.append(msg)
             if self.hold_next:
                 hold, self.hold_next = self.hold_next, 0.0
@@ -89,8 +156,24 @@ class TwilioApiStandIn:
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
+    def add_number(self, phone_number: str, **fields) -> dict:
+        """A number of the account, with Twilio's fields (all unset unless given)."""
+        sid = "PN" + uuid.uuid4().hex
+        number = {"sid": sid, "account_sid": "AC" + "1" * 32, "phone_number": phone_number,
+                  "friendly_name": phone_number, "api_version": "2010-04-01",
+                  **dict.fromkeys(NUMBER_FIELDS), "voice_receive_mode": "voice",
+                  "capabilities": {"voice": True, "sms": True, "mms": True}, **fields}
+        self.numbers[sid] = number
+        return number
+
     def reset(self) -> None:
         self.messages.clear()
+        self.refuse_next.clear()
+        self.numbers.clear()
+        self.number_updates.clear()
+        self.services.clear()
+        self.auth_token = None
+        self.account_status = "active"
         self.calls.clear()
         self.updates.clear()
         self.fetched.clear()
@@ -106,6 +189,16 @@ class TwilioApiStandIn:
         self.server.shutdown()
         self.server.server_close()
         self.thread.join(timeout=5)
+
+
+NUMBER_FIELDS = ("voice_url", "voice_method", "voice_fallback_url", "voice_fallback_method", "status_callback",
+                 "status_callback_method", "sms_url", "sms_method", "sms_fallback_url", "sms_fallback_method",
+                 "voice_application_sid", "sms_application_sid", "trunk_sid")
+
+
+def _snake(name: str) -> str:
+    """Twilio's form names as its JSON's: VoiceFallbackUrl -> voice_fallback_url."""
+    return "".join("_" + ch.lower() if ch.isupper() else ch for ch in name).lstrip("_")
 
 
 def tone_wav(seconds: float = 1.0, rate: int = 8000) -> bytes:

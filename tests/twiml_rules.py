@@ -1,8 +1,13 @@
-"""The TwiML Twilio documents: verbs, their attributes and nesting. Every answer is checked."""
+"""The TwiML Twilio documents: verbs, their attributes and nesting, and the combinations of
+voice and language, speechModel and speechTimeout Twilio documents as valid (a <Say> voice for
+its language; speechTimeout "auto" never with a speechModel; enhanced only with phone_call).
+Every answer is checked."""
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+
+from core.voice_settings import SPEECH_MODELS, voice_problem
 
 ATTRS = {
     "Response": set(),
@@ -52,3 +57,13 @@ def _walk(el: ET.Element) -> None:
         _walk(child)
     if el.tag in ("Say", "Message"):
         assert (el.text or "").strip(), f"an empty <{el.tag}>"
+    if el.tag == "Say" and el.get("voice"):
+        problem = voice_problem(el.get("voice"), el.get("language") or "en-US")
+        assert problem is None, f"<Say voice>: {problem}"
+    if el.tag == "Gather" and "speech" in (el.get("input") or ""):
+        timeout, model = el.get("speechTimeout"), el.get("speechModel")
+        assert timeout is None or timeout == "auto" or (timeout.isdigit() and int(timeout) > 0), \
+            f"<Gather speechTimeout={timeout!r}>"
+        assert model is None or model in SPEECH_MODELS, f"<Gather speechModel={model!r}>"
+        assert not (model and timeout == "auto"), "speechTimeout=auto with a speechModel (Twilio warning 13335)"
+        assert el.get("enhanced") in (None, "false") or model == "phone_call", "enhanced needs phone_call"

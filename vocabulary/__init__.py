@@ -42,6 +42,8 @@ class Vocabulary:
     cancel_menu: tuple[tuple[Phrases, str], ...]
     # Words that mark a message as written in this language (with its commands and answers).
     markers: frozenset[str] = field(default_factory=frozenset)
+    # R21: asking for a one-time code instead of the PIN (found anywhere in what was said).
+    forgot: Phrases = ()
 
 
 LANGUAGES = ("en", "es")

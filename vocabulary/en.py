@@ -41,6 +41,8 @@ WORDS = Vocabulary(
     accept=frozenset({"fix", "yes", "y", "ok", "okay", "sure", "yes please"}),
     agent=AGENT,
     repeat=("repeat", "say that again", "again"),
+    forgot=("code", "forgot", "forget", "forgotten", "don t know my pin", "dont know my pin", "don t remember",
+            "dont remember", "lost my pin", "reset my pin", "new pin", "no pin", "don t have my pin", "dont have my pin"),
     reasons={
         "calling_problems": ("call", "calls", "calling", "voice"),
         "number_cancelled": ("cancelled", "canceled", "deactivated", "suspended"),

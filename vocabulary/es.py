@@ -60,6 +60,8 @@ WORDS = Vocabulary(
     accept=frozenset({"arreglar", "si", "s", "ok", "vale", "claro", "dale", "bueno", "de acuerdo", "si por favor"}),
     agent=AGENT,
     repeat=("repetir", "repite", "repitelo", "repitalo", "otra vez", "de nuevo"),
+    forgot=("codigo", "olvide", "olvido", "olvidado", "no me acuerdo", "no recuerdo", "no se el pin",
+            "no se mi pin", "perdi el pin", "perdi mi pin", "no tengo el pin", "no tengo pin", "nuevo pin"),
     # R11, in the order of the reasons offered (1 to 5); single words match a text, phrases a call.
     reasons={
         "calling_problems": ("llamada", "llamadas", "llamar", "fallan", "voz", "no puedo llamar"),

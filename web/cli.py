@@ -27,6 +27,9 @@ def register(app: Flask) -> None:
     app.cli.add_command(simulate)
     app.cli.add_command(worker_cmd)
     app.cli.add_command(outbox_cmd)
+    from web.twilio_cli import register as register_twilio
+
+    register_twilio(app)  # switchboard twilio connect/check, calls report (issue 15)
 
 
 @click.group("simulate", help="Talk to the bot without a phone, signed as Twilio signs.")
@@ -199,29 +202,26 @@ def worker_cmd(burst: bool) -> None:
     Worker([*queues, queue], connection=d.queue_redis).work(burst=burst, with_scheduler=not burst)
 
 
-@click.command("outbox", help="List the text receipts (R17) and what became of them.")
+@click.command("outbox", help="The texts the bot sent (receipts, one-time codes, agents' texts, App Store "
+               "receipts), newest first, with what Twilio said of their delivery.")
 @click.option("--send", is_flag=True, help="Send what is due now, in this process.")
-@click.option("--status", default=None, help="Only rows with this status (queued, retry, sent, …).")
+@click.option("--status", default=None, help="Only rows with this outbox status (queued, retry, sent, failed, …).")
+@click.option("--failed", is_flag=True, help="Only texts that failed, were not delivered or were suppressed.")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10000))
 @with_appcontext
-def outbox_cmd(send: bool, status: str | None) -> None:
-    from sqlalchemy import select
-
-    from core import outbox
-    from core.models import OutboundText
+def outbox_cmd(send: bool, status: str | None, failed: bool, limit: int) -> None:
+    from core import delivery, outbox
 
     d = deps()
     if send:
         report = outbox.send_due(d.db, d.sender(), d.clock)
         click.echo(f"sent {report.sent}, retry later {report.retried}, failed {report.failed}, "
                    f"suppressed {report.suppressed}, not sent {report.not_sent}")
-    with d.db() as session:
-        stmt = select(OutboundText).order_by(OutboundText.id)
-        if status:
-            stmt = stmt.where(OutboundText.status == status)
-        rows = session.execute(stmt).scalars().all()
+    rows = delivery.recent(d.db, failed_only=failed, status=status, limit=limit)
     if not rows:
-        click.echo("the outbox is empty")
+        click.echo("no texts like that" if failed or status else "the outbox is empty")
     for row in rows:
+        code = f" {row.error_code}" if row.error_code is not None else ""
         note = f"  ({row.last_error})" if row.last_error else ""
-        click.echo(f"#{row.id} {row.created_at:%Y-%m-%d %H:%M} to {row.to_number} [{row.status}, "
-                   f"{row.attempts} tries]{note}\n    {row.body}")
+        click.echo(f"#{row.id} {row.created_at:%Y-%m-%d %H:%M} to {row.to_number} [{row.state}{code}; "
+                   f"outbox {row.status}, {row.attempts} tries]{note}\n    {row.body}")

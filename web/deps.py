@@ -45,7 +45,11 @@ class Deps:
         s = self.settings
         if not s.twilio_account_sid:
             return None
-        return TwilioSender(s.twilio_account_sid, s.twilio_auth_token, api_base=s.twilio_api_base)
+        # Each text's status callback (core.delivery) needs the public address Twilio calls.
+        callback = f"{s.public_base_url}/sms/status" if s.public_base_url else None
+        return TwilioSender(s.twilio_account_sid, s.twilio_auth_token, default_from=s.twilio_from_number,
+                            api_base=s.twilio_api_base, messaging_service_sid=s.twilio_messaging_service_sid,
+                            status_callback=callback)
 
 
 def deps() -> Deps:

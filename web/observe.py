@@ -52,6 +52,8 @@ def configure_logging(level: str | None = None, stream=None) -> None:
     root.addHandler(handler)
     root.setLevel(level or os.environ.get("LOG_LEVEL", "INFO"))
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    # The twilio library logs every REST request at INFO, with its parameters (phone numbers).
+    logging.getLogger("twilio.http_client").setLevel(logging.WARNING)
 
 
 def note(**fields) -> None:

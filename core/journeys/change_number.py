@@ -1,4 +1,6 @@
-"""CHANGE NUMBER (R11 fix 4): a new number from the pool, same area code first."""
+"""CHANGE NUMBER (R11 fix 4): a new number from the pool, the asked-for area code first, else
+the line's own; the caller is shown the new number before the yes (R10), and only that
+number is ever given (taken meanwhile: said so, nothing changed)."""
 
 from __future__ import annotations
 
@@ -10,13 +12,18 @@ from core.reply import Reply
 def start(c, s, slots: dict, t: Turn) -> Reply:
     summary = c.summary(s)
     if summary["status"] != "active":
-        return c.refused(s, t, "change_number", "line_not_active", summary["number"])
-    return c.propose(s, t, {"action": "change_number", "number": summary["number"]})
+        return c.refused(s, t, "change_number", "line_not_active", summary["number"], **c.line_state(summary))
+    area = "".join(ch for ch in str(slots.get("area") or "") if ch.isdigit())[:4] or None
+    offer = services.number_offer(c.db, actor=c.actor(s), line_id=s.target, now=t.now, area=area)
+    if not offer.allowed:
+        return c.refused(s, t, "change_number", offer.reason, summary["number"], **c.line_state(summary))
+    return c.propose(s, t, {"action": "change_number", "number": summary["number"], "new": offer.data["number"],
+                            "area": area, "area_found": offer.data.get("area_found", True)})
 
 
 def apply(db, pending: dict, **kw):
-    return services.change_number(db, **kw)
+    return services.change_number(db, wanted=pending.get("new"), **kw)
 
 
 JOURNEY = Journey("change_number", start, apply=apply, changes=True,
-                  prompts=("refused_line_not_active", "refused_no_numbers_available"))
+                  prompts=("refused_line_not_active", "refused_no_numbers_available", "refused_number_taken"))

@@ -1,4 +1,6 @@
-"""REACTIVATE (R12): a line that lapsed or was suspended for a reason other than its user's."""
+"""REACTIVATE (R12): a line that lapsed or was suspended for a reason other than its user's.
+The answer says what happens next: whether its plan renews, until when it works, and what
+the customer must do to keep it (issue 12)."""
 
 from __future__ import annotations
 
@@ -9,10 +11,12 @@ from core.reply import Reply
 
 def start(c, s, slots: dict, t: Turn) -> Reply:
     summary = c.summary(s)
+    state = c.line_state(summary)
     decision = policy.decide_reactivate(c.line_facts(summary), t.now)
     if not decision.allowed:
-        return c.refused(s, t, "reactivate_line", decision.reason, summary["number"])
-    return c.propose(s, t, {"action": "reactivate", "number": summary["number"]})
+        return c.refused(s, t, "reactivate_line", decision.reason, summary["number"], **state)
+    return c.propose(s, t, {"action": "reactivate", "number": summary["number"], "term_end": state["term_end"],
+                            "renews": state["renews"]})
 
 
 def apply(db, pending: dict, **kw):

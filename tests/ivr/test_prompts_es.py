@@ -1,7 +1,7 @@
 """The voice catalogue in Spanish (R20): every prompt renders in both languages, the offer of
 Spanish is said in Spanish before the English menu, numbers are read for a Spanish voice, the
 confirmations keep R3/R6/R10's content, and the agent's whisper (English) says the caller
-chose Spanish."""
+speaks Spanish."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ VALUES = {
     "status": "cancel_pending", "terms": [{"product": "Text Archive", "term_end": TERM}],
     "choices": ["Text Archive", "Call Recording"], "app_store_plans": ["Call Recording"],
     "addons": ["Text Archive", "Call Recording"], "url": APPLE_SUBSCRIPTIONS_URL, "fix": "voice_network_mode",
+    "last4": "0001", "new": "+15550100900",
 }
 
 
@@ -41,14 +42,16 @@ def test_spanish_is_offered_in_spanish_in_both_catalogues_and_welcomed_R20():
     for lang in ("en", "es"):
         assert say("offer_spanish", brand="B", lang=lang) == "Para español, oprime 9 o di español."
         assert "español" in say("spanish_chosen", brand="B", lang=lang)
-    assert "Para inglés, oprime 9." in es("main_menu")  # and back (the 9 key means English in Spanish)
+        # and back, said in English once Spanish is chosen (the 9 key means English in Spanish)
+        assert say("offer_english", brand="B", lang=lang) == "For English, press 9."
 
 
 def test_numbers_are_read_digit_by_digit_in_spanish():
     assert digits("+15550100001", "es") == "5 5 5, 0 1 0, 0 0 0 1"
     assert digits(None, "es") == "un número desconocido" and digits(None) == "an unknown number"
     assert ending("+15550100001", "es") == "que termina en 0 0 0 1"
-    assert es("confirm_reactivate") == "Pediste reactivar tu línea que termina en 0 0 0 1."
+    assert es("confirm_reactivate", renews=True) == ("Pediste reactivar tu línea que termina en 0 0 0 1. Su plan se "
+                                                     "renueva el 31 de dic de 2026.")
     assert es("confirm_block") == "Pediste bloquear el número 5 5 5, 9 9 9, 0 0 0 0."
 
 
@@ -89,9 +92,10 @@ def test_spanish_plans_and_refund_are_read_with_spanish_dates_R1():
     assert es("refund_policy_terms").endswith("Tus periodos: Text Archive hasta el 31 de dic de 2026.")
 
 
-def test_the_whisper_stays_english_and_says_the_caller_chose_spanish_R15_R20():
+def test_the_whisper_stays_english_and_says_the_callers_language_R15_R20():
     context = {"verified": True, "line": "+15550100001", "asked": "cancel_line", "lang": "es"}
     text = whisper(context, "+15557770001", "Second Line")
-    assert text.startswith("A Second Line caller from 5 5 5, 7 7 7, 0 0 0 1. The caller chose Spanish. "
-                           "PIN verified for line ending 0 0 0 1.")
-    assert "Spanish" not in whisper({**context, "lang": "en"}, None, "Second Line")
+    assert text.startswith("A Second Line caller from 5 5 5, 7 7 7, 0 0 0 1. Caller speaks Spanish. "
+                           "PIN verified for line ending 0 0 0 1. They wanted to cancel the line.")
+    english = whisper({**context, "lang": "en"}, None, "Second Line")
+    assert "Spanish" not in english and "Caller speaks English." in english

@@ -96,9 +96,14 @@ def test_a_full_cancellation_with_app_store_plans_names_apples_additional_step_R
         s.get(Plan, plan(deps, "alexk", "Call Recording").id).auto_renew = False
     p.text("CANCEL LINE")
     reply = p.text("SKIP")
-    assert "Apple keeps billing Unlimited Annual until you cancel in your Apple account too" in reply
-    assert "support.apple.com" in p.text("YES")
+    # One consistent sentence (issue 12): our plans stop, Apple's keep billing; never "every plan stops".
+    assert "Our plans stop; Apple keeps billing Unlimited Annual until you cancel in your Apple account" in reply
+    assert "Every plan" not in reply
+    done = p.text("YES")
+    assert "our plans won't renew" in done and "Apple keeps billing Unlimited Annual" in done
+    assert "support.apple.com" in done
     assert line(deps, "alexk").status == "cancel_pending"
+    assert plan(deps, "alexk", "Unlimited Annual").auto_renew is True  # Apple's to stop (R6, R23): kept true
 
 
 def test_the_admin_cancels_a_users_line_by_its_last_four_digits_R7(phone, deps, demo):

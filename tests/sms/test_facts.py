@@ -1,0 +1,96 @@
+"""Facts that were left out (issue 12, item 4), by text: what happens after a reactivation,
+the new number shown before the yes and the area code asked for, the day a cancelled line
+works until, one consistent App Store sentence, and no STOP PLAN hint Apple's plans can't use."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete
+
+from core.formatting import day
+from core.models import AvailableNumber
+from core.phone import display
+from tests.helpers import line, plan
+
+SAM, PAT, CHRIS, ALEX = "+15557770003", "+15557770004", "+15557770005", "+15557770002"
+
+
+def verified(phone, number, pin):
+    p = phone(number)
+    p.text("PLANS")
+    assert p.text(pin).startswith("PIN OK.")
+    return p
+
+
+def test_reactivation_says_the_plan_wont_renew_until_when_and_what_to_do(phone, deps, demo):
+    ends = day(plan(deps, "pat", "Unlimited Monthly").term_end)
+    p = verified(phone, PAT, "9999")
+    confirm = p.text("REACTIVATE")
+    assert f"Its plan won't renew: it works until {ends}." in confirm and "YES" in confirm
+    done = p.text("YES")
+    assert done.startswith(f"Done: line (555) 010-0004 is active again. Its plan won't renew: it works until {ends}.")
+    assert "To keep the line, renew it in the app before then" in done
+    assert line(deps, "pat").status == "active"
+    assert plan(deps, "pat", "Unlimited Monthly").auto_renew is False  # said as it is, not changed
+
+
+def test_change_number_shows_the_new_number_before_the_yes_and_gives_that_one(phone, deps, demo):
+    p = verified(phone, SAM, "1357")
+    confirm = p.text("CHANGE NUMBER")
+    assert "Change number (555) 010-0003 to (555) 010-0900?" in confirm
+    assert line(deps, "sam").number == "+15550100003"  # nothing before the yes
+    assert p.text("YES").startswith("Done: your new number is (555) 010-0900")
+    assert line(deps, "sam").number == "+15550100900"
+
+
+def test_change_number_takes_the_area_code_asked_for(phone, deps, demo):
+    p = verified(phone, SAM, "1357")
+    assert "to (212) 555-0190?" in p.text("CHANGE NUMBER 212")
+    p.text("YES")
+    assert line(deps, "sam").number == "+12125550190"
+
+
+def test_an_area_code_with_no_free_number_is_said_with_the_one_offered(phone, deps, demo):
+    p = verified(phone, SAM, "1357")
+    confirm = p.text("change number 999")
+    assert confirm.startswith("No free numbers in area code 999. Change number (555) 010-0003 to (555) 010-0900?")
+
+
+def test_spanish_change_number_with_an_area_code_R20(phone, deps, demo):
+    p = phone(SAM)
+    p.text("PLANES")
+    p.text("1357")
+    assert "por el (310) 555-0191?" in p.text("CAMBIAR NUMERO 310")
+
+
+def test_a_number_taken_between_the_offer_and_the_yes_is_never_swapped_for_another(phone, deps, demo):
+    p = verified(phone, SAM, "1357")
+    p.text("CHANGE NUMBER")
+    with deps.db.begin() as s:  # another line got it meanwhile
+        s.execute(delete(AvailableNumber).where(AvailableNumber.number == "+15550100900"))
+    reply = p.text("YES")
+    assert "just taken" in reply and "Nothing changed" in reply
+    assert line(deps, "sam").number == "+15550100003"
+
+
+def test_already_cancelled_and_not_active_say_the_day_the_line_works_until(phone, deps, demo):
+    ends = day(plan(deps, "chrisw", "Unlimited Monthly").term_end)
+    p = verified(phone, CHRIS, "8642")
+    assert p.text("CANCEL LINE").startswith(f"Line (555) 010-0005 is already cancelled and works until {ends}.")
+    assert p.text("CHANGE NUMBER") == (f"Line (555) 010-0005 is cancelled and works until {ends}, so that can't "
+                                       "be done.")
+    assert f"It works until {ends}" in p.text("REACTIVATE")  # R12 refused, with its date
+
+
+def test_a_suspended_line_is_told_how_to_go_on(phone, deps, demo):
+    p = verified(phone, PAT, "9999")
+    assert p.text("CHANGE NUMBER") == ("Line (555) 010-0004 is suspended, so that can't be done. Text REACTIVATE "
+                                       "to turn it back on.")
+
+
+def test_plans_of_a_line_all_from_the_app_store_dont_suggest_stop_plan_R6(phone, deps, demo):
+    p = verified(phone, ALEX, "2468")
+    reply = p.text("PLANS")
+    assert "STOP PLAN" not in reply and "App Store plans stop only in your Apple account" in reply
+    dana = verified(phone, "+15557770001", "1234")
+    assert "To stop one: STOP PLAN name" in dana.text("PLANS")  # portal plans keep the hint
+    assert display("+15550100002") in reply
