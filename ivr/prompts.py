@@ -153,8 +153,8 @@ FIXES = {
     "change_number": "If you don't like your number, we can change it.",
     "block_spam": "Getting spam calls? You can block spam numbers for free.",
 }
-_REASONS = ("If calls fail, press 1. If your number got cancelled, press 2. If you can't hear ringing or get "
-            "texts, press 3. If you don't like your number, press 4. For spam calls, press 5.")
+_REASONS = ("Calls failing, press 1. Number got cancelled, 2. No ringing or texts, 3. Don't like your number, 4. "
+            "Spam calls, 5.")
 APPLE_STEPS = ("Only you can cancel it, in your Apple account: open the App Store on your phone or computer, "
                "go to Subscriptions, choose this app's subscription, and cancel it there. Apple's help page is "
                "support dot apple dot com, article H T 2 0 2 0 3 9.")
@@ -298,7 +298,7 @@ PROMPTS: dict[str, Prompt] = {
     "refund_policy": EN.refund,
     "refund_policy_terms": EN.refund,
     # R11
-    "ask_reason": lambda v: f"Before you go, may we help? {_REASONS} To skip, press 9 or say cancel.",
+    "ask_reason": lambda v: f"Before you go, may we help? {_REASONS} To go on cancelling, press 9 or say cancel.",
     "ask_fix": lambda v: ("Which problem? If calls fail, press 1. If your number was cancelled, press 2. If you "
                           "can't hear ringing or get texts, press 3. If you don't like your number, press 4. For "
                           "spam calls, press 5."),

@@ -19,9 +19,8 @@ FIXES = {
     "change_number": "Si no te gusta tu número, podemos cambiarlo.",
     "block_spam": "¿Recibes llamadas de spam? Puedes bloquear números de spam gratis.",
 }
-_REASONS = ("Si fallan las llamadas, oprime 1. Si cancelaron tu número, oprime 2. Si no escuchas el timbre o no te "
-            "llegan los mensajes, oprime 3. Si no te gusta tu número, oprime 4. Si recibes llamadas de spam, "
-            "oprime 5.")
+_REASONS = ("¿Fallan las llamadas? Oprime 1. ¿Cancelaron tu número? 2. ¿No suena o no llegan mensajes? 3. "
+            "¿No te gusta tu número? 4. ¿Spam? 5.")
 APPLE_STEPS = ("Solo tú puedes cancelar una suscripción del App Store, en tu cuenta de Apple: abre el App Store "
                "en tu teléfono o computadora, "
                "ve a Suscripciones, elige la suscripción de esta app y cancélala ahí. La página de ayuda de Apple "
@@ -170,7 +169,7 @@ PROMPTS: dict[str, Prompt] = {
     "refund_policy": ES.refund,
     "refund_policy_terms": ES.refund,
     # R11
-    "ask_reason": lambda v: f"Antes de que te vayas, ¿podemos ayudarte? {_REASONS} Para omitir, oprime 9 o di cancelar.",
+    "ask_reason": lambda v: f"Antes de irte, ¿te ayudamos? {_REASONS} Para seguir cancelando, oprime 9 o di cancelar.",
     "ask_fix": lambda v: ("¿Qué problema? Si fallan las llamadas, oprime 1. Si cancelaron tu número, oprime 2. "
                           "Si no suena o no te llegan los mensajes, oprime 3. Si no te gusta tu número, oprime 4. "
                           "Si recibes llamadas de spam, oprime 5."),

@@ -173,3 +173,15 @@ def call(app):
         transcript.transport = transport
         return transcript
     return make
+
+
+@pytest.fixture
+def silent():
+    """A port that accepts TCP connections and never says a word (a hung database or Redis)."""
+    import socket
+
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(128)
+    yield srv.getsockname()[1]
+    srv.close()

@@ -13,7 +13,6 @@ LIMIT leaves room for a loaded CI machine and still answers before Twilio gives 
 
 from __future__ import annotations
 
-import socket
 import time
 import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
@@ -29,14 +28,6 @@ LIMIT = 12.0  # seconds; Twilio waits 15
 DANA, SAM = "+15557770001", "+15557770003"
 SUPPORT = "+15550109000"
 
-
-@pytest.fixture
-def silent():
-    srv = socket.socket()
-    srv.bind(("127.0.0.1", 0))
-    srv.listen(128)
-    yield srv.getsockname()[1]
-    srv.close()
 
 
 def _call(sid: str, **extra) -> dict[str, str]:

@@ -40,7 +40,7 @@ def test_cancel_the_line_with_add_ons_cancels_them_first_R3_R4(call, deps, demo)
 def test_cancel_a_line_without_add_ons_offers_one_fix_that_can_be_skipped_R11(call, deps, demo):
     t = call(SAM, ["say cancel my line", "1357#", "4", "9", "1", "hangup"])
     said = t.said()
-    assert "If you don't like your number, press 4" in said
+    assert "Don't like your number, 4." in said
     assert "If you don't like your number, we can change it. To do that, press 1" in said
     assert "Your line ending 0 0 0 3 is cancelled" in said
     assert line(deps, "sam").status == "cancel_pending"

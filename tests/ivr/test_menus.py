@@ -51,6 +51,13 @@ def test_every_menu_has_at_most_five_options_and_forty_words(key, lang):
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_r11_question_names_its_five_reasons_and_the_skip_in_forty_words(lang):
+    # R11 names five reasons and requires a skip at any moment: five options and the way on.
+    text = say("ask_reason", {}, brand="Second Line", lang=lang)
+    assert options(text) == {"1", "2", "3", "4", "5", "9"} and words(text) <= MAX_WORDS, (words(text), text)
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
 def test_the_tapered_prompts_get_shorter(lang):
     for full, brief, names in MENUS.values():
         lengths = [words(say(k, {}, brand="B", lang=lang)) for k in (full, brief, names)]

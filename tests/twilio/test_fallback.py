@@ -6,7 +6,6 @@ ErrorCode, ErrorUrl and the CallSid / MessageSid, never what was said or keyed."
 
 from __future__ import annotations
 
-import socket
 import time
 import xml.etree.ElementTree as ET
 
@@ -20,15 +19,6 @@ from tests.twilio.conftest import ACCOUNT_SID, BASE, SUPPORT
 CALLER = "+15557770001"
 AGENTS = "+15550109999"  # the suite's SUPPORT_NUMBER
 
-
-@pytest.fixture
-def silent():
-    """A port that accepts TCP connections and never says a word (a hung database or Redis)."""
-    srv = socket.socket()
-    srv.bind(("127.0.0.1", 0))
-    srv.listen(128)
-    yield srv.getsockname()[1]
-    srv.close()
 
 
 @pytest.fixture(params=["silent", "stopped"])
