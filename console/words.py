@@ -180,9 +180,9 @@ INSTRUCTIONS = {
 # R21: the one-time code's text (the code is only ever in this text, to the line's own number).
 CODE_TEXT = {
     "en": "{brand}: your one-time code is {code}. It works once, for {minutes} minutes, in place of your PIN. "
-          "We never ask for it by phone.",
+          "Never share it with anyone.",
     "es": "{brand}: su codigo de un solo uso es {code}. Sirve una vez, durante {minutes} minutos, en lugar de "
-          "su PIN. Nunca se lo pediremos por telefono.",
+          "su PIN. No lo comparta con nadie.",
 }
 
 

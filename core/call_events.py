@@ -32,11 +32,12 @@ NOT_ANSWERED = ("busy", "no-answer", "failed", "canceled")
 REACHED = ("connected", "agent_answered")
 # Where a call can be left: the conversation's steps (core.reply's EXPECT_*), the menu, waiting
 # for a person, the voicemail prompt, before the first answer, or not known (Redis down).
-STEPS = ("menu", "pin", "target", "plan", "reason", "offer", "confirm", "block_number", "fix", "which",
-         "transfer", "voicemail", "greeting", "unknown")
+STEPS = ("menu", "pin", "code", "target", "plan", "reason", "offer", "confirm", "block_number", "fix", "which",
+         "steps", "next", "transfer", "voicemail", "greeting", "unknown")
 # What the bot says when it has answered what was asked (at the menu again after it).
-ANSWERS = ("plans", "no_plans", "refund_policy", "refund_policy_terms", "fix_guidance", "already_done",
-           "not_confirmed", "receipt_coming")
+ANSWERS = ("plans", "no_plans", "refund_policy", "refund_policy_terms", "fix_guidance", "fix_steps", "already_done",
+           "not_confirmed", "receipt_coming", "texted_steps", "texted_steps_already", "texted_steps_opted_out",
+           "goodbye")
 
 
 @dataclass(frozen=True)

@@ -316,11 +316,18 @@ class Conversation:
     def _send_code(self, s: State, t: Turn) -> Reply:
         claimed = (s.pin_identity or "").partition(":")[2]
         last4 = claimed[-4:]
-        asked = RateLimit(self.store.r, "otc", CODES_PER_HOUR, 3600)  # fails open: SQL still counts a line's
-        over = asked.over(asked.hit(claimed.lstrip("+"), t.now))
+        number = phone.to_e164(claimed) or phone.to_e164("+" + claimed.lstrip("+"))
+        # Counted by the number however it was typed (5550100001, 15550100001, +1…): a line and
+        # no line are limited alike (R8). Fails open: SQL still counts a line's codes.
+        asked = RateLimit(self.store.r, "otc", CODES_PER_HOUR, 3600)
+        over = asked.over(asked.hit(number or claimed, t.now))
         if over:
             self.note(s, "one-time code refused: too many asked for")
-            return Reply([Prompt("code_limit", {"last4": last4})], EXPECT_CODE, offer_person=True)
+            return Reply([Prompt("code_limit", {"last4": last4})], EXPECT_CODE)
+        if number and services.is_opted_out(self.db, number):
+            # R16: no text can reach it, so none is promised (said of any number alike, R8).
+            self.note(s, "one-time code refused: the number opted out of texts")
+            return Reply([Prompt("code_opted_out", {"last4": last4})], EXPECT_PIN)
         if len(s.pin_lines) == 1 and self.receipt is not None:
             lang = s.lang
 
@@ -331,7 +338,7 @@ class Conversation:
                                      req=t.req, text=words, actor="caller", actor_id=None,
                                      from_number=t.req.receipt_from)
             except one_time_codes.TooManyCodes:
-                return Reply([Prompt("code_limit", {"last4": last4})], EXPECT_CODE, offer_person=True)
+                return Reply([Prompt("code_limit", {"last4": last4})], EXPECT_CODE)
             except one_time_codes.NoSuchLine:
                 pass  # a released line: answered as any number that is not a line (R8)
         self.note(s, f"one-time code asked for the line ending {last4}")

@@ -39,12 +39,12 @@ RANK = {"accepted": 0, "scheduled": 0, "queued": 1, "sending": 2, "sent": 3, "de
         "undelivered": 4, "failed": 4, "canceled": 4, "partially_delivered": 4, "read": 5}
 FAILED = ("undelivered", "failed")
 OPTED_OUT = outbox.OPTED_OUT_AT_TWILIO
-# Twilio's codes for failures that may pass: retried with backoff. Everything else is not.
+# Twilio's codes for failures that may pass: retried with backoff. Everything else is not:
+# 30008 (unknown error) and 30009 (missing segment) may have reached the phone in part or in
+# whole, and a second receipt or code would break R13, so they are failures to look at.
 TRANSIENT = frozenset({
     30001,  # queue overflow
     30003,  # unreachable destination handset (off, no signal)
-    30008,  # unknown error
-    30009,  # missing segment
     30017,  # carrier network congestion
     30022,  # US A2P 10DLC rate limits exceeded
     63017,  # rate limit exceeded
@@ -113,7 +113,7 @@ def _after_failure(row: OutboundText, status: str, code: int | None, now: dt.dat
     if code == OPTED_OUT:
         row.status, row.last_error = "suppressed", f"{what}: the recipient opted out at Twilio (R16)"
         return "opted_out"
-    if code in TRANSIENT and row.attempts < outbox.MAX_ATTEMPTS:
+    if code in TRANSIENT and row.attempts < outbox.MAX_ATTEMPTS and not row.secret:  # a code: ask anew
         row.status = "retry"
         row.next_attempt_at = now + outbox.BACKOFF[min(row.attempts - 1, len(outbox.BACKOFF) - 1)]
         row.last_error = f"{what}: sending again"
@@ -170,8 +170,10 @@ class TextView:
 
 
 def _view(row: OutboundText) -> TextView:
+    # R21: a one-time code is never shown, not even while it waits to be sent.
+    body = outbox.REDACTED if row.secret else row.body
     return TextView(row.id, row.created_at, row.to_number, row.status, row.delivery_status, row.error_code,
-                    row.attempts, row.last_error, row.body)
+                    row.attempts, row.last_error, body)
 
 
 FAILED_ROWS = or_(OutboundText.status.in_(("failed", "suppressed")), OutboundText.delivery_status.in_(FAILED))

@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.types import TypeDecorator
@@ -277,6 +278,8 @@ class OutboundText(Base):
     delivery_status: Mapped[str | None] = mapped_column(String(20), nullable=True)
     error_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
     delivery_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # R21: holds a one-time code; its body is cleared once sent or given up (core.outbox).
+    secret: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     __table_args__ = (Index("ix_outbound_texts_provider_sid", "provider_sid"),
                       Index("ix_outbound_texts_to_number", "to_number"))

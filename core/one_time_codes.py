@@ -13,7 +13,8 @@ no line cost the same work (R8). A right code verifies like the PIN, once: it is
 with a conditional update, so two entries of the same code can't both verify.
 
 The code itself is never logged, audited, returned or stored, except in the body of the
-queued text until it is sent.
+queued text until it is sent or given up (``outbox``: the body is then replaced by
+``REDACTED``; such a text is never sent again after a delivery failure: ask for a new code).
 """
 
 from __future__ import annotations
@@ -85,7 +86,8 @@ def issue(db: sessionmaker[Session], *, line_id: int, secret: str, now: dt.datet
             session.add(OneTimeCode(line_id=line_id, code_hash=_hash(secret, line_id, code), created_at=now,
                                     expires_at=now + VALID_FOR, agent_id=agent_id))
             out = OutboundText(created_at=now, to_number=line.number, from_number=from_number,
-                               body=text(code, int(VALID_FOR.total_seconds() // 60)), request_id=req.request_id)
+                               body=text(code, int(VALID_FOR.total_seconds() // 60)), request_id=req.request_id,
+                               secret=True)
             session.add(out)
             session.flush()
             audit(session, req, action="one_time_code_sent", outcome="queued", now=now, actor=actor,

@@ -17,7 +17,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Callable, Protocol
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.models import OutboundText, TextOptOut
@@ -26,6 +26,7 @@ log = logging.getLogger("switchboard.outbox")
 
 QUEUE = "receipts"
 MAX_ATTEMPTS = 5
+REDACTED = "(a one-time code: its words are not kept once sent)"
 BACKOFF = [dt.timedelta(seconds=s) for s in (5, 30, 120, 600, 1800)]
 # How long a send may stay unanswered before another worker looks at it (a crash mid-send).
 STALE_SENDING = dt.timedelta(seconds=int(os.environ.get("OUTBOX_STALE_SECONDS", "300")))
@@ -134,6 +135,9 @@ def _finish(db, outbound_id: int, status: str, report: SendReport, *, error: str
         values["delivery_status"] = func.coalesce(OutboundText.delivery_status, "queued")
     if error_code is not None:
         values["error_code"] = error_code
+    if status in ("sent", "failed", "suppressed", "not_sent"):
+        # R21: a one-time code's words are kept only until they are sent or given up.
+        values["body"] = case((OutboundText.secret.is_(True), REDACTED), else_=OutboundText.body)
     with db.begin() as session:
         session.execute(
             update(OutboundText).where(OutboundText.id == outbound_id, OutboundText.status == "sending")

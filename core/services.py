@@ -819,6 +819,13 @@ def run_due(db: sessionmaker[Session], *, now: dt.datetime, req: Request | None 
             .join(Plan, Plan.line_id == Line.id)
             .where(Plan.kind == "number", Plan.ended.is_(True))
         ).scalars().all()
+        # A line its user cancelled ends at its number plan's term end even when that plan is
+        # Apple's and still billed there (R3, R6): the line is released, Apple's billing is Apple's.
+        line_ids += session.execute(
+            select(Line.id).where(Line.status == "cancel_pending")
+            .join(Plan, Plan.line_id == Line.id)
+            .where(Plan.kind == "number", Plan.ended.is_(False), Plan.term_end < today)
+        ).scalars().all()
     for line_id in sorted(set(line_ids)):
         with transaction(db) as session:
             line = session.execute(
@@ -833,6 +840,13 @@ def run_due(db: sessionmaker[Session], *, now: dt.datetime, req: Request | None 
                           line_id=line.id, target=f"{line.number}:{plan.product}", now=now,
                           term_end=plan.term_end)
             number_plan = line.number_plan
+            if (line.status == "cancel_pending" and number_plan is not None and not number_plan.ended
+                    and policy.term_has_passed(number_plan.term_end, now)):
+                number_plan.ended = True
+                report.plans_ended += 1
+                audit(session, req, action="plan_end", outcome="applied", actor="system", line_id=line.id,
+                      target=f"{line.number}:{number_plan.product}", now=now, term_end=number_plan.term_end,
+                      reason="line_cancelled")
             if number_plan is not None and number_plan.ended:
                 # With the number plan gone, nothing else on the line goes on (R3).
                 for plan in line.plans:

@@ -271,7 +271,7 @@ PROMPTS: dict[str, Prompt] = {
                           "First enter your line's 10 digit number, then pound."),
     "ask_pin_for_line": lambda v: "Now enter that line's PIN, then press pound.",
     "pin_format": lambda v: "A PIN is 4 to 8 digits.",
-    "pin_wrong": lambda v: "We couldn't verify that PIN.",
+    "pin_wrong": lambda v: "We couldn't verify that PIN. Forgot it? Press 8, then pound, for a code.",
     "last_try": lambda v: (f"One more wrong try locks PIN entry for {v['minutes']} minutes. Forgot your PIN? "
                            "Press 8, then pound, for a one-time code texted to your line. Or press 0 for a person."),
     # a forgotten PIN (R21): a one-time code to the line's own number, never to the caller
@@ -283,6 +283,8 @@ PROMPTS: dict[str, Prompt] = {
     "code_wrong": lambda v: "We couldn't verify that code. Enter the latest code we texted, or press 8 and pound for a new one.",
     "code_limit": lambda v: (f"We've sent all the codes we can to the number ending {' '.join(v['last4'])} this hour. "
                              "Enter the latest one, or press 0 for a person."),
+    "code_opted_out": lambda v: (f"The number ending {' '.join(v['last4'])} has turned off texts from us, so no code "
+                                 "can be sent. Enter the PIN if you find it, or press 0 for a person."),
     "pin_ok": lambda v: "Thank you.",
     "pin_locked": lambda v: f"PIN entry for this line is locked for {v['minutes']} minutes after too many attempts.",
     "pin_unavailable": lambda v: "We can't check PINs right now. Nothing was changed.",

@@ -136,7 +136,7 @@ PROMPTS: dict[str, Prompt] = {
                           "marca el número de 10 dígitos de tu línea y luego numeral."),
     "ask_pin_for_line": lambda v: "Ahora marca el PIN de esa línea y luego la tecla numeral.",
     "pin_format": lambda v: "El PIN tiene de 4 a 8 dígitos.",
-    "pin_wrong": lambda v: "No pudimos verificar ese PIN.",
+    "pin_wrong": lambda v: "No pudimos verificar ese PIN. ¿Lo olvidaste? Marca 8 y luego la tecla numeral para un código.",
     "last_try": lambda v: (f"Un intento fallido más bloquea el PIN durante {v['minutes']} minutos. ¿Olvidaste tu PIN? "
                            "Marca 8 y luego la tecla numeral y te enviaremos un código a tu línea. O marca 0 para "
                            "hablar con una persona."),
@@ -151,6 +151,9 @@ PROMPTS: dict[str, Prompt] = {
                              "tecla numeral para uno nuevo."),
     "code_limit": lambda v: (f"Ya enviamos todos los códigos posibles esta hora al número que termina en "
                              f"{' '.join(v['last4'])}. Marca el último, o marca 0 para hablar con una persona."),
+    "code_opted_out": lambda v: (f"El número que termina en {' '.join(v['last4'])} desactivó nuestros mensajes, así "
+                                 "que no podemos enviarle un código. Marca el PIN si lo encuentras, o marca 0 para "
+                                 "hablar con una persona."),
     "pin_ok": lambda v: "Gracias.",
     "pin_locked": lambda v: (f"El ingreso del PIN para esta línea quedó bloqueado durante {v['minutes']} minutos "
                              "por demasiados intentos."),

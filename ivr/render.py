@@ -69,6 +69,7 @@ GATHER = {
 MENU_GATHER = dict(input="dtmf speech", num_digits=1, timeout=6)
 # Said after the prompts when they don't already ask for it.
 HINTS = {"confirm": "hint_confirm", "pin": "ask_pin"}
+ASKS_ITSELF = frozenset({"code_which_line", "ask_pin_for_line", "code_opted_out"})
 # The menus (issue 12): each one's words in full, then tapered after a miss (ivr/prompts.py).
 MENUS = {None: ("main_menu", "main_menu_brief", "main_menu_names"),
          "cancel": ("cancel_menu", "cancel_menu_brief", "cancel_menu_names"),
@@ -125,7 +126,9 @@ def step(sp: Speaker, expect: str, prompts: Iterable[Prompt], greeting: str | No
     for p in prompts:
         sp.say(gather, p.key, p.values)
     hint = HINTS.get(expect)
-    if hint and hint not in [p.key for p in prompts]:
+    keys = [p.key for p in prompts]
+    # Not after a question of its own at the same step (the line's number for a code, R21).
+    if hint and hint not in keys and not set(keys) & ASKS_ITSELF:
         sp.say(gather, hint)
     r.redirect(sp.url("ivr.step", expect=expect))
     return r

@@ -166,7 +166,9 @@ class CallSimulator:
         """The agent's leg: the <Number url> document until it connects (its end) or hangs up;
         ``keys`` is what the agent presses at its first <Gather> (empty: nothing, as a
         voicemail). Returns the DialCallStatus the caller's leg gets."""
-        form = self._base(Direction="outbound-dial")
+        # The agent's leg is a call of its own, a child of the caller's (Twilio's ParentCallSid).
+        leg = {"CallSid": "CA" + uuid.uuid4().hex, "ParentCallSid": self.sid, "Direction": "outbound-dial"}
+        form = self._base(**leg)
         for _ in range(20):
             nxt = None
             for verb in self._fetch(url, form):
@@ -179,11 +181,10 @@ class CallSimulator:
                         pressed = keys[: int(verb.get("numDigits"))] if verb.get("numDigits") else keys
                         keys = ""
                         self.transcript.add("agent", f"pressed {pressed}", self.out)
-                        nxt = (self._resolve(url, verb.get("action") or url),
-                               self._base(Direction="outbound-dial", Digits=pressed))
+                        nxt = (self._resolve(url, verb.get("action") or url), self._base(**leg, Digits=pressed))
                         break
                 elif verb.tag == "Redirect":
-                    nxt = (self._resolve(url, (verb.text or "").strip()), self._base(Direction="outbound-dial"))
+                    nxt = (self._resolve(url, (verb.text or "").strip()), self._base(**leg))
                     break
                 elif verb.tag == "Hangup":
                     self.transcript.add("agent", "hung up before connecting", self.out)

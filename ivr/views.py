@@ -29,7 +29,13 @@ log = logging.getLogger("switchboard.ivr")
 
 def _apology(_exc: Exception) -> VoiceResponse:
     """Any internal error: an apology and the way to a person (R15), never Twilio's
-    "application error"."""
+    "application error". On the agent's leg of a transfer (the whisper: a <Number url>
+    document, where <Dial> is not allowed) the leg ends instead: the caller's <Dial action>
+    then takes them to the voicemail."""
+    if request.path.startswith("/voice/whisper"):
+        r = VoiceResponse()
+        r.hangup()
+        return r
     return _say_and_transfer("error", "error")
 
 
@@ -251,7 +257,11 @@ def whisper():
     agent's leg, so the <Dial> ends without connecting and the caller reaches our voicemail."""
     d = deps()
     esc_id = _esc_id()
-    esc = services.escalation(d.db, esc_id)
+    try:
+        esc = services.escalation(d.db, esc_id)
+    except Exception:  # noqa: BLE001 - the agent can still take the call, told less
+        log.warning("escalation unavailable for the whisper", exc_info=True)
+        esc = None
     sp = render.Speaker.of(d.settings, "en")  # the agents' language
     r = VoiceResponse()
     said = whisper_text(esc["context"] or {}, esc["caller"], d.settings.brand_name) if esc else WHISPER_UNKNOWN
@@ -270,11 +280,33 @@ def whisper_accept():
     other key: the agent's leg ends, as with no key."""
     d = deps()
     r = VoiceResponse()
-    if (request.form.get("Digits") or "").strip() == "1":
-        services.update_escalation(d.db, _esc_id(), outcome="agent_answered", now=d.clock())
+    if (request.form.get("Digits") or "").strip() != "1":
+        r.hangup()
         return twiml(r)
-    r.hangup()
+    # Kept for the caller's <Dial action> under the caller's call (ParentCallSid), in Redis and
+    # on the escalation, each best effort: either one tells dial_status a person took it.
+    parent = "".join(ch for ch in (request.form.get("ParentCallSid") or "") if ch.isalnum())[:64]
+    if parent:
+        try:
+            d.redis.set(f"{ACCEPTED}:{parent}", "1", ex=6 * 3600)
+        except Exception:  # noqa: BLE001 - the escalation below may still keep it
+            log.warning("could not keep the agent's acceptance in Redis", exc_info=True)
+    try:
+        services.update_escalation(d.db, _esc_id(), outcome="agent_answered", now=d.clock())
+    except Exception:  # noqa: BLE001 - the agent still takes the call
+        log.warning("could not keep the agent's acceptance on the escalation", exc_info=True)
     return twiml(r)
+
+
+ACCEPTED = "sb:agent-accepted"
+
+
+def _accepted_here() -> bool:
+    sid = "".join(ch for ch in (request.form.get("CallSid") or "") if ch.isalnum())[:64]
+    try:
+        return bool(sid) and deps().redis.get(f"{ACCEPTED}:{sid}") is not None
+    except Exception:  # noqa: BLE001 - unknown: not taken
+        return False
 
 
 @bp.post("/voice/dial-status")
@@ -286,7 +318,8 @@ def dial_status():
     status = (request.form.get("DialCallStatus") or "").strip()[:20] or "unknown"
     esc_id = _esc_id()
     esc = services.escalation(d.db, esc_id)
-    accepted = esc is None or esc["outcome"] in ("agent_answered", "connected")  # pressed 1 (whisper_accept)
+    # Pressed 1 (whisper_accept): known from the escalation or from Redis; unknown is not taken.
+    accepted = bool(esc and esc["outcome"] in ("agent_answered", "connected")) or _accepted_here()
     r = VoiceResponse()
     if status == "completed" and accepted:
         services.update_escalation(d.db, esc_id, outcome="connected", now=d.clock())

@@ -21,6 +21,8 @@ from web.deps import Deps
 from web.observe import note
 
 log = logging.getLogger("switchboard.sms")
+# Replies whose own words already name the way to a person (AGENT): not said twice.
+OFFER_A_PERSON = frozenset({"agent", "pin_locked", "last_try", "code_limit", "code_opted_out"})
 
 # A sender texting faster than SMS_RATE_LIMIT gets one "slow down" and then silence for
 # the rest of the window; consent words (R16) are always honoured.
@@ -215,6 +217,6 @@ def _answer(d: Deps, conversation: Conversation, key: str, sender: str, req: ser
     note(step=reply.expect, outcome=",".join(reply.keys()), intent=intent.kind, lang=lang,
          **(parsed.understood.log() if parsed.understood else {}))
     keyed = [(p.key, p.values) for p in reply.prompts]
-    if reply.offer_person and "agent" not in reply.keys():
+    if reply.offer_person and not set(reply.keys()) & OFFER_A_PERSON:
         keyed.append(("offer_person", None))
     return fit(say(*keyed))

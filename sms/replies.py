@@ -491,6 +491,8 @@ REPLIES: dict[str, Reply] = {
     "code_wrong": lambda v: "We couldn't verify that code. Reply with the latest code we texted, or CODE for a new one.",
     "code_limit": lambda v: (f"We've sent all the codes we can to the number ending {v['last4']} this hour. Use the "
                              "latest one, or reply AGENT for a person."),
+    "code_opted_out": lambda v: (f"The number ending {v['last4']} has turned off texts from us, so no code can be "
+                                 "sent. Text START from it first, or reply AGENT for a person."),
     "pin_ok": lambda v: "PIN OK.",
     "pin_locked": lambda v: (f"PIN entry is locked for {v['minutes']} min after too many tries. "
                              "Reply AGENT for a person."),
@@ -611,7 +613,7 @@ def _not_active(v: dict) -> str:
 RECEIPTS: dict[str, Reply] = {
     # R21: the code itself, to the line's own number
     "one_time_code": lambda v: (f"{v['brand']}: your one-time code is {v['code']}. It works once, for {v['minutes']} "
-                                "min, in place of your PIN. We never ask for it by phone."),
+                                "min, in place of your PIN. Never share it with anyone."),
     "plan_cancelled": lambda v: EN.done_plan(v, prefix=f"{v['brand']}: "),
     "line_cancelled": lambda v: EN.done_line(v, prefix=f"{v['brand']}: "),
     "line_reactivated": lambda v: f"{v['brand']}: line {display(v['number'])} is active again from {day(v['effective'])}.",

@@ -167,6 +167,8 @@ REPLIES: dict[str, Reply] = {
                              "para uno nuevo."),
     "code_limit": lambda v: (f"Ya enviamos todos los códigos posibles esta hora al número que termina en {v['last4']}. "
                              "Usa el último, o responde AGENTE para hablar con una persona."),
+    "code_opted_out": lambda v: (f"El número que termina en {v['last4']} desactivó nuestros mensajes, así que no "
+                                 "podemos enviarle un código. Escribe COMENZAR desde ese número, o AGENTE."),
     "pin_ok": lambda v: "PIN correcto.",
     "pin_locked": lambda v: (f"El PIN quedó bloqueado {v['minutes']} min por demasiados intentos. "
                              "Responde AGENTE para hablar con una persona."),
@@ -294,7 +296,7 @@ def _not_active(v: dict) -> str:
 RECEIPTS: dict[str, Reply] = {
     # R21: el código, al número de la propia línea
     "one_time_code": lambda v: (f"{v['brand']}: tu código de un solo uso es {v['code']}. Sirve una vez, durante "
-                                f"{v['minutes']} min, en lugar de tu PIN. Nunca te lo pediremos por teléfono."),
+                                f"{v['minutes']} min, en lugar de tu PIN. No lo compartas con nadie."),
     "plan_cancelled": lambda v: ES.done_plan(v, prefix=f"{v['brand']}: "),
     "line_cancelled": lambda v: ES.done_line(v, prefix=f"{v['brand']}: "),
     "line_reactivated": lambda v: (f"{v['brand']}: la línea {display(v['number'])} está activa otra vez desde el "

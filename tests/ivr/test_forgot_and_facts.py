@@ -99,3 +99,14 @@ def test_spanish_not_active_by_phone_names_the_day_and_the_way_on(call, deps, de
     ends = day(plan(deps, "chrisw", "Unlimited Monthly").term_end, "es")
     said = call(CHRIS, ["9", "4", "2", "8642#", "hangup"]).said()
     assert f"está cancelada y funciona hasta el {ends}, así que eso no se puede hacer" in said
+
+
+def test_a_caller_who_forgot_the_pin_hears_of_the_code_at_the_first_wrong_one(call, demo):
+    said = call(DANA, ["2", "1111#", "hangup"]).said()
+    assert "We couldn't verify that PIN. Forgot it? Press 8, then pound, for a code." in said
+
+
+def test_the_lines_number_for_a_code_is_asked_without_asking_for_the_pin_again(call, demo):
+    t = call(DANA, ["2", "8#", "hangup"])
+    last = t.transport.answers[-1]
+    assert "Enter that line's full number" in last and "enter your line's PIN" not in last

@@ -110,3 +110,27 @@ def test_no_note_or_code_reaches_the_agent_raw(action, reason):
                "reason": "failed_inputs", "history": NOTES + [f"{action} refused: {reason}", f"{action}: {reason}"]}
     text = whisper(context, DANA, "Second Line")
     assert "_" not in text and "(R9)" not in text and "escalation" not in text, text
+
+
+def test_without_an_escalation_only_the_agents_own_1_counts_as_taken(twilio, deps, demo):
+    """No escalation could be recorded (the database was down at the transfer): a completed dial
+    is a person reached only when the agent's 1 was kept (in Redis, under the caller's call)."""
+    form = call_form("CA2", DANA, "+15550109000", DialCallStatus="completed")
+    unknown = twiml_rules.check(twilio.post("/voice/dial-status", form).data)
+    assert unknown.find("Record") is not None  # not known to be taken: the voicemail
+    leg = call_form("CA3", DANA, "+15550109000", ParentCallSid="CA2", Digits="1", Direction="outbound-dial")
+    assert twiml_rules.check(twilio.post("/voice/whisper/accept", leg).data).find("Hangup") is None
+    taken = twiml_rules.check(twilio.post("/voice/dial-status", form).data)
+    assert taken.find("Record") is None and taken.find("Hangup") is not None
+
+
+def test_the_agents_leg_never_gets_a_dial_when_the_database_fails(twilio, deps, demo, monkeypatch):
+    def broken(*_a, **_k):
+        raise RuntimeError("database gone")
+    monkeypatch.setattr(services, "update_escalation", broken)
+    monkeypatch.setattr(services, "escalation", broken)
+    leg = call_form("CA4", DANA, "+15550109000", ParentCallSid="CA5", Direction="outbound-dial")
+    whisper_doc = twiml_rules.check(twilio.post("/voice/whisper?esc=1", leg).data)
+    assert whisper_doc.find("Dial") is None and whisper_doc.find("Gather") is not None
+    accepted = twiml_rules.check(twilio.post("/voice/whisper/accept?esc=1", {**leg, "Digits": "1"}).data)
+    assert accepted.find("Dial") is None and accepted.find("Hangup") is None  # still taken: connects

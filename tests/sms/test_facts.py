@@ -94,3 +94,23 @@ def test_plans_of_a_line_all_from_the_app_store_dont_suggest_stop_plan_R6(phone,
     dana = verified(phone, "+15557770001", "1234")
     assert "To stop one: STOP PLAN name" in dana.text("PLANS")  # portal plans keep the hint
     assert display("+15550100002") in reply
+
+
+def test_a_cancelled_line_whose_number_plan_is_apples_is_still_released_at_its_term_end_R3(phone, deps, demo,
+                                                                                            clock):
+    import datetime as dt
+
+    from core import services
+    from core.models import Plan
+
+    with deps.db.begin() as s:  # the App Store add-on no longer renews: the line itself can go
+        s.get(Plan, plan(deps, "alexk", "Call Recording").id).auto_renew = False
+    p = verified(phone, ALEX, "2468")
+    p.text("CANCEL LINE")
+    confirm = p.text("SKIP")
+    ends = plan(deps, "alexk", "Unlimited Annual").term_end
+    assert f"It works until {day(ends)}, then the number is released" in confirm
+    p.text("YES")
+    assert line(deps, "alexk").status == "cancel_pending"
+    services.run_due(deps.db, now=dt.datetime.combine(ends + dt.timedelta(days=1), dt.time(1), dt.timezone.utc))
+    assert line(deps, "alexk").status == "released"  # as promised, though Apple's plan was still billed

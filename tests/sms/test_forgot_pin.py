@@ -56,10 +56,47 @@ def test_a_code_works_once(phone, deps, demo):
     p.text(DANA_LINE)
     (code,) = codes_to(deps, DANA_LINE)
     assert p.text(code).startswith("PIN OK.")
-    other = phone(STRANGER)
+    other = phone(STRANGER)  # someone who saw the code: asks for the code step, then keys the used one
     other.text("PLANS")
-    other.text(DANA_LINE)  # the line's number, then the used code instead of the PIN
-    assert other.text(code).startswith("A PIN is 4 to 8 digits") or "PIN OK" not in other.text(code)
+    other.text("CODE")
+    other.text(DANA_LINE)
+    assert "couldn't verify that code" in other.text(code)
+    with deps.db() as s:
+        methods = [e.details.get("method") for e in s.execute(select(AuditEvent).where(
+            AuditEvent.action == "pin_failed")).scalars()]
+    assert methods == ["one_time_code"]
+
+
+def test_no_code_is_promised_to_a_number_that_turned_off_texts_R16_R21(phone, deps, demo):
+    line_phone = phone(DANA_LINE)
+    line_phone.text("STOP")
+    p = phone(DANA)
+    p.text("PLANS")
+    p.text("CODE")
+    reply = p.text(DANA_LINE)
+    assert "has turned off texts from us, so no code can be sent" in reply and "START" in reply
+    assert codes_to(deps, DANA_LINE) == []
+    stranger = phone(STRANGER)  # a number that is no line, opted out: answered alike (R8)
+    phone("+15550109999").text("STOP")
+    stranger.text("PLANS")
+    stranger.text("CODE")
+    assert stranger.text("+15550109999").replace("9999", "####") == reply.replace("0001", "####")
+
+
+def test_the_code_limit_counts_a_number_however_it_is_typed_R8(phone, deps, demo):
+    # 3 codes asked for 5550100001, then one for 15550100001: the same number, limited alike
+    # whether or not it is a line.
+    for sender, claimed, spelled in ((STRANGER, "+15550100001", "15550100001"),
+                                     ("+15550004322", "+15550109998", "15550109998")):
+        p = phone(sender)
+        for _ in range(3):
+            p.text("PLANS")
+            p.text("CODE")
+            assert "6-digit code" in p.text(claimed[2:])
+        p.text("PLANS")
+        p.text("CODE")
+        assert "all the codes we can" in p.text(spelled)
+    assert len(codes_to(deps, DANA_LINE)) == 3
 
 
 def test_a_number_that_is_no_line_is_answered_alike_and_sends_nothing_R8(phone, deps, demo):
@@ -119,3 +156,28 @@ def test_spanish_forgotten_pin_R20_R21(phone, deps, demo):
         body = s.execute(select(OutboundText.body).where(OutboundText.to_number == DANA_LINE)).scalar_one()
     assert "tu código de un solo uso" in body
     assert p.text(codes_to(deps, DANA_LINE)[0]).startswith("PIN correcto.")
+
+
+def test_a_codes_words_are_not_kept_once_sent_nor_shown_by_the_outbox_command_R21(phone, deps, demo, clock, runner,
+                                                                                  monkeypatch):
+    from core import outbox
+
+    p = phone(DANA)
+    p.text("PLANS")
+    p.text("CODE")
+    p.text(DANA_LINE)
+    (code,) = codes_to(deps, DANA_LINE)
+    shown = runner.invoke(args=["outbox"]).output
+    assert code not in shown and "one-time code" in shown  # not even while it waits
+
+    class Sender:
+        def send(self, *, to, from_, body, ref=None):
+            assert code in body  # what goes out is the code itself
+            return "SM" + "1" * 32
+
+        def find_sent(self, **_):
+            return None
+    outbox.send_due(deps.db, Sender(), clock)
+    with deps.db() as s:
+        row = s.execute(select(OutboundText).where(OutboundText.to_number == DANA_LINE)).scalar_one()
+    assert row.status == "sent" and code not in row.body
