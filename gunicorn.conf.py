@@ -3,7 +3,12 @@
 import os
 
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
-workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+# Sync workers, two a core: measured against gthread (2 or 4 workers of 4 threads) on the same
+# machine, they served as many requests with the shortest tails (bench/README.md, "Worker
+# model"). A request is CPU-bound Python (the GIL lets one thread a process run), so threads
+# only add queueing inside a process; the second worker a core covers the waits on Redis and
+# PostgreSQL.
+workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * (os.cpu_count() or 1))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 accesslog = None  # the app logs one JSON line per request (web/observe.py)
 
@@ -18,10 +23,20 @@ forwarder_headers = _no_forwarded["forwarder_headers"]
 
 def post_worker_init(worker):
     """Train the understanding model (vocabulary/understand.py) before the first request, not
-    during a customer's first free-text message (about half a second of CPU)."""
+    during a customer's first free-text message (about half a second of CPU); then hand the
+    heap its training left free back to the system (about 2 MB a worker: bench/README.md)."""
+    import ctypes
+    import ctypes.util
+    import gc
+
     from vocabulary.understand import model
 
     model()
+    gc.collect()
+    try:
+        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to trim
+        pass
 
 
 def on_starting(server):

@@ -30,7 +30,7 @@ def create_app(settings: Settings | None = None, *, clock=None) -> Flask:
     count_queries(engine)
     client = make_redis(settings.redis_url)
     app.extensions["switchboard"] = Deps(
-        settings=settings, engine=engine, db=make_sessionmaker(engine), redis=client,
+        settings=settings, engine=engine, db=make_sessionmaker(engine, redis=client), redis=client,
         queue_redis=make_queue_redis(settings.redis_url),
         attempts=PinAttempts(client), clock=clock or utcnow,
     )

@@ -66,7 +66,8 @@ class State:
     last: list[list[Any]] = field(default_factory=list)  # what was said last (repeat)
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), default=str)
+        # vars(): the fields are plain values, so asdict's deep copy would only cost (issue 16).
+        return json.dumps(vars(self), default=str)
 
     @classmethod
     def from_json(cls, raw: str | None) -> "State | None":

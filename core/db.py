@@ -6,9 +6,10 @@ exactly one transaction each (``with db.begin() as session``).
 
 from __future__ import annotations
 
+import select
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -37,10 +38,37 @@ def make_engine(url: str, **kwargs) -> Engine:
         return engine
     if url.startswith("postgresql"):
         kwargs.setdefault("pool_timeout", POOL_TIMEOUT_S)
-        engine = create_engine(url, pool_pre_ping=True, **kwargs)
+        engine = create_engine(url, **kwargs)
         _postgres_timeouts(engine)
+        _dead_on_checkout(engine)
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+# A pooled connection is checked for life without a round trip. The old pool_pre_ping sent a
+# "SELECT 1" before every checkout (one round trip of the database's and the worker's time on
+# every lookup: bench/README.md); instead, a connection the database (or anything on the way)
+# has closed or reset shows on its socket at once: readable (EOF, or PostgreSQL's "terminating
+# connection" message) or in error, where an idle, healthy connection has nothing to read. Such
+# a connection is replaced, with every other pooled connection as old as it (a database that
+# went away took them all), and the checkout retried on a new one: the request never sees
+# it. A peer that vanished without a word (no FIN, no RST) is found by the TCP keepalives
+# below within about 4 s and then shows the same way; a statement already on its way fails
+# as before (NotApplied / OutcomeUnknown, tests/faults/test_database_down.py).
+_DEAD = select.POLLIN | select.POLLPRI | select.POLLERR | select.POLLHUP | select.POLLNVAL
+
+
+def _dead_on_checkout(engine: Engine) -> None:
+    @event.listens_for(engine, "checkout")
+    def _check(dbapi_connection, _record, _proxy):
+        try:
+            fd = dbapi_connection.fileno()
+        except Exception as error:  # noqa: BLE001 - closed: psycopg raises on a closed connection
+            raise exc.InvalidatePoolError(f"pooled connection unusable: {error}") from error
+        poller = select.poll()
+        poller.register(fd, _DEAD)
+        if poller.poll(0):
+            raise exc.InvalidatePoolError("pooled connection closed or reset by its peer")
 
 
 # PostgreSQL: nothing may hold a webhook past Twilio's patience (15 s), and nothing a dead
@@ -61,8 +89,14 @@ def make_engine(url: str, **kwargs) -> Engine:
 #   gone (no FIN, no RST) within about 4 s instead of the kernel's 2 hours / 15 minutes;
 #   connect_timeout bounds a connect. The server's side does the same for vanished clients
 #   (tcp_keepalives_*, tcp_user_timeout: PostgreSQL 12 or later), freeing their slots.
-# A webhook's worst case is then a few seconds: a dead pooled connection found by the
-# pre-ping (~4 s) or a refused/timed-out connect (3 s), then one wait of at most 5 s.
+# A webhook's worst case is then a few seconds: a statement sent on a connection whose peer
+# vanished in silence (~4 s, tcp_user_timeout) or a refused/timed-out connect (3 s), then one
+# wait of at most 5 s.
+# A statement a connection has run this many times is prepared on the server: PostgreSQL then
+# skips parsing and planning it (a line summary and a caller lookup: 533 -> 153 µs of the
+# database's CPU, bench/README.md). Every hot statement is the same text each time (bound
+# parameters, built once in core/services.py).
+PREPARE_THRESHOLD = 2
 CONNECT_TIMEOUT_S = 3
 POOL_TIMEOUT_S = 5
 STATEMENT_TIMEOUT_MS = 5000
@@ -99,6 +133,8 @@ def _postgres_timeouts(engine: Engine) -> None:
     client = {"connect_timeout": CONNECT_TIMEOUT_S, **CLIENT_KEEPALIVES}
     if _libpq_version(engine.dialect.dbapi) >= 120000:  # tcp_user_timeout came in libpq 12
         client["tcp_user_timeout"] = CLIENT_TCP_USER_TIMEOUT_MS
+    if engine.dialect.driver == "psycopg":  # psycopg 3: server-side prepared statements
+        client["prepare_threshold"] = PREPARE_THRESHOLD
 
     @event.listens_for(engine, "do_connect")
     def _with_timeouts(_dialect, _record, _cargs, cparams):
@@ -107,8 +143,14 @@ def _postgres_timeouts(engine: Engine) -> None:
         cparams["options"] = f"{ours} {cparams['options']}" if cparams.get("options") else ours
 
 
-def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
+def make_sessionmaker(engine: Engine, *, redis=None) -> sessionmaker[Session]:
+    """Sessions of ``engine``; with ``redis``, R16's opt-out answers are kept there too
+    (core/opt_out_cache.py: read by ``services.is_opted_out``, marked by ``set_opt_out``)."""
     maker = sessionmaker(engine, expire_on_commit=False)
+    if redis is not None:
+        from core.opt_out_cache import OptOutCache
+
+        maker.opt_out_cache = OptOutCache(redis)
     # Reads that change nothing run in autocommit on PostgreSQL, which saves the BEGIN and
     # ROLLBACK round trips of every lookup. (SQLite keeps its own transactions.)
     maker.reader = (sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False)

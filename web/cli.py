@@ -13,7 +13,6 @@ from flask.cli import AppGroup, with_appcontext
 from core import db as dbmod
 from core import services
 from core.demo import demo_document
-from core.account_data import ImportRefused, export_document, import_document
 from web.deps import deps
 
 
@@ -87,6 +86,8 @@ def import_cmd(file, allow_move: bool) -> None:
     except (ValueError, MemoryError) as exc:  # bad JSON or UTF-8, a key twice, a 5000-digit number
         reason = str(exc)[:200] or type(exc).__name__
         raise click.ClickException(f"{file.name}: not valid JSON ({reason}); nothing imported") from None
+    from core.account_data import ImportRefused, import_document  # (not loaded by web workers)
+
     d = deps()
     try:
         counts = import_document(d.db, doc, pin_secret=d.settings.pin_secret, allow_move=allow_move)
@@ -109,6 +110,8 @@ def import_cmd(file, allow_move: bool) -> None:
 @with_appcontext
 @click.option("--number", default=None, help="Only the line with this E.164 number.")
 def export_cmd(number: str | None) -> None:
+    from core.account_data import export_document
+
     doc = export_document(deps().db, number)
     if number and not doc["accounts"]:
         raise click.ClickException(f"no line has the number {number}")
@@ -137,6 +140,8 @@ def _parse_now(text: str) -> dt.datetime:
 @click.command("seed-demo", help="Load the demo data set (every rule has a line to try it on).")
 @with_appcontext
 def seed_demo_cmd() -> None:
+    from core.account_data import ImportRefused, import_document
+
     d = deps()
     doc = demo_document(d.clock().date())
     try:

@@ -21,12 +21,18 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from core import call_events, phone
-from core.twilio_rest import (WEBHOOKS, TwilioRefused, account_status, connect_number, messaging_service,
-                              read_number, rest_client)
 from web.deps import deps
 
 SAMPLE = {"AccountSid": "AC" + "0" * 32, "CallSid": "CA" + "0" * 32, "From": "+15550100000",
           "To": "+15550100001", "CallStatus": "ringing", "Direction": "inbound"}
+
+
+def _rest():
+    """The REST side (the twilio library's client), imported when a command runs: a web
+    worker that only registers these commands does not load it (issue 16: memory)."""
+    from core import twilio_rest
+
+    return twilio_rest
 
 
 def register(app) -> None:
@@ -61,7 +67,7 @@ def _needs(*, connecting: bool):
 
 
 def _client(s):
-    return rest_client(s.twilio_account_sid, s.twilio_auth_token, s.twilio_api_base)
+    return _rest().rest_client(s.twilio_account_sid, s.twilio_auth_token, s.twilio_api_base)
 
 
 @twilio_group.command("connect", help="Point a number's webhooks, fallback URLs and call status callback at "
@@ -74,16 +80,16 @@ def connect_cmd(number: str) -> None:
     s, _ = _needs(connecting=True)
     client = _client(s)
     try:
-        found = read_number(client, number, s.public_base_url)
+        found = _rest().read_number(client, number, s.public_base_url)
         if found.trunk_sid:
             raise click.ClickException(
                 f"nothing changed: {number} is on an Elastic SIP trunk ({found.trunk_sid}), which takes its calls "
                 "before any webhook; remove it from the trunk first")
-        changed = connect_number(client, found)
+        changed = _rest().connect_number(client, found)
     except LookupError:
         raise click.ClickException(
             f"nothing changed: the account {s.twilio_account_sid} has no number {number}") from None
-    except TwilioRefused as exc:
+    except _rest().TwilioRefused as exc:
         raise click.ClickException(f"nothing changed: {exc}") from None
     click.echo(f"{number} ({found.sid}):")
     for setting in changed:
@@ -100,8 +106,8 @@ def _service_lines(client, s, number_sid: str, echo: bool = False) -> list[tuple
     """What the Messaging Service (TWILIO_MESSAGING_SERVICE_SID) means for this number."""
     sid = s.twilio_messaging_service_sid
     try:
-        svc = messaging_service(client, sid, number_sid)
-    except TwilioRefused as exc:
+        svc = _rest().messaging_service(client, sid, number_sid)
+    except _rest().TwilioRefused as exc:
         found = [(False, str(exc))]
     else:
         found = [(svc.uses_number_webhooks or not svc.has_number,
@@ -158,8 +164,8 @@ def check_cmd(number: str | None) -> None:
 def _check_account(s, number: str | None) -> list[tuple[bool, str]]:
     client = _client(s)
     try:
-        status = account_status(client, s.twilio_account_sid)
-    except TwilioRefused as exc:
+        status = _rest().account_status(client, s.twilio_account_sid)
+    except _rest().TwilioRefused as exc:
         return [(False, f"credentials: {exc}; every webhook's signature is checked with this token, so Twilio's "
                         "requests would be refused (403)")]
     out = [(status == "active", f"credentials: TWILIO_AUTH_TOKEN is the auth token of {s.twilio_account_sid} "
@@ -167,7 +173,7 @@ def _check_account(s, number: str | None) -> list[tuple[bool, str]]:
     base = s.public_base_url or "https://(PUBLIC_BASE_URL unset)"
     try:
         numbers = _numbers_to_check(client, s, number, base)
-    except TwilioRefused as exc:
+    except _rest().TwilioRefused as exc:
         return out + [(False, str(exc))]
     if not numbers:
         return out + [(False, "no number of the account points at " + base + ": give --number, or run "
@@ -183,16 +189,16 @@ def _numbers_to_check(client, s, number: str | None, base: str):
     wanted = number or s.twilio_from_number
     if wanted:
         try:
-            return [read_number(client, wanted.strip(), base)]
+            return [_rest().read_number(client, wanted.strip(), base)]
         except LookupError:
-            raise TwilioRefused(f"the account {s.twilio_account_sid} has no number {wanted}") from None
+            raise _rest().TwilioRefused(f"the account {s.twilio_account_sid} has no number {wanted}") from None
     try:
         every = client.incoming_phone_numbers.list(limit=1000)
     except Exception as exc:  # noqa: BLE001
-        raise TwilioRefused(f"could not list the account's numbers: {exc}") from exc
+        raise _rest().TwilioRefused(f"could not list the account's numbers: {exc}") from exc
     ours = [n.phone_number for n in every
-            if any((getattr(n, field, None) or "").startswith(base) for field, _, _ in WEBHOOKS)]
-    return [read_number(client, n, base) for n in ours]
+            if any((getattr(n, field, None) or "").startswith(base) for field, _, _ in _rest().WEBHOOKS)]
+    return [_rest().read_number(client, n, base) for n in ours]
 
 
 def _check_number(s, found) -> list[tuple[bool, str]]:
@@ -203,7 +209,7 @@ def _check_number(s, found) -> list[tuple[bool, str]]:
             out.append((True, f"{label} = {_shown(setting.current)}"))
         else:
             out.append((False, f"{label} is {_shown(setting.current)}, not {_shown(setting.wanted)}"))
-    for field, name, _path in WEBHOOKS:
+    for field, name, _path in _rest().WEBHOOKS:
         url = next((x.current for x in found.settings if x.field == field), None)
         if not url:
             continue

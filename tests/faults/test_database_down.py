@@ -127,6 +127,27 @@ def test_a_committed_change_is_not_repeated_when_twilio_retries(proxied, deps, d
     assert _applied(deps) == 1
 
 
+@pytest.mark.parametrize("cut", ["reset on the app's side", "closed by the database"])
+def test_pooled_connections_that_died_between_requests_are_replaced_unseen(proxied, deps, demo, cut):
+    """No ping before each checkout (core/db.py): a pooled connection the network reset, or
+    whose backend the database ended, shows on its socket and is replaced at checkout. The
+    first request after the database is back gets its real answer, not an apology."""
+    app, proxy = proxied
+    engine = app.extensions["switchboard"].engine
+    sent: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda *args: sent.append(args[2]))
+    dana = Phone(Twilio(app.test_client()), DANA)
+    assert "PIN" in dana.text("PLANS")
+    assert engine.pool.checkedin() >= 1  # the connection that answered is pooled, alive
+    proxy.sever(close_database_side=cut == "closed by the database")
+    time.sleep(0.2)  # the database side's FIN (or nothing) has arrived
+    proxy.restore()
+    sent.clear()
+    assert dana.text("1234").startswith("PIN OK")  # the PIN check's transaction: a checkout
+    assert sent, "the PIN step sent no statement: it did not exercise a pooled connection"
+    assert not any(s.strip().upper() == "SELECT 1" for s in sent)  # no liveness ping
+
+
 def test_a_slow_database_still_answers(proxied, deps, demo):
     app, proxy = proxied
     proxy.delay = 0.05  # 50 ms on every packet each way

@@ -20,8 +20,6 @@ def upgrade() -> None:
         batch.add_column(sa.Column('delivery_status', sa.String(length=20), nullable=True))
         batch.add_column(sa.Column('error_code', sa.Integer(), nullable=True))
         batch.add_column(sa.Column('delivery_at', sa.DateTime(timezone=True), nullable=True))
-        # R21: a text holding a one-time code; its words are cleared once it is sent or given up.
-        batch.add_column(sa.Column('secret', sa.Boolean(), nullable=False, server_default=sa.false()))
         batch.create_index('ix_outbound_texts_provider_sid', ['provider_sid'], unique=False)
         batch.create_index('ix_outbound_texts_to_number', ['to_number'], unique=False)
     op.create_table('call_events',
@@ -56,7 +54,6 @@ def downgrade() -> None:
     with op.batch_alter_table('outbound_texts') as batch:
         batch.drop_index('ix_outbound_texts_to_number')
         batch.drop_index('ix_outbound_texts_provider_sid')
-        batch.drop_column('secret')
         batch.drop_column('delivery_at')
         batch.drop_column('error_code')
         batch.drop_column('delivery_status')
