@@ -193,6 +193,14 @@ class Conversation:
         t = Turn(self._request(s, caller, request_id), self.clock())
         return self._save(key, s, self.to_person(s, t, reason))
 
+    def understood(self, key: str) -> None:
+        """A usable answer the door handled itself (a menu key that opens another menu): the
+        unusable inputs counted so far were not "in a row" with the next ones (R15)."""
+        s = self.store.load(key)
+        if s is not None and s.failed:
+            s.failed = 0
+            self.store.save(key, s)
+
     def repeat(self, key: str) -> Reply:
         s = self.store.load(key) or State()
         return Reply([Prompt(k, v) for k, v in s.last], s.step, lang=s.lang)

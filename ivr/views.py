@@ -147,6 +147,7 @@ def menu():
         return twiml(call.menu(None, before=[Prompt("spanish_chosen"), Prompt("offer_english")]
                                if call.lang == "es" else []))
     if choice in ("cancel_menu", "more", "menu"):
+        call.conversation.understood(call.key)  # a usable key: misses before it don't add up (R15)
         return twiml(call.menu({"cancel_menu": "cancel", "more": "more", "menu": None}[choice]))
     if choice == "goodbye":
         return twiml(render.goodbye(call.speaker))

@@ -137,3 +137,11 @@ def test_spanish_chosen_by_mistake_has_its_way_back_said_in_english_R20(call, de
     said = t.said()
     assert "Te atenderemos en español. For English, press 9." in said
     assert said.endswith(say("main_menu", {}, brand="Second Line"))
+
+
+def test_misses_before_a_usable_key_dont_add_up_to_a_person_R15(call, demo):
+    """Two misses at the main menu, then 1 opens the cancel menu: one miss there is its first,
+    not a third in a row."""
+    t = call(DANA, ["5", "5", "1", "7", "hangup"])
+    assert "dial" not in t.kinds()
+    assert "Sorry, I didn't get that." in t.said()
