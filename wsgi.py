@@ -36,7 +36,7 @@ def create_app(settings: Settings | None = None, *, clock=None) -> Flask:
     )
 
     from sms.views import bp as sms_bp
-    from ivr.views import bp as ivr_bp
+    from ivr.views import agent_leg as agent_leg_bp, bp as ivr_bp
     from web.health import bp as health_bp
     from appstore.views import bp as appstore_bp
     from console.views import bp as console_bp
@@ -51,6 +51,7 @@ def create_app(settings: Settings | None = None, *, clock=None) -> Flask:
     observe.install(app)
     app.register_blueprint(sms_bp)
     app.register_blueprint(ivr_bp)
+    app.register_blueprint(agent_leg_bp)  # the agent's side of a transfer: its own error answer
     app.register_blueprint(health_bp)
     app.register_blueprint(appstore_bp)  # Apple's signature, never Twilio's
     app.register_blueprint(callbacks_bp)  # the console's voice side: Twilio-signed

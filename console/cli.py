@@ -59,26 +59,25 @@ def list_cmd() -> None:
                    f"{a.phone or '-':<14} {a.time_zone}")
 
 
+def _set_active(email: str, active: bool) -> None:
+    d = deps()
+    try:
+        agent = agents.set_active(d.db, email=email, active=active, now=d.clock())
+    except AgentError as exc:
+        _fail(exc)
+    click.echo(f"{'enabled' if active else 'disabled'} {agent.email}")
+
+
 @agents_group.command("disable", help="Disable an agent and end their sessions.")
 @click.argument("email")
 def disable_cmd(email: str) -> None:
-    d = deps()
-    try:
-        agent = agents.set_active(d.db, email=email, active=False, now=d.clock())
-    except AgentError as exc:
-        _fail(exc)
-    click.echo(f"disabled {agent.email}")
+    _set_active(email, False)
 
 
 @agents_group.command("enable", help="Enable a disabled agent.")
 @click.argument("email")
 def enable_cmd(email: str) -> None:
-    d = deps()
-    try:
-        agent = agents.set_active(d.db, email=email, active=True, now=d.clock())
-    except AgentError as exc:
-        _fail(exc)
-    click.echo(f"enabled {agent.email}")
+    _set_active(email, True)
 
 
 @agents_group.command("password", help="Set an agent's password (ends their sessions).")

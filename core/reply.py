@@ -37,3 +37,23 @@ class Reply:
 
     def keys(self) -> list[str]:
         return [p.key for p in self.prompts]
+
+
+# Which sentence a door says of a line's state (its words are the door's, per language) -------
+def line_condition(values: dict[str, Any]) -> str:
+    """A line that can't do what was asked (``refused_line_not_active``): cancelled_until (its
+    user cancelled it; it works until ``term_end``), suspended, cancelled, released, inactive."""
+    status = values.get("status")
+    if status == "cancel_pending" and values.get("term_end"):
+        return "cancelled_until"
+    return status if status in ("suspended", "cancelled", "released") else "inactive"
+
+
+def plan_outlook(values: dict[str, Any], short: bool = False) -> str:
+    """After a reactivation (issue 12), what its plan does next: none, renews, or ends (``short``:
+    the confirmation's form, without what to do)."""
+    if not values.get("term_end"):
+        return "none_short" if short else "none"
+    if values.get("renews"):
+        return "renews"
+    return "ends_short" if short else "ends"

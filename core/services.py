@@ -607,14 +607,10 @@ def reactivate_line(db: sessionmaker[Session], *, actor: LineRef, line_id: int,
                         proposal=proposal)
 
 
-def number_offer(db: sessionmaker[Session], *, actor: LineRef, line_id: int, now: dt.datetime,
-                 area: str | None = None) -> policy.Decision:
-    """R11 fix 4, before the yes: the new number the caller will be shown (the asked-for area
-    code first, then the line's own), or why there is none. Nothing is reserved."""
+def available_numbers(db: sessionmaker[Session]) -> list[str]:
+    """The pool CHANGE NUMBER offers from (R11 fix 4), in order; nothing is reserved."""
     with reader(db)() as session:
-        line = _authorised(session, actor, line_id, lock=False)
-        pool = session.execute(select(AvailableNumber.number).order_by(AvailableNumber.id)).scalars().all()
-        return policy.decide_change_number(line, pool, now, area=area)
+        return list(session.execute(select(AvailableNumber.number).order_by(AvailableNumber.id)).scalars())
 
 
 def change_number(db: sessionmaker[Session], *, actor: LineRef, line_id: int,

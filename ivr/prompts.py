@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
 from core.formatting import and_list, day
+from core.reply import line_condition, plan_outlook
 
 Prompt = Callable[[dict], str]
 
@@ -206,32 +207,35 @@ def which(v: dict, words: dict, one: str, two: str) -> str:
     return two.format(*options[:2]) if len(options) > 1 else one.format(options[0])
 
 
-def _plan_next(v: dict, short: bool = False) -> str:
+def plan_next(v: dict, words: Mapping[str, str], lang: str = "en", short: bool = False) -> str:
     """After a reactivation (issue 12): whether the line's plan renews, until when it works,
-    and what the caller must do to keep it."""
-    if not v.get("term_end"):
-        return " No plan is running on it." + ("" if short else " To keep the line, renew in the app.")
-    if v.get("renews"):
-        return f" Its plan renews on {day(v['term_end'])}."
-    if short:
-        return f" Its plan will not renew: it works until {day(v['term_end'])}."
-    return (f" Its plan will not renew: it works until {day(v['term_end'])}. To keep the line, renew it in the "
-            "app before then.")
+    and what the caller must do to keep it (``words``: a language's PLAN_NEXT)."""
+    return words[plan_outlook(v, short)].format(day=day(v["term_end"], lang) if v.get("term_end") else "")
 
 
-def _not_active(v: dict) -> str:
-    """The line's own state, the day it works until, and the way on."""
-    line, status = f"Your line {ending(v['number'])}", v.get("status")
-    way = " You can reactivate it from the menu." if v.get("reactivatable") else " A person can help."
-    if status == "cancel_pending" and v.get("term_end"):
-        return f"{line} is cancelled and works until {day(v['term_end'])}, so that can't be done."
-    if status == "suspended":
-        return f"{line} is suspended, so that can't be done." + way
-    if status == "cancelled":
-        return f"{line} has ended, so that can't be done." + way
-    if status == "released":
-        return f"The number of {line.lower()} was released, so that can't be done."
-    return f"{line} is not active, so that can't be done." + way
+def not_active(v: dict, words: Mapping[str, str], ways: tuple[str, str], lang: str = "en") -> str:
+    """The line's own state, the day it works until, and the way on (``words``: a language's
+    NOT_ACTIVE; ``ways``: (reactivate, a person))."""
+    return words[line_condition(v)].format(ending=ending(v["number"], lang),
+                                           day=day(v["term_end"], lang) if v.get("term_end") else "",
+                                           way=ways[0] if v.get("reactivatable") else ways[1])
+
+
+PLAN_NEXT = {
+    "none_short": " No plan is running on it.",
+    "none": " No plan is running on it. To keep the line, renew in the app.",
+    "renews": " Its plan renews on {day}.",
+    "ends_short": " Its plan will not renew: it works until {day}.",
+    "ends": " Its plan will not renew: it works until {day}. To keep the line, renew it in the app before then.",
+}
+NOT_ACTIVE = {
+    "cancelled_until": "Your line {ending} is cancelled and works until {day}, so that can't be done.",
+    "suspended": "Your line {ending} is suspended, so that can't be done.{way}",
+    "cancelled": "Your line {ending} has ended, so that can't be done.{way}",
+    "released": "The number of your line {ending} was released, so that can't be done.",
+    "inactive": "Your line {ending} is not active, so that can't be done.{way}",
+}
+WAYS = (" You can reactivate it from the menu.", " A person can help.")
 
 
 PROMPTS: dict[str, Prompt] = {
@@ -328,7 +332,7 @@ PROMPTS: dict[str, Prompt] = {
     # confirmations (R10, R18)
     "confirm_cancel_plan": EN.confirm_plan,
     "confirm_cancel_line": EN.confirm_line,
-    "confirm_reactivate": lambda v: f"You asked to reactivate your line {ending(v['number'])}.{_plan_next(v, True)}",
+    "confirm_reactivate": lambda v: f"You asked to reactivate your line {ending(v['number'])}.{plan_next(v, PLAN_NEXT, short=True)}",
     "confirm_change_number": lambda v: ((f"No numbers are free in area code {' '.join(v['area'])}. "
                                          if not v.get("area_found", True) else "")
                                         + f"You asked to change your number {ending(v['number'])}. Your new number "
@@ -342,7 +346,7 @@ PROMPTS: dict[str, Prompt] = {
     "done_cancel_plan": lambda v: (f"Done. {v['product']} will not renew and works until {day(v['term_end'])}. "
                                    "No refund."),
     "done_cancel_line": EN.done_line,
-    "done_reactivate": lambda v: f"Done. Your line {ending(v['number'])} is active again.{_plan_next(v)}",
+    "done_reactivate": lambda v: f"Done. Your line {ending(v['number'])} is active again.{plan_next(v, PLAN_NEXT)}",
     "done_change_number": lambda v: f"Done. Your new number is {digits(v['number'])}.",
     "already_done": lambda v: "That was already done; nothing more was changed.",
     # R17: said only when a receipt will be sent, and to whom
@@ -357,7 +361,7 @@ PROMPTS: dict[str, Prompt] = {
     "refused_already_cancelled": lambda v: (f"{v.get('product') or 'Your line ' + ending(v['number'])} is already "
                                             "cancelled" + (f" and works until {day(v['term_end'])}"
                                                            if v.get("term_end") else "") + ". Nothing changed."),
-    "refused_line_not_active": lambda v: _not_active(v),
+    "refused_line_not_active": lambda v: not_active(v, NOT_ACTIVE, WAYS),
     "refused_number_taken": lambda v: "Sorry, that number was just taken by someone else. Nothing changed.",
     "refused_plan_ended": lambda v: "That plan has already ended.",
     "refused_app_store_plan": lambda v: f"{v['product']} was bought in the App Store. " + APPLE_STEPS,

@@ -8,7 +8,8 @@ voice ("que termina en 0 0 0 1"); the brand is a value, never translated.
 from __future__ import annotations
 
 from core.formatting import and_list, day
-from ivr.prompts import OFFER_ENGLISH, OFFER_SPANISH, SPANISH_WELCOME, Prompt, Spoken, VoicePhrases, digits, ending, which
+from ivr.prompts import (OFFER_ENGLISH, OFFER_SPANISH, SPANISH_WELCOME, Prompt, Spoken, VoicePhrases, digits, ending,
+                         not_active, plan_next, which)
 
 FIXES = {
     "voice_network_mode": ("¿No funcionan las llamadas? En los ajustes de la app, haz que las llamadas entrantes y "
@@ -73,30 +74,22 @@ ES = Spoken(VoicePhrases(
               "released": "liberada"},
 ))
 
-def _plan_next(v: dict, short: bool = False) -> str:
-    """Tras reactivar (issue 12): si el plan se renueva, hasta cuándo funciona y qué hacer."""
-    if not v.get("term_end"):
-        return " No tiene ningún plan activo." + ("" if short else " Para conservarla, renueva en la app.")
-    when = day(v["term_end"], "es")
-    if v.get("renews"):
-        return f" Su plan se renueva el {when}."
-    if short:
-        return f" Su plan no se renovará: funciona hasta el {when}."
-    return f" Su plan no se renovará: funciona hasta el {when}. Para conservarla, renuévala en la app antes de esa fecha."
-
-
-def _not_active(v: dict) -> str:
-    line, status = f"Tu línea {ending(v['number'], 'es')}", v.get("status")
-    way = " Puedes reactivarla desde el menú." if v.get("reactivatable") else " Una persona puede ayudarte."
-    if status == "cancel_pending" and v.get("term_end"):
-        return f"{line} está cancelada y funciona hasta el {day(v['term_end'], 'es')}, así que eso no se puede hacer."
-    if status == "suspended":
-        return f"{line} está suspendida, así que eso no se puede hacer." + way
-    if status == "cancelled":
-        return f"{line} ya terminó, así que eso no se puede hacer." + way
-    if status == "released":
-        return f"El número de tu línea {ending(v['number'], 'es')} se liberó, así que eso no se puede hacer."
-    return f"{line} no está activa, así que eso no se puede hacer." + way
+PLAN_NEXT = {
+    "none_short": " No tiene ningún plan activo.",
+    "none": " No tiene ningún plan activo. Para conservarla, renueva en la app.",
+    "renews": " Su plan se renueva el {day}.",
+    "ends_short": " Su plan no se renovará: funciona hasta el {day}.",
+    "ends": (" Su plan no se renovará: funciona hasta el {day}. Para conservarla, renuévala en la app antes de esa "
+             "fecha."),
+}
+NOT_ACTIVE = {
+    "cancelled_until": "Tu línea {ending} está cancelada y funciona hasta el {day}, así que eso no se puede hacer.",
+    "suspended": "Tu línea {ending} está suspendida, así que eso no se puede hacer.{way}",
+    "cancelled": "Tu línea {ending} ya terminó, así que eso no se puede hacer.{way}",
+    "released": "El número de tu línea {ending} se liberó, así que eso no se puede hacer.",
+    "inactive": "Tu línea {ending} no está activa, así que eso no se puede hacer.{way}",
+}
+WAYS = (" Puedes reactivarla desde el menú.", " Una persona puede ayudarte.")
 
 
 PROMPTS: dict[str, Prompt] = {
@@ -201,7 +194,7 @@ PROMPTS: dict[str, Prompt] = {
     # confirmations (R10, R18)
     "confirm_cancel_plan": ES.confirm_plan,
     "confirm_cancel_line": ES.confirm_line,
-    "confirm_reactivate": lambda v: f"Pediste reactivar tu línea {ending(v['number'], 'es')}.{_plan_next(v, True)}",
+    "confirm_reactivate": lambda v: f"Pediste reactivar tu línea {ending(v['number'], 'es')}.{plan_next(v, PLAN_NEXT, 'es', short=True)}",
     "confirm_change_number": lambda v: ((f"No hay números libres con el código de área {' '.join(v['area'])}. "
                                          if not v.get("area_found", True) else "")
                                         + f"Pediste cambiar tu número {ending(v['number'], 'es')}. Tu nuevo número "
@@ -215,7 +208,7 @@ PROMPTS: dict[str, Prompt] = {
     "done_cancel_plan": lambda v: (f"Listo. {v['product']} no se renovará y funciona hasta el "
                                    f"{day(v['term_end'], 'es')}. No hay reembolso."),
     "done_cancel_line": ES.done_line,
-    "done_reactivate": lambda v: (f"Listo. Tu línea {ending(v['number'], 'es')} está activa otra vez.{_plan_next(v)}"),
+    "done_reactivate": lambda v: (f"Listo. Tu línea {ending(v['number'], 'es')} está activa otra vez.{plan_next(v, PLAN_NEXT, 'es')}"),
     "done_change_number": lambda v: (f"Listo. Tu nuevo número es {digits(v['number'], 'es')}."),
     "already_done": lambda v: "Eso ya estaba hecho; no se cambió nada más.",
     "callback_requested": lambda v: (f"Una persona te devolverá la llamada al {digits(v['number'], 'es')}. "
@@ -232,7 +225,7 @@ PROMPTS: dict[str, Prompt] = {
                                              else f"Tu línea {ending(v['number'], 'es')} ya está cancelada")
                                             + (f" y funciona hasta el {day(v['term_end'], 'es')}"
                                                if v.get("term_end") else "") + ". No se cambió nada."),
-    "refused_line_not_active": lambda v: _not_active(v),
+    "refused_line_not_active": lambda v: not_active(v, NOT_ACTIVE, WAYS, "es"),
     "refused_number_taken": lambda v: "Lo sentimos, alguien acaba de tomar ese número. No se cambió nada.",
     "refused_plan_ended": lambda v: "Ese plan ya terminó.",
     "refused_app_store_plan": lambda v: f"{v['product']} se compró en el App Store. " + APPLE_STEPS,

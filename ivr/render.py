@@ -187,7 +187,7 @@ def transfer(r: VoiceResponse, sp: Speaker, escalation_id: int | None, *, dial_t
     if dial_to:
         sp.say(r, "connecting")
         dial = r.dial(action=sp.url("ivr.dial_status", esc=escalation_id), timeout=25)
-        dial.number(dial_to, url=url_for("ivr.whisper", esc=escalation_id))
+        dial.number(dial_to, url=url_for("agent_leg.whisper", esc=escalation_id))
         return r
     return voicemail(r, sp, escalation_id, "closed")
 

@@ -29,17 +29,21 @@ log = logging.getLogger("switchboard.ivr")
 
 def _apology(_exc: Exception) -> VoiceResponse:
     """Any internal error: an apology and the way to a person (R15), never Twilio's
-    "application error". On the agent's leg of a transfer (the whisper: a <Number url>
-    document, where <Dial> is not allowed) the leg ends instead: the caller's <Dial action>
-    then takes them to the voicemail."""
-    if request.path.startswith("/voice/whisper"):
-        r = VoiceResponse()
-        r.hangup()
-        return r
+    "application error"."""
     return _say_and_transfer("error", "error")
 
 
+def _end_the_agents_leg(_exc: Exception) -> VoiceResponse:
+    """An error on the agent's leg of a transfer (the whisper: a <Number url> document, where
+    <Dial> is not allowed): the leg ends, and the caller's <Dial action> takes them to the
+    voicemail."""
+    r = VoiceResponse()
+    r.hangup()
+    return r
+
+
 bp = twilio_blueprint("ivr", __name__, on_error=_apology)
+agent_leg = twilio_blueprint("agent_leg", __name__, on_error=_end_the_agents_leg)
 
 
 def _guard(handler):
@@ -249,7 +253,7 @@ def agent():
     return twiml(Call.from_request(deps()).to_person(request.args.get("reason", "caller_asked")))
 
 
-@bp.post("/voice/whisper")
+@agent_leg.post("/voice/whisper")
 def whisper():
     """The agent's side of a transfer (R15), before the caller is connected (Twilio runs a
     <Number url> document on the called party's leg once they answer): who is calling, in
@@ -266,7 +270,7 @@ def whisper():
     sp = render.Speaker.of(d.settings, "en")  # the agents' language
     r = VoiceResponse()
     said = whisper_text(esc["context"] or {}, esc["caller"], d.settings.brand_name) if esc else WHISPER_UNKNOWN
-    accept = url_for("ivr.whisper_accept", esc=esc_id)
+    accept = url_for("agent_leg.whisper_accept", esc=esc_id)
     first = r.gather(action=accept, input="dtmf", num_digits=1, timeout=5)
     sp.say_text(first, said)
     sp.say_text(first, WHISPER_ACCEPT)
@@ -275,7 +279,7 @@ def whisper():
     return twiml(r)
 
 
-@bp.post("/voice/whisper/accept")
+@agent_leg.post("/voice/whisper/accept")
 def whisper_accept():
     """1: the agent takes the call (an empty document: Twilio connects the two legs); any
     other key: the agent's leg ends, as with no key."""

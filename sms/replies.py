@@ -20,6 +20,7 @@ from typing import Callable, Iterator, Mapping
 
 from core.formatting import and_list, day
 from core.phone import display
+from core.reply import line_condition, plan_outlook
 from sms.gsm import fits, is_gsm7
 
 Reply = Callable[[dict], str]
@@ -518,7 +519,7 @@ REPLIES: dict[str, Reply] = {
     # confirmations (R10, R18)
     "confirm_cancel_plan": EN.confirm_plan,
     "confirm_cancel_line": EN.confirm_line,
-    "confirm_reactivate": lambda v: (f"Reactivate line {display(v['number'])}?{_plan_next(v, short=True)} "
+    "confirm_reactivate": lambda v: (f"Reactivate line {display(v['number'])}?{plan_next(v, PLAN_NEXT, short=True)} "
                                      "Reply YES to confirm or NO."),
     "confirm_change_number": lambda v: ((f"No free numbers in area code {v['area']}. " if not v.get("area_found", True)
                                          else "")
@@ -537,7 +538,7 @@ REPLIES: dict[str, Reply] = {
     # receipts (R17)
     "done_cancel_plan": EN.done_plan,
     "done_cancel_line": EN.done_line,
-    "done_reactivate": lambda v: f"Done: line {display(v['number'])} is active again.{_plan_next(v)}",
+    "done_reactivate": lambda v: f"Done: line {display(v['number'])} is active again.{plan_next(v, PLAN_NEXT)}",
     "done_change_number": lambda v: f"Done: your new number is {display(v['number'])} (was {display(v['old'])}).",
     # CALL ME (R15): a person calls back
     "callback_requested": lambda v: (f"OK: a person from {v['brand']} will call you back at {display(v['number'])} "
@@ -550,7 +551,7 @@ REPLIES: dict[str, Reply] = {
     "done_unblock": lambda v: f"Done: {display(v['blocked'])} is unblocked.",
     # refusals, by the policy's reason codes
     "refused_already_cancelled": EN.already_cancelled,
-    "refused_line_not_active": lambda v: _not_active(v),
+    "refused_line_not_active": lambda v: not_active(v, NOT_ACTIVE, WAYS),
     "refused_number_taken": lambda v: ("Sorry, that number was just taken by someone else. Nothing changed. Text "
                                        "CHANGE NUMBER to get another."),
     "refused_plan_ended": EN.product("{product} has already ended.", default="That plan"),
@@ -581,33 +582,37 @@ REPLIES: dict[str, Reply] = {
                            + (f" or call {display(v['number'])}." if v.get("number") else ".")),
 }
 
-def _plan_next(v: dict, short: bool = False) -> str:
+def plan_next(v: dict, words: Mapping[str, str], lang: str = "en", short: bool = False) -> str:
     """After a reactivation (issue 12): whether the line's plan renews, until when it works,
-    and what the customer must do to keep it."""
-    if not v.get("term_end"):
-        return " No plan is running on it." if short else (" No plan is running on it: to keep the line, renew in "
-                                                            "the app, or reply AGENT.")
-    if v.get("renews"):
-        return f" It renews {day(v['term_end'])}."
-    if short:
-        return f" Its plan won't renew: it works until {day(v['term_end'])}."
-    return (f" Its plan won't renew: it works until {day(v['term_end'])}. To keep the line, renew it in the app "
-            "before then, or reply AGENT.")
+    and what the customer must do to keep it (``words``: a language's PLAN_NEXT)."""
+    when = day(v["term_end"], lang) if v.get("term_end") else ""
+    return words[plan_outlook(v, short)].format(day=when)
 
 
-def _not_active(v: dict) -> str:
-    """A line that can't do this now, in its own state, with the day it works until and the way on."""
-    number, status = display(v["number"]), v.get("status")
-    way = " Text REACTIVATE to turn it back on." if v.get("reactivatable") else " Reply AGENT for a person."
-    if status == "cancel_pending" and v.get("term_end"):
-        return f"Line {number} is cancelled and works until {day(v['term_end'])}, so that can't be done."
-    if status == "suspended":
-        return f"Line {number} is suspended, so that can't be done." + way
-    if status == "cancelled":
-        return f"Line {number} has ended, so that can't be done." + way
-    if status == "released":
-        return f"Line {number}'s number was released, so that can't be done."
-    return f"Line {number} is not active, so that can't be done." + way
+def not_active(v: dict, words: Mapping[str, str], ways: tuple[str, str], lang: str = "en") -> str:
+    """A line that can't do this now, in its own state, with the day it works until and the way
+    on (``words``: a language's NOT_ACTIVE; ``ways``: (reactivate, a person))."""
+    when = day(v["term_end"], lang) if v.get("term_end") else ""
+    return words[line_condition(v)].format(number=display(v["number"]), day=when,
+                                           way=ways[0] if v.get("reactivatable") else ways[1])
+
+
+PLAN_NEXT = {
+    "none_short": " No plan is running on it.",
+    "none": " No plan is running on it: to keep the line, renew in the app, or reply AGENT.",
+    "renews": " It renews {day}.",
+    "ends_short": " Its plan won't renew: it works until {day}.",
+    "ends": (" Its plan won't renew: it works until {day}. To keep the line, renew it in the app before then, or "
+             "reply AGENT."),
+}
+NOT_ACTIVE = {
+    "cancelled_until": "Line {number} is cancelled and works until {day}, so that can't be done.",
+    "suspended": "Line {number} is suspended, so that can't be done.{way}",
+    "cancelled": "Line {number} has ended, so that can't be done.{way}",
+    "released": "Line {number}'s number was released, so that can't be done.",
+    "inactive": "Line {number} is not active, so that can't be done.{way}",
+}
+WAYS = (" Text REACTIVATE to turn it back on.", " Reply AGENT for a person.")
 
 
 RECEIPTS: dict[str, Reply] = {

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from core.formatting import day
 from core.phone import display
-from sms.replies import Phrases, Reply, Shaped, which
+from sms.replies import Phrases, Reply, Shaped, not_active, plan_next, which
 
 _FINAL = "Sin reembolso. No se puede deshacer."  # R1, R3: in every confirmation of the line
 _LINE_DONE = "{prefix}Listo: la línea {number} está cancelada. Funciona hasta el {day}. Sin reembolso."
@@ -196,7 +196,7 @@ REPLIES: dict[str, Reply] = {
     # confirmations (R10, R18)
     "confirm_cancel_plan": ES.confirm_plan,
     "confirm_cancel_line": ES.confirm_line,
-    "confirm_reactivate": lambda v: (f"¿Reactivar la línea {display(v['number'])}?{_plan_next(v, short=True)} "
+    "confirm_reactivate": lambda v: (f"¿Reactivar la línea {display(v['number'])}?{plan_next(v, PLAN_NEXT, 'es', short=True)} "
                                      "Responde SÍ o NO."),
     "confirm_change_number": lambda v: ((f"No hay números libres con el código de área {v['area']}. "
                                          if not v.get("area_found", True) else "")
@@ -215,7 +215,7 @@ REPLIES: dict[str, Reply] = {
     # receipts (R17)
     "done_cancel_plan": ES.done_plan,
     "done_cancel_line": ES.done_line,
-    "done_reactivate": lambda v: f"Listo: la línea {display(v['number'])} está activa otra vez.{_plan_next(v)}",
+    "done_reactivate": lambda v: f"Listo: la línea {display(v['number'])} está activa otra vez.{plan_next(v, PLAN_NEXT, 'es')}",
     "done_change_number": lambda v: f"Listo: tu nuevo número es {display(v['number'])} (antes {display(v['old'])}).",
     "callback_requested": lambda v: (f"Listo: una persona de {v['brand']} te llamará al {display(v['number'])} "
                                      f"(ref {v['ref']}). No se cambió nada."),
@@ -228,7 +228,7 @@ REPLIES: dict[str, Reply] = {
     "done_unblock": lambda v: f"Listo: {display(v['blocked'])} está desbloqueado.",
     # refusals, by the policy's reason codes
     "refused_already_cancelled": ES.already_cancelled,
-    "refused_line_not_active": lambda v: _not_active(v),
+    "refused_line_not_active": lambda v: not_active(v, NOT_ACTIVE, WAYS, "es"),
     "refused_number_taken": lambda v: ("Lo sentimos, alguien acaba de tomar ese número. No se cambió nada. Escribe "
                                        "CAMBIAR NUMERO para otro."),
     "refused_plan_ended": ES.product("{product} ya terminó.", default="Ese plan"),
@@ -263,34 +263,22 @@ REPLIES: dict[str, Reply] = {
                            + (f" o llama al {display(v['number'])}." if v.get("number") else ".")),
 }
 
-def _plan_next(v: dict, short: bool = False) -> str:
-    """Tras reactivar (issue 12): si el plan se renueva, hasta cuándo funciona la línea y qué
-    hacer para conservarla."""
-    if not v.get("term_end"):
-        return " No tiene ningún plan activo." if short else (" No tiene ningún plan activo: para conservarla, "
-                                                               "renueva en la app o responde AGENTE.")
-    when = day(v["term_end"], "es")
-    if v.get("renews"):
-        return f" Se renueva el {when}."
-    if short:
-        return f" Su plan no se renueva: funciona hasta el {when}."
-    return (f" Su plan no se renueva: funciona hasta el {when}. Para conservarla, renueva en la app antes, o "
-            "responde AGENTE.")
-
-
-def _not_active(v: dict) -> str:
-    number, status = display(v["number"]), v.get("status")
-    way = " Escribe REACTIVAR para activarla." if v.get("reactivatable") else " Responde AGENTE para hablar con una persona."
-    if status == "cancel_pending" and v.get("term_end"):
-        return (f"La línea {number} está cancelada y funciona hasta el {day(v['term_end'], 'es')}, así que eso no se "
-                "puede hacer.")
-    if status == "suspended":
-        return f"La línea {number} está suspendida, así que eso no se puede hacer." + way
-    if status == "cancelled":
-        return f"La línea {number} ya terminó, así que eso no se puede hacer." + way
-    if status == "released":
-        return f"El número de la línea {number} se liberó, así que eso no se puede hacer."
-    return f"La línea {number} no está activa, así que eso no se puede hacer." + way
+PLAN_NEXT = {
+    "none_short": " No tiene ningún plan activo.",
+    "none": " No tiene ningún plan activo: para conservarla, renueva en la app o responde AGENTE.",
+    "renews": " Se renueva el {day}.",
+    "ends_short": " Su plan no se renueva: funciona hasta el {day}.",
+    "ends": (" Su plan no se renueva: funciona hasta el {day}. Para conservarla, renueva en la app antes, o "
+             "responde AGENTE."),
+}
+NOT_ACTIVE = {
+    "cancelled_until": "La línea {number} está cancelada y funciona hasta el {day}, así que eso no se puede hacer.",
+    "suspended": "La línea {number} está suspendida, así que eso no se puede hacer.{way}",
+    "cancelled": "La línea {number} ya terminó, así que eso no se puede hacer.{way}",
+    "released": "El número de la línea {number} se liberó, así que eso no se puede hacer.",
+    "inactive": "La línea {number} no está activa, así que eso no se puede hacer.{way}",
+}
+WAYS = (" Escribe REACTIVAR para activarla.", " Responde AGENTE para hablar con una persona.")
 
 
 RECEIPTS: dict[str, Reply] = {

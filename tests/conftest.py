@@ -185,3 +185,12 @@ def silent():
     srv.listen(128)
     yield srv.getsockname()[1]
     srv.close()
+
+
+@pytest.fixture(scope="session")
+def twilio_api():
+    """One local stand-in of Twilio's REST API for the session (each user resets it)."""
+    from tests.twilio_api import TwilioApiStandIn
+
+    with TwilioApiStandIn() as api:
+        yield api

@@ -4,7 +4,7 @@ number is ever given (taken meanwhile: said so, nothing changed)."""
 
 from __future__ import annotations
 
-from core import services
+from core import policy, services
 from core.journeys import Journey, Turn
 from core.reply import Reply
 
@@ -14,7 +14,8 @@ def start(c, s, slots: dict, t: Turn) -> Reply:
     if summary["status"] != "active":
         return c.refused(s, t, "change_number", "line_not_active", summary["number"], **c.line_state(summary))
     area = "".join(ch for ch in str(slots.get("area") or "") if ch.isdigit())[:4] or None
-    offer = services.number_offer(c.db, actor=c.actor(s), line_id=s.target, now=t.now, area=area)
+    # The line was read and its caller authorised with the summary: only the pool is read here.
+    offer = policy.decide_change_number(c.line_facts(summary), services.available_numbers(c.db), t.now, area=area)
     if not offer.allowed:
         return c.refused(s, t, "change_number", offer.reason, summary["number"], **c.line_state(summary))
     return c.propose(s, t, {"action": "change_number", "number": summary["number"], "new": offer.data["number"],

@@ -11,7 +11,6 @@ import pytest
 from werkzeug.serving import make_server
 
 from core import agents
-from tests.twilio_api import TwilioApiStandIn
 
 ACCOUNT_SID = "AC" + "c0" * 16
 PASSWORD = "correct horse battery"
@@ -36,12 +35,6 @@ def quick_password_hashes(monkeypatch, request):
 @pytest.fixture
 def production_hashes():
     return agents.ARGON2
-
-
-@pytest.fixture(scope="session")
-def twilio_api():
-    with TwilioApiStandIn() as api:
-        yield api
 
 
 @pytest.fixture

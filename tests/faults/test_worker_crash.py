@@ -14,15 +14,14 @@ import pytest
 from sqlalchemy import select
 
 from core.models import OutboundText
-from tests.twilio_api import TwilioApiStandIn
 
 BIN = Path(sys.executable).parent
 
 
 @pytest.fixture
-def api():
-    with TwilioApiStandIn() as stand_in:
-        yield stand_in
+def api(twilio_api):
+    twilio_api.reset()
+    return twilio_api
 
 
 def worker(settings, api) -> subprocess.Popen:

@@ -12,13 +12,12 @@ from core.twilio_rest import TwilioSender
 from core.models import OutboundText, Plan, TextOptOut
 from tests.helpers import count, plan
 from tests.ivr.test_calls import DANA
-from tests.twilio_api import TwilioApiStandIn
 
 
 @pytest.fixture
-def api():
-    with TwilioApiStandIn() as stand_in:
-        yield stand_in
+def api(twilio_api):
+    twilio_api.reset()
+    return twilio_api
 
 
 @pytest.fixture

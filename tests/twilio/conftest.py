@@ -7,17 +7,10 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import TEST_TOKEN, Twilio
-from tests.twilio_api import TwilioApiStandIn
 
 BASE = "https://support.example.com"
 ACCOUNT_SID = "AC" + "5a" * 16
 SUPPORT = "+15550109000"  # the number customers call and text (the simulators' To)
-
-
-@pytest.fixture(scope="session")
-def twilio_api():
-    with TwilioApiStandIn() as api:
-        yield api
 
 
 @pytest.fixture
