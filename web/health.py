@@ -1,13 +1,21 @@
-"""Liveness and readiness."""
+"""Liveness and readiness, and the favicon browsers ask every page of the site for."""
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from pathlib import Path
+
+from flask import Blueprint, jsonify, send_file
 from sqlalchemy import text
 
 from web.deps import deps
 
 bp = Blueprint("health", __name__)
+FAVICON = Path(__file__).resolve().parent / "static" / "favicon.ico"
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    return send_file(FAVICON, mimetype="image/vnd.microsoft.icon", max_age=86400)
 
 
 @bp.get("/healthz")
