@@ -119,7 +119,7 @@ def test_every_file_the_layout_table_names_exists_where_its_row_says():
         for path in CODE.findall(where):
             assert _exists(path), path
         for name in CODE.findall(what):
-            if re.fullmatch(r"[\w.]+\.py", name):
+            if re.fullmatch(r"[\w.-]+\.(py|sh|md|txt)", name):
                 assert any((ROOT / f / name).exists() for f in folders), (where, name)
 
 
