@@ -14,7 +14,7 @@ from flask_wtf.csrf import CSRFError
 from console import words
 from console.auth import install, safe_next, supervisors_only
 from console.cli import agents_group
-from core import agents, call_events, cases, delivery
+from core import agents, call_events, cases, delivery, phone
 from core.agents import AgentError
 from core.cases import CaseError
 from web.deps import deps
@@ -67,8 +67,6 @@ def _actor(event: dict) -> str:
 
 @bp.app_template_filter("phone")
 def _phone(number: str | None) -> str:
-    from core import phone
-
     return phone.display(number) if number and phone.is_e164(number) else (number or "unknown")
 
 
@@ -181,7 +179,7 @@ def case_page(case_id: int):
     texts = delivery.texts_to(d.db, [n for n in numbers if n], limit=10)
     ended = call_events.for_case(d.db, case_id)
     row = detail.row
-    customer = row.callback_number or (row.caller if row.caller and row.caller.startswith("+") else None)
+    customer = row.callback_number or (row.caller if row.caller and phone.is_e164(row.caller) else None)
     # Actions only where they can work: a hand-off needs the caller still on a call put through
     # (a voicemail, a missed transfer or a call-back request ends the call; so does hanging up).
     offer = {"number": customer, "handoff": row.channel == "voice" and row.kind == "call" and ended is None}
