@@ -232,7 +232,8 @@ def worker_cmd(burst: bool) -> None:
 
 @click.command("outbox", help="The texts the bot sent (receipts, one-time codes, agents' texts, App Store "
                "receipts), newest first, with what Twilio said of their delivery.")
-@click.option("--send", is_flag=True, help="Send what is due now, in this process.")
+@click.option("--send", is_flag=True, help="Send what is due now, in this process (in development without "
+              "TWILIO_ACCOUNT_SID: print each text instead).")
 @click.option("--status", default=None, help="Only rows with this outbox status (queued, retry, sent, failed, …).")
 @click.option("--failed", is_flag=True, help="Only texts that failed, were not delivered or were suppressed.")
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10000))
