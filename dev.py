@@ -1,6 +1,12 @@
 #!/usr/bin/env python3
-"""The two commands: ``python3 dev.py run`` and ``python3 dev.py test``
-(and ``python3 dev.py install``, which only makes ``.venv``).
+"""Switchboard's two commands (and one that only installs):
+
+  python3 dev.py run [--port N]     migrate a SQLite file, load the demo data, make a demo console
+                                    supervisor and serve http://127.0.0.1:N (default 5000), printing
+                                    how to talk to the bot without a phone
+  python3 dev.py test [PYTEST ARGS] the test suite (on TEST_DATABASE_URL / TEST_REDIS_URL when set,
+                                    else a temporary SQLite file and the in-process Redis stand-in)
+  python3 dev.py install            only make .venv
 
 Needs only Python 3.11+. Makes ``.venv`` beside this file, installs the project and its
 dev dependencies into it (again only when pyproject.toml changed), then runs the bot or
@@ -44,6 +50,8 @@ def ensure_installed() -> None:
 def run(args: list[str]) -> int:
     port = "5000"
     if "--port" in args:
+        if args.index("--port") + 1 >= len(args) or not args[args.index("--port") + 1].isdigit():
+            sys.exit("dev.py: run --port needs a port number (python3 dev.py run --port 5055)")
         port = args[args.index("--port") + 1]
     env = dict(os.environ)
     sb = str(BIN / "switchboard")
@@ -64,9 +72,15 @@ def test(args: list[str]) -> int:
 
 
 def main(argv: list[str]) -> int:
+    if argv and argv[0] in ("-h", "--help", "help"):
+        print(__doc__)
+        return 0
     if not argv or argv[0] not in ("run", "test", "install"):
         print(__doc__, file=sys.stderr)
         return 2
+    if argv[0] == "run" and ("-h" in argv or "--help" in argv):
+        print(__doc__)
+        return 0
     ensure_installed()
     if argv[0] == "install":
         return 0

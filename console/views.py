@@ -14,7 +14,7 @@ from flask_wtf.csrf import CSRFError
 from console import words
 from console.auth import install, safe_next, supervisors_only
 from console.cli import agents_group
-from core import agents, call_events, cases, delivery
+from core import agents, call_events, cases, delivery, phone
 from core.agents import AgentError
 from core.cases import CaseError
 from web.deps import deps
@@ -49,10 +49,24 @@ def _waited(delta: dt.timedelta) -> str:
     return f"{hours // 24} days"
 
 
+# Who made an audited change, in words: what did it (the command line, a job, the bot, an agent,
+# the customer) and where, never "system (Console)" for a command-line import.
+ACTORS = {"line": "the customer", "admin": "the account's admin", "agent": "agent", "app_store": "the App Store"}
+SYSTEM = {"cli": "the command line", "job": "a scheduled job", "voice": "the bot, on a call", "sms": "the bot, by text",
+          "console": "the console", "app_store": "the App Store feed"}
+
+
+@bp.app_template_filter("actor")
+def _actor(event: dict) -> str:
+    actor, channel, who = event["actor"], event["channel"], event.get("actor_id")
+    if actor == "system":
+        return SYSTEM.get(channel, channel)
+    name = ACTORS.get(actor, actor) + (f" {who}" if who else "")
+    return f"{name} ({words.CHANNELS.get(channel, channel).lower()})"
+
+
 @bp.app_template_filter("phone")
 def _phone(number: str | None) -> str:
-    from core import phone
-
     return phone.display(number) if number and phone.is_e164(number) else (number or "unknown")
 
 
@@ -146,8 +160,10 @@ def queue_rows():
     """The queue's rows alone, for the page's polling (the page works without it)."""
     f = _filters()
     counts = cases.counts(deps().db)
-    html = render_template("console/_rows.html", rows=_rows(f), f=f, now=_now())
-    return Response(html, mimetype="text/html", headers={"X-Queue-New": str(counts["new"])})
+    now = _now()
+    html = render_template("console/_rows.html", rows=_rows(f), f=f, now=now)
+    return Response(html, mimetype="text/html", headers={"X-Queue-New": str(counts["new"]),
+                                                         "X-Queue-Updated": _local(now, "%H:%M:%S")})
 
 
 # A case -----------------------------------------------------------------------------------------
@@ -161,9 +177,53 @@ def case_page(case_id: int):
     # the case's line), and how the call ended (issue 15). Never a text's words: one may hold a code.
     numbers = [detail.row.caller, detail.row.callback_number, (detail.line or {}).get("number")]
     texts = delivery.texts_to(d.db, [n for n in numbers if n], limit=10)
-    return render_template("console/case.html", c=detail, row=detail.row, now=_now(),
-                           can_call=bool(d.settings.twilio_account_sid), texts=texts,
-                           ended=call_events.for_case(d.db, case_id))
+    ended = call_events.for_case(d.db, case_id)
+    row = detail.row
+    customer = row.callback_number or (row.caller if row.caller and phone.is_e164(row.caller) else None)
+    # Actions only where they can work: a hand-off needs the caller still on a call put through
+    # (a voicemail, a missed transfer or a call-back request ends the call; so does hanging up).
+    offer = {"number": customer, "handoff": row.channel == "voice" and row.kind == "call" and ended is None}
+    return render_template("console/case.html", c=detail, row=row, now=_now(),
+                           can_call=bool(d.settings.twilio_account_sid), sent=_sent(texts, detail),
+                           ended=ended, offer=offer)
+
+
+def _sent(texts, detail) -> list[dict]:
+    """The texts the bot sent them, each with what it was: the outbox's (a receipt of a call, a
+    one-time code — never its words —, an agent's instruction) and the receipts that were the
+    bot's reply to their text (R17), newest first."""
+    from core import outbox
+
+    events = detail.line_events + detail.case_events
+
+    def what(t) -> str:
+        # Never a text's words (one may hold a code): what it was, from the audit.
+        if t.body == outbox.REDACTED:
+            return "a one-time code"
+        changes = [_change(e) for e in reversed(events) if t.request_id and e["request_id"] == t.request_id
+                   and e["outcome"] == "applied" and e["action"] in cases.CHANGES]
+        if changes:
+            return "receipt: " + ", ".join(dict.fromkeys(changes))
+        told = [e for e in events if e["action"] == "text_instruction" and e["at"] == t.created_at]
+        if told:
+            key = told[0]["details"].get("instruction")
+            return "instructions: " + words.INSTRUCTIONS.get(key, {}).get("label", str(key).replace("_", " "))
+        return "a receipt" if t.request_id else "a text from the bot"
+
+    rows = [{"at": t.created_at, "to": t.to_number, "what": what(t),
+             "state": words.DELIVERY.get(t.state, t.state.replace("_", " "))
+             + (f": {words.TWILIO_ERRORS.get(t.error_code, 'Twilio error')} ({t.error_code})" if t.error_code else ""),
+             "warn": t.went_wrong} for t in texts]
+    rows += [{"at": r["at"], "to": None,
+              "what": "receipt: " + _change(r), "state": "the reply to their text", "warn": False}
+             for r in detail.replied_receipts]
+    return sorted(rows, key=lambda r: r["at"], reverse=True)
+
+
+def _change(event: dict) -> str:
+    """A change in words, with the plan it was about ("cancel plan Text Archive")."""
+    about = event.get("about") or cases.target_detail(event.get("target"))
+    return words.ACTIONS.get(event["action"], event["action"].replace("_", " ")) + (f" {about}" if about else "")
 
 
 @bp.get("/console/cases/<int:case_id>/recording")

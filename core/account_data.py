@@ -191,9 +191,9 @@ class _Writer:
         return pin_changed
 
     def _audited(self, line: Line, new: bool, **changes: bool) -> None:
-        # R14: the console changed state. The PIN itself is never part of an event.
+        # R14: the command line (`switchboard import`) changed state. Never the PIN itself.
         self.session.add(AuditEvent(
-            at=dt.datetime.now(dt.timezone.utc), actor="system", channel="console",
+            at=dt.datetime.now(dt.timezone.utc), actor="system", channel="cli",
             action="line_imported" if new else "line_updated",
             target=line.number, outcome="applied", line_id=line.id,
             details={k: True for k, v in changes.items() if v} or None,

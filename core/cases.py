@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, aliased, sessionmaker
 from core import one_time_codes, phone, services
 from core.agents import AgentView
 from core.db import reader
-from core.models import AuditEvent, Escalation, Line, OutboundText
+from core.models import Account, AuditEvent, Escalation, Line, OutboundText
 from core.models_console import Agent, CaseNote
 from core.services import Request, audit, transaction
 
@@ -99,25 +99,27 @@ class CaseRow:
     closed_at: dt.datetime | None
     wrap_up: str | None
     asked: str | None
+    name: str | None = None  # the account's name, of the line the case is about (verified or named)
 
     def waiting(self, now: dt.datetime) -> dt.timedelta:
         return (self.closed_at or now) - self.created_at
 
 
-def _row(esc: Escalation, line_number: str | None, claimer: str | None) -> CaseRow:
+def _row(esc: Escalation, line_number: str | None, claimer: str | None, name: str | None = None) -> CaseRow:
     ctx = esc.context or {}
     return CaseRow(esc.id, kind_of(esc.channel, esc.outcome, esc.recording_url, esc.callback_number),
                    esc.state, esc.channel, esc.created_at, esc.caller, esc.callback_number, line_number,
                    esc.verified, language_of(ctx), esc.reason, esc.outcome, claimer, esc.claimed_by,
-                   esc.closed_at, esc.wrap_up, ctx.get("asked"))
+                   esc.closed_at, esc.wrap_up, ctx.get("asked") or ctx.get("pending"), name)
 
 
 def queue(db: sessionmaker[Session], *, view: str = "open", kind: str | None = None,
           language: str | None = None, mine: int | None = None, limit: int = QUEUE_LIMIT) -> list[CaseRow]:
     """The cases, newest first: by state (``VIEWS``), kind, language, or claimed by ``mine``."""
     claimer = aliased(Agent)
-    stmt = (select(Escalation, Line.number, claimer.name)
+    stmt = (select(Escalation, Line.number, claimer.name, Account.name)
             .outerjoin(Line, Line.id == Escalation.line_id)
+            .outerjoin(Account, Account.id == Line.account_id)
             .outerjoin(claimer, claimer.id == Escalation.claimed_by)
             .where(Escalation.state.in_(VIEWS.get(view, VIEWS["open"])))
             .order_by(Escalation.created_at.desc(), Escalation.id.desc()))
@@ -128,7 +130,7 @@ def queue(db: sessionmaker[Session], *, view: str = "open", kind: str | None = N
     # The language is in the context (JSON): filtered here, from a bounded read.
     stmt = stmt.limit(limit if language not in LANGUAGES else limit * 5)
     with reader(db)() as session:
-        rows = [_row(esc, number, name) for esc, number, name in session.execute(stmt)]
+        rows = [_row(esc, number, name, customer) for esc, number, name, customer in session.execute(stmt)]
     if language in LANGUAGES:
         rows = [r for r in rows if r.language == language][:limit]
     return rows
@@ -156,6 +158,10 @@ class CaseDetail:
     notes: list[dict[str, Any]] = field(default_factory=list)
     case_events: list[dict[str, Any]] = field(default_factory=list)
     line_events: list[dict[str, Any]] = field(default_factory=list)
+    # What the bot did (the conversation's notes), each change with the plan it was about.
+    steps: list[str] = field(default_factory=list)
+    # The receipts that were the bot's reply to a text (R17: no outbox row), newest first.
+    replied_receipts: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _line_view(line: Line) -> dict[str, Any]:
@@ -168,7 +174,7 @@ def _line_view(line: Line) -> dict[str, Any]:
 
 def _event_view(ev: AuditEvent) -> dict[str, Any]:
     return {"at": ev.at, "actor": ev.actor, "actor_id": ev.actor_id, "channel": ev.channel,
-            "action": ev.action, "outcome": ev.outcome, "target": ev.target,
+            "action": ev.action, "outcome": ev.outcome, "target": ev.target, "request_id": ev.request_id,
             "details": {k: v for k, v in (ev.details or {}).items() if k in _SHOWN_DETAILS}}
 
 
@@ -192,7 +198,8 @@ def case(db: sessionmaker[Session], case_id: int) -> CaseDetail | None:
         matches = [m for m in (session.get(Line, ref.line_id) for ref in refs) if m is not None]
         shown = line or (matches[0] if len(matches) == 1 else None)
         detail = CaseDetail(
-            row=_row(esc, line.number if line else None, claimer), context=dict(esc.context or {}),
+            row=_row(esc, line.number if line else None, claimer, line.account.name if line else None),
+            context=dict(esc.context or {}),
             whisper=esc.whisper, transcription=esc.transcription, has_recording=bool(esc.recording_url),
             support_line=esc.support_line, line=_line_view(shown) if shown else None,
             line_verified=line is not None and esc.verified,
@@ -211,7 +218,40 @@ def case(db: sessionmaker[Session], case_id: int) -> CaseDetail | None:
             detail.line_events = [_event_view(e) for e in session.execute(
                 select(AuditEvent).where(AuditEvent.line_id == shown.id)
                 .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(30)).scalars()]
+            detail.replied_receipts = [
+                {"at": e["at"], "action": e["action"], "about": target_detail(e["target"])} for e in detail.line_events
+                if e["channel"] == "sms" and e["outcome"] == "applied" and e["action"] in CHANGES]
+        detail.steps = _named_steps(session, esc, list((esc.context or {}).get("history") or []))
         return detail
+
+
+# The changes a customer makes themselves (services' change steps), as the audit names them.
+CHANGES = ("cancel_plan", "cancel_line", "reactivate_line", "change_number", "block_number", "unblock_number")
+_PLAN_CANCELLED = "cancel_plan: done"  # the conversation's note of an applied plan cancellation
+
+
+def target_detail(target: str | None) -> str | None:
+    """What a change's audit target names beyond the number: a plan ("+1555…:Text Archive")."""
+    return target.split(":", 1)[1] if target and ":" in target else None
+
+
+def _named_steps(session: Session, esc: Escalation, history: list[str]) -> list[str]:
+    """The conversation's notes for a person to read, each plan change naming its plan: the
+    notes say "cancel_plan: done" (the whisper reads them so), the line's audit names the
+    plan: the last k such notes before the escalation are its last k applied cancellations."""
+    wanted = [i for i, note in enumerate(history) if note == _PLAN_CANCELLED]
+    plans: list[str | None] = []
+    if wanted and esc.line_id:
+        plans = [target_detail(target) for target in reversed(session.execute(
+            select(AuditEvent.target).where(AuditEvent.line_id == esc.line_id, AuditEvent.action == "cancel_plan",
+                                            AuditEvent.outcome == "applied", AuditEvent.at <= esc.created_at)
+            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(len(wanted))).scalars().all())]
+    plans = [None] * (len(wanted) - len(plans)) + plans
+    named = {i: plan for i, plan in zip(wanted, plans)}
+    steps = []
+    for i, note in enumerate(history):
+        steps.append(f"cancel plan {named[i]}: done" if named.get(i) else note.replace("_", " "))
+    return steps
 
 
 def recording_url(db: sessionmaker[Session], case_id: int) -> str | None:

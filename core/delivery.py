@@ -154,6 +154,7 @@ class TextView:
     attempts: int
     last_error: str | None
     body: str
+    request_id: str | None = None  # the conversation's (a receipt of a call: its CallSid)
 
     @property
     def state(self) -> str:
@@ -173,7 +174,7 @@ def _view(row: OutboundText) -> TextView:
     # R21: a one-time code is never shown, not even while it waits to be sent.
     body = outbox.REDACTED if row.secret else row.body
     return TextView(row.id, row.created_at, row.to_number, row.status, row.delivery_status, row.error_code,
-                    row.attempts, row.last_error, body)
+                    row.attempts, row.last_error, body, row.request_id)
 
 
 FAILED_ROWS = or_(OutboundText.status.in_(("failed", "suppressed")), OutboundText.delivery_status.in_(FAILED))

@@ -42,6 +42,10 @@ class SendFailed(RuntimeError):
         self.code = code  # Twilio's error code, when Twilio answered
 
 
+class NotSent(SendFailed):
+    """The sender has no way to send (no credentials): the row is marked "not_sent"."""
+
+
 class Sender(Protocol):
     def send(self, *, to: str, from_: str | None, body: str, ref: str | None = None) -> str: ...
 
@@ -104,6 +108,8 @@ def send_one(db: sessionmaker[Session], sender: Sender | None, outbound_id: int,
                 return _finish(db, outbound_id, "sent", report, sid=sid, sent_at=now)
         # The status callbacks name this row and this attempt (core.delivery).
         sid = sender.send(to=to, from_=from_, body=body, ref=f"{outbound_id}.{attempts}")
+    except NotSent as exc:  # development without credentials: shown on the terminal instead
+        return _finish(db, outbound_id, "not_sent", report, error=str(exc))
     except SendFailed as exc:
         if exc.code == OPTED_OUT_AT_TWILIO:
             _opted_out_at_twilio(db, to, now)

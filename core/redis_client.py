@@ -9,11 +9,7 @@ What each use does when Redis fails is decided where it is used:
 
 from __future__ import annotations
 
-import logging
-
 import redis
-
-log = logging.getLogger("switchboard.redis")
 
 _FAKE_SERVER = None
 
@@ -38,11 +34,9 @@ def make_redis(url: str | None) -> redis.Redis:
 
     global _FAKE_SERVER
     if _FAKE_SERVER is None:
+        # Said once, in plain words, by the commands it matters to (`serve`, so `dev.py run`:
+        # web/server.py's start-up banner), not logged by every command that builds the app.
         _FAKE_SERVER = fakeredis.FakeServer()
-        log.warning(
-            "REDIS_URL is not set: using the in-process Redis stand-in (fakeredis); "
-            "run a single process only"
-        )
     return fakeredis.FakeRedis(server=_FAKE_SERVER, decode_responses=True)
 
 

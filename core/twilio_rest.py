@@ -16,7 +16,7 @@ from requests.adapters import HTTPAdapter
 from twilio.http.http_client import TwilioHttpClient
 from urllib3.util.retry import Retry
 
-from core.outbox import SendFailed
+from core.outbox import NotSent, SendFailed
 
 TWILIO_API = "https://api.twilio.com"
 
@@ -74,6 +74,27 @@ class TwilioSender:
         except Exception as exc:  # noqa: BLE001 - can't tell: try again later rather than twice
             raise SendFailed(f"could not check for an earlier send: {exc}") from exc
         return None
+
+
+class PrintingSender:
+    """Development without TWILIO_ACCOUNT_SID: each text the bot would send (a receipt, a
+    one-time code, an agent's instruction) is printed on the terminal that sends it, so every
+    journey can be tried without a phone; the row is still marked "not_sent". Never used in
+    production (web.deps gives no sender there, and nothing is printed)."""
+
+    def __init__(self, stream=None) -> None:
+        self.stream = stream
+
+    def send(self, *, to: str, from_: str | None, body: str, ref: str | None = None) -> str:
+        import sys
+
+        stream = self.stream or sys.stderr
+        print(f"text not sent (development, no TWILIO_ACCOUNT_SID) to {to}"
+              f"{f' from {from_}' if from_ else ''}:\n    {body}", file=stream, flush=True)
+        raise NotSent("not sent: no credentials (TWILIO_ACCOUNT_SID unset); printed on the terminal (development)")
+
+    def find_sent(self, *, to: str, body: str, since: dt.datetime) -> str | None:
+        return None  # nothing was ever sent
 
 
 class RebasedHttpClient(TwilioHttpClient):

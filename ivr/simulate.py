@@ -10,7 +10,13 @@ Answers, typed or scripted (one a line):
   ``hangup``            the caller hangs up
   at a <Dial>: ``answer`` (the agent answers and presses 1 when asked), ``answer 5`` (presses
   5), ``voicemail`` (the agent's own voicemail answers: no key), ``busy``, ``no-answer`` or
-  ``failed``; at a <Record>: ``record`` or ``-``
+  ``failed``; at a <Record>: ``record`` (a message, ended by silence), ``record #`` or
+  ``record *`` (a message, then that key), ``*`` or ``#`` alone (the key at once, no
+  message: star asks for a call back), ``-`` (nothing said) or ``hangup``
+
+When the call ends, Twilio's call status callback is sent as the number's StatusCallback
+sends it (``POST /voice/status``: ``CallStatus=completed``, ``CallDuration``), so
+``switchboard calls report`` counts simulated calls; ``--no-status-callback`` leaves it out.
 
 A <Number url> document runs on the agent's leg as Twilio documents it: after they answer,
 before the two are connected. Its <Say>s are the whisper; its <Gather> takes the agent's keys
@@ -24,6 +30,7 @@ from __future__ import annotations
 import logging
 import re
 import sys
+import time
 import urllib.parse
 import uuid
 import xml.etree.ElementTree as ET
@@ -71,7 +78,7 @@ def call_form(call_sid: str, caller: str, to: str, **extra: str) -> dict[str, st
 
 class CallSimulator:
     def __init__(self, transport: Transport, caller: str, to: str, answer: Callable[[str], str],
-                 out: TextIO | None = None) -> None:
+                 out: TextIO | None = None, *, status_callback: str | None = None) -> None:
         self.t = transport
         self.caller = caller
         self.to = to
@@ -79,17 +86,33 @@ class CallSimulator:
         self.out = out
         self.sid = "CA" + uuid.uuid4().hex
         self.transcript = Transcript()
+        self.status_callback = status_callback  # e.g. "/voice/status": sent when the call ends
 
     def run(self, path: str = "/voice", extra: dict[str, str] | None = None) -> Transcript:
         url = urllib.parse.urljoin(self.t.base + "/", path.lstrip("/"))
         form = call_form(self.sid, self.caller, self.to, **(extra or {}))
+        started = time.monotonic()
         for _ in range(MAX_STEPS):
             nxt = self._play(url, self._fetch(url, form))
             if nxt is None:
                 self.transcript.add("end", "call ended", self.out)
+                if self.status_callback:
+                    self._call_ended(max(1, round(time.monotonic() - started)))
                 return self.transcript
             url, form = nxt
         raise SimulationError(f"more than {MAX_STEPS} steps: the call loops")
+
+    def _call_ended(self, seconds: int) -> None:
+        """Twilio's call status callback at the end of an answered call (the number's
+        StatusCallback; its default event is the end alone)."""
+        url = urllib.parse.urljoin(self.t.base + "/", self.status_callback.lstrip("/"))
+        form = self._base(CallStatus="completed", CallDuration=str(seconds), Duration=str(max(1, -(-seconds // 60))),
+                          CallbackSource="call-progress-events", SequenceNumber="0",
+                          Timestamp=time.strftime("%a, %d %b %Y %H:%M:%S +0000", time.gmtime()))
+        status, body = self.t.post(url, form)
+        if status != 200:
+            raise SimulationError(f"HTTP {status} from the status callback {url}: {body[:200]}")
+        self.transcript.add("status", f"completed, {seconds} s (status callback sent)", self.out)
 
     def _fetch(self, url: str, form: dict[str, str]) -> ET.Element:
         status, body = self.t.post(url, form)
@@ -150,11 +173,20 @@ class CallSimulator:
                     return self._resolve(url, verb.get("action")), self._base(DialCallStatus=status)
             elif tag == "Record":
                 self.transcript.add("record", "recording a message", self.out)
-                given = self.answer("record").strip()
-                if given and given != "-":
+                given = self.answer("record").strip().lower()
+                if given == "hangup":
+                    return None
+                word, _, key = given.partition(" ")
+                if word in ("*", "#"):  # a key at once: nothing recorded
+                    word, key = "", word
+                if key and key not in (verb.get("finishOnKey") or "1234567890*#"):
+                    raise SimulationError(f"{key} does not end this <Record> (finishOnKey {verb.get('finishOnKey')!r})")
+                if word == "record" or key:
+                    # Twilio's action request: the recording, and the key that ended it (if any).
                     form = self._base(RecordingUrl=f"https://api.twilio.com/recordings/RE{uuid.uuid4().hex}",
-                                      RecordingDuration="7")
+                                      RecordingDuration="7" if word == "record" else "0", **({"Digits": key} if key else {}))
                     return self._resolve(url, verb.get("action") or url), form
+                # Nothing said: Twilio goes on with the next verb.
             elif tag == "Hangup":
                 self.transcript.add("hangup", "", self.out)
                 return None
@@ -230,9 +262,11 @@ def _first(given: list[str], then: Callable[[str], str]) -> Callable[[str], str]
 @click.option("--line", default=None, help="With --handoff: the line (login id or number).")
 @click.option("--lang", type=click.Choice(["en", "es"]), default="en", show_default=True,
               help="es: press 9 at the greeting for Spanish (a hand-off starts in Spanish).")
+@click.option("--no-status-callback", "no_status", is_flag=True,
+              help="Don't send Twilio's call status callback (/voice/status) when the call ends.")
 @with_appcontext
 def simulate_call(caller: str, to: str, url: str | None, script, handoff: bool, line: str | None,
-                  lang: str) -> None:
+                  lang: str, no_status: bool) -> None:
     logging.getLogger().setLevel(logging.WARNING)  # the chat, not the server's log lines
     transport = transport_for(url)
     if script is not None:
@@ -240,7 +274,7 @@ def simulate_call(caller: str, to: str, url: str | None, script, handoff: bool, 
     else:
         prompts = {"gather": "keys, 'say …', - for silence, hangup",
                    "dial": "answer/answer 5/voicemail/busy/no-answer/failed",
-                   "record": "record or -"}
+                   "record": "record, record *, *, - or hangup"}
 
         def answer(what: str) -> str:
             try:
@@ -249,7 +283,8 @@ def simulate_call(caller: str, to: str, url: str | None, script, handoff: bool, 
                 return "-"
     if lang == "es" and not handoff:
         answer = _first(["9"], answer)  # "Para español, oprima 9"
-    sim = CallSimulator(transport, caller, to, answer, out=sys.stdout)
+    sim = CallSimulator(transport, caller, to, answer, out=sys.stdout,
+                        status_callback=None if no_status else "/voice/status")
     extra = {"line": line} if handoff and line else None
     path = "/voice/handoff" if handoff else "/voice"
     try:

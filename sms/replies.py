@@ -456,9 +456,13 @@ COMMAND_WORDS = {"cancel_plan": "STOP PLAN", "cancel_line": "CANCEL LINE", "reac
 
 REPLIES: dict[str, Reply] = {
     # consent and help (R16)
-    "help": lambda v: (f"{v['brand']}: PLANS, STOP PLAN, CANCEL LINE, REFUND, REACTIVATE, "
-                       "CHANGE NUMBER, BLOCK, AGENT for a person. Msg&data rates may apply. "
-                       "Reply STOP to opt out."),
+    # Every command there is (R16), in 2 segments (R19: one can't hold them all);
+    # tests/test_docs.py checks each one against the keywords and the README.
+    "help": EN.one_of("{brand}: PLANS (MORE: next page), STOP PLAN, CANCEL LINE, REFUND, REACTIVATE, "
+                      "CHANGE NUMBER, BLOCK, UNBLOCK, AGENT for a person. Forgot your PIN? CODE when asked. "
+                      "Msg&data rates may apply. Reply STOP to opt out.",
+                      "{brand}: PLANS, MORE, STOP PLAN, CANCEL LINE, REFUND, REACTIVATE, CHANGE NUMBER, BLOCK, "
+                      "UNBLOCK, CODE, AGENT for a person. Msg&data rates may apply. Reply STOP to opt out."),
     "opted_out": lambda v: (f"{v['brand']}: you won't get more texts from us. This did not cancel any "
                             "plan or line. Reply START to opt back in."),
     "opted_in": lambda v: f"{v['brand']}: texts are back on. Reply HELP for commands. Reply STOP to opt out.",

@@ -124,7 +124,13 @@ WHICH = {"plans": "ver tus planes", "refund": "conocer nuestra política de reem
 
 REPLIES: dict[str, Reply] = {
     # consent and help (R16)
-    "help": ES.one_of("{brand}: PLANES, CANCELAR PLAN o LÍNEA, REEMBOLSO, REACTIVAR, CAMBIAR NÚMERO, BLOQUEAR, "
+    # Every command, written as typed (the keywords ignore accents), so GSM-7 holds it all in
+    # 2-3 segments (R19); a brand that forces UCS-2 gets the shorter list after it.
+    "help": ES.one_of("{brand}: PLANES (y MAS), CANCELAR PLAN, CANCELAR LINEA, REEMBOLSO, REACTIVAR, CAMBIAR NUMERO, "
+                      "BLOQUEAR, DESBLOQUEAR, AGENTE (una persona). ¿Olvidaste tu PIN? Responde CODIGO cuando te lo "
+                      "pidamos. Pueden aplicarse tarifas de mensajes y datos. Responde ALTO para dejar de recibir "
+                      "mensajes.",
+                      "{brand}: PLANES, CANCELAR PLAN o LÍNEA, REEMBOLSO, REACTIVAR, CAMBIAR NÚMERO, BLOQUEAR, "
                       "AGENTE (una persona). Pueden aplicarse tarifas de mensajes y datos. Responde ALTO para "
                       "no recibir más.",
                       "{brand}: PLANES, CANCELAR PLAN o LÍNEA, REEMBOLSO, REACTIVAR, CAMBIAR NÚMERO, BLOQUEAR, "

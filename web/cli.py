@@ -153,12 +153,34 @@ def seed_demo_cmd() -> None:
                    "delete instance/switchboard.db to start again from the demo set", err=True)
         counts = {"lines": 0, "lines_updated": 0}
     click.echo(f"demo data: {counts['lines']} new lines, {counts['lines_updated']} refreshed")
-    click.echo("demo lines (number, login, PIN, texts/calls from):")
-    for account in doc["accounts"]:
-        for line in account["lines"]:
-            role = " (admin)" if line["login_id"] == account["admin"] and len(account["lines"]) > 1 else ""
-            click.echo(f"  {line['number']}  {line['login_id']:<8} PIN {line['pin']:<7} "
-                       f"from {', '.join(line['contacts'])}  [{line['status']}]{role}")
+    click.echo("demo lines as the database holds them (number, login, PIN, texts/calls from):")
+    for row in _demo_lines(d.db, doc):
+        click.echo(row)
+
+
+def _demo_lines(db, doc: dict) -> list[str]:
+    """Each demo line as it is now (a number changed or a line cancelled through the bot shows
+    so), with the demo set's PIN; a demo line no longer in the database is said to be gone."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import selectinload
+
+    from core.models import Account, Line
+
+    pins = {line["login_id"]: line["pin"] for account in doc["accounts"] for line in account["lines"]}
+    with db() as s:
+        held = {line.login_id: line for line in s.scalars(
+            select(Line).where(Line.login_id.in_(pins)).options(selectinload(Line.contacts), selectinload(Line.account)
+                                                                 .selectinload(Account.lines)))}
+        rows = []
+        for login, pin in pins.items():
+            line = held.get(login)
+            if line is None:
+                rows.append(f"  (gone)        {login:<8} no longer in the database")
+                continue
+            role = " (admin)" if line.is_admin and len(line.account.lines) > 1 else ""
+            contacts = ", ".join(c.number for c in line.contacts) or "(no contact numbers)"
+            rows.append(f"  {line.number}  {login:<8} PIN {pin:<7} from {contacts}  [{line.status}]{role}")
+    return rows
 
 
 @click.command("serve", help="Run the web server (gunicorn) on 127.0.0.1.")
@@ -192,8 +214,9 @@ def worker_cmd(burst: bool) -> None:
             "the worker needs REDIS_URL (the in-process stand-in can't be shared between "
             "processes); without it, `switchboard outbox --send` sends what is queued")
     sender = d.sender()
-    if sender is None:
-        click.echo("TWILIO_ACCOUNT_SID is not set: receipts are marked 'not sent: no credentials'", err=True)
+    if not d.settings.twilio_account_sid:
+        click.echo("TWILIO_ACCOUNT_SID is not set: texts are marked 'not sent: no credentials'"
+                   + ("" if sender is None else ", and printed here (development)"), err=True)
     outbox.configure_worker(d.db, sender, d.clock)
     queue = Queue(outbox.QUEUE, connection=d.queue_redis)
     queue.enqueue(outbox.sweep_job)  # whatever was queued while no worker ran
@@ -209,7 +232,8 @@ def worker_cmd(burst: bool) -> None:
 
 @click.command("outbox", help="The texts the bot sent (receipts, one-time codes, agents' texts, App Store "
                "receipts), newest first, with what Twilio said of their delivery.")
-@click.option("--send", is_flag=True, help="Send what is due now, in this process.")
+@click.option("--send", is_flag=True, help="Send what is due now, in this process (in development without "
+              "TWILIO_ACCOUNT_SID: print each text instead).")
 @click.option("--status", default=None, help="Only rows with this outbox status (queued, retry, sent, failed, …).")
 @click.option("--failed", is_flag=True, help="Only texts that failed, were not delivered or were suppressed.")
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10000))

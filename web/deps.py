@@ -39,12 +39,13 @@ class Deps:
                 pass
 
     def sender(self):
-        """The outbound text sender, or None without TWILIO_ACCOUNT_SID (texts are not sent)."""
-        from core.twilio_rest import TwilioSender
+        """The outbound text sender; without TWILIO_ACCOUNT_SID texts are not sent: None in
+        production, and in development a sender that prints them instead."""
+        from core.twilio_rest import PrintingSender, TwilioSender
 
         s = self.settings
         if not s.twilio_account_sid:
-            return None
+            return None if s.production else PrintingSender()
         # Each text's status callback (core.delivery) needs the public address Twilio calls.
         callback = f"{s.public_base_url}/sms/status" if s.public_base_url else None
         return TwilioSender(s.twilio_account_sid, s.twilio_auth_token, default_from=s.twilio_from_number,

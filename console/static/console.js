@@ -23,6 +23,8 @@
         }
         if (!resp.ok) throw new Error("HTTP " + resp.status);
         var fresh = resp.headers.get("X-Queue-New");
+        // The server's clock in the agent's zone and format, as the rows are (not the browser's).
+        var updated = resp.headers.get("X-Queue-Updated");
         return resp.text().then(function (html) {
           var focused = document.activeElement && document.activeElement.closest("tr[data-case]");
           var keep = focused ? focused.getAttribute("data-case") : null;
@@ -36,7 +38,7 @@
           table.replaceChild(body, table.querySelector("tbody"));
           if (keep) { var again = body.querySelector('tr[data-case="' + keep + '"] a'); if (again) again.focus(); }
           if (count && fresh !== null) { count.textContent = fresh; document.title = document.title.replace(/^\(\d+\) /, "").replace(/^/, fresh !== "0" ? "(" + fresh + ") " : ""); }
-          if (live) live.textContent = "Updated " + new Date().toLocaleTimeString() + ".";
+          if (live && updated) live.textContent = "updated " + updated;
         });
       }).catch(function () {
         if (live) live.textContent = "Can't reach the server; retrying.";

@@ -44,7 +44,7 @@ def without_pins_with_audit(doc):
     return out
 
 
-IMPORTED = {"actor": "system", "actor_id": None, "channel": "console", "action": "line_imported",
+IMPORTED = {"actor": "system", "actor_id": None, "channel": "cli", "action": "line_imported",
             "target": None, "outcome": "applied", "request_id": None, "details": None}
 
 

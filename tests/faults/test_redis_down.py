@@ -57,7 +57,7 @@ class OwnRedis:
 def own_redis(tmp_path):
     exe = shutil.which("redis-server")
     if exe is None:
-        pytest.skip("needs redis-server on this machine (CI has it: ../shared/ci-services.sh installs it)")
+        pytest.skip("needs redis-server on this machine (CI has it: .ci/services.sh installs it)")
     r = OwnRedis(exe, free_port(), tmp_path)
     r.start()
     yield r

@@ -52,7 +52,7 @@ def test_what_twilio_did_not_act_on_the_app_still_answers_R16(phone, deps, demo)
     assert "won't get more texts" in reply and "did not cancel" in reply
     assert opted_out(deps)
     assert dana.text("START") == "" and not opted_out(deps)  # Twilio's word: Twilio answered it
-    assert "PLANS, STOP PLAN" in phone("+15557770003").text("commands")  # the app's own HELP word
+    assert "STOP PLAN, CANCEL LINE" in phone("+15557770003").text("commands")  # the app's own HELP word
 
 
 def test_a_yes_that_confirms_is_the_conversations_not_consent_R18(phone, deps, demo):
