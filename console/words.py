@@ -202,6 +202,7 @@ DELIVERY = {
     "delivered": "delivered", "read": "read", "undelivered": "not delivered", "failed": "failed",
     "canceled": "canceled", "partially_delivered": "partly delivered",
     "suppressed": "not sent: they opted out of texts", "not_sent": "not sent: texting is not set up",
+    "lapsed": "not sent: the code had expired or been replaced",
 }
 # Twilio's error codes an agent meets on a case, in words (the code is shown beside them).
 TWILIO_ERRORS = {

@@ -148,7 +148,7 @@ class TextView:
     id: int
     created_at: dt.datetime
     to_number: str
-    status: str  # the outbox's: queued, sending, retry, sent, failed, suppressed, not_sent
+    status: str  # the outbox's: queued, sending, retry, sent, failed, suppressed, not_sent, lapsed
     delivery: str | None  # Twilio's: queued, sent, delivered, undelivered, failed…
     error_code: int | None
     attempts: int
@@ -158,7 +158,7 @@ class TextView:
     @property
     def state(self) -> str:
         """One word for a person: how far it got."""
-        if self.status in ("suppressed", "not_sent", "queued", "retry", "sending"):
+        if self.status in ("suppressed", "not_sent", "lapsed", "queued", "retry", "sending"):
             return self.status
         if self.status == "failed" and self.delivery not in FAILED:
             return "failed"  # Twilio never took it
