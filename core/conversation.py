@@ -555,4 +555,6 @@ _ENGINE_STEPS = {EXPECT_PIN: Conversation._on_pin, EXPECT_CODE: Conversation._on
 def _minutes_until(until: dt.datetime | None, now: dt.datetime) -> int:
     if until is None:
         return int(policy.PIN_LOCK.total_seconds() // 60)
-    return max(1, int(-(-(until - now).total_seconds() // 60)))
+    # Whole seconds first: a lock's end read back from a float timestamp can be a microsecond
+    # past now + 15 min, which rounded up would say 16.
+    return max(1, int(-(-round((until - now).total_seconds()) // 60)))

@@ -234,9 +234,15 @@ _NO_LINE_HASH = hash_pin("00000000", _NO_LINE_SALT, new_salt())
 def pin_subjects(line_ids: Sequence[int], identity: str | None) -> list[str]:
     """What R9 counts against: the candidate lines, or, when none matches, the claimed
     identity itself (an unknown sender, a made-up line number), so that it locks alike (R8)."""
+    # A number is counted as the number it is, however it was typed or came (caller ID,
+    # 5550200015, 15550200015, +1…): E.164, as a line's own subject is one whatever its
+    # spelling (R8). Anything else (a login id, a short code) by its exact text. Worked out
+    # for a line too: the same work either way.
+    claimed = (identity or "").partition(":")[2] if ":" in (identity or "") else (identity or "")
+    number = (phone.to_e164(claimed) or phone.to_e164("+" + claimed.lstrip("+"))) if claimed else None
     if line_ids:
         return [f"line:{i}" for i in line_ids]
-    return ["who:" + hashlib.sha256((identity or "").encode()).hexdigest()[:24]]
+    return ["who:" + hashlib.sha256((number or identity or "").encode()).hexdigest()[:24]]
 
 
 def verify_pin(db: sessionmaker[Session], attempts: PinAttempts, pin_secret: str, *,
