@@ -47,3 +47,30 @@ def test_help_is_answered_with_neither_redis_nor_the_database(make_app, deps, de
     expected = _help(make_app())
     assert _help(make_app(redis_url=f"redis://127.0.0.1:{free_port()}/0", database_url=dead_db)) == expected
     assert _help(make_app(database_url=dead_db)) == expected
+
+
+def test_metrics_answer_only_loopback_without_a_token(make_app, deps):
+    client = make_app().test_client()
+    assert client.get("/metrics").status_code == 200  # on the machine itself
+    assert client.get("/metrics", environ_base={"REMOTE_ADDR": "203.0.113.9"}).status_code == 404
+    # Through a proxy on the same machine: the request is someone else's.
+    assert client.get("/metrics", headers={"X-Forwarded-For": "203.0.113.9"}).status_code == 404
+
+
+def test_metrics_need_the_bearer_token_when_one_is_set(make_app, deps):
+    client = make_app(metrics_token="m3tr1cs-t0ken").test_client()
+    away = {"REMOTE_ADDR": "203.0.113.9"}
+    assert client.get("/metrics").status_code == 401  # loopback too: the token is the rule
+    assert client.get("/metrics", environ_base=away, headers={"Authorization": "Bearer wrong"}).status_code == 401
+    ok = client.get("/metrics", environ_base=away, headers={"Authorization": "Bearer m3tr1cs-t0ken"})
+    assert ok.status_code == 200 and b"# HELP" in ok.data
+
+
+def test_metrics_token_and_callback_countries_are_read_from_the_environment():
+    from core.settings import Settings, SettingsError
+
+    s = Settings.from_env({"METRICS_TOKEN": "abc", "CALLBACK_COUNTRIES": "us, ca,GB"})
+    assert s.metrics_token == "abc" and s.callback_countries == ("US", "CA", "GB")
+    assert Settings.from_env({}).callback_countries == ("US", "CA")
+    with pytest.raises(SettingsError):
+        Settings.from_env({"CALLBACK_COUNTRIES": "USA"})
