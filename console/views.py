@@ -101,16 +101,26 @@ def login():
 def login_post():
     d = deps()
     email = (request.form.get("email") or "").strip()[:200]
+    typed = email.lower()
+    known = agents.known_browser(request.cookies.get(KNOWN_COOKIE), typed, d.settings.secret_key)
     result = agents.sign_in(d.db, agents.SignInThrottle(d.redis), email=email,
                             password=request.form.get("password") or "",
-                            address=(request.remote_addr or "unknown")[:64], now=_now())
+                            address=(request.remote_addr or "unknown")[:64], now=_now(), known=known)
     if not result.ok:
         status = {"limited": 429, "unavailable": 503}.get(result.reason, 401)
         return render_template("console/login.html", error=words.SIGN_IN[result.reason], email=email,
                                next=safe_next(request.form.get("next"))), status
     session.clear()  # a fresh session (and CSRF secret) for the signed-in agent
     session["sid"] = result.token
-    return redirect(safe_next(request.form.get("next")) or url_for("console.queue_page"), code=303)
+    resp = redirect(safe_next(request.form.get("next")) or url_for("console.queue_page"), code=303)
+    if known is None:  # this browser is now a known one for this agent's next sign-ins
+        resp.set_cookie(KNOWN_COOKIE, agents.remember(typed, d.settings.secret_key),
+                        max_age=int(agents.KNOWN_BROWSER_FOR.total_seconds()), path="/console/login",
+                        secure=True, httponly=True, samesite="Strict")
+    return resp
+
+
+KNOWN_COOKIE = "sb_known"
 
 
 @bp.post("/console/logout")
