@@ -750,7 +750,30 @@ def set_opt_out(db: sessionmaker[Session], number: str, opted_out: bool, *, now:
 # Escalation (R15) -------------------------------------------------------------------------
 def escalate(db: sessionmaker[Session], *, reason: str, context: dict[str, Any], now: dt.datetime,
              req: Request, line_id: int | None = None, verified: bool = False) -> int:
+    """A case for the agents' queue. At most one open case per sender and reason: a repeat
+    (25 AGENT texts, nine calls) is added to the open one (counted in its context, audited
+    ``repeated``; a call's newest CallSid kept, so the live call is the one an agent reaches),
+    never a new row. A later voicemail on it keeps the earlier ones (``update_escalation``)."""
     with transaction(db) as session:
+        if req.caller:
+            _serialise(session, f"escalate:{req.caller}:{reason}")
+            open_case = session.execute(
+                select(Escalation).where(Escalation.caller == req.caller, Escalation.reason == reason,
+                                         Escalation.state.in_(("new", "claimed")))
+                .order_by(Escalation.id.desc()).limit(1).with_for_update()).scalar_one_or_none()
+            if open_case is not None:
+                ctx = dict(open_case.context or {})
+                if verified and not open_case.verified:  # the repeat knows more: keep its context
+                    ctx = {**_jsonable(context), "history_before": ctx.get("history")}
+                    open_case.line_id, open_case.verified = line_id, True
+                ctx["repeats"] = int(ctx.get("repeats") or 0) + 1
+                ctx["last_asked_at"] = now.isoformat()
+                open_case.context = ctx
+                if req.channel == "voice" and req.request_id:
+                    open_case.channel, open_case.request_id = "voice", req.request_id
+                audit(session, req, action="escalation", outcome="repeated", actor="system",
+                      line_id=open_case.line_id, target=req.caller, now=now, reason=reason, escalation=open_case.id)
+                return open_case.id
         esc = Escalation(created_at=now, channel=req.channel, request_id=req.request_id,
                          caller=req.caller, line_id=line_id, verified=verified, reason=reason,
                          context=_jsonable(context), outcome="requested")
@@ -759,6 +782,16 @@ def escalate(db: sessionmaker[Session], *, reason: str, context: dict[str, Any],
         audit(session, req, action="escalation", outcome="requested", actor="system",
               line_id=line_id, target=req.caller, now=now, reason=reason, escalation=esc.id)
         return esc.id
+
+
+def _serialise(session: Session, key: str) -> None:
+    """Transactions with the same key run one at a time (PostgreSQL: an advisory lock held to
+    the end of the transaction; SQLite's BEGIN IMMEDIATE already serialises every writer)."""
+    if session.get_bind().dialect.name == "postgresql":
+        number = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big", signed=True)
+        from sqlalchemy import text
+
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": number})
 
 
 def escalation(db: sessionmaker[Session], escalation_id: int | None) -> dict[str, Any] | None:
@@ -783,6 +816,12 @@ def update_escalation(db: sessionmaker[Session], escalation_id: int | None, *, o
             return False
         esc.outcome = outcome
         if recording_url:
+            if esc.recording_url and esc.recording_url != recording_url:
+                # A repeat added to an open case (``escalate``): the newest message is the
+                # case's, the earlier ones are kept with it.
+                ctx = dict(esc.context or {})
+                ctx["earlier_recordings"] = [*ctx.get("earlier_recordings", []), esc.recording_url][-20:]
+                esc.context = ctx
             esc.recording_url = recording_url
         audit(session, Request(channel=esc.channel, request_id=esc.request_id), action="escalation",
               outcome=outcome, actor="system", target=esc.caller, line_id=esc.line_id, now=now,
