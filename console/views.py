@@ -263,7 +263,7 @@ def text(case_id: int):
     def send():
         target = cases.call_target(d.db, case_id)
         to = cases.text_customer(d.db, agent=g.agent, case_id=case_id, instruction=key, body=body, now=_now(),
-                                 from_number=target.support_line)
+                                 from_number=target.support_line, countries=d.settings.callback_countries)
         _kick()
         flash(f"Texted “{words.INSTRUCTIONS[key]['label']}” to {_phone(to)}.", "ok")
     return _act(case_id, send)
@@ -298,9 +298,11 @@ def call_back(case_id: int):
             raise CaseError("no_credentials")
         if not g.agent.phone:
             raise CaseError("no_phone")
-        target = cases.call_target(d.db, case_id)
+        target = cases.call_target(d.db, case_id, d.settings.callback_countries)
         if not target.customer:
             raise CaseError("no_number")
+        if target.refused:  # toll fraud: premium-rate, shared-cost, international, short numbers
+            raise CaseError(f"refused_{target.refused}")
         if not target.support_line:
             raise CaseError("no_support_line")
         cases.check_may_act(d.db, agent=g.agent, case_id=case_id)
