@@ -621,10 +621,15 @@ def available_numbers(db: sessionmaker[Session]) -> list[str]:
 
 def change_number(db: sessionmaker[Session], *, actor: LineRef, line_id: int,
                   now: dt.datetime, req: Request, change_id: str | None = None,
-                  proposal: dict[str, Any] | None = None, wanted: str | None = None) -> Result:
+                  proposal: dict[str, Any] | None = None, wanted: str | None = None,
+                  shown: str | None = None) -> Result:
     """R11 fix 4: the new number the caller was shown and said yes to (``wanted``; none: the
-    pool's best, same area code first); the old one released."""
+    pool's best, same area code first); the old one released. ``shown``: the line's number as
+    the confirmation named it: changed since (another phone's YES), nothing is done and the
+    answer says what the number is now (``number_changed_meanwhile``)."""
     def decide(session: Session, line: Line) -> policy.Decision:
+        if shown is not None and line.number != shown:
+            return policy.Decision(False, "number_changed_meanwhile", "R10", {"current": line.number})
         if wanted is not None:
             pool = session.execute(select(AvailableNumber.number).where(AvailableNumber.number == wanted)).scalars().all()
         else:
