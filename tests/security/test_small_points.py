@@ -74,3 +74,16 @@ def test_metrics_token_and_callback_countries_are_read_from_the_environment():
     assert Settings.from_env({}).callback_countries == ("US", "CA")
     with pytest.raises(SettingsError):
         Settings.from_env({"CALLBACK_COUNTRIES": "USA"})
+
+
+def test_a_verified_text_session_lasts_10_minutes_from_the_pin_however_busy(phone, demo, clock):
+    dana = phone("+15557770001")
+    dana.text("PLANS")
+    assert "Unlimited Monthly" in dana.text("1234")
+    clock.advance(minutes=9)
+    assert "Unlimited Monthly" in dana.text("PLANS")  # still verified: no PIN asked
+    clock.advance(minutes=1, seconds=30)  # busy all along, but 10.5 minutes since the PIN
+    again = dana.text("PLANS")
+    assert "PIN" in again and "Unlimited Monthly" not in again, again
+    assert "Unlimited Monthly" in dana.text("1234")
+
