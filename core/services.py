@@ -629,7 +629,7 @@ def change_number(db: sessionmaker[Session], *, actor: LineRef, line_id: int,
     answer says what the number is now (``number_changed_meanwhile``)."""
     def decide(session: Session, line: Line) -> policy.Decision:
         if shown is not None and line.number != shown:
-            return policy.Decision(False, "number_changed_meanwhile", "R10", {"current": line.number})
+            return policy.Decision(False, "number_changed_meanwhile", "R10", {"number": line.number})
         if wanted is not None:
             pool = session.execute(select(AvailableNumber.number).where(AvailableNumber.number == wanted)).scalars().all()
         else:

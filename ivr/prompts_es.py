@@ -269,6 +269,6 @@ PROMPTS: dict[str, Prompt] = {
     "fallback_not_saved": lambda v: ("Lo sentimos, no pudimos guardar tu mensaje. Vuelve a llamar más tarde. "
                                      "Adiós."),
     # Issue 23: a confirmation whose line changed meanwhile (another phone's YES came first)
-    "refused_number_changed_meanwhile": lambda v: (f"El número de tu línea ya se cambió a {digits(v['current'], 'es')}, "
+    "refused_number_changed_meanwhile": lambda v: (f"El número de tu línea ya se cambió a {digits(v['number'], 'es')}, "
                                                    "desde otro teléfono o mensaje. No se cambió nada más."),
 }

@@ -582,7 +582,7 @@ REPLIES: dict[str, Reply] = {
                            + (f" or call {display(v['number'])}." if v.get("number") else ".")),
     # Issue 23: a confirmation whose line changed meanwhile (another phone's YES came first)
     "refused_number_changed_meanwhile": lambda v: (f"Your line's number was already changed to "
-                                                   f"{display(v['current'])} from another phone or message. "
+                                                   f"{display(v['number'])} from another phone or message. "
                                                    "Nothing else changed."),
 }
 
