@@ -16,7 +16,7 @@ bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 # required (README, "Deployment").
 worker_class = "web.server.BoundedThreadWorker"  # gthread, each request read within READ_TIMEOUT_S
 workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * (os.cpu_count() or 1))
-threads = int(os.environ.get("GUNICORN_THREADS", "8"))
+threads = int(os.environ.get("GUNICORN_THREADS", "16"))
 accesslog = None  # the app logs one JSON line per request (web/observe.py)
 
 # X-Forwarded-* count only through PROXY_HOPS (web/server.py's edge), never through gunicorn's

@@ -760,7 +760,7 @@ def escalate(db: sessionmaker[Session], *, reason: str, context: dict[str, Any],
     ``repeated``; a call's newest CallSid kept, so the live call is the one an agent reaches),
     never a new row. A later voicemail on it keeps the earlier ones (``update_escalation``)."""
     with transaction(db) as session:
-        if req.caller:
+        if req.caller and phone.is_e164(req.caller):  # not "anonymous": many callers share that
             _serialise(session, f"escalate:{req.caller}:{reason}")
             open_case = session.execute(
                 select(Escalation).where(Escalation.caller == req.caller, Escalation.reason == reason,
