@@ -3,13 +3,20 @@
 import os
 
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
-# Sync workers, two a core: measured against gthread (2 or 4 workers of 4 threads) on the same
-# machine, they served as many requests with the shortest tails (bench/README.md, "Worker
-# model"). A request is CPU-bound Python (the GIL lets one thread a process run), so threads
-# only add queueing inside a process; the second worker a core covers the waits on Redis and
-# PostgreSQL.
+# Two worker processes a core, each with threads (gthread). Sync workers served a healthy
+# database's load with the shortest tails (bench/README.md, "Worker model"), but a hung
+# database starves them: every worker waits on PostgreSQL and the requests behind it, the
+# fallbacks that need no database included, queue past Twilio's 15 s (issue 23). With more
+# threads a process than a request ever waits on the database for (each wait is bounded:
+# core/db.py's pool, lock and statement timeouts), a request always finds a thread: the
+# fallbacks answer at once and the rest within the bounded waits
+# (tests/faults/test_hung_database.py). gthread also reads a request's headers and body
+# only once its first bytes arrive, and web/server.py's worker gives a request's headers and
+# body READ_TIMEOUT_S to arrive whole (slow clients); a buffering proxy in front is still
+# required (README, "Deployment").
+worker_class = "web.server.BoundedThreadWorker"  # gthread, each request read within READ_TIMEOUT_S
 workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * (os.cpu_count() or 1))
-threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+threads = int(os.environ.get("GUNICORN_THREADS", "16"))
 accesslog = None  # the app logs one JSON line per request (web/observe.py)
 
 # X-Forwarded-* count only through PROXY_HOPS (web/server.py's edge), never through gunicorn's

@@ -34,6 +34,9 @@ def create_app(settings: Settings | None = None, *, clock=None) -> Flask:
         queue_redis=make_queue_redis(settings.redis_url),
         attempts=PinAttempts(client), clock=clock or utcnow,
     )
+    from core.outbox import wake_after_commit
+
+    wake_after_commit(app.extensions["switchboard"].db, app.extensions["switchboard"].queue_redis)  # texts go at once
 
     from sms.views import bp as sms_bp
     from ivr.views import agent_leg as agent_leg_bp, bp as ivr_bp

@@ -115,16 +115,26 @@ def login():
 def login_post():
     d = deps()
     email = (request.form.get("email") or "").strip()[:200]
+    typed = email.lower()
+    known = agents.known_browser(request.cookies.get(KNOWN_COOKIE), typed, d.settings.secret_key)
     result = agents.sign_in(d.db, agents.SignInThrottle(d.redis), email=email,
                             password=request.form.get("password") or "",
-                            address=(request.remote_addr or "unknown")[:64], now=_now())
+                            address=(request.remote_addr or "unknown")[:64], now=_now(), known=known)
     if not result.ok:
         status = {"limited": 429, "unavailable": 503}.get(result.reason, 401)
         return render_template("console/login.html", error=words.SIGN_IN[result.reason], email=email,
                                next=safe_next(request.form.get("next"))), status
     session.clear()  # a fresh session (and CSRF secret) for the signed-in agent
     session["sid"] = result.token
-    return redirect(safe_next(request.form.get("next")) or url_for("console.queue_page"), code=303)
+    resp = redirect(safe_next(request.form.get("next")) or url_for("console.queue_page"), code=303)
+    if known is None:  # this browser is now a known one for this agent's next sign-ins
+        resp.set_cookie(KNOWN_COOKIE, agents.remember(typed, d.settings.secret_key),
+                        max_age=int(agents.KNOWN_BROWSER_FOR.total_seconds()), path="/console/login",
+                        secure=True, httponly=True, samesite="Strict")
+    return resp
+
+
+KNOWN_COOKIE = "sb_known"
 
 
 @bp.post("/console/logout")
@@ -313,7 +323,7 @@ def text(case_id: int):
     def send():
         target = cases.call_target(d.db, case_id)
         to = cases.text_customer(d.db, agent=g.agent, case_id=case_id, instruction=key, body=body, now=_now(),
-                                 from_number=target.support_line)
+                                 from_number=target.support_line, countries=d.settings.callback_countries)
         _kick()
         flash(f"Texted “{words.INSTRUCTIONS[key]['label']}” to {_phone(to)}.", "ok")
     return _act(case_id, send)
@@ -348,9 +358,11 @@ def call_back(case_id: int):
             raise CaseError("no_credentials")
         if not g.agent.phone:
             raise CaseError("no_phone")
-        target = cases.call_target(d.db, case_id)
+        target = cases.call_target(d.db, case_id, d.settings.callback_countries)
         if not target.customer:
             raise CaseError("no_number")
+        if target.refused:  # toll fraud: premium-rate, shared-cost, international, short numbers
+            raise CaseError(f"refused_{target.refused}")
         if not target.support_line:
             raise CaseError("no_support_line")
         cases.check_may_act(d.db, agent=g.agent, case_id=case_id)

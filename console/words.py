@@ -122,6 +122,11 @@ ERRORS = {
     "bad_time_zone": "Choose a time zone from the list.",
     "exists": "An agent with that email already exists.",
     "not_yourself": "You can't disable yourself.",
+    "refused_premium_rate": "That number is premium-rate: the console never calls or texts it.",
+    "refused_shared_cost": "That number is shared-cost: the console never calls or texts it.",
+    "refused_international": "That number is outside the countries we call back (CALLBACK_COUNTRIES).",
+    "refused_short_code": "That is a short code, not a customer's phone: the console never calls or texts it.",
+    "refused_invalid_number": "That doesn't look like a phone number we can call.",
 }
 
 SIGN_IN = {
@@ -202,6 +207,7 @@ DELIVERY = {
     "delivered": "delivered", "read": "read", "undelivered": "not delivered", "failed": "failed",
     "canceled": "canceled", "partially_delivered": "partly delivered",
     "suppressed": "not sent: they opted out of texts", "not_sent": "not sent: texting is not set up",
+    "lapsed": "not sent: the code had expired or been replaced",
 }
 # Twilio's error codes an agent meets on a case, in words (the code is shown beside them).
 TWILIO_ERRORS = {

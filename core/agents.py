@@ -2,8 +2,9 @@
 
 - Passwords are hashed with argon2id (argon2-cffi's ``PasswordHasher`` with ``ARGON2``: memory-hard,
   salted, its parameters in the stored string, rehashed on sign-in when they change).
-- Sign-in is throttled in Redis per email and per client address: each attempt reserves its
-  place in the window first (so a burst can't buy more tries), a success gives it back.
+- Sign-in failures are throttled in Redis (``SignInThrottle``: sliding windows, per client
+  address and per email with a back-off, a known browser on its own): each attempt reserves
+  its place first (so a burst can't buy more tries), a success gives it back.
   When Redis can't be asked, sign-in is refused (fails closed, like PIN entry).
 - An unknown email, a disabled agent and a wrong password get the same answer and cost the
   same hashing work.
@@ -37,10 +38,13 @@ from core.services import Request, audit, transaction
 ROLES = ("agent", "supervisor")
 SESSION_IDLE = dt.timedelta(minutes=30)
 SESSION_MAX = dt.timedelta(hours=12)
-# Sign-in attempts in a window of 15 minutes: per email, and per client address.
+# Sign-in failures in a sliding window of 15 minutes: per email (then a back-off), and per
+# client address.
 SIGN_IN_WINDOW = 15 * 60
 SIGN_IN_PER_EMAIL = 5
 SIGN_IN_PER_ADDRESS = 30
+# A browser an agent signed in on is known for this long (its signed cookie, sb_known).
+KNOWN_BROWSER_FOR = dt.timedelta(days=30)
 PASSWORD_MIN = 12
 PASSWORD_MAX = 200
 EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s.]{2,}")
@@ -241,43 +245,127 @@ def _token_id(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+# KEYS: pairs of (failures zset, limit) per counter: the address's, the email's (or, for a
+# browser an agent signed in on before, that browser's). ARGV: now, window, member, then per
+# counter its limit and whether it backs off. Failures only: a reservation is a failure until
+# the check says otherwise (a right password takes it back), so a burst can't buy more tries.
+# Returns {1} reserved, or {0, retry_after_seconds}.
+_SIGN_IN_RESERVE = """
+local now, window = tonumber(ARGV[1]), tonumber(ARGV[2])
+local wait = 0
+for i = 1, #KEYS do
+  local limit, backs_off = tonumber(ARGV[2 + i * 2]), ARGV[3 + i * 2] == '1'
+  redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - window)
+  local n = redis.call('ZCARD', KEYS[i])
+  if n >= limit then
+    local oldest = redis.call('ZRANGE', KEYS[i], n - limit, n - limit, 'WITHSCORES')
+    local upto = tonumber(oldest[2]) + window
+    if backs_off then
+      -- per account: 1, 2, 4 ... minutes after the latest failure, never past the window
+      local latest = redis.call('ZRANGE', KEYS[i], -1, -1, 'WITHSCORES')
+      upto = math.min(upto, tonumber(latest[2]) + math.min(60 * 2 ^ (n - limit), window))
+    end
+    if upto > now and upto - now > wait then wait = upto - now end
+  end
+end
+if wait > 0 then return {0, tostring(wait)} end
+for i = 1, #KEYS do
+  redis.call('ZADD', KEYS[i], now, ARGV[3])
+  redis.call('EXPIRE', KEYS[i], math.ceil(window) + 60)
+end
+return {1}
+"""
+
+
+@dataclass(frozen=True)
+class Attempt:
+    ok: bool
+    keys: tuple[str, ...] = ()
+    member: str = ""
+    retry_after: float = 0.0
+
+
 class SignInThrottle:
-    """Attempts per email and per address in a fixed window, reserved before the check."""
+    """Sign-in failures in a sliding window (Redis sorted sets), reserved before the check:
+
+    - per client address, ``SIGN_IN_PER_ADDRESS`` failures (successes never count, so agents
+      behind one proxy signing in all day use none of it);
+    - per email, ``SIGN_IN_PER_EMAIL`` failures, then a back-off (1, 2, 4… minutes after the
+      latest failure, at most until the window lets the oldest go);
+    - a browser an agent signed in on before (``known``: the console's signed cookie naming that
+      agent's email) is counted on its own instead, with the email's limit: an attacker's
+      failures from the same address, or against the same email, don't lock that agent out."""
 
     def __init__(self, client: redis.Redis, prefix: str = "sb:console:signin") -> None:
         self.r = client
         self.prefix = prefix
+        self._reserve = client.register_script(_SIGN_IN_RESERVE)
 
-    def _keys(self, email: str, address: str, now: dt.datetime) -> list[tuple[str, int]]:
-        bucket = int(now.timestamp() // SIGN_IN_WINDOW)
+    def _counters(self, email: str, address: str, known: str | None) -> list[tuple[str, int, bool]]:
         hashed = hashlib.sha256(email.encode()).hexdigest()[:24]
-        return [(f"{self.prefix}:email:{hashed}:{bucket}", SIGN_IN_PER_EMAIL),
-                (f"{self.prefix}:addr:{address}:{bucket}", SIGN_IN_PER_ADDRESS)]
+        if known:
+            return [(f"{self.prefix}:known:{known}", SIGN_IN_PER_EMAIL, True)]
+        return [(f"{self.prefix}:addr:{address}", SIGN_IN_PER_ADDRESS, False),
+                (f"{self.prefix}:email:{hashed}", SIGN_IN_PER_EMAIL, True)]
 
-    def reserve(self, email: str, address: str, now: dt.datetime) -> bool:
-        """True: this attempt may be checked (it now counts). Raises redis.RedisError."""
-        keys = self._keys(email, address, now)
-        pipe = self.r.pipeline(transaction=False)
-        for key, _ in keys:
-            pipe.incr(key)
-            pipe.expire(key, SIGN_IN_WINDOW + 60)
-        counts = pipe.execute()[::2]
-        return all(int(c) <= limit for c, (_, limit) in zip(counts, keys))
+    def reserve(self, email: str, address: str, now: dt.datetime, known: str | None = None) -> Attempt:
+        """May this attempt be checked (it counts as a failure until ``give_back``)? Raises
+        redis.RedisError."""
+        counters = self._counters(email, address, known)
+        member = f"{now.timestamp()}:{secrets.token_hex(6)}"
+        args: list = [now.timestamp(), SIGN_IN_WINDOW, member]
+        for _key, limit, backs_off in counters:
+            args += [limit, 1 if backs_off else 0]
+        answer = self._reserve(keys=[k for k, _, _ in counters], args=args)
+        if int(answer[0]) == 1:
+            return Attempt(True, tuple(k for k, _, _ in counters), member)
+        return Attempt(False, retry_after=float(answer[1]))
 
-    def give_back(self, email: str, address: str, now: dt.datetime) -> None:
-        """A right password: its attempt doesn't count against the email (best effort)."""
+    def give_back(self, attempt: Attempt) -> None:
+        """A right password: its attempt was no failure (best effort)."""
         try:
-            self.r.decr(self._keys(email, address, now)[0][0])
+            pipe = self.r.pipeline(transaction=False)
+            for key in attempt.keys:
+                pipe.zrem(key, attempt.member)
+            pipe.execute()
         except redis.RedisError:
             pass
 
 
+def known_browser(token: str | None, email: str, secret: str) -> str | None:
+    """The id of a browser this agent signed in on before, from its signed cookie (``remember``),
+    when the cookie is genuine, recent and names this email; else None."""
+    from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+    if not token:
+        return None
+    try:
+        value = URLSafeTimedSerializer(secret, salt="sb-known-browser").loads(
+            token, max_age=int(KNOWN_BROWSER_FOR.total_seconds()))
+    except BadSignature:
+        return None
+    if not isinstance(value, dict) or value.get("e") != hashlib.sha256(email.encode()).hexdigest()[:24]:
+        return None
+    browser = value.get("b")
+    return browser if isinstance(browser, str) and browser.isalnum() and len(browser) <= 32 else None
+
+
+def remember(email: str, secret: str) -> str:
+    """The cookie value that makes this browser a known one for this agent's sign-ins."""
+    from itsdangerous import URLSafeTimedSerializer
+
+    return URLSafeTimedSerializer(secret, salt="sb-known-browser").dumps(
+        {"e": hashlib.sha256(email.encode()).hexdigest()[:24], "b": secrets.token_hex(12)})
+
+
 def sign_in(db: sessionmaker[Session], throttle: SignInThrottle, *, email: str, password: str,
-            address: str, now: dt.datetime) -> SignIn:
+            address: str, now: dt.datetime, known: str | None = None) -> SignIn:
+    """``known``: the id of a browser this agent signed in on before (``known_browser``)."""
     typed = (email or "").strip().lower()[:200]
     _no_agent_hash()  # made before the first attempt, so that no attempt pays for it
     try:
-        if not throttle.reserve(typed, address, now):
+        attempt = throttle.reserve(typed, address, now, known=known)
+        if not attempt.ok:
             _audit_sign_in(db, typed, "rate_limited", now, address)
             return SignIn(False, "limited")
     except redis.RedisError:
@@ -292,7 +380,7 @@ def sign_in(db: sessionmaker[Session], throttle: SignInThrottle, *, email: str, 
     if not ok or agent is None or not agent.active:
         _audit_sign_in(db, typed, "refused", now, address)
         return SignIn(False, "refused")
-    throttle.give_back(typed, address, now)
+    throttle.give_back(attempt)
     token = secrets.token_urlsafe(32)
     rehash = _hasher.hash(password) if _hasher.check_needs_rehash(stored) else None
     with transaction(db) as session:

@@ -114,6 +114,7 @@ class StoreVerifier:
                 raise StoreUnavailable(f"not_configured: can't read the root certificate {path}: "
                                        f"{exc.strerror}") from None
         self.environment = env
+        self.app_apple_id = settings.appstore_app_apple_id
         self.online_checks = settings.appstore_online_checks
         self._verifier = SignedDataVerifier(roots, settings.appstore_online_checks, Environment(env),
                                             settings.appstore_bundle_id, settings.appstore_app_apple_id)
@@ -139,6 +140,11 @@ class StoreVerifier:
         ``NotificationRefused`` or ``StoreUnavailable``."""
         payload = self._checked(self._verifier.verify_and_decode_notification, signed_payload)
         bundle = payload.data  # None for a summary (renewal-date extension) and the like: nothing nested
+        if self.app_apple_id is not None:
+            # The library checks appAppleId in Production only: in Sandbox too, when configured.
+            about = bundle or payload.summary or payload.externalPurchaseToken
+            if getattr(about, "appAppleId", None) != self.app_apple_id:
+                raise NotificationRefused("wrong_app", "appAppleId")
         transaction = renewal = None
         if bundle is not None and bundle.signedTransactionInfo:
             transaction = self._checked(self._verifier.verify_and_decode_signed_transaction,

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from sqlalchemy import and_, func, not_, or_, select
 from sqlalchemy.orm import Session, aliased, sessionmaker
@@ -369,9 +369,12 @@ class CallTarget:
     whisper: str | None
     call_sid: str | None  # the customer's call, while it may still be live
     line_login: str | None
+    # Why the customer's number must not be called or texted (core.phone.outbound_refusal:
+    # premium_rate, shared_cost, international, short_code), else None.
+    refused: str | None = None
 
 
-def call_target(db: sessionmaker[Session], case_id: int) -> CallTarget:
+def call_target(db: sessionmaker[Session], case_id: int, countries: Sequence[str] = ("US", "CA")) -> CallTarget:
     with reader(db)() as session:
         esc = session.get(Escalation, case_id)
         if esc is None:
@@ -381,18 +384,24 @@ def call_target(db: sessionmaker[Session], case_id: int) -> CallTarget:
             .order_by(Escalation.id.desc()).limit(1)).scalar()
         customer = esc.callback_number or (esc.caller if esc.caller and phone.is_e164(esc.caller) else None)
         login = session.execute(select(Line.login_id).where(Line.id == esc.line_id)).scalar() if esc.line_id else None
-        return CallTarget(customer, support, esc.whisper, esc.request_id if esc.channel == "voice" else None, login)
+        refused = phone.outbound_refusal(customer, tuple(countries)) if customer else None
+        return CallTarget(customer, support, esc.whisper, esc.request_id if esc.channel == "voice" else None, login,
+                          refused)
 
 
 def text_customer(db: sessionmaker[Session], *, agent: AgentView, case_id: int, instruction: str, body: str,
-                  now: dt.datetime, from_number: str | None) -> str:
+                  now: dt.datetime, from_number: str | None, countries: Sequence[str] = ("US", "CA")) -> str:
     """Queue a self-service instruction (public words only: no account details) to the
-    customer's number; returns it. Opted-out numbers (R16) are skipped by the outbox."""
+    customer's number; returns it. Opted-out numbers (R16) are skipped by the outbox; a
+    premium-rate, shared-cost, international or short number is refused (``refused_<why>``)."""
     with transaction(db) as session:
         esc = _lock(session, case_id)
         to = esc.callback_number or (esc.caller if esc.caller and phone.is_e164(esc.caller) else None)
         if to is None:
             raise CaseError("no_number")
+        refused = phone.outbound_refusal(to, tuple(countries))
+        if refused:
+            raise CaseError(f"refused_{refused}")
         _take(session, esc, agent, now)
         session.add(OutboundText(created_at=now, to_number=to, from_number=from_number, body=body))
         _audit_case(session, agent, esc, "text_instruction", "queued", now, instruction=instruction, to=to)
@@ -438,12 +447,16 @@ def send_code(db: sessionmaker[Session], *, agent: AgentView, case_id: int, line
 # From the bot ----------------------------------------------------------------------------------
 def request_callback(db: sessionmaker[Session], *, number: str, now: dt.datetime, req: Request,
                      escalation_id: int | None = None, context: dict[str, Any] | None = None,
-                     line_id: int | None = None, verified: bool = False) -> int:
+                     line_id: int | None = None, verified: bool = False,
+                     countries: Sequence[str] = ("US", "CA")) -> int:
     """A customer asks to be called back at ``number`` (E.164; the door has confirmed it
     with them): on their escalation when there is one, else a new one (reason
     ``callback_requested``). The case (re)opens as new. Returns the escalation id."""
     if not phone.is_e164(number):
         raise CaseError("bad_number")
+    refused = phone.outbound_refusal(number, tuple(countries))
+    if refused:
+        raise CaseError(f"refused_{refused}")
     with transaction(db) as session:
         esc = session.execute(select(Escalation).where(Escalation.id == escalation_id).with_for_update()
                               ).scalar_one_or_none() if escalation_id is not None else None

@@ -28,7 +28,9 @@ from core.services import LineRef, NotAuthorised, Request
 
 log = logging.getLogger("switchboard.conversation")
 
-STATE_TTL = 30 * 60  # an idle conversation (and its verified PIN) is forgotten after this
+STATE_TTL = 30 * 60  # an idle conversation is forgotten after this
+# A text conversation's verified PIN lasts this long from the check (issue 23).
+VERIFIED_TEXT_FOR = dt.timedelta(minutes=10)
 # R21: codes asked for one claimed line an hour, counted by what was claimed (a line and no
 # line alike, R8); the line's own count in SQL (one_time_codes.MAX_PER_HOUR) holds as well.
 CODES_PER_HOUR = one_time_codes.MAX_PER_HOUR
@@ -64,6 +66,7 @@ class State:
     dropped: str | None = None  # a request a consent word interrupted (R16), until opted back in
     history: list[str] = field(default_factory=list)
     last: list[list[Any]] = field(default_factory=list)  # what was said last (repeat)
+    verified_at: str | None = None  # when the PIN (or code) verified ``actor`` (issue 23)
 
     def to_json(self) -> str:
         # vars(): the fields are plain values, so asdict's deep copy would only cost (issue 16).
@@ -144,12 +147,25 @@ class Conversation:
         if lang in LANGUAGES:
             s.lang = lang
         t = Turn(self._request(s, caller, request_id, receipt_to, receipt_from), self.clock())
+        self._lapse_verification(s, t.now)
         reply = self._dispatch(s, intent, t)
         reply.lang = s.lang
         if defer_save:
             self._deferred = (key, s, reply)
             return reply
         return self._save(key, s, reply)
+
+    def _lapse_verification(self, s: State, now: dt.datetime) -> None:
+        """A text conversation is keyed by its sender, which can be forged: its verified PIN
+        lasts VERIFIED_TEXT_FOR from the check, however busy the conversation (a call's is
+        bound to its CallSid and ends with the call). Then the PIN is asked again."""
+        if self.channel != "sms" or not s.actor:
+            return
+        at = dt.datetime.fromisoformat(s.verified_at) if s.verified_at else None
+        if at is None or now - at > VERIFIED_TEXT_FOR:
+            s.actor, s.target, s.pending, s.queue, s.journey, s.verified_at = None, None, None, [], None, None
+            s.step = EXPECT_COMMAND
+            self.note(s, "verification lapsed")
 
     def _request(self, s: State, caller, request_id, receipt_to=None, receipt_from=None) -> Request:
         return Request(channel=self.channel, request_id=request_id, caller=caller,
@@ -291,7 +307,7 @@ class Conversation:
     def _checked(self, s: State, t: Turn, check: services.PinCheck, expect: str, wrong: str) -> Reply:
         """What a PIN's or a one-time code's check means for the conversation (R9, R21)."""
         if check.ok:
-            s.actor, s.failed = asdict(check.line), 0
+            s.actor, s.failed, s.verified_at = asdict(check.line), 0, t.now.isoformat()
             s.slots.pop("want_code", None)
             self.note(s, "PIN verified" if expect == EXPECT_PIN else "one-time code verified")
             reply = self._advance(s, t)
@@ -555,4 +571,6 @@ _ENGINE_STEPS = {EXPECT_PIN: Conversation._on_pin, EXPECT_CODE: Conversation._on
 def _minutes_until(until: dt.datetime | None, now: dt.datetime) -> int:
     if until is None:
         return int(policy.PIN_LOCK.total_seconds() // 60)
-    return max(1, int(-(-(until - now).total_seconds() // 60)))
+    # Whole seconds first: a lock's end read back from a float timestamp can be a microsecond
+    # past now + 15 min, which rounded up would say 16.
+    return max(1, int(-(-round((until - now).total_seconds()) // 60)))

@@ -81,9 +81,10 @@ def record_status(db: sessionmaker[Session], *, message_sid: str, status: str, e
     if status not in RANK or not message_sid:
         return Recorded("ignored")
     if status in FAILED and error_code == OPTED_OUT:
-        # First, so that a failure below can't lose the opt-out (a repeated callback is then
-        # "stale", and set_opt_out is itself once only).
-        to = _number_of(db, message_sid, ref)
+        # First, so that a failure below can't lose the opt-out. Only a callback that is news:
+        # a replay (the row already says so) changes nothing, and neither does a verdict on a
+        # message sent before the number's latest START (R16: the customer's newer word wins).
+        to = _opt_out_news(db, message_sid, ref, status)
         if to is not None:
             services.set_opt_out(db, to, True, now=now, req=services.Request(channel="sms", request_id=message_sid))
     with transaction(db) as session:
@@ -136,10 +137,25 @@ def _row_for(session: Session, message_sid: str, ref: tuple[int, int] | None) ->
     return session.execute(_current_message(message_sid, ref).with_for_update()).scalars().first()
 
 
-def _number_of(db: sessionmaker[Session], message_sid: str, ref: tuple[int, int] | None) -> str | None:
+def _opt_out_news(db: sessionmaker[Session], message_sid: str, ref: tuple[int, int] | None,
+                  status: str) -> str | None:
+    """The number a 21610 opts out, when the callback is news: not a replay (the row's state
+    already as far), and its message sent after the number last opted back in (START)."""
+    from core.models import AuditEvent
+
     with reader(db)() as session:
         row = session.execute(_current_message(message_sid, ref)).scalars().first()
-        return row.to_number if row is not None else None
+        if row is None or RANK[status] <= RANK.get(row.delivery_status or "", -1):
+            return None
+        sent = row.sent_at or row.created_at
+        started = session.execute(
+            select(AuditEvent.at).where(AuditEvent.action == "text_opt_in", AuditEvent.target == row.to_number,
+                                        AuditEvent.outcome == "applied")
+            .order_by(AuditEvent.at.desc()).limit(1)).scalar()
+        if started is not None and sent is not None and sent <= started:
+            log.info("a 21610 for a message sent before the number's latest START: not an opt-out")
+            return None
+        return row.to_number
 
 
 # Reading it back: `switchboard outbox`, the console's case page ---------------------------------
@@ -148,7 +164,7 @@ class TextView:
     id: int
     created_at: dt.datetime
     to_number: str
-    status: str  # the outbox's: queued, sending, retry, sent, failed, suppressed, not_sent
+    status: str  # the outbox's: queued, sending, retry, sent, failed, suppressed, not_sent, lapsed
     delivery: str | None  # Twilio's: queued, sent, delivered, undelivered, failed…
     error_code: int | None
     attempts: int
@@ -159,7 +175,7 @@ class TextView:
     @property
     def state(self) -> str:
         """One word for a person: how far it got."""
-        if self.status in ("suppressed", "not_sent", "queued", "retry", "sending"):
+        if self.status in ("suppressed", "not_sent", "lapsed", "queued", "retry", "sending"):
             return self.status
         if self.status == "failed" and self.delivery not in FAILED:
             return "failed"  # Twilio never took it

@@ -7,6 +7,13 @@ TWILIO_ACCOUNT_SID a row is marked "not_sent" with the reason. Twilio refusing a
 21610 (the recipient opted out at Twilio) records the opt-out (R16) and never retries. What
 Twilio later says of the delivery is core.delivery's (the status callback): a transient
 failure puts the row back to "retry" here, under the same claim.
+
+Sent at once: every transaction that queues a text wakes the worker after its commit
+(``wake_after_commit``: an RQ job enqueued from the session's ``after_commit``), whichever
+door or job queued it, so a code the customer waits for leaves within a second or two, not
+when something unrelated happens to wake the worker. A one-time code is checked again at
+send time (``_code_still_good``): expired, superseded by a newer code, or its line's number
+changed since it was queued, it is never sent ("lapsed").
 """
 
 from __future__ import annotations
@@ -17,10 +24,10 @@ import os
 from dataclasses import dataclass, field
 from typing import Callable, Protocol
 
-from sqlalchemy import case, func, or_, select, update
+from sqlalchemy import case, event, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.models import OutboundText, TextOptOut
+from core.models import Line, OutboundText, TextOptOut
 
 log = logging.getLogger("switchboard.outbox")
 
@@ -59,6 +66,7 @@ class SendReport:
     failed: int = 0
     suppressed: int = 0
     not_sent: int = 0
+    lapsed: int = 0
     ids: list[int] = field(default_factory=list)
 
 
@@ -96,7 +104,11 @@ def send_one(db: sessionmaker[Session], sender: Sender | None, outbound_id: int,
             row.provider_sid, row.delivery_status, row.error_code, row.delivery_at = None, None, None, None
         row.status, row.attempts, row.next_attempt_at = "sending", row.attempts + 1, now
         opted_out = session.get(TextOptOut, row.to_number) is not None
+        lapsed = row.secret and not _code_still_good(session, row, now)
         to, from_, body, attempts, created = row.to_number, row.from_number, row.body, row.attempts, row.created_at
+    if lapsed:
+        return _finish(db, outbound_id, "lapsed", report,
+                       error="not sent: the code expired, was replaced by a newer one, or its line's number changed")
     if opted_out:
         return _finish(db, outbound_id, "suppressed", report, error="recipient opted out of texts (R16)")
     if sender is None:
@@ -122,6 +134,25 @@ def send_one(db: sessionmaker[Session], sender: Sender | None, outbound_id: int,
     return _finish(db, outbound_id, "sent", report, sid=sid, sent_at=now)
 
 
+def _code_still_good(session: Session, row: OutboundText, now: dt.datetime) -> bool:
+    """R21 at send time: the code this text carries is the live one of a line that still has
+    the number it goes to, and no newer code was queued for that number since. The code and
+    its text are made in one transaction (core.one_time_codes): the same line, the same moment;
+    a newer code marks the older one used."""
+    from core.models_console import OneTimeCode
+
+    newer = session.execute(select(OutboundText.id).where(
+        OutboundText.secret.is_(True), OutboundText.to_number == row.to_number, OutboundText.id > row.id).limit(1)
+    ).first()
+    if newer is not None:
+        return False
+    return session.execute(
+        select(OneTimeCode.id).join(Line, Line.id == OneTimeCode.line_id)
+        .where(Line.number == row.to_number, Line.status != "released", OneTimeCode.created_at == row.created_at,
+               OneTimeCode.used_at.is_(None), OneTimeCode.expires_at > now).limit(1)
+    ).first() is not None
+
+
 def _opted_out_at_twilio(db: sessionmaker[Session], number: str, now: dt.datetime) -> None:
     """R16: Twilio says the number opted out (a STOP it handled): the database says so too."""
     from core import services
@@ -141,7 +172,7 @@ def _finish(db, outbound_id: int, status: str, report: SendReport, *, error: str
         values["delivery_status"] = func.coalesce(OutboundText.delivery_status, "queued")
     if error_code is not None:
         values["error_code"] = error_code
-    if status in ("sent", "failed", "suppressed", "not_sent"):
+    if status in ("sent", "failed", "suppressed", "not_sent", "lapsed"):
         # R21: a one-time code's words are kept only until they are sent or given up.
         values["body"] = case((OutboundText.secret.is_(True), REDACTED), else_=OutboundText.body)
     with db.begin() as session:
@@ -150,7 +181,7 @@ def _finish(db, outbound_id: int, status: str, report: SendReport, *, error: str
             .values(**values)
         )
     attr = {"sent": "sent", "retry": "retried", "failed": "failed", "suppressed": "suppressed",
-            "not_sent": "not_sent"}[status]
+            "not_sent": "not_sent", "lapsed": "lapsed"}[status]
     setattr(report, attr, getattr(report, attr) + 1)
     report.ids.append(outbound_id)
     log.info("outbound text %s: %s%s", outbound_id, status, f" ({error})" if error else "")
@@ -198,6 +229,26 @@ def sweep_job() -> dict:
         if job is not None:
             Queue(QUEUE, connection=job.connection).enqueue_at(later, sweep_job, job_id="outbox-sweep-later")
     return {"sent": report.sent, "retried": report.retried, "failed": report.failed}
+
+
+def wake_after_commit(db: sessionmaker[Session], queue_redis) -> None:
+    """Every session of ``db`` that adds an outbound text wakes the worker once its
+    transaction has committed (never before: the worker must find the row). Rows changed
+    rather than added (a held receipt given more words) keep their time and their sweep."""
+
+    @event.listens_for(db, "after_flush")
+    def _noted(session, _context):
+        if any(isinstance(obj, OutboundText) for obj in session.new):
+            session.info["outbox_wake"] = True
+
+    @event.listens_for(db, "after_commit")
+    def _wake(session):
+        if session.info.pop("outbox_wake", False):
+            kick(queue_redis)
+
+    @event.listens_for(db, "after_soft_rollback")
+    def _forget(session, _previous):
+        session.info.pop("outbox_wake", None)
 
 
 def kick(queue_redis) -> None:

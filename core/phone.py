@@ -81,3 +81,35 @@ def national(e164: str) -> str:
         return str(phonenumbers.parse(e164, None).national_number)
     except phonenumbers.NumberParseException:
         return "".join(ch for ch in e164 if ch.isdigit())
+
+
+# Numbers nobody is called or texted at on the provider's behalf (issue 23: toll fraud): a
+# call back a caller asks for, an agent's call back or text. The reasons are codes the doors
+# turn into words.
+REFUSED_TYPES = {phonenumbers.PhoneNumberType.PREMIUM_RATE: "premium_rate",
+                 phonenumbers.PhoneNumberType.SHARED_COST: "shared_cost"}
+
+
+def outbound_refusal(number: str | None, countries: tuple[str, ...] | list[str] = ("US", "CA")) -> str | None:
+    """None when ``number`` (E.164) may be called or texted back; else why not: ``invalid_number``,
+    ``short_code`` (too short to be a subscriber's number), ``premium_rate``, ``shared_cost``
+    (by ``phonenumbers``' number types) or ``international`` (a country outside ``countries``,
+    CALLBACK_COUNTRIES). A number the metadata doesn't know (a fictional 555 one) is judged by
+    its country code alone."""
+    if not number or not E164.fullmatch(number):
+        return "short_code" if number and number.lstrip("+").isdigit() and len(number.lstrip("+")) <= 6 \
+            else "invalid_number"
+    try:
+        parsed = phonenumbers.parse(number, None)
+    except phonenumbers.NumberParseException:
+        return "invalid_number"
+    if len(str(parsed.national_number)) <= 6:
+        return "short_code"
+    refused = REFUSED_TYPES.get(phonenumbers.number_type(parsed))
+    if refused:
+        return refused
+    region = (phonenumbers.region_code_for_number(parsed)
+              or phonenumbers.region_code_for_country_code(parsed.country_code))
+    if region not in countries:
+        return "international"
+    return None

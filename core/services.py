@@ -234,9 +234,15 @@ _NO_LINE_HASH = hash_pin("00000000", _NO_LINE_SALT, new_salt())
 def pin_subjects(line_ids: Sequence[int], identity: str | None) -> list[str]:
     """What R9 counts against: the candidate lines, or, when none matches, the claimed
     identity itself (an unknown sender, a made-up line number), so that it locks alike (R8)."""
+    # A number is counted as the number it is, however it was typed or came (caller ID,
+    # 5550200015, 15550200015, +1…): E.164, as a line's own subject is one whatever its
+    # spelling (R8). Anything else (a login id, a short code) by its exact text. Worked out
+    # for a line too: the same work either way.
+    claimed = (identity or "").partition(":")[2] if ":" in (identity or "") else (identity or "")
+    number = (phone.to_e164(claimed) or phone.to_e164("+" + claimed.lstrip("+"))) if claimed else None
     if line_ids:
         return [f"line:{i}" for i in line_ids]
-    return ["who:" + hashlib.sha256((identity or "").encode()).hexdigest()[:24]]
+    return ["who:" + hashlib.sha256((number or identity or "").encode()).hexdigest()[:24]]
 
 
 def verify_pin(db: sessionmaker[Session], attempts: PinAttempts, pin_secret: str, *,
@@ -615,10 +621,15 @@ def available_numbers(db: sessionmaker[Session]) -> list[str]:
 
 def change_number(db: sessionmaker[Session], *, actor: LineRef, line_id: int,
                   now: dt.datetime, req: Request, change_id: str | None = None,
-                  proposal: dict[str, Any] | None = None, wanted: str | None = None) -> Result:
+                  proposal: dict[str, Any] | None = None, wanted: str | None = None,
+                  shown: str | None = None) -> Result:
     """R11 fix 4: the new number the caller was shown and said yes to (``wanted``; none: the
-    pool's best, same area code first); the old one released."""
+    pool's best, same area code first); the old one released. ``shown``: the line's number as
+    the confirmation named it: changed since (another phone's YES), nothing is done and the
+    answer says what the number is now (``number_changed_meanwhile``)."""
     def decide(session: Session, line: Line) -> policy.Decision:
+        if shown is not None and line.number != shown:
+            return policy.Decision(False, "number_changed_meanwhile", "R10", {"number": line.number})
         if wanted is not None:
             pool = session.execute(select(AvailableNumber.number).where(AvailableNumber.number == wanted)).scalars().all()
         else:
@@ -744,7 +755,30 @@ def set_opt_out(db: sessionmaker[Session], number: str, opted_out: bool, *, now:
 # Escalation (R15) -------------------------------------------------------------------------
 def escalate(db: sessionmaker[Session], *, reason: str, context: dict[str, Any], now: dt.datetime,
              req: Request, line_id: int | None = None, verified: bool = False) -> int:
+    """A case for the agents' queue. At most one open case per sender and reason: a repeat
+    (25 AGENT texts, nine calls) is added to the open one (counted in its context, audited
+    ``repeated``; a call's newest CallSid kept, so the live call is the one an agent reaches),
+    never a new row. A later voicemail on it keeps the earlier ones (``update_escalation``)."""
     with transaction(db) as session:
+        if req.caller and phone.is_e164(req.caller):  # not "anonymous": many callers share that
+            _serialise(session, f"escalate:{req.caller}:{reason}")
+            open_case = session.execute(
+                select(Escalation).where(Escalation.caller == req.caller, Escalation.reason == reason,
+                                         Escalation.state.in_(("new", "claimed")))
+                .order_by(Escalation.id.desc()).limit(1).with_for_update()).scalar_one_or_none()
+            if open_case is not None:
+                ctx = dict(open_case.context or {})
+                if verified and not open_case.verified:  # the repeat knows more: keep its context
+                    ctx = {**_jsonable(context), "history_before": ctx.get("history")}
+                    open_case.line_id, open_case.verified = line_id, True
+                ctx["repeats"] = int(ctx.get("repeats") or 0) + 1
+                ctx["last_asked_at"] = now.isoformat()
+                open_case.context = ctx
+                if req.channel == "voice" and req.request_id:
+                    open_case.channel, open_case.request_id = "voice", req.request_id
+                audit(session, req, action="escalation", outcome="repeated", actor="system",
+                      line_id=open_case.line_id, target=req.caller, now=now, reason=reason, escalation=open_case.id)
+                return open_case.id
         esc = Escalation(created_at=now, channel=req.channel, request_id=req.request_id,
                          caller=req.caller, line_id=line_id, verified=verified, reason=reason,
                          context=_jsonable(context), outcome="requested")
@@ -753,6 +787,16 @@ def escalate(db: sessionmaker[Session], *, reason: str, context: dict[str, Any],
         audit(session, req, action="escalation", outcome="requested", actor="system",
               line_id=line_id, target=req.caller, now=now, reason=reason, escalation=esc.id)
         return esc.id
+
+
+def _serialise(session: Session, key: str) -> None:
+    """Transactions with the same key run one at a time (PostgreSQL: an advisory lock held to
+    the end of the transaction; SQLite's BEGIN IMMEDIATE already serialises every writer)."""
+    if session.get_bind().dialect.name == "postgresql":
+        number = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big", signed=True)
+        from sqlalchemy import text
+
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": number})
 
 
 def escalation(db: sessionmaker[Session], escalation_id: int | None) -> dict[str, Any] | None:
@@ -777,6 +821,12 @@ def update_escalation(db: sessionmaker[Session], escalation_id: int | None, *, o
             return False
         esc.outcome = outcome
         if recording_url:
+            if esc.recording_url and esc.recording_url != recording_url:
+                # A repeat added to an open case (``escalate``): the newest message is the
+                # case's, the earlier ones are kept with it.
+                ctx = dict(esc.context or {})
+                ctx["earlier_recordings"] = [*ctx.get("earlier_recordings", []), esc.recording_url][-20:]
+                esc.context = ctx
             esc.recording_url = recording_url
         audit(session, Request(channel=esc.channel, request_id=esc.request_id), action="escalation",
               outcome=outcome, actor="system", target=esc.caller, line_id=esc.line_id, now=now,

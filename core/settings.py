@@ -61,6 +61,12 @@ class Settings:
     twilio_from_number: str | None = None
     twilio_messaging_service_sid: str | None = None
     opt_out_managed_by: str = "app"
+    # Issue 23: /metrics needs ``Authorization: Bearer METRICS_TOKEN``; unset, it answers
+    # loopback only (never through a proxy). The countries a caller may ask to be called back
+    # in and an agent may dial or text (CALLBACK_COUNTRIES, ISO codes; core/phone.py's
+    # ``outbound_refusal``): premium-rate, shared-cost and short numbers never.
+    metrics_token: str | None = None
+    callback_countries: tuple[str, ...] = ("US", "CA")
 
     @property
     def production(self) -> bool:
@@ -141,7 +147,22 @@ class Settings:
             twilio_from_number=sender[0],
             twilio_messaging_service_sid=sender[1],
             opt_out_managed_by=managed_by,
+            metrics_token=get("METRICS_TOKEN"),
+            callback_countries=_countries(get("CALLBACK_COUNTRIES")),
         )
+
+
+def _countries(raw: str | None) -> tuple[str, ...]:
+    import phonenumbers
+
+    if not raw:
+        return ("US", "CA")
+    codes = tuple(dict.fromkeys(c.strip().upper() for c in raw.split(",") if c.strip()))
+    known = phonenumbers.SUPPORTED_REGIONS
+    wrong = [c for c in codes if c not in known]
+    if wrong or not codes:
+        raise SettingsError(f"switchboard: CALLBACK_COUNTRIES must be ISO country codes (US,CA), not {raw!r}")
+    return codes
 
 
 def _sender(from_number: str | None, service_sid: str | None) -> tuple[str | None, str | None]:

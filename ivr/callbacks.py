@@ -43,6 +43,7 @@ WORDS = {
         "confirm": "We'll call you back at {number}. To confirm, press 1 or say yes. To give another number, press 2.",
         "ask_number": "Enter the number to call you back on, with its area code, then press pound.",
         "bad_number": "That doesn't look like a phone number.",
+        "refused_number": "We can't call back premium-rate, shared-cost, international or short numbers.",
         "done": "Thank you. A person will call you back at {number}. Goodbye.",
         "none": "We couldn't take a number, so no call back is booked. Goodbye.",
         "error": "Sorry, something went wrong on our side. Goodbye.",
@@ -52,6 +53,8 @@ WORDS = {
         "confirm": "Le llamaremos al {number}. Para confirmar, presione 1 o diga sí. Para dar otro número, presione 2.",
         "ask_number": "Marque el número al que le llamamos, con su código de área, y luego presione numeral.",
         "bad_number": "Ese no parece un número de teléfono.",
+        "refused_number": "No podemos devolver llamadas a números de tarificación especial, de costo compartido, "
+                          "internacionales ni cortos.",
         "done": "Gracias. Una persona le llamará al {number}. Adiós.",
         "none": "No pudimos tomar un número, así que no quedó pedida la llamada. Adiós.",
         "error": "Lo sentimos, algo falló de nuestro lado. Adiós.",
@@ -112,12 +115,18 @@ def _pending_key(call_sid: str) -> str:
     return f"sb:callback:{call_sid}"
 
 
+def _refused(number: str | None) -> str | None:
+    """Toll fraud: a number no call back goes to (core.phone.outbound_refusal)."""
+    return phone.outbound_refusal(number, deps().settings.callback_countries)
+
+
 def _pending(call_sid: str, caller: str | None) -> str | None:
     try:
         found = deps().redis.get(_pending_key(call_sid))
     except redis.RedisError:
         found = None
-    return found or (caller if caller and phone.is_e164(caller) else None)
+    own = caller if caller and phone.is_e164(caller) and not _refused(caller) else None
+    return found or own
 
 
 def _keep(call_sid: str, number: str) -> None:
@@ -170,17 +179,25 @@ def callback():
     if step == "number":
         region = phone.region_of(caller) if caller and phone.is_e164(caller) else "US"
         kind, number = phone.classify(keyed, region) if keyed else ("invalid_number", None)
+        refused = _refused(number) if kind == "ok" and number else None
+        if refused:  # a short code is no phone number at all: "bad_number" below
+            kind = "refused"
         if kind != "ok" or number is None:
             if misses + 1 >= MAX_TRIES:
                 return twiml(_give_up(r, lang))
-            _say(r, "bad_number", lang)
+            _say(r, "refused_number" if kind == "refused" else "bad_number", lang)
             return twiml(_ask_number(r, esc, misses + 1, lang))
         _keep(sid, number)
         return twiml(_confirm(r, esc, number, misses, lang))
     number = _pending(sid, caller)
     if step == "confirm" and number and (keyed == "1" or heard in YES):
         req = services.Request(channel="voice", request_id=sid, caller=caller)
-        cases.request_callback(d.db, number=number, now=d.clock(), req=req, escalation_id=esc)
+        try:
+            cases.request_callback(d.db, number=number, now=d.clock(), req=req, escalation_id=esc,
+                                   countries=d.settings.callback_countries)
+        except cases.CaseError:  # refused after all (the number kept before a settings change)
+            _say(r, "refused_number", lang)
+            return twiml(_ask_number(r, esc, misses + 1, lang))
         _say(r, "done", lang, number=digits(number))
         r.hangup()
         return twiml(r)
@@ -217,6 +234,8 @@ def console_call():
     except cases.CaseError:
         target = None
     agent = d.settings.speech.say("en")  # the console's agents work in English
+    if target is not None and target.customer and _refused(target.customer):
+        target = None  # never dialled, whoever placed the call (toll fraud)
     if target is None or not target.customer:
         r.say(AGENT_WORDS["no_number"], **agent)
         r.hangup()

@@ -401,6 +401,9 @@ PROMPTS: dict[str, Prompt] = {
     "fallback_no_answer": lambda v: "Sorry, no one could take your call.",
     "fallback_leave_message": lambda v: "Please leave a message after the tone. Press pound when you're done.",
     "fallback_not_saved": lambda v: "Sorry, we couldn't keep your message. Please call again later. Goodbye.",
+    # Issue 23: a confirmation whose line changed meanwhile (another phone's YES came first)
+    "refused_number_changed_meanwhile": lambda v: (f"Your line's number was already changed to {digits(v['number'])}, "
+                                                   "from another phone or message. Nothing else changed."),
 }
 
 

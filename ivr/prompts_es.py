@@ -268,4 +268,7 @@ PROMPTS: dict[str, Prompt] = {
     "fallback_leave_message": lambda v: "Deja un mensaje después del tono. Oprime la tecla numeral cuando termines.",
     "fallback_not_saved": lambda v: ("Lo sentimos, no pudimos guardar tu mensaje. Vuelve a llamar más tarde. "
                                      "Adiós."),
+    # Issue 23: a confirmation whose line changed meanwhile (another phone's YES came first)
+    "refused_number_changed_meanwhile": lambda v: (f"El número de tu línea ya se cambió a {digits(v['number'], 'es')}, "
+                                                   "desde otro teléfono o mensaje. No se cambió nada más."),
 }

@@ -113,6 +113,8 @@ def _handle_sms(d: Deps, form: Mapping[str, str], parsed) -> list[str]:
         log.warning("Redis unavailable while answering a text", exc_info=True)
         if _opted_out_in_database(d, sender):
             return []  # R16, from the database alone
+        if parsed.kind == "help":
+            return say(("help", None))  # public words: needs neither Redis nor the database
         if parsed.kind == "command" and parsed.action == "agent":
             # The way to a person needs only the database (R15).
             esc = services.escalate(d.db, reason="caller_asked", context={"verified": False,
@@ -127,6 +129,8 @@ def _handle_sms(d: Deps, form: Mapping[str, str], parsed) -> list[str]:
         return _release(dedupe, sid, claimed, say(("outcome_unknown", None)))
     except DBAPIError:
         log.warning("database unavailable while answering a text", exc_info=True)
+        if parsed.kind == "help":
+            return _release(dedupe, sid, claimed, say(("help", None)))
         return _release(dedupe, sid, claimed, say(("unavailable", None)))
     except Exception:
         if claimed:

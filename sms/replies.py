@@ -584,6 +584,10 @@ REPLIES: dict[str, Reply] = {
     # the number's SmsFallbackUrl (issue 15): the database and Redis may be down
     "fallback": lambda v: (f"Sorry, {v['brand']} can't answer texts right now. Please try again later"
                            + (f" or call {display(v['number'])}." if v.get("number") else ".")),
+    # Issue 23: a confirmation whose line changed meanwhile (another phone's YES came first)
+    "refused_number_changed_meanwhile": lambda v: (f"Your line's number was already changed to "
+                                                   f"{display(v['number'])} from another phone or message. "
+                                                   "Nothing else changed."),
 }
 
 def plan_next(v: dict, words: Mapping[str, str], lang: str = "en", short: bool = False) -> str:

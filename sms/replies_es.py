@@ -267,6 +267,9 @@ REPLIES: dict[str, Reply] = {
     # SmsFallbackUrl (issue 15): sin base de datos ni Redis
     "fallback": lambda v: (f"Lo sentimos, {v['brand']} no puede responder mensajes ahora. Vuelve a intentarlo luego"
                            + (f" o llama al {display(v['number'])}." if v.get("number") else ".")),
+    # Issue 23: a confirmation whose line changed meanwhile (another phone's YES came first)
+    "refused_number_changed_meanwhile": lambda v: (f"El número de tu línea ya se cambió a {display(v['number'])} "
+                                                   "desde otro teléfono o mensaje. No se cambió nada más."),
 }
 
 PLAN_NEXT = {

@@ -65,8 +65,31 @@ log = structlog.get_logger("switchboard.request")
 bp = Blueprint("observe", __name__)
 
 
+def _metrics_refused() -> Response | None:
+    """/metrics: with METRICS_TOKEN, only a request bearing it; without, only loopback, and
+    never a request a proxy forwarded (it would look like loopback)."""
+    import hmac
+
+    from web.deps import deps
+
+    token = deps().settings.metrics_token
+    if token:
+        given = request.headers.get("Authorization", "")
+        if not (given.startswith("Bearer ") and hmac.compare_digest(given[7:].strip().encode(), token.encode())):
+            return Response("401 Unauthorized\n", status=401, mimetype="text/plain",
+                            headers={"WWW-Authenticate": 'Bearer realm="metrics"'})
+        return None
+    forwarded = any(h in request.headers for h in ("X-Forwarded-For", "Forwarded", "X-Real-Ip"))
+    if request.remote_addr not in ("127.0.0.1", "::1") or forwarded:
+        return Response("404 Not Found\n", status=404, mimetype="text/plain")
+    return None
+
+
 @bp.get("/metrics")
 def metrics():
+    refused = _metrics_refused()
+    if refused is not None:
+        return refused
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         from prometheus_client import multiprocess
 

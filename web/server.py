@@ -56,6 +56,12 @@ class BodyLimit:
         self.limit = limit
 
     def __call__(self, environ, start_response):
+        try:
+            return self._whole(environ, start_response)
+        finally:
+            reads_done()  # (already, unless the app never read a body)
+
+    def _whole(self, environ, start_response):
         declared = environ.get("CONTENT_LENGTH", "")
         if declared:
             length = int(declared) if declared.isascii() and declared.isdigit() else -1
@@ -69,11 +75,13 @@ class BodyLimit:
         else:
             # No length and a server that doesn't delimit the stream: there is no body to read
             # (werkzeug reads it as empty too).
+            reads_done()
             return self.app(environ, start_response)
         try:
             body = _read(environ["wsgi.input"], want)
         except Exception:  # noqa: BLE001 - a broken chunk, a reset: gunicorn closes the connection
             return _refuse(environ, start_response, 400, "a body that could not be read")
+        reads_done()  # the whole request is read: its deadline ends (READ_TIMEOUT_S)
         if len(body) > self.limit:
             return _refuse(environ, start_response, 413, "a body over the limit")
         if declared and len(body) < length:
@@ -103,6 +111,106 @@ def _refuse(environ, start_response, code: int, what: str):
     start_response(f"{code} {HTTP_STATUS_CODES[code]}", [
         ("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))])
     return [body]
+
+
+# Slow clients (issue 23): a request's headers and body must arrive within READ_TIMEOUT_S of
+# a worker thread taking its connection (Twilio sends a few KB at once). A client that trickles
+# them (slowloris, a Content-Length it never fills) would otherwise hold a thread for as long as
+# it likes. ``BoundedThreadWorker`` (gunicorn's gthread worker, used by gunicorn.conf.py and
+# ``switchboard serve``) starts the clock when a thread takes a connection; ``reads_done`` (the
+# edge, once the body is in memory) stops it; past the deadline one watchdog thread shuts the
+# socket's reading side, so the blocked read ends at once: the request is dropped (headers) or
+# answered 400 (a body cut short). A buffering proxy in front (README, "Deployment") is still
+# the first line: it reads whole requests before gunicorn sees them.
+READ_TIMEOUT_S = float(os.environ.get("READ_TIMEOUT_SECONDS", "10"))
+
+
+class _Watchdog:
+    """One thread per process ending reads that overran their deadline."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._watched: dict[int, tuple[float, object]] = {}
+        self._thread = None
+        self._local = threading.local()
+
+    def watch(self, sock, seconds: float) -> None:
+        import threading
+        import time
+
+        key = id(sock)
+        with self._lock:
+            self._watched[key] = (time.monotonic() + seconds, sock)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="read-deadlines", daemon=True)
+                self._thread.start()
+        self._local.key = key
+        self._wake.set()
+
+    def done(self) -> None:
+        key = getattr(self._local, "key", None)
+        if key is not None:
+            self._local.key = None
+            with self._lock:
+                self._watched.pop(key, None)
+
+    def _run(self) -> None:
+        import socket
+        import time
+
+        while True:
+            with self._lock:
+                now = time.monotonic()
+                late = [k for k, (deadline, _) in self._watched.items() if deadline <= now]
+                overdue = [self._watched.pop(k)[1] for k in late]
+                nearest = min((d for d, _ in self._watched.values()), default=now + 60) - now
+            for sock in overdue:
+                log.warning("a client sent its request too slowly: its connection is closed")
+                try:
+                    sock.shutdown(socket.SHUT_RD)
+                except OSError:
+                    pass
+            self._wake.wait(timeout=max(0.05, min(nearest, 1.0)))
+            self._wake.clear()
+
+
+_WATCHDOG = _Watchdog()
+
+
+def reads_done() -> None:
+    """This thread's request has been read whole: its read deadline ends."""
+    _WATCHDOG.done()
+
+
+def _bounded_thread_worker():
+    from gunicorn.workers.gthread import ThreadWorker
+
+    class BoundedThreadWorker(ThreadWorker):
+        """gthread, with each request's headers and body read within READ_TIMEOUT_S."""
+
+        def handle(self, conn):
+            _WATCHDOG.watch(conn.sock, READ_TIMEOUT_S)
+            try:
+                return super().handle(conn)
+            finally:
+                _WATCHDOG.done()
+
+    return BoundedThreadWorker
+
+
+def __getattr__(name: str):
+    # gunicorn loads the worker class by name (web.server.BoundedThreadWorker); built on first
+    # use so that importing this module doesn't import gunicorn.
+    if name == "BoundedThreadWorker":
+        globals()[name] = value = _bounded_thread_worker()
+        return value
+    raise AttributeError(name)
+
+
+WORKER_CLASS = "web.server.BoundedThreadWorker"
 
 
 class SingleProcessOnly(SystemExit):
@@ -171,6 +279,7 @@ def run_gunicorn(app, *, host: str, port: int, workers: int, settings: Settings)
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", workers)
             self.cfg.set("threads", 4)
+            self.cfg.set("worker_class", WORKER_CLASS)  # gthread, with read deadlines
             for name, value in GUNICORN_TRUSTS_NO_FORWARDED_HEADERS.items():
                 self.cfg.set(name, value)
 
