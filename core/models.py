@@ -286,6 +286,6 @@ class OutboundText(Base):
 
 
 # The console's and the App Store feed's tables live beside their features.
-from core import models_appstore, models_console, models_twilio  # noqa: E402,F401
+from core import models_appstore, models_console, models_insights, models_twilio  # noqa: E402,F401
 
 ALL_TABLES = [t.name for t in reversed(Base.metadata.sorted_tables)]
