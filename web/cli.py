@@ -26,6 +26,9 @@ def register(app: Flask) -> None:
     app.cli.add_command(simulate)
     app.cli.add_command(worker_cmd)
     app.cli.add_command(outbox_cmd)
+    from web.phrases_cli import phrases_group
+
+    app.cli.add_command(phrases_group)  # switchboard phrases export/check (issue 24, R26)
     from web.twilio_cli import register as register_twilio
 
     register_twilio(app)  # switchboard twilio connect/check, calls report (issue 15)
@@ -127,6 +130,12 @@ def run_due_cmd(now_text: str | None) -> None:
     report = services.run_due(deps().db, now=now)
     click.echo(f"run-due at {now.isoformat()}: {report.plans_ended} plans ended, "
                f"{report.lines_released} lines released, {report.lines_lapsed} lines lapsed")
+    from core import insights, missed_turns
+
+    rolled = insights.roll_up(deps().db, deps().redis, now=now)  # issue 24: the Insights page's facts
+    gone = missed_turns.purge(deps().db, now=now, days=deps().settings.missed_turns_days)  # R26
+    click.echo(f"insights: {rolled} conversations rolled up; {gone} misunderstood turn"
+               f"{'' if gone == 1 else 's'} deleted (older than {deps().settings.missed_turns_days} days)")
 
 
 def _parse_now(text: str) -> dt.datetime:
