@@ -64,6 +64,7 @@ class Report:
     totals: collections.Counter = field(default_factory=collections.Counter)
     hits: collections.Counter = field(default_factory=collections.Counter)
     misses: list[str] = field(default_factory=list)
+    missed: dict[tuple[str, str], str] = field(default_factory=dict)  # (lang, text) -> its line in misses
     destructive: list[str] = field(default_factory=list)  # routed to a change it does not name
     near_changes: list[str] = field(default_factory=list)  # of them, the near misses
 
@@ -106,12 +107,27 @@ def evaluate(model: u.Model | None = None, data: Iterable | None = None) -> Repo
             if not ok:
                 report.misses.append(f"  {lang} {label:24} {kind:6} → {seen:24} {got.score:.2f} "
                                      f"(runner-up {got.runner_up}): {text}")
+                report.missed[(lang, text)] = report.misses[-1]
             change = reached(got.intent)
             if change and change != u.CHANGES.get(label):
                 report.destructive.append(f"  {lang} {label} → {change}: {text}")
                 if kind == "near":
                     report.near_changes.append(f"  {lang} {label} → {change}: {text}")
     return report
+
+
+def refusals(before: Report, after: Report) -> list[str]:
+    """Why rows that changed the evaluation from ``before`` to ``after`` are refused (none: ok):
+    lower accuracy, overall or for any intent or language; a near miss (or any utterance)
+    newly sent to a change it does not name."""
+    why = ["overall accuracy drops"] if after.accuracy < before.accuracy else []
+    why += [f"{key[0]} {key[1]} drops" for key in before.keys()
+            if key[0] in ("intent", "lang") and after.rate(key) < before.rate(key)]
+    why += [f"a near miss gets a change proposed: {x.strip()}" for x in after.near_changes
+            if x not in before.near_changes]
+    why += [f"sent to a change it does not name: {x.strip()}" for x in after.destructive
+            if x not in before.destructive and x not in after.near_changes]
+    return why
 
 
 LANG_HEADER = "# lang: "
