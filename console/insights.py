@@ -147,7 +147,7 @@ def _svgs(fig: insights.Figures) -> dict:
     out = {}
     out["completion"] = charts.hbars(
         [B(iw.JOURNEYS.get(c.journey, c.journey), (S(100 * (c.completion or 0), "done by the bot"),),
-           f"{charts.pct(c.completion)} of {c.conversations} · contained {charts.pct(c.containment)}")
+           f"{charts.pct(c.completion)} of {c.conversations}")
          for c in fig.completion], title=iw.CHARTS["completion"], scale=100)
     out["containment"] = charts.hbars(
         [B(iw.JOURNEYS.get(c.journey, c.journey), (S(100 * (c.containment or 0), "no contact again in 24 h"),),

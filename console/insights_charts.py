@@ -9,11 +9,11 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-WIDTH = 640
-LABEL_W = 210
+WIDTH = 700
+LABEL_W = 230
 BAR_H = 18
 GAP = 8
-NUMBER_W = 110
+NUMBER_W = 190
 # One colour per series, readable on white, told apart without colour by the legend's order.
 COLOURS = ("#1f5fbf", "#17803d", "#a65b00", "#7a3db8", "#b42318", "#0f766e", "#5f6b7a", "#c2410c", "#334155")
 

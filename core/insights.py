@@ -21,7 +21,7 @@ The definitions (each tested on a known week in tests/console/test_insights.py):
 - *gave up*: conversations that ended neither done nor with a person, by the step they were
   left at (a call hung up, a text conversation that went silent); the *funnel* of a journey
   counts its conversations reaching each stage: asked → identified (PIN or code verified) →
-  confirming (asked for the yes) → done;
+  confirming (asked for the yes) → done (a journey that needs no PIN or yes skips those);
 - *understanding*: per 100 turns, the not-understood ones (missed ones included) and the
   clarifying questions asked, by language and channel; the journeys chosen after a
   clarifying question;
@@ -96,7 +96,8 @@ def turn_outcome(step: str, keys: Iterable[str], expect: str, *, offer_person: b
 
 
 def turn_result(keys: Iterable[str], expect: str, *, escalated: bool) -> str | None:
-    """How far the turn took the request: person, done, confirming, identified (or None)."""
+    """How far the turn took the request: to a person, done, asked for its yes (or None).
+    (Whether it verified a PIN or code is recorded beside it: ``pin_ok`` among the keys.)"""
     keys = list(keys)
     if escalated:
         return "person"
@@ -104,8 +105,6 @@ def turn_result(keys: Iterable[str], expect: str, *, escalated: bool) -> str | N
         return "done"
     if expect == "confirm":
         return "confirming"
-    if "pin_ok" in keys:
-        return "identified"
     return None
 
 
@@ -121,7 +120,8 @@ def record_turn(r: redis.Redis, *, door: str, lang: str, caller: str | None, thr
     event = {"at": now.isoformat(), "door": door, "lang": lang, "step": step or "command",
              "expect": reply.expect, "journey": journey, "outcome": outcome, "contact": contact,
              "thread": (thread if door == "voice" and thread else f"{door}:{contact or '-'}"),
-             "result": turn_result(keys, reply.expect, escalated=reply.escalation_id is not None)}
+             "result": turn_result(keys, reply.expect, escalated=reply.escalation_id is not None),
+             "verified": "pin_ok" in keys}
     push(r, event)
     if outcome == "missed" and db is not None and said:
         from core import missed_turns
@@ -166,7 +166,8 @@ def drain(r: redis.Redis, db: sessionmaker[Session], *, batch: int = BATCH) -> i
                 rows.append(dict(at=dt.datetime.fromisoformat(e["at"]), door=e["door"][:10], lang=e["lang"][:2],
                                  thread=e["thread"][:80], contact=e.get("contact"), step=e["step"][:20],
                                  expect=e["expect"][:20], journey=(e.get("journey") or None),
-                                 outcome=e["outcome"][:16], result=e.get("result"), rolled=False))
+                                 outcome=e["outcome"][:16], result=e.get("result"),
+                                 verified=bool(e.get("verified")), rolled=False))
             except (ValueError, KeyError, TypeError):
                 log.warning("a recorded turn could not be read: left out")
         if rows:
@@ -196,19 +197,20 @@ def _fact(turns: list[TurnEvent]) -> dict[str, Any]:
     counted = [t for t in turns if t.outcome != "handoff"]
     return dict(thread=first.thread, door=first.door, lang=last.lang, contact=first.contact,
                 started_at=first.at, ended_at=last.at, journey=journey, result=result, step=step,
-                stage=_stage(results), turns=len(counted),
+                stage=_stage(results | ({"identified"} if any(t.verified for t in turns) else set())),
+                turns=len(counted),
                 not_understood=sum(t.outcome in ("not_understood", "missed") for t in counted),
                 clarified=sum(t.outcome == "clarified" for t in counted), clarified_to=clarified_to)
 
 
 def _stage(results: set) -> str:
-    if "done" in results:
-        return "done"
+    """The stages a conversation reached, in order: "asked" always; "identified" once a PIN or
+    code was verified; "confirming" once asked for its yes; "done" once done by the bot. A
+    journey without a PIN (a refund question) goes from asked to done."""
     if "confirming" in results:
-        return "confirming"
-    if "identified" in results:
-        return "identified"
-    return "asked"
+        results = results | {"identified"}  # a change is only proposed to a verified caller (R8)
+    reached = ["asked"] + [s for s in STAGES[1:] if s in results]
+    return ",".join(reached)
 
 
 def roll_up(db: sessionmaker[Session], r: redis.Redis | None, *, now: dt.datetime) -> int:
@@ -407,8 +409,7 @@ def figures(db: sessionmaker[Session], f: Filters, *, now: dt.datetime) -> Figur
             if is_closed:
                 c.done_closed += n
                 c.contained += 0 if repeated else n
-        reached = STAGES.index(stage) if stage in STAGES else 0
-        for s in STAGES[:reached + 1]:
+        for s in (stage or "asked").split(","):
             funnels[journey][s] += n
     out.completion = sorted(per_journey.values(), key=lambda c: (-c.conversations, c.journey))
     out.understanding = sorted(understanding.values(), key=lambda u: (u.door, u.lang))

@@ -43,7 +43,8 @@ class TurnEvent(Base):
     expect: Mapped[str] = mapped_column(String(20))  # what the conversation asked next
     journey: Mapped[str | None] = mapped_column(String(20), nullable=True)
     outcome: Mapped[str] = mapped_column(String(16))  # TURN_OUTCOMES
-    result: Mapped[str | None] = mapped_column(String(10), nullable=True)  # done, person
+    result: Mapped[str | None] = mapped_column(String(10), nullable=True)  # person, done, confirming
+    verified: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # a PIN or code
     rolled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
@@ -66,7 +67,7 @@ class ConversationFact(Base):
     not_understood: Mapped[int] = mapped_column(Integer, default=0)  # of them (missed ones too)
     clarified: Mapped[int] = mapped_column(Integer, default=0)  # clarifying questions asked
     clarified_to: Mapped[str | None] = mapped_column(String(20), nullable=True)  # the journey chosen then
-    stage: Mapped[str] = mapped_column(String(12), default="asked")  # the furthest reached (core.insights.STAGES)
+    stage: Mapped[str] = mapped_column(String(40), default="asked")  # those reached: "asked,identified,…"
     # Done by the bot, but the same number came back within 24 hours: not truly contained.
     repeated: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 

@@ -162,12 +162,22 @@ def seed_demo_cmd() -> None:
                    "delete instance/switchboard.db to start again from the demo set", err=True)
         counts = {"lines": 0, "lines_updated": 0}
     click.echo(f"demo data: {counts['lines']} new lines, {counts['lines_updated']} refreshed")
+    _seed_demo_week(d)  # issue 24: a generated week of conversations for the Insights page
     click.echo("demo lines (number, login, PIN, texts/calls from):")
     for account in doc["accounts"]:
         for line in account["lines"]:
             role = " (admin)" if line["login_id"] == account["admin"] and len(account["lines"]) > 1 else ""
             click.echo(f"  {line['number']}  {line['login_id']:<8} PIN {line['pin']:<7} "
                        f"from {', '.join(line['contacts'])}  [{line['status']}]{role}")
+
+
+def _seed_demo_week(d) -> None:
+    from core.demo_week import seed_week
+
+    week = seed_week(d.db, d.redis, now=d.clock(), secret=d.settings.pin_secret)
+    if week.made:
+        click.echo(f"demo week: {week.conversations} conversations and {week.missed} misunderstood turns to label "
+                   "(console: Insights)")
 
 
 @click.command("serve", help="Run the web server (gunicorn) on 127.0.0.1.")

@@ -29,6 +29,7 @@ def upgrade() -> None:
         sa.Column('journey', sa.String(length=20), nullable=True),
         sa.Column('outcome', sa.String(length=16), nullable=False),
         sa.Column('result', sa.String(length=10), nullable=True),
+        sa.Column('verified', sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.Column('rolled', sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_turn_events')),
     )
@@ -51,7 +52,7 @@ def upgrade() -> None:
         sa.Column('not_understood', sa.Integer(), nullable=False),
         sa.Column('clarified', sa.Integer(), nullable=False),
         sa.Column('clarified_to', sa.String(length=20), nullable=True),
-        sa.Column('stage', sa.String(length=12), nullable=False),
+        sa.Column('stage', sa.String(length=40), nullable=False),
         sa.Column('repeated', sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_conversation_facts')),
         sa.UniqueConstraint('thread', 'started_at', name='uq_conversation_facts_thread_started'),
