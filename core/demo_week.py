@@ -98,12 +98,12 @@ def seed_week(db: sessionmaker[Session], r, *, now: dt.datetime, secret: str) ->
             caller = rnd.choice(contacts[:30]) if rnd.random() < 0.3 else rnd.choice(contacts)
             sid = f"{SID_PREFIX}{now:%Y%m%d}{n:05d}" if door == "voice" else None
             began, person, current = at, False, journey
-            for step, keys, expect in turns:
+            for i, (step, keys, expect) in enumerate(turns):
                 expect, _, tag = expect.partition(":")
                 if tag and tag not in ("missed", "missed+person"):
                     current = tag
                 escalated = expect == "person" or tag == "missed+person"
-                said = rnd.choice(MISSED[lang]) if tag.startswith("missed") else None
+                said = MISSED[lang][(7 * n + i) % len(MISSED[lang])] if tag.startswith("missed") else None
                 reply = Reply([Prompt(k) for k in keys], "command" if expect == "person" else expect,
                               offer_person=tag == "missed+person", escalation_id=None)
                 insights.record_turn(r, door=door, lang=lang, caller=caller, thread=sid, step=step, reply=reply,
