@@ -46,7 +46,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 import redis
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.call_events import ANSWERS
@@ -378,16 +378,30 @@ def figures(db: sessionmaker[Session], f: Filters, *, now: dt.datetime) -> Figur
         ).where(*where).group_by(C.journey, C.result, C.stage, C.step, C.door, C.lang, C.repeated, closed)).all()
         clarified_to = session.execute(select(C.clarified_to, func.count()).where(*where, C.clarified_to.is_not(None))
                                        .group_by(C.clarified_to)).all()
-        escalations = session.execute(select(Escalation.channel, Escalation.reason, Escalation.state,
-                                             Escalation.wrap_up, Escalation.context, Escalation.created_at,
-                                             Escalation.claimed_at)
-                                      .where(Escalation.created_at >= f.since, Escalation.created_at < f.until)).all()
-        calls = [] if f.door == "sms" else session.execute(
-            select(CallEvent.ended_at, CallEvent.duration_s, CallEvent.lang, Escalation.created_at)
-            .outerjoin(Escalation, Escalation.id == CallEvent.escalation_id)
-            .where(CallEvent.ended_at >= f.since, CallEvent.ended_at < f.until,
-                   CallEvent.outcome != "not_answered", CallEvent.duration_s.is_not(None),
-                   *([CallEvent.lang == f.lang] if f.lang else []))).all()
+        # Cases and calls: grouped and ranked in SQL too (PostgreSQL's percentile_disc is the
+        # nearest rank; SQLite, the development database, gets the column and ranks it here).
+        e_where = [Escalation.created_at >= f.since, Escalation.created_at < f.until]
+        if f.door:
+            e_where.append(Escalation.channel == f.door)
+        if f.lang:
+            e_where.append(Escalation.context["lang"].as_string() == f.lang)
+        if f.journey:
+            e_where.append(Escalation.context["asked"].as_string() == f.journey)
+        reason_rows = session.execute(select(Escalation.reason, Escalation.state, Escalation.wrap_up, func.count())
+                                      .where(*e_where).group_by(Escalation.reason, Escalation.state,
+                                                                Escalation.wrap_up)).all()
+        dialect = session.get_bind().dialect.name
+        to_agent = _timing(session, "to_first_agent", _seconds(dialect, Escalation.claimed_at, Escalation.created_at),
+                           e_where)
+        handed = Escalation.created_at
+        ivr = case((handed.is_(None), CallEvent.duration_s),
+                   else_=CallEvent.duration_s - _seconds(dialect, CallEvent.ended_at, handed))
+        c_where = [CallEvent.ended_at >= f.since, CallEvent.ended_at < f.until, CallEvent.outcome != "not_answered",
+                   CallEvent.duration_s.is_not(None), *([CallEvent.lang == f.lang] if f.lang else [])]
+        in_ivr = (Timing("in_ivr", 0, None, None) if f.door == "sms" else
+                  _timing(session, "in_ivr", func.greatest(ivr, 0) if dialect == "postgresql" else func.max(ivr, 0),
+                          c_where,
+                          join=(Escalation, Escalation.id == CallEvent.escalation_id), frm=CallEvent))
     per_journey: dict[str, Completion] = {}
     understanding: dict[tuple[str, str], Understanding] = {}
     funnels: dict[str, Counter] = defaultdict(Counter)
@@ -418,28 +432,36 @@ def figures(db: sessionmaker[Session], f: Filters, *, now: dt.datetime) -> Figur
     out.after_clarifying = dict(sorted(clarified_to, key=lambda kv: (-kv[1], kv[0])))
 
     reasons: dict[str, Counter] = defaultdict(Counter)
-    to_agent: list[float] = []
-    for channel, reason, state, wrap_up, context, created, claimed in escalations:
-        context = context or {}
-        if f.door and channel != f.door:
-            continue
-        if f.lang and context.get("lang") != f.lang:
-            continue
-        if f.journey and context.get("asked") != f.journey:
-            continue
-        reasons[reason][wrap_up if state == "done" and wrap_up else "open" if state != "done" else "closed"] += 1
-        if claimed is not None:
-            to_agent.append((claimed - created).total_seconds())
-    out.reasons = {r: dict(c) for r, c in sorted(reasons.items(), key=lambda kv: -sum(kv[1].values()))}
-    in_ivr = []
-    for ended, duration, _lang, handed in calls:
-        if handed is not None:
-            in_ivr.append(max(0.0, (handed - (ended - dt.timedelta(seconds=duration))).total_seconds()))
-        else:
-            in_ivr.append(float(duration))
-    out.timing = [Timing("in_ivr", len(in_ivr), percentile(in_ivr, 50), percentile(in_ivr, 90)),
-                  Timing("to_first_agent", len(to_agent), percentile(to_agent, 50), percentile(to_agent, 90))]
+    for reason, state, wrap_up, n in reason_rows:
+        reasons[reason][wrap_up if state == "done" and wrap_up else "open" if state != "done" else "closed"] += n
+    out.reasons = {r: dict(c) for r, c in sorted(reasons.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))}
+    out.timing = [in_ivr, to_agent]
     return out
+
+
+def _seconds(dialect: str, later, earlier):
+    """``later - earlier`` in seconds, in SQL."""
+    if dialect == "postgresql":
+        return func.extract("epoch", later - earlier)
+    return (func.julianday(later) - func.julianday(earlier)) * 86400.0
+
+
+def _timing(session: Session, what: str, expr, where: list, *, join=None, frm=None) -> Timing:
+    """How many, the median and the 90th percentile (nearest rank) of ``expr``, whole seconds."""
+    inner = select(expr.label("s"))
+    if frm is not None:
+        inner = inner.select_from(frm)
+    if join is not None:
+        inner = inner.outerjoin(*join)
+    sub = inner.where(*where).subquery()
+    value = sub.c.s
+    if session.get_bind().dialect.name == "postgresql":
+        n, median, p90 = session.execute(select(func.count(value), func.percentile_disc(0.5).within_group(value),
+                                                func.percentile_disc(0.9).within_group(value))).one()
+        return Timing(what, n, None if median is None else round(float(median)),
+                      None if p90 is None else round(float(p90)))
+    values = [round(float(v)) for (v,) in session.execute(select(value).where(value.is_not(None)))]
+    return Timing(what, len(values), percentile(values, 50), percentile(values, 90))
 
 
 # An agent's own figures -------------------------------------------------------------------------

@@ -75,9 +75,12 @@ def upgrade() -> None:
     )
     op.create_index(op.f('ix_missed_turns_at'), 'missed_turns', ['at'])
     op.create_index(op.f('ix_missed_turns_state'), 'missed_turns', ['state'])
+    # The Insights page reads cases by when they were made.
+    op.create_index(op.f('ix_escalations_created_at'), 'escalations', ['created_at'])
 
 
 def downgrade() -> None:
+    op.drop_index(op.f('ix_escalations_created_at'), table_name='escalations')
     op.drop_table('missed_turns')
     op.drop_table('conversation_facts')
     op.drop_table('turn_events')
