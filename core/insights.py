@@ -258,14 +258,23 @@ def _roll(db: sessionmaker[Session], threads: list[str], cutoff: dt.datetime) ->
             session.add_all([ConversationFact(**f) for f in facts])
             session.flush()
             # A conversation that was done by the bot, followed within 24 hours by another from
-            # the same number, was not really contained.
-            for f in sorted(facts, key=lambda f: f["started_at"]):
+            # the same number, was not really contained: found for the whole batch at once.
+            starts: dict[str, list[dt.datetime]] = defaultdict(list)
+            for f in facts:
                 if f["contact"]:
-                    session.execute(update(ConversationFact).where(
-                        ConversationFact.contact == f["contact"], ConversationFact.result == "done",
-                        ConversationFact.ended_at < f["started_at"],
-                        ConversationFact.ended_at >= f["started_at"] - REPEAT_WINDOW,
-                    ).values(repeated=True).execution_options(synchronize_session=False))
+                    starts[f["contact"]].append(f["started_at"])
+            if starts:
+                first = min(min(v) for v in starts.values())
+                done = session.execute(select(ConversationFact.id, ConversationFact.contact, ConversationFact.ended_at)
+                                       .where(ConversationFact.contact.in_(list(starts)),
+                                              ConversationFact.result == "done",
+                                              ConversationFact.repeated.is_(False),
+                                              ConversationFact.ended_at >= first - REPEAT_WINDOW)).all()
+                again = [i for i, contact, ended in done
+                         if any(ended < s <= ended + REPEAT_WINDOW for s in starts[contact])]
+                if again:
+                    session.execute(update(ConversationFact).where(ConversationFact.id.in_(again))
+                                    .values(repeated=True).execution_options(synchronize_session=False))
             return len(facts)
     except (_Raced, NotApplied):
         log.info("another roll-up took these conversations")

@@ -57,7 +57,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('id', name=op.f('pk_conversation_facts')),
         sa.UniqueConstraint('thread', 'started_at', name='uq_conversation_facts_thread_started'),
     )
-    op.create_index(op.f('ix_conversation_facts_started_at'), 'conversation_facts', ['started_at'])
+    op.create_index('ix_conversation_facts_range', 'conversation_facts', ['started_at'], postgresql_include=[
+        'door', 'lang', 'journey', 'result', 'stage', 'step', 'repeated', 'ended_at', 'turns', 'not_understood',
+        'clarified', 'clarified_to'])
     op.create_index('ix_conversation_facts_contact_started', 'conversation_facts', ['contact', 'started_at'])
     op.create_table(
         'missed_turns',
