@@ -100,13 +100,7 @@ def insights_page():
 
 
 def _new_missed() -> int:
-    from sqlalchemy import func, select
-
-    from core.db import reader
-    from core.models_insights import MissedTurn
-
-    with reader(deps().db)() as session:
-        return session.execute(select(func.count()).select_from(MissedTurn).where(MissedTurn.state == "new")).scalar()
+    return missed_turns.count(deps().db, state="new")
 
 
 @bp.get("/console/insights/<any(completion, gave_up, funnels, reasons, understanding, after_clarifying, timing, own):chart>.csv")

@@ -52,7 +52,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.call_events import ANSWERS
 from core.db import reader
 from core.models import Escalation
-from core.models_console import Agent
 from core.models_insights import ConversationFact, TurnEvent
 from core.models_twilio import CallEvent
 from core.services import transaction
@@ -506,11 +505,6 @@ def own_figures(db: sessionmaker[Session], agent_id: int, *, since: dt.datetime,
                       dict(wraps.most_common()), Timing("to_claim", len(claim), percentile(claim, 50),
                                                         percentile(claim, 90)),
                       Timing("to_close", len(close), percentile(close, 50), percentile(close, 90)))
-
-
-def agent_name(db: sessionmaker[Session], agent_id: int) -> str | None:
-    with reader(db)() as session:
-        return session.execute(select(Agent.name).where(Agent.id == agent_id)).scalar()
 
 
 # CSV --------------------------------------------------------------------------------------------

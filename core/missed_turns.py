@@ -104,6 +104,12 @@ def queue(db: sessionmaker[Session], *, viewer_id: int, now: dt.datetime, state:
         return [_row(m) for m in rows], {s: counts.get(s, 0) for s in ("new", "labelled", "dismissed")}
 
 
+def count(db: sessionmaker[Session], *, state: str = "new") -> int:
+    """How many kept turns are in a state (the Insights page's link says how many to label)."""
+    with reader(db)() as session:
+        return session.execute(select(func.count()).select_from(MissedTurn).where(MissedTurn.state == state)).scalar()
+
+
 def label(db: sessionmaker[Session], turn_id: int, *, label: str, labels: Iterable[str], by_id: int,
           now: dt.datetime) -> MissedRow:
     """Label one turn with what it meant (``labels``: those the vocabulary knows, and ``none``)."""
