@@ -32,8 +32,7 @@ sys.path.insert(0, str(ROOT))
 from core.formatting import fold  # noqa: E402
 from sms.keywords import parse  # noqa: E402
 from vocabulary import contains, understand as u, vocabulary  # noqa: E402
-
-EVAL = ROOT / "tests" / "data" / "understanding_eval.tsv"
+from vocabulary.evaluation import HELD_OUT as EVAL  # noqa: E402
 
 
 def held_out() -> list[tuple[str, str, str]]:

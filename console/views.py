@@ -479,3 +479,6 @@ def me_post():
     else:
         flash("Saved.", "ok")
     return redirect(url_for("console.me"), code=303)
+
+
+from console import insights as _insights  # noqa: E402,F401  the Insights pages (issue 24), on this blueprint

@@ -19,7 +19,7 @@ from typing import Any, Callable
 import redis
 from sqlalchemy.orm import Session, sessionmaker
 
-from core import one_time_codes, phone, policy, services
+from core import insights, one_time_codes, phone, policy, services
 from core.intents import Intent
 from core.journeys import REGISTRY, Turn, public, step_handlers
 from core.limits import PinAttempts, RateLimit
@@ -137,10 +137,12 @@ class Conversation:
     # The entry points ------------------------------------------------------------------
     def handle(self, key: str, caller: str | None, intent: Intent, *, request_id: str | None = None,
                receipt_to: str | None = None, receipt_from: str | None = None,
-               state: State | None | object = ..., defer_save: bool = False, lang: str | None = None) -> Reply:
+               state: State | None | object = ..., defer_save: bool = False, lang: str | None = None,
+               said: str | None = None) -> Reply:
         """One turn. ``state``: already read by the caller (in its own round trip);
         ``defer_save``: the caller finishes with ``save_deferred`` (and its own commands);
-        ``lang``: the language this message was written in, when the door could tell."""
+        ``lang``: the language this message was written in, when the door could tell;
+        ``said``: the words of the turn, kept (masked) only when not understood (R26)."""
         if state is ...:
             state = self.store.load(key)
         s = state or State(caller=caller)
@@ -148,8 +150,12 @@ class Conversation:
             s.lang = lang
         t = Turn(self._request(s, caller, request_id, receipt_to, receipt_from), self.clock())
         self._lapse_verification(s, t.now)
+        step, journey = s.step, s.journey
         reply = self._dispatch(s, intent, t)
         reply.lang = s.lang
+        insights.record_turn(self.store.r, door=self.channel, lang=s.lang, caller=caller, thread=request_id, step=step,
+                             reply=reply, journey=s.journey or journey, secret=self.pin_secret, now=t.now,
+                             said=said, db=self.db)  # issue 24: what the turn was (R26: missed ones kept)
         if defer_save:
             self._deferred = (key, s, reply)
             return reply
@@ -207,6 +213,8 @@ class Conversation:
         """Hand the caller to a person (R15) with what happened so far."""
         s = self.store.load(key) or State(caller=caller)
         t = Turn(self._request(s, caller, request_id), self.clock())
+        insights.record_handoff(self.store.r, door=self.channel, lang=s.lang, caller=caller, thread=request_id,
+                                secret=self.pin_secret, now=t.now, journey=s.journey)  # issue 24
         return self._save(key, s, self.to_person(s, t, reason))
 
     def understood(self, key: str) -> None:

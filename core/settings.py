@@ -51,6 +51,8 @@ class Settings:
     appstore_app_apple_id: int | None = None
     appstore_environment: str | None = None
     appstore_online_checks: bool = True
+    # R26: how many days the misunderstood turns are kept (core.missed_turns).
+    missed_turns_days: int = 30
     # Voices and speech recognition for calls (VOICE_EN, VOICE_ES, SPEECH_MODEL, SPEECH_TIMEOUT,
     # SPEECH_ENHANCED): only combinations Twilio documents (core/voice_settings.py).
     speech: Speech = field(default_factory=Speech)
@@ -149,6 +151,7 @@ class Settings:
             opt_out_managed_by=managed_by,
             metrics_token=get("METRICS_TOKEN"),
             callback_countries=_countries(get("CALLBACK_COUNTRIES")),
+            missed_turns_days=_days(get("MISSED_TURNS_DAYS"), "MISSED_TURNS_DAYS", 30),
         )
 
 
@@ -240,3 +243,12 @@ def default_database_url() -> str:
     instance = PROJECT_ROOT / "instance"
     instance.mkdir(exist_ok=True)
     return f"sqlite:///{instance / 'switchboard.db'}"
+
+
+def _days(value: str | None, name: str, default: int) -> int:
+    """A whole number of days, at least 1."""
+    if not value:
+        return default
+    if not value.strip().isdigit() or int(value) < 1 or int(value) > 3650:
+        raise SettingsError(f"switchboard: {name} must be a number of days (1 to 3650), not {value!r}")
+    return int(value)

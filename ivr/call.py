@@ -122,7 +122,8 @@ class Call:
     def turn(self, intent: Intent) -> Reply:
         """One turn of this call's conversation; a change's receipt goes by text (R17)."""
         return self.conversation.handle(self.key, self.caller, intent, request_id=self.sid,
-                                        receipt_to=self.caller, receipt_from=self.to, lang=self.lang)
+                                        receipt_to=self.caller, receipt_from=self.to, lang=self.lang,
+                                        said=self.speech or None)
 
     def respond(self, reply: Reply, greeting: str | None = None, offer_spanish: bool = False) -> VoiceResponse:
         note(step=reply.expect, outcome=",".join(reply.keys()), lang=self.lang)

@@ -216,7 +216,7 @@ def _answer(d: Deps, conversation: Conversation, key: str, sender: str, req: ser
     intent = intent_of(parsed, state.step if state else "command", lang,
                        options=state.slots.get("options") if state and state.step == "which" else None)
     reply = conversation.handle(key, sender, intent, request_id=req.request_id, state=state, defer_save=True,
-                                lang=lang)
+                                lang=lang, said=parsed.text)
     # What was understood (label, score, runner-up), never the words: they may hold a PIN.
     note(step=reply.expect, outcome=",".join(reply.keys()), intent=intent.kind, lang=lang,
          **(parsed.understood.log() if parsed.understood else {}))

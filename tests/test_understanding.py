@@ -6,47 +6,17 @@ routed to a change journey it does not name. Then the safety rules one by one.""
 from __future__ import annotations
 
 import collections
-from pathlib import Path
 
 import pytest
 
 from core import intents
 from core.formatting import fold
 from core.journeys import REGISTRY
+from vocabulary import evaluation
 from vocabulary import understand as u
 from vocabulary.understand import CHANGES, understand
 
-EVAL = Path(__file__).resolve().parent / "data" / "understanding_eval.tsv"
-FIX_JOURNEYS = {"reactivate": "reactivate", "change_number": "change_number", "block_spam": "block"}
-
-
-def rows() -> list[tuple[str, str, str, str, str]]:
-    found = []
-    for n, line in enumerate(EVAL.read_text(encoding="utf-8").splitlines(), 1):
-        if line.strip() and not line.startswith("#"):
-            lang, label, kind, round_, text = line.split("\t")
-            assert lang in u.LANGUAGES and kind in ("para", "typo", "short", "speech", "near"), n
-            found.append((lang, label, kind, round_, text))
-    return found
-
-
-def outcome(got: u.Understanding) -> str:
-    """What the caller meets: the journey label, ``cancel`` for "which: a plan or the line?",
-    ``clarify`` for any other question back, ``unclear`` for "sorry, we didn't get that"."""
-    if got.sure:
-        return got.label
-    if got.how == "clarify":
-        return "cancel" if got.intent.slot("options") == [[name, {}] for name in u.VAGUE_CANCEL] else "clarify"
-    return "unclear"
-
-
-def reached(intent: intents.Intent) -> str | None:
-    """The change journey an intent starts at once (a question back starts none)."""
-    if intent.kind != "journey":
-        return None
-    if intent.value == "troubleshoot":
-        return FIX_JOURNEYS.get(intent.slot("fix"))
-    return intent.value if intent.value in CHANGES.values() else None
+rows, outcome, reached = evaluation.rows, evaluation.outcome, evaluation.reached
 
 
 def rate(hits: collections.Counter, totals: collections.Counter, key) -> str:

@@ -26,6 +26,9 @@ def register(app: Flask) -> None:
     app.cli.add_command(simulate)
     app.cli.add_command(worker_cmd)
     app.cli.add_command(outbox_cmd)
+    from web.phrases_cli import phrases_group
+
+    app.cli.add_command(phrases_group)  # switchboard phrases export/check (issue 24, R26)
     from web.twilio_cli import register as register_twilio
 
     register_twilio(app)  # switchboard twilio connect/check, calls report (issue 15)
@@ -127,6 +130,12 @@ def run_due_cmd(now_text: str | None) -> None:
     report = services.run_due(deps().db, now=now)
     click.echo(f"run-due at {now.isoformat()}: {report.plans_ended} plans ended, "
                f"{report.lines_released} lines released, {report.lines_lapsed} lines lapsed")
+    from core import insights, missed_turns
+
+    rolled = insights.roll_up(deps().db, deps().redis, now=now)  # issue 24: the Insights page's facts
+    gone = missed_turns.purge(deps().db, now=now, days=deps().settings.missed_turns_days)  # R26
+    click.echo(f"insights: {rolled} conversations rolled up; {gone} misunderstood turn"
+               f"{'' if gone == 1 else 's'} deleted (older than {deps().settings.missed_turns_days} days)")
 
 
 def _parse_now(text: str) -> dt.datetime:
@@ -153,6 +162,7 @@ def seed_demo_cmd() -> None:
                    "delete instance/switchboard.db to start again from the demo set", err=True)
         counts = {"lines": 0, "lines_updated": 0}
     click.echo(f"demo data: {counts['lines']} new lines, {counts['lines_updated']} refreshed")
+    _seed_demo_week(d)  # issue 24: a generated week of conversations for the Insights page
     click.echo("demo lines as the database holds them (number, login, PIN, texts/calls from):")
     for row in _demo_lines(d.db, doc):
         click.echo(row)
@@ -181,6 +191,15 @@ def _demo_lines(db, doc: dict) -> list[str]:
             contacts = ", ".join(c.number for c in line.contacts) or "(no contact numbers)"
             rows.append(f"  {line.number}  {login:<8} PIN {pin:<7} from {contacts}  [{line.status}]{role}")
     return rows
+
+
+def _seed_demo_week(d) -> None:
+    from core.demo_week import seed_week
+
+    week = seed_week(d.db, d.redis, now=d.clock(), secret=d.settings.pin_secret)
+    if week.made:
+        click.echo(f"demo week: {week.conversations} conversations and {week.missed} misunderstood turns to label "
+                   "(console: Insights)")
 
 
 @click.command("serve", help="Run the web server (gunicorn) on 127.0.0.1.")

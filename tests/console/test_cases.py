@@ -212,6 +212,7 @@ def test_no_console_action_cancels_or_changes_a_line_R7(phone, demo, agent, supe
                      "/console/cases/<int:case_id>/close", "/console/cases/<int:case_id>/code",
                      "/console/cases/<int:case_id>/handoff", "/console/cases/<int:case_id>/notes",
                      "/console/cases/<int:case_id>/release", "/console/cases/<int:case_id>/text",
+                     "/console/insights/missed/<int:turn_id>/<any(label, dismiss):change>",  # R26: labels only
                      "/console/login", "/console/logout", "/console/me"]
 
     def state():
