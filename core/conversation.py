@@ -146,6 +146,8 @@ class Conversation:
         t = Turn(self._request(s, caller, request_id, receipt_to, receipt_from), self.clock())
         reply = self._dispatch(s, intent, t)
         reply.lang = s.lang
+        for p in reply.prompts:  # issue 22: the day it is said, so the words can say "today"
+            p.values.setdefault("today", t.now.date().isoformat())
         if defer_save:
             self._deferred = (key, s, reply)
             return reply
@@ -153,7 +155,7 @@ class Conversation:
 
     def _request(self, s: State, caller, request_id, receipt_to=None, receipt_from=None) -> Request:
         return Request(channel=self.channel, request_id=request_id, caller=caller,
-                       receipt_to=receipt_to, receipt=self.receipt, receipt_from=receipt_from)
+                       receipt_to=receipt_to, receipt=self.receipt, receipt_from=receipt_from, lang=s.lang)
 
     @property
     def has_deferred_save(self) -> bool:

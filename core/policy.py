@@ -12,6 +12,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Protocol, Sequence
 
+from dateutil.relativedelta import relativedelta
+
 from core import phone
 
 APPLE_SUBSCRIPTIONS_URL = "https://support.apple.com/en-us/HT202039"
@@ -222,6 +224,15 @@ def decide_reactivate(line: LineLike, now: dt.datetime) -> Decision:
     if line.status in ("suspended", "cancelled") and line.status_reason in REACTIVATABLE_REASONS:
         return allow("reactivate", "R12", previous=line.status_reason)
     return refuse("not_reactivatable", "R12", status=line.status, status_reason=line.status_reason)
+
+
+def reactivated_term_end(term_end: dt.date, period: str, now: dt.datetime) -> dt.date:
+    """R12: the number plan's term end once reactivated: the same while it has not passed, else
+    a new term from today, one billing period long."""
+    if not term_has_passed(term_end, now):
+        return term_end
+    today = now.astimezone(dt.timezone.utc).date()
+    return today + (relativedelta(years=1) if period == "annual" else relativedelta(months=1))
 
 
 # R15 -----------------------------------------------------------------------------------

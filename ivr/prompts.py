@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
-from core.formatting import and_list, day
+from core.formatting import and_list, day, said_on, today
 from core.reply import line_condition, plan_outlook
 
 Prompt = Callable[[dict], str]
@@ -165,8 +165,8 @@ _STORE_ADDONS = "Before the line can be cancelled, {addons} must stop renewing. 
 
 EN = Spoken(VoicePhrases(
     lang="en",
-    plan_renews="{product}{store} renews on {day}",
-    plan_ends="{product}{store} ends on {day}",
+    plan_renews="{product}{store} renews {day}",
+    plan_ends="{product}{store} ends {day}",
     app_store=", bought in the App Store,",
     plans="Your line {ending} is {status}. {items}.",
     plans_none="Your line {ending} has no active plans.",
@@ -224,7 +224,8 @@ def not_active(v: dict, words: Mapping[str, str], ways: tuple[str, str], lang: s
 PLAN_NEXT = {
     "none_short": " No plan is running on it.",
     "none": " No plan is running on it. To keep the line, renew in the app.",
-    "renews": " Its plan renews on {day}.",
+    "renews": " Its plan renews {day}.",
+    "new_term": " A new term starts today, and its plan renews {day}.",
     "ends_short": " Its plan will not renew: it works until {day}.",
     "ends": " Its plan will not renew: it works until {day}. To keep the line, renew it in the app before then.",
 }
@@ -414,7 +415,9 @@ def catalogue(lang: str) -> dict[str, Prompt]:
 
 
 def say(key: str, values: dict | None = None, *, brand: str, lang: str = "en") -> str:
-    return catalogue(lang)[key]({**(values or {}), "brand": brand})
+    values = values or {}
+    with said_on(values.get("today")):  # today's and tomorrow's dates said as such (issue 22)
+        return catalogue(lang)[key]({**values, "brand": brand})
 
 
 # The whisper's words (issue 12): what the agent hears before taking a call, in plain English

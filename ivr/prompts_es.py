@@ -78,6 +78,7 @@ PLAN_NEXT = {
     "none_short": " No tiene ningún plan activo.",
     "none": " No tiene ningún plan activo. Para conservarla, renueva en la app.",
     "renews": " Su plan se renueva el {day}.",
+    "new_term": " Hoy empieza un periodo nuevo, y su plan se renueva el {day}.",
     "ends_short": " Su plan no se renovará: funciona hasta el {day}.",
     "ends": (" Su plan no se renovará: funciona hasta el {day}. Para conservarla, renuévala en la app antes de esa "
              "fecha."),

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Callable, Iterator, Mapping
 
-from core.formatting import and_list, day
+from core.formatting import and_list, day, said_on, today
 from core.phone import display
 from core.reply import line_condition, plan_outlook
 from sms.gsm import fits, is_gsm7
@@ -601,6 +601,7 @@ PLAN_NEXT = {
     "none_short": " No plan is running on it.",
     "none": " No plan is running on it: to keep the line, renew in the app, or reply AGENT.",
     "renews": " It renews {day}.",
+    "new_term": " A new term starts today: it renews {day}.",
     "ends_short": " Its plan won't renew: it works until {day}.",
     "ends": (" Its plan won't renew: it works until {day}. To keep the line, renew it in the app before then, or "
              "reply AGENT."),
@@ -621,7 +622,10 @@ RECEIPTS: dict[str, Reply] = {
                                 "min, in place of your PIN. Never share it with anyone."),
     "plan_cancelled": lambda v: EN.done_plan(v, prefix=f"{v['brand']}: "),
     "line_cancelled": lambda v: EN.done_line(v, prefix=f"{v['brand']}: "),
-    "line_reactivated": lambda v: f"{v['brand']}: line {display(v['number'])} is active again from {day(v['effective'])}.",
+    "line_reactivated": lambda v: (f"{v['brand']}: line {display(v['number'])} is active again from "
+                                   f"{day(v['effective'])}" + (", with a new term" if v.get("new_term") else "")
+                                   + (f". It renews {day(v['term_end'])}." if v.get("renews") and v.get("term_end")
+                                      else ".")),
     "number_changed": lambda v: f"{v['brand']}: your new number is {display(v['number'])} from {day(v['effective'])} (was {display(v['old'])}).",
     "number_blocked": lambda v: f"{v['brand']}: {display(v['number'])} is blocked on {display(v['line'])} from {day(v['effective'])}.",
     "number_unblocked": lambda v: f"{v['brand']}: {display(v['number'])} is unblocked on {display(v['line'])} from {day(v['effective'])}.",
@@ -638,7 +642,9 @@ def catalogues(lang: str) -> tuple[dict[str, Reply], dict[str, Reply]]:
 
 
 def render(key: str, values: dict | None = None, *, brand: str, lang: str = "en") -> str:
-    return catalogues(lang)[0][key]({**(values or {}), "brand": brand})
+    values = values or {}
+    with said_on(values.get("today")):  # today's and tomorrow's dates said as such (issue 22)
+        return catalogues(lang)[0][key]({**values, "brand": brand})
 
 
 def receipt_text(kind: str, values: dict, *, brand: str, lang: str = "en") -> str:

@@ -267,6 +267,7 @@ PLAN_NEXT = {
     "none_short": " No tiene ningún plan activo.",
     "none": " No tiene ningún plan activo: para conservarla, renueva en la app o responde AGENTE.",
     "renews": " Se renueva el {day}.",
+    "new_term": " Hoy empieza un periodo nuevo: se renueva el {day}.",
     "ends_short": " Su plan no se renueva: funciona hasta el {day}.",
     "ends": (" Su plan no se renueva: funciona hasta el {day}. Para conservarla, renueva en la app antes, o "
              "responde AGENTE."),
@@ -288,7 +289,9 @@ RECEIPTS: dict[str, Reply] = {
     "plan_cancelled": lambda v: ES.done_plan(v, prefix=f"{v['brand']}: "),
     "line_cancelled": lambda v: ES.done_line(v, prefix=f"{v['brand']}: "),
     "line_reactivated": lambda v: (f"{v['brand']}: la línea {display(v['number'])} está activa otra vez desde el "
-                                   f"{day(v['effective'], 'es')}."),
+                                   f"{day(v['effective'], 'es')}" + (", con un periodo nuevo" if v.get("new_term") else "")
+                                   + (f". Se renueva el {day(v['term_end'], 'es')}." if v.get("renews")
+                                      and v.get("term_end") else ".")),
     "number_changed": lambda v: (f"{v['brand']}: tu nuevo número es {display(v['number'])} desde el "
                                  f"{day(v['effective'], 'es')} (antes {display(v['old'])})."),
     "number_blocked": lambda v: (f"{v['brand']}: {display(v['number'])} está bloqueado en la línea {display(v['line'])} "

@@ -15,8 +15,17 @@ def start(c, s, slots: dict, t: Turn) -> Reply:
     decision = policy.decide_reactivate(c.line_facts(summary), t.now)
     if not decision.allowed:
         return c.refused(s, t, "reactivate_line", decision.reason, summary["number"], **state)
-    return c.propose(s, t, {"action": "reactivate", "number": summary["number"], "term_end": state["term_end"],
-                            "renews": state["renews"]})
+    # R12: what the reactivation will do, as it will be: the number plan renews again, past its
+    # term end from a new term that starts today (services.reactivate_line applies the same rule).
+    number_plan = summary.get("number_plan")
+    if number_plan is None or number_plan["channel"] == "app_store":
+        term_end, renews, new_term = state["term_end"], state["renews"], False
+    else:
+        old = c.plan_facts(number_plan).term_end
+        term_end = policy.reactivated_term_end(old, number_plan["period"], t.now)
+        renews, new_term = True, term_end != old
+    return c.propose(s, t, {"action": "reactivate", "number": summary["number"], "term_end": term_end,
+                            "renews": renews, "new_term": new_term})
 
 
 def apply(db, pending: dict, **kw):
