@@ -52,14 +52,19 @@ def today() -> dt.date | None:
 
 def day(value: Any, lang: str = "en") -> str:
     """'Dec 15, 2026' / '15 de dic de 2026' from a date, a datetime or an ISO string; inside
-    ``said_on``, 'today' / 'tomorrow' for those days."""
+    ``said_on``, 'today' / 'tomorrow' for those days.
+
+    Every date a reply names is a day something still works until, renews or starts on: none
+    is said in the past tense. A term end already passed whose plan the scheduled job has not
+    ended yet still works today, until the job runs (R2): it is said as today, never as a past
+    date presented as a future one (issue 22)."""
     date = as_date(value)
     if date is None:
         return value if isinstance(value, str) else str(value)
     lang = lang if lang in _DAY else "en"
     now = _TODAY.get()
-    if now is not None and 0 <= (date - now).days <= 1:
-        return _RELATIVE[lang][(date - now).days]
+    if now is not None and (date - now).days <= 1:
+        return _RELATIVE[lang][max(0, (date - now).days)]
     return _format(date, lang)
 
 

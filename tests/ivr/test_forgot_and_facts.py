@@ -76,8 +76,8 @@ def test_spanish_forgotten_pin_by_phone_R20_R21(app, deps, demo):
 def test_reactivation_by_phone_says_what_happens_next(call, deps, demo):
     ends = day(plan(deps, "pat", "Unlimited Monthly").term_end)
     said = call(PAT, ["4", "1", "9999#", "1", "hangup"]).said()
-    assert f"You asked to reactivate your line ending 0 0 0 4. Its plan will not renew: it works until {ends}." in said
-    assert f"is active again. Its plan will not renew: it works until {ends}. To keep the line, renew it" in said
+    assert f"You asked to reactivate your line ending 0 0 0 4. Its plan renews {ends}." in said
+    assert f"is active again. Its plan renews {ends}." in said
     assert line(deps, "pat").status == "active"
 
 
