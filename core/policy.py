@@ -126,7 +126,7 @@ def decide_cancel_plan(line: LineLike, plan: PlanLike, now: dt.datetime) -> Deci
         return refuse("already_cancelled", "R13", product=plan.product, term_end=plan.term_end)
     if plan.channel == "app_store":
         return refuse("app_store_plan", "R6", product=plan.product, url=APPLE_SUBSCRIPTIONS_URL)
-    return allow("cancel_at_term_end", "R5", product=plan.product, term_end=plan.term_end)
+    return allow("cancel_at_term_end", "R5", product=plan.product, term_end=plan.term_end, kind=plan.kind)
 
 
 # R3, R4, R6 ------------------------------------------------------------------------------

@@ -178,7 +178,8 @@ EN = Spoken(VoicePhrases(
     plan_not_found="I didn't find that plan. ",
     which_plan="Which plan? {choices}.",
     plan_choice="For {name}, press {n}",
-    confirm_number_plan="You asked to cancel your number plan, {product}. Your line {ending} works until {day}, then it stops.",
+    confirm_number_plan=("You asked to cancel your number plan, {product}. Your line {ending} works until {day}, then "
+                         "the line ends and its number is released."),
     confirm_feature="You asked to cancel {product}. It stops renewing and works until {day}.",
     no_refund=" There is no refund.",
     then_line=" After that we will go on with cancelling the line.",
@@ -344,8 +345,11 @@ PROMPTS: dict[str, Prompt] = {
     "not_confirmed": lambda v: "OK, nothing was changed.",
     "nothing_pending": lambda v: "There is nothing to confirm.",
     # done (R17: a text receipt follows)
-    "done_cancel_plan": lambda v: (f"Done. {v['product']} will not renew and works until {day(v['term_end'])}. "
-                                   "No refund."),
+    "done_cancel_plan": lambda v: ((f"Done. Your number plan {v['product']} will not renew. Your line works until "
+                                    f"{day(v['term_end'])}, then the line ends and its number is released. No refund.")
+                                   if v.get("kind") == "number" else  # R5: as plainly as R3
+                                   (f"Done. {v['product']} will not renew and works until {day(v['term_end'])}. "
+                                    "No refund.")),
     "done_cancel_line": EN.done_line,
     "done_reactivate": lambda v: f"Done. Your line {ending(v['number'])} is active again.{plan_next(v, PLAN_NEXT)}",
     "done_change_number": lambda v: f"Done. Your new number is {digits(v['number'])}.",

@@ -51,8 +51,8 @@ ES = Spoken(VoicePhrases(
     plan_not_found="No encontré ese plan. ",
     which_plan="¿Qué plan? {choices}.",
     plan_choice="Para {name}, oprime {n}",
-    confirm_number_plan=("Pediste cancelar tu plan de número, {product}. Tu línea {ending} funciona hasta el {day} "
-                         "y luego deja de funcionar."),
+    confirm_number_plan=("Pediste cancelar tu plan de número, {product}. Tu línea {ending} funciona hasta el {day}, "
+                         "luego la línea termina y se libera su número."),
     confirm_feature="Pediste cancelar {product}. Deja de renovarse y funciona hasta el {day}.",
     no_refund=" No hay reembolso.",
     then_line=" Después seguiremos con la cancelación de la línea.",
@@ -206,8 +206,11 @@ PROMPTS: dict[str, Prompt] = {
     "not_confirmed": lambda v: "De acuerdo, no se cambió nada.",
     "nothing_pending": lambda v: "No hay nada que confirmar.",
     # done (R17: a text receipt follows)
-    "done_cancel_plan": lambda v: (f"Listo. {v['product']} no se renovará y funciona hasta el "
-                                   f"{day(v['term_end'], 'es')}. No hay reembolso."),
+    "done_cancel_plan": lambda v: ((f"Listo. Tu plan de número {v['product']} no se renovará. Tu línea funciona hasta "
+                                    f"el {day(v['term_end'], 'es')}, luego la línea termina y se libera su número. "
+                                    "No hay reembolso.") if v.get("kind") == "number" else
+                                   (f"Listo. {v['product']} no se renovará y funciona hasta el "
+                                    f"{day(v['term_end'], 'es')}. No hay reembolso.")),
     "done_cancel_line": ES.done_line,
     "done_reactivate": lambda v: (f"Listo. Tu línea {ending(v['number'], 'es')} está activa otra vez.{plan_next(v, PLAN_NEXT, 'es')}"),
     "done_change_number": lambda v: (f"Listo. Tu nuevo número es {digits(v['number'], 'es')}."),

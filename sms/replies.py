@@ -155,6 +155,7 @@ class Phrases:
     confirm_feature: Templates  # {product} {day} {then}
     confirm_then_line: str  # add-ons first, then the line (R4)
     done_plan: str  # {prefix}{product} {day}
+    done_number_plan: str  # {prefix}{product} {number} {day}: the line ends, the number is released (R5)
     # cancelling the line (R3, R6, R10)
     confirm_line: Templates  # {number} {day}
     confirm_line_store: Templates  # {number} {day} {plans} {url}: Apple bills on (R6)
@@ -317,6 +318,9 @@ class Shaped:
                           then=self.p.confirm_then_line if v.get("then_line") else "")
 
     def done_plan(self, v: dict, prefix: str = "") -> str:
+        if v.get("kind") == "number" and v.get("number"):  # R5: as plainly as the line's (R3)
+            return self._fill((self.p.done_number_plan,), v, self.p.that, prefix=prefix, number=display(v["number"]),
+                              day=self.day(v["term_end"]))
         return self._fill((self.p.done_plan,), v, self.p.that, prefix=prefix, day=self.day(v["term_end"]))
 
     def _line(self, plain: Templates, with_store: Templates, v: dict, prefix: str = "") -> str:
@@ -398,14 +402,18 @@ EN = Shaped(Phrases(
     which_plan_more=", or the name of any of {n} more (text PLANS to list them)",
     which_line="Which line? Reply its last 4 digits: {listed}{more}",
     which_line_more=" or those of {n} more lines",
-    confirm_number_plan=("Cancel your number plan {product}: line {number} stops after {day}. No refund.{then} "
-                         "Reply YES to confirm or NO.",
-                         "Cancel number plan {product}? Line {number} stops after {day}. No refund. Reply YES or NO."),
+    confirm_number_plan=("Cancel your number plan {product}? Line {number} works until {day}, then the number is "
+                         "released. No refund.{then} Reply YES to confirm or NO.",
+                         "Cancel number plan {product}? Line {number} works until {day}, then the number is released. "
+                         "No refund. Reply YES or NO.",
+                         "Cancel {product}? Works to {day}, then the number is released. No refund. YES or NO?"),
     confirm_feature=("Cancel {product}: it stops renewing and works until {day}. No refund.{then} "
                      "Reply YES to confirm or NO.",
                      "Cancel {product}? It works until {day}. No refund. Reply YES or NO."),
     confirm_then_line=" Then we go on with the line.",
     done_plan="{prefix}Done: {product} won't renew. It works until {day}. No refund.",
+    done_number_plan=("{prefix}Done: your number plan {product} won't renew. Line {number} works until {day}, then "
+                      "the number is released. No refund."),
     confirm_line=(_CANCEL_LINE + " Reply YES to confirm or NO.",),
     confirm_line_store=(_CANCEL_LINE_STORE + " Reply YES to confirm or NO.",),
     done_line=(_LINE_DONE,),

@@ -54,16 +54,20 @@ ES = Shaped(Phrases(
     which_plan_more=" o el nombre de alguno de los otros {n} (escribe PLANES para verlos)",
     which_line="¿Qué línea? Responde con sus últimos 4 dígitos: {listed}{more}",
     which_line_more=" o los de otras {n} líneas",
-    confirm_number_plan=("¿Cancelar tu plan de número {product}? La línea {number} deja de funcionar después del "
-                         "{day}. Sin reembolso.{then} Responde SÍ para confirmar o NO.",
-                         "¿Cancelar el plan de número {product}? La línea {number} termina el {day}. "
-                         "Sin reembolso. Responde SÍ o NO.",
-                         "¿Cancelar {product}? La línea {number} termina el {day}. Sin reembolso. Responde SÍ o NO."),
+    confirm_number_plan=("¿Cancelar tu plan de número {product}? La línea {number} funciona hasta el {day} y luego "
+                         "se libera el número. Sin reembolso.{then} Responde SÍ para confirmar o NO.",
+                         "¿Cancelar el plan de número {product}? La línea {number} funciona hasta el {day} y luego "
+                         "se libera el número. Sin reembolso. Responde SÍ o NO.",
+                         "¿Cancelar {product}? Funciona hasta el {day} y luego se libera el número. Sin reembolso. "
+                         "Responde SÍ o NO.",
+                         "¿Cancelar {product}? Hasta el {day}; luego se libera el número. Sin reembolso. ¿SÍ o NO?"),
     confirm_feature=("¿Cancelar {product}? Deja de renovarse y funciona hasta el {day}. Sin reembolso.{then} "
                      "Responde SÍ para confirmar o NO.",
                      "¿Cancelar {product}? Funciona hasta el {day}. Sin reembolso. Responde SÍ o NO."),
     confirm_then_line=" Luego seguimos con la línea.",
     done_plan="{prefix}Listo: {product} no se renovará. Funciona hasta el {day}. Sin reembolso.",
+    done_number_plan=("{prefix}Listo: tu plan de número {product} no se renovará. La línea {number} funciona hasta el "
+                      "{day} y luego se libera el número. Sin reembolso."),
     confirm_line=("¿Cancelar la línea {number} y todos sus planes? Funciona hasta el {day} y luego se libera el "
                   "número. " + _FINAL + " Responde SÍ para confirmar o NO.",),
     # With App Store plans: Apple keeps billing them (R6), by name where that fits; Apple's page

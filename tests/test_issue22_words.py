@@ -1,0 +1,55 @@
+"""Issue 22: what the bot says is true, in the customer's language, and leaves a way on.
+
+Each observation of the issue, through the real stack (signed texts and calls), in both
+languages and on both channels where it applies.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from core.formatting import day
+from core.models import OutboundText
+from tests.helpers import line, plan
+
+DANA, ALEX, SAM, PAT, CHRIS = "+15550100001", "+15550100002", "+15550100003", "+15550100004", "+15550100005"
+LANGS = ("en", "es")
+RELEASED = {"en": "then the number is released", "es": "luego se libera el número"}
+
+
+def outbox(deps) -> list[OutboundText]:
+    with deps.db() as s:
+        return list(s.execute(select(OutboundText).order_by(OutboundText.id)).scalars())
+
+
+def by_text(phone, number: str, lang: str, *bodies: str) -> list[str]:
+    p = phone(number)
+    return [p.text(b) for b in bodies]
+
+
+def es_keys(keys: list[str], lang: str) -> list[str]:
+    return ["9", *keys] if lang == "es" else keys
+
+
+# R5: cancelling the number plan says the line ends and the number is then released --------
+@pytest.mark.parametrize("lang", LANGS)
+def test_cancelling_the_number_plan_by_text_says_the_number_is_then_released_R5(phone, deps, demo, lang):
+    words = {"en": ("STOP PLAN BASIC MONTHLY", "YES"), "es": ("CANCELAR PLAN BASIC MONTHLY", "SÍ")}[lang]
+    ask, confirm, done = by_text(phone, SAM, lang, words[0], "1357", words[1])
+    ends = day(plan(deps, "sam", "Basic Monthly").term_end, lang)
+    for text in (confirm, done):
+        assert RELEASED[lang] in text and ends in text, text
+    assert plan(deps, "sam", "Basic Monthly").auto_renew is False
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_cancelling_the_number_plan_by_phone_says_so_and_its_receipt_too_R5_R17(call, deps, demo, clock, lang):
+    said = call(SAM, es_keys(["1", "1", "1357#", "1", "hangup"], lang)).said()
+    released = {"en": "then the line ends and its number is released",
+                "es": "luego la línea termina y se libera su número"}[lang]
+    assert released in said, said
+    [receipt] = outbox(deps)
+    assert RELEASED[lang] in receipt.body, receipt.body
