@@ -465,9 +465,12 @@ def _receipt(session: Session, req: Request, line: Line, kind: str, data: dict[s
     for number in dict.fromkeys(targets):
         if session.get(TextOptOut, number) is not None:
             continue
+        # Only a receipt held for the rest of the conversation is joined: a one-time code (R21)
+        # or an instruction texted during the call is always its own message.
         waiting = session.execute(
             select(OutboundText).where(OutboundText.request_id == req.request_id, OutboundText.to_number == number,
-                                       OutboundText.status == "queued").with_for_update()
+                                       OutboundText.status == "queued", OutboundText.secret.is_(False),
+                                       OutboundText.next_attempt_at.is_not(None)).with_for_update()
         ).scalar_one_or_none() if req.request_id else None
         if waiting is not None:
             waiting.body, waiting.next_attempt_at = waiting.body + "\n" + body, now + RECEIPT_HOLD

@@ -53,3 +53,48 @@ def test_cancelling_the_number_plan_by_phone_says_so_and_its_receipt_too_R5_R17(
     assert released in said, said
     [receipt] = outbox(deps)
     assert RELEASED[lang] in receipt.body, receipt.body
+
+
+# R20, R21: what is sent afterwards, in the conversation's language; a code on its own ------
+class Answers:
+    """A call's answers, some read only when asked for (the code texted during the call)."""
+
+    def __init__(self, *answers):
+        self.answers = answers
+
+    def __iter__(self):
+        for a in self.answers:
+            yield a() if callable(a) else a
+
+
+def _code(deps) -> str:
+    import re
+
+    [row] = [r for r in outbox(deps) if r.secret]
+    return re.search(r"\b(\d{6})\b", row.body)[1] + "#"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_code_and_a_receipt_of_the_same_call_are_two_texts_in_the_calls_language_R17_R20_R21(
+        call, deps, demo, lang):
+    keys = ["1", "1", "8#", "5550100003#", lambda: _code(deps), "1", "hangup"]
+    said = call(SAM, Answers(*es_keys(keys, lang))).said()
+    assert plan(deps, "sam", "Basic Monthly").auto_renew is False, said
+    code, receipt = outbox(deps)
+    assert code.secret and not receipt.secret
+    assert ("one-time code" if lang == "en" else "código de un solo uso") in code.body
+    assert "released" not in code.body and "libera" not in code.body  # never joined to another text
+    assert RELEASED[lang] in receipt.body, receipt.body  # the receipt, in the call's language
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_spanish_or_english_call_gets_its_receipt_in_its_language_whatever_the_lines_R20(
+        call, deps, demo, lang):
+    from sqlalchemy import update
+
+    from core.models import Line
+    with deps.db.begin() as s:  # the line prefers the other language
+        s.execute(update(Line).where(Line.login_id == "sam").values(language="en" if lang == "es" else "es"))
+    call(SAM, es_keys(["1", "1", "1357#", "1", "hangup"], lang))
+    [receipt] = outbox(deps)
+    assert RELEASED[lang] in receipt.body, receipt.body
