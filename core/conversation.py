@@ -435,8 +435,11 @@ class Conversation:
     def take_fix(self, s: State, fix: str, t: Turn) -> Reply:
         """R11's fixes: guidance said, or the journey that fixes it (its own PIN and yes)."""
         if fix in ("voice_network_mode", "device_settings"):
+            # Inside a cancellation the guidance may say how to go on leaving (R11); asked for
+            # directly, it ends with what to do if it didn't help (issue 22).
+            key = "fix_guidance" if s.journey == "cancel_line" else "fix_steps"
             s.journey = None
-            return Reply([Prompt("fix_guidance", {"fix": fix})])
+            return Reply([Prompt(key, {"fix": fix})])
         journey = {"reactivate": "reactivate", "change_number": "change_number", "block_spam": "block"}[fix]
         target, actor = s.target, s.actor
         reply = self.begin(s, journey, {}, t)

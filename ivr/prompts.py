@@ -154,6 +154,7 @@ FIXES = {
     "change_number": "If you don't like your number, we can change it.",
     "block_spam": "Getting spam calls? You can block spam numbers for free.",
 }
+SAID_FIXES = ("voice_network_mode", "device_settings")  # guidance, not a journey
 _REASONS = ("Calls failing, press 1. Number got cancelled, 2. No ringing or texts, 3. Don't like your number, 4. "
             "Spam calls, 5.")
 APPLE_STEPS = ("Only you can cancel it, in your Apple account: open the App Store on your phone or computer, "
@@ -310,15 +311,20 @@ PROMPTS: dict[str, Prompt] = {
     "ask_fix": lambda v: ("Which problem? If calls fail, press 1. If your number was cancelled, press 2. If you "
                           "can't hear ringing or get texts, press 3. If you don't like your number, press 4. For "
                           "spam calls, press 5."),
-    "fix_steps": lambda v: FIXES[v["fix"]],  # one fix asked for from the menu: its words alone
+    # one fix asked for from the menu: its words, then what to do if it didn't help (never cancelling)
+    "fix_steps": lambda v: FIXES[v["fix"]] + " If it still doesn't work, press 0 for a person.",
     "ask_which": lambda v: which(v, WHICH, "Did you want to {0}? Press 1 or say yes. For a person, press 0.",
                                  "Did you want to {0}? Press 1 or say one. Or to {1}? Press 2 or say two. "
                                  "For a person, press 0."),
     # speech the recogniser was unsure of (issue 11): asked again once, then the keypad
     "speech_again": lambda v: "Sorry, I didn't catch that.",
     "speech_keys": lambda v: "Sorry, I still didn't catch that. Please use your keypad.",
-    "offer_fix": lambda v: FIXES[v["fix"]] + " To do that, press 1. To skip and go on cancelling, press 9 or say cancel.",
-    "fix_guidance": lambda v: FIXES[v["fix"]] + " If you still want to cancel, choose cancel from the menu.",
+    # R11: a fix that is guidance is said once, in the offer; one that is a journey is offered.
+    "offer_fix": lambda v: FIXES[v["fix"]] + (" If that fixes it, press 1 to keep your line." if v["fix"] in SAID_FIXES
+                                              else " To do that, press 1.")
+                           + " To skip and go on cancelling, press 9 or say cancel.",
+    "fix_guidance": lambda v: ("Good: your line stays as it is. If it still doesn't work, press 0 for a person. To "
+                               "cancel after all, choose cancel from the menu."),
     # Apple's steps by text (issue 12), offered only when a text can be sent to the line
     "offer_text_steps": lambda v: (f"We can text these steps to the number ending {' '.join(v['number'][-4:])}. "
                                    "To get them, press 1 or say yes. If not, press 2."),

@@ -8,8 +8,8 @@ voice ("que termina en 0 0 0 1"); the brand is a value, never translated.
 from __future__ import annotations
 
 from core.formatting import and_list, day
-from ivr.prompts import (OFFER_ENGLISH, OFFER_SPANISH, SPANISH_WELCOME, Prompt, Spoken, VoicePhrases, digits, ending,
-                         not_active, plan_next, which)
+from ivr.prompts import (OFFER_ENGLISH, OFFER_SPANISH, SAID_FIXES, SPANISH_WELCOME, Prompt, Spoken, VoicePhrases,
+                         digits, ending, not_active, plan_next, which)
 
 FIXES = {
     "voice_network_mode": ("¿No funcionan las llamadas? En los ajustes de la app, haz que las llamadas entrantes y "
@@ -170,16 +170,18 @@ PROMPTS: dict[str, Prompt] = {
     "ask_fix": lambda v: ("¿Qué problema? Si fallan las llamadas, oprime 1. Si cancelaron tu número, oprime 2. "
                           "Si no suena o no te llegan los mensajes, oprime 3. Si no te gusta tu número, oprime 4. "
                           "Si recibes llamadas de spam, oprime 5."),
-    "fix_steps": lambda v: FIXES[v["fix"]],
+    "fix_steps": lambda v: FIXES[v["fix"]] + " Si sigue sin funcionar, oprime 0 para hablar con una persona.",
     "ask_which": lambda v: which(v, WHICH, "¿Quieres {0}? Oprime 1 o di sí. Para hablar con una persona, oprime 0.",
                                  "¿Quieres {0}? Oprime 1 o di uno. ¿O {1}? Oprime 2 o di dos. "
                                  "Para hablar con una persona, oprime 0."),
     # lo que el reconocedor de voz no entendió bien (issue 11): se pide otra vez, luego el teclado
     "speech_again": lambda v: "Perdón, no te escuché bien.",
     "speech_keys": lambda v: "Perdón, sigo sin entenderte. Por favor, usa el teclado.",
-    "offer_fix": lambda v: (FIXES[v["fix"]] + " Para hacerlo, oprime 1. Para omitirlo y seguir con la cancelación, "
-                                              "oprime 9 o di cancelar."),
-    "fix_guidance": lambda v: FIXES[v["fix"]] + " Si aún quieres cancelar, elige cancelar en el menú.",
+    "offer_fix": lambda v: (FIXES[v["fix"]] + (" Si eso lo resuelve, oprime 1 para conservar tu línea."
+                                               if v["fix"] in SAID_FIXES else " Para hacerlo, oprime 1.")
+                            + " Para omitirlo y seguir con la cancelación, oprime 9 o di cancelar."),
+    "fix_guidance": lambda v: ("Bien: tu línea sigue como está. Si sigue sin funcionar, oprime 0 para hablar con una "
+                               "persona. Para cancelar de todos modos, elige cancelar en el menú."),
     "offer_text_steps": lambda v: (f"Podemos enviarte estos pasos por mensaje de texto al número que termina en "
                                    f"{' '.join(v['number'][-4:])}. Para recibirlos, oprime 1 o di sí. Si no, oprime 2."),
     "texted_steps": lambda v: (f"De acuerdo. Te enviaremos los pasos por mensaje de texto al número que termina en "

@@ -438,9 +438,9 @@ FIX_OFFERS = {
 }
 FIX_GUIDANCE = {
     "voice_network_mode": "In the app's settings, set calls to use the voice network, not data, "
-                          "for incoming and outgoing calls. Still want to leave? Text CANCEL LINE",
+                          "for incoming and outgoing calls.",
     "device_settings": "Check notifications are on, Do Not Disturb is off and the app may use the "
-                       "microphone and notifications. Still want to leave? Text CANCEL LINE",
+                       "microphone and notifications.",
 }
 
 
@@ -521,7 +521,8 @@ REPLIES: dict[str, Reply] = {
     "ask_which": lambda v: which(v, WHICH, "Do you want to {0}? Reply 1 for that, or AGENT for a person.",
                                  "Do you want to {0} (reply 1) or {1} (reply 2)? Or AGENT for a person."),
     "offer_fix": lambda v: FIX_OFFERS[v["fix"]] + " Reply FIX for that or SKIP to go on cancelling.",
-    "fix_guidance": lambda v: FIX_GUIDANCE[v["fix"]],
+    "fix_guidance": lambda v: FIX_GUIDANCE[v["fix"]] + " Still want to leave? Text CANCEL LINE",
+    "fix_steps": lambda v: FIX_GUIDANCE[v["fix"]] + " Still not working? Reply AGENT for a person.",
     # R4
     "addons_first": EN.addons("First the add-ons: {addons}."),
     # confirmations (R10, R18)

@@ -106,10 +106,9 @@ FIX_OFFERS = {
 }
 FIX_GUIDANCE = {
     "voice_network_mode": ("En los ajustes de la app, haz que las llamadas entrantes y salientes usen la red de voz, "
-                           "no los datos. ¿Aún quieres irte? Escribe CANCELAR LÍNEA"),
+                           "no los datos."),
     "device_settings": ("Revisa que las notificaciones estén activadas, que No molestar esté desactivado y que la "
-                        "app tenga permiso para el micrófono y las notificaciones. ¿Aún quieres irte? Escribe "
-                        "CANCELAR LÍNEA"),
+                        "app tenga permiso para el micrófono y las notificaciones."),
 }
 ACTIONS = {"block": "bloquear", "unblock": "desbloquear"}
 
@@ -194,7 +193,8 @@ REPLIES: dict[str, Reply] = {
     "ask_which": lambda v: which(v, WHICH, "¿Quieres {0}? Responde 1 para eso, o AGENTE para hablar con una persona.",
                                  "¿Quieres {0} (responde 1) o {1} (responde 2)? O AGENTE para hablar con una persona."),
     "offer_fix": lambda v: FIX_OFFERS[v["fix"]] + " Responde ARREGLAR para hacerlo u OMITIR para seguir cancelando.",
-    "fix_guidance": lambda v: FIX_GUIDANCE[v["fix"]],
+    "fix_guidance": lambda v: FIX_GUIDANCE[v["fix"]] + " ¿Aún quieres irte? Escribe CANCELAR LÍNEA",
+    "fix_steps": lambda v: FIX_GUIDANCE[v["fix"]] + " ¿Sigue igual? Escribe AGENTE.",
     # R4
     "addons_first": ES.addons("Primero los complementos: {addons}."),
     # confirmations (R10, R18)

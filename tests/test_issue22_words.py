@@ -98,3 +98,43 @@ def test_a_spanish_or_english_call_gets_its_receipt_in_its_language_whatever_the
     call(SAM, es_keys(["1", "1", "1357#", "1", "hangup"], lang))
     [receipt] = outbox(deps)
     assert RELEASED[lang] in receipt.body, receipt.body
+
+
+# R11: a fix asked for directly ends with a way on, never with an invitation to cancel ------
+DIRECT = {"en": "my phone doesn't ring when people call me", "es": "mi teléfono no suena cuando me llaman"}
+PERSON = {"sms": {"en": "AGENT", "es": "AGENTE"}, "voice": {"en": "press 0", "es": "oprime 0"}}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_fix_asked_for_by_text_ends_with_a_person_or_trying_again_not_with_cancelling_R11(phone, demo, lang):
+    [reply] = by_text(phone, DANA, lang, DIRECT[lang])
+    assert "CANCEL" not in reply.upper() and "irte" not in reply, reply
+    assert PERSON["sms"][lang] in reply, reply
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("fix", ["1", "3"], ids=["voice_network", "device_settings"])
+def test_a_fix_chosen_from_the_phone_menu_ends_with_a_person_not_with_cancelling_R11(call, demo, lang, fix):
+    t = call(DANA, es_keys(["3", fix, "2", "hangup"], lang))
+    fixed = t.said().split("3." if lang == "en" else "3.")[-1]
+    assert "cancel" not in fixed.lower(), fixed
+    assert PERSON["voice"][lang] in fixed, fixed
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_inside_a_cancellation_the_one_offer_is_skipped_by_no_mejor_no_R11_R18(phone, deps, demo, lang):
+    bodies = {"en": ("CANCEL LINE", "1357", "1", "no, I'd rather not"),
+              "es": ("CANCELAR LÍNEA", "1357", "1", "no, mejor no")}[lang]
+    *_, offer, after = by_text(phone, SAM, lang, *bodies)
+    assert "SKIP" in offer or "OMITIR" in offer
+    assert after.startswith(("Cancel line", "¿Cancelar la línea")), after  # the cancellation goes on
+    assert line(deps, "sam").status == "active"  # nothing without a yes
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_voice_network_offer_in_a_cancellation_is_not_said_twice_R11(call, deps, demo, lang):
+    said = call(SAM, es_keys(["1", "2", "1357#", "1", "1", "2", "hangup"], lang)).said()
+    steps = {"en": "voice network instead of data", "es": "usen la red de voz en lugar de los datos"}[lang]
+    assert said.count(steps) == 1, said
+    assert "To do that, press 1" not in said and "Para hacerlo, oprime 1" not in said
+    assert line(deps, "sam").status == "active"

@@ -103,7 +103,7 @@ def test_a_caller_from_another_phone_keys_the_line_number_then_the_pin_R8(call, 
     t = call("+15550000999", ["1", "1", "5550100003#", "1357#", "1", "hangup"])
     said = t.said()
     assert "Calling from another phone? First enter your line's 10 digit number" in said
-    assert "Now enter that line's PIN" in said and "Done. Basic Monthly will not renew" in said
+    assert "Now enter that line's PIN" in said and "Done. Your number plan Basic Monthly will not renew" in said
 
 
 def test_five_wrong_pins_lock_and_transfer_R9(call, deps, demo):
