@@ -249,10 +249,10 @@ PROMPTS: dict[str, Prompt] = {
     "offer_english": lambda v: OFFER_ENGLISH,
     # The menus (issue 12): at most five options each, read in full once; after a miss the
     # options named briefly, after a second the names alone; a third miss reaches a person.
-    "main_menu": lambda v: ("To cancel a plan or your line, press 1. For refunds, press 2. For call or text "
-                            "problems, press 3. To reactivate, change, block or unblock a number, press 4. "
-                            "For a person, press 0. Or say what you need."),
-    "main_menu_brief": lambda v: "Press 1 to cancel, 2 for refunds, 3 for problems, 4 for your number, or 0 for a person.",
+    "main_menu": lambda v: ("To cancel a plan or your line, press 1. Refund policy, press 2. Call or text problems, "
+                            "press 3. To reactivate, change, block or unblock a number, press 4. For a person, press 0. "
+                            "Or say what you need."),
+    "main_menu_brief": lambda v: "Press 1 to cancel, 2 for the refund policy, 3 for problems, 4 for your number, or 0 for a person.",
     "main_menu_names": lambda v: "Say cancel, refund, problem, number, or agent. Or press 1, 2, 3, 4, or 0.",
     "more_menu": lambda v: ("To reactivate your number, press 1. To change your number, press 2. To block a number, "
                             "press 3. To unblock one, press 4. For a person, press 0."),
@@ -279,8 +279,8 @@ PROMPTS: dict[str, Prompt] = {
     "ask_pin_for_line": lambda v: "Now enter that line's PIN, then press pound.",
     "pin_format": lambda v: "A PIN is 4 to 8 digits.",
     "pin_wrong": lambda v: "We couldn't verify that PIN. Forgot it? Press 8, then pound, for a code.",
-    "last_try": lambda v: (f"One more wrong try locks PIN entry for {v['minutes']} minutes. Forgot your PIN? "
-                           "Press 8, then pound, for a one-time code texted to your line. Or press 0 for a person."),
+    # Said after pin_wrong, which already offers the code.
+    "last_try": lambda v: f"One more wrong try locks PIN entry for {v['minutes']} minutes. For a person, press 0.",
     # a forgotten PIN (R21): a one-time code to the line's own number, never to the caller
     "code_which_line": lambda v: ("We'll text a one-time code to the line's own number. Enter that line's full "
                                   "number, then press pound."),

@@ -98,11 +98,11 @@ PROMPTS: dict[str, Prompt] = {
     "greeting": lambda v: f"Gracias por llamar al servicio al cliente de {v['brand']}.",
     "offer_spanish": lambda v: OFFER_SPANISH,
     "spanish_chosen": lambda v: SPANISH_WELCOME,
-    "main_menu": lambda v: ("Para cancelar un plan o tu línea, oprime 1. Para reembolsos, oprime 2. Para fallas de "
-                            "llamadas o mensajes, oprime 3. Para reactivar, cambiar, bloquear o desbloquear un número, "
-                            "oprime 4. Para una persona, oprime 0. O dinos qué necesitas."),
+    "main_menu": lambda v: ("Para cancelar un plan o tu línea, oprime 1. Política de reembolsos, oprime 2. Fallas de "
+                            "llamadas o mensajes, oprime 3. Reactivar, cambiar, bloquear o desbloquear un número, "
+                            "oprime 4. Una persona, oprime 0. O dinos qué necesitas."),
     "offer_english": lambda v: OFFER_ENGLISH,  # in English: the way back for whoever pressed 9 by mistake
-    "main_menu_brief": lambda v: ("Oprime 1 para cancelar, 2 para reembolsos, 3 para fallas, 4 para tu número, o 0 "
+    "main_menu_brief": lambda v: ("Oprime 1 para cancelar, 2 para la política de reembolsos, 3 para fallas, 4 para tu número, o 0 "
                                   "para una persona."),
     "main_menu_names": lambda v: "Di cancelar, reembolso, problema, número o agente. U oprime 1, 2, 3, 4 o 0.",
     "more_menu": lambda v: ("Para reactivar tu número, oprime 1. Para cambiar tu número, oprime 2. Para bloquear un "
@@ -131,9 +131,8 @@ PROMPTS: dict[str, Prompt] = {
     "ask_pin_for_line": lambda v: "Ahora marca el PIN de esa línea y luego la tecla numeral.",
     "pin_format": lambda v: "El PIN tiene de 4 a 8 dígitos.",
     "pin_wrong": lambda v: "No pudimos verificar ese PIN. ¿Lo olvidaste? Marca 8 y luego la tecla numeral para un código.",
-    "last_try": lambda v: (f"Un intento fallido más bloquea el PIN durante {v['minutes']} minutos. ¿Olvidaste tu PIN? "
-                           "Marca 8 y luego la tecla numeral y te enviaremos un código a tu línea. O marca 0 para "
-                           "hablar con una persona."),
+    "last_try": lambda v: (f"Un intento fallido más bloquea el PIN durante {v['minutes']} minutos. Para hablar con "
+                           "una persona, marca 0."),
     # un PIN olvidado (R21): un código de un solo uso al número de la propia línea
     "code_which_line": lambda v: ("Enviaremos un código de un solo uso al número de la propia línea. Marca el número "
                                   "completo de esa línea y luego la tecla numeral."),

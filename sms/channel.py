@@ -22,7 +22,7 @@ from web.observe import note
 
 log = logging.getLogger("switchboard.sms")
 # Replies whose own words already name the way to a person (AGENT): not said twice.
-OFFER_A_PERSON = frozenset({"agent", "pin_locked", "last_try", "code_limit", "code_opted_out"})
+OFFER_A_PERSON = replies.OFFER_A_PERSON  # the replies that already give the way to a person
 
 # A sender texting faster than SMS_RATE_LIMIT gets one "slow down" and then silence for
 # the rest of the window; consent words (R16) are always honoured.

@@ -228,7 +228,10 @@ class Shaped:
         p, plans = self.p, v["plans"]
         number, status = display(v["number"]), self._status(v["status"])
         store_only = bool(plans) and all(plan["channel"] == "app_store" for plan in plans)
-        tail = (p.plans_tail_store if store_only else p.plans_tail).format(credits=v["credits"])
+        # "To stop one" only while one of ours still renews (not on a line its user cancelled).
+        ours_renew = any(plan["renews"] and plan["channel"] != "app_store" for plan in plans)
+        tail = (p.plans_tail_store if store_only else p.plans_tail if ours_renew else p.plans_tail_short
+                ).format(credits=v["credits"])
         whole = (p.line_status.format(number=number, status=status) + ": "
                  + "; ".join(self._plan_item(plan, None) for plan in plans) + tail)
         if not plans or fits(whole):
@@ -462,6 +465,10 @@ COMMAND_WORDS = {"cancel_plan": "STOP PLAN", "cancel_line": "CANCEL LINE", "reac
                  "change_number": "CHANGE NUMBER", "block": "BLOCK", "unblock": "UNBLOCK", "plans": "PLANS",
                  "refund": "REFUND", "troubleshoot": "HELP", "agent": "AGENT"}
 
+# Replies that already give the way to a person (R15): a third miss after one adds no second.
+OFFER_A_PERSON = frozenset({"agent", "pin_locked", "last_try", "code_limit", "code_opted_out", "ask_which", "unavailable",
+                            "error", "refused_not_reactivatable", "callback_no_number", "fix_steps"})
+
 REPLIES: dict[str, Reply] = {
     # consent and help (R16)
     "help": lambda v: (f"{v['brand']}: PLANS, STOP PLAN, CANCEL LINE, REFUND, REACTIVATE, "
@@ -488,9 +495,9 @@ REPLIES: dict[str, Reply] = {
                           "phone? Reply with your line's number first."),
     "ask_pin_for_line": lambda v: "Now reply with that line's PIN.",
     "pin_format": lambda v: "A PIN is 4 to 8 digits. Reply with your line's PIN.",
-    "pin_wrong": lambda v: "We couldn't verify that PIN. Reply with your line's PIN to try again, or CODE if you forgot it.",
-    "last_try": lambda v: (f"One more wrong try locks PIN entry for {v['minutes']} min. Forgot your PIN? Reply CODE "
-                           "for a one-time code texted to your line, or AGENT for a person."),
+    "pin_wrong": lambda v: "We couldn't verify that PIN. Reply with it again, or CODE if you forgot it.",
+    # Said after pin_wrong, which already names CODE: one text, one segment.
+    "last_try": lambda v: f"One more wrong try locks PIN entry for {v['minutes']} min. AGENT: a person.",
     # a forgotten PIN (R21): a one-time code to the line's own number, never to the sender
     "code_which_line": lambda v: ("We'll text a one-time code to the line's own number. Reply with that line's "
                                   "full number."),

@@ -155,10 +155,9 @@ REPLIES: dict[str, Reply] = {
                           "Responde primero con el número de tu línea."),
     "ask_pin_for_line": lambda v: "Ahora responde con el PIN de esa línea.",
     "pin_format": lambda v: "El PIN tiene de 4 a 8 dígitos. Responde con el PIN de tu línea.",
-    "pin_wrong": lambda v: ("No pudimos verificar ese PIN. Responde con el PIN de tu línea para intentarlo otra vez, "
-                            "o CODIGO si lo olvidaste."),
-    "last_try": lambda v: (f"Un intento fallido más bloquea el PIN durante {v['minutes']} min. ¿Olvidaste el PIN? "
-                           "Responde CODIGO y te enviaremos un código a tu línea, o AGENTE para hablar con una persona."),
+    "pin_wrong": lambda v: "No pudimos verificar ese PIN. Envíalo otra vez, o CODIGO si lo olvidaste.",
+    # Dicho tras pin_wrong, que ya nombra CODIGO.
+    "last_try": lambda v: f"Un intento fallido más bloquea el PIN {v['minutes']} min. O escribe AGENTE.",
     # un PIN olvidado (R21): un código de un solo uso al número de la propia línea
     "code_which_line": lambda v: ("Enviaremos un código de un solo uso al número de la propia línea. Responde con el "
                                   "número completo de esa línea."),

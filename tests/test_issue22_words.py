@@ -138,3 +138,47 @@ def test_the_voice_network_offer_in_a_cancellation_is_not_said_twice_R11(call, d
     assert said.count(steps) == 1, said
     assert "To do that, press 1" not in said and "Para hacerlo, oprime 1" not in said
     assert line(deps, "sam").status == "active"
+
+
+# The smaller untruths -------------------------------------------------------------------
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_voice_menu_offers_the_refund_policy_not_refunds_R1(call, demo, lang):
+    said = call(DANA, es_keys(["hangup"], lang)).said()
+    assert "For refunds, press 2" not in said and "Para reembolsos, oprime 2" not in said
+    assert ("refund policy" if lang == "en" else "política de reembolsos") in said.lower()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_plans_of_a_line_its_user_cancelled_do_not_say_how_to_stop_one_R3(phone, demo, lang):
+    replies = by_text(phone, CHRIS, lang, "PLANS" if lang == "en" else "PLANES", "8642")
+    assert "STOP PLAN" not in replies[-1] and "CANCELAR PLAN" not in replies[-1], replies[-1]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_third_miss_offers_a_person_once_R15(phone, demo, lang):
+    vague = {"en": "I want to cancel something", "es": "quiero cancelar algo"}[lang]
+    replies = by_text(phone, DANA, lang, vague, "banana", "banana", "banana")
+    agent = PERSON["sms"][lang]
+    assert all(r.count(agent) <= 1 for r in replies), replies
+    assert agent in replies[-1]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_last_try_warning_fits_one_text_and_names_the_code_once_R9_R19_R21(phone, demo, lang):
+    from sms.gsm import segments
+
+    replies = by_text(phone, DANA, lang, "PLANS" if lang == "en" else "PLANES", "1111", "1112", "1113", "1114")
+    warning = replies[-1]
+    assert ("locks" if lang == "en" else "bloquea") in warning, replies
+    word = "CODE" if lang == "en" else "CODIGO"
+    assert warning.count(word) == 1, warning
+    assert segments(warning)[1] == 1 or len(warning) <= 160, (len(warning), warning)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_last_try_warning_by_phone_names_the_code_once_R9_R21(lang):
+    from ivr.prompts import say
+
+    said = " ".join(say(k, {"minutes": 15}, brand="Second Line", lang=lang) for k in ("pin_wrong", "last_try"))
+    assert said.count("Press 8" if lang == "en" else "Marca 8") == 1, said
+    assert ("press 0" if lang == "en" else "marca 0") in said
