@@ -474,8 +474,10 @@ REPLIES: dict[str, Reply] = {
     "help": lambda v: (f"{v['brand']}: PLANS, STOP PLAN, CANCEL LINE, REFUND, REACTIVATE, "
                        "CHANGE NUMBER, BLOCK, AGENT for a person. Msg&data rates may apply. "
                        "Reply STOP to opt out."),
-    "opted_out": lambda v: (f"{v['brand']}: you won't get more texts from us. This did not cancel any "
-                            "plan or line. Reply START to opt back in."),
+    "opted_out": lambda v: ((f"{v['brand']}: no more texts from us. This did not cancel any plan or line. To "
+                             "cancel plans, text START, then STOP PLAN name or CANCEL LINE.") if v.get("plans") else
+                            (f"{v['brand']}: you won't get more texts from us. This did not cancel any "
+                             "plan or line. Reply START to opt back in.")),
     "opted_in": lambda v: f"{v['brand']}: texts are back on. Reply HELP for commands. Reply STOP to opt out.",
     "already_subscribed": lambda v: f"{v['brand']}: texts are on. Reply HELP for commands.",
     "media_only": lambda v: "We can only read text. Reply HELP for commands.",

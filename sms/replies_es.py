@@ -132,8 +132,11 @@ REPLIES: dict[str, Reply] = {
                       "no recibir más.",
                       "{brand}: PLANES, CANCELAR PLAN o LÍNEA, REEMBOLSO, REACTIVAR, CAMBIAR NÚMERO, BLOQUEAR, "
                       "AGENTE. Pueden aplicarse tarifas de mensajes y datos. Responde ALTO para no recibir más."),
-    "opted_out": lambda v: (f"{v['brand']}: ya no te enviaremos mensajes. Esto no canceló ningún plan ni línea. "
-                            "Responde COMENZAR para volver a recibirlos."),
+    "opted_out": lambda v: ((f"{v['brand']}: ya no te enviaremos mensajes. Esto no canceló ningún plan ni línea. "
+                             "Para cancelar planes, escribe COMENZAR y luego CANCELAR PLAN nombre o CANCELAR LÍNEA.")
+                            if v.get("plans") else
+                            (f"{v['brand']}: ya no te enviaremos mensajes. Esto no canceló ningún plan ni línea. "
+                             "Responde COMENZAR para volver a recibirlos.")),
     "opted_in": lambda v: (f"{v['brand']}: vuelves a recibir mensajes. Responde AYUDA para ver los comandos. "
                            "Responde ALTO para no recibir más."),
     "already_subscribed": lambda v: f"{v['brand']}: ya recibes nuestros mensajes. Responde AYUDA para ver los comandos.",

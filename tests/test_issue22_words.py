@@ -182,3 +182,26 @@ def test_the_last_try_warning_by_phone_names_the_code_once_R9_R21(lang):
     said = " ".join(say(k, {"minutes": 15}, brand="Second Line", lang=lang) for k in ("pin_wrong", "last_try"))
     assert said.count("Press 8" if lang == "en" else "Marca 8") == 1, said
     assert ("press 0" if lang == "en" else "marca 0") in said
+
+
+# R16: CANCEL ALL / STOP ALL / "cancel everything" opt out, and say how to cancel plans --------
+@pytest.mark.parametrize("body, lang", [("CANCEL ALL", "en"), ("STOP ALL", "en"), ("END ALL", "en"),
+                                        ("cancel everything", "en"), ("Cancel all.", "en"),
+                                        ("CANCELAR TODO", "es")])
+@pytest.mark.parametrize("verified", [False, True], ids=["new", "verified"])
+def test_cancel_all_opts_out_says_how_to_cancel_plans_and_cancels_nothing_R16(phone, deps, demo, body, lang, verified):
+    from core.models import Plan, TextOptOut
+    from tests.helpers import count
+
+    p = phone(DANA)
+    if verified:
+        p.text("PLANS"), p.text("1234")
+    not_renewing = count(deps, Plan, Plan.auto_renew.is_(False))
+    reply = p.text(body)
+    assert len(p.messages) == 1, p.messages  # one confirmation
+    assert count(deps, TextOptOut, TextOptOut.number == DANA) == 1
+    words = {"en": ("did not cancel any plan or line", "START", "CANCEL LINE"),
+             "es": ("no canceló ningún plan ni línea", "COMENZAR", "CANCELAR LÍNEA")}[lang]
+    assert all(w in reply for w in words), reply
+    assert count(deps, Plan, Plan.auto_renew.is_(False)) == not_renewing and line(deps, "dana").status == "active"
+    assert p.text("PLANS") == ""  # then nothing more

@@ -11,6 +11,8 @@ WORDS = Vocabulary(
         "stop", "stopall", "stop all", "unsubscribe", "cancel", "end", "quit", "revoke", "optout",
         "opt out", "stop texting me", "stop texting", "stop messaging me", "stop sending me texts",
         "please stop", "stop please", "no more texts", "remove me", "unsubscribe me",
+        # R16: "all" doesn't make CANCEL a request for a plan (the confirmation says how to cancel one)
+        "cancel all", "end all", "cancel everything", "stop everything", "end everything",
     }),
     opt_in=frozenset({"start", "unstop", "yes"}),
     help=frozenset({"help", "info", "commands", "menu"}),

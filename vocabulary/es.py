@@ -20,6 +20,8 @@ WORDS = Vocabulary(
         "no me manden mas", "no me manden mensajes", "no me envien mas mensajes", "no me envien mensajes",
         "no me escriban mas", "no me escriban", "dejen de escribirme", "dejen de mandarme mensajes",
         "dejen de enviarme mensajes", "no quiero mas mensajes", "no quiero recibir mensajes",
+        # R16: con "todo" sigue siendo una baja (la confirmación dice cómo cancelar un plan)
+        "cancelar todo", "cancelarlo todo", "parar todo", "alto todo",
     }),
     opt_in=frozenset({"comenzar", "empezar", "iniciar", "reanudar", "si"}),
     help=frozenset({"ayuda", "info", "informacion", "comandos", "menu", "opciones"}),
