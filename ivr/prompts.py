@@ -232,13 +232,13 @@ PLAN_NEXT = {
     "ends": " Its plan will not renew: it works until {day}. To keep the line, renew it in the app before then.",
 }
 NOT_ACTIVE = {
-    "cancelled_until": "Your line {ending} is cancelled and works until {day}, so that can't be done.",
+    "cancelled_until": "Your line {ending} is cancelled and works until {day}, so that can't be done.{way}",
     "suspended": "Your line {ending} is suspended, so that can't be done.{way}",
     "cancelled": "Your line {ending} has ended, so that can't be done.{way}",
-    "released": "The number of your line {ending} was released, so that can't be done.",
+    "released": "The number of your line {ending} was released, so that can't be done.{way}",
     "inactive": "Your line {ending} is not active, so that can't be done.{way}",
 }
-WAYS = (" You can reactivate it from the menu.", " A person can help.")
+WAYS = (" You can reactivate it from the menu.", " For a person, press 0.")
 
 
 PROMPTS: dict[str, Prompt] = {
@@ -297,9 +297,10 @@ PROMPTS: dict[str, Prompt] = {
     "pin_unavailable": lambda v: "We can't check PINs right now. Nothing was changed.",
     "ready": lambda v: "You're verified.",
     "ask_target": lambda v: "Which line? Enter its last 4 digits.",
-    "not_your_line": lambda v: "You can only change your own line, or as the account admin, a line of your account.",
+    "not_your_line": lambda v: ("You can only change your own line, or as the account admin, a line of your account."
+                                 " For a person, press 0."),
     "plans": EN.plans,
-    "no_plans": lambda v: "This line has no active plans.",
+    "no_plans": lambda v: "This line has no active plans. For a person, press 0.",
     "ask_plan": EN.which_plan,
     "plan_not_found": EN.which_plan,
     "ask_block_number": lambda v: f"Enter the 10 digit number to {v['action']}, then press pound.",
@@ -371,25 +372,29 @@ PROMPTS: dict[str, Prompt] = {
     # refusals
     "refused_already_cancelled": lambda v: (f"{v.get('product') or 'Your line ' + ending(v['number'])} is already "
                                             "cancelled" + (f" and works until {day(v['term_end'])}"
-                                                           if v.get("term_end") else "") + ". Nothing changed."),
+                                                           if v.get("term_end") else "") + ". Nothing changed."
+                                            " For a person, press 0."),
     "refused_line_not_active": lambda v: not_active(v, NOT_ACTIVE, WAYS),
-    "refused_number_taken": lambda v: "Sorry, that number was just taken by someone else. Nothing changed.",
-    "refused_plan_ended": lambda v: "That plan has already ended.",
+    "refused_number_taken": lambda v: ("Sorry, that number was just taken by someone else. Nothing changed. To get "
+                                      "another, choose change number from the menu."),
+    "refused_plan_ended": lambda v: "That plan has already ended. For a person, press 0.",
     "refused_app_store_plan": lambda v: f"{v['product']} was bought in the App Store. " + APPLE_STEPS,
     "refused_addons_first_app_store": EN.store_addons,
-    "refused_addons_first": lambda v: f"First cancel {and_list(v['addons'])}.",
+    "refused_addons_first": lambda v: f"First cancel {and_list(v['addons'])}. You can do that from the menu.",
     "refused_user_cancelled": lambda v: ("A line cancelled by its user can't be reactivated."
-                                         + (f" It works until {day(v['term_end'])}." if v.get("term_end") else "")),
-    "refused_number_released": lambda v: "That number has been released and can't be reactivated.",
-    "refused_already_active": lambda v: "Your line is already active.",
-    "refused_not_reactivatable": lambda v: "This line can't be reactivated here. A person can help.",
-    "refused_no_numbers_available": lambda v: "No new numbers are free right now. Nothing changed.",
-    "refused_invalid_number": lambda v: "That doesn't look like a phone number.",
-    "refused_emergency_number": lambda v: "Emergency numbers can't be blocked.",
-    "refused_short_code": lambda v: "Short codes can't be blocked here.",
-    "refused_own_number": lambda v: "That's your own number, so it can't be blocked.",
-    "refused_already_blocked": lambda v: "That number is already blocked.",
-    "refused_not_blocked": lambda v: "That number isn't blocked.",
+                                         + (f" It works until {day(v['term_end'])}." if v.get("term_end") else "")
+                                         + " For a person, press 0."),
+    "refused_number_released": lambda v: "That number has been released and can't be reactivated. For a person, press 0.",
+    "refused_already_active": lambda v: "Your line is already active. For a person, press 0.",
+    "refused_not_reactivatable": lambda v: "This line can't be reactivated here. For a person, press 0.",
+    "refused_no_numbers_available": lambda v: "No new numbers are free right now. Nothing changed. Please try again later.",
+    "refused_invalid_number": lambda v: "That doesn't look like a phone number. Please try again from the menu.",
+    "refused_emergency_number": lambda v: "Emergency numbers can't be blocked. For a person, press 0.",
+    "refused_short_code": lambda v: "Short codes can't be blocked here. For a person, press 0.",
+    "refused_own_number": lambda v: ("That's your own number, so it can't be blocked. To block another, choose block "
+                                     "from the menu."),
+    "refused_already_blocked": lambda v: "That number is already blocked. To unblock it, choose unblock from the menu.",
+    "refused_not_blocked": lambda v: "That number isn't blocked. To block it, choose block from the menu.",
     # people (R15)
     "agent": lambda v: "Let me get you a person.",
     "unknown_command": lambda v: "Sorry, I didn't get that.",

@@ -84,13 +84,13 @@ PLAN_NEXT = {
              "fecha."),
 }
 NOT_ACTIVE = {
-    "cancelled_until": "Tu línea {ending} está cancelada y funciona hasta el {day}, así que eso no se puede hacer.",
+    "cancelled_until": "Tu línea {ending} está cancelada y funciona hasta el {day}, así que eso no se puede hacer.{way}",
     "suspended": "Tu línea {ending} está suspendida, así que eso no se puede hacer.{way}",
     "cancelled": "Tu línea {ending} ya terminó, así que eso no se puede hacer.{way}",
-    "released": "El número de tu línea {ending} se liberó, así que eso no se puede hacer.",
+    "released": "El número de tu línea {ending} se liberó, así que eso no se puede hacer.{way}",
     "inactive": "Tu línea {ending} no está activa, así que eso no se puede hacer.{way}",
 }
-WAYS = (" Puedes reactivarla desde el menú.", " Una persona puede ayudarte.")
+WAYS = (" Puedes reactivarla desde el menú.", " Para hablar con una persona, oprime 0.")
 
 
 PROMPTS: dict[str, Prompt] = {
@@ -154,9 +154,9 @@ PROMPTS: dict[str, Prompt] = {
     "ready": lambda v: "Tu identidad está verificada.",
     "ask_target": lambda v: "¿Qué línea? Marca sus últimos 4 dígitos.",
     "not_your_line": lambda v: ("Solo puedes cambiar tu propia línea o, como administrador de la cuenta, una línea "
-                                "de tu cuenta."),
+                                "de tu cuenta. Para hablar con una persona, oprime 0."),
     "plans": ES.plans,
-    "no_plans": lambda v: "Esta línea no tiene planes activos.",
+    "no_plans": lambda v: "Esta línea no tiene planes activos. Para hablar con una persona, oprime 0.",
     "ask_plan": ES.which_plan,
     "plan_not_found": ES.which_plan,
     "ask_block_number": lambda v: (f"Marca el número de 10 dígitos que quieres "
@@ -229,26 +229,34 @@ PROMPTS: dict[str, Prompt] = {
     "refused_already_cancelled": lambda v: ((f"{v['product']} ya está cancelado" if v.get("product")
                                              else f"Tu línea {ending(v['number'], 'es')} ya está cancelada")
                                             + (f" y funciona hasta el {day(v['term_end'], 'es')}"
-                                               if v.get("term_end") else "") + ". No se cambió nada."),
+                                               if v.get("term_end") else "") + ". No se cambió nada."
+                                            " Para hablar con una persona, oprime 0."),
     "refused_line_not_active": lambda v: not_active(v, NOT_ACTIVE, WAYS, "es"),
-    "refused_number_taken": lambda v: "Lo sentimos, alguien acaba de tomar ese número. No se cambió nada.",
-    "refused_plan_ended": lambda v: "Ese plan ya terminó.",
+    "refused_number_taken": lambda v: ("Lo sentimos, alguien acaba de tomar ese número. No se cambió nada. Para otro, "
+                                      "elige cambiar número en el menú."),
+    "refused_plan_ended": lambda v: "Ese plan ya terminó. Para hablar con una persona, oprime 0.",
     "refused_app_store_plan": lambda v: f"{v['product']} se compró en el App Store. " + APPLE_STEPS,
     "refused_addons_first_app_store": ES.store_addons,
-    "refused_addons_first": lambda v: f"Primero cancela {and_list(v['addons'], 'es')}.",
+    "refused_addons_first": lambda v: f"Primero cancela {and_list(v['addons'], 'es')}. Puedes hacerlo desde el menú.",
     "refused_user_cancelled": lambda v: ("Una línea cancelada por su usuario no se puede reactivar."
                                          + (f" Funciona hasta el {day(v['term_end'], 'es')}." if v.get("term_end")
-                                            else "")),
-    "refused_number_released": lambda v: "Ese número ya se liberó y no se puede reactivar.",
-    "refused_already_active": lambda v: "Tu línea ya está activa.",
-    "refused_not_reactivatable": lambda v: "Esta línea no se puede reactivar aquí. Una persona puede ayudarte.",
-    "refused_no_numbers_available": lambda v: "En este momento no hay números nuevos disponibles. No se cambió nada.",
-    "refused_invalid_number": lambda v: "Eso no parece un número de teléfono.",
-    "refused_emergency_number": lambda v: "Los números de emergencia no se pueden bloquear.",
-    "refused_short_code": lambda v: "Los códigos cortos no se pueden bloquear aquí.",
-    "refused_own_number": lambda v: "Ese es tu propio número, así que no se puede bloquear.",
-    "refused_already_blocked": lambda v: "Ese número ya está bloqueado.",
-    "refused_not_blocked": lambda v: "Ese número no está bloqueado.",
+                                            else "") + " Para hablar con una persona, oprime 0."),
+    "refused_number_released": lambda v: ("Ese número ya se liberó y no se puede reactivar. Para hablar con una "
+                                          "persona, oprime 0."),
+    "refused_already_active": lambda v: "Tu línea ya está activa. Para hablar con una persona, oprime 0.",
+    "refused_not_reactivatable": lambda v: ("Esta línea no se puede reactivar aquí. Para hablar con una persona, "
+                                            "oprime 0."),
+    "refused_no_numbers_available": lambda v: ("En este momento no hay números nuevos disponibles. No se cambió nada. "
+                                               "Inténtalo más tarde."),
+    "refused_invalid_number": lambda v: "Eso no parece un número de teléfono. Inténtalo otra vez desde el menú.",
+    "refused_emergency_number": lambda v: ("Los números de emergencia no se pueden bloquear. Para hablar con una "
+                                           "persona, oprime 0."),
+    "refused_short_code": lambda v: "Los códigos cortos no se pueden bloquear aquí. Para hablar con una persona, oprime 0.",
+    "refused_own_number": lambda v: ("Ese es tu propio número, así que no se puede bloquear. Para bloquear otro, elige "
+                                     "bloquear en el menú."),
+    "refused_already_blocked": lambda v: ("Ese número ya está bloqueado. Para desbloquearlo, elige desbloquear en el "
+                                          "menú."),
+    "refused_not_blocked": lambda v: "Ese número no está bloqueado. Para bloquearlo, elige bloquear en el menú.",
     # people (R15)
     "agent": lambda v: "Te comunico con una persona.",
     "unknown_command": lambda v: "Perdón, no te entendí.",

@@ -165,6 +165,7 @@ class Phrases:
     store_addons_portal: str  # {addons}
     # refusals naming a product
     already_cancelled: str  # {product}{ends}
+    already_cancelled_short: str  # the same, for a long name
     already_cancelled_ends: str  # {day}
     that: str  # a product without a name
     statuses: Mapping[str, str] = field(default_factory=dict)  # a line's status, as said
@@ -357,7 +358,7 @@ class Shaped:
         """A plan, or without one the line, already cancelled, with the day it works until."""
         ends = self.p.already_cancelled_ends.format(day=self.day(v["term_end"])) if v.get("term_end") else ""
         that = self.p.line.format(number=display(v["number"])) if v.get("number") else self.p.that
-        return self._fill((self.p.already_cancelled,), v, that, ends=ends)
+        return self._fill((self.p.already_cancelled, self.p.already_cancelled_short), v, that, ends=ends)
 
 
 def _term_key(value) -> str:
@@ -425,7 +426,8 @@ EN = Shaped(Phrases(
     store_addons=("First cancel {addons} in your Apple account (Settings > Subscriptions > the app > Cancel): "
                   "{url} Then text CANCEL LINE again.{portal}",),
     store_addons_portal=" Also stop {addons}: STOP PLAN name",
-    already_cancelled="{product} is already cancelled{ends}. Nothing changed.",
+    already_cancelled="{product} is already cancelled{ends}. Nothing changed. Text PLANS to see your plans.",
+    already_cancelled_short="{product} is already cancelled{ends}. Text PLANS.",
     already_cancelled_ends=" and works until {day}",
     that="That",
 ))
@@ -518,9 +520,10 @@ REPLIES: dict[str, Reply] = {
     "ready": lambda v: "What can we do? Reply HELP for commands.",
     # choosing
     "ask_target": EN.which_line,
-    "not_your_line": lambda v: "You can only change your own line, or as account admin a line of your account.",
+    "not_your_line": lambda v: ("You can only change your own line, or as account admin a line of your account."
+                                 " Reply AGENT for a person."),
     "plans": EN.plans,
-    "no_plans": lambda v: f"Line {display(v['number'])} has no active plans.",
+    "no_plans": lambda v: f"Line {display(v['number'])} has no active plans. Reply AGENT for a person.",
     "ask_plan": EN.which_plan,
     "plan_not_found": EN.which_plan,
     "ask_block_number": lambda v: f"Which number should we {v['action']}? Reply with it.",
@@ -572,24 +575,25 @@ REPLIES: dict[str, Reply] = {
     "refused_line_not_active": lambda v: not_active(v, NOT_ACTIVE, WAYS),
     "refused_number_taken": lambda v: ("Sorry, that number was just taken by someone else. Nothing changed. Text "
                                        "CHANGE NUMBER to get another."),
-    "refused_plan_ended": EN.product("{product} has already ended.", default="That plan"),
+    "refused_plan_ended": EN.product("{product} has already ended. Text PLANS to see your plans.", default="That plan"),
     "refused_app_store_plan": EN.product("{product} was bought in the App Store, so only you can cancel "
                                          "it: Apple account > Subscriptions > the app > Cancel. {url}",
                                          "{product} is an App Store plan: cancel it in your Apple account. {url}"),
     "refused_addons_first_app_store": EN.store_addons,
     "refused_addons_first": EN.addons("First stop {addons}: text STOP PLAN name."),
     "refused_user_cancelled": lambda v: ("A line cancelled by its user can't be reactivated."
-                                         + (f" It works until {day(v['term_end'])}." if v.get("term_end") else "")),
-    "refused_number_released": lambda v: "That number has been released and can't be reactivated.",
-    "refused_already_active": lambda v: f"Line {display(v['number'])} is already active.",
+                                         + (f" It works until {day(v['term_end'])}." if v.get("term_end") else "")
+                                         + " Reply AGENT for a person."),
+    "refused_number_released": lambda v: "That number has been released and can't be reactivated. Reply AGENT for a person.",
+    "refused_already_active": lambda v: f"Line {display(v['number'])} is already active. Text PLANS to see its plans.",
     "refused_not_reactivatable": lambda v: "This line can't be reactivated here. Reply AGENT for a person.",
     "refused_no_numbers_available": lambda v: "No new numbers are free right now. Nothing changed. Try later.",
-    "refused_invalid_number": lambda v: "That doesn't look like a phone number. Nothing changed.",
-    "refused_emergency_number": lambda v: "Emergency numbers can't be blocked.",
+    "refused_invalid_number": lambda v: "That doesn't look like a phone number. Nothing changed. Text BLOCK and the number to try again.",
+    "refused_emergency_number": lambda v: "Emergency numbers can't be blocked. Reply AGENT for a person.",
     "refused_short_code": lambda v: "Short codes can't be blocked here. Reply STOP to that sender instead.",
-    "refused_own_number": lambda v: "That's your own number, so it can't be blocked.",
-    "refused_already_blocked": lambda v: f"{display(v['blocked'])} is already blocked.",
-    "refused_not_blocked": lambda v: f"{display(v['blocked'])} isn't blocked.",
+    "refused_own_number": lambda v: "That's your own number, so it can't be blocked. To block another, text BLOCK and its number.",
+    "refused_already_blocked": lambda v: f"{display(v['blocked'])} is already blocked. Text UNBLOCK to unblock it.",
+    "refused_not_blocked": lambda v: f"{display(v['blocked'])} isn't blocked. Text BLOCK to block it.",
     # the way to a person (R15)
     "agent": lambda v: (f"A person from {v['brand']} will contact you at this number soon "
                         f"(ref {v['ref']}). Nothing was changed."),
@@ -625,10 +629,10 @@ PLAN_NEXT = {
              "reply AGENT."),
 }
 NOT_ACTIVE = {
-    "cancelled_until": "Line {number} is cancelled and works until {day}, so that can't be done.",
+    "cancelled_until": "Line {number} is cancelled and works until {day}, so that can't be done. Reply AGENT for a person.",
     "suspended": "Line {number} is suspended, so that can't be done.{way}",
     "cancelled": "Line {number} has ended, so that can't be done.{way}",
-    "released": "Line {number}'s number was released, so that can't be done.",
+    "released": "Line {number}'s number was released, so that can't be done. Reply AGENT for a person.",
     "inactive": "Line {number} is not active, so that can't be done.{way}",
 }
 WAYS = (" Text REACTIVATE to turn it back on.", " Reply AGENT for a person.")

@@ -87,7 +87,8 @@ ES = Shaped(Phrases(
     store_addons=("Primero cancela {addons} en tu cuenta de Apple (Suscripciones > la app > Cancelar): {url} "
                   "Luego escribe CANCELAR LÍNEA.",),
     store_addons_portal=" Cancela también {addons}: CANCELAR PLAN nombre",
-    already_cancelled="{product} ya está cancelado{ends}. No se cambió nada.",
+    already_cancelled="{product} ya está cancelado{ends}. No se cambió nada. Escribe PLANES para ver tus planes.",
+    already_cancelled_short="{product} ya está cancelado{ends}. Escribe PLANES.",
     already_cancelled_ends=" y funciona hasta el {day}",
     that="Eso",
     statuses={"active": "activa", "suspended": "suspendida", "cancel_pending": "cancelada al final del periodo",
@@ -182,9 +183,9 @@ REPLIES: dict[str, Reply] = {
     # choosing
     "ask_target": ES.which_line,
     "not_your_line": lambda v: ("Solo puedes cambiar tu propia línea o, como administrador de la cuenta, "
-                                "una línea de tu cuenta."),
+                                "una línea de tu cuenta. Responde AGENTE para hablar con una persona."),
     "plans": ES.plans,
-    "no_plans": lambda v: f"La línea {display(v['number'])} no tiene planes activos.",
+    "no_plans": lambda v: f"La línea {display(v['number'])} no tiene planes activos. Responde AGENTE para hablar con una persona.",
     "ask_plan": ES.which_plan,
     "plan_not_found": ES.which_plan,
     "ask_block_number": lambda v: (f"¿Qué número quieres {ACTIONS.get(v['action'], v['action'])}? "
@@ -237,7 +238,7 @@ REPLIES: dict[str, Reply] = {
     "refused_line_not_active": lambda v: not_active(v, NOT_ACTIVE, WAYS, "es"),
     "refused_number_taken": lambda v: ("Lo sentimos, alguien acaba de tomar ese número. No se cambió nada. Escribe "
                                        "CAMBIAR NUMERO para otro."),
-    "refused_plan_ended": ES.product("{product} ya terminó.", default="Ese plan"),
+    "refused_plan_ended": ES.product("{product} ya terminó. Escribe PLANES para ver tus planes.", default="Ese plan"),
     "refused_app_store_plan": ES.product("{product} se compró en el App Store, así que solo tú puedes cancelarlo: "
                                          "cuenta de Apple > Suscripciones > la app > Cancelar. {url}",
                                          "{product} es un plan del App Store: cancélalo en tu cuenta de Apple. {url}"),
@@ -245,20 +246,24 @@ REPLIES: dict[str, Reply] = {
     "refused_addons_first": ES.addons("Primero cancela {addons}: escribe CANCELAR PLAN nombre."),
     "refused_user_cancelled": lambda v: ("Una línea cancelada por su usuario no se puede reactivar."
                                          + (f" Funciona hasta el {day(v['term_end'], 'es')}." if v.get("term_end")
-                                            else "")),
-    "refused_number_released": lambda v: "Ese número ya se liberó y no se puede reactivar.",
-    "refused_already_active": lambda v: f"La línea {display(v['number'])} ya está activa.",
+                                            else "") + " Responde AGENTE para hablar con una persona."),
+    "refused_number_released": lambda v: ("Ese número ya se liberó y no se puede reactivar. Responde AGENTE para hablar "
+                                         "con una persona."),
+    "refused_already_active": lambda v: f"La línea {display(v['number'])} ya está activa. Escribe PLANES para ver sus planes.",
     "refused_not_reactivatable": lambda v: ("Esta línea no se puede reactivar aquí. Responde AGENTE para hablar "
                                             "con una persona."),
     "refused_no_numbers_available": lambda v: ("Ahora no hay números nuevos disponibles. No se cambió nada. "
                                                "Inténtalo más tarde."),
-    "refused_invalid_number": lambda v: "Eso no parece un número de teléfono. No se cambió nada.",
-    "refused_emergency_number": lambda v: "Los números de emergencia no se pueden bloquear.",
+    "refused_invalid_number": lambda v: ("Eso no parece un número de teléfono. No se cambió nada. Escribe BLOQUEAR y el "
+                                          "número para intentarlo otra vez."),
+    "refused_emergency_number": lambda v: ("Los números de emergencia no se pueden bloquear. Responde AGENTE para hablar "
+                                            "con una persona."),
     # Other senders are bound to STOP, not to our Spanish words.
     "refused_short_code": lambda v: "Los códigos cortos no se pueden bloquear aquí. Mejor responde STOP a ese remitente.",
-    "refused_own_number": lambda v: "Ese es tu propio número, así que no se puede bloquear.",
-    "refused_already_blocked": lambda v: f"{display(v['blocked'])} ya está bloqueado.",
-    "refused_not_blocked": lambda v: f"{display(v['blocked'])} no está bloqueado.",
+    "refused_own_number": lambda v: ("Ese es tu propio número, así que no se puede bloquear. Para bloquear otro, "
+                                      "escribe BLOQUEAR y su número."),
+    "refused_already_blocked": lambda v: f"{display(v['blocked'])} ya está bloqueado. Escribe DESBLOQUEAR para desbloquearlo.",
+    "refused_not_blocked": lambda v: f"{display(v['blocked'])} no está bloqueado. Escribe BLOQUEAR para bloquearlo.",
     # the way to a person (R15)
     "agent": lambda v: (f"Una persona de {v['brand']} te contactará pronto a este número (ref. {v['ref']}). "
                         "No se cambió nada."),
@@ -279,10 +284,12 @@ PLAN_NEXT = {
              "responde AGENTE."),
 }
 NOT_ACTIVE = {
-    "cancelled_until": "La línea {number} está cancelada y funciona hasta el {day}, así que eso no se puede hacer.",
+    "cancelled_until": ("La línea {number} está cancelada y funciona hasta el {day}, así que eso no se puede hacer. "
+                        "Responde AGENTE para hablar con una persona."),
     "suspended": "La línea {number} está suspendida, así que eso no se puede hacer.{way}",
     "cancelled": "La línea {number} ya terminó, así que eso no se puede hacer.{way}",
-    "released": "El número de la línea {number} se liberó, así que eso no se puede hacer.",
+    "released": ("El número de la línea {number} se liberó, así que eso no se puede hacer. Responde AGENTE para "
+                 "hablar con una persona."),
     "inactive": "La línea {number} no está activa, así que eso no se puede hacer.{way}",
 }
 WAYS = (" Escribe REACTIVAR para activarla.", " Responde AGENTE para hablar con una persona.")

@@ -205,3 +205,45 @@ def test_cancel_all_opts_out_says_how_to_cancel_plans_and_cancels_nothing_R16(ph
     assert all(w in reply for w in words), reply
     assert count(deps, Plan, Plan.auto_renew.is_(False)) == not_renewing and line(deps, "dana").status == "active"
     assert p.text("PLANS") == ""  # then nothing more
+
+
+# Every refusal names a way on --------------------------------------------------------------
+WAYS_ON = {
+    ("sms", "en"): ("AGENT", "PLANS", "STOP PLAN", "CANCEL LINE", "REACTIVATE", "CHANGE NUMBER", "BLOCK", "Reply STOP",
+                    "Apple account", "try again", "Try later"),
+    ("sms", "es"): ("AGENTE", "PLANES", "CANCELAR PLAN", "CANCELAR LÍNEA", "REACTIVAR", "CAMBIAR NUMERO", "BLOQUEAR",
+                    "STOP", "cuenta de Apple", "otra vez", "más tarde"),
+    ("voice", "en"): ("press 0", "from the menu", "Apple account", "try again", "later"),
+    ("voice", "es"): ("oprime 0", "desde el menú", "en el menú", "cuenta de Apple", "otra vez", "más tarde"),
+}
+CONDITIONS = [{"status": "cancel_pending"}, {"status": "suspended", "status_reason": "unpaid"},
+              {"status": "suspended", "status_reason": "user"}, {"status": "cancelled", "status_reason": "unpaid"},
+              {"status": "released"}, {"status": "active"}]
+
+
+def _refusals():
+    from ivr import prompts, prompts_es
+    from sms import replies, replies_es
+
+    for channel, lang, table in (("sms", "en", replies.REPLIES), ("sms", "es", replies_es.REPLIES),
+                                 ("voice", "en", prompts.PROMPTS), ("voice", "es", prompts_es.PROMPTS)):
+        for key in table:
+            if key.startswith("refused_") or key in ("not_your_line", "no_plans"):
+                yield pytest.param(channel, lang, key, id=f"{channel}-{lang}-{key}")
+
+
+@pytest.mark.parametrize("channel, lang, key", list(_refusals()))
+def test_every_refusal_names_a_way_on_in_both_languages_R15(channel, lang, key):
+    from ivr.prompts import say
+    from sms.replies import render
+    from tests.ivr.test_prompts_es import VALUES as VOICE
+    from tests.sms.test_replies_fit import LONGEST as TEXT
+
+    render_ = render if channel == "sms" else say
+    base = TEXT if channel == "sms" else VOICE
+    for condition in (CONDITIONS if key == "refused_line_not_active" else [{}]):
+        for reactivatable in (True, False):
+            values = {**base, "number": "+15550100001", "blocked": "+15559990000", **condition,
+                      "reactivatable": reactivatable}
+            text = render_(key, values, brand="Second Line", lang=lang)
+            assert any(way in text for way in WAYS_ON[channel, lang]), text

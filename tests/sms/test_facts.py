@@ -76,7 +76,7 @@ def test_already_cancelled_and_not_active_say_the_day_the_line_works_until(phone
     p = verified(phone, CHRIS, "8642")
     assert p.text("CANCEL LINE").startswith(f"Line (555) 010-0005 is already cancelled and works until {ends}.")
     assert p.text("CHANGE NUMBER") == (f"Line (555) 010-0005 is cancelled and works until {ends}, so that can't "
-                                       "be done.")
+                                       "be done. Reply AGENT for a person.")  # issue 22: a way on
     assert f"It works until {ends}" in p.text("REACTIVATE")  # R12 refused, with its date
 
 
