@@ -12,20 +12,19 @@ from ivr.prompts import (OFFER_ENGLISH, OFFER_SPANISH, SAID_FIXES, SPANISH_WELCO
                          digits, ending, not_active, plan_next, which)
 
 FIXES = {
-    "voice_network_mode": ("¿No funcionan las llamadas? En los ajustes de la app, haz que las llamadas entrantes y "
-                           "salientes usen la red de voz en lugar de los datos. Eso suele resolverlo."),
+    "voice_network_mode": ("¿Fallan las llamadas? En los ajustes de la app, haz que las llamadas usen la red de voz, "
+                           "no los datos."),
     "reactivate": "Si tu número se canceló por algún motivo, podemos reactivarlo.",
-    "device_settings": ("¿No escuchas el timbre o no te llegan los mensajes? Revisa que las notificaciones estén "
-                        "activadas, que No molestar esté desactivado y que la app pueda usar el micrófono."),
+    "device_settings": ("¿No suena o no llegan mensajes? Activa las notificaciones, desactiva No molestar y deja que "
+                        "la app use el micrófono."),
     "change_number": "Si no te gusta tu número, podemos cambiarlo.",
     "block_spam": "¿Recibes llamadas de spam? Puedes bloquear números de spam gratis.",
 }
 _REASONS = ("¿Fallan las llamadas? Oprime 1. ¿Cancelaron tu número? 2. ¿No suena o no llegan mensajes? 3. "
             "¿No te gusta tu número? 4. ¿Spam? 5.")
-APPLE_STEPS = ("Solo tú puedes cancelar una suscripción del App Store, en tu cuenta de Apple: abre el App Store "
-               "en tu teléfono o computadora, "
-               "ve a Suscripciones, elige la suscripción de esta app y cancélala ahí. La página de ayuda de Apple "
-               "es support punto apple punto com, artículo H T 2 0 2 0 3 9.")
+# R6, corto para decirlo (R19); la página de Apple va con los pasos por mensaje (offer_text_steps).
+APPLE_STEPS = ("Solo tú puedes cancelarla, en tu cuenta de Apple: en el App Store, ve a Suscripciones, elige esta "
+               "app y cancela.")
 ACTIONS = {"block": "bloquear", "unblock": "desbloquear"}
 # Issue 11: what each journey offers when a request was vague or the bot unsure (ask_which).
 WHICH = {"plans": "escuchar tus planes", "refund": "escuchar nuestra política de reembolsos",
@@ -39,38 +38,36 @@ ES = Spoken(VoicePhrases(
     lang="es",
     plan_renews="{product}{store} se renueva el {day}",
     plan_ends="{product}{store} termina el {day}",
-    app_store=", comprado en el App Store,",
+    app_store=", del App Store,",
     plans="Tu línea {ending} está {status}. {items}.",
     plans_none="Tu línea {ending} no tiene planes activos.",
-    refund=("No hay reembolsos de ningún tipo: ni de planes, ni de complementos, ni de saldo, ni de cargos de "
-            "portabilidad. Al cancelar, la renovación se detiene y conservas el servicio y tu saldo hasta el fin "
-            "del periodo."),
+    refund=("No hay reembolsos de ningún tipo: ni de planes, complementos, saldo ni cargos de portabilidad. Si "
+            "cancelas, conservas el servicio y tu saldo hasta el fin del periodo."),
     refund_ask=" Para escuchar tus fechas de fin de periodo:",
     refund_terms=" Tus periodos: {terms}.",
     refund_term="{product} hasta el {day}",
+    refund_short="No hay reembolsos.",
+    more=" Y {n} más: escribe PLANES para verlos todos.",
+    and_more=" y {n} más",
     plan_not_found="No encontré ese plan. ",
     which_plan="¿Qué plan? {choices}.",
     plan_choice="Para {name}, oprime {n}",
-    confirm_number_plan=("Pediste cancelar tu plan de número, {product}. Tu línea {ending} funciona hasta el {day}, "
-                         "luego la línea termina y se libera su número."),
-    confirm_feature="Pediste cancelar {product}. Deja de renovarse y funciona hasta el {day}.",
-    no_refund=" No hay reembolso.",
-    then_line=" Después seguiremos con la cancelación de la línea.",
-    confirm_line=("Pediste cancelar tu línea {ending}. Todos sus planes dejan de renovarse. Funciona hasta el {day} "
-                  "y luego se libera el número. No hay reembolso y esto no se puede deshacer."),
-    confirm_line_ours=("Pediste cancelar tu línea {ending}. Los planes que nos compraste dejan de renovarse. Funciona "
-                       "hasta el {day} y luego se libera el número. No hay reembolso y esto no se puede deshacer."),
-    line_store=(" {plans} se compró en el App Store: Apple te lo seguirá cobrando hasta que también lo canceles en tu "
-                "cuenta de Apple. ",
-                " {plans} se compraron en el App Store: Apple te los seguirá cobrando hasta que también los canceles "
-                "en tu cuenta de Apple. "),
-    store_addons=("Antes de cancelar la línea, {addons} debe dejar de renovarse. Se compró en el App Store. ",
-                  "Antes de cancelar la línea, {addons} deben dejar de renovarse. Se compraron en el App Store. "),
+    confirm_number_plan=("¿Cancelar tu plan de número, {product}? Tu línea funciona hasta el {day}; luego la línea "
+                         "termina y se libera su número."),
+    confirm_feature="¿Cancelar {product}? Deja de renovarse y funciona hasta el {day}.",
+    no_refund=" Sin reembolso.",
+    then_line=" Luego seguimos con la línea.",
+    confirm_line=("¿Cancelar la línea {digits} y sus planes? Funciona hasta el {day}; luego se libera el número. Sin "
+                  "reembolso; es irreversible."),
+    line_store=(" Apple cobra {plans} hasta que lo canceles allí.",
+                " Apple cobra los del App Store hasta que los canceles."),
+    store_addons=("Primero, {addons} debe dejar de renovarse; se compró en el App Store. ",
+                  "Primero, {addons} deben dejar de renovarse; se compraron en el App Store. "),
     apple_steps=APPLE_STEPS,
     done_line="Listo. Tu línea {ending} está cancelada y funciona hasta el {day}. No hay reembolso.{apple}",
     done_line_apple=" Recuerda cancelar también en tu cuenta de Apple.",
     statuses={"active": "activa", "suspended": "suspendida",
-              "cancel_pending": "programada para cancelarse al final del periodo", "cancelled": "cancelada",
+              "cancel_pending": "cancelada al final del periodo", "cancelled": "cancelada",
               "released": "liberada"},
 ))
 
@@ -178,7 +175,7 @@ PROMPTS: dict[str, Prompt] = {
     "speech_keys": lambda v: "Perdón, sigo sin entenderte. Por favor, usa el teclado.",
     "offer_fix": lambda v: (FIXES[v["fix"]] + (" Si eso lo resuelve, oprime 1 para conservar tu línea."
                                                if v["fix"] in SAID_FIXES else " Para hacerlo, oprime 1.")
-                            + " Para omitirlo y seguir con la cancelación, oprime 9 o di cancelar."),
+                            + " Para seguir cancelando, oprime 9 o di cancelar."),
     "fix_guidance": lambda v: ("Bien: tu línea sigue como está. Si sigue sin funcionar, oprime 0 para hablar con una "
                                "persona. Para cancelar de todos modos, elige cancelar en el menú."),
     "offer_text_steps": lambda v: (f"Podemos enviarte estos pasos por mensaje de texto al número que termina en "
@@ -192,15 +189,15 @@ PROMPTS: dict[str, Prompt] = {
     "apple_steps_text": lambda v: (f"{v['brand']}: solo tú puedes cancelar una suscripción del App Store, en tu cuenta "
                                    "de Apple: abre el App Store, ve a Suscripciones, elige la suscripción de nuestra "
                                    "app y cancélala. Ayuda: https://support.apple.com/es-us/HT202039"),
-    "addons_first": lambda v: f"Antes que la línea hay que cancelar los complementos: {and_list(v['addons'], 'es')}.",
+    "addons_first": lambda v: f"Antes que la línea hay que cancelar los complementos: {ES.some(v['addons'])}.",
     # confirmations (R10, R18)
     "confirm_cancel_plan": ES.confirm_plan,
     "confirm_cancel_line": ES.confirm_line,
     "confirm_reactivate": lambda v: f"Pediste reactivar tu línea {ending(v['number'], 'es')}.{plan_next(v, PLAN_NEXT, 'es', short=True)}",
     "confirm_change_number": lambda v: ((f"No hay números libres con el código de área {' '.join(v['area'])}. "
                                          if not v.get("area_found", True) else "")
-                                        + f"Pediste cambiar tu número {ending(v['number'], 'es')}. Tu nuevo número "
-                                        f"sería el {digits(v['new'], 'es')}. Perderás el número actual para siempre."),
+                                        + f"¿Cambiar tu número por el {digits(v['new'], 'es')}? Perderás el actual para "
+                                        "siempre."),
     "confirm_block": lambda v: f"Pediste bloquear el número {digits(v['blocked'], 'es')}.",
     "confirm_unblock": lambda v: f"Pediste desbloquear el número {digits(v['blocked'], 'es')}.",
     "confirm_expired": lambda v: "La solicitud venció a los 5 minutos. No se cambió nada.",
@@ -274,7 +271,7 @@ PROMPTS: dict[str, Prompt] = {
     "outcome_unknown": lambda v: "Lo sentimos, no pudimos confirmar si se completó. Una persona puede revisarlo.",
     "unavailable": lambda v: "Lo sentimos, en este momento no podemos atender solicitudes. No se cambió nada.",
     # what to press, after the prompt
-    "hint_confirm": lambda v: ("Para confirmar, oprime 1 o di sí. Para dejar todo como está, oprime 2 o di no."),
+    "hint_confirm": lambda v: "Para confirmar, oprime 1. Si no, oprime 2.",  # también se oye "sí" y "no"
     # VoiceFallbackUrl (issue 15)
     "fallback_sorry": lambda v: "Lo sentimos, nuestro sistema tiene problemas en este momento.",
     "fallback_no_answer": lambda v: "Lo sentimos, nadie pudo atender tu llamada.",

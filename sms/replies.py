@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Callable, Iterator, Mapping
 
-from core.formatting import and_list, day, said_on, today
+from core.formatting import and_list, day, said_on
 from core.phone import display
 from core.reply import line_condition, plan_outlook
 from sms.gsm import fits, is_gsm7

@@ -134,7 +134,7 @@ def test_inside_a_cancellation_the_one_offer_is_skipped_by_no_mejor_no_R11_R18(p
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_voice_network_offer_in_a_cancellation_is_not_said_twice_R11(call, deps, demo, lang):
     said = call(SAM, es_keys(["1", "2", "1357#", "1", "1", "2", "hangup"], lang)).said()
-    steps = {"en": "voice network instead of data", "es": "usen la red de voz en lugar de los datos"}[lang]
+    steps = {"en": "use the voice network, not data", "es": "usen la red de voz, no los datos"}[lang]
     assert said.count(steps) == 1, said
     assert "To do that, press 1" not in said and "Para hacerlo, oprime 1" not in said
     assert line(deps, "sam").status == "active"

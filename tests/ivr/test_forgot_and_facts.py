@@ -84,7 +84,7 @@ def test_reactivation_by_phone_says_what_happens_next(call, deps, demo):
 def test_change_number_by_phone_reads_the_new_number_before_the_confirmation(call, deps, demo):
     t = call(SAM, ["4", "2", "1357#", "1", "hangup"])
     said = t.said()
-    before = said.index("Your new number would be 5 5 5, 0 1 0, 0 9 0 0.")
+    before = said.index("Change your number to 5 5 5, 0 1 0, 0 9 0 0?")
     assert before < said.index("To confirm, press 1")
     assert line(deps, "sam").number == "+15550100900"
 
