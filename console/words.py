@@ -139,40 +139,40 @@ INSTRUCTIONS = {
         "label": "How to cancel a plan or add-on by text",
         "en": "{brand}: to cancel a plan yourself, text STOP PLAN and the plan's name (e.g. STOP PLAN CALL RECORDING) "
               "to this number. We'll ask for your PIN and to confirm.",
-        "es": "{brand}: para cancelar un plan usted mismo, envie STOP PLAN y el nombre del plan a este numero. "
-              "Le pediremos su PIN y que confirme.",
+        "es": "{brand}: para cancelar un plan por tu cuenta, escribe STOP PLAN y el nombre del plan a este numero. "
+              "Te pediremos tu PIN y que confirmes.",
     },
     "cancel_line": {
         "label": "How to cancel the whole line by text",
         "en": "{brand}: to cancel your line yourself, text CANCEL LINE and its last 4 digits to this number. "
               "Add-ons go first. We'll ask for your PIN and to confirm. It can't be undone.",
-        "es": "{brand}: para cancelar su linea usted mismo, envie CANCEL LINE y sus ultimos 4 digitos a este numero. "
-              "Le pediremos su PIN y que confirme. No se puede deshacer.",
+        "es": "{brand}: para cancelar tu linea por tu cuenta, escribe CANCEL LINE y sus ultimos 4 digitos a este "
+              "numero. Te pediremos tu PIN y que confirmes. No se puede deshacer.",
     },
     "app_store": {
         "label": "How to cancel an App Store subscription",
         "en": "{brand}: plans bought in the App Store can only be cancelled by you at Apple: App Store > your "
               "account > Subscriptions > cancel. Help: https://support.apple.com/en-us/HT202039",
-        "es": "{brand}: los planes comprados en el App Store solo los cancela usted en Apple: App Store > su cuenta "
+        "es": "{brand}: los planes comprados en el App Store solo puedes cancelarlos en Apple: App Store > tu cuenta "
               "> Suscripciones > cancelar. Ayuda: https://support.apple.com/es-us/HT202039",
     },
     "plans": {
         "label": "How to see plans and dates",
         "en": "{brand}: to see your plans and their dates, text PLANS to this number. We'll ask for your PIN.",
-        "es": "{brand}: para ver sus planes y fechas, envie PLANS a este numero. Le pediremos su PIN.",
+        "es": "{brand}: para ver tus planes y fechas, escribe PLANS a este numero. Te pediremos tu PIN.",
     },
     "reactivate": {
         "label": "How to reactivate a line",
         "en": "{brand}: to reactivate your line yourself, text REACTIVATE to this number. We'll ask for your PIN "
               "and to confirm.",
-        "es": "{brand}: para reactivar su linea usted mismo, envie REACTIVATE a este numero. Le pediremos su PIN "
-              "y que confirme.",
+        "es": "{brand}: para reactivar tu linea por tu cuenta, escribe REACTIVATE a este numero. Te pediremos tu PIN "
+              "y que confirmes.",
     },
     "help": {
         "label": "The list of text commands",
         "en": "{brand}: text HELP to this number for every command: PLANS, STOP PLAN, CANCEL LINE, REFUND, "
               "REACTIVATE, CHANGE NUMBER, BLOCK, AGENT.",
-        "es": "{brand}: envie HELP a este numero para ver los comandos: PLANS, STOP PLAN, CANCEL LINE, REFUND, "
+        "es": "{brand}: escribe HELP a este numero para ver los comandos: PLANS, STOP PLAN, CANCEL LINE, REFUND, "
               "REACTIVATE, CHANGE NUMBER, BLOCK, AGENT.",
     },
 }
@@ -181,8 +181,8 @@ INSTRUCTIONS = {
 CODE_TEXT = {
     "en": "{brand}: your one-time code is {code}. It works once, for {minutes} minutes, in place of your PIN. "
           "Never share it with anyone.",
-    "es": "{brand}: su codigo de un solo uso es {code}. Sirve una vez, durante {minutes} minutos, en lugar de "
-          "su PIN. No lo comparta con nadie.",
+    "es": "{brand}: tu codigo de un solo uso es {code}. Sirve una vez, durante {minutes} minutos, en lugar de "
+          "tu PIN. No lo compartas con nadie.",
 }
 
 

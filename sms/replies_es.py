@@ -261,7 +261,7 @@ REPLIES: dict[str, Reply] = {
     # Other senders are bound to STOP, not to our Spanish words.
     "refused_short_code": lambda v: "Los códigos cortos no se pueden bloquear aquí. Mejor responde STOP a ese remitente.",
     "refused_own_number": lambda v: ("Ese es tu propio número, así que no se puede bloquear. Para bloquear otro, "
-                                      "escribe BLOQUEAR y su número."),
+                                      "escribe BLOQUEAR y el número."),
     "refused_already_blocked": lambda v: f"{display(v['blocked'])} ya está bloqueado. Escribe DESBLOQUEAR para desbloquearlo.",
     "refused_not_blocked": lambda v: f"{display(v['blocked'])} no está bloqueado. Escribe BLOQUEAR para bloquearlo.",
     # the way to a person (R15)
