@@ -541,6 +541,7 @@ class Conversation:
         actor = s.actor
         context = {"verified": bool(actor), "line": actor["number"] if actor else None,
                    "asked": s.journey, "pending": (s.pending or {}).get("action"),
+                   "product": (s.pending or {}).get("product") or s.slots.get("plan"),  # what it was about
                    "history": s.history, "lang": s.lang, "reason": reason}
         esc = services.escalate(self.db, reason=reason, context=context, now=t.now, req=t.req,
                                 line_id=actor["line_id"] if actor else None, verified=bool(actor))
