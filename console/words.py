@@ -203,6 +203,7 @@ REFUSED = {
     "addons_first": "add-ons must be cancelled first", "addons_first_app_store": "an App Store add-on comes first",
     "user_cancelled": "the customer cancelled that line", "number_released": "the number was released",
     "already_active": "the line is already active", "not_reactivatable": "the bot may not reactivate it",
+    "app_store_lapsed": "its App Store plan ran out",
     "no_numbers_available": "no new numbers were free", "invalid_number": "the number wasn't valid",
     "emergency_number": "it was an emergency number", "short_code": "it was a short code",
     "own_number": "it was their own number", "already_blocked": "it was already blocked",

@@ -214,7 +214,10 @@ def decide_fix_offer(reason: str | None, offers_made: int) -> Decision:
 
 
 # R12 -----------------------------------------------------------------------------------
-def decide_reactivate(line: LineLike, now: dt.datetime) -> Decision:
+def decide_reactivate(line: LineLike, now: dt.datetime, number_plan: PlanLike | None = None) -> Decision:
+    """``number_plan``: when given, an App Store one that has run out (renewal off at Apple, its
+    term end passed) can't be brought back here: only Apple renews it, and the job (R2) would end
+    it again, so the line is not announced as active again (R6, R12)."""
     if line.status == "active":
         return refuse("already_active", "R12")
     if line.status == "released":
@@ -222,6 +225,9 @@ def decide_reactivate(line: LineLike, now: dt.datetime) -> Decision:
     if line.status == "cancel_pending" or line.status_reason == "user":
         return refuse("user_cancelled", "R12")
     if line.status in ("suspended", "cancelled") and line.status_reason in REACTIVATABLE_REASONS:
+        if (number_plan is not None and number_plan.channel == "app_store"
+                and (number_plan.ended or (not number_plan.auto_renew and term_has_passed(number_plan.term_end, now)))):
+            return refuse("app_store_lapsed", "R12", product=number_plan.product)
         return allow("reactivate", "R12", previous=line.status_reason)
     return refuse("not_reactivatable", "R12", status=line.status, status_reason=line.status_reason)
 

@@ -618,7 +618,7 @@ def reactivate_line(db: sessionmaker[Session], *, actor: LineRef, line_id: int,
         return done, facts
 
     step = Step("reactivate_line", "line_reactivated", lambda ln: ln.number,
-                lambda s, ln: policy.decide_reactivate(ln, now), apply, already="already_active")
+                lambda s, ln: policy.decide_reactivate(ln, now, ln.number_plan), apply, already="already_active")
     return apply_change(db, step, actor=actor, line_id=line_id, now=now, req=req, change_id=change_id,
                         proposal=proposal)
 

@@ -402,6 +402,9 @@ PROMPTS: dict[str, Prompt] = {
                                          + " For a person, press 0."),
     "refused_number_released": lambda v: "That number has been released and can't be reactivated. For a person, press 0.",
     "refused_already_active": lambda v: "Your line is already active. For a person, press 0.",
+    "refused_app_store_lapsed": lambda v: (f"{v.get('product') or 'Its plan'} was bought in the App Store and has run "
+                                           "out: only Apple can renew it, in your Apple account. For a person, "
+                                           "press 0."),
     "refused_not_reactivatable": lambda v: "This line can't be reactivated here. For a person, press 0.",
     "refused_no_numbers_available": lambda v: "No new numbers are free right now. Nothing changed. Please try again later.",
     "refused_invalid_number": lambda v: "That doesn't look like a phone number. Please try again from the menu.",
@@ -476,7 +479,8 @@ WHISPER_REFUSALS = {
     "user_cancelled": "the customer cancelled that line themselves", "line_cancelled_by_user": "the customer "
     "cancelled that line themselves", "number_released": "the number was released",
     "line_released": "the number was released", "already_active": "the line is already active",
-    "not_reactivatable": "the bot may not reactivate this line", "no_numbers_available": "no new numbers were free",
+    "not_reactivatable": "the bot may not reactivate this line",
+    "app_store_lapsed": "its App Store plan ran out: only Apple can renew it", "no_numbers_available": "no new numbers were free",
     "invalid_number": "the number wasn't valid", "emergency_number": "emergency numbers can't be blocked",
     "short_code": "short codes can't be blocked", "own_number": "it was their own number",
     "already_blocked": "it was already blocked", "not_blocked": "it wasn't blocked",

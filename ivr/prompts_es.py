@@ -241,6 +241,9 @@ PROMPTS: dict[str, Prompt] = {
     "refused_number_released": lambda v: ("Ese número ya se liberó y no se puede reactivar. Para hablar con una "
                                           "persona, oprime 0."),
     "refused_already_active": lambda v: "Tu línea ya está activa. Para hablar con una persona, oprime 0.",
+    "refused_app_store_lapsed": lambda v: (f"{v.get('product') or 'Su plan'} se compró en el App Store y se venció: "
+                                           "solo Apple puede renovarlo, en tu cuenta de Apple. Para hablar con una "
+                                           "persona, oprime 0."),
     "refused_not_reactivatable": lambda v: ("Esta línea no se puede reactivar aquí. Para hablar con una persona, "
                                             "oprime 0."),
     "refused_no_numbers_available": lambda v: ("En este momento no hay números nuevos disponibles. No se cambió nada. "

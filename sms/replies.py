@@ -586,6 +586,10 @@ REPLIES: dict[str, Reply] = {
                                          + " Reply AGENT for a person."),
     "refused_number_released": lambda v: "That number has been released and can't be reactivated. Reply AGENT for a person.",
     "refused_already_active": lambda v: f"Line {display(v['number'])} is already active. Text PLANS to see its plans.",
+    "refused_app_store_lapsed": EN.product("{product} was bought in the App Store and has run out: only Apple can "
+                                           "renew it, in your Apple account. Then the line works again. Reply AGENT "
+                                           "for a person.", "{product} is Apple's: renew it in your Apple account. "
+                                           "Reply AGENT for a person.", default="Its plan"),
     "refused_not_reactivatable": lambda v: "This line can't be reactivated here. Reply AGENT for a person.",
     "refused_no_numbers_available": lambda v: "No new numbers are free right now. Nothing changed. Try later.",
     "refused_invalid_number": lambda v: "That doesn't look like a phone number. Nothing changed. Text BLOCK and the number to try again.",

@@ -250,6 +250,10 @@ REPLIES: dict[str, Reply] = {
     "refused_number_released": lambda v: ("Ese número ya se liberó y no se puede reactivar. Responde AGENTE para hablar "
                                          "con una persona."),
     "refused_already_active": lambda v: f"La línea {display(v['number'])} ya está activa. Escribe PLANES para ver sus planes.",
+    "refused_app_store_lapsed": ES.product("{product} se compró en el App Store y se venció: solo Apple puede "
+                                           "renovarlo, en tu cuenta de Apple. Responde AGENTE para hablar con una "
+                                           "persona.", "{product} es de Apple: renuévalo en tu cuenta de Apple. "
+                                           "Responde AGENTE.", default="Su plan"),
     "refused_not_reactivatable": lambda v: ("Esta línea no se puede reactivar aquí. Responde AGENTE para hablar "
                                             "con una persona."),
     "refused_no_numbers_available": lambda v: ("Ahora no hay números nuevos disponibles. No se cambió nada. "

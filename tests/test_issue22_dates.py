@@ -253,3 +253,19 @@ def test_every_prompt_key_in_both_languages_says_yesterday_today_and_tomorrow_tr
                       brand="Second Line", lang=lang)
         for said in dates_in(text):  # yesterday's and today's said as today, tomorrow's as tomorrow
             assert said == date and offset > 1, (offset, text)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_lapsed_app_store_number_plan_is_not_announced_active_again_R6_R12(deps, demo, clock, phone, lang):
+    from sqlalchemy import update as update_
+
+    today = clock().date()
+    with deps.db.begin() as s:
+        s.execute(update_(Line).where(Line.login_id == "alexk").values(status="suspended", status_reason="unpaid"))
+        s.execute(update_(Plan).where(Plan.product == "Unlimited Annual")
+                  .values(auto_renew=False, term_end=today - dt.timedelta(days=1)))
+    p = phone("+15550100002")
+    said = [p.text("REACTIVAR" if lang == "es" else "REACTIVATE"), p.text("2468")]
+    assert "App Store" in said[-1] and ("AGENT" in said[-1]), said
+    assert "active again" not in " ".join(said) and "activa otra vez" not in " ".join(said)
+    assert line(deps, "alexk").status == "suspended"

@@ -12,12 +12,13 @@ from core.reply import Reply
 def start(c, s, slots: dict, t: Turn) -> Reply:
     summary = c.summary(s)
     state = c.line_state(summary)
-    decision = policy.decide_reactivate(c.line_facts(summary), t.now)
+    number_plan = summary.get("number_plan")
+    decision = policy.decide_reactivate(c.line_facts(summary), t.now,
+                                        c.plan_facts(number_plan) if number_plan else None)
     if not decision.allowed:
         return c.refused(s, t, "reactivate_line", decision.reason, summary["number"], **state)
     # R12: what the reactivation will do, as it will be: the number plan renews again, past its
     # term end from a new term that starts today (services.reactivate_line applies the same rule).
-    number_plan = summary.get("number_plan")
     if number_plan is None or number_plan["channel"] == "app_store":
         term_end, renews, new_term = state["term_end"], state["renews"], False
     else:
@@ -34,4 +35,4 @@ def apply(db, pending: dict, **kw):
 
 JOURNEY = Journey("reactivate", start, apply=apply, changes=True,
                   prompts=("refused_already_active", "refused_number_released", "refused_user_cancelled",
-                           "refused_not_reactivatable"))
+                           "refused_not_reactivatable", "refused_app_store_lapsed"))
