@@ -247,3 +247,24 @@ def test_every_refusal_names_a_way_on_in_both_languages_R15(channel, lang, key):
                       "reactivatable": reactivatable}
             text = render_(key, values, brand="Second Line", lang=lang)
             assert any(way in text for way in WAYS_ON[channel, lang]), text
+
+
+# R18, R19: a "no" ends the request; the proposal is not read out again ---------------------
+@pytest.mark.parametrize("answer, lang", [("2", "en"), ("say no", "en"), ("say actually no", "en"),
+                                          ("say wait", "en"), ("2", "es"), ("say no, mejor no", "es"),
+                                          ("say espera", "es")])
+def test_a_no_at_a_spoken_confirmation_is_never_followed_by_the_proposal_again_R18_R19(call, deps, demo, answer, lang):
+    said = call(SAM, es_keys(["1", "1", "1357#", answer, "hangup"], lang)).said()
+    proposal = {"en": "Cancel your number plan", "es": "¿Cancelar tu plan de número"}[lang]
+    assert said.count(proposal) == 1, said
+    assert ("nothing was changed" if lang == "en" else "no se cambió nada") in said
+    assert plan(deps, "sam", "Basic Monthly").auto_renew is True
+
+
+@pytest.mark.parametrize("answer, lang", [("NO", "en"), ("actually no", "en"), ("wait", "en"),
+                                          ("no, mejor no", "es"), ("espera", "es")])
+def test_a_no_by_text_is_never_followed_by_the_proposal_again_R18(phone, deps, demo, answer, lang):
+    first = {"en": "STOP PLAN BASIC MONTHLY", "es": "CANCELAR PLAN BASIC MONTHLY"}[lang]
+    *_, reply = by_text(phone, SAM, lang, first, "1357", answer)
+    assert "YES" not in reply and "SÍ" not in reply, reply
+    assert ("nothing was changed" if lang == "en" else "no se cambió nada") in reply
