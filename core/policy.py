@@ -325,6 +325,10 @@ def decide_line_after_term(line: LineLike, number_plan: PlanLike | None, now: dt
         return refuse("number_plan_running", "R2")
     if line.status == "cancel_pending":
         return allow("release", "R3", status="released", status_reason="user")
+    if line.status in ("active", "suspended") and getattr(number_plan, "cancelled_at", None) is not None:
+        # R5: its user cancelled the number plan: the line ends at the term end and the number is
+        # released, as the confirmation said (not the grace period of a lapse, R12).
+        return allow("release", "R5", status="released", status_reason="user")
     if line.status in ("active", "suspended"):
         return allow("lapse", "R2", status="cancelled", status_reason=line.status_reason or "system")
     if line.status == "cancelled":

@@ -268,3 +268,16 @@ def test_a_no_by_text_is_never_followed_by_the_proposal_again_R18(phone, deps, d
     *_, reply = by_text(phone, SAM, lang, first, "1357", answer)
     assert "YES" not in reply and "SÍ" not in reply, reply
     assert ("nothing was changed" if lang == "en" else "no se cambió nada") in reply
+
+
+def test_after_the_number_plan_is_cancelled_the_job_ends_the_line_and_releases_the_number_as_said_R5(
+        phone, deps, demo, clock):
+    from core import services
+
+    by_text(phone, SAM, "en", "STOP PLAN BASIC MONTHLY", "1357", "YES")
+    end = plan(deps, "sam", "Basic Monthly").term_end
+    services.run_due(deps.db, now=dt.datetime.combine(end, dt.time(23), tzinfo=dt.timezone.utc))
+    assert line(deps, "sam").status == "active"  # it works until its term end
+    services.run_due(deps.db, now=dt.datetime.combine(end + dt.timedelta(days=1), dt.time(1), tzinfo=dt.timezone.utc))
+    sam = line(deps, "sam")
+    assert (sam.status, sam.status_reason) == ("released", "user") and sam.released_at is not None
