@@ -45,11 +45,6 @@ def said_on(today: Any) -> Iterator[None]:
         _TODAY.reset(token)
 
 
-def today() -> dt.date | None:
-    """The day words are being said on (``said_on``), if known."""
-    return _TODAY.get()
-
-
 def day(value: Any, lang: str = "en") -> str:
     """'Dec 15, 2026' / '15 de dic de 2026' from a date, a datetime or an ISO string; inside
     ``said_on``, 'today' / 'tomorrow' for those days.
