@@ -6,6 +6,8 @@ and fits R19 (each text within 3 GSM-7 segments; checked by tests/console/test_w
 
 from __future__ import annotations
 
+import re
+
 KINDS = {
     "call": "Call put through",
     "missed": "Missed transfer",
@@ -35,7 +37,7 @@ WRAP_UPS = {
 REASONS = {
     "caller_asked": "asked for a person",
     "failed_inputs": "the bot couldn't understand them (3 tries)",
-    "pin_locked": "PIN entry locked after too many tries (R9)",
+    "pin_locked": "PIN entry locked after too many tries",
     "error": "the bot had an internal error",
     "redis_unavailable": "the bot's state store was down",
     "database_error": "the database was unavailable",
@@ -144,40 +146,40 @@ INSTRUCTIONS = {
         "label": "How to cancel a plan or add-on by text",
         "en": "{brand}: to cancel a plan yourself, text STOP PLAN and the plan's name (e.g. STOP PLAN CALL RECORDING) "
               "to this number. We'll ask for your PIN and to confirm.",
-        "es": "{brand}: para cancelar un plan usted mismo, envie STOP PLAN y el nombre del plan a este numero. "
-              "Le pediremos su PIN y que confirme.",
+        "es": "{brand}: para cancelar un plan por tu cuenta, escribe STOP PLAN y el nombre del plan a este numero. "
+              "Te pediremos tu PIN y que confirmes.",
     },
     "cancel_line": {
         "label": "How to cancel the whole line by text",
         "en": "{brand}: to cancel your line yourself, text CANCEL LINE and its last 4 digits to this number. "
               "Add-ons go first. We'll ask for your PIN and to confirm. It can't be undone.",
-        "es": "{brand}: para cancelar su linea usted mismo, envie CANCEL LINE y sus ultimos 4 digitos a este numero. "
-              "Le pediremos su PIN y que confirme. No se puede deshacer.",
+        "es": "{brand}: para cancelar tu linea por tu cuenta, escribe CANCEL LINE y sus ultimos 4 digitos a este "
+              "numero. Te pediremos tu PIN y que confirmes. No se puede deshacer.",
     },
     "app_store": {
         "label": "How to cancel an App Store subscription",
         "en": "{brand}: plans bought in the App Store can only be cancelled by you at Apple: App Store > your "
               "account > Subscriptions > cancel. Help: https://support.apple.com/en-us/HT202039",
-        "es": "{brand}: los planes comprados en el App Store solo los cancela usted en Apple: App Store > su cuenta "
+        "es": "{brand}: los planes comprados en el App Store solo puedes cancelarlos en Apple: App Store > tu cuenta "
               "> Suscripciones > cancelar. Ayuda: https://support.apple.com/es-us/HT202039",
     },
     "plans": {
         "label": "How to see plans and dates",
         "en": "{brand}: to see your plans and their dates, text PLANS to this number. We'll ask for your PIN.",
-        "es": "{brand}: para ver sus planes y fechas, envie PLANS a este numero. Le pediremos su PIN.",
+        "es": "{brand}: para ver tus planes y fechas, escribe PLANS a este numero. Te pediremos tu PIN.",
     },
     "reactivate": {
         "label": "How to reactivate a line",
         "en": "{brand}: to reactivate your line yourself, text REACTIVATE to this number. We'll ask for your PIN "
               "and to confirm.",
-        "es": "{brand}: para reactivar su linea usted mismo, envie REACTIVATE a este numero. Le pediremos su PIN "
-              "y que confirme.",
+        "es": "{brand}: para reactivar tu linea por tu cuenta, escribe REACTIVATE a este numero. Te pediremos tu PIN "
+              "y que confirmes.",
     },
     "help": {
         "label": "The list of text commands",
         "en": "{brand}: text HELP to this number for every command: PLANS, STOP PLAN, CANCEL LINE, REFUND, "
               "REACTIVATE, CHANGE NUMBER, BLOCK, AGENT.",
-        "es": "{brand}: envie HELP a este numero para ver los comandos: PLANS, STOP PLAN, CANCEL LINE, REFUND, "
+        "es": "{brand}: escribe HELP a este numero para ver los comandos: PLANS, STOP PLAN, CANCEL LINE, REFUND, "
               "REACTIVATE, CHANGE NUMBER, BLOCK, AGENT.",
     },
 }
@@ -186,9 +188,90 @@ INSTRUCTIONS = {
 CODE_TEXT = {
     "en": "{brand}: your one-time code is {code}. It works once, for {minutes} minutes, in place of your PIN. "
           "Never share it with anyone.",
-    "es": "{brand}: su codigo de un solo uso es {code}. Sirve una vez, durante {minutes} minutos, en lugar de "
-          "su PIN. No lo comparta con nadie.",
+    "es": "{brand}: tu codigo de un solo uso es {code}. Sirve una vez, durante {minutes} minutos, en lugar de "
+          "tu PIN. No lo compartas con nadie.",
 }
+
+
+# Issue 22: what they asked for and what the bot did, in sentences (rule ids stay in the code).
+PENDING = {
+    "cancel_plan": "cancelling a plan", "cancel_line": "cancelling the line", "reactivate": "reactivating the line",
+    "change_number": "changing the number", "block": "blocking a number", "unblock": "unblocking a number",
+}
+DONE = {
+    "cancel_plan": "cancelled a plan", "cancel_line": "cancelled the line", "reactivate": "reactivated the line",
+    "change_number": "changed the number", "block": "blocked a number", "unblock": "unblocked a number",
+}
+REFUSED = {
+    "already_cancelled": "it was already cancelled", "line_not_active": "the line is not active",
+    "plan_ended": "the plan had already ended", "app_store_plan": "it was bought in the App Store",
+    "addons_first": "add-ons must be cancelled first", "addons_first_app_store": "an App Store add-on comes first",
+    "user_cancelled": "the customer cancelled that line", "number_released": "the number was released",
+    "already_active": "the line is already active", "not_reactivatable": "the bot may not reactivate it",
+    "app_store_lapsed": "its App Store plan ran out",
+    "no_numbers_available": "no new numbers were free", "invalid_number": "the number wasn't valid",
+    "emergency_number": "it was an emergency number", "short_code": "it was a short code",
+    "own_number": "it was their own number", "already_blocked": "it was already blocked",
+    "not_blocked": "it wasn't blocked", "not_authorised": "it isn't a line they may change",
+}
+FIXES = {"voice_network_mode": "calls failing (voice network setting)", "reactivate": "a cancelled number",
+         "device_settings": "no ringing or texts (phone settings)", "change_number": "a new number",
+         "block_spam": "blocking spam calls"}
+STEPS = {
+    "PIN verified": "PIN verified", "one-time code verified": "verified with a one-time code",
+    "wrong PIN": "wrong PIN", "wrong one-time code": "wrong one-time code", "PIN entry locked (R9)": "PIN entry got locked",
+    "forgot the PIN": "said they forgot the PIN", "skipped the fix": "skipped the offered help",
+    "confirmation expired": "a confirmation timed out", "three unusable inputs in a row": "three answers in a row the bot couldn't use",
+    "one-time code refused: too many asked for": "asked for too many one-time codes",
+    "one-time code refused: the number opted out of texts": "no code could be texted: the number opted out",
+}
+TRANSCRIPTION = {
+    "coming": "Not yet: Twilio sends it a minute or two after the call.",
+    "never": "None: Twilio transcribes English only; listen to the recording.",
+}
+
+
+def asked(journey: str | None, context: dict | None) -> str:
+    """'cancel a plan: Call Recording (cancelling a plan was waiting for their yes)'."""
+    context = context or {}
+    if not journey:
+        return "nothing specific yet"
+    said = ASKED.get(journey, journey.replace("_", " "))
+    if context.get("product"):
+        said += f": {context['product']}"
+    if context.get("pending"):
+        said += f" ({PENDING.get(context['pending'], 'a change')} was waiting for their yes)"
+    return said
+
+
+def bot_step(note: str, plan: str | None = None) -> str:
+    """One note of what the bot did, as a sentence for the agent (no codes, no rule ids); a
+    change that named a plan names it ("Cancelled a plan: Call Recording")."""
+    if m := re.fullmatch(r"([a-z_]+) refused: ([a-z_]+)", note):
+        return f"{PENDING.get(m[1], 'a request').capitalize()} was refused: {REFUSED.get(m[2], 'the rules did not allow it')}"
+    if m := re.fullmatch(r"([a-z_]+): ([a-z_]+)( \(confirmed twice\))?", note):
+        if m[2] == "done":
+            done = DONE.get(m[1], "made a change").capitalize() + (f": {plan}" if plan else "")
+            return done + (" (confirmed twice)" if m[3] else "")
+        return f"{PENDING.get(m[1], 'a request').capitalize()} was refused: {REFUSED.get(m[2], 'the bot could not do it')}"
+    if m := re.fullmatch(r"declined ([a-z_]+)", note):
+        return f"Decided not to {ASKED.get(m[1], 'go on')}"
+    if m := re.fullmatch(r"(offered|took|chose) fix ([a-z_]+)", note):
+        what = FIXES.get(m[2], "a problem")
+        return {"offered": "Was offered help with ", "took": "Took the help with ", "chose": "Asked about "}[m[1]] + what
+    if m := re.fullmatch(r"chose language ([a-z]+)", note):
+        return f"Chose {LANGUAGES.get(m[1], m[1])}"
+    if m := re.fullmatch(r"chose ([a-z_]+)", note):
+        return f"Chose to {ASKED.get(m[1], m[1].replace('_', ' '))}"
+    if note in STEPS:
+        return STEPS[note][0].upper() + STEPS[note][1:]
+    for start, said in (("asked for a person", "Asked for a person"), ("asked for a call back", "Asked for a call back"),
+                        ("one-time code asked for", "Asked for a one-time code"),
+                        ("handed off for line", "An agent handed them to the bot"),
+                        ("asked which:", "The bot asked what they meant")):
+        if note.startswith(start):
+            return said
+    return re.sub(r"\s*\(R\d+\)", "", note).replace("_", " ")
 
 
 def instruction_text(key: str, lang: str, brand: str) -> str:

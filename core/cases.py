@@ -159,7 +159,7 @@ class CaseDetail:
     case_events: list[dict[str, Any]] = field(default_factory=list)
     line_events: list[dict[str, Any]] = field(default_factory=list)
     # What the bot did (the conversation's notes), each change with the plan it was about.
-    steps: list[str] = field(default_factory=list)
+    steps: list[tuple[str, str | None]] = field(default_factory=list)  # (the note, the plan it named)
     # The receipts that were the bot's reply to a text (R17: no outbox row), newest first.
     replied_receipts: list[dict[str, Any]] = field(default_factory=list)
 
@@ -235,7 +235,7 @@ def target_detail(target: str | None) -> str | None:
     return target.split(":", 1)[1] if target and ":" in target else None
 
 
-def _named_steps(session: Session, esc: Escalation, history: list[str]) -> list[str]:
+def _named_steps(session: Session, esc: Escalation, history: list[str]) -> list[tuple[str, str | None]]:
     """The conversation's notes for a person to read, each plan change naming its plan: the
     notes say "cancel_plan: done" (the whisper reads them so), the line's audit names the
     plan: the last k such notes before the escalation are its last k applied cancellations."""
@@ -248,10 +248,7 @@ def _named_steps(session: Session, esc: Escalation, history: list[str]) -> list[
             .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(len(wanted))).scalars().all())]
     plans = [None] * (len(wanted) - len(plans)) + plans
     named = {i: plan for i, plan in zip(wanted, plans)}
-    steps = []
-    for i, note in enumerate(history):
-        steps.append(f"cancel plan {named[i]}: done" if named.get(i) else note.replace("_", " "))
-    return steps
+    return [(note, named.get(i)) for i, note in enumerate(history)]
 
 
 def recording_url(db: sessionmaker[Session], case_id: int) -> str | None:

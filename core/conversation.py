@@ -153,6 +153,8 @@ class Conversation:
         step, journey = s.step, s.journey
         reply = self._dispatch(s, intent, t)
         reply.lang = s.lang
+        for p in reply.prompts:  # issue 22: the day it is said, so the words can say "today"
+            p.values.setdefault("today", t.now.date().isoformat())
         insights.record_turn(self.store.r, door=self.channel, lang=s.lang, caller=caller, thread=request_id, step=step,
                              reply=reply, journey=s.journey or journey, secret=self.pin_secret, now=t.now,
                              said=said, db=self.db)  # issue 24: what the turn was (R26: missed ones kept)
@@ -175,7 +177,7 @@ class Conversation:
 
     def _request(self, s: State, caller, request_id, receipt_to=None, receipt_from=None) -> Request:
         return Request(channel=self.channel, request_id=request_id, caller=caller,
-                       receipt_to=receipt_to, receipt=self.receipt, receipt_from=receipt_from)
+                       receipt_to=receipt_to, receipt=self.receipt, receipt_from=receipt_from, lang=s.lang)
 
     @property
     def has_deferred_save(self) -> bool:
@@ -457,8 +459,11 @@ class Conversation:
     def take_fix(self, s: State, fix: str, t: Turn) -> Reply:
         """R11's fixes: guidance said, or the journey that fixes it (its own PIN and yes)."""
         if fix in ("voice_network_mode", "device_settings"):
+            # Inside a cancellation the guidance may say how to go on leaving (R11); asked for
+            # directly, it ends with what to do if it didn't help (issue 22).
+            key = "fix_guidance" if s.journey == "cancel_line" else "fix_steps"
             s.journey = None
-            return Reply([Prompt("fix_guidance", {"fix": fix})])
+            return Reply([Prompt(key, {"fix": fix})])
         journey = {"reactivate": "reactivate", "change_number": "change_number", "block_spam": "block"}[fix]
         target, actor = s.target, s.actor
         reply = self.begin(s, journey, {}, t)
@@ -560,6 +565,7 @@ class Conversation:
         actor = s.actor
         context = {"verified": bool(actor), "line": actor["number"] if actor else None,
                    "asked": s.journey, "pending": (s.pending or {}).get("action"),
+                   "product": (s.pending or {}).get("product") or s.slots.get("plan"),  # what it was about
                    "history": s.history, "lang": s.lang, "reason": reason}
         esc = services.escalate(self.db, reason=reason, context=context, now=t.now, req=t.req,
                                 line_id=actor["line_id"] if actor else None, verified=bool(actor))

@@ -6,29 +6,61 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from babel.dates import format_date
 
 LANGUAGES = ("en", "es")
 _DAY = {"en": "MMM d, y", "es": "d 'de' MMM 'de' y"}
 _AND = {"en": " and ", "es": " y "}
+# Issue 22: the day a reply is said, so that today and tomorrow are said as such. Spanish
+# templates put "el" before a day ("hasta el {day}"): "el día de hoy" reads right there too.
+_RELATIVE = {"en": ("today", "tomorrow"), "es": ("día de hoy", "día de mañana")}
+_TODAY: ContextVar[dt.date | None] = ContextVar("formatting_today", default=None)
+
+
+def as_date(value: Any) -> dt.date | None:
+    """A date from a date, a datetime or an ISO string (state in Redis keeps strings)."""
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value if isinstance(value, dt.date) else None
+
+
+@contextmanager
+def said_on(today: Any) -> Iterator[None]:
+    """Words rendered inside say today's and tomorrow's dates as "today" and "tomorrow"
+    (``today``: the UTC date of the turn, as the conversation gives it; None: dates only)."""
+    token = _TODAY.set(as_date(today))
+    try:
+        yield
+    finally:
+        _TODAY.reset(token)
 
 
 def day(value: Any, lang: str = "en") -> str:
-    """'Dec 15, 2026' / '15 de dic de 2026' from a date, a datetime or an ISO string (state in
-    Redis keeps strings)."""
-    if isinstance(value, str):
-        try:
-            value = dt.date.fromisoformat(value[:10])
-        except ValueError:
-            return value
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if isinstance(value, dt.date):
-        return _format(value, lang if lang in _DAY else "en")
-    return str(value)
+    """'Dec 15, 2026' / '15 de dic de 2026' from a date, a datetime or an ISO string; inside
+    ``said_on``, 'today' / 'tomorrow' for those days.
+
+    Every date a reply names is a day something still works until, renews or starts on: none
+    is said in the past tense. A term end already passed whose plan the scheduled job has not
+    ended yet still works today, until the job runs (R2): it is said as today, never as a past
+    date presented as a future one (issue 22)."""
+    date = as_date(value)
+    if date is None:
+        return value if isinstance(value, str) else str(value)
+    lang = lang if lang in _DAY else "en"
+    now = _TODAY.get()
+    if now is not None and (date - now).days <= 1:
+        return _RELATIVE[lang][max(0, (date - now).days)]
+    return _format(date, lang)
 
 
 @lru_cache(maxsize=4096)

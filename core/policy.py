@@ -12,6 +12,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Protocol, Sequence
 
+from dateutil.relativedelta import relativedelta
+
 from core import phone
 
 APPLE_SUBSCRIPTIONS_URL = "https://support.apple.com/en-us/HT202039"
@@ -124,7 +126,7 @@ def decide_cancel_plan(line: LineLike, plan: PlanLike, now: dt.datetime) -> Deci
         return refuse("already_cancelled", "R13", product=plan.product, term_end=plan.term_end)
     if plan.channel == "app_store":
         return refuse("app_store_plan", "R6", product=plan.product, url=APPLE_SUBSCRIPTIONS_URL)
-    return allow("cancel_at_term_end", "R5", product=plan.product, term_end=plan.term_end)
+    return allow("cancel_at_term_end", "R5", product=plan.product, term_end=plan.term_end, kind=plan.kind)
 
 
 # R3, R4, R6 ------------------------------------------------------------------------------
@@ -212,7 +214,10 @@ def decide_fix_offer(reason: str | None, offers_made: int) -> Decision:
 
 
 # R12 -----------------------------------------------------------------------------------
-def decide_reactivate(line: LineLike, now: dt.datetime) -> Decision:
+def decide_reactivate(line: LineLike, now: dt.datetime, number_plan: PlanLike | None = None) -> Decision:
+    """``number_plan``: when given, an App Store one that has run out (renewal off at Apple, its
+    term end passed) can't be brought back here: only Apple renews it, and the job (R2) would end
+    it again, so the line is not announced as active again (R6, R12)."""
     if line.status == "active":
         return refuse("already_active", "R12")
     if line.status == "released":
@@ -220,8 +225,20 @@ def decide_reactivate(line: LineLike, now: dt.datetime) -> Decision:
     if line.status == "cancel_pending" or line.status_reason == "user":
         return refuse("user_cancelled", "R12")
     if line.status in ("suspended", "cancelled") and line.status_reason in REACTIVATABLE_REASONS:
+        if (number_plan is not None and number_plan.channel == "app_store"
+                and (number_plan.ended or (not number_plan.auto_renew and term_has_passed(number_plan.term_end, now)))):
+            return refuse("app_store_lapsed", "R12", product=number_plan.product)
         return allow("reactivate", "R12", previous=line.status_reason)
     return refuse("not_reactivatable", "R12", status=line.status, status_reason=line.status_reason)
+
+
+def reactivated_term_end(term_end: dt.date, period: str, now: dt.datetime) -> dt.date:
+    """R12: the number plan's term end once reactivated: the same while it has not passed, else
+    a new term from today, one billing period long."""
+    if not term_has_passed(term_end, now):
+        return term_end
+    today = now.astimezone(dt.timezone.utc).date()
+    return today + (relativedelta(years=1) if period == "annual" else relativedelta(months=1))
 
 
 # R15 -----------------------------------------------------------------------------------
@@ -308,6 +325,10 @@ def decide_line_after_term(line: LineLike, number_plan: PlanLike | None, now: dt
         return refuse("number_plan_running", "R2")
     if line.status == "cancel_pending":
         return allow("release", "R3", status="released", status_reason="user")
+    if line.status in ("active", "suspended") and getattr(number_plan, "cancelled_at", None) is not None:
+        # R5: its user cancelled the number plan: the line ends at the term end and the number is
+        # released, as the confirmation said (not the grace period of a lapse, R12).
+        return allow("release", "R5", status="released", status_reason="user")
     if line.status in ("active", "suspended"):
         return allow("lapse", "R2", status="cancelled", status_reason=line.status_reason or "system")
     if line.status == "cancelled":

@@ -50,10 +50,11 @@ def line_condition(values: dict[str, Any]) -> str:
 
 
 def plan_outlook(values: dict[str, Any], short: bool = False) -> str:
-    """After a reactivation (issue 12), what its plan does next: none, renews, or ends (``short``:
-    the confirmation's form, without what to do)."""
+    """After a reactivation (issue 12), what its plan does next: none, renews (new_term: from a
+    new term that starts today, R12), or ends (``short``: the confirmation's form, without what
+    to do)."""
     if not values.get("term_end"):
         return "none_short" if short else "none"
     if values.get("renews"):
-        return "renews"
+        return "new_term" if values.get("new_term") else "renews"  # R12: past its term end, a new one
     return "ends_short" if short else "ends"

@@ -48,6 +48,7 @@ class Request:
     receipt_to: str | None = None  # asked-for receipt address (R17); None: no receipt
     receipt: Callable[[str, dict[str, Any], str], str] | None = None  # (kind, values, language) → words
     receipt_from: str | None = None  # the support number the caller reached
+    lang: str | None = None  # the conversation's language: its receipts and codes are in it (R20)
 
 
 @dataclass(frozen=True)
@@ -379,6 +380,8 @@ def line_summary(db: sessionmaker[Session], actor: LineRef, target_line_id: int)
             "status": line.status, "status_reason": line.status_reason,
             "usage_credits": line.usage_credits,
             "plans": _with_store_states(conn, plan_list, [_plan_view(p) for p in plan_list if not p.ended]),
+            # R12: what a reactivation would restore, ended or not.
+            "number_plan": next((_plan_view(p) for p in plan_list if p.kind == "number"), None),
             "blocked": [n for (kind, _), n in sorted(numbers.items()) if kind == "b"],
             "own_numbers": [line.number, *(n for (kind, _), n in sorted(numbers.items()) if kind == "c")],
         }
@@ -463,14 +466,17 @@ def _receipt(session: Session, req: Request, line: Line, kind: str, data: dict[s
     targets = [req.receipt_to if req.receipt_to in _own_numbers(line) else line.number]
     if isinstance(actor, LineRef) and actor.line_id != line.id:
         targets.append(_admin_copy_to(session, actor, req.receipt_to))
-    body = req.receipt(kind, data, line.language)
+    body = req.receipt(kind, data, req.lang or line.language)  # R20: the conversation's, else the line's
     told = []
     for number in dict.fromkeys(targets):
         if session.get(TextOptOut, number) is not None:
             continue
+        # Only a receipt held for the rest of the conversation is joined: a one-time code (R21)
+        # or an instruction texted during the call is always its own message.
         waiting = session.execute(
             select(OutboundText).where(OutboundText.request_id == req.request_id, OutboundText.to_number == number,
-                                       OutboundText.status == "queued").with_for_update()
+                                       OutboundText.status == "queued", OutboundText.secret.is_(False),
+                                       OutboundText.next_attempt_at.is_not(None)).with_for_update()
         ).scalar_one_or_none() if req.request_id else None
         if waiting is not None:
             waiting.body, waiting.next_attempt_at = waiting.body + "\n" + body, now + RECEIPT_HOLD
@@ -605,10 +611,20 @@ def reactivate_line(db: sessionmaker[Session], *, actor: LineRef, line_id: int,
             update(Line).where(Line.id == line.id, Line.status.in_(("suspended", "cancelled")),
                                Line.status_reason.in_(policy.REACTIVATABLE_REASONS))
             .values(status="active", status_reason=None)).rowcount
-        return done, {"number": line.number, "effective": now.date(), "previous": previous}
+        facts = {"number": line.number, "effective": now.date(), "previous": previous}
+        number_plan = line.number_plan
+        if done == 1 and number_plan is not None and number_plan.channel != "app_store":
+            # R12: the number plan renews again; past its term end, a new term starts today. So the
+            # job (R2) has nothing to end, and the answer and the receipt name the real next date.
+            old_end = number_plan.term_end
+            term_end = policy.reactivated_term_end(old_end, number_plan.period, now)
+            session.execute(update(Plan).where(Plan.id == number_plan.id)
+                            .values(auto_renew=True, ended=False, term_end=term_end, cancelled_at=None))
+            facts.update(term_end=term_end, renews=True, new_term=term_end != old_end)
+        return done, facts
 
     step = Step("reactivate_line", "line_reactivated", lambda ln: ln.number,
-                lambda s, ln: policy.decide_reactivate(ln, now), apply, already="already_active")
+                lambda s, ln: policy.decide_reactivate(ln, now, ln.number_plan), apply, already="already_active")
     return apply_change(db, step, actor=actor, line_id=line_id, now=now, req=req, change_id=change_id,
                         proposal=proposal)
 

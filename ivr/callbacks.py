@@ -49,13 +49,14 @@ WORDS = {
         "error": "Sorry, something went wrong on our side. Goodbye.",
     },
     "es": {
-        "offer": "O, para que una persona le devuelva la llamada, presione asterisco.",
-        "confirm": "Le llamaremos al {number}. Para confirmar, presione 1 o diga sí. Para dar otro número, presione 2.",
-        "ask_number": "Marque el número al que le llamamos, con su código de área, y luego presione numeral.",
+        # In "tú", like every Spanish word of the bot (issue 22).
+        "offer": "O, para que una persona te devuelva la llamada, oprime asterisco.",
+        "confirm": "Te llamaremos al {number}. Para confirmar, oprime 1 o di sí. Para dar otro número, oprime 2.",
+        "ask_number": "Marca el número al que te llamamos, con el código de área, y luego la tecla numeral.",
         "bad_number": "Ese no parece un número de teléfono.",
         "refused_number": "No podemos devolver llamadas a números de tarificación especial, de costo compartido, "
                           "internacionales ni cortos.",
-        "done": "Gracias. Una persona le llamará al {number}. Adiós.",
+        "done": "Gracias. Una persona te llamará al {number}. Adiós.",
         "none": "No pudimos tomar un número, así que no quedó pedida la llamada. Adiós.",
         "error": "Lo sentimos, algo falló de nuestro lado. Adiós.",
     },

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
-from core.formatting import and_list, day
+from core.formatting import and_list, day, said_on
 from core.reply import line_condition, plan_outlook
 
 Prompt = Callable[[dict], str]
@@ -61,6 +61,9 @@ class VoicePhrases:
     refund_ask: str  # before the PIN: what comes next asks for it
     refund_terms: str  # {terms}
     refund_term: str  # {product} {day}
+    refund_short: str  # R1 in a sentence, before the caller's own terms
+    more: str  # {n}: the rest of a list that doesn't fit (R19)
+    and_more: str  # {n}: the same inside a sentence
     plan_not_found: str
     which_plan: str  # {choices}
     plan_choice: str  # {name} {n}
@@ -68,9 +71,8 @@ class VoicePhrases:
     confirm_feature: str  # {product} {day}
     no_refund: str
     then_line: str  # add-ons first, then the line (R4)
-    confirm_line: str  # {ending} {day} (R3)
-    confirm_line_ours: str  # {ending} {day}: with App Store plans, ours stop and Apple's don't (R3, R6)
-    line_store: tuple[str, str]  # {plans}: Apple keeps billing (R6)
+    confirm_line: str  # {digits} {day} (R3)
+    line_store: tuple[str, str]  # {plans}: Apple keeps billing (R6); several are not named (R19)
     store_addons: tuple[str, str]  # {addons}: R4 with R6
     apple_steps: str  # R6
     done_line: str  # {ending} {day} {apple}
@@ -96,21 +98,32 @@ class Spoken:
     def _one_or_more(self, pair: tuple[str, str], items: list[str], **values) -> str:
         return pair[0 if len(items) == 1 else 1].format(**values)
 
+    def _fitting(self, make: Callable[[list], str], items: list) -> str:
+        """make(items) with as many items as keep it within MAX_WORDS (R19), then "and N more"."""
+        for shown in range(len(items), 0, -1):
+            text = make(items[:shown]) + (self.p.more.format(n=len(items) - shown) if shown < len(items) else "")
+            if len(text.split()) <= MAX_WORDS or shown == 1:
+                return text
+        return make(items)
+
     def plans(self, v: dict) -> str:
         p = self.p
         if not v["plans"]:
             return p.plans_none.format(ending=self.ending(v["number"]))
-        items = ". ".join((p.plan_renews if plan["renews"] else p.plan_ends).format(
-            product=plan["product"], store=p.app_store if plan["channel"] == "app_store" else "",
-            day=self.day(plan["term_end"])) for plan in v["plans"])
         status = p.statuses.get(v["status"], v["status"].replace("_", " "))
-        return p.plans.format(ending=self.ending(v["number"]), status=status, items=items)
+        return self._fitting(lambda plans: p.plans.format(
+            ending=self.ending(v["number"]), status=status, items=". ".join(
+                (p.plan_renews if plan["renews"] else p.plan_ends).format(
+                    product=plan["product"], store=p.app_store if plan["channel"] == "app_store" else "",
+                    day=self.day(plan["term_end"])) for plan in plans)), v["plans"])
 
     def refund(self, v: dict) -> str:
-        """R1, then the caller's own term ends (all of them: a call has no segments to fit)."""
+        """R1, then the caller's own term ends, as many as fit (R19)."""
         p, terms = self.p, v.get("terms") or []
-        said = ". ".join(p.refund_term.format(product=t["product"], day=self.day(t["term_end"])) for t in terms)
-        return p.refund + (p.refund_terms.format(terms=said) if terms else p.refund_ask)
+        if not terms:
+            return p.refund + p.refund_ask
+        return self._fitting(lambda shown: p.refund_short + p.refund_terms.format(terms=". ".join(
+            p.refund_term.format(product=t["product"], day=self.day(t["term_end"])) for t in shown)), terms)
 
     def which_plan(self, v: dict) -> str:
         p = self.p
@@ -128,16 +141,19 @@ class Spoken:
         return text + p.no_refund + (p.then_line if v.get("then_line") else "")
 
     def confirm_line(self, v: dict) -> str:
+        """R3, R10 and, with App Store plans, R6's additional step, within R19's 45 words: Apple's
+        steps are offered by text after the answer (ivr.call), several App Store plans not named."""
         p = self.p
         store = v.get("app_store_plans") or []
-        text = (p.confirm_line_ours if store else p.confirm_line).format(ending=self.ending(v["number"]),
-                                                                          day=self.day(v["term_end"]))
-        if not store:
-            return text
-        return text + self._one_or_more(p.line_store, store, plans=self.listed(store)) + p.apple_steps
+        text = p.confirm_line.format(digits=" ".join(v["number"][-4:]), day=self.day(v["term_end"]))
+        return text + (self._one_or_more(p.line_store, store, plans=self.listed(store)) if store else "")
+
+    def some(self, items: list[str]) -> str:
+        """A list said in a prompt: two names, then "and N more" (R19)."""
+        return self.listed(items) if len(items) <= 2 else ", ".join(items[:2]) + self.p.and_more.format(n=len(items) - 2)
 
     def store_addons(self, v: dict) -> str:
-        return self._one_or_more(self.p.store_addons, v["addons"], addons=self.listed(v["addons"])) + self.p.apple_steps
+        return self._one_or_more(self.p.store_addons, v["addons"], addons=self.some(v["addons"])) + self.p.apple_steps
 
     def done_line(self, v: dict) -> str:
         p = self.p
@@ -146,48 +162,51 @@ class Spoken:
 
 
 FIXES = {
-    "voice_network_mode": ("Calls not working? In the app's settings, set incoming and outgoing calls to use the "
-                           "voice network instead of data. That usually fixes it."),
+    "voice_network_mode": ("Calls not working? In the app's settings, set calls to use the voice network, not data. "
+                           "That usually fixes it."),
     "reactivate": "If your number was cancelled for some reason, we can reactivate it.",
-    "device_settings": ("Can't hear ringing or get texts? Check that notifications are on, do not disturb is off, "
-                        "and the app may use the microphone."),
+    "device_settings": ("No ringing or texts? Check that notifications are on, do not disturb is off, and the app "
+                        "may use the microphone."),
     "change_number": "If you don't like your number, we can change it.",
     "block_spam": "Getting spam calls? You can block spam numbers for free.",
 }
+SAID_FIXES = ("voice_network_mode", "device_settings")  # guidance, not a journey
 _REASONS = ("Calls failing, press 1. Number got cancelled, 2. No ringing or texts, 3. Don't like your number, 4. "
             "Spam calls, 5.")
-APPLE_STEPS = ("Only you can cancel it, in your Apple account: open the App Store on your phone or computer, "
-               "go to Subscriptions, choose this app's subscription, and cancel it there. Apple's help page is "
-               "support dot apple dot com, article H T 2 0 2 0 3 9.")
-_BOUGHT_IN_STORE = (" {plans} was bought in the App Store: Apple keeps billing it until you also cancel it in your "
-                    "Apple account. ")
-_STORE_ADDONS = "Before the line can be cancelled, {addons} must stop renewing. It was bought in the App Store. "
+# R6's steps, short enough to say (R19); Apple's page goes with them by text (offer_text_steps).
+APPLE_STEPS = ("Only you can cancel it, in your Apple account: in the App Store, go to Subscriptions, choose this "
+               "app, and cancel.")
+MAX_WORDS = 40  # R19: a spoken prompt (a confirmation: 45, with the keys to answer it)
 
 EN = Spoken(VoicePhrases(
     lang="en",
-    plan_renews="{product}{store} renews on {day}",
-    plan_ends="{product}{store} ends on {day}",
-    app_store=", bought in the App Store,",
+    plan_renews="{product}{store} renews {day}",
+    plan_ends="{product}{store} ends {day}",
+    app_store=", from the App Store,",
     plans="Your line {ending} is {status}. {items}.",
     plans_none="Your line {ending} has no active plans.",
-    refund=("There are no refunds of any kind: not for plans, add-ons, usage credits or port fees. "
-            "When you cancel, renewal stops and you keep the service and your credits until the end of the term."),
+    refund=("There are no refunds of any kind: not for plans, add-ons, usage credits or port fees. If you cancel, "
+            "you keep the service and your credits to the end of the term."),
     refund_ask=" To hear your own term dates:",
     refund_terms=" Your terms: {terms}.",
     refund_term="{product} until {day}",
+    refund_short="There are no refunds.",
+    more=" And {n} more: text PLANS for all of them.",
+    and_more=" and {n} more",
     plan_not_found="I didn't find that plan. ",
     which_plan="Which plan? {choices}.",
     plan_choice="For {name}, press {n}",
-    confirm_number_plan="You asked to cancel your number plan, {product}. Your line {ending} works until {day}, then it stops.",
-    confirm_feature="You asked to cancel {product}. It stops renewing and works until {day}.",
-    no_refund=" There is no refund.",
-    then_line=" After that we will go on with cancelling the line.",
-    confirm_line=("You asked to cancel your line {ending}. Every plan on it stops renewing. It works until {day}, "
-                  "then the number is released. There is no refund, and this cannot be undone."),
-    confirm_line_ours=("You asked to cancel your line {ending}. The plans you bought from us stop renewing. It works "
-                       "until {day}, then the number is released. There is no refund, and this cannot be undone."),
-    line_store=(_BOUGHT_IN_STORE, _BOUGHT_IN_STORE),
-    store_addons=(_STORE_ADDONS, _STORE_ADDONS),
+    confirm_number_plan=("Cancel your number plan, {product}? Your line works until {day}, then the line ends and its "
+                         "number is released."),
+    confirm_feature="Cancel {product}? It stops renewing and works until {day}.",
+    no_refund=" No refund.",
+    then_line=" Then we go on with the line.",
+    confirm_line=("Cancel line {digits} and its plans? It works until {day}, then the number is released. No refund; "
+                  "it can't be undone."),
+    line_store=(" Apple bills {plans} until you cancel it there.",
+                " Apple bills your App Store plans until you cancel them there."),
+    store_addons=("First, {addons} must stop renewing; it was bought in the App Store. ",
+                  "First, {addons} must stop renewing; they were bought in the App Store. "),
     apple_steps=APPLE_STEPS,
     done_line="Done. Your line {ending} is cancelled and works until {day}. No refund.{apple}",
     done_line_apple=" Remember to cancel in your Apple account too.",
@@ -224,18 +243,19 @@ def not_active(v: dict, words: Mapping[str, str], ways: tuple[str, str], lang: s
 PLAN_NEXT = {
     "none_short": " No plan is running on it.",
     "none": " No plan is running on it. To keep the line, renew in the app.",
-    "renews": " Its plan renews on {day}.",
+    "renews": " Its plan renews {day}.",
+    "new_term": " A new term starts today, and its plan renews {day}.",
     "ends_short": " Its plan will not renew: it works until {day}.",
     "ends": " Its plan will not renew: it works until {day}. To keep the line, renew it in the app before then.",
 }
 NOT_ACTIVE = {
-    "cancelled_until": "Your line {ending} is cancelled and works until {day}, so that can't be done.",
+    "cancelled_until": "Your line {ending} is cancelled and works until {day}, so that can't be done.{way}",
     "suspended": "Your line {ending} is suspended, so that can't be done.{way}",
     "cancelled": "Your line {ending} has ended, so that can't be done.{way}",
-    "released": "The number of your line {ending} was released, so that can't be done.",
+    "released": "The number of your line {ending} was released, so that can't be done.{way}",
     "inactive": "Your line {ending} is not active, so that can't be done.{way}",
 }
-WAYS = (" You can reactivate it from the menu.", " A person can help.")
+WAYS = (" You can reactivate it from the menu.", " For a person, press 0.")
 
 
 PROMPTS: dict[str, Prompt] = {
@@ -246,10 +266,10 @@ PROMPTS: dict[str, Prompt] = {
     "offer_english": lambda v: OFFER_ENGLISH,
     # The menus (issue 12): at most five options each, read in full once; after a miss the
     # options named briefly, after a second the names alone; a third miss reaches a person.
-    "main_menu": lambda v: ("To cancel a plan or your line, press 1. For refunds, press 2. For call or text "
-                            "problems, press 3. To reactivate, change, block or unblock a number, press 4. "
-                            "For a person, press 0. Or say what you need."),
-    "main_menu_brief": lambda v: "Press 1 to cancel, 2 for refunds, 3 for problems, 4 for your number, or 0 for a person.",
+    "main_menu": lambda v: ("To cancel a plan or your line, press 1. Refund policy, press 2. Call or text problems, "
+                            "press 3. To reactivate, change, block or unblock a number, press 4. For a person, press 0. "
+                            "Or say what you need."),
+    "main_menu_brief": lambda v: "Press 1 to cancel, 2 for the refund policy, 3 for problems, 4 for your number, or 0 for a person.",
     "main_menu_names": lambda v: "Say cancel, refund, problem, number, or agent. Or press 1, 2, 3, 4, or 0.",
     "more_menu": lambda v: ("To reactivate your number, press 1. To change your number, press 2. To block a number, "
                             "press 3. To unblock one, press 4. For a person, press 0."),
@@ -276,8 +296,8 @@ PROMPTS: dict[str, Prompt] = {
     "ask_pin_for_line": lambda v: "Now enter that line's PIN, then press pound.",
     "pin_format": lambda v: "A PIN is 4 to 8 digits.",
     "pin_wrong": lambda v: "We couldn't verify that PIN. Forgot it? Press 8, then pound, for a code.",
-    "last_try": lambda v: (f"One more wrong try locks PIN entry for {v['minutes']} minutes. Forgot your PIN? "
-                           "Press 8, then pound, for a one-time code texted to your line. Or press 0 for a person."),
+    # Said after pin_wrong, which already offers the code.
+    "last_try": lambda v: f"One more wrong try locks PIN entry for {v['minutes']} minutes. For a person, press 0.",
     # a forgotten PIN (R21): a one-time code to the line's own number, never to the caller
     "code_which_line": lambda v: ("We'll text a one-time code to the line's own number. Enter that line's full "
                                   "number, then press pound."),
@@ -294,9 +314,10 @@ PROMPTS: dict[str, Prompt] = {
     "pin_unavailable": lambda v: "We can't check PINs right now. Nothing was changed.",
     "ready": lambda v: "You're verified.",
     "ask_target": lambda v: "Which line? Enter its last 4 digits.",
-    "not_your_line": lambda v: "You can only change your own line, or as the account admin, a line of your account.",
+    "not_your_line": lambda v: ("You can only change your own line, or as the account admin, a line of your account."
+                                 " For a person, press 0."),
     "plans": EN.plans,
-    "no_plans": lambda v: "This line has no active plans.",
+    "no_plans": lambda v: "This line has no active plans. For a person, press 0.",
     "ask_plan": EN.which_plan,
     "plan_not_found": EN.which_plan,
     "ask_block_number": lambda v: f"Enter the 10 digit number to {v['action']}, then press pound.",
@@ -308,15 +329,20 @@ PROMPTS: dict[str, Prompt] = {
     "ask_fix": lambda v: ("Which problem? If calls fail, press 1. If your number was cancelled, press 2. If you "
                           "can't hear ringing or get texts, press 3. If you don't like your number, press 4. For "
                           "spam calls, press 5."),
-    "fix_steps": lambda v: FIXES[v["fix"]],  # one fix asked for from the menu: its words alone
+    # one fix asked for from the menu: its words, then what to do if it didn't help (never cancelling)
+    "fix_steps": lambda v: FIXES[v["fix"]] + " If it still doesn't work, press 0 for a person.",
     "ask_which": lambda v: which(v, WHICH, "Did you want to {0}? Press 1 or say yes. For a person, press 0.",
                                  "Did you want to {0}? Press 1 or say one. Or to {1}? Press 2 or say two. "
                                  "For a person, press 0."),
     # speech the recogniser was unsure of (issue 11): asked again once, then the keypad
     "speech_again": lambda v: "Sorry, I didn't catch that.",
     "speech_keys": lambda v: "Sorry, I still didn't catch that. Please use your keypad.",
-    "offer_fix": lambda v: FIXES[v["fix"]] + " To do that, press 1. To skip and go on cancelling, press 9 or say cancel.",
-    "fix_guidance": lambda v: FIXES[v["fix"]] + " If you still want to cancel, choose cancel from the menu.",
+    # R11: a fix that is guidance is said once, in the offer; one that is a journey is offered.
+    "offer_fix": lambda v: FIXES[v["fix"]] + (" If that fixes it, press 1 to keep your line." if v["fix"] in SAID_FIXES
+                                              else " To do that, press 1.")
+                           + " To go on cancelling, press 9 or say cancel.",
+    "fix_guidance": lambda v: ("Good: your line stays as it is. If it still doesn't work, press 0 for a person. To "
+                               "cancel after all, choose cancel from the menu."),
     # Apple's steps by text (issue 12), offered only when a text can be sent to the line
     "offer_text_steps": lambda v: (f"We can text these steps to the number ending {' '.join(v['number'][-4:])}. "
                                    "To get them, press 1 or say yes. If not, press 2."),
@@ -328,23 +354,25 @@ PROMPTS: dict[str, Prompt] = {
     "apple_steps_text": lambda v: (f"{v['brand']}: only you can cancel an App Store subscription, in your Apple "
                                    "account: open the App Store, go to Subscriptions, choose our app's subscription "
                                    "and cancel it. Help: https://support.apple.com/en-us/HT202039"),
-    "addons_first": lambda v: f"Add-ons must be cancelled before the line: {and_list(v['addons'])}.",
+    "addons_first": lambda v: f"Add-ons must be cancelled before the line: {EN.some(v['addons'])}.",
     # confirmations (R10, R18)
     "confirm_cancel_plan": EN.confirm_plan,
     "confirm_cancel_line": EN.confirm_line,
     "confirm_reactivate": lambda v: f"You asked to reactivate your line {ending(v['number'])}.{plan_next(v, PLAN_NEXT, short=True)}",
     "confirm_change_number": lambda v: ((f"No numbers are free in area code {' '.join(v['area'])}. "
                                          if not v.get("area_found", True) else "")
-                                        + f"You asked to change your number {ending(v['number'])}. Your new number "
-                                        f"would be {digits(v['new'])}. The old number is given up for good."),
+                                        + f"Change your number to {digits(v['new'])}? The old one is given up for good."),
     "confirm_block": lambda v: f"You asked to block {digits(v['blocked'])}.",
     "confirm_unblock": lambda v: f"You asked to unblock {digits(v['blocked'])}.",
     "confirm_expired": lambda v: "That request timed out after 5 minutes. Nothing was changed.",
     "not_confirmed": lambda v: "OK, nothing was changed.",
     "nothing_pending": lambda v: "There is nothing to confirm.",
     # done (R17: a text receipt follows)
-    "done_cancel_plan": lambda v: (f"Done. {v['product']} will not renew and works until {day(v['term_end'])}. "
-                                   "No refund."),
+    "done_cancel_plan": lambda v: ((f"Done. Your number plan {v['product']} will not renew. Your line works until "
+                                    f"{day(v['term_end'])}, then the line ends and its number is released. No refund.")
+                                   if v.get("kind") == "number" else  # R5: as plainly as R3
+                                   (f"Done. {v['product']} will not renew and works until {day(v['term_end'])}. "
+                                    "No refund.")),
     "done_cancel_line": EN.done_line,
     "done_reactivate": lambda v: f"Done. Your line {ending(v['number'])} is active again.{plan_next(v, PLAN_NEXT)}",
     "done_change_number": lambda v: f"Done. Your new number is {digits(v['number'])}.",
@@ -360,25 +388,32 @@ PROMPTS: dict[str, Prompt] = {
     # refusals
     "refused_already_cancelled": lambda v: (f"{v.get('product') or 'Your line ' + ending(v['number'])} is already "
                                             "cancelled" + (f" and works until {day(v['term_end'])}"
-                                                           if v.get("term_end") else "") + ". Nothing changed."),
+                                                           if v.get("term_end") else "") + ". Nothing changed."
+                                            " For a person, press 0."),
     "refused_line_not_active": lambda v: not_active(v, NOT_ACTIVE, WAYS),
-    "refused_number_taken": lambda v: "Sorry, that number was just taken by someone else. Nothing changed.",
-    "refused_plan_ended": lambda v: "That plan has already ended.",
+    "refused_number_taken": lambda v: ("Sorry, that number was just taken by someone else. Nothing changed. To get "
+                                      "another, choose change number from the menu."),
+    "refused_plan_ended": lambda v: "That plan has already ended. For a person, press 0.",
     "refused_app_store_plan": lambda v: f"{v['product']} was bought in the App Store. " + APPLE_STEPS,
     "refused_addons_first_app_store": EN.store_addons,
-    "refused_addons_first": lambda v: f"First cancel {and_list(v['addons'])}.",
+    "refused_addons_first": lambda v: f"First cancel {and_list(v['addons'])}. You can do that from the menu.",
     "refused_user_cancelled": lambda v: ("A line cancelled by its user can't be reactivated."
-                                         + (f" It works until {day(v['term_end'])}." if v.get("term_end") else "")),
-    "refused_number_released": lambda v: "That number has been released and can't be reactivated.",
-    "refused_already_active": lambda v: "Your line is already active.",
-    "refused_not_reactivatable": lambda v: "This line can't be reactivated here. A person can help.",
-    "refused_no_numbers_available": lambda v: "No new numbers are free right now. Nothing changed.",
-    "refused_invalid_number": lambda v: "That doesn't look like a phone number.",
-    "refused_emergency_number": lambda v: "Emergency numbers can't be blocked.",
-    "refused_short_code": lambda v: "Short codes can't be blocked here.",
-    "refused_own_number": lambda v: "That's your own number, so it can't be blocked.",
-    "refused_already_blocked": lambda v: "That number is already blocked.",
-    "refused_not_blocked": lambda v: "That number isn't blocked.",
+                                         + (f" It works until {day(v['term_end'])}." if v.get("term_end") else "")
+                                         + " For a person, press 0."),
+    "refused_number_released": lambda v: "That number has been released and can't be reactivated. For a person, press 0.",
+    "refused_already_active": lambda v: "Your line is already active. For a person, press 0.",
+    "refused_app_store_lapsed": lambda v: (f"{v.get('product') or 'Its plan'} was bought in the App Store and has run "
+                                           "out: only Apple can renew it, in your Apple account. For a person, "
+                                           "press 0."),
+    "refused_not_reactivatable": lambda v: "This line can't be reactivated here. For a person, press 0.",
+    "refused_no_numbers_available": lambda v: "No new numbers are free right now. Nothing changed. Please try again later.",
+    "refused_invalid_number": lambda v: "That doesn't look like a phone number. Please try again from the menu.",
+    "refused_emergency_number": lambda v: "Emergency numbers can't be blocked. For a person, press 0.",
+    "refused_short_code": lambda v: "Short codes can't be blocked here. For a person, press 0.",
+    "refused_own_number": lambda v: ("That's your own number, so it can't be blocked. To block another, choose block "
+                                     "from the menu."),
+    "refused_already_blocked": lambda v: "That number is already blocked. To unblock it, choose unblock from the menu.",
+    "refused_not_blocked": lambda v: "That number isn't blocked. To block it, choose block from the menu.",
     # people (R15)
     "agent": lambda v: "Let me get you a person.",
     "unknown_command": lambda v: "Sorry, I didn't get that.",
@@ -395,7 +430,7 @@ PROMPTS: dict[str, Prompt] = {
     "outcome_unknown": lambda v: "Sorry, we couldn't confirm whether that went through. A person can check for you.",
     "unavailable": lambda v: "Sorry, we can't handle requests right now. Nothing was changed.",
     # what to press, after the prompt
-    "hint_confirm": lambda v: "To confirm, press 1 or say yes. To keep things as they are, press 2 or say no.",
+    "hint_confirm": lambda v: "To confirm, press 1. If not, press 2.",  # "yes" and "no" are heard too
     # the number's VoiceFallbackUrl (issue 15): the bot itself failed; the database may be down
     "fallback_sorry": lambda v: "Sorry, our system is having trouble right now.",
     "fallback_no_answer": lambda v: "Sorry, no one could take your call.",
@@ -417,7 +452,9 @@ def catalogue(lang: str) -> dict[str, Prompt]:
 
 
 def say(key: str, values: dict | None = None, *, brand: str, lang: str = "en") -> str:
-    return catalogue(lang)[key]({**(values or {}), "brand": brand})
+    values = values or {}
+    with said_on(values.get("today")):  # today's and tomorrow's dates said as such (issue 22)
+        return catalogue(lang)[key]({**values, "brand": brand})
 
 
 # The whisper's words (issue 12): what the agent hears before taking a call, in plain English
@@ -445,7 +482,8 @@ WHISPER_REFUSALS = {
     "user_cancelled": "the customer cancelled that line themselves", "line_cancelled_by_user": "the customer "
     "cancelled that line themselves", "number_released": "the number was released",
     "line_released": "the number was released", "already_active": "the line is already active",
-    "not_reactivatable": "the bot may not reactivate this line", "no_numbers_available": "no new numbers were free",
+    "not_reactivatable": "the bot may not reactivate this line",
+    "app_store_lapsed": "its App Store plan ran out: only Apple can renew it", "no_numbers_available": "no new numbers were free",
     "invalid_number": "the number wasn't valid", "emergency_number": "emergency numbers can't be blocked",
     "short_code": "short codes can't be blocked", "own_number": "it was their own number",
     "already_blocked": "it was already blocked", "not_blocked": "it wasn't blocked",

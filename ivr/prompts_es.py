@@ -8,24 +8,23 @@ voice ("que termina en 0 0 0 1"); the brand is a value, never translated.
 from __future__ import annotations
 
 from core.formatting import and_list, day
-from ivr.prompts import (OFFER_ENGLISH, OFFER_SPANISH, SPANISH_WELCOME, Prompt, Spoken, VoicePhrases, digits, ending,
-                         not_active, plan_next, which)
+from ivr.prompts import (OFFER_ENGLISH, OFFER_SPANISH, SAID_FIXES, SPANISH_WELCOME, Prompt, Spoken, VoicePhrases,
+                         digits, ending, not_active, plan_next, which)
 
 FIXES = {
-    "voice_network_mode": ("¿No funcionan las llamadas? En los ajustes de la app, haz que las llamadas entrantes y "
-                           "salientes usen la red de voz en lugar de los datos. Eso suele resolverlo."),
+    "voice_network_mode": ("¿Fallan las llamadas? En los ajustes de la app, haz que las llamadas usen la red de voz, "
+                           "no los datos."),
     "reactivate": "Si tu número se canceló por algún motivo, podemos reactivarlo.",
-    "device_settings": ("¿No escuchas el timbre o no te llegan los mensajes? Revisa que las notificaciones estén "
-                        "activadas, que No molestar esté desactivado y que la app pueda usar el micrófono."),
+    "device_settings": ("¿No suena o no llegan mensajes? Activa las notificaciones, desactiva No molestar y deja que "
+                        "la app use el micrófono."),
     "change_number": "Si no te gusta tu número, podemos cambiarlo.",
     "block_spam": "¿Recibes llamadas de spam? Puedes bloquear números de spam gratis.",
 }
 _REASONS = ("¿Fallan las llamadas? Oprime 1. ¿Cancelaron tu número? 2. ¿No suena o no llegan mensajes? 3. "
             "¿No te gusta tu número? 4. ¿Spam? 5.")
-APPLE_STEPS = ("Solo tú puedes cancelar una suscripción del App Store, en tu cuenta de Apple: abre el App Store "
-               "en tu teléfono o computadora, "
-               "ve a Suscripciones, elige la suscripción de esta app y cancélala ahí. La página de ayuda de Apple "
-               "es support punto apple punto com, artículo H T 2 0 2 0 3 9.")
+# R6, corto para decirlo (R19); la página de Apple va con los pasos por mensaje (offer_text_steps).
+APPLE_STEPS = ("Solo tú puedes cancelarla, en tu cuenta de Apple: en el App Store, ve a Suscripciones, elige esta "
+               "app y cancela.")
 ACTIONS = {"block": "bloquear", "unblock": "desbloquear"}
 # Issue 11: what each journey offers when a request was vague or the bot unsure (ask_which).
 WHICH = {"plans": "escuchar tus planes", "refund": "escuchar nuestra política de reembolsos",
@@ -39,38 +38,36 @@ ES = Spoken(VoicePhrases(
     lang="es",
     plan_renews="{product}{store} se renueva el {day}",
     plan_ends="{product}{store} termina el {day}",
-    app_store=", comprado en el App Store,",
+    app_store=", del App Store,",
     plans="Tu línea {ending} está {status}. {items}.",
     plans_none="Tu línea {ending} no tiene planes activos.",
-    refund=("No hay reembolsos de ningún tipo: ni de planes, ni de complementos, ni de saldo, ni de cargos de "
-            "portabilidad. Al cancelar, la renovación se detiene y conservas el servicio y tu saldo hasta el fin "
-            "del periodo."),
+    refund=("No hay reembolsos de ningún tipo: ni de planes, complementos, saldo ni cargos de portabilidad. Si "
+            "cancelas, conservas el servicio y tu saldo hasta el fin del periodo."),
     refund_ask=" Para escuchar tus fechas de fin de periodo:",
     refund_terms=" Tus periodos: {terms}.",
     refund_term="{product} hasta el {day}",
+    refund_short="No hay reembolsos.",
+    more=" Y {n} más: escribe PLANES para verlos todos.",
+    and_more=" y {n} más",
     plan_not_found="No encontré ese plan. ",
     which_plan="¿Qué plan? {choices}.",
     plan_choice="Para {name}, oprime {n}",
-    confirm_number_plan=("Pediste cancelar tu plan de número, {product}. Tu línea {ending} funciona hasta el {day} "
-                         "y luego deja de funcionar."),
-    confirm_feature="Pediste cancelar {product}. Deja de renovarse y funciona hasta el {day}.",
-    no_refund=" No hay reembolso.",
-    then_line=" Después seguiremos con la cancelación de la línea.",
-    confirm_line=("Pediste cancelar tu línea {ending}. Todos sus planes dejan de renovarse. Funciona hasta el {day} "
-                  "y luego se libera el número. No hay reembolso y esto no se puede deshacer."),
-    confirm_line_ours=("Pediste cancelar tu línea {ending}. Los planes que nos compraste dejan de renovarse. Funciona "
-                       "hasta el {day} y luego se libera el número. No hay reembolso y esto no se puede deshacer."),
-    line_store=(" {plans} se compró en el App Store: Apple te lo seguirá cobrando hasta que también lo canceles en tu "
-                "cuenta de Apple. ",
-                " {plans} se compraron en el App Store: Apple te los seguirá cobrando hasta que también los canceles "
-                "en tu cuenta de Apple. "),
-    store_addons=("Antes de cancelar la línea, {addons} debe dejar de renovarse. Se compró en el App Store. ",
-                  "Antes de cancelar la línea, {addons} deben dejar de renovarse. Se compraron en el App Store. "),
+    confirm_number_plan=("¿Cancelar tu plan de número, {product}? Tu línea funciona hasta el {day}; luego la línea "
+                         "termina y se libera su número."),
+    confirm_feature="¿Cancelar {product}? Deja de renovarse y funciona hasta el {day}.",
+    no_refund=" Sin reembolso.",
+    then_line=" Luego seguimos con la línea.",
+    confirm_line=("¿Cancelar la línea {digits} y sus planes? Funciona hasta el {day}; luego se libera el número. Sin "
+                  "reembolso; es irreversible."),
+    line_store=(" Apple cobra {plans} hasta que lo canceles allí.",
+                " Apple cobra los del App Store hasta que los canceles."),
+    store_addons=("Primero, {addons} debe dejar de renovarse; se compró en el App Store. ",
+                  "Primero, {addons} deben dejar de renovarse; se compraron en el App Store. "),
     apple_steps=APPLE_STEPS,
     done_line="Listo. Tu línea {ending} está cancelada y funciona hasta el {day}. No hay reembolso.{apple}",
     done_line_apple=" Recuerda cancelar también en tu cuenta de Apple.",
     statuses={"active": "activa", "suspended": "suspendida",
-              "cancel_pending": "programada para cancelarse al final del periodo", "cancelled": "cancelada",
+              "cancel_pending": "cancelada al final del periodo", "cancelled": "cancelada",
               "released": "liberada"},
 ))
 
@@ -78,18 +75,19 @@ PLAN_NEXT = {
     "none_short": " No tiene ningún plan activo.",
     "none": " No tiene ningún plan activo. Para conservarla, renueva en la app.",
     "renews": " Su plan se renueva el {day}.",
+    "new_term": " Hoy empieza un periodo nuevo, y su plan se renueva el {day}.",
     "ends_short": " Su plan no se renovará: funciona hasta el {day}.",
     "ends": (" Su plan no se renovará: funciona hasta el {day}. Para conservarla, renuévala en la app antes de esa "
              "fecha."),
 }
 NOT_ACTIVE = {
-    "cancelled_until": "Tu línea {ending} está cancelada y funciona hasta el {day}, así que eso no se puede hacer.",
+    "cancelled_until": "Tu línea {ending} está cancelada y funciona hasta el {day}, así que eso no se puede hacer.{way}",
     "suspended": "Tu línea {ending} está suspendida, así que eso no se puede hacer.{way}",
     "cancelled": "Tu línea {ending} ya terminó, así que eso no se puede hacer.{way}",
-    "released": "El número de tu línea {ending} se liberó, así que eso no se puede hacer.",
+    "released": "El número de tu línea {ending} se liberó, así que eso no se puede hacer.{way}",
     "inactive": "Tu línea {ending} no está activa, así que eso no se puede hacer.{way}",
 }
-WAYS = (" Puedes reactivarla desde el menú.", " Una persona puede ayudarte.")
+WAYS = (" Puedes reactivarla desde el menú.", " Para hablar con una persona, oprime 0.")
 
 
 PROMPTS: dict[str, Prompt] = {
@@ -97,11 +95,11 @@ PROMPTS: dict[str, Prompt] = {
     "greeting": lambda v: f"Gracias por llamar al servicio al cliente de {v['brand']}.",
     "offer_spanish": lambda v: OFFER_SPANISH,
     "spanish_chosen": lambda v: SPANISH_WELCOME,
-    "main_menu": lambda v: ("Para cancelar un plan o tu línea, oprime 1. Para reembolsos, oprime 2. Para fallas de "
-                            "llamadas o mensajes, oprime 3. Para reactivar, cambiar, bloquear o desbloquear un número, "
-                            "oprime 4. Para una persona, oprime 0. O dinos qué necesitas."),
+    "main_menu": lambda v: ("Para cancelar un plan o tu línea, oprime 1. Política de reembolsos, oprime 2. Fallas de "
+                            "llamadas o mensajes, oprime 3. Reactivar, cambiar, bloquear o desbloquear un número, "
+                            "oprime 4. Una persona, oprime 0. O dinos qué necesitas."),
     "offer_english": lambda v: OFFER_ENGLISH,  # in English: the way back for whoever pressed 9 by mistake
-    "main_menu_brief": lambda v: ("Oprime 1 para cancelar, 2 para reembolsos, 3 para fallas, 4 para tu número, o 0 "
+    "main_menu_brief": lambda v: ("Oprime 1 para cancelar, 2 para la política de reembolsos, 3 para fallas, 4 para tu número, o 0 "
                                   "para una persona."),
     "main_menu_names": lambda v: "Di cancelar, reembolso, problema, número o agente. U oprime 1, 2, 3, 4 o 0.",
     "more_menu": lambda v: ("Para reactivar tu número, oprime 1. Para cambiar tu número, oprime 2. Para bloquear un "
@@ -130,9 +128,8 @@ PROMPTS: dict[str, Prompt] = {
     "ask_pin_for_line": lambda v: "Ahora marca el PIN de esa línea y luego la tecla numeral.",
     "pin_format": lambda v: "El PIN tiene de 4 a 8 dígitos.",
     "pin_wrong": lambda v: "No pudimos verificar ese PIN. ¿Lo olvidaste? Marca 8 y luego la tecla numeral para un código.",
-    "last_try": lambda v: (f"Un intento fallido más bloquea el PIN durante {v['minutes']} minutos. ¿Olvidaste tu PIN? "
-                           "Marca 8 y luego la tecla numeral y te enviaremos un código a tu línea. O marca 0 para "
-                           "hablar con una persona."),
+    "last_try": lambda v: (f"Un intento fallido más bloquea el PIN durante {v['minutes']} minutos. Para hablar con "
+                           "una persona, marca 0."),
     # un PIN olvidado (R21): un código de un solo uso al número de la propia línea
     "code_which_line": lambda v: ("Enviaremos un código de un solo uso al número de la propia línea. Marca el número "
                                   "completo de esa línea y luego la tecla numeral."),
@@ -154,9 +151,9 @@ PROMPTS: dict[str, Prompt] = {
     "ready": lambda v: "Tu identidad está verificada.",
     "ask_target": lambda v: "¿Qué línea? Marca sus últimos 4 dígitos.",
     "not_your_line": lambda v: ("Solo puedes cambiar tu propia línea o, como administrador de la cuenta, una línea "
-                                "de tu cuenta."),
+                                "de tu cuenta. Para hablar con una persona, oprime 0."),
     "plans": ES.plans,
-    "no_plans": lambda v: "Esta línea no tiene planes activos.",
+    "no_plans": lambda v: "Esta línea no tiene planes activos. Para hablar con una persona, oprime 0.",
     "ask_plan": ES.which_plan,
     "plan_not_found": ES.which_plan,
     "ask_block_number": lambda v: (f"Marca el número de 10 dígitos que quieres "
@@ -169,16 +166,18 @@ PROMPTS: dict[str, Prompt] = {
     "ask_fix": lambda v: ("¿Qué problema? Si fallan las llamadas, oprime 1. Si cancelaron tu número, oprime 2. "
                           "Si no suena o no te llegan los mensajes, oprime 3. Si no te gusta tu número, oprime 4. "
                           "Si recibes llamadas de spam, oprime 5."),
-    "fix_steps": lambda v: FIXES[v["fix"]],
+    "fix_steps": lambda v: FIXES[v["fix"]] + " Si sigue sin funcionar, oprime 0 para hablar con una persona.",
     "ask_which": lambda v: which(v, WHICH, "¿Quieres {0}? Oprime 1 o di sí. Para hablar con una persona, oprime 0.",
                                  "¿Quieres {0}? Oprime 1 o di uno. ¿O {1}? Oprime 2 o di dos. "
                                  "Para hablar con una persona, oprime 0."),
     # lo que el reconocedor de voz no entendió bien (issue 11): se pide otra vez, luego el teclado
     "speech_again": lambda v: "Perdón, no te escuché bien.",
     "speech_keys": lambda v: "Perdón, sigo sin entenderte. Por favor, usa el teclado.",
-    "offer_fix": lambda v: (FIXES[v["fix"]] + " Para hacerlo, oprime 1. Para omitirlo y seguir con la cancelación, "
-                                              "oprime 9 o di cancelar."),
-    "fix_guidance": lambda v: FIXES[v["fix"]] + " Si aún quieres cancelar, elige cancelar en el menú.",
+    "offer_fix": lambda v: (FIXES[v["fix"]] + (" Si eso lo resuelve, oprime 1 para conservar tu línea."
+                                               if v["fix"] in SAID_FIXES else " Para hacerlo, oprime 1.")
+                            + " Para seguir cancelando, oprime 9 o di cancelar."),
+    "fix_guidance": lambda v: ("Bien: tu línea sigue como está. Si sigue sin funcionar, oprime 0 para hablar con una "
+                               "persona. Para cancelar de todos modos, elige cancelar en el menú."),
     "offer_text_steps": lambda v: (f"Podemos enviarte estos pasos por mensaje de texto al número que termina en "
                                    f"{' '.join(v['number'][-4:])}. Para recibirlos, oprime 1 o di sí. Si no, oprime 2."),
     "texted_steps": lambda v: (f"De acuerdo. Te enviaremos los pasos por mensaje de texto al número que termina en "
@@ -190,23 +189,26 @@ PROMPTS: dict[str, Prompt] = {
     "apple_steps_text": lambda v: (f"{v['brand']}: solo tú puedes cancelar una suscripción del App Store, en tu cuenta "
                                    "de Apple: abre el App Store, ve a Suscripciones, elige la suscripción de nuestra "
                                    "app y cancélala. Ayuda: https://support.apple.com/es-us/HT202039"),
-    "addons_first": lambda v: f"Antes que la línea hay que cancelar los complementos: {and_list(v['addons'], 'es')}.",
+    "addons_first": lambda v: f"Antes que la línea hay que cancelar los complementos: {ES.some(v['addons'])}.",
     # confirmations (R10, R18)
     "confirm_cancel_plan": ES.confirm_plan,
     "confirm_cancel_line": ES.confirm_line,
     "confirm_reactivate": lambda v: f"Pediste reactivar tu línea {ending(v['number'], 'es')}.{plan_next(v, PLAN_NEXT, 'es', short=True)}",
     "confirm_change_number": lambda v: ((f"No hay números libres con el código de área {' '.join(v['area'])}. "
                                          if not v.get("area_found", True) else "")
-                                        + f"Pediste cambiar tu número {ending(v['number'], 'es')}. Tu nuevo número "
-                                        f"sería el {digits(v['new'], 'es')}. Perderás el número actual para siempre."),
+                                        + f"¿Cambiar tu número por el {digits(v['new'], 'es')}? Perderás el actual para "
+                                        "siempre."),
     "confirm_block": lambda v: f"Pediste bloquear el número {digits(v['blocked'], 'es')}.",
     "confirm_unblock": lambda v: f"Pediste desbloquear el número {digits(v['blocked'], 'es')}.",
     "confirm_expired": lambda v: "La solicitud venció a los 5 minutos. No se cambió nada.",
     "not_confirmed": lambda v: "De acuerdo, no se cambió nada.",
     "nothing_pending": lambda v: "No hay nada que confirmar.",
     # done (R17: a text receipt follows)
-    "done_cancel_plan": lambda v: (f"Listo. {v['product']} no se renovará y funciona hasta el "
-                                   f"{day(v['term_end'], 'es')}. No hay reembolso."),
+    "done_cancel_plan": lambda v: ((f"Listo. Tu plan de número {v['product']} no se renovará. Tu línea funciona hasta "
+                                    f"el {day(v['term_end'], 'es')}, luego la línea termina y se libera su número. "
+                                    "No hay reembolso.") if v.get("kind") == "number" else
+                                   (f"Listo. {v['product']} no se renovará y funciona hasta el "
+                                    f"{day(v['term_end'], 'es')}. No hay reembolso.")),
     "done_cancel_line": ES.done_line,
     "done_reactivate": lambda v: (f"Listo. Tu línea {ending(v['number'], 'es')} está activa otra vez.{plan_next(v, PLAN_NEXT, 'es')}"),
     "done_change_number": lambda v: (f"Listo. Tu nuevo número es {digits(v['number'], 'es')}."),
@@ -224,26 +226,37 @@ PROMPTS: dict[str, Prompt] = {
     "refused_already_cancelled": lambda v: ((f"{v['product']} ya está cancelado" if v.get("product")
                                              else f"Tu línea {ending(v['number'], 'es')} ya está cancelada")
                                             + (f" y funciona hasta el {day(v['term_end'], 'es')}"
-                                               if v.get("term_end") else "") + ". No se cambió nada."),
+                                               if v.get("term_end") else "") + ". No se cambió nada."
+                                            " Para hablar con una persona, oprime 0."),
     "refused_line_not_active": lambda v: not_active(v, NOT_ACTIVE, WAYS, "es"),
-    "refused_number_taken": lambda v: "Lo sentimos, alguien acaba de tomar ese número. No se cambió nada.",
-    "refused_plan_ended": lambda v: "Ese plan ya terminó.",
+    "refused_number_taken": lambda v: ("Lo sentimos, alguien acaba de tomar ese número. No se cambió nada. Para otro, "
+                                      "elige cambiar número en el menú."),
+    "refused_plan_ended": lambda v: "Ese plan ya terminó. Para hablar con una persona, oprime 0.",
     "refused_app_store_plan": lambda v: f"{v['product']} se compró en el App Store. " + APPLE_STEPS,
     "refused_addons_first_app_store": ES.store_addons,
-    "refused_addons_first": lambda v: f"Primero cancela {and_list(v['addons'], 'es')}.",
+    "refused_addons_first": lambda v: f"Primero cancela {and_list(v['addons'], 'es')}. Puedes hacerlo desde el menú.",
     "refused_user_cancelled": lambda v: ("Una línea cancelada por su usuario no se puede reactivar."
                                          + (f" Funciona hasta el {day(v['term_end'], 'es')}." if v.get("term_end")
-                                            else "")),
-    "refused_number_released": lambda v: "Ese número ya se liberó y no se puede reactivar.",
-    "refused_already_active": lambda v: "Tu línea ya está activa.",
-    "refused_not_reactivatable": lambda v: "Esta línea no se puede reactivar aquí. Una persona puede ayudarte.",
-    "refused_no_numbers_available": lambda v: "En este momento no hay números nuevos disponibles. No se cambió nada.",
-    "refused_invalid_number": lambda v: "Eso no parece un número de teléfono.",
-    "refused_emergency_number": lambda v: "Los números de emergencia no se pueden bloquear.",
-    "refused_short_code": lambda v: "Los códigos cortos no se pueden bloquear aquí.",
-    "refused_own_number": lambda v: "Ese es tu propio número, así que no se puede bloquear.",
-    "refused_already_blocked": lambda v: "Ese número ya está bloqueado.",
-    "refused_not_blocked": lambda v: "Ese número no está bloqueado.",
+                                            else "") + " Para hablar con una persona, oprime 0."),
+    "refused_number_released": lambda v: ("Ese número ya se liberó y no se puede reactivar. Para hablar con una "
+                                          "persona, oprime 0."),
+    "refused_already_active": lambda v: "Tu línea ya está activa. Para hablar con una persona, oprime 0.",
+    "refused_app_store_lapsed": lambda v: (f"{v.get('product') or 'Su plan'} se compró en el App Store y se venció: "
+                                           "solo Apple puede renovarlo, en tu cuenta de Apple. Para hablar con una "
+                                           "persona, oprime 0."),
+    "refused_not_reactivatable": lambda v: ("Esta línea no se puede reactivar aquí. Para hablar con una persona, "
+                                            "oprime 0."),
+    "refused_no_numbers_available": lambda v: ("En este momento no hay números nuevos disponibles. No se cambió nada. "
+                                               "Inténtalo más tarde."),
+    "refused_invalid_number": lambda v: "Eso no parece un número de teléfono. Inténtalo otra vez desde el menú.",
+    "refused_emergency_number": lambda v: ("Los números de emergencia no se pueden bloquear. Para hablar con una "
+                                           "persona, oprime 0."),
+    "refused_short_code": lambda v: "Los códigos cortos no se pueden bloquear aquí. Para hablar con una persona, oprime 0.",
+    "refused_own_number": lambda v: ("Ese es tu propio número, así que no se puede bloquear. Para bloquear otro, elige "
+                                     "bloquear en el menú."),
+    "refused_already_blocked": lambda v: ("Ese número ya está bloqueado. Para desbloquearlo, elige desbloquear en el "
+                                          "menú."),
+    "refused_not_blocked": lambda v: "Ese número no está bloqueado. Para bloquearlo, elige bloquear en el menú.",
     # people (R15)
     "agent": lambda v: "Te comunico con una persona.",
     "unknown_command": lambda v: "Perdón, no te entendí.",
@@ -261,7 +274,7 @@ PROMPTS: dict[str, Prompt] = {
     "outcome_unknown": lambda v: "Lo sentimos, no pudimos confirmar si se completó. Una persona puede revisarlo.",
     "unavailable": lambda v: "Lo sentimos, en este momento no podemos atender solicitudes. No se cambió nada.",
     # what to press, after the prompt
-    "hint_confirm": lambda v: ("Para confirmar, oprime 1 o di sí. Para dejar todo como está, oprime 2 o di no."),
+    "hint_confirm": lambda v: "Para confirmar, oprime 1. Si no, oprime 2.",  # también se oye "sí" y "no"
     # VoiceFallbackUrl (issue 15)
     "fallback_sorry": lambda v: "Lo sentimos, nuestro sistema tiene problemas en este momento.",
     "fallback_no_answer": lambda v: "Lo sentimos, nadie pudo atender tu llamada.",

@@ -14,7 +14,7 @@ from core.conversation import Conversation, ConversationUnavailable, RedisConver
 from core.dedupe import TAKEN_OVER, Dedupe, DedupeUnavailable
 from core.limits import PinLimitUnavailable, RateLimit
 from sms import replies
-from sms.consent import answered_by_twilio
+from sms.consent import answered_by_twilio, may_mean_plans
 from sms.gsm import fit
 from sms.keywords import intent_of, parse
 from web.deps import Deps
@@ -22,7 +22,7 @@ from web.observe import note
 
 log = logging.getLogger("switchboard.sms")
 # Replies whose own words already name the way to a person (AGENT): not said twice.
-OFFER_A_PERSON = frozenset({"agent", "pin_locked", "last_try", "code_limit", "code_opted_out"})
+OFFER_A_PERSON = replies.OFFER_A_PERSON  # the replies that already give the way to a person
 
 # A sender texting faster than SMS_RATE_LIMIT gets one "slow down" and then silence for
 # the rest of the window; consent words (R16) are always honoured.
@@ -152,7 +152,7 @@ def _consent(d: Deps, parsed, sender: str, req: services.Request, now) -> list[s
     say = _sayer(d, parsed.lang or "en")
     if parsed.kind == "opt_out":
         changed = services.set_opt_out(d.db, sender, True, now=now, req=req)
-        return say(("opted_out", None)) if changed else []
+        return say(("opted_out", {"plans": may_mean_plans(parsed.text)})) if changed else []
     if services.is_opted_out(d.db, sender):
         services.set_opt_out(d.db, sender, False, now=now, req=req)
         return say(("opted_in", None))

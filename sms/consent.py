@@ -28,6 +28,16 @@ from core import services
 from sms.keywords import Parsed, clean
 from vocabulary import fold, vocabulary
 
+# R16: opt-out words that may have been meant for the plans ("CANCEL ALL"): the confirmation
+# says, in the same text, how to cancel plans, and nothing is cancelled.
+MAY_MEAN_PLANS = frozenset({"cancel all", "stop all", "end all", "cancel everything", "stop everything",
+                            "end everything", "cancelar todo", "cancelarlo todo", "parar todo", "alto todo"})
+
+
+def may_mean_plans(text: str | None) -> bool:
+    return fold(clean(text or "")) in MAY_MEAN_PLANS
+
+
 # Twilio's default keywords (folded), matched when they are the whole message.
 TWILIO_DEFAULT = {**dict.fromkeys(("stop", "stopall", "unsubscribe", "cancel", "end", "quit", "revoke", "optout"),
                                   "STOP"),

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Callable, Iterator, Mapping
 
-from core.formatting import and_list, day
+from core.formatting import and_list, day, said_on
 from core.phone import display
 from core.reply import line_condition, plan_outlook
 from sms.gsm import fits, is_gsm7
@@ -155,6 +155,7 @@ class Phrases:
     confirm_feature: Templates  # {product} {day} {then}
     confirm_then_line: str  # add-ons first, then the line (R4)
     done_plan: str  # {prefix}{product} {day}
+    done_number_plan: str  # {prefix}{product} {number} {day}: the line ends, the number is released (R5)
     # cancelling the line (R3, R6, R10)
     confirm_line: Templates  # {number} {day}
     confirm_line_store: Templates  # {number} {day} {plans} {url}: Apple bills on (R6)
@@ -164,6 +165,7 @@ class Phrases:
     store_addons_portal: str  # {addons}
     # refusals naming a product
     already_cancelled: str  # {product}{ends}
+    already_cancelled_short: str  # the same, for a long name
     already_cancelled_ends: str  # {day}
     that: str  # a product without a name
     statuses: Mapping[str, str] = field(default_factory=dict)  # a line's status, as said
@@ -227,7 +229,10 @@ class Shaped:
         p, plans = self.p, v["plans"]
         number, status = display(v["number"]), self._status(v["status"])
         store_only = bool(plans) and all(plan["channel"] == "app_store" for plan in plans)
-        tail = (p.plans_tail_store if store_only else p.plans_tail).format(credits=v["credits"])
+        # "To stop one" only while one of ours still renews (not on a line its user cancelled).
+        ours_renew = any(plan["renews"] and plan["channel"] != "app_store" for plan in plans)
+        tail = (p.plans_tail_store if store_only else p.plans_tail if ours_renew else p.plans_tail_short
+                ).format(credits=v["credits"])
         whole = (p.line_status.format(number=number, status=status) + ": "
                  + "; ".join(self._plan_item(plan, None) for plan in plans) + tail)
         if not plans or fits(whole):
@@ -317,6 +322,9 @@ class Shaped:
                           then=self.p.confirm_then_line if v.get("then_line") else "")
 
     def done_plan(self, v: dict, prefix: str = "") -> str:
+        if v.get("kind") == "number" and v.get("number"):  # R5: as plainly as the line's (R3)
+            return self._fill((self.p.done_number_plan,), v, self.p.that, prefix=prefix, number=display(v["number"]),
+                              day=self.day(v["term_end"]))
         return self._fill((self.p.done_plan,), v, self.p.that, prefix=prefix, day=self.day(v["term_end"]))
 
     def _line(self, plain: Templates, with_store: Templates, v: dict, prefix: str = "") -> str:
@@ -350,7 +358,7 @@ class Shaped:
         """A plan, or without one the line, already cancelled, with the day it works until."""
         ends = self.p.already_cancelled_ends.format(day=self.day(v["term_end"])) if v.get("term_end") else ""
         that = self.p.line.format(number=display(v["number"])) if v.get("number") else self.p.that
-        return self._fill((self.p.already_cancelled,), v, that, ends=ends)
+        return self._fill((self.p.already_cancelled, self.p.already_cancelled_short), v, that, ends=ends)
 
 
 def _term_key(value) -> str:
@@ -398,14 +406,18 @@ EN = Shaped(Phrases(
     which_plan_more=", or the name of any of {n} more (text PLANS to list them)",
     which_line="Which line? Reply its last 4 digits: {listed}{more}",
     which_line_more=" or those of {n} more lines",
-    confirm_number_plan=("Cancel your number plan {product}: line {number} stops after {day}. No refund.{then} "
-                         "Reply YES to confirm or NO.",
-                         "Cancel number plan {product}? Line {number} stops after {day}. No refund. Reply YES or NO."),
+    confirm_number_plan=("Cancel your number plan {product}? Line {number} works until {day}, then the number is "
+                         "released. No refund.{then} Reply YES to confirm or NO.",
+                         "Cancel number plan {product}? Line {number} works until {day}, then the number is released. "
+                         "No refund. Reply YES or NO.",
+                         "Cancel {product}? Works to {day}, then the number is released. No refund. YES or NO?"),
     confirm_feature=("Cancel {product}: it stops renewing and works until {day}. No refund.{then} "
                      "Reply YES to confirm or NO.",
                      "Cancel {product}? It works until {day}. No refund. Reply YES or NO."),
     confirm_then_line=" Then we go on with the line.",
     done_plan="{prefix}Done: {product} won't renew. It works until {day}. No refund.",
+    done_number_plan=("{prefix}Done: your number plan {product} won't renew. Line {number} works until {day}, then "
+                      "the number is released. No refund."),
     confirm_line=(_CANCEL_LINE + " Reply YES to confirm or NO.",),
     confirm_line_store=(_CANCEL_LINE_STORE + " Reply YES to confirm or NO.",),
     done_line=(_LINE_DONE,),
@@ -414,7 +426,8 @@ EN = Shaped(Phrases(
     store_addons=("First cancel {addons} in your Apple account (Settings > Subscriptions > the app > Cancel): "
                   "{url} Then text CANCEL LINE again.{portal}",),
     store_addons_portal=" Also stop {addons}: STOP PLAN name",
-    already_cancelled="{product} is already cancelled{ends}. Nothing changed.",
+    already_cancelled="{product} is already cancelled{ends}. Nothing changed. Text PLANS to see your plans.",
+    already_cancelled_short="{product} is already cancelled{ends}. Text PLANS.",
     already_cancelled_ends=" and works until {day}",
     that="That",
 ))
@@ -430,9 +443,9 @@ FIX_OFFERS = {
 }
 FIX_GUIDANCE = {
     "voice_network_mode": "In the app's settings, set calls to use the voice network, not data, "
-                          "for incoming and outgoing calls. Still want to leave? Text CANCEL LINE",
+                          "for incoming and outgoing calls.",
     "device_settings": "Check notifications are on, Do Not Disturb is off and the app may use the "
-                       "microphone and notifications. Still want to leave? Text CANCEL LINE",
+                       "microphone and notifications.",
 }
 
 
@@ -454,6 +467,10 @@ COMMAND_WORDS = {"cancel_plan": "STOP PLAN", "cancel_line": "CANCEL LINE", "reac
                  "change_number": "CHANGE NUMBER", "block": "BLOCK", "unblock": "UNBLOCK", "plans": "PLANS",
                  "refund": "REFUND", "troubleshoot": "HELP", "agent": "AGENT"}
 
+# Replies that already give the way to a person (R15): a third miss after one adds no second.
+OFFER_A_PERSON = frozenset({"agent", "pin_locked", "last_try", "code_limit", "code_opted_out", "ask_which", "unavailable",
+                            "error", "refused_not_reactivatable", "callback_no_number", "fix_steps"})
+
 REPLIES: dict[str, Reply] = {
     # consent and help (R16)
     # Every command there is (R16), in 2 segments (R19: one can't hold them all);
@@ -463,8 +480,10 @@ REPLIES: dict[str, Reply] = {
                       "Msg&data rates may apply. Reply STOP to opt out.",
                       "{brand}: PLANS, MORE, STOP PLAN, CANCEL LINE, REFUND, REACTIVATE, CHANGE NUMBER, BLOCK, "
                       "UNBLOCK, CODE, AGENT for a person. Msg&data rates may apply. Reply STOP to opt out."),
-    "opted_out": lambda v: (f"{v['brand']}: you won't get more texts from us. This did not cancel any "
-                            "plan or line. Reply START to opt back in."),
+    "opted_out": lambda v: ((f"{v['brand']}: no more texts from us. This did not cancel any plan or line. To "
+                             "cancel plans, text START, then STOP PLAN name or CANCEL LINE.") if v.get("plans") else
+                            (f"{v['brand']}: you won't get more texts from us. This did not cancel any "
+                             "plan or line. Reply START to opt back in.")),
     "opted_in": lambda v: f"{v['brand']}: texts are back on. Reply HELP for commands. Reply STOP to opt out.",
     "already_subscribed": lambda v: f"{v['brand']}: texts are on. Reply HELP for commands.",
     "media_only": lambda v: "We can only read text. Reply HELP for commands.",
@@ -484,9 +503,9 @@ REPLIES: dict[str, Reply] = {
                           "phone? Reply with your line's number first."),
     "ask_pin_for_line": lambda v: "Now reply with that line's PIN.",
     "pin_format": lambda v: "A PIN is 4 to 8 digits. Reply with your line's PIN.",
-    "pin_wrong": lambda v: "We couldn't verify that PIN. Reply with your line's PIN to try again, or CODE if you forgot it.",
-    "last_try": lambda v: (f"One more wrong try locks PIN entry for {v['minutes']} min. Forgot your PIN? Reply CODE "
-                           "for a one-time code texted to your line, or AGENT for a person."),
+    "pin_wrong": lambda v: "We couldn't verify that PIN. Reply with it again, or CODE if you forgot it.",
+    # Said after pin_wrong, which already names CODE: one text, one segment.
+    "last_try": lambda v: f"One more wrong try locks PIN entry for {v['minutes']} min. AGENT: a person.",
     # a forgotten PIN (R21): a one-time code to the line's own number, never to the sender
     "code_which_line": lambda v: ("We'll text a one-time code to the line's own number. Reply with that line's "
                                   "full number."),
@@ -505,9 +524,10 @@ REPLIES: dict[str, Reply] = {
     "ready": lambda v: "What can we do? Reply HELP for commands.",
     # choosing
     "ask_target": EN.which_line,
-    "not_your_line": lambda v: "You can only change your own line, or as account admin a line of your account.",
+    "not_your_line": lambda v: ("You can only change your own line, or as account admin a line of your account."
+                                 " Reply AGENT for a person."),
     "plans": EN.plans,
-    "no_plans": lambda v: f"Line {display(v['number'])} has no active plans.",
+    "no_plans": lambda v: f"Line {display(v['number'])} has no active plans. Reply AGENT for a person.",
     "ask_plan": EN.which_plan,
     "plan_not_found": EN.which_plan,
     "ask_block_number": lambda v: f"Which number should we {v['action']}? Reply with it.",
@@ -517,7 +537,8 @@ REPLIES: dict[str, Reply] = {
     "ask_which": lambda v: which(v, WHICH, "Do you want to {0}? Reply 1 for that, or AGENT for a person.",
                                  "Do you want to {0} (reply 1) or {1} (reply 2)? Or AGENT for a person."),
     "offer_fix": lambda v: FIX_OFFERS[v["fix"]] + " Reply FIX for that or SKIP to go on cancelling.",
-    "fix_guidance": lambda v: FIX_GUIDANCE[v["fix"]],
+    "fix_guidance": lambda v: FIX_GUIDANCE[v["fix"]] + " Still want to leave? Text CANCEL LINE",
+    "fix_steps": lambda v: FIX_GUIDANCE[v["fix"]] + " Still not working? Reply AGENT for a person.",
     # R4
     "addons_first": EN.addons("First the add-ons: {addons}."),
     # confirmations (R10, R18)
@@ -558,24 +579,29 @@ REPLIES: dict[str, Reply] = {
     "refused_line_not_active": lambda v: not_active(v, NOT_ACTIVE, WAYS),
     "refused_number_taken": lambda v: ("Sorry, that number was just taken by someone else. Nothing changed. Text "
                                        "CHANGE NUMBER to get another."),
-    "refused_plan_ended": EN.product("{product} has already ended.", default="That plan"),
+    "refused_plan_ended": EN.product("{product} has already ended. Text PLANS to see your plans.", default="That plan"),
     "refused_app_store_plan": EN.product("{product} was bought in the App Store, so only you can cancel "
                                          "it: Apple account > Subscriptions > the app > Cancel. {url}",
                                          "{product} is an App Store plan: cancel it in your Apple account. {url}"),
     "refused_addons_first_app_store": EN.store_addons,
     "refused_addons_first": EN.addons("First stop {addons}: text STOP PLAN name."),
     "refused_user_cancelled": lambda v: ("A line cancelled by its user can't be reactivated."
-                                         + (f" It works until {day(v['term_end'])}." if v.get("term_end") else "")),
-    "refused_number_released": lambda v: "That number has been released and can't be reactivated.",
-    "refused_already_active": lambda v: f"Line {display(v['number'])} is already active.",
+                                         + (f" It works until {day(v['term_end'])}." if v.get("term_end") else "")
+                                         + " Reply AGENT for a person."),
+    "refused_number_released": lambda v: "That number has been released and can't be reactivated. Reply AGENT for a person.",
+    "refused_already_active": lambda v: f"Line {display(v['number'])} is already active. Text PLANS to see its plans.",
+    "refused_app_store_lapsed": EN.product("{product} was bought in the App Store and has run out: only Apple can "
+                                           "renew it, in your Apple account. Then the line works again. Reply AGENT "
+                                           "for a person.", "{product} is Apple's: renew it in your Apple account. "
+                                           "Reply AGENT for a person.", default="Its plan"),
     "refused_not_reactivatable": lambda v: "This line can't be reactivated here. Reply AGENT for a person.",
     "refused_no_numbers_available": lambda v: "No new numbers are free right now. Nothing changed. Try later.",
-    "refused_invalid_number": lambda v: "That doesn't look like a phone number. Nothing changed.",
-    "refused_emergency_number": lambda v: "Emergency numbers can't be blocked.",
+    "refused_invalid_number": lambda v: "That doesn't look like a phone number. Nothing changed. Text BLOCK and the number to try again.",
+    "refused_emergency_number": lambda v: "Emergency numbers can't be blocked. Reply AGENT for a person.",
     "refused_short_code": lambda v: "Short codes can't be blocked here. Reply STOP to that sender instead.",
-    "refused_own_number": lambda v: "That's your own number, so it can't be blocked.",
-    "refused_already_blocked": lambda v: f"{display(v['blocked'])} is already blocked.",
-    "refused_not_blocked": lambda v: f"{display(v['blocked'])} isn't blocked.",
+    "refused_own_number": lambda v: "That's your own number, so it can't be blocked. To block another, text BLOCK and its number.",
+    "refused_already_blocked": lambda v: f"{display(v['blocked'])} is already blocked. Text UNBLOCK to unblock it.",
+    "refused_not_blocked": lambda v: f"{display(v['blocked'])} isn't blocked. Text BLOCK to block it.",
     # the way to a person (R15)
     "agent": lambda v: (f"A person from {v['brand']} will contact you at this number soon "
                         f"(ref {v['ref']}). Nothing was changed."),
@@ -609,15 +635,16 @@ PLAN_NEXT = {
     "none_short": " No plan is running on it.",
     "none": " No plan is running on it: to keep the line, renew in the app, or reply AGENT.",
     "renews": " It renews {day}.",
+    "new_term": " A new term starts today: it renews {day}.",
     "ends_short": " Its plan won't renew: it works until {day}.",
     "ends": (" Its plan won't renew: it works until {day}. To keep the line, renew it in the app before then, or "
              "reply AGENT."),
 }
 NOT_ACTIVE = {
-    "cancelled_until": "Line {number} is cancelled and works until {day}, so that can't be done.",
+    "cancelled_until": "Line {number} is cancelled and works until {day}, so that can't be done. Reply AGENT for a person.",
     "suspended": "Line {number} is suspended, so that can't be done.{way}",
     "cancelled": "Line {number} has ended, so that can't be done.{way}",
-    "released": "Line {number}'s number was released, so that can't be done.",
+    "released": "Line {number}'s number was released, so that can't be done. Reply AGENT for a person.",
     "inactive": "Line {number} is not active, so that can't be done.{way}",
 }
 WAYS = (" Text REACTIVATE to turn it back on.", " Reply AGENT for a person.")
@@ -629,7 +656,10 @@ RECEIPTS: dict[str, Reply] = {
                                 "min, in place of your PIN. Never share it with anyone."),
     "plan_cancelled": lambda v: EN.done_plan(v, prefix=f"{v['brand']}: "),
     "line_cancelled": lambda v: EN.done_line(v, prefix=f"{v['brand']}: "),
-    "line_reactivated": lambda v: f"{v['brand']}: line {display(v['number'])} is active again from {day(v['effective'])}.",
+    "line_reactivated": lambda v: (f"{v['brand']}: line {display(v['number'])} is active again from "
+                                   f"{day(v['effective'])}" + (", with a new term" if v.get("new_term") else "")
+                                   + (f". It renews {day(v['term_end'])}." if v.get("renews") and v.get("term_end")
+                                      else ".")),
     "number_changed": lambda v: f"{v['brand']}: your new number is {display(v['number'])} from {day(v['effective'])} (was {display(v['old'])}).",
     "number_blocked": lambda v: f"{v['brand']}: {display(v['number'])} is blocked on {display(v['line'])} from {day(v['effective'])}.",
     "number_unblocked": lambda v: f"{v['brand']}: {display(v['number'])} is unblocked on {display(v['line'])} from {day(v['effective'])}.",
@@ -646,7 +676,9 @@ def catalogues(lang: str) -> tuple[dict[str, Reply], dict[str, Reply]]:
 
 
 def render(key: str, values: dict | None = None, *, brand: str, lang: str = "en") -> str:
-    return catalogues(lang)[0][key]({**(values or {}), "brand": brand})
+    values = values or {}
+    with said_on(values.get("today")):  # today's and tomorrow's dates said as such (issue 22)
+        return catalogues(lang)[0][key]({**values, "brand": brand})
 
 
 def receipt_text(kind: str, values: dict, *, brand: str, lang: str = "en") -> str:

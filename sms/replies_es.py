@@ -54,16 +54,20 @@ ES = Shaped(Phrases(
     which_plan_more=" o el nombre de alguno de los otros {n} (escribe PLANES para verlos)",
     which_line="¿Qué línea? Responde con sus últimos 4 dígitos: {listed}{more}",
     which_line_more=" o los de otras {n} líneas",
-    confirm_number_plan=("¿Cancelar tu plan de número {product}? La línea {number} deja de funcionar después del "
-                         "{day}. Sin reembolso.{then} Responde SÍ para confirmar o NO.",
-                         "¿Cancelar el plan de número {product}? La línea {number} termina el {day}. "
-                         "Sin reembolso. Responde SÍ o NO.",
-                         "¿Cancelar {product}? La línea {number} termina el {day}. Sin reembolso. Responde SÍ o NO."),
+    confirm_number_plan=("¿Cancelar tu plan de número {product}? La línea {number} funciona hasta el {day} y luego "
+                         "se libera el número. Sin reembolso.{then} Responde SÍ para confirmar o NO.",
+                         "¿Cancelar el plan de número {product}? La línea {number} funciona hasta el {day} y luego "
+                         "se libera el número. Sin reembolso. Responde SÍ o NO.",
+                         "¿Cancelar {product}? Funciona hasta el {day} y luego se libera el número. Sin reembolso. "
+                         "Responde SÍ o NO.",
+                         "¿Cancelar {product}? Hasta el {day}; luego se libera el número. Sin reembolso. ¿SÍ o NO?"),
     confirm_feature=("¿Cancelar {product}? Deja de renovarse y funciona hasta el {day}. Sin reembolso.{then} "
                      "Responde SÍ para confirmar o NO.",
                      "¿Cancelar {product}? Funciona hasta el {day}. Sin reembolso. Responde SÍ o NO."),
     confirm_then_line=" Luego seguimos con la línea.",
     done_plan="{prefix}Listo: {product} no se renovará. Funciona hasta el {day}. Sin reembolso.",
+    done_number_plan=("{prefix}Listo: tu plan de número {product} no se renovará. La línea {number} funciona hasta el "
+                      "{day} y luego se libera el número. Sin reembolso."),
     confirm_line=("¿Cancelar la línea {number} y todos sus planes? Funciona hasta el {day} y luego se libera el "
                   "número. " + _FINAL + " Responde SÍ para confirmar o NO.",),
     # With App Store plans: Apple keeps billing them (R6), by name where that fits; Apple's page
@@ -83,7 +87,8 @@ ES = Shaped(Phrases(
     store_addons=("Primero cancela {addons} en tu cuenta de Apple (Suscripciones > la app > Cancelar): {url} "
                   "Luego escribe CANCELAR LÍNEA.",),
     store_addons_portal=" Cancela también {addons}: CANCELAR PLAN nombre",
-    already_cancelled="{product} ya está cancelado{ends}. No se cambió nada.",
+    already_cancelled="{product} ya está cancelado{ends}. No se cambió nada. Escribe PLANES para ver tus planes.",
+    already_cancelled_short="{product} ya está cancelado{ends}. Escribe PLANES.",
     already_cancelled_ends=" y funciona hasta el {day}",
     that="Eso",
     statuses={"active": "activa", "suspended": "suspendida", "cancel_pending": "cancelada al final del periodo",
@@ -102,10 +107,9 @@ FIX_OFFERS = {
 }
 FIX_GUIDANCE = {
     "voice_network_mode": ("En los ajustes de la app, haz que las llamadas entrantes y salientes usen la red de voz, "
-                           "no los datos. ¿Aún quieres irte? Escribe CANCELAR LÍNEA"),
+                           "no los datos."),
     "device_settings": ("Revisa que las notificaciones estén activadas, que No molestar esté desactivado y que la "
-                        "app tenga permiso para el micrófono y las notificaciones. ¿Aún quieres irte? Escribe "
-                        "CANCELAR LÍNEA"),
+                        "app tenga permiso para el micrófono y las notificaciones."),
 }
 ACTIONS = {"block": "bloquear", "unblock": "desbloquear"}
 
@@ -135,8 +139,11 @@ REPLIES: dict[str, Reply] = {
                       "no recibir más.",
                       "{brand}: PLANES, CANCELAR PLAN o LÍNEA, REEMBOLSO, REACTIVAR, CAMBIAR NÚMERO, BLOQUEAR, "
                       "AGENTE. Pueden aplicarse tarifas de mensajes y datos. Responde ALTO para no recibir más."),
-    "opted_out": lambda v: (f"{v['brand']}: ya no te enviaremos mensajes. Esto no canceló ningún plan ni línea. "
-                            "Responde COMENZAR para volver a recibirlos."),
+    "opted_out": lambda v: ((f"{v['brand']}: ya no te enviaremos mensajes. Esto no canceló ningún plan ni línea. "
+                             "Para cancelar planes, escribe COMENZAR y luego CANCELAR PLAN nombre o CANCELAR LÍNEA.")
+                            if v.get("plans") else
+                            (f"{v['brand']}: ya no te enviaremos mensajes. Esto no canceló ningún plan ni línea. "
+                             "Responde COMENZAR para volver a recibirlos.")),
     "opted_in": lambda v: (f"{v['brand']}: vuelves a recibir mensajes. Responde AYUDA para ver los comandos. "
                            "Responde ALTO para no recibir más."),
     "already_subscribed": lambda v: f"{v['brand']}: ya recibes nuestros mensajes. Responde AYUDA para ver los comandos.",
@@ -158,10 +165,9 @@ REPLIES: dict[str, Reply] = {
                           "Responde primero con el número de tu línea."),
     "ask_pin_for_line": lambda v: "Ahora responde con el PIN de esa línea.",
     "pin_format": lambda v: "El PIN tiene de 4 a 8 dígitos. Responde con el PIN de tu línea.",
-    "pin_wrong": lambda v: ("No pudimos verificar ese PIN. Responde con el PIN de tu línea para intentarlo otra vez, "
-                            "o CODIGO si lo olvidaste."),
-    "last_try": lambda v: (f"Un intento fallido más bloquea el PIN durante {v['minutes']} min. ¿Olvidaste el PIN? "
-                           "Responde CODIGO y te enviaremos un código a tu línea, o AGENTE para hablar con una persona."),
+    "pin_wrong": lambda v: "No pudimos verificar ese PIN. Envíalo otra vez, o CODIGO si lo olvidaste.",
+    # Dicho tras pin_wrong, que ya nombra CODIGO.
+    "last_try": lambda v: f"Un intento fallido más bloquea el PIN {v['minutes']} min. O escribe AGENTE.",
     # un PIN olvidado (R21): un código de un solo uso al número de la propia línea
     "code_which_line": lambda v: ("Enviaremos un código de un solo uso al número de la propia línea. Responde con el "
                                   "número completo de esa línea."),
@@ -183,9 +189,9 @@ REPLIES: dict[str, Reply] = {
     # choosing
     "ask_target": ES.which_line,
     "not_your_line": lambda v: ("Solo puedes cambiar tu propia línea o, como administrador de la cuenta, "
-                                "una línea de tu cuenta."),
+                                "una línea de tu cuenta. Responde AGENTE para hablar con una persona."),
     "plans": ES.plans,
-    "no_plans": lambda v: f"La línea {display(v['number'])} no tiene planes activos.",
+    "no_plans": lambda v: f"La línea {display(v['number'])} no tiene planes activos. Responde AGENTE para hablar con una persona.",
     "ask_plan": ES.which_plan,
     "plan_not_found": ES.which_plan,
     "ask_block_number": lambda v: (f"¿Qué número quieres {ACTIONS.get(v['action'], v['action'])}? "
@@ -196,7 +202,8 @@ REPLIES: dict[str, Reply] = {
     "ask_which": lambda v: which(v, WHICH, "¿Quieres {0}? Responde 1 para eso, o AGENTE para hablar con una persona.",
                                  "¿Quieres {0} (responde 1) o {1} (responde 2)? O AGENTE para hablar con una persona."),
     "offer_fix": lambda v: FIX_OFFERS[v["fix"]] + " Responde ARREGLAR para hacerlo u OMITIR para seguir cancelando.",
-    "fix_guidance": lambda v: FIX_GUIDANCE[v["fix"]],
+    "fix_guidance": lambda v: FIX_GUIDANCE[v["fix"]] + " ¿Aún quieres irte? Escribe CANCELAR LÍNEA",
+    "fix_steps": lambda v: FIX_GUIDANCE[v["fix"]] + " ¿Sigue igual? Escribe AGENTE.",
     # R4
     "addons_first": ES.addons("Primero los complementos: {addons}."),
     # confirmations (R10, R18)
@@ -237,7 +244,7 @@ REPLIES: dict[str, Reply] = {
     "refused_line_not_active": lambda v: not_active(v, NOT_ACTIVE, WAYS, "es"),
     "refused_number_taken": lambda v: ("Lo sentimos, alguien acaba de tomar ese número. No se cambió nada. Escribe "
                                        "CAMBIAR NUMERO para otro."),
-    "refused_plan_ended": ES.product("{product} ya terminó.", default="Ese plan"),
+    "refused_plan_ended": ES.product("{product} ya terminó. Escribe PLANES para ver tus planes.", default="Ese plan"),
     "refused_app_store_plan": ES.product("{product} se compró en el App Store, así que solo tú puedes cancelarlo: "
                                          "cuenta de Apple > Suscripciones > la app > Cancelar. {url}",
                                          "{product} es un plan del App Store: cancélalo en tu cuenta de Apple. {url}"),
@@ -245,20 +252,28 @@ REPLIES: dict[str, Reply] = {
     "refused_addons_first": ES.addons("Primero cancela {addons}: escribe CANCELAR PLAN nombre."),
     "refused_user_cancelled": lambda v: ("Una línea cancelada por su usuario no se puede reactivar."
                                          + (f" Funciona hasta el {day(v['term_end'], 'es')}." if v.get("term_end")
-                                            else "")),
-    "refused_number_released": lambda v: "Ese número ya se liberó y no se puede reactivar.",
-    "refused_already_active": lambda v: f"La línea {display(v['number'])} ya está activa.",
+                                            else "") + " Responde AGENTE para hablar con una persona."),
+    "refused_number_released": lambda v: ("Ese número ya se liberó y no se puede reactivar. Responde AGENTE para hablar "
+                                         "con una persona."),
+    "refused_already_active": lambda v: f"La línea {display(v['number'])} ya está activa. Escribe PLANES para ver sus planes.",
+    "refused_app_store_lapsed": ES.product("{product} se compró en el App Store y se venció: solo Apple puede "
+                                           "renovarlo, en tu cuenta de Apple. Responde AGENTE para hablar con una "
+                                           "persona.", "{product} es de Apple: renuévalo en tu cuenta de Apple. "
+                                           "Responde AGENTE.", default="Su plan"),
     "refused_not_reactivatable": lambda v: ("Esta línea no se puede reactivar aquí. Responde AGENTE para hablar "
                                             "con una persona."),
     "refused_no_numbers_available": lambda v: ("Ahora no hay números nuevos disponibles. No se cambió nada. "
                                                "Inténtalo más tarde."),
-    "refused_invalid_number": lambda v: "Eso no parece un número de teléfono. No se cambió nada.",
-    "refused_emergency_number": lambda v: "Los números de emergencia no se pueden bloquear.",
+    "refused_invalid_number": lambda v: ("Eso no parece un número de teléfono. No se cambió nada. Escribe BLOQUEAR y el "
+                                          "número para intentarlo otra vez."),
+    "refused_emergency_number": lambda v: ("Los números de emergencia no se pueden bloquear. Responde AGENTE para hablar "
+                                            "con una persona."),
     # Other senders are bound to STOP, not to our Spanish words.
     "refused_short_code": lambda v: "Los códigos cortos no se pueden bloquear aquí. Mejor responde STOP a ese remitente.",
-    "refused_own_number": lambda v: "Ese es tu propio número, así que no se puede bloquear.",
-    "refused_already_blocked": lambda v: f"{display(v['blocked'])} ya está bloqueado.",
-    "refused_not_blocked": lambda v: f"{display(v['blocked'])} no está bloqueado.",
+    "refused_own_number": lambda v: ("Ese es tu propio número, así que no se puede bloquear. Para bloquear otro, "
+                                      "escribe BLOQUEAR y el número."),
+    "refused_already_blocked": lambda v: f"{display(v['blocked'])} ya está bloqueado. Escribe DESBLOQUEAR para desbloquearlo.",
+    "refused_not_blocked": lambda v: f"{display(v['blocked'])} no está bloqueado. Escribe BLOQUEAR para bloquearlo.",
     # the way to a person (R15)
     "agent": lambda v: (f"Una persona de {v['brand']} te contactará pronto a este número (ref. {v['ref']}). "
                         "No se cambió nada."),
@@ -276,15 +291,18 @@ PLAN_NEXT = {
     "none_short": " No tiene ningún plan activo.",
     "none": " No tiene ningún plan activo: para conservarla, renueva en la app o responde AGENTE.",
     "renews": " Se renueva el {day}.",
+    "new_term": " Hoy empieza un periodo nuevo: se renueva el {day}.",
     "ends_short": " Su plan no se renueva: funciona hasta el {day}.",
     "ends": (" Su plan no se renueva: funciona hasta el {day}. Para conservarla, renueva en la app antes, o "
              "responde AGENTE."),
 }
 NOT_ACTIVE = {
-    "cancelled_until": "La línea {number} está cancelada y funciona hasta el {day}, así que eso no se puede hacer.",
+    "cancelled_until": ("La línea {number} está cancelada y funciona hasta el {day}, así que eso no se puede hacer. "
+                        "Responde AGENTE para hablar con una persona."),
     "suspended": "La línea {number} está suspendida, así que eso no se puede hacer.{way}",
     "cancelled": "La línea {number} ya terminó, así que eso no se puede hacer.{way}",
-    "released": "El número de la línea {number} se liberó, así que eso no se puede hacer.",
+    "released": ("El número de la línea {number} se liberó, así que eso no se puede hacer. Responde AGENTE para "
+                 "hablar con una persona."),
     "inactive": "La línea {number} no está activa, así que eso no se puede hacer.{way}",
 }
 WAYS = (" Escribe REACTIVAR para activarla.", " Responde AGENTE para hablar con una persona.")
@@ -297,7 +315,9 @@ RECEIPTS: dict[str, Reply] = {
     "plan_cancelled": lambda v: ES.done_plan(v, prefix=f"{v['brand']}: "),
     "line_cancelled": lambda v: ES.done_line(v, prefix=f"{v['brand']}: "),
     "line_reactivated": lambda v: (f"{v['brand']}: la línea {display(v['number'])} está activa otra vez desde el "
-                                   f"{day(v['effective'], 'es')}."),
+                                   f"{day(v['effective'], 'es')}" + (", con un periodo nuevo" if v.get("new_term") else "")
+                                   + (f". Se renueva el {day(v['term_end'], 'es')}." if v.get("renews")
+                                      and v.get("term_end") else ".")),
     "number_changed": lambda v: (f"{v['brand']}: tu nuevo número es {display(v['number'])} desde el "
                                  f"{day(v['effective'], 'es')} (antes {display(v['old'])})."),
     "number_blocked": lambda v: (f"{v['brand']}: {display(v['number'])} está bloqueado en la línea {display(v['line'])} "

@@ -16,7 +16,7 @@ DANA, SAM, JDOE = "+15557770001", "+15557770003", "+15557770010"
 
 def test_a_pin_keyed_again_at_the_spanish_confirmation_confirms_nothing_R18(call, deps, demo):
     t = call(DANA, ["9", "1", "1", "1234#", "2", "1234#", "hangup"])
-    assert "Pediste cancelar Text Archive" in t.said()
+    assert "¿Cancelar Text Archive?" in t.said()
     assert plan(deps, "dana", "Text Archive").auto_renew is True
     t = call(DANA, ["9", "1", "1", "1234#", "2", "1", "hangup"])
     assert plan(deps, "dana", "Text Archive").auto_renew is False

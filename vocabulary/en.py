@@ -11,6 +11,8 @@ WORDS = Vocabulary(
         "stop", "stopall", "stop all", "unsubscribe", "cancel", "end", "quit", "revoke", "optout",
         "opt out", "stop texting me", "stop texting", "stop messaging me", "stop sending me texts",
         "please stop", "stop please", "no more texts", "remove me", "unsubscribe me",
+        # R16: "all" doesn't make CANCEL a request for a plan (the confirmation says how to cancel one)
+        "cancel all", "end all", "cancel everything", "stop everything", "end everything",
     }),
     opt_in=frozenset({"start", "unstop", "yes"}),
     help=frozenset({"help", "info", "commands", "menu"}),
@@ -36,7 +38,10 @@ WORDS = Vocabulary(
         (("representative",), "agent"),
     ),
     yes=frozenset({"yes", "y", "confirm", "yes confirm", "yes please"}),
-    no=frozenset({"no", "n", "nope", "no thanks", "not now", "dont", "don t", "do not", "keep"}),
+    no=frozenset({"no", "n", "nope", "no thanks", "not now", "dont", "don t", "do not", "keep",
+                  # R18: a hesitation ends the request too (issue 22: the proposal is not read again)
+                  "actually no", "no actually", "wait", "no wait", "hold on", "wait a minute", "not yet", "no no",
+                  "never mind", "nevermind", "keep it", "i want to keep it", "i d rather not", "no i d rather not"}),
     skip=frozenset({"skip", "cancel", "no", "continue", "go on", "no thanks"}),
     accept=frozenset({"fix", "yes", "y", "ok", "okay", "sure", "yes please"}),
     agent=AGENT,

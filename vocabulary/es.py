@@ -20,6 +20,8 @@ WORDS = Vocabulary(
         "no me manden mas", "no me manden mensajes", "no me envien mas mensajes", "no me envien mensajes",
         "no me escriban mas", "no me escriban", "dejen de escribirme", "dejen de mandarme mensajes",
         "dejen de enviarme mensajes", "no quiero mas mensajes", "no quiero recibir mensajes",
+        # R16: con "todo" sigue siendo una baja (la confirmación dice cómo cancelar un plan)
+        "cancelar todo", "cancelarlo todo", "parar todo", "alto todo",
     }),
     opt_in=frozenset({"comenzar", "empezar", "iniciar", "reanudar", "si"}),
     help=frozenset({"ayuda", "info", "informacion", "comandos", "menu", "opciones"}),
@@ -55,7 +57,10 @@ WORDS = Vocabulary(
     yes=frozenset({"si", "s", "confirmo", "confirmar", "si confirmo", "si confirmar", "si por favor", "si gracias",
                    "si claro", "claro que si"}),
     no=frozenset({"no", "n", "no gracias", "ahora no", "mejor no", "no confirmo", "no quiero", "nop", "conservar",
-                  "mantener", "dejalo asi"}),
+                  "mantener", "dejalo asi",
+                  # R18: una duda también termina la solicitud (issue 22: la propuesta no se repite)
+                  "no mejor no", "mejor no gracias", "espera", "no espera", "esperame", "un momento", "todavia no",
+                  "aun no", "no no", "quiero conservarla", "olvidalo"}),
     skip=frozenset({"omitir", "saltar", "cancelar", "no", "seguir", "continuar", "no gracias", "sigue", "adelante"}),
     accept=frozenset({"arreglar", "si", "s", "ok", "vale", "claro", "dale", "bueno", "de acuerdo", "si por favor"}),
     agent=AGENT,

@@ -12,11 +12,21 @@ from core.reply import Reply
 def start(c, s, slots: dict, t: Turn) -> Reply:
     summary = c.summary(s)
     state = c.line_state(summary)
-    decision = policy.decide_reactivate(c.line_facts(summary), t.now)
+    number_plan = summary.get("number_plan")
+    decision = policy.decide_reactivate(c.line_facts(summary), t.now,
+                                        c.plan_facts(number_plan) if number_plan else None)
     if not decision.allowed:
         return c.refused(s, t, "reactivate_line", decision.reason, summary["number"], **state)
-    return c.propose(s, t, {"action": "reactivate", "number": summary["number"], "term_end": state["term_end"],
-                            "renews": state["renews"]})
+    # R12: what the reactivation will do, as it will be: the number plan renews again, past its
+    # term end from a new term that starts today (services.reactivate_line applies the same rule).
+    if number_plan is None or number_plan["channel"] == "app_store":
+        term_end, renews, new_term = state["term_end"], state["renews"], False
+    else:
+        old = c.plan_facts(number_plan).term_end
+        term_end = policy.reactivated_term_end(old, number_plan["period"], t.now)
+        renews, new_term = True, term_end != old
+    return c.propose(s, t, {"action": "reactivate", "number": summary["number"], "term_end": term_end,
+                            "renews": renews, "new_term": new_term})
 
 
 def apply(db, pending: dict, **kw):
@@ -25,4 +35,4 @@ def apply(db, pending: dict, **kw):
 
 JOURNEY = Journey("reactivate", start, apply=apply, changes=True,
                   prompts=("refused_already_active", "refused_number_released", "refused_user_cancelled",
-                           "refused_not_reactivatable"))
+                           "refused_not_reactivatable", "refused_app_store_lapsed"))

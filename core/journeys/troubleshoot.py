@@ -28,4 +28,4 @@ def on_fix(c, s, intent: Intent, t: Turn) -> Reply:
 
 
 JOURNEY = Journey("troubleshoot", start, needs_line=False, steps={EXPECT_FIX: on_fix},
-                  prompts=("ask_fix", "fix_guidance"))
+                  prompts=("ask_fix", "fix_steps"))

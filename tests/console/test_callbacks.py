@@ -67,7 +67,7 @@ def test_a_caller_can_give_another_number_and_one_without_caller_id_is_asked_for
 def test_a_spanish_caller_is_offered_the_call_back_in_spanish(call, demo, deps, clock):
     esc = _escalation(deps, clock)
     t = call(DANA, ["say sí"], path=f"/voice/callback?esc={esc}&do=start&lang=es")
-    assert "Le llamaremos al 5 5 5, 7 7 7, 0 0 0 1" in t.said() and "Una persona le llamará" in t.said()
+    assert "Te llamaremos al 5 5 5, 7 7 7, 0 0 0 1" in t.said() and "Una persona te llamará" in t.said()  # tú (issue 22)
     assert 'language="es-US"' in t.transport.answers[0]
     assert _case(deps, esc).callback_number == DANA
 

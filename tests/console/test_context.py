@@ -43,8 +43,8 @@ def test_what_the_bot_did_names_each_plan_it_cancelled(phone, demo, agent, conso
     dana.text("AGENT")
     page = _text(console_as(AGENT).get("/console/cases/1"))
     steps = re.search(r'<ol class="steps" id="steps">(.*?)</ol>', page, re.S).group(1)
-    assert "<li>cancel plan Text Archive: done</li>" in steps
-    assert "cancel plan: done" not in steps
+    assert "<li>Cancelled a plan: Text Archive</li>" in steps
+    assert "<li>Cancelled a plan</li>" not in steps
 
 
 def test_two_plans_cancelled_in_one_conversation_are_each_named(phone, demo, agent, console_as):
@@ -56,8 +56,8 @@ def test_two_plans_cancelled_in_one_conversation_are_each_named(phone, demo, age
     assert "won't renew" in dana.text("YES")
     dana.text("AGENT")
     page = _text(console_as(AGENT).get("/console/cases/1"))
-    steps = re.findall(r"<li>(cancel plan[^<]*)</li>", page)
-    assert steps == ["cancel plan Text Archive: done", "cancel plan Call Recording: done"]
+    steps = re.findall(r"<li>(Cancelled a plan[^<]*)</li>", page)
+    assert steps == ["Cancelled a plan: Text Archive", "Cancelled a plan: Call Recording"]
 
 
 def test_the_texts_sent_say_what_each_was_a_receipt_by_reply_included_R17(phone, demo, agent, console_as):

@@ -16,8 +16,8 @@ def test_cancel_a_portal_plan_by_keypad_R2_R5(call, deps, demo):
     t = call(DANA, ["1", "1", "1234#", "2", "1", "hangup"])
     said = t.said()
     assert "Which plan? For Unlimited Monthly, press 1. For Text Archive, press 2" in said
-    assert "You asked to cancel Text Archive. It stops renewing and works until Dec 15, 2026. There is no refund." in said
-    assert "To confirm, press 1 or say yes" in said
+    assert "Cancel Text Archive? It stops renewing and works until Dec 15, 2026. No refund." in said
+    assert "To confirm, press 1. If not, press 2." in said
     assert "Done. Text Archive will not renew" in said
     assert plan(deps, "dana", "Text Archive").auto_renew is False
 
@@ -32,7 +32,7 @@ def test_cancel_the_line_with_add_ons_cancels_them_first_R3_R4(call, deps, demo)
     t = call(DANA, ["1", "2", "1234#", "1", "1", "1", "hangup"])
     said = t.said()
     assert "Add-ons must be cancelled before the line: Text Archive and Call Recording" in said
-    assert "this cannot be undone" in said
+    assert "it can't be undone" in said
     assert line(deps, "dana").status == "cancel_pending"
     assert count(deps, OutboundText) == 1  # one receipt for the call, covering each change (R17)
 
@@ -103,7 +103,7 @@ def test_a_caller_from_another_phone_keys_the_line_number_then_the_pin_R8(call, 
     t = call("+15550000999", ["1", "1", "5550100003#", "1357#", "1", "hangup"])
     said = t.said()
     assert "Calling from another phone? First enter your line's 10 digit number" in said
-    assert "Now enter that line's PIN" in said and "Done. Basic Monthly will not renew" in said
+    assert "Now enter that line's PIN" in said and "Done. Your number plan Basic Monthly will not renew" in said
 
 
 def test_five_wrong_pins_lock_and_transfer_R9(call, deps, demo):

@@ -23,7 +23,7 @@ def gathers(t) -> list[ET.Element]:
 
 def test_i_want_to_cancel_my_number_please_by_voice_R3_R10(call, deps, demo):
     t = call(SAM, ["say hi I want to cancel my number please", "1357#", "9", "1", "hangup"])
-    assert "cannot be undone" in t.said()
+    assert "can't be undone" in t.said()
     assert line(deps, "sam").status == "cancel_pending"
 
 
@@ -34,14 +34,14 @@ def test_the_journey_waits_for_the_explicit_yes_R18(call, deps, demo):
 
 def test_a_named_add_on_is_proposed_by_voice_R5(call, deps, demo):
     t = call(DANA, ["say please stop my text archive add on", "1234#", "1", "hangup"])
-    assert "You asked to cancel Text Archive" in t.said()
+    assert "Cancel Text Archive?" in t.said()
     assert plan(deps, "dana", "Text Archive").auto_renew is False
     assert plan(deps, "dana", "Call Recording").auto_renew is True
 
 
 @pytest.mark.parametrize("said, heard", [
     ("say my phone doesn't ring when people call me", "do not disturb is off"),
-    ("say my calls keep dropping", "voice network instead of data"),
+    ("say my calls keep dropping", "use the voice network, not data"),
 ])
 def test_troubleshooting_is_reached_directly_by_voice_R11(call, deps, demo, said, heard):
     t = call(DANA, [said, "hangup"])
@@ -64,7 +64,7 @@ def test_money_back_and_a_real_person_by_voice_R1_R15(call, deps, demo):
 
 def test_spanish_speech_reaches_its_journeys_R20(call, deps, demo):
     t = call(SAM, ["9", "say quiero cancelar mi línea", "1357#", "9", "1", "hangup"])
-    assert "deshacer" in t.said().lower()
+    assert "irreversible" in t.said().lower()
     assert line(deps, "sam").status == "cancel_pending"
     t = call(DANA, ["9", "say mi teléfono no suena cuando me llaman", "hangup"])
     assert "No molestar" in t.said()

@@ -21,16 +21,15 @@ def verified(phone, number, pin):
     return p
 
 
-def test_reactivation_says_the_plan_wont_renew_until_when_and_what_to_do(phone, deps, demo):
+def test_reactivation_says_the_plan_renews_again_and_when_R12(phone, deps, demo):
     ends = day(plan(deps, "pat", "Unlimited Monthly").term_end)
     p = verified(phone, PAT, "9999")
     confirm = p.text("REACTIVATE")
-    assert f"Its plan won't renew: it works until {ends}." in confirm and "YES" in confirm
+    assert f"It renews {ends}." in confirm and "YES" in confirm
     done = p.text("YES")
-    assert done.startswith(f"Done: line (555) 010-0004 is active again. Its plan won't renew: it works until {ends}.")
-    assert "To keep the line, renew it in the app before then" in done
+    assert done.startswith(f"Done: line (555) 010-0004 is active again. It renews {ends}.")
     assert line(deps, "pat").status == "active"
-    assert plan(deps, "pat", "Unlimited Monthly").auto_renew is False  # said as it is, not changed
+    assert plan(deps, "pat", "Unlimited Monthly").auto_renew is True  # R12: reactivating restores renewal
 
 
 def test_change_number_shows_the_new_number_before_the_yes_and_gives_that_one(phone, deps, demo):
@@ -77,7 +76,7 @@ def test_already_cancelled_and_not_active_say_the_day_the_line_works_until(phone
     p = verified(phone, CHRIS, "8642")
     assert p.text("CANCEL LINE").startswith(f"Line (555) 010-0005 is already cancelled and works until {ends}.")
     assert p.text("CHANGE NUMBER") == (f"Line (555) 010-0005 is cancelled and works until {ends}, so that can't "
-                                       "be done.")
+                                       "be done. Reply AGENT for a person.")  # issue 22: a way on
     assert f"It works until {ends}" in p.text("REACTIVATE")  # R12 refused, with its date
 
 

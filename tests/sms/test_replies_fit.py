@@ -44,9 +44,9 @@ LANGS = ("en", "es")
 
 def cases():
     for key in REPLIES:
-        if key in ("offer_fix", "fix_guidance"):
+        if key in ("offer_fix", "fix_guidance", "fix_steps"):
             for fix in FIXES.values():
-                if key == "fix_guidance" and fix not in ("voice_network_mode", "device_settings"):
+                if key != "offer_fix" and fix not in ("voice_network_mode", "device_settings"):
                     continue
                 yield key, {**LONGEST, "fix": fix}
         else:
