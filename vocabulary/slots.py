@@ -33,6 +33,8 @@ import phonenumbers
 from core.formatting import fold
 
 MAX_CHARS = 400
+REACTION = re.compile(r"^\s*(liked|loved|disliked|laughed at|emphasized|questioned|le gusto|le gustó|le encanto|"
+                      r"le encantó|no le gusto|no le gustó|reacted \S+ to)\s+[\"“”']", re.I)
 
 # Number words -------------------------------------------------------------------------------
 _EN_UNITS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -381,6 +383,8 @@ def slots(text: str, lang: str = "en", step: str = "command") -> dict[str, str]:
     at the code prompt a code, at the choice of line its last four digits."""
     text = (text or "")[:MAX_CHARS]
     out: dict[str, str] = {}
+    if REACTION.match(text):
+        return out  # an iPhone reaction quotes our own text: nothing in it is the customer's
     tokens = _tokens(text, lang)
     runs = digit_runs(tokens)
     found = phones(text, lang)
