@@ -8,7 +8,7 @@ the conversation only when the word is clearly one language's ("hola", "gracias"
 How, and why this way (measured on our own phrases and, once in aggregate, on the held-out
 turns: ``python -m vocabulary.language_id --compare``): a vocabulary of each language's
 function words and everyday words of this product (weights 1, 2 for the unmistakable ones),
-written accents, ñ, ¿ and ¡ counted for Spanish, English product names ("Text Archive",
+written accents, ñ, ¿ and ¡ counted once for Spanish, English product names ("Text Archive",
 "Call Recording", "iPhone") not counted at all, so that Spanglish goes to the language of its
 grammar ("quiero cancelar mi text archive" is Spanish). It was compared with three maintained
 identifiers that ship their models inside their wheels, each restricted to en/es and given
@@ -33,7 +33,7 @@ MAX_WORDS = 60
 
 # Spanish: function words and everyday words, folded (no accents). 2 = unmistakable.
 _ES = {
-    2: """el los las del que mi mis por para con esta estoy quiero quisiera necesito puedo puedes pueden como
+    2: """los las del que mi mis por para con esta estoy quiero quisiera necesito puedo puedes pueden como
     cuando donde porque pero muy tengo tiene tienen hola gracias una unos unas usted ustedes hay favor numero
     linea llamada llamadas mensaje mensajes cancelar cancela cancelen bloquear bloquea cambiar telefono celular
     cuenta ayuda nuevo nueva otro otra bien ahora hoy tambien solo todo nada algo alguien nadie porfa pues bueno
@@ -105,7 +105,7 @@ def scores(text: str) -> tuple[int, int]:
     raw = (text or "")[:400]
     en = es = 0
     if any(ch in _ACCENTS for ch in raw):
-        es += 2
+        es += 1
     padded = f" {fold(raw)} "
     for name in NEUTRAL:
         if f" {name} " in padded:
