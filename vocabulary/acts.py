@@ -67,6 +67,17 @@ OPT_OUT = frozenset({
     "dejen de mandarme mensajes", "dejen de enviarme mensajes", "no quiero mas mensajes",
     "no quiero recibir mensajes", "dejen de mandarme textos",
 })
+OPT_OUT_WORDS = re.compile(
+    r"^(please |pls |plz )?((stop|quit|no more|don t|dont|do not|never) (texting|messaging|sending|send|text|"
+    r"message|msg|txt)( me)?( any ?more| again| texts| messages| msgs| these| this| stuff| ever again)*|"
+    r"unsubscribe( me)?( from( (this|these|the|your|all|all of))?( (texts|messages|msgs|list|everything)))?|opt( me)? out( of)?"
+    r"( (texts|messages|this|these|everything|all))?|take me off (your|the|this) (list|texts|messages)|"
+    r"remove me from (your|the|this) (list|texts|messages)|"
+    r"(dejen|deja|deje|dejar) de (mandar|enviar|escribir|textear)(me|nos)?( (mensajes|textos|sms|mas))*|"
+    r"no (me )?(manden|envien|escriban|mande|envie|mandes|envies|escribas) (mas )?(mensajes|textos|sms)?( mas)?|"
+    r"ya no (me )?(quiero|deseo) (recibir )?(mas )?(mensajes|textos|sms)|no quiero (recibir )?mas (mensajes|textos)|"
+    r"(quiero )?darme de baja de (los )?(mensajes|textos)|quiero dejar de recibir (mensajes|textos))"
+    r"( (please|pls|plz|now|thanks|thank you|por favor|ya|gracias|ahora))*$")
 REACTION = re.compile(r"^\s*(liked|loved|disliked|laughed at|emphasized|questioned|le gusto|le encanto|"
                       r"no le gusto|le dio risa|enfatizo|cuestiono|reacted \S+ to)\s+[\"“”']", re.I)
 
@@ -86,7 +97,9 @@ FORGOT = re.compile(
     r"\b(new pin|nuevo pin|nueva clave|what s my pin|whats my pin|what is my pin|cual es mi pin|"
     r"send (me )?(a |the )?code|text (me )?(a |the )?code|mandame (un |el )?codigo|enviame (un |el )?codigo|"
     r"mandenme (un |el )?codigo|envienme (un |el )?codigo|necesito (un |el )?codigo|one time code|"
-    r"codigo de un solo uso|se me olvido|me olvide)\b")
+    r"codigo de un solo uso|se me olvido|me olvide|what was my pin|what s the pin|what is the pin|"
+    r"which pin|what pin|cual era mi pin|cual es el pin|que pin|never (set|made|got|had) (up )?a pin|"
+    r"nunca (puse|tuve|cree|hice) (un )?pin|no me se (el|mi) (pin|clave|nip))\b")
 FORGOT_AT_PIN = re.compile(r"^(i )?(forgot|forget|forgot it|i forgot it|olvide|lo olvide|la olvide|se me olvido|"
                            r"no me acuerdo|no recuerdo|no lo recuerdo|don t remember|dont remember|"
                            r"i don t remember|i dont remember|i don t remember it|no lo se|no la se|"
@@ -132,8 +145,14 @@ NO_PHRASES = ("don t", "dont", "do not", "do not do that", "don t do it", "dont 
               "not this one", "no thanks", "no thank you", "no gracias", "no no", "absolutely not",
               "i don t want that", "i dont want that", "i don t want it", "i dont want it", "no lo quiero",
               "no quiero eso", "no por favor", "no, por favor", "nunca", "never", "no esta bien", "no es correcto",
-              "that s wrong", "thats wrong", "wrong", "incorrect", "incorrecto")
-NO_REST = frozenset({"thanks", "thank", "you", "gracias", "not", "that", "one", "ese", "esa", "eso", "this",
+              "that s wrong", "thats wrong", "wrong", "incorrect", "incorrecto", "i m good", "im good",
+              "i m fine", "im fine", "i ll pass", "ill pass", "not interested", "no me interesa", "paso",
+              "asi esta bien", "estoy bien asi", "asi estoy bien", "skip", "skip it", "omitir", "saltar",
+              "no need", "no hace falta", "not necessary", "no es necesario", "leave it", "leave it as is")
+NO_REST = frozenset({"i", "m", "im", "good", "fine", "pass", "interested", "leave", "alone", "as", "is", "thats",
+                     "what", "wanted", "wrong", "need", "estoy", "bien", "asi", "esta", "interesa", "necesito",
+                     "me", "hace", "falta", "ok", "okay", "sorry", "perdon", "that", "do", "dont", "don", "mean",
+                     "correct", "era", "eso", "nothing", "nada", "don t","thanks", "thank", "you", "gracias", "not", "that", "one", "ese", "esa", "eso", "this",
                      "por", "favor", "please", "quiero", "it", "i", "don", "t", "want", "no", "nope", "nah", "sir",
                      "muchas", "way", "lo", "that", "s", "the", "right", "now", "ahora", "todavia", "yet", "es",
                      "el", "la", "nop", "mil", "nada", "para", "thx", "ty"})
@@ -149,17 +168,24 @@ HESITATE = ("wait", "wait wait", "hold on", "hang on", "actually", "one moment",
             "lo voy a pensar", "dejame pensarlo", "todavia no", "aun no", "mas bien no", "en realidad no",
             "pensandolo mejor", "hold up", "wait a minute", "wait a sec", "wait a second")
 # Hesitation words a new request can follow at the greeting ("actually, I want a new number").
-WEAK_HESITATE = ("actually", "wait", "hold on", "en realidad", "espera")
+WEAK_HESITATE = ("actually", "wait", "hold on", "en realidad", "espera", "hang on", "one moment", "un momento",
+                 "one sec", "a sec", "hold up", "wait wait", "wait a minute", "wait a sec", "wait a second",
+                 "un segundo", "momento", "whoa", "woah")
 GREETING = ("hi", "hello", "hey", "hiya", "yo", "good morning", "good afternoon", "good evening", "greetings",
             "hi there", "hello there", "hey there", "howdy", "hola", "buenos dias", "buenas tardes",
             "buenas noches", "buenas", "que tal", "alo", "hola buenas", "buen dia", "hello anyone there",
             "is anyone there", "anyone there", "hay alguien", "hola hay alguien ahi", "how are you",
             "como estas", "como esta")
-GREET_FILLER = frozenset({"hi", "hello", "hey", "there", "hola", "buenas", "buenos", "dias", "tardes", "noches",
+ACTION_WORDS = ("cancel", "block", "change", "refund", "plan", "plans", "line", "number", "pin", "help", "problem",
+                "cancelar", "bloquear", "cambiar", "reembolso", "linea", "numero", "ayuda", "problema")
+GREET_FILLER = frozenset({"it", "going", "s", "doing", "today", "hoy", "va", "todo", "bien", "this", "es","hi", "hello", "hey", "there", "hola", "buenas", "buenos", "dias", "tardes", "noches",
                           "good", "morning", "afternoon", "evening", "how", "are", "you", "como", "esta", "estas",
                           "que", "tal", "anyone", "is", "hay", "alguien", "ahi", "alo", "oye", "yo", "buen", "dia",
                           "senor", "senorita", "ma", "am", "sir", "again", "hiya", "howdy", "greetings", "bueno"})
-DONT_KNOW = ("i don t know", "i dont know", "i do not know", "don t know", "dont know", "idk", "dunno",
+DONT_KNOW = ("i don t know which", "i dont know which", "not sure which", "no se cual", "no se cuales",
+             "i m not sure which", "no se que", "i don t know what", "i dont know what", "not sure what",
+             "no idea which", "i have no clue", "no estoy seguro de cual", "no estoy segura de cual",
+             "hmm i don t know", "um i don t know", "no lo tengo claro", "no tengo ni idea", "i don t know", "i dont know", "i do not know", "don t know", "dont know", "idk", "dunno",
              "not sure", "no idea", "i have no idea", "i m not sure", "im not sure", "no clue", "no se", "no lo se",
              "ni idea", "no estoy seguro", "no estoy segura", "quien sabe", "no tengo idea", "no sabria decir",
              "i don t remember", "i dont remember", "no me acuerdo", "no recuerdo", "i can t remember",
@@ -234,8 +260,41 @@ SWITCH = re.compile(r"\b(in|en|speak|hablar|hablas|habla|hablan|hablame|hableme|
                     + SPEAK_NOT.pattern)
 
 
-NOISE = re.compile(r"^(asdf\w*|qwe\w*|[jh][aei]([jh][aei])+[jh]?|lol+|lmao|xd+|h+m+|m+|ugh+|e+h+|a+h+|o+h+|"
+NOISE = re.compile(r"^(what|huh|sorry|pardon|come again|repeat|repeat that|say that again|say again|what was that|"
+                   r"que|como|mande|perdon|otra vez|repite|repitelo|no entendi|i didn t get that|didn t catch that|"
+                   r"asdf\w*|qwe\w*|[jh][aei]([jh][aei])+[jh]?|lol+|lmao|xd+|h+m+|m+|ugh+|e+h+|a+h+|o+h+|"
                    r"u+h+|u+m+|test|testing|prueba|[^aeiouy\s\d]{4,})$")
+
+
+# Words that make a sentence about a change no request for it (R24's near misses): a hypothetical,
+# a negated or past request, someone else's doing.
+NOT_A_REQUEST = re.compile(
+    r"\b(thinking (about|of)|considering|might|maybe (i ll|i will|later)|i may|if i were|in case|"
+    r"i (don t|dont|do not|never) (want|wanna|need) to (cancel|change|block|unblock|close|end|stop|lose)|"
+    r"(don t|dont|do not) (cancel|change|close|block|delete|remove|touch)|"
+    r"i (already|just)? ?(cancelled|canceled|blocked|unblocked|changed|reactivated|closed|ported|deleted)|"
+    r"(my|his|her|their) (wife|husband|son|daughter|mom|mother|dad|father|boss|friend|roommate|brother|sister|"
+    r"partner|kid|ex|neighbor|coworker) (wants|want|said|says|is|was|has|had|cancelled|canceled|blocked|changed|"
+    r"keeps|tried|told)|"
+    r"estoy pensando|pensando en|tal vez|quizas|quiza|a lo mejor|por si acaso|"
+    r"(no|nunca) (quiero|deseo|necesito) (cancelar|cambiar|bloquear|desbloquear|cerrar|perder)|"
+    r"no (cancelen|cancele|cambien|cierren|bloqueen|borren)|"
+    r"ya (cancele|bloquee|cambie|desbloquee|reactive|cerre)|"
+    r"mi (esposa|esposo|hijo|hija|mama|papa|madre|padre|jefe|jefa|amigo|amiga|hermano|hermana|pareja|ex|vecino|"
+    r"vecina) (quiere|dijo|dice|esta|estaba|cancelo|bloqueo|cambio|intento))\b")
+REPORT = re.compile(
+    r"\b(keeps? (calling|texting|sending|dropping|happening|ringing|getting)|won t (stop|ring|work|send)|"
+    r"doesn t (work|ring)|isn t (working|ringing)|aren t (coming|going|working)|stopped working|not working|"
+    r"since (yesterday|last|this|the)|ever since|for (days|weeks|hours)|all day|every day|"
+    r"(threat|threats|threatening|harass|harassing|harassment|stalking|stalker)|got charged|was charged|"
+    r"were charged|i (moved|bought|switched|tried|paid|called|got|received|noticed|lost|dropped|broke)|"
+    r"desde (ayer|hace|el|la)|todo el dia|cada rato|todos los dias|me (amenaza|amenazan|acosa|acosan)|"
+    r"amenazas|no deja de|no dejan de|sigue (llamando|sonando|fallando)|siguen (llamando|llegando)|"
+    r"me cobraron|se (corta|cortan|cae|caen)|no (funciona|sirve|suena|llegan|entra|entran))\b")
+
+
+IMPERATIVE_NOUNS = (r"^(refund|plans|planes|plan|status|estado|balance|saldo|agent|reembolso|devolucion|new|nuevo|"
+                    r"otro|another|different|my|text|call|para|da|ver|end|keep|help)\b")
 
 
 def _has(padded: str, phrases) -> bool:
@@ -266,6 +325,8 @@ def _read(text: str, lang: str, channel: str, step: str) -> Act:
         return Act("unclear", how="reaction")
     if channel != "voice" and folded in OPT_OUT:
         return Act("opt_out", how="opt_out")
+    if OPT_OUT_WORDS.match(folded) and not slot_reader.plan(raw):
+        return Act("opt_out", how="opt_out_words")
     # 2. keys
     if keyed.isdigit() and len(keyed) == 1:
         if keyed == "0":
@@ -276,6 +337,10 @@ def _read(text: str, lang: str, channel: str, step: str) -> Act:
             return Act("switch_language", "en" if lang == "es" else "es", how="key9")
         if step == "confirm":
             return Act("yes", how="key1") if keyed == "1" else Act("unclear", how="key")
+        if step == "offer" and keyed == "1":
+            return Act("yes", how="key1")
+        if step == "command":
+            return Act("answer", answer="choice", how="menu_key")
     if step == "confirm" and keyed.isdigit():
         return Act("unclear", how="keys_at_confirm")  # R18: a re-typed PIN confirms nothing
     # 3. heard at every step
@@ -284,18 +349,25 @@ def _read(text: str, lang: str, channel: str, step: str) -> Act:
             return Act("person", how="person")
     if FORGOT.search(folded) or (step in ("pin", "code") and FORGOT_AT_PIN.match(folded)):
         return Act("forgot_pin", how="forgot")
-    switch = SWITCH.search(folded)
+    switch = SWITCH.search(folded) or (len(words) <= 9 and not _has(padded, ACTION_WORDS[:6] + ACTION_WORDS[10:15]))
     if switch and (_has(padded, SPANISH) or _has(padded, ENGLISH)) and len(words) <= 12:
         return Act("switch_language", _switch_target(folded, padded), how="switch")
     # 4. the short answers
+    plain = not (REQUEST_CUES.search(folded) or "?" in raw or any(ch.isdigit() for ch in raw)
+                 or re.search(r"\b(but|pero|still|todavia|aun|sigue|why|porque|how|como|when|cuando)\b", folded))
     bye = _has(padded, GOODBYE)
     if bye:
         rest = _strip_phrases(_strip_phrases(padded, GOODBYE), THANKS).split()
-        if _only(rest, FILLER | NO_REST | NO):
+        if _only(rest, FILLER | NO_REST | NO) or (plain and len(words) <= 16):
             return Act("goodbye", how="goodbye")
     hesitate = _has(padded, HESITATE)
-    if hesitate and (step in IN_PROGRESS or not _has(padded, WEAK_HESITATE)):
-        if step in IN_PROGRESS or _only(_strip_phrases(padded, HESITATE).split(), FILLER | NO_REST | NO):
+    if hesitate:
+        rest = _strip_phrases(padded, HESITATE).strip()
+        rest_body = LEAD.sub("", rest + " ").strip()
+        strong = _has(padded, tuple(h for h in HESITATE if h not in WEAK_HESITATE))
+        asks = rest_body and (REQUEST_CUES.search(rest_body) or IMPERATIVE.match(rest_body)
+                              or "?" in raw or Q_START.match(rest_body))
+        if _only(rest.split(), FILLER | NO_REST | NO) or (step in IN_PROGRESS and (strong or not asks)):
             return Act("hesitation", how="hesitation")
     if _is_yes(raw, words):
         return Act("yes", how="yes")
@@ -307,13 +379,24 @@ def _read(text: str, lang: str, channel: str, step: str) -> Act:
             if step == "command" and _has(padded, THANKS):
                 return Act("thanks", how="no_thanks")
             return Act("no", how="no")
-        if step in ("confirm", "offer"):
+        if step == "confirm":
             return Act("hesitation", how="correction")  # "no, the plan, not the line"
-    if _has(padded, THANKS) and _only(_strip_phrases(padded, THANKS).split(), FILLER):
+        if step == "offer" and not ("?" in raw or REQUEST_CUES.search(" ".join(rest))):
+            return Act("no", how="declined")
+    if _has(padded, THANKS) and (_only(_strip_phrases(padded, THANKS).split(), FILLER)
+                                 or (plain and len(words) <= 12 and not STATEMENT.match(LEAD.sub("", folded + " "))
+                                     and not IMPERATIVE.match(_strip_phrases(padded, THANKS).strip()))):
         return Act("thanks", how="thanks")
-    if _has(padded, GREETING) and _only(words, GREET_FILLER) and (len(words) <= 6):
+    if _has(padded, GREETING) and (_only(words, GREET_FILLER) and len(words) <= 6 or (
+            words[0] in GREET_FILLER and len(words) <= 8 and plain and not IMPERATIVE.match(body0)
+            and not STATEMENT.match(body0) and not Q_START.match(body0) and not _has(padded, ACTION_WORDS))):
         return Act("greeting", how="greeting")
-    if folded in DONT_KNOW or _only(_strip_phrases(padded, DONT_KNOW).split(), FILLER) and _has(padded, DONT_KNOW):
+    body0 = LEAD.sub("", folded + " ").strip() or folded
+    if folded in DONT_KNOW or _has(padded, DONT_KNOW) and (
+            _only(_strip_phrases(padded, DONT_KNOW).split(), FILLER) or (
+                any(body0.startswith(p + " ") or body0 == p for p in DONT_KNOW)
+                and len(words) <= 10 and not REQUEST_CUES.search(folded) and "?" not in raw
+                and not re.search(r"\b(why|porque|por que|how|como)\b", folded))):
         if step in ("pin", "code"):
             return Act("forgot_pin", how="dont_know_pin")  # "I don't know" at the PIN prompt: R21
         return Act("hesitation" if step == "confirm" else "dont_know", how="dont_know")
@@ -328,7 +411,14 @@ def _read(text: str, lang: str, channel: str, step: str) -> Act:
     if step == "confirm" and kind == "request" and not REQUEST_CUES.search(folded) and not IMPERATIVE.match(folded):
         return Act("unclear", how="confirm_other")  # R18: anything else confirms nothing
     if step in ("reason", "fix") and kind != "question":
+        if kind == "request" and re.search(r"\b(just|solo|only|nomas|simplemente)?\s*(cancel\w*|stop|terminate|"
+                                           r"close|end)\b", folded) \
+                and not _has(padded, ("i don t like", "no me gusta")):
+            return Act("request", how="skip_to_request")  # R11: "just cancel it" skips the question
         return Act("answer", how="worded_answer")
+    if step == "target" and kind != "question" and len(words) <= 6 and not REQUEST_CUES.search(folded) \
+            and not IMPERATIVE.match(folded):
+        return Act("answer", answer="line", how="target_words")
     if step == "which" and kind != "question" and re.search(r"\b(line|plan|linea|plan|whole|toda|todo|just|solo)\b",
                                                               folded):
         return Act("answer", answer="choice", how="which_object")
@@ -422,21 +512,41 @@ def form(raw: str, folded: str | None = None) -> str:
         # "do you" / "will you" + a change: a request worded as a question, when no "?" … still a question
         if re.match(r"^(que|como) (quiero|necesito)\b", body):
             return "request"
-        if body.startswith(("tengo ", "tiene ", "tienen ")) and not asked:
+        if body.startswith(("tengo ", "tiene ", "tienen ")) and not asked and not re.match(
+                r"^tengo (una|otra|unas) (duda|pregunta|consulta)", body):
             return "statement"
         if body.startswith("have ") and not asked:
             return "request"
         return "question"
     if asked:
         return "question"
-    if re.search(r"\b(what happens|que pasa|que sucede|how (do|can|would|should) i|como (puedo|hago|se)|"
-                 r"i want to know|quiero saber|wondering|me pregunto|is it true|es verdad)\b", body):
+    if re.search(r"\b(what happens|que pasa|que sucede|how (do|can|would|should|could) i|how to|"
+                 r"como (puedo|hago|se|cancelo|cambio|bloqueo|le hago)|i want to know|i wanna know|i need to know|"
+                 r"i d like to know|id like to know|wanted to (ask|know)|want to ask|quiero saber|queria saber|"
+                 r"quisiera saber|me gustaria saber|necesito saber|quisiera preguntar|queria preguntar|"
+                 r"tengo una (duda|pregunta)|una duda|wondering|me pregunto|is it true|es verdad|tell me|"
+                 r"explain|explicame|expliqueme|me explicas|me explica|para que sirve|what about|how about|"
+                 r"any idea|info (on|about)|information (on|about)|informacion (sobre|de))\b", body):
         return "question"
+    if NOT_A_REQUEST.search(body):
+        return "statement"
     if REQUEST_CUES.search(body):
         return "request"
-    if STATEMENT.match(body):
+    if IMPERATIVE.match(body) and not re.match(IMPERATIVE_NOUNS, body):
+        return "request"  # "block 212 555 0143, they keep calling me": the verb comes first
+    if STATEMENT.match(body) or REPORT.search(body):
+        return "statement"
+    if len(body.split()) >= 6 and not IMPERATIVE.match(body):
         return "statement"
     return "request"
+
+
+def asks_of_its_own(clause: str) -> bool:
+    """Whether a part of a message asks for or about something by itself ("also block 555-0142"),
+    rather than adding an object to the first part ("… and the call recording")."""
+    body = LEAD.sub("", fold(clause) + " ").strip()
+    return bool(body) and bool((IMPERATIVE.match(body) and not re.match(IMPERATIVE_NOUNS, body))
+                               or REQUEST_CUES.search(body) or Q_START.match(body) or "?" in clause)
 
 
 def act_of(text: str | None, lang: str = "en", channel: str = "sms", step: str = "command") -> Act:

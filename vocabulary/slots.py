@@ -295,6 +295,29 @@ def plan(text: str) -> str | None:
     return found[0] if found else None
 
 
+# At "which plan?", fewer words name one: "the texts one", "el de llamadas", "the monthly".
+PLAN_STEP = {
+    "text_archive": ("texts", "text", "messages", "mensajes", "textos", "the texts one", "el de mensajes",
+                     "el de textos", "archiving one", "saved messages", "mensajes guardados"),
+    "call_recording": ("calls", "llamadas", "the calls one", "el de llamadas", "el de grabar", "record",
+                       "grabar", "grabadas", "recorded calls", "llamadas grabadas"),
+    "number_plan": ("number", "numero", "my number", "mi numero", "line", "linea", "the line", "la linea",
+                    "monthly", "annual", "mensual", "anual", "the monthly", "the annual", "el mensual",
+                    "el anual", "main", "principal", "base", "el del numero", "el de la linea", "the number one",
+                    "phone number"),
+}
+
+
+def plan_at_step(text: str) -> str | None:
+    """The plan an answer to "which plan?" names, in fewer words than elsewhere."""
+    found = plan(text)
+    if found:
+        return found
+    padded = f" {fold((text or '')[:MAX_CHARS])} "
+    hits = [key for key, phrases in PLAN_STEP.items() if any(f" {p} " in padded for p in phrases)]
+    return hits[0] if len(hits) == 1 else None
+
+
 def plans(text: str) -> list[str]:
     """Every plan a sentence names, in order ("the text archive and the call recording")."""
     padded = f" {fold((text or '')[:MAX_CHARS])} "
@@ -352,9 +375,9 @@ def choice(text: str, lang: str = "en") -> int | None:
         if any(f" {p} " in f" {folded} " for p in phrases):
             return n
     nums = [w for w in words if w not in _CHOICE_FILLER]
+    if not nums and "one" in words and words[-1] == "one" and len(words) <= 3:
+        return 1  # "number one", "option one"
     if len(nums) != 1:
-        if words in (["one"], ["the", "one"]):
-            return 1
         return None
     w = nums[0]
     if w.isdigit() and len(w) == 1 and w != "0":
@@ -364,16 +387,44 @@ def choice(text: str, lang: str = "en") -> int | None:
     return None
 
 
+NOT_NAMES = frozenset("""my mine the a an one line number phone cell his her their our your me it that this
+    son daughter wife husband mom dad mother father boss kid kids brother sister friend employee employees
+    mi mis la el de del linea numero telefono celular hijo hija esposa esposo mama papa jefe hermano hermana
+    amigo amiga empleado empleada su sus otra otro other second first primera segunda yes no si ok please
+    por favor thanks gracias for of is es line s all todas todos whole toda todo account cuenta""".split())
+_OWNED = re.compile(r"\b([^\W\d_]+)(?:'s| s)\s+(?:line|number|phone|cell|one)\b", re.I)
+_FOR = re.compile(r"\b(?:for|of|la de|el de|linea de|línea de|numero de|número de|la del|la que es de|"
+                  r"the one for|belongs to|que es de|es de)\s+([^\W\d_]+(?:\s+[A-ZÁÉÍÓÚÑ][^\W\d_]+)?)", re.I)
+
+
 def name(text: str) -> str | None:
-    """A line's user named ("Maria's line", "the one for John", "la de María")."""
+    """A line's user named ("Maria's line", "the one for John", "la de María", "tom")."""
     raw = (text or "")[:MAX_CHARS]
-    m = _NAME_OWN.search(raw) or _NAME_CUES.search(raw)
-    if m:
-        return m.group(1)
-    words = raw.strip(" .!?¿¡,").split()
-    if 1 <= len(words) <= 2 and all(w[:1].isupper() and w.isalpha() for w in words):
+    for rx in (_OWNED, _FOR):
+        for m in rx.finditer(raw):
+            who = m.group(1)
+            if fold(who.split()[0]) not in NOT_NAMES:
+                return who
+    words = [w for w in re.findall(r"[^\W\d_]+", raw) if fold(w) not in NOT_NAMES]
+    if 1 <= len(words) <= 2 and len(re.findall(r"[^\W\d_]+", raw)) <= 4 and all(len(w) >= 2 for w in words):
         return " ".join(words)
     return None
+
+
+# Two requests in one message ----------------------------------------------------------------------
+_JOINERS = re.compile(r"(?:,|;|\.|\s)\s*(?:and also|and then|and|also|plus|then|as well as|y tambien|y también|"
+                      r"y ademas|y además|ademas|además|tambien|también|y luego|luego|y|e)\s+", re.I)
+
+
+def clauses(text: str) -> list[str]:
+    """The parts of a message joined by "and also", "y también"…: at most two, the second being
+    whatever follows the first joiner after at least two words."""
+    raw = (text or "")[:MAX_CHARS]
+    for m in _JOINERS.finditer(raw):
+        first, second = raw[:m.start()].strip(" ,;."), raw[m.end():].strip()
+        if len(first.split()) >= 2 and len(second.split()) >= 2:
+            return [first, second]
+    return [raw]
 
 
 # Everything at once -------------------------------------------------------------------------------
@@ -406,17 +457,19 @@ def slots(text: str, lang: str = "en", step: str = "command") -> dict[str, str]:
     l4 = last4(text, lang, tokens)
     if l4:
         out["last4"] = l4
-    elif step == "target" and digits_only and len(runs) == 1 and len(runs[0][0]) == 4:
-        out["last4"] = runs[0][0]
+    elif step == "target" and not found and any(len(d) == 4 for d, _, _ in runs):
+        out["last4"] = next(d for d, _, _ in runs if len(d) == 4)
     if found and not l4:
         out["phone"] = found[0]
     area = area_code(text, lang)
     if area and "phone" not in out:
         out["area_code"] = area
     p = plan(text)
+    if step == "plan" and not p and not runs and choice(text, lang) is None:
+        p = plan_at_step(text)
     if p:
         out["plan"] = p
-    if step in CHOICE_STEPS and not out and step != "command":
+    if step in CHOICE_STEPS and not out and (step != "command" or text.strip().isdigit()):
         c = choice(text, lang)
         if c is not None:
             out["choice"] = str(c)
