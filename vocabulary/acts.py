@@ -76,7 +76,13 @@ OPT_OUT_WORDS = re.compile(
     r"(dejen|deja|deje|dejar) de (mandar|enviar|escribir|textear)(me|nos)?( (mensajes|textos|sms|mas))*|"
     r"no (me )?(manden|envien|escriban|mande|envie|mandes|envies|escribas) (mas )?(mensajes|textos|sms)?( mas)?|"
     r"ya no (me )?(quiero|deseo) (recibir )?(mas )?(mensajes|textos|sms)|no quiero (recibir )?mas (mensajes|textos)|"
-    r"(quiero )?darme de baja de (los )?(mensajes|textos)|quiero dejar de recibir (mensajes|textos))"
+    r"(quiero )?darme de baja de (los )?(mensajes|textos)|quiero dejar de recibir (mensajes|textos)|"
+    r"(stop|quit|don t|dont|do not|never) (contact|contacting|bothering|messaging|spamming) me( again)?|"
+    r"leave me alone|dejenme en paz|no me (contacten|molesten) mas|"
+    r"(i don t|i dont|i do not) want (these|your|any|any more|anymore|more) (texts|messages|msgs)( anymore)?|"
+    r"no quiero (estos|sus|tus|mas|sus) (mensajes|textos)|"
+    r"(stop|quit|end|cancel) (all )?(texts|messages|msgs|txts|text messages|sms)|"
+    r"(remove|delete|take) my number (from|off) (your|the|this) (list|texts|messages))"
     r"( (please|pls|plz|now|thanks|thank you|por favor|ya|gracias|ahora))*$")
 REACTION = re.compile(r"^\s*(liked|loved|disliked|laughed at|emphasized|questioned|le gusto|le encanto|"
                       r"no le gusto|le dio risa|enfatizo|cuestiono|reacted \S+ to)\s+[\"“”']", re.I)
@@ -213,6 +219,11 @@ REQUEST_IN_QUESTION = re.compile(
     r"(?!\w+ (si|cuando|como|que)\b)\w+|"
     r"^(me|nos) (puedes|puede|pueden|podrias|podria|podrian|podes)\b(?! (decir|explicar|informar))|"
     r"^(is it possible to|would it be possible to) (get|have)\b")
+POLITE_REQUEST = re.compile(
+    r"^(can|could|may) i (please )?(cancel|stop|block|unblock|change|reactivate|get|have|switch|turn off|remove|"
+    r"close|end|restore|swap)\b|"
+    r"^(puedo|podria|me (pueden|puedes|podrian)) (por favor )?(cancelar|bloquear|desbloquear|cambiar|reactivar|"
+    r"quitar|cerrar|dar de baja|obtener|tener|pedir)\b")
 CLAUSES = re.compile(r"[,.;:!]+|\s+(?:but|pero|so|asi que)\s+")
 TAG = re.compile(r"(\bright|\bcorrect|\bverdad|\bcierto|\bno|\byes|\bok|\bokay|\bsi|\bno es asi|\bsure)\s*\?\s*$")
 LEAD = re.compile(r"^((hi|hello|hey|hola|oye|oiga|disculpa|disculpe|perdon|perdona|excuse me|um|uh|uhm|eh|so|"
@@ -225,6 +236,8 @@ REQUEST_CUES = re.compile(
     r"i am trying to|i d love|let me|help me|please|pls|plz|kindly|i m calling to|im calling to|"
     r"i am calling to|i m here to|quiero|quisiera|necesito|me gustaria|deseo|ocupo|favor de|por favor|"
     r"ayudame|ayudeme|vengo a|llamo para|hagan|haz|quiero que|can you|could you|can u|would you|"
+    r"i want|want to|wanna|i need|need to|need a|need my|looking to|trying to|hoping to|gotta|have to|"
+    r"i ll need|i ll take|queria|busco|deseaba|necesitaria|quiero|me interesa|requiero|"
     r"puedes|pueden|podrias|podrian|me puede)\b")
 IMPERATIVE = re.compile(
     r"^(cancel|stop|block|unblock|change|reactivate|restore|turn|switch|give|get|show|send|call|text|refund|"
@@ -260,6 +273,11 @@ SWITCH = re.compile(r"\b(in|en|speak|hablar|hablas|habla|hablan|hablame|hableme|
                     + SPEAK_NOT.pattern)
 
 
+VAGUE = frozenset({"ok", "okay", "k", "kk", "okey", "oki", "sure", "yeah", "yea", "yep", "yup", "ya", "alright",
+                   "fine", "hmm", "hm", "cool", "got", "it", "vale", "dale", "bueno", "aja", "ajá", "va", "sale",
+                   "whatever", "lol", "haha", "jaja", "good", "nice", "great", "right", "so", "um", "uh", "mm",
+                   "mhm", "eh", "pues", "este", "orale", "listo", "claro", "perfecto", "entendido", "understood",
+                   "i", "see", "ah", "oh", "oo", "okk", "maybe", "quizas", "tal", "vez", "depends", "depende"})
 NOISE = re.compile(r"^(what|huh|sorry|pardon|come again|repeat|repeat that|say that again|say again|what was that|"
                    r"que|como|mande|perdon|otra vez|repite|repitelo|no entendi|i didn t get that|didn t catch that|"
                    r"asdf\w*|qwe\w*|[jh][aei]([jh][aei])+[jh]?|lol+|lmao|xd+|h+m+|m+|ugh+|e+h+|a+h+|o+h+|"
@@ -325,7 +343,11 @@ def _read(text: str, lang: str, channel: str, step: str) -> Act:
         return Act("unclear", how="reaction")
     if channel != "voice" and folded in OPT_OUT:
         return Act("opt_out", how="opt_out")
-    if OPT_OUT_WORDS.match(folded) and not slot_reader.plan(raw):
+    bare = re.sub(r"^((please|pls|plz|por favor|ok|okay|just|solo|ya)\s+)+|(\s+(please|pls|plz|por favor|now|ya|"
+                  r"ahora|thanks|thank you|gracias|asap|right now|already|immediately|de una vez))+$", "", folded)
+    if channel != "voice" and bare in OPT_OUT:
+        return Act("opt_out", how="opt_out")
+    if (OPT_OUT_WORDS.match(folded) or OPT_OUT_WORDS.match(bare)) and not slot_reader.plan(raw):
         return Act("opt_out", how="opt_out_words")
     # 2. keys
     if keyed.isdigit() and len(keyed) == 1:
@@ -353,6 +375,7 @@ def _read(text: str, lang: str, channel: str, step: str) -> Act:
     if switch and (_has(padded, SPANISH) or _has(padded, ENGLISH)) and len(words) <= 12:
         return Act("switch_language", _switch_target(folded, padded), how="switch")
     # 4. the short answers
+    body0 = LEAD.sub("", folded + " ").strip() or folded
     plain = not (REQUEST_CUES.search(folded) or "?" in raw or any(ch.isdigit() for ch in raw)
                  or re.search(r"\b(but|pero|still|todavia|aun|sigue|why|porque|how|como|when|cuando)\b", folded))
     bye = _has(padded, GOODBYE)
@@ -391,16 +414,15 @@ def _read(text: str, lang: str, channel: str, step: str) -> Act:
             words[0] in GREET_FILLER and len(words) <= 8 and plain and not IMPERATIVE.match(body0)
             and not STATEMENT.match(body0) and not Q_START.match(body0) and not _has(padded, ACTION_WORDS))):
         return Act("greeting", how="greeting")
-    body0 = LEAD.sub("", folded + " ").strip() or folded
     if folded in DONT_KNOW or _has(padded, DONT_KNOW) and (
             _only(_strip_phrases(padded, DONT_KNOW).split(), FILLER) or (
                 any(body0.startswith(p + " ") or body0 == p for p in DONT_KNOW)
                 and len(words) <= 10 and not REQUEST_CUES.search(folded) and "?" not in raw
-                and not re.search(r"\b(why|porque|por que|how|como)\b", folded))):
+                and not re.search(r"\b(why|porque|por que|how|como|if|whether|si)\b", folded))):
         if step in ("pin", "code"):
             return Act("forgot_pin", how="dont_know_pin")  # "I don't know" at the PIN prompt: R21
         return Act("hesitation" if step == "confirm" else "dont_know", how="dont_know")
-    if NOISE.match(folded):
+    if NOISE.match(folded) or (_only(words, VAGUE) and step != "offer"):
         return Act("unclear", how="noise")
     # 5. the step's answer
     answer = _answer(raw, lang, step, words)
@@ -503,6 +525,10 @@ def form(raw: str, folded: str | None = None) -> str:
         return "question"  # "si cancelo la línea …": an if, a hypothetical (R24)
     if REQUEST_IN_QUESTION.match(body):
         return "request"
+    if POLITE_REQUEST.match(body) and not re.search(r"\b(if|and keep|still|without|anytime|any time|online|"
+                                                     r"whenever|later|si|y (quedarme|mantener|conservar)|sin|"
+                                                     r"cuando quiera|despues|en linea)\b", body):
+        return "request"
     if not Q_START.match(body) and any(REQUEST_IN_QUESTION.match(LEAD.sub("", fold(c) + " ").strip())
                                        for c in CLAUSES.split(raw)[1:]):
         return "request"  # "I lost my phone, can you suspend the line"
@@ -526,7 +552,9 @@ def form(raw: str, folded: str | None = None) -> str:
                  r"quisiera saber|me gustaria saber|necesito saber|quisiera preguntar|queria preguntar|"
                  r"tengo una (duda|pregunta)|una duda|wondering|me pregunto|is it true|es verdad|tell me|"
                  r"explain|explicame|expliqueme|me explicas|me explica|para que sirve|what about|how about|"
-                 r"any idea|info (on|about)|information (on|about)|informacion (sobre|de))\b", body):
+                 r"any idea|info (on|about)|information (on|about)|informacion (sobre|de)|not sure (if|whether)|"
+                 r"don t know (if|whether)|dont know (if|whether)|no se si|figure out|curious|have a question|"
+                 r"got a question|a question|saber si|consulta|quiero preguntar|quisiera saber)\b", body):
         return "question"
     if NOT_A_REQUEST.search(body):
         return "statement"

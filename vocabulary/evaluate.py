@@ -340,14 +340,14 @@ def baseline(case: Case) -> Interpreted:
     if act.act == "answer" and act.answer:
         intent = act.answer
     elif act.act in WORDED_ACTS:
-        label = _LABELS.get(understand(case.text, lang).label, understand(case.text, lang).label)
-        intent = label
+        label = understand(case.text, lang).label
+        intent = _LABELS.get(label, label)
         parts = slot_reader.clauses(case.text) if act.act in ("request", "question") else [case.text]
         if len(parts) == 2 and acts.asks_of_its_own(parts[1]):
             first, second = (_LABELS.get(x, x) for x in (understand(p, lang).label for p in parts))
             if second not in ("none", "help", intent if first == "none" else first) and first != "none":
                 intent, found = first, {**found, "next": second}
-        if name == "answer" and case.step == "reason" and intent not in _FIX_LABELS:
+        if name == "answer" and case.step == "reason" and intent == "none":
             name = "statement"  # a reason that is none of R11's five
     return Interpreted(name, intent, found, lang)
 
