@@ -315,8 +315,15 @@ IMPERATIVE_NOUNS = (r"^(refund|plans|planes|plan|status|estado|balance|saldo|age
                     r"otro|another|different|my|text|call|para|da|ver|end|keep|help)\b")
 
 
+@lru_cache(maxsize=None)
+def _phrases_rx(phrases: tuple[str, ...]) -> re.Pattern:
+    """One expression for a list of phrases, each matched as whole words (longest first)."""
+    alternatives = "|".join(re.escape(p) for p in sorted(set(phrases), key=len, reverse=True))
+    return re.compile(rf"(?<= )(?:{alternatives})(?= )")
+
+
 def _has(padded: str, phrases) -> bool:
-    return any(f" {p} " in padded for p in phrases)
+    return _phrases_rx(tuple(phrases)).search(padded) is not None
 
 
 def _only(words: list[str], allowed: frozenset[str]) -> bool:
@@ -324,9 +331,7 @@ def _only(words: list[str], allowed: frozenset[str]) -> bool:
 
 
 def _strip_phrases(padded: str, phrases) -> str:
-    for p in sorted(phrases, key=len, reverse=True):
-        padded = padded.replace(f" {p} ", " ")
-    return padded
+    return " " + " ".join(_phrases_rx(tuple(phrases)).sub(" ", padded).split()) + " "
 
 
 @lru_cache(maxsize=4096)

@@ -175,8 +175,15 @@ def text2num_digits(words: list[str], lang: str = "en") -> list[str]:
 
 # Phone numbers ------------------------------------------------------------------------------
 def _tokens(text: str, lang: str, reader=spoken_to_digits) -> list[str]:
-    words = fold((text or "")[:MAX_CHARS].replace("-", " ")).split()
-    return reader(words, lang)
+    if reader is spoken_to_digits:
+        return list(_read_tokens(text or "", lang))
+    return reader(fold((text or "")[:MAX_CHARS].replace("-", " ")).split(), lang)
+
+
+@lru_cache(maxsize=1024)
+def _read_tokens(text: str, lang: str) -> tuple[str, ...]:
+    """The folded words with spoken numbers as digits (read once a turn: every slot uses them)."""
+    return tuple(spoken_to_digits(fold(text[:MAX_CHARS].replace("-", " ")).split(), lang))
 
 
 def digit_runs(tokens: list[str]) -> list[tuple[str, int, int]]:
@@ -318,18 +325,22 @@ def plan_at_step(text: str) -> str | None:
     return hits[0] if len(hits) == 1 else None
 
 
+@lru_cache(maxsize=1)
+def _plans_rx() -> tuple[re.Pattern, dict[str, str]]:
+    phrases = _plan_phrases()
+    alternatives = "|".join(re.escape(p) for p, _ in phrases)
+    return re.compile(rf"(?<= )(?:{alternatives})(?= )"), dict(phrases)
+
+
 def plans(text: str) -> list[str]:
     """Every plan a sentence names, in order ("the text archive and the call recording")."""
-    padded = f" {fold((text or '')[:MAX_CHARS])} "
-    hits: list[tuple[int, str]] = []
-    taken: list[tuple[int, int]] = []
-    for phrase, key in _plan_phrases():
-        start = padded.find(f" {phrase} ")
-        if start >= 0 and not any(a <= start < b for a, b in taken):
-            taken.append((start, start + len(phrase) + 1))
-            if key not in (k for _, k in hits):
-                hits.append((start, key))
-    return [k for _, k in sorted(hits)]
+    rx, key_of = _plans_rx()
+    found: list[str] = []
+    for m in rx.finditer(f" {fold((text or '')[:MAX_CHARS])} "):
+        key = key_of[m.group(0)]
+        if key not in found:
+            found.append(key)
+    return found
 
 
 # A line, a PIN, a code, a choice ------------------------------------------------------------------
@@ -337,6 +348,9 @@ _LAST4_CUES = ("ending in", "ending with", "ending", "ends in", "ends with", "th
                "last 4", "last four digits", "last digits", "last 4 digits", "termina en", "que termina en",
                "terminada en", "terminado en", "acaba en", "que acaba en", "ultimos cuatro", "ultimos 4",
                "ultimos cuatro digitos", "ultimos digitos", "ultimos 4 digitos", "termina con")
+
+_LAST4 = re.compile(r"(?:^| )(?:%s) (?:is |digits |en |with |of |de |in )?(\d{4})(?: |$)"
+                    % "|".join(re.escape(c) for c in sorted(_LAST4_CUES, key=len, reverse=True)))
 
 _ORDINALS = {
     1: ("first", "the first", "first one", "the first one", "1st", "primero", "primera", "el primero", "la primera"),
@@ -357,12 +371,8 @@ _NAME_OWN = re.compile(r"([A-ZÁÉÍÓÚÑ][\wáéíóúñ-]+)'s\b")
 
 def last4(text: str, lang: str = "en", tokens: list[str] | None = None) -> str | None:
     tokens = tokens if tokens is not None else _tokens(text, lang)
-    padded = " ".join(tokens)
-    for cue in sorted(_LAST4_CUES, key=len, reverse=True):
-        m = re.search(rf"(?:^| ){re.escape(cue)} (?:is |digits |en |with |of |de |in )?(\d{{4}})(?: |$)", padded)
-        if m:
-            return m.group(1)
-    return None
+    m = _LAST4.search(" ".join(tokens))
+    return m.group(1) if m else None
 
 
 def choice(text: str, lang: str = "en") -> int | None:
