@@ -237,6 +237,7 @@ REQUEST_CUES = re.compile(
     r"i am calling to|i m here to|quiero|quisiera|necesito|me gustaria|deseo|ocupo|favor de|por favor|"
     r"ayudame|ayudeme|vengo a|llamo para|hagan|haz|quiero que|can you|could you|can u|would you|"
     r"i want|want to|wanna|i need|need to|need a|need my|looking to|trying to|hoping to|gotta|have to|"
+    r"go ahead and|go ahead|"
     r"i ll need|i ll take|queria|busco|deseaba|necesitaria|quiero|me interesa|requiero|"
     r"puedes|pueden|podrias|podrian|me puede)\b")
 IMPERATIVE = re.compile(
@@ -288,7 +289,9 @@ NOISE = re.compile(r"^(what|huh|sorry|pardon|come again|repeat|repeat that|say t
 # a negated or past request, someone else's doing.
 NOT_A_REQUEST = re.compile(
     r"\b(thinking (about|of)|considering|might|maybe (i ll|i will|later)|i may|if i were|in case|"
-    r"i (don t|dont|do not|never) (want|wanna|need) to (cancel|change|block|unblock|close|end|stop|lose)|"
+    r"i (don t|dont|do not|never) (want|wanna|need) to (cancel|change|block|unblock|close|end|stop|lose|"
+    r"reactivate|switch|delete|remove|port|give up)|never asked for|i never (ordered|signed up|asked)|"
+    r"^(nobody|no one|nothing|nadie|nada) |nunca (pedi|solicite|contrate)|"
     r"(don t|dont|do not) (cancel|change|close|block|delete|remove|touch)|"
     r"i (already|just)? ?(cancelled|canceled|blocked|unblocked|changed|reactivated|closed|ported|deleted)|"
     r"(my|his|her|their) (wife|husband|son|daughter|mom|mother|dad|father|boss|friend|roommate|brother|sister|"
@@ -308,7 +311,7 @@ REPORT = re.compile(
     r"were charged|i (moved|bought|switched|tried|paid|called|got|received|noticed|lost|dropped|broke)|"
     r"desde (ayer|hace|el|la)|todo el dia|cada rato|todos los dias|me (amenaza|amenazan|acosa|acosan)|"
     r"amenazas|no deja de|no dejan de|sigue (llamando|sonando|fallando)|siguen (llamando|llegando)|"
-    r"me cobraron|se (corta|cortan|cae|caen)|no (funciona|sirve|suena|llegan|entra|entran))\b")
+    r"me cobraron|se (me |le )?(corta|cortan|cae|caen)|no (funciona|sirve|suena|llegan|entra|entran))\b")
 
 
 IMPERATIVE_NOUNS = (r"^(refund|plans|planes|plan|status|estado|balance|saldo|agent|reembolso|devolucion|new|nuevo|"
@@ -372,7 +375,13 @@ def _read(text: str, lang: str, channel: str, step: str) -> Act:
         return Act("unclear", how="keys_at_confirm")  # R18: a re-typed PIN confirms nothing
     # 3. heard at every step
     if _has(padded, PERSON) or PERSON_VERBS.search(folded):
-        if not re.search(r"\b(someone|somebody|alguien) (keeps|keep|is|has|me)\b", folded):
+        if not re.search(r"\b(someone|somebody|alguien) (keeps|keep|is|has|me)\b|\b(esa|esta|that|this|otra|other|"
+                         r"la otra|the other) (persona|person)\b(?! (real|de verdad))|"
+                         r"\b(block|bloquear|bloquea|bloquee|bloqueen|blocking) (a |an |the |la |al )?"
+                         r"(person|persona|human|agent)", folded) or re.search(
+                             r"\b(real person|persona real|humano|human|agent|agente|asesor|representante|"
+                             r"representative|operator|operador)\b", folded) and not re.search(
+                             r"\b(block|bloquear|bloquea)\b", folded):
             return Act("person", how="person")
     if FORGOT.search(folded) or (step in ("pin", "code") and FORGOT_AT_PIN.match(folded)):
         return Act("forgot_pin", how="forgot")
