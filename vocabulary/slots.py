@@ -254,10 +254,13 @@ def phones(text: str, lang: str = "en", reader=spoken_to_digits) -> list[str]:
 _AREA_BEFORE = ("area code", "area", "code", "codigo de area", "codigo", "lada", "prefijo", "with a", "with an",
                 "a", "an", "un", "una", "del", "de", "el", "in the", "in", "con", "starts with", "starting with",
                 "that starts with", "empiece con", "empiece por", "empiece en", "que empiece con", "empiece",
-                "empieza con", "empiece", "comience con", "del area", "de area")
+                "empieza con", "empiece", "comience con", "del area", "de area", "to", "number", "numero",
+                "begins with", "beginning with", "starting in", "que empiece en", "que comience con", "que sea del",
+                "lada de", "clave", "from the", "from", "local", "for", "en el", "for a", "para", "por")
 _AREA_AFTER = ("area code", "area", "number", "numero", "code", "one", "prefix")
 _AREA_CUES = ("area", "code", "codigo", "lada", "prefijo", "number", "numero", "starts", "empiece", "empieza",
-              "comience", "local")
+              "comience", "local", "starting", "start", "begins", "beginning", "begin", "empiecen", "inicie",
+              "clave", "new", "nuevo", "different", "otro", "change", "cambiar", "cambio", "get", "want", "quiero")
 
 
 def area_code(text: str, lang: str = "en") -> str | None:
@@ -344,7 +347,10 @@ def plans(text: str) -> list[str]:
 
 
 # A line, a PIN, a code, a choice ------------------------------------------------------------------
-_LAST4_CUES = ("ending in", "ending with", "ending", "ends in", "ends with", "that ends in", "last four",
+_LAST4_CUES = ("ends", "terminacion", "con terminacion", "que termina con", "acabado en", "finaliza en",
+               "last four are", "last 4 are", "last four digits are", "last 4 digits are", "ultimos cuatro son",
+               "ultimos 4 son", "ultimos digitos son", "the one ending", "la terminada en", "ending in", "ending with",
+               "ending", "ends in", "ends with", "that ends in", "last four",
                "last 4", "last four digits", "last digits", "last 4 digits", "termina en", "que termina en",
                "terminada en", "terminado en", "acaba en", "que acaba en", "ultimos cuatro", "ultimos 4",
                "ultimos cuatro digitos", "ultimos digitos", "ultimos 4 digitos", "termina con")
@@ -353,9 +359,11 @@ _LAST4 = re.compile(r"(?:^| )(?:%s) (?:is |digits |en |with |of |de |in )?(\d{4}
                     % "|".join(re.escape(c) for c in sorted(_LAST4_CUES, key=len, reverse=True)))
 
 _ORDINALS = {
-    1: ("first", "the first", "first one", "the first one", "1st", "primero", "primera", "el primero", "la primera"),
+    1: ("first", "the first", "first one", "the first one", "1st", "primero", "primera", "el primero", "la primera",
+        "primer"),
     2: ("second", "the second", "second one", "the second one", "2nd", "segundo", "segunda", "el segundo",
-        "la segunda"),
+        "la segunda", "last one", "the last one", "the last", "la ultima", "el ultimo", "the other one",
+        "la otra", "el otro"),
     3: ("third", "the third", "third one", "3rd", "tercero", "tercera", "el tercero", "la tercera"),
     4: ("fourth", "the fourth", "4th", "cuarto", "cuarta", "el cuarto", "la cuarta"),
     5: ("fifth", "the fifth", "5th", "quinto", "quinta", "el quinto", "la quinta"),
@@ -371,7 +379,13 @@ _NAME_OWN = re.compile(r"([A-ZÁÉÍÓÚÑ][\wáéíóúñ-]+)'s\b")
 
 def last4(text: str, lang: str = "en", tokens: list[str] | None = None) -> str | None:
     tokens = tokens if tokens is not None else _tokens(text, lang)
-    m = _LAST4.search(" ".join(tokens))
+    joined: list[str] = []  # spoken digits one by one ("oh one four three") as one run
+    for t in tokens:
+        if t.isdigit() and joined and joined[-1].isdigit() and len(joined[-1]) < 4:
+            joined[-1] += t
+        else:
+            joined.append(t)
+    m = _LAST4.search(" ".join(joined))
     return m.group(1) if m else None
 
 
@@ -401,10 +415,16 @@ NOT_NAMES = frozenset("""my mine the a an one line number phone cell his her the
     son daughter wife husband mom dad mother father boss kid kids brother sister friend employee employees
     mi mis la el de del linea numero telefono celular hijo hija esposa esposo mama papa jefe hermano hermana
     amigo amiga empleado empleada su sus otra otro other second first primera segunda yes no si ok please
-    por favor thanks gracias for of is es line s all todas todos whole toda todo account cuenta""".split())
+    por favor thanks gracias for of is es line s all todas todos whole toda todo account cuenta what there here
+    who today mine own work business main personal mio mia trabajo negocio oficina principal everyone everybody
+    both ambas ambos las los dos same that s whats""".split())
 _OWNED = re.compile(r"\b([^\W\d_]+)(?:'s| s)\s+(?:line|number|phone|cell|one)\b", re.I)
 _FOR = re.compile(r"\b(?:for|of|la de|el de|linea de|línea de|numero de|número de|la del|la que es de|"
                   r"the one for|belongs to|que es de|es de)\s+([^\W\d_]+(?:\s+[A-ZÁÉÍÓÚÑ][^\W\d_]+)?)", re.I)
+
+
+_OWNER_LINE = re.compile(r"\b(?:line|number|phone) (?:for|of|belonging to)\s+([^\W\d_]+)|"
+                         r"\b(?:linea|línea|numero|número|telefono|teléfono) de\s+([^\W\d_]+)", re.I)
 
 
 def name(text: str) -> str | None:
@@ -415,9 +435,23 @@ def name(text: str) -> str | None:
             who = m.group(1)
             if fold(who.split()[0]) not in NOT_NAMES:
                 return who
-    words = [w for w in re.findall(r"[^\W\d_]+", raw) if fold(w) not in NOT_NAMES]
+    from vocabulary.language_id import _weights
+
+    known = _weights()
+    words = [w for w in re.findall(r"[^\W\d_]+", raw) if fold(w) not in NOT_NAMES and fold(w) not in known]
     if 1 <= len(words) <= 2 and len(re.findall(r"[^\W\d_]+", raw)) <= 4 and all(len(w) >= 2 for w in words):
         return " ".join(words)
+    return None
+
+
+def owner(text: str) -> str | None:
+    """A line named by its user's name in a request ("cancel Tom's line", "la línea de María")."""
+    raw = (text or "")[:MAX_CHARS]
+    for rx in (_OWNED, _OWNER_LINE):
+        for m in rx.finditer(raw):
+            who = next(g for g in m.groups() if g)
+            if fold(who.split()[0]) not in NOT_NAMES and (who[:1].isupper() or rx is _OWNED):
+                return who
     return None
 
 
@@ -485,6 +519,10 @@ def slots(text: str, lang: str = "en", step: str = "command") -> dict[str, str]:
             out["choice"] = str(c)
     if step == "target" and not out:
         who = name(text)
+        if who:
+            out["name"] = who
+    elif step != "target" and "phone" not in out and "last4" not in out:
+        who = owner(text)
         if who:
             out["name"] = who
     return out
