@@ -239,6 +239,16 @@ REQUEST_IN_QUESTION = re.compile(
     r"(?!\w+ (si|cuando|como|que)\b)\w+|"
     r"^(me|nos) (puedes|puede|pueden|podrias|podria|podrian|podes)\b(?! (decir|explicar|informar))|"
     r"^(is it possible to|would it be possible to) (get|have)\b")
+TAIL_QUESTION = re.compile(r"\b(is that (true|right|correct|so)|right|correct|verdad|cierto|no es asi|es cierto|"
+                           r"or not|o no)$")
+INFO_NOUNS = re.compile(r"\b(policy|policies|date|dates|fee|fees|cost|costs|price|prices|pricing|hours|deadline|"
+                        r"politica|politicas|fecha|fechas|costo|costos|precio|precios|tarifa|tarifas|cargo|cargos|"
+                        r"horario)\b")
+ACTION = re.compile(r"\b(cancel|block|unblock|change|reactivate|restore|refund|give|send|show|stop|switch|port|"
+                    r"transfer|suspend|call me|text me|undo|turn off|remove|delete|close|end|get me|"
+                    r"cancela|cancelen|cancelar|bloquea|bloqueen|bloquear|desbloquea|desbloquear|cambia|cambien|"
+                    r"cambiar|reactiva|reactiven|reactivar|suspende|suspendan|suspender|quiten|quitar|elimina|"
+                    r"eliminar|devuelvan|llamenme|llamame|manden|envien|para|paren|detener)\b")
 POLITE_REQUEST = re.compile(
     r"^(can|could|may) i (please )?(cancel|stop|block|unblock|change|reactivate|get|have|switch|turn off|remove|"
     r"close|end|restore|swap)\b|"
@@ -566,14 +576,15 @@ def form(raw: str, folded: str | None = None) -> str:
         return "question"  # "si cancelo la línea …": an if, a hypothetical (R24)
     if REQUEST_IN_QUESTION.match(body):
         return "request"
-    if POLITE_REQUEST.match(body) and not re.search(r"\b(if|and keep|still|without|anytime|any time|online|"
+    if POLITE_REQUEST.match(body) and not re.search(r"\b(if|and keep|but keep|still|without|anytime|any time|online|"
                                                      r"whenever|later|si|y (quedarme|mantener|conservar)|sin|"
-                                                     r"cuando quiera|despues|en linea)\b", body):
+                                                     r"pero (mantener|conservar|quedarme)|cuando quiera|despues|"
+                                                     r"en linea)\b", body):
         return "request"
     if not Q_START.match(body) and any(REQUEST_IN_QUESTION.match(LEAD.sub("", fold(c) + " ").strip())
                                        for c in CLAUSES.split(raw)[1:]):
         return "request"  # "I lost my phone, can you suspend the line"
-    if TAG.search(raw.lower()) and "?" in raw:
+    if TAG.search(raw.lower()) and "?" in raw or TAIL_QUESTION.search(body):
         return "question"
     if Q_START.match(body):
         # "do you" / "will you" + a change: a request worded as a question, when no "?" … still a question
@@ -597,13 +608,23 @@ def form(raw: str, folded: str | None = None) -> str:
                  r"don t know (if|whether)|dont know (if|whether)|no se si|figure out|curious|have a question|"
                  r"got a question|a question|saber si|consulta|quiero preguntar|quisiera saber)\b", body):
         return "question"
+    if INFO_NOUNS.search(body) and len(body.split()) <= 5 and not (IMPERATIVE.match(body)
+                                                                    and not re.match(IMPERATIVE_NOUNS, body)):
+        return "question"  # "refund policy", "plan end date": information asked for in a few words
     if NOT_A_REQUEST.search(body):
         return "statement"
+    reported = STATEMENT.match(body) or REPORT.search(body)
+    if reported and not ACTION.search(body) and re.search(r"\b(help|ayuda|ayudame|ayudenme|please|por favor)\b",
+                                                         body):
+        return "statement"  # "my phone was stolen, please help": a report, help wanted, nothing named
     if REQUEST_CUES.search(body):
         return "request"
     if IMPERATIVE.match(body) and not re.match(IMPERATIVE_NOUNS, body):
         return "request"  # "block 212 555 0143, they keep calling me": the verb comes first
-    if STATEMENT.match(body) or REPORT.search(body):
+    if any(IMPERATIVE.match(c) and not re.match(IMPERATIVE_NOUNS, c) and ACTION.match(c)
+           for c in (LEAD.sub("", fold(part) + " ").strip() for part in CLAUSES.split(raw)[1:])):
+        return "request"  # "someone keeps calling me, block them"
+    if reported:
         return "statement"
     if len(body.split()) >= 6 and not IMPERATIVE.match(body):
         return "statement"
