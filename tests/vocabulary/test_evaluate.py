@@ -82,3 +82,29 @@ def test_the_pieces_fit_the_budget():
     print(f"\npieces: median {b['median_us']:.0f} µs, p99 {b['p99_us']:.0f} µs, heap {b['heap_mb']:.1f} MB")
     assert b["median_us"] <= 500
     assert b["p99_us"] <= 5000
+
+
+def test_an_interpretation_in_the_held_out_labels():
+    """The wiring for the integrated interpreter: its acts and core intents read in the
+    held-out set's labels and slot convention."""
+    from types import SimpleNamespace
+
+    from core import intents
+    from vocabulary.evaluate import from_interpretation
+
+    case = Case("block 212 555 0143", "sms", "command", "en")
+    got = from_interpretation(SimpleNamespace(act="request", intent=intents.journey("block", number="+12125550143"),
+                                              lang="en", value=None), case)
+    assert (got.act, got.intent, got.slots) == ("request", "block", {"phone": "2125550143"})
+    fix = from_interpretation(SimpleNamespace(act="request", intent=intents.journey("troubleshoot", fix="block_spam"),
+                                              lang="en", value=None), case)
+    assert fix.intent == "fix.block_spam"
+    plan = from_interpretation(SimpleNamespace(act="request", lang="en", value=None,
+                                               intent=intents.journey("cancel_plan", plan="Text Archive")), case)
+    assert plan.slots == {"plan": "text_archive"}
+    pin = from_interpretation(SimpleNamespace(act="answer", intent=intents.pin("1234"), lang=None, value=None),
+                              Case("1234", "voice", "pin", "es"))
+    assert (pin.intent, pin.slots, pin.lang) == ("pin", {"pin": "1234"}, "es")
+    switch = from_interpretation(SimpleNamespace(act="language", intent=intents.UNCLEAR, lang=None, value="es"),
+                                 Case("en español", "sms", "command", "en"))
+    assert (switch.act, switch.slots, switch.lang) == ("switch_language", {"language": "es"}, "es")
