@@ -223,7 +223,8 @@ ACCEPT = frozenset({"ok", "okay", "sure", "fix", "fix it", "yeah", "yep", "yup",
 # Questions: how they begin, how they end.
 Q_START = re.compile(
     r"^(what|whats|what s|when|whens|when s|where|wheres|why|how|hows|how s|which|who|whos|whose|is|isn t|isnt|"
-    r"are|aren t|arent|am|do|does|doesn t|doesnt|did|didn t|will|won t|wont|would|could|can|can t|cant|should|"
+    r"are|aren t|arent|am|was|were|wasn t|wasnt|weren t|do|does|doesn t|doesnt|did|didn t|will|won t|wont|would|"
+    r"could|can|can t|cant|should|"
     r"shall|has|have|if|any|wondering|i wonder|i was wondering|im wondering|i m wondering|i want to know|"
     r"i wanna know|i d like to know|id like to know|i need to know|tell me|explain|curious|quick question|"
     r"question|que|qu|cuando|cuanto|cuanta|cuantos|cuantas|como|donde|adonde|por que|porque|cual|cuales|quien|"
@@ -239,6 +240,8 @@ REQUEST_IN_QUESTION = re.compile(
     r"(?!\w+ (si|cuando|como|que)\b)\w+|"
     r"^(me|nos) (puedes|puede|pueden|podrias|podria|podrian|podes)\b(?! (decir|explicar|informar))|"
     r"^(is it possible to|would it be possible to) (get|have)\b")
+PAST_MINE = re.compile(r"(^|\s)(ya )?(cancelé|bloqueé|cambié|desbloqueé|reactivé|cerré|di de baja|pedí)\b")
+LAUGH = re.compile(r"\b(lol|lmao|rofl|haha\w*|jaja\w*|jeje\w*|hehe\w*|xd)\b")
 TAIL_QUESTION = re.compile(r"\b(is that (true|right|correct|so)|right|correct|verdad|cierto|no es asi|es cierto|"
                            r"or not|o no)$")
 INFO_NOUNS = re.compile(r"\b(policy|policies|date|dates|fee|fees|cost|costs|price|prices|pricing|hours|deadline|"
@@ -611,8 +614,11 @@ def form(raw: str, folded: str | None = None) -> str:
     if INFO_NOUNS.search(body) and len(body.split()) <= 5 and not (IMPERATIVE.match(body)
                                                                     and not re.match(IMPERATIVE_NOUNS, body)):
         return "question"  # "refund policy", "plan end date": information asked for in a few words
-    if NOT_A_REQUEST.search(body):
+    if NOT_A_REQUEST.search(body) or PAST_MINE.search(raw.lower()):
         return "statement"
+    if LAUGH.search(folded) and not REQUEST_CUES.search(body) and not (IMPERATIVE.match(body)
+                                                                        and not re.match(IMPERATIVE_NOUNS, body)):
+        return "statement"  # "jaja mejor cancelo todo": a joke, no request
     reported = STATEMENT.match(body) or REPORT.search(body)
     if reported and not ACTION.search(body) and re.search(r"\b(help|ayuda|ayudame|ayudenme|please|por favor)\b",
                                                          body):
@@ -626,7 +632,7 @@ def form(raw: str, folded: str | None = None) -> str:
         return "request"  # "someone keeps calling me, block them"
     if reported:
         return "statement"
-    if len(body.split()) >= 6 and not IMPERATIVE.match(body):
+    if len(body.split()) >= 6 and not (IMPERATIVE.match(body) and not re.match(IMPERATIVE_NOUNS, body)):
         return "statement"
     return "request"
 

@@ -156,3 +156,63 @@ def test_every_development_phrase(lang):
     wrong = [(act, step, text, act_of(text, lang, "sms", step).act) for act, step, text in rows
              if act_of(text, lang, "sms", step).act != act]
     assert wrong == []
+
+
+# R24, R25: questions about a change, hypotheticals, negated and past requests, other people's
+# doings, porting out, threats, jokes — none of them a request (written from the purposes).
+NO_REQUEST = [
+    ("en", 'what happens to my number if I cancel my line'),
+    ("en", 'if I cancel the archive will I lose my saved texts'),
+    ("en", "I'm not cancelling, just asking how it works"),
+    ("en", "I don't want to cancel my plan, I want to know when it renews"),
+    ("en", "don't cancel anything, I was only asking"),
+    ("en", 'I already cancelled my call recording last month'),
+    ("en", 'I cancelled my line by accident yesterday'),
+    ("en", 'my husband cancelled his line and now wants it back'),
+    ("en", 'my daughter blocked my number'),
+    ("en", 'someone at the store told me they would change my number'),
+    ("en", 'I might change my number next year'),
+    ("en", 'thinking about blocking my ex but not yet'),
+    ("en", 'what if I block a number by mistake'),
+    ("en", 'how would I unblock someone later'),
+    ("en", "I'm going to port my number to Verizon"),
+    ("en", "I'm switching to T-Mobile and taking my number with me"),
+    ("en", 'how do I transfer my number to another carrier'),
+    ("en", 'my new carrier needs my account number to port'),
+    ("en", 'someone keeps threatening me from 917 555 0142'),
+    ("en", 'my ex is harassing me with texts'),
+    ("en", 'lol I should just cancel everything'),
+    ("en", 'this service is so bad I could cancel right now'),
+    ("en", 'if I reactivate will I be charged again'),
+    ("en", 'was my line reactivated'),
+    ("en", 'can I keep my number if I leave'),
+    ("en", 'is my plan going to be cancelled automatically'),
+    ("en", 'who cancelled my plan'),
+    ("en", 'why did you change my number'),
+    ("en", 'I never asked you to block anyone'),
+    ("es", 'qué pasa con mi número si cancelo la línea'),
+    ("es", 'si cancelo el archivo pierdo mis mensajes'),
+    ("es", 'no voy a cancelar, solo pregunto'),
+    ("es", 'no quiero cancelar mi plan, quiero saber cuándo se renueva'),
+    ("es", 'ya cancelé la grabación el mes pasado'),
+    ("es", 'cancelé mi línea por error ayer'),
+    ("es", 'mi esposo canceló su línea'),
+    ("es", 'mi hija bloqueó mi número'),
+    ("es", 'tal vez cambie de número el próximo año'),
+    ("es", 'estoy pensando en bloquear a mi ex'),
+    ("es", 'me voy a pasar a otra compañía con mi número'),
+    ("es", 'cómo paso mi número a otra compañía'),
+    ("es", 'alguien me amenaza desde el 917 555 0142'),
+    ("es", 'mi ex me acosa con mensajes'),
+    ("es", 'jaja mejor cancelo todo'),
+    ("es", 'si reactivo la línea me cobran otra vez'),
+    ("es", 'quién canceló mi plan'),
+    ("es", 'por qué cambiaron mi número'),
+    ("es", 'nunca pedí que bloquearan a nadie'),
+]
+
+
+@pytest.mark.parametrize("lang, text", NO_REQUEST)
+def test_talk_about_a_change_is_no_request_for_it(lang, text):
+    assert act_of(text, lang, "sms", "command").act != "request"
+    assert act_of(text, lang, "voice", "command").act != "request"
