@@ -199,10 +199,15 @@ GREETING = ("hi", "hello", "hey", "hiya", "yo", "good morning", "good afternoon"
             "hi there", "hello there", "hey there", "howdy", "hola", "buenos dias", "buenas tardes",
             "buenas noches", "buenas", "que tal", "alo", "hola buenas", "buen dia", "hello anyone there",
             "is anyone there", "anyone there", "hay alguien", "hola hay alguien ahi", "how are you",
-            "como estas", "como esta")
+            "como estas", "como esta", "morning", "evening", "afternoon", "good day", "sup", "what s up",
+            "whats up", "que onda", "hey hey", "hi hi", "hello hello", "oye", "ola", "holi", "holis", "como estan",
+            "que hubo", "quiubo", "saludos", "buenas buenas")
 ACTION_WORDS = ("cancel", "block", "change", "refund", "plan", "plans", "line", "number", "pin", "help", "problem",
                 "cancelar", "bloquear", "cambiar", "reembolso", "linea", "numero", "ayuda", "problema")
-GREET_FILLER = frozenset({"it", "going", "s", "doing", "today", "hoy", "va", "todo", "bien", "this", "es","hi", "hello", "hey", "there", "hola", "buenas", "buenos", "dias", "tardes", "noches",
+GREET_FILLER = frozenset({"it", "going", "s", "doing", "today", "hoy", "va", "todo", "bien", "this", "es",
+                          "estan", "todos", "ustedes", "everyone", "folks", "guys", "y", "all", "team", "up", "sup",
+                          "what", "whats", "onda", "hubo", "quiubo", "saludos", "ola", "holi", "holis", "day",
+                          "evening", "morning", "afternoon", "i", "m", "im", "fine", "you", "u", "ya", "yall","hi", "hello", "hey", "there", "hola", "buenas", "buenos", "dias", "tardes", "noches",
                           "good", "morning", "afternoon", "evening", "how", "are", "you", "como", "esta", "estas",
                           "que", "tal", "anyone", "is", "hay", "alguien", "ahi", "alo", "oye", "yo", "buen", "dia",
                           "senor", "senorita", "ma", "am", "sir", "again", "hiya", "howdy", "greetings", "bueno"})
