@@ -483,14 +483,15 @@ def slots(text: str, lang: str = "en", step: str = "command") -> dict[str, str]:
     tokens = _tokens(text, lang)
     runs = digit_runs(tokens)
     found = phones(text, lang)
-    digits_only = bool(runs) and all(t.lstrip("+").isdigit() or t in _CHOICE_FILLER or t in ("my", "pin", "is", "es",
-                                                                                             "mi", "code", "codigo",
-                                                                                             "the", "it", "s")
-                                      for t in tokens)
     if step == "pin" and runs:
-        pin = next((d for d, _, _ in runs if 4 <= len(d) <= 8 and _national(d) is None or 4 <= len(d) <= 6), None)
-        if pin and not found or (pin and pin not in found and len(pin) <= 6):
+        # A PIN is 4 to 8 digits; a whole phone number there is the line's own, said first.
+        pin = next((d for d, _, _ in runs if 4 <= len(d) <= 8), None)
+        whole = next((p for p in found if len(p) == 10), None)
+        if whole:
+            out["phone"] = whole
+        if pin:
             out["pin"] = pin
+        if out:
             return out
     if step == "code" and runs:
         code = next((d for d, _, _ in runs if len(d) == 6), None) or next(

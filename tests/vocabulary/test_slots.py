@@ -43,6 +43,7 @@ def test_phone_numbers_in_any_written_or_spoken_form(text, lang, want):
     ("my pin is one two three four", "en", "pin", {"pin": "1234"}),
     ("mi pin es ocho cero dos uno cinco", "es", "pin", {"pin": "80215"}),
     ("415 555 0107", "en", "pin", {"phone": "4155550107"}),
+    ("5550142", "en", "pin", {"pin": "5550142"}),  # 4 to 8 digits at the PIN prompt: a PIN
     ("482913", "en", "code", {"code": "482913"}),
     ("cuatro ocho dos nueve uno tres", "es", "code", {"code": "482913"}),
     ("2", "en", "plan", {"choice": "2"}),
