@@ -10,7 +10,6 @@ statement. The figures and the choice are in vocabulary/acts.py's docstring.
 
 from __future__ import annotations
 
-import itertools
 import random
 import sys
 from functools import lru_cache

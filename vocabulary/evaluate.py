@@ -324,10 +324,6 @@ def pieces(case: Case) -> tuple[Any, dict, str]:
     return act, found, lang
 
 
-_FIX_LABELS = frozenset({"fix.voice_network_mode", "fix.device_settings", "fix.block_spam", "reactivate",
-                         "change_number", "block"})
-
-
 def baseline(case: Case) -> Interpreted:
     """Acts, slots and language from this package's pieces; the intent from today's model (one
     label a clause: the first request is the intent, a second one is offered next by name)."""

@@ -35,7 +35,6 @@ from __future__ import annotations
 import re
 import sys
 import time
-import unicodedata
 from functools import lru_cache
 
 from core.formatting import fold

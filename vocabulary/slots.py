@@ -372,11 +372,6 @@ _CHOICE_FILLER = {"option", "number", "the", "press", "pressed", "one", "opcion"
                   "pick", "want", "quiero", "la", "de", "please", "por", "favor", "oprimo", "marco", "elijo", "go",
                   "with", "say", "digo", "uh", "um", "eh", "ok", "okay", "", "lo", "that"}
 CHOICE_STEPS = ("plan", "which", "fix", "reason", "target", "offer", "command")
-_NAME_CUES = re.compile(r"(?:^|\b)(?:for|of|la de|el de|la linea de|linea de|de|is|es|line for|phone of)\s+"
-                        r"([A-ZÁÉÍÓÚÑ][\wáéíóúñ'-]+(?:\s+[A-ZÁÉÍÓÚÑ][\wáéíóúñ'-]+)?)")
-_NAME_OWN = re.compile(r"([A-ZÁÉÍÓÚÑ][\wáéíóúñ-]+)'s\b")
-
-
 def last4(text: str, lang: str = "en", tokens: list[str] | None = None) -> str | None:
     tokens = tokens if tokens is not None else _tokens(text, lang)
     joined: list[str] = []  # spoken digits one by one ("oh one four three") as one run
