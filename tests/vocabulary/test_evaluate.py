@@ -1,0 +1,110 @@
+"""The evaluation of understanding in context (issue 21), run over the held-out turns: the
+table is printed (``pytest -s``); what is asserted is only what the pieces of vocabulary/
+(acts.py, slots.py, language_id.py) reach today with today's understand.py model for the
+intent, as floors measured, never the issue's gates (97 % act-and-intent, 93 % each intent,
+95 % slots, no near miss proposing a change), which belong to the integrated interpreter."""
+
+import pytest
+
+from vocabulary.evaluate import (CHANGES, Case, Labelled, NearMiss, Report, baseline, budget, evaluate,
+                                 load_held_out, load_near_misses)
+
+
+@pytest.fixture(scope="module")
+def report():
+    got = evaluate(baseline, name="baseline")
+    print("\n" + got.table())
+    return got
+
+
+def test_the_held_out_set_is_all_read():
+    rows, misses = load_held_out(), load_near_misses()
+    assert len(rows) >= 1500 and len(misses) >= 300  # the issue's minimum sizes
+    assert {r.case.channel for r in rows} == {"sms", "voice"}
+    assert {r.lang for r in rows} == {"en", "es"}
+
+
+def test_the_table_names_every_figure_the_issue_asks_for(report):
+    table = report.table()
+    for part in ("act-and-intent", "by act:", "by intent:", "intents under 93 %", "by slot", "by language",
+                 "by channel", "near misses proposing a change", "CPU a turn"):
+        assert part in table
+    assert report.errors == 0
+
+
+def test_the_pieces_reach_their_measured_floors(report):
+    assert report.act.value >= 0.78
+    assert report.lang.value >= 0.97
+    assert report.slots.value >= 0.72
+    assert report.per_slot["phone"].value >= 0.93
+    assert report.per_slot["pin"].value >= 0.95
+    assert report.per_slot["code"].value >= 0.95
+    assert report.per_act["switch_language"].value >= 0.95
+    assert report.per_act["person"].value >= 0.95
+    assert report.near_miss_changes <= 20  # today's model; the gate (0) is the integrated interpreter's
+
+
+def test_a_near_miss_proposes_a_change_only_as_a_request_for_one():
+    rows = [NearMiss(Case("how do I block a number?", "sms", "command", "en"), "block", "test")]
+
+    def proposes(case):
+        return {"act": "request", "intent": "block", "slots": {}, "lang": "en"}
+
+    def answers(case):
+        return {"act": "question", "intent": "block", "slots": {}, "lang": "en"}
+
+    assert evaluate(proposes, rows=[], near_misses=rows).near_miss_changes == 1
+    assert evaluate(answers, rows=[], near_misses=rows).near_miss_changes == 0
+    assert "block" in CHANGES
+
+
+def test_scores_count_what_they_say():
+    row = Labelled(Case("block 212 555 0143", "sms", "command", "en"), "en", "request", "block",
+                   (("phone", "2125550143"),), "test")
+
+    def right(case):
+        return {"act": "request", "intent": "block", "slots": {"phone": "2125550143"}, "lang": "en"}
+
+    def wrong(case):
+        raise RuntimeError("an interpreter that fails scores the turn wrong")
+
+    good = evaluate(right, rows=[row], near_misses=[])
+    assert (good.act_intent.value, good.slots.value, good.lang.value) == (1.0, 1.0, 1.0)
+    bad = evaluate(wrong, rows=[row], near_misses=[])
+    assert (bad.errors, bad.act_intent.value, bad.slots.value) == (1, 0.0, 0.0)
+    assert isinstance(bad, Report) and "errors 1" in bad.table()
+
+
+def test_the_pieces_fit_the_budget():
+    """Acts, slots and language together: at most 0.5 ms of CPU a turn at the median (the whole
+    interpretation has 1 ms; the model takes the rest), 5 ms at p99."""
+    b = budget()
+    print(f"\npieces: median {b['median_us']:.0f} µs, p99 {b['p99_us']:.0f} µs, heap {b['heap_mb']:.1f} MB")
+    assert b["median_us"] <= 500
+    assert b["p99_us"] <= 5000
+
+
+def test_an_interpretation_in_the_held_out_labels():
+    """The wiring for the integrated interpreter: its acts and core intents read in the
+    held-out set's labels and slot convention."""
+    from types import SimpleNamespace
+
+    from core import intents
+    from vocabulary.evaluate import from_interpretation
+
+    case = Case("block 212 555 0143", "sms", "command", "en")
+    got = from_interpretation(SimpleNamespace(act="request", intent=intents.journey("block", number="+12125550143"),
+                                              lang="en", value=None), case)
+    assert (got.act, got.intent, got.slots) == ("request", "block", {"phone": "2125550143"})
+    fix = from_interpretation(SimpleNamespace(act="request", intent=intents.journey("troubleshoot", fix="block_spam"),
+                                              lang="en", value=None), case)
+    assert fix.intent == "fix.block_spam"
+    plan = from_interpretation(SimpleNamespace(act="request", lang="en", value=None,
+                                               intent=intents.journey("cancel_plan", plan="Text Archive")), case)
+    assert plan.slots == {"plan": "text_archive"}
+    pin = from_interpretation(SimpleNamespace(act="answer", intent=intents.pin("1234"), lang=None, value=None),
+                              Case("1234", "voice", "pin", "es"))
+    assert (pin.intent, pin.slots, pin.lang) == ("pin", {"pin": "1234"}, "es")
+    switch = from_interpretation(SimpleNamespace(act="language", intent=intents.UNCLEAR, lang=None, value="es"),
+                                 Case("en español", "sms", "command", "en"))
+    assert (switch.act, switch.slots, switch.lang) == ("switch_language", {"language": "es"}, "es")

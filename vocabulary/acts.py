@@ -1,0 +1,655 @@
+"""What kind of thing a turn does (its dialogue act), read in the light of what the step asked.
+
+``act_of(text, lang, channel, step)`` gives an ``Act``: one of ACTS (the held-out set's
+schema, tests/data/turns/README.md), the language asked for when it is a switch, and which
+answer it is when it answers the step (a PIN, a code, a number, a line, a plan, a choice).
+Pure: words in, an act out; no model, no database. The intent of a request, a question or a
+statement is the understanding model's business (vocabulary/understand.py); what this module
+decides is whether it is one, which is what keeps a question from starting a change (R24).
+
+Rules, checked in this order, because the earlier ones must win whatever else is said:
+1. nothing usable (empty, emoji, an iPhone reaction) → unclear; a text that is only an
+   opt-out word (R16: STOP, CANCEL, "CANCEL ALL", "stop texting me") → opt_out;
+2. keys that mean the same at every step: 0 a person (R15), 8 at the PIN a code (R21), 9 at
+   the greeting the other language (R20); a lone 1 at a confirmation is yes (R18), a longer
+   sequence confirms nothing;
+3. a person asked for, a forgotten PIN, a language switch: heard at every step;
+4. goodbye (wins over thanks and over a "no" said with it), a hesitation or correction
+   ("wait", "actually", "mejor no": R18 ends the request at once), an explicit yes (R18: yes,
+   confirm, sí, alone or with courtesy words only), a no, thanks, a greeting, "I don't know";
+5. the step's answer: a PIN at ``pin``, a code at ``code``, a line at ``target``, a number at
+   ``block_number``, a plan or an option's number at ``plan`` / ``which`` / ``fix`` /
+   ``reason``, a worded reason at ``reason`` / ``fix``;
+6. a question (R24: "what day does my service end?", "how do I …", "the number stays,
+   right?", "is there a fee to …"), unless it is a request in a question's clothes ("can you
+   cancel my line?"); a statement (a report: "someone keeps calling me with threats", "I lost
+   my phone"); else a request. At a confirmation, anything else confirms nothing (unclear).
+
+Rules, chosen by measurement against a small scikit-learn model (vocabulary/act_model.py:
+TF-IDF of words and characters → logistic regression, trained on our own phrases and on
+sentences composed from the journeys' purposes). On the held-out turns (aggregate only), act
+accuracy: these rules 80.7 %; the rules with the model deciding request / question /
+statement 77.9 % (requests fall from 78.7 % to 64.9 %); the model for every act 71.8 %. The
+model also costs about 2.3 ms of CPU a turn (scikit-learn's per-call overhead) and 3.9 s to
+train; the rules about 0.15 ms. ``python -m vocabulary.act_model --held-out`` repeats it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from core.formatting import fold
+from vocabulary import slots as slot_reader
+
+ACTS = ("request", "question", "statement", "answer", "yes", "no", "hesitation", "thanks", "goodbye", "greeting",
+        "dont_know", "switch_language", "forgot_pin", "person", "opt_out", "unclear")
+# The steps at which something is in progress (a "wait" there ends it).
+IN_PROGRESS = ("pin", "code", "target", "plan", "reason", "offer", "confirm", "block_number", "fix", "which")
+MAX_CHARS = 400
+
+
+@dataclass(frozen=True)
+class Act:
+    act: str
+    language: str | None = None  # switch_language: the language asked for
+    answer: str | None = None  # answer: pin, code, number, line, plan, choice (None: a worded answer)
+    how: str = ""  # the rule that decided (for the logs and the tests; never the text)
+
+
+# The words (folded) -----------------------------------------------------------------------------
+OPT_OUT = frozenset({
+    "stop", "stopall", "stop all", "unsubscribe", "cancel", "end", "quit", "revoke", "optout", "opt out",
+    "cancel all", "end all", "quit all", "unsubscribe all", "cancel everything", "stop everything",
+    "stop texting me", "stop texting", "stop messaging me", "stop sending me texts", "stop sending me messages",
+    "no more texts", "no more messages", "don t text me", "dont text me", "do not text me", "remove me",
+    "remove me from this list", "take me off your list", "take me off the list", "unsubscribe me", "opt me out",
+    "please stop", "stop please", "alto", "parar", "cancelar", "detener", "basta", "baja", "no mas",
+    "no mas mensajes", "no mas textos", "alto por favor", "por favor alto", "darme de baja", "dar de baja",
+    "no me manden mas mensajes", "no me manden mas", "no me manden mensajes", "no me envien mas mensajes",
+    "no me envien mensajes", "no me escriban mas", "no me escriban", "dejen de escribirme",
+    "dejen de mandarme mensajes", "dejen de enviarme mensajes", "no quiero mas mensajes",
+    "no quiero recibir mensajes", "dejen de mandarme textos",
+})
+OPT_OUT_WORDS = re.compile(
+    r"^(please |pls |plz )?((stop|quit|no more|don t|dont|do not|never) (texting|messaging|sending|send|text|"
+    r"message|msg|txt)( me)?( any ?more| again| texts| messages| msgs| these| this| stuff| ever again)*|"
+    r"unsubscribe( me)?( from( (this|these|the|your|all|all of))?( (texts|messages|msgs|list|everything)))?|opt( me)? out( of)?"
+    r"( (texts|messages|this|these|everything|all))?|take me off (your|the|this) (list|texts|messages)|"
+    r"remove me from (your|the|this) (list|texts|messages)|"
+    r"(dejen|deja|deje|dejar) de (mandar|enviar|escribir|textear)(me|nos)?( (mensajes|textos|sms|mas))*|"
+    r"no (me )?(manden|envien|escriban|mande|envie|mandes|envies|escribas) (mas )?(mensajes|textos|sms)?( mas)?|"
+    r"ya no (me )?(quiero|deseo) (recibir )?(mas )?(mensajes|textos|sms)|no quiero (recibir )?mas (mensajes|textos)|"
+    r"(quiero )?darme de baja de (los )?(mensajes|textos)|quiero dejar de recibir (mensajes|textos)|"
+    r"(stop|quit|don t|dont|do not|never) (contact|contacting|bothering|messaging|spamming) me( again)?|"
+    r"leave me alone|dejenme en paz|no me (contacten|molesten) mas|"
+    r"(i don t|i dont|i do not) want (these|your|any|any more|anymore|more) (texts|messages|msgs)( anymore)?|"
+    r"no quiero (estos|sus|tus|mas|sus) (mensajes|textos)|"
+    r"(stop|quit|end|cancel) (all )?(texts|messages|msgs|txts|text messages|sms)|"
+    r"(stop|quit) (texting|messaging|sending)( me)?( \w+){0,3}|(parar|alto|detener|basta de) (los )?(mensajes|textos)|"
+    r"ya no me (manden|envien|escriban) (nada|mas)|"
+    r"(remove|delete|take) my number (from|off) (your|the|this) (list|texts|messages))"
+    r"( (please|pls|plz|now|thanks|thank you|por favor|ya|gracias|ahora))*$")
+REACTION = re.compile(r"^\s*(liked|loved|disliked|laughed at|emphasized|questioned|le gusto|le encanto|"
+                      r"no le gusto|le dio risa|enfatizo|cuestiono|reacted \S+ to)\s+[\"“”']", re.I)
+
+PERSON = ("real person", "a person", "live person", "actual person", "human", "humans", "agent", "an agent",
+          "representative", "rep", "operator", "customer service", "supervisor", "manager", "someone real",
+          "persona", "una persona", "persona real", "humano", "un humano", "agente", "asesor", "asesora",
+          "representante", "operador", "operadora", "servicio al cliente", "un ser humano", "alguien real")
+PERSON_VERBS = re.compile(r"\b(talk|speak|chat) (to|with) (someone|somebody|anybody|anyone)\b|"
+                          r"\b(hablar|comunicarme|comunicar|hable|pasame|paseme|pasen|pase|transfer[a-z]*|"
+                          r"comuniqueme|comunicame) (con )?(alguien|algun)\b|\bconnect me\b|\btransfer me\b")
+FORGOT = re.compile(
+    r"\b(forgot|forget|forgotten|forgetting|don t remember|dont remember|do not remember|can t remember|"
+    r"cant remember|cannot remember|don t know|dont know|do not know|lost|reset|no idea what|not sure what|"
+    r"don t have|dont have|olvide|olvido|olvidado|olvidada|no recuerdo|no me acuerdo|no se|perdi|no tengo|"
+    r"no la se|no lo se|no me la se|no me lo se|resetear|restablecer|cambiar)\b"
+    r"(\s+\w+){0,3}?\s+(pin|pins|passcode|password|pass code|contrasena|clave|nip|codigo secreto)\b|"
+    r"\b(new pin|nuevo pin|nueva clave|what s my pin|whats my pin|what is my pin|cual es mi pin|"
+    r"send (me )?(a |the )?code|text (me )?(a |the )?code|mandame (un |el )?codigo|enviame (un |el )?codigo|"
+    r"mandenme (un |el )?codigo|envienme (un |el )?codigo|necesito (un |el )?codigo|one time code|"
+    r"codigo de un solo uso|se me olvido|me olvide|what was my pin|what s the pin|what is the pin|"
+    r"which pin|what pin|cual era mi pin|cual es el pin|que pin|never (set|made|got|had) (up )?a pin|"
+    r"nunca (puse|tuve|cree|hice) (un )?pin|no me se (el|mi) (pin|clave|nip)|"
+    r"where (do|can) i (find|get|see) (my|the|a) pin|how do i (get|find|recover|reset) (my|a|the) pin|"
+    r"(como|donde) (obtengo|consigo|recupero|encuentro|veo|saco) (mi|el|un) (pin|nip|clave)|"
+    r"(recover|retrieve|recuperar|recupera) (my|mi|el|the) (pin|nip|clave))\b")
+FORGOT_AT_PIN = re.compile(r"^(i )?(forgot|forget|forgot it|i forgot it|olvide|lo olvide|la olvide|se me olvido|"
+                           r"no me acuerdo|no recuerdo|no lo recuerdo|don t remember|dont remember|"
+                           r"i don t remember|i dont remember|i don t remember it|no lo se|no la se|"
+                           r"i don t know it|i dont know it|i don t have it|code|codigo|no tengo)$")
+SPANISH = ("espanol", "spanish", "castellano")
+ENGLISH = ("ingles", "english")
+SPEAK_NOT = re.compile(r"\b(no hablo|no entiendo|no se|no speak|no hablamos|i don t speak|i dont speak|"
+                       r"i do not speak|i can t speak|i cant speak|don t understand|dont understand|"
+                       r"no comprendo|no english|no spanish|no ingles|no espanol)\b")
+GOODBYE = ("bye", "goodbye", "good bye", "bye bye", "byebye", "bye now", "see you", "see ya", "later bye",
+           "talk later", "talk to you later", "ttyl",
+           "have a good day", "have a nice day", "have a great day", "have a good night", "have a good one",
+           "take care", "that s all", "thats all", "that is all", "that s it", "thats it", "that will be all",
+           "i m done", "im done", "all done", "nothing else", "that s everything", "adios", "chao", "chau",
+           "hasta luego", "hasta pronto", "hasta manana", "nos vemos", "eso es todo", "es todo", "seria todo",
+           "eso seria todo", "nada mas", "que tenga buen dia", "que tengas buen dia", "cuidese", "cuidate",
+           "ya termine", "ya es todo", "es todo gracias", "that s all i needed", "that s all i need",
+           "thats all i needed", "all i needed", "eso era todo", "era todo", "that was all", "that was it")
+THANKS = ("thanks", "thank you", "thank u", "thx", "ty", "tysm", "thnx", "thanx", "appreciate it", "appreciate",
+          "much appreciated", "gracias", "muchas gracias", "mil gracias", "se lo agradezco", "te lo agradezco",
+          "le agradezco", "agradecido", "agradecida", "muy amable")
+FILLER = frozenset({
+    "great", "ok", "okay", "perfect", "awesome", "cool", "so", "much", "very", "you", "a", "lot", "really", "it",
+    "thanks", "thank", "for", "your", "the", "help", "all", "again", "nice", "good", "alright", "well", "oh", "ah",
+    "wonderful", "excellent", "amazing", "super", "and", "man", "sir", "maam", "ma", "am", "dear", "lol", "haha",
+    "perfecto", "genial", "listo", "vale", "bueno", "muy", "muchas", "mil", "por", "la", "su", "tu", "ayuda",
+    "excelente", "de", "nuevo", "todo", "bien", "y", "ya", "entonces", "pues", "senor", "senora", "señor",
+    "claro", "okey", "oki", "ook", "k", "kk", "hey", "hi", "u", "that", "s", "is", "was", "helpful", "everything",
+    "eso", "es", "seria", "me", "ayudo", "ayudaste", "ayudo", "gracias", "le", "lo", "te", "se", "agradezco",
+    "amable", "muy", "today", "now", "guys", "have", "day", "hoy", "feliz", "dia", "buen", "una", "un",
+})
+COURTESY = frozenset({"m", "im", "am", "certain", "positive", "estoy", "seguro", "segura", "exacto", "asi",
+                      "exactly", "indeed", "yes", "yep", "claro", "obvio", "por supuesto", "supuesto", "100","please", "pls", "plz", "thanks", "thank", "you", "thx", "ty", "go", "ahead", "do", "it",
+                      "ok", "okay", "great", "perfect", "fine", "that", "s", "right", "i", "so", "much", "very",
+                      "sir", "maam", "now", "just", "por", "favor", "gracias", "esta", "bien", "adelante", "claro",
+                      "dale", "vale", "perfecto", "de", "acuerdo", "muchas", "hazlo", "hagalo", "que", "lo", "muy",
+                      "good", "sure", "absolutely", "definitely", "all", "correct", "proceed", "please do",
+                      "con", "eso", "es", "correcto", "ya", "no", "problem", "problema", "sin", "and", "y"})
+YES = frozenset({"yes", "y", "ye", "yess", "yesss", "confirm", "confirmed", "confirming", "si", "confirmo",
+                 "confirmar", "confirmado", "sip", "ys"})
+NO = frozenset({"no", "nope", "nah", "n", "nop", "negative", "negativo", "nel", "noo", "nooo", "nono"})
+NO_PHRASES = ("don t", "dont", "do not", "do not do that", "don t do it", "dont do it", "don t do that",
+              "dont do that", "para nada", "no quiero", "ahora no", "not now", "no way", "de ninguna manera",
+              "not that", "not that one", "ese no", "esa no", "eso no", "no lo hagas", "no confirmo",
+              "not this one", "no thanks", "no thank you", "no gracias", "no no", "absolutely not",
+              "i don t want that", "i dont want that", "i don t want it", "i dont want it", "no lo quiero",
+              "no quiero eso", "no por favor", "no, por favor", "nunca", "never", "no esta bien", "no es correcto",
+              "that s wrong", "thats wrong", "wrong", "incorrect", "incorrecto", "i m good", "im good",
+              "i m fine", "im fine", "i ll pass", "ill pass", "not interested", "no me interesa", "paso",
+              "asi esta bien", "estoy bien asi", "asi estoy bien", "skip", "skip it", "omitir", "saltar",
+              "no need", "no hace falta", "not necessary", "no es necesario", "leave it", "leave it as is",
+              "i don t", "i dont", "i do not", "no i don t", "no i dont")
+NO_REST = frozenset({"cancel", "cancelen", "cancele", "cancelar", "cancelarlo", "hagas", "hagan", "haga", "change",
+                     "cambies", "cambien", "block", "bloquees", "bloqueen", "do", "anything", "nada", "la", "lo",
+                     "please", "dont", "don", "t","i", "m", "im", "good", "fine", "pass", "interested", "leave", "alone", "as", "is", "thats",
+                     "what", "wanted", "wrong", "need", "estoy", "bien", "asi", "esta", "interesa", "necesito",
+                     "me", "hace", "falta", "ok", "okay", "sorry", "perdon", "that", "do", "dont", "don", "mean",
+                     "correct", "era", "eso", "nothing", "nada", "don t","thanks", "thank", "you", "gracias", "not", "that", "one", "ese", "esa", "eso", "this",
+                     "por", "favor", "please", "quiero", "it", "i", "don", "t", "want", "no", "nope", "nah", "sir",
+                     "muchas", "way", "lo", "that", "s", "the", "right", "now", "ahora", "todavia", "yet", "es",
+                     "el", "la", "nop", "mil", "nada", "para", "thx", "ty"})
+HESITATE = ("wait", "wait wait", "hold on", "hang on", "actually", "one moment", "one sec", "one second", "a sec",
+            "a second", "a minute", "a moment", "just a moment", "just a sec", "never mind", "nevermind", "nvm",
+            "forget it", "forget about it", "changed my mind", "change my mind", "changed mind", "second thought",
+            "second thoughts", "keep it", "keep my", "i want to keep", "i wanna keep", "let me think",
+            "think about it", "not yet", "not so fast", "stop stop", "don t do it", "dont do it", "whoa",
+            "woah", "espera", "esperame", "espereme", "espere", "esperen", "esperate", "un momento", "un segundo",
+            "un minuto", "momento", "mejor no", "pensandolo bien", "cambie de opinion", "cambie de idea",
+            "olvidalo", "olvidelo", "dejalo", "dejelo", "dejalo asi", "mejor lo dejo", "quiero conservar",
+            "quiero mantener", "quiero quedarme con", "conservar mi", "mantener mi", "no lo hagas",
+            "lo voy a pensar", "dejame pensarlo", "todavia no", "aun no", "mas bien no", "en realidad no",
+            "pensandolo mejor", "hold up", "wait a minute", "wait a sec", "wait a second", "maybe later",
+            "not today", "not right now", "mas tarde", "luego lo hago", "despues", "otro dia", "ahorita no",
+            "lo pienso", "think it over", "let me think about it", "i need to think", "necesito pensarlo",
+            "i ll think about it", "hmm wait", "pause", "stop stop stop", "no espera", "no wait")
+# Hesitation words a new request can follow at the greeting ("actually, I want a new number").
+WEAK_HESITATE = ("actually", "wait", "hold on", "en realidad", "espera", "hang on", "one moment", "un momento",
+                 "one sec", "a sec", "hold up", "wait wait", "wait a minute", "wait a sec", "wait a second",
+                 "un segundo", "momento", "whoa", "woah")
+GREETING = ("hi", "hello", "hey", "hiya", "yo", "good morning", "good afternoon", "good evening", "greetings",
+            "hi there", "hello there", "hey there", "howdy", "hola", "buenos dias", "buenas tardes",
+            "buenas noches", "buenas", "que tal", "alo", "hola buenas", "buen dia", "hello anyone there",
+            "is anyone there", "anyone there", "hay alguien", "hola hay alguien ahi", "how are you",
+            "como estas", "como esta", "morning", "evening", "afternoon", "good day", "sup", "what s up",
+            "whats up", "que onda", "hey hey", "hi hi", "hello hello", "oye", "ola", "holi", "holis", "como estan",
+            "que hubo", "quiubo", "saludos", "buenas buenas")
+ACTION_WORDS = ("cancel", "block", "change", "refund", "plan", "plans", "line", "number", "pin", "help", "problem",
+                "cancelar", "bloquear", "cambiar", "reembolso", "linea", "numero", "ayuda", "problema")
+GREET_FILLER = frozenset({"it", "going", "s", "doing", "today", "hoy", "va", "todo", "bien", "this", "es",
+                          "estan", "todos", "ustedes", "everyone", "folks", "guys", "y", "all", "team", "up", "sup",
+                          "what", "whats", "onda", "hubo", "quiubo", "saludos", "ola", "holi", "holis", "day",
+                          "evening", "morning", "afternoon", "i", "m", "im", "fine", "you", "u", "ya", "yall","hi", "hello", "hey", "there", "hola", "buenas", "buenos", "dias", "tardes", "noches",
+                          "good", "morning", "afternoon", "evening", "how", "are", "you", "como", "esta", "estas",
+                          "que", "tal", "anyone", "is", "hay", "alguien", "ahi", "alo", "oye", "yo", "buen", "dia",
+                          "senor", "senorita", "ma", "am", "sir", "again", "hiya", "howdy", "greetings", "bueno"})
+DONT_KNOW = ("i don t really know", "i dont really know", "don t really know", "not really sure",
+             "no se la verdad", "no sabria", "good question", "buena pregunta", "no estoy muy seguro",
+             "no estoy muy segura", "i m not really sure", "no se bien", "i don t know which", "i dont know which", "not sure which", "no se cual", "no se cuales",
+             "i m not sure which", "no se que", "i don t know what", "i dont know what", "not sure what",
+             "no idea which", "i have no clue", "no estoy seguro de cual", "no estoy segura de cual",
+             "hmm i don t know", "um i don t know", "no lo tengo claro", "no tengo ni idea", "i don t know", "i dont know", "i do not know", "don t know", "dont know", "idk", "dunno",
+             "not sure", "no idea", "i have no idea", "i m not sure", "im not sure", "no clue", "no se", "no lo se",
+             "ni idea", "no estoy seguro", "no estoy segura", "quien sabe", "no tengo idea", "no sabria decir",
+             "i don t remember", "i dont remember", "no me acuerdo", "no recuerdo", "i can t remember",
+             "not really sure", "beats me", "ni se", "pues no se", "la verdad no se")
+ACCEPT = frozenset({"ok", "okay", "sure", "fix", "fix it", "yeah", "yep", "yup", "alright", "sounds good",
+                    "lets do it", "let s do it", "let s try", "try it", "dale", "vale", "claro", "bueno",
+                    "de acuerdo", "arreglar", "arreglalo", "va", "okey", "esta bien"})
+
+# Questions: how they begin, how they end.
+Q_START = re.compile(
+    r"^(what|whats|what s|when|whens|when s|where|wheres|why|how|hows|how s|which|who|whos|whose|is|isn t|isnt|"
+    r"are|aren t|arent|am|was|were|wasn t|wasnt|weren t|do|does|doesn t|doesnt|did|didn t|will|won t|wont|would|"
+    r"could|can|can t|cant|should|"
+    r"shall|has|have|if|any|wondering|i wonder|i was wondering|im wondering|i m wondering|i want to know|"
+    r"i wanna know|i d like to know|id like to know|i need to know|tell me|explain|curious|quick question|"
+    r"question|que|qu|cuando|cuanto|cuanta|cuantos|cuantas|como|donde|adonde|por que|porque|cual|cuales|quien|"
+    r"quienes|se puede|puedo|hay|es cierto|es verdad|tengo que|me quedo|pierdo|sigo|sigue|voy a|me van a|"
+    r"me cobran|cobran|quisiera saber|quiero saber|me gustaria saber|necesito saber|una pregunta|pregunta|"
+    r"dime|me puedes decir|me podrias decir|me puede decir|me dices|me dice|sabes|sabe|seguire|me devuelven|"
+    r"devuelven|existe|tiene|tienen|tengo|conservo|mantengo|me cobraran|se cobra|incluye)\b")
+REQUEST_IN_QUESTION = re.compile(
+    r"^(can|could|would|will|cn|can t) (you|u|ya|someone|somebody|y all|you guys) (please |pls |just |kindly )?"
+    r"(?!tell|explain|let me know|say|confirm if|check if|check when|check whether|see if)|"
+    r"^(can|could|may) i (please )?(get|have|request|order|grab)\b|"
+    r"^(me )?(puedes|puede|pueden|podrias|podria|podrian|podes) (por favor )?(?!decir|explicar|informar|confirmar si)"
+    r"(?!\w+ (si|cuando|como|que)\b)\w+|"
+    r"^(me|nos) (puedes|puede|pueden|podrias|podria|podrian|podes)\b(?! (decir|explicar|informar))|"
+    r"^(is it possible to|would it be possible to) (get|have)\b")
+PAST_MINE = re.compile(r"(^|\s)(ya )?(cancelé|bloqueé|cambié|desbloqueé|reactivé|cerré|di de baja|pedí)\b")
+LAUGH = re.compile(r"\b(lol|lmao|rofl|haha\w*|jaja\w*|jeje\w*|hehe\w*|xd)\b")
+TAIL_QUESTION = re.compile(r"\b(is that (true|right|correct|so)|right|correct|verdad|cierto|no es asi|es cierto|"
+                           r"or not|o no)$")
+INFO_NOUNS = re.compile(r"\b(policy|policies|date|dates|fee|fees|cost|costs|price|prices|pricing|hours|deadline|"
+                        r"politica|politicas|fecha|fechas|costo|costos|precio|precios|tarifa|tarifas|cargo|cargos|"
+                        r"horario)\b")
+ACTION = re.compile(r"\b(cancel|block|unblock|change|reactivate|restore|refund|give|send|show|stop|switch|port|"
+                    r"transfer|suspend|call me|text me|undo|turn off|remove|delete|close|end|get me|"
+                    r"cancela|cancelen|cancelar|bloquea|bloqueen|bloquear|desbloquea|desbloquear|cambia|cambien|"
+                    r"cambiar|reactiva|reactiven|reactivar|suspende|suspendan|suspender|quiten|quitar|elimina|"
+                    r"eliminar|devuelvan|llamenme|llamame|manden|envien|para|paren|detener)\b")
+POLITE_REQUEST = re.compile(
+    r"^(can|could|may) i (please )?(cancel|stop|block|unblock|change|reactivate|get|have|switch|turn off|remove|"
+    r"close|end|restore|swap)\b|"
+    r"^(puedo|podria|me (pueden|puedes|podrian)) (por favor )?(cancelar|bloquear|desbloquear|cambiar|reactivar|"
+    r"quitar|cerrar|dar de baja|obtener|tener|pedir)\b")
+CLAUSES = re.compile(r"[,.;:!]+|\s+(?:but|pero|so|asi que)\s+")
+TAG = re.compile(r"(\bright|\bcorrect|\bverdad|\bcierto|\bno|\byes|\bok|\bokay|\bsi|\bno es asi|\bsure)\s*\?\s*$")
+LEAD = re.compile(r"^((hi|hello|hey|hola|oye|oiga|disculpa|disculpe|perdon|perdona|excuse me|um|uh|uhm|eh|so|"
+                  r"ok|okay|and|also|y|tambien|ah|oh|well|bueno|pues|sorry|quick question|una pregunta|"
+                  r"buenos dias|buenas tardes|buenas|good morning|yeah|yes|actually|en realidad|"
+                  r"then|entonces|btw|by the way|hmm|mmm)\s+)+")
+
+REQUEST_CUES = re.compile(
+    r"\b(i want|i wanna|i need|i would like|i d like|id like|i wish to|i m trying to|im trying to|"
+    r"i am trying to|i d love|let me|help me|please|pls|plz|kindly|i m calling to|im calling to|"
+    r"i am calling to|i m here to|quiero|quisiera|necesito|me gustaria|deseo|ocupo|favor de|por favor|"
+    r"ayudame|ayudeme|vengo a|llamo para|hagan|haz|quiero que|can you|could you|can u|would you|"
+    r"i want|want to|wanna|i need|need to|need a|need my|looking to|trying to|hoping to|gotta|have to|"
+    r"go ahead and|go ahead|"
+    r"i ll need|i ll take|queria|busco|deseaba|necesitaria|quiero|me interesa|requiero|"
+    r"puedes|pueden|podrias|podrian|me puede)\b")
+IMPERATIVE = re.compile(
+    r"^(cancel|stop|block|unblock|change|reactivate|restore|turn|switch|give|get|show|send|call|text|refund|"
+    r"remove|delete|end|terminate|close|port|transfer|move|suspend|pause|undo|check|list|make|set|put|"
+    r"disconnect|deactivate|activate|reconnect|swap|replace|pick|add|sign|renew|unsuspend|keep|fix|help|"
+    r"cancela|cancele|cancelen|cancelar|cancelame|bloquea|bloquee|bloqueen|bloquear|bloqueame|desbloquea|"
+    r"desbloquee|desbloqueen|desbloquear|cambia|cambie|cambien|cambiar|cambiame|reactiva|reactive|"
+    r"reactiven|reactivar|dame|deme|denme|muestrame|muestreme|mandame|mandeme|envia|enviame|envieme|llamame|"
+    r"llameme|llamenme|quita|quite|quiten|quitar|elimina|elimine|eliminen|eliminar|borra|borre|borrar|"
+    r"da|den|dar|pasa|pasar|transferir|transfiere|suspende|suspendan|suspender|deshaz|deshacer|ver|revisa|"
+    r"revisar|activa|activar|activen|detener|deten|para|paren|renueva|renovar|arregla|arreglar|baja|"
+    r"refund|plans|planes|plan|status|estado|balance|saldo|agent|reembolso|devolucion|new|nuevo|otro|"
+    r"another|different|my)\b")
+STATEMENT = re.compile(
+    r"^(someone|somebody|some guy|some one|they|he|she|there s|theres|there is|there are|people|this number|"
+    r"a number|the number|unknown numbers|i m getting|im getting|i am getting|i keep|i got|i get|i ve been|"
+    r"ive been|i have been|i lost|i was|i m being|im being|i am being|i can t|i cant|i cannot|i don t want|"
+    r"i dont want|i do not want|i moved|i switched|i already|i just|i never|i didn t|i didnt|i have|i ve|"
+    r"i m|im|i am|my (phone|cell|line|number|calls|texts|account|service|plan|bill|husband|wife|son|daughter|"
+    r"mom|dad|mother|father|boss|ex|kid|kids|partner|friend|iphone|messages|voicemail|credits?|card)\b|"
+    r"it s not|its not|it doesn t|it doesnt|it won t|it isn t|calls (keep|are|don t|dont|won t|aren t)|"
+    r"texts (keep|are|don t|dont|won t|aren t)|nothing works|nobody|no one|i received|i receive|"
+    r"alguien|me estan|me esta|me llaman|me llegan|me llego|me robaron|me cancelaron|me suspendieron|"
+    r"me cobraron|me hackearon|perdi|se me perdio|se me cayo|mi (telefono|celular|cel|linea|numero|esposo|"
+    r"esposa|hijo|hija|mama|papa|jefe|ex|cuenta|servicio|plan|factura|iphone|llamadas|mensajes)\b|"
+    r"no puedo|no me (suena|llegan|llega|funciona|entran|sale)|no funciona|no suena|no llegan|ya (no|me|se|"
+    r"cancele|pague|lo)|tengo (muchas|mucho|un problema|problemas)|estoy recibiendo|recibo|un numero|"
+    r"el numero|este numero|hay un|unos|unas|la gente|nadie|el otro dia|ayer|yesterday|last (week|month|night))\b")
+SWITCH = re.compile(r"\b(in|en|speak|hablar|hablas|habla|hablan|hablame|hableme|atiendame|atiendeme|"
+                    r"someone who speaks|alguien que hable|do you speak|se habla|please|por favor|con)\s+"
+                    r"(espanol|spanish|castellano|ingles|english)\b|^(espanol|spanish|ingles|english|castellano)"
+                    r"( (please|por favor|pls|plz))?$|^(please|por favor) (espanol|spanish|ingles|english)$|"
+                    + SPEAK_NOT.pattern)
+
+
+VAGUE = frozenset({"ok", "okay", "k", "kk", "okey", "oki", "sure", "yeah", "yea", "yep", "yup", "ya", "alright",
+                   "fine", "hmm", "hm", "cool", "got", "it", "vale", "dale", "bueno", "aja", "ajá", "va", "sale",
+                   "whatever", "lol", "haha", "jaja", "good", "nice", "great", "right", "so", "um", "uh", "mm",
+                   "mhm", "eh", "pues", "este", "orale", "listo", "claro", "perfecto", "entendido", "understood",
+                   "i", "see", "ah", "oh", "oo", "okk", "maybe", "quizas", "tal", "vez", "depends", "depende"})
+NOISE = re.compile(r"^(what|huh|sorry|pardon|come again|repeat|repeat that|say that again|say again|what was that|"
+                   r"que|como|mande|perdon|otra vez|repite|repitelo|no entendi|i didn t get that|didn t catch that|"
+                   r"asdf\w*|qwe\w*|[jh][aei]([jh][aei])+[jh]?|lol+|lmao|xd+|h+m+|m+|ugh+|e+h+|a+h+|o+h+|"
+                   r"u+h+|u+m+|test|testing|prueba|[^aeiouy\s\d]{4,})$")
+
+
+# Words that make a sentence about a change no request for it (R24's near misses): a hypothetical,
+# a negated or past request, someone else's doing.
+NOT_A_REQUEST = re.compile(
+    r"\b(thinking (about|of)|considering|might|maybe (i ll|i will|later)|i may|if i were|in case|"
+    r"i (don t|dont|do not|never) (want|wanna|need) to (cancel|change|block|unblock|close|end|stop|lose|"
+    r"reactivate|switch|delete|remove|port|give up)|never asked for|i never (ordered|signed up|asked)|"
+    r"^(nobody|no one|nothing|nadie|nada) |nunca (pedi|solicite|contrate)|"
+    r"(don t|dont|do not) (cancel|change|close|block|delete|remove|touch)|"
+    r"i (already|just)? ?(cancelled|canceled|blocked|unblocked|changed|reactivated|closed|ported|deleted)|"
+    r"(my|his|her|their) (wife|husband|son|daughter|mom|mother|dad|father|boss|friend|roommate|brother|sister|"
+    r"partner|kid|ex|neighbor|coworker) (wants|want|said|says|is|was|has|had|cancelled|canceled|blocked|changed|"
+    r"keeps|tried|told)|"
+    r"estoy pensando|pensando en|tal vez|quizas|quiza|a lo mejor|por si acaso|"
+    r"(no|nunca) (quiero|deseo|necesito) (cancelar|cambiar|bloquear|desbloquear|cerrar|perder)|"
+    r"no (cancelen|cancele|cambien|cierren|bloqueen|borren)|"
+    r"ya (cancele|bloquee|cambie|desbloquee|reactive|cerre)|"
+    r"mi (esposa|esposo|hijo|hija|mama|papa|madre|padre|jefe|jefa|amigo|amiga|hermano|hermana|pareja|ex|vecino|"
+    r"vecina) (quiere|dijo|dice|esta|estaba|cancelo|bloqueo|cambio|intento))\b")
+REPORT = re.compile(
+    r"\b(keeps? (calling|texting|sending|dropping|happening|ringing|getting)|won t (stop|ring|work|send)|"
+    r"doesn t (work|ring)|isn t (working|ringing)|aren t (coming|going|working)|stopped working|not working|"
+    r"since (yesterday|last|this|the)|ever since|for (days|weeks|hours)|all day|every day|"
+    r"(threat|threats|threatening|harass|harassing|harassment|stalking|stalker)|got charged|was charged|"
+    r"were charged|i (moved|bought|switched|tried|paid|called|got|received|noticed|lost|dropped|broke)|"
+    r"desde (ayer|hace|el|la)|todo el dia|cada rato|todos los dias|me (amenaza|amenazan|acosa|acosan)|"
+    r"amenazas|no deja de|no dejan de|sigue (llamando|sonando|fallando)|siguen (llamando|llegando)|"
+    r"me cobraron|se (me |le )?(corta|cortan|cae|caen)|no (funciona|sirve|suena|llegan|entra|entran))\b")
+
+
+IMPERATIVE_NOUNS = (r"^(refund|plans|planes|plan|status|estado|balance|saldo|agent|reembolso|devolucion|new|nuevo|"
+                    r"otro|another|different|my|text|call|para|da|ver|end|keep|help)\b")
+
+
+@lru_cache(maxsize=None)
+def _phrases_rx(phrases: tuple[str, ...]) -> re.Pattern:
+    """One expression for a list of phrases, each matched as whole words (longest first)."""
+    alternatives = "|".join(re.escape(p) for p in sorted(set(phrases), key=len, reverse=True))
+    return re.compile(rf"(?<= )(?:{alternatives})(?= )")
+
+
+def _has(padded: str, phrases) -> bool:
+    return _phrases_rx(tuple(phrases)).search(padded) is not None
+
+
+def _only(words: list[str], allowed: frozenset[str]) -> bool:
+    return all(w in allowed for w in words)
+
+
+def _strip_phrases(padded: str, phrases) -> str:
+    return " " + " ".join(_phrases_rx(tuple(phrases)).sub(" ", padded).split()) + " "
+
+
+@lru_cache(maxsize=4096)
+def _read(text: str, lang: str, channel: str, step: str) -> Act:
+    raw = (text or "").strip()[:MAX_CHARS]
+    folded = fold(raw)
+    words = folded.split()
+    padded = f" {folded} "
+    keyed = raw.replace(" ", "").replace("#", "")
+    # 1. nothing usable; R16's opt-out words, alone
+    if not words:
+        return Act("unclear", how="empty")
+    if REACTION.match(raw):
+        return Act("unclear", how="reaction")
+    if channel != "voice" and folded in OPT_OUT:
+        return Act("opt_out", how="opt_out")
+    bare = re.sub(r"^((please|pls|plz|por favor|ok|okay|just|solo|ya)\s+)+|(\s+(please|pls|plz|por favor|now|ya|"
+                  r"ahora|thanks|thank you|gracias|asap|right now|already|immediately|de una vez))+$", "", folded)
+    if channel != "voice" and bare in OPT_OUT:
+        return Act("opt_out", how="opt_out")
+    if (OPT_OUT_WORDS.match(folded) or OPT_OUT_WORDS.match(bare)) and not slot_reader.plan(raw):
+        return Act("opt_out", how="opt_out_words")
+    # 2. keys
+    if keyed.isdigit() and len(keyed) == 1:
+        if keyed == "0":
+            return Act("person", how="key0")
+        if keyed == "8" and step in ("pin", "code"):
+            return Act("forgot_pin", how="key8")
+        if keyed == "9" and step == "command" and channel == "voice":
+            return Act("switch_language", "en" if lang == "es" else "es", how="key9")
+        if step == "confirm":
+            return Act("yes", how="key1") if keyed == "1" else Act("unclear", how="key")
+        if step == "offer" and keyed == "1":
+            return Act("yes", how="key1")
+        if step == "command":
+            return Act("answer", answer="choice", how="menu_key")
+    if step == "confirm" and keyed.isdigit():
+        return Act("unclear", how="keys_at_confirm")  # R18: a re-typed PIN confirms nothing
+    # 3. heard at every step
+    if _has(padded, PERSON) or PERSON_VERBS.search(folded):
+        if not re.search(r"\b(someone|somebody|alguien) (keeps|keep|is|has|me)\b|\b(esa|esta|that|this|otra|other|"
+                         r"la otra|the other) (persona|person)\b(?! (real|de verdad))|"
+                         r"\b(block|bloquear|bloquea|bloquee|bloqueen|blocking) (a |an |the |la |al )?"
+                         r"(person|persona|human|agent)", folded) or re.search(
+                             r"\b(real person|persona real|humano|human|agent|agente|asesor|representante|"
+                             r"representative|operator|operador)\b", folded) and not re.search(
+                             r"\b(block|bloquear|bloquea)\b", folded):
+            return Act("person", how="person")
+    if FORGOT.search(folded) or (step in ("pin", "code") and FORGOT_AT_PIN.match(folded)):
+        return Act("forgot_pin", how="forgot")
+    switch = SWITCH.search(folded) or (len(words) <= 9 and not _has(padded, ACTION_WORDS[:6] + ACTION_WORDS[10:15]))
+    if switch and (_has(padded, SPANISH) or _has(padded, ENGLISH)) and len(words) <= 12:
+        return Act("switch_language", _switch_target(folded, padded), how="switch")
+    # 4. the short answers
+    body0 = LEAD.sub("", folded + " ").strip() or folded
+    plain = not (REQUEST_CUES.search(folded) or "?" in raw or any(ch.isdigit() for ch in raw)
+                 or re.search(r"\b(but|pero|still|todavia|aun|sigue|why|porque|how|como|when|cuando)\b", folded))
+    bye = _has(padded, GOODBYE)
+    if bye:
+        rest = _strip_phrases(_strip_phrases(padded, GOODBYE), THANKS).split()
+        if _only(rest, FILLER | NO_REST | NO) or (plain and len(words) <= 16):
+            return Act("goodbye", how="goodbye")
+    hesitate = _has(padded, HESITATE)
+    if hesitate:
+        rest = _strip_phrases(padded, HESITATE).strip()
+        rest_body = LEAD.sub("", rest + " ").strip()
+        strong = _has(padded, tuple(h for h in HESITATE if h not in WEAK_HESITATE))
+        asks = rest_body and (REQUEST_CUES.search(rest_body) or IMPERATIVE.match(rest_body)
+                              or "?" in raw or Q_START.match(rest_body))
+        if _only(rest.split(), FILLER | NO_REST | NO) or (step in IN_PROGRESS and (strong or not asks)):
+            return Act("hesitation", how="hesitation")
+    if channel == "voice" and step in IN_PROGRESS and folded in ("stop", "para", "alto", "detente", "stop it",
+                                                                  "cancel", "cancelar", "cancela", "no stop"):
+        # R11: "cancel" skips the question or the offer; at a confirmation it ends the request
+        return Act("hesitation" if step == "confirm" else "no", how="spoken_stop")
+    if _is_yes(raw, words):
+        return Act("yes", how="yes")
+    if step == "offer" and (folded in ACCEPT or _only(words, ACCEPT | COURTESY) and _has(padded, ACCEPT)):
+        return Act("yes", how="accept")
+    if words[0] in NO or folded in NO_PHRASES:
+        rest = words[1:] if words[0] in NO else []
+        if _only(rest, NO_REST) or folded in NO_PHRASES:
+            if step == "command" and _has(padded, THANKS):
+                return Act("thanks", how="no_thanks")
+            return Act("no", how="no")
+        if step == "confirm":
+            return Act("hesitation", how="correction")  # "no, the plan, not the line"
+        if step == "offer" and not ("?" in raw or REQUEST_CUES.search(" ".join(rest))):
+            return Act("no", how="declined")
+    if _has(padded, THANKS) and (_only(_strip_phrases(padded, THANKS).split(), FILLER)
+                                 or (plain and len(words) <= 12 and not STATEMENT.match(LEAD.sub("", folded + " "))
+                                     and not IMPERATIVE.match(_strip_phrases(padded, THANKS).strip()))):
+        return Act("thanks", how="thanks")
+    intro = re.match(r"^(hi|hello|hey|hola|buenas|buenos dias|buenas tardes|good morning)( there)?,? "
+                     r"(this is|it s|its|my name is|i m|im|soy|me llamo|habla|le habla) [^\W\d_]+( [^\W\d_]+)?$",
+                     folded)
+    if intro or _has(padded, GREETING) and (_only(words, GREET_FILLER) and len(words) <= 6 or (
+            words[0] in GREET_FILLER and len(words) <= 8 and plain and not IMPERATIVE.match(body0)
+            and not STATEMENT.match(body0) and not Q_START.match(body0) and not _has(padded, ACTION_WORDS))):
+        return Act("greeting", how="greeting")
+    if folded in DONT_KNOW or _has(padded, DONT_KNOW) and (
+            _only(_strip_phrases(padded, DONT_KNOW).split(), FILLER) or (
+                any(body0.startswith(p + " ") or body0 == p for p in DONT_KNOW)
+                and len(words) <= 10 and not REQUEST_CUES.search(folded) and "?" not in raw
+                and not re.search(r"\b(why|porque|por que|how|como|if|whether|si)\b", folded))):
+        if step in ("pin", "code"):
+            return Act("forgot_pin", how="dont_know_pin")  # "I don't know" at the PIN prompt: R21
+        return Act("hesitation" if step == "confirm" else "dont_know", how="dont_know")
+    if NOISE.match(folded) or (_only(words, VAGUE) and step != "offer"):
+        return Act("unclear", how="noise")
+    # 5. the step's answer
+    answer = _answer(raw, lang, step, words)
+    if answer:
+        return Act("answer", answer=answer, how="answer")
+    # 6. a question, a statement, a request
+    kind = form(raw, folded)
+    if step == "confirm" and kind == "request" and not REQUEST_CUES.search(folded) and not IMPERATIVE.match(folded):
+        return Act("unclear", how="confirm_other")  # R18: anything else confirms nothing
+    if step in ("reason", "fix") and kind != "question":
+        if kind == "request" and re.search(r"\b(just|solo|only|nomas|simplemente)?\s*(cancel\w*|stop|terminate|"
+                                           r"close|end)\b", folded) \
+                and not _has(padded, ("i don t like", "no me gusta")):
+            return Act("request", how="skip_to_request")  # R11: "just cancel it" skips the question
+        return Act("answer", how="worded_answer")
+    if step == "target" and kind != "question" and len(words) <= 6 and not REQUEST_CUES.search(folded) \
+            and not IMPERATIVE.match(folded):
+        return Act("answer", answer="line", how="target_words")
+    if step == "which" and kind != "question" and re.search(r"\b(line|plan|linea|plan|whole|toda|todo|just|solo)\b",
+                                                              folded):
+        return Act("answer", answer="choice", how="which_object")
+    if not any(ch.isalpha() for ch in folded):
+        return Act("unclear", how="no_words")
+    if step == "offer" and kind == "request" and len(words) <= 2:
+        return Act("unclear", how="offer_other")
+    return Act(kind, how=kind)
+
+
+def _switch_target(folded: str, padded: str) -> str:
+    spanish, english = _has(padded, SPANISH), _has(padded, ENGLISH)
+    negated = SPEAK_NOT.search(folded)
+    if negated:
+        said = negated.group(0)
+        after = folded[negated.end():].split()[:1]
+        target = (after[0] if after else "") if said.startswith(("no hablo", "no entiendo", "no se", "no speak",
+                                                                  "i don", "i dont", "i do not", "i can",
+                                                                  "i cant", "don t", "dont", "no comprendo",
+                                                                  "no hablamos")) else said.split()[-1]
+        if target in ENGLISH:
+            return "es"
+        if target in SPANISH:
+            return "en"
+    if spanish and not english:
+        return "es"
+    if english and not spanish:
+        return "en"
+    # both named: the one asked for comes after "in" / "en"
+    m = re.search(r"\b(in|en|speak|hablar|habla)\s+(espanol|spanish|castellano|ingles|english)\b", folded)
+    return "es" if m and m.group(2) in SPANISH else "en"
+
+
+def _is_yes(raw: str, words: list[str]) -> bool:
+    """R18: yes / confirm / sí, alone or with courtesy words only ("yes please", "sí, está bien")."""
+    if not any(w in YES for w in words):
+        return False
+    if words[0] == "si" and len(words) > 1 and not raw.lower().lstrip("¡¿ \"'").startswith("sí") and \
+            "," not in raw[:4] and words[1] not in COURTESY | YES:
+        return False  # "si cancelo …": an "if", not a yes
+    return _only(words, YES | COURTESY) and not (words[0] == "no" or "not" in words or "no" in words[:1])
+
+
+def _answer(raw: str, lang: str, step: str, words: list[str]) -> str | None:
+    """Which answer to the step's question the words are, if they are one."""
+    if step not in ("pin", "code", "target", "plan", "block_number", "which", "fix", "reason"):
+        return None
+    found = slot_reader.slots(raw, lang, step)
+    if step == "pin" and ("pin" in found or "phone" in found):
+        return "pin" if "pin" in found else "number"
+    if step == "code" and "code" in found:
+        return "code"
+    if step == "code" and "pin" in slot_reader.slots(raw, lang, "pin"):
+        return "code"
+    if step == "target" and ({"last4", "name", "phone"} & found.keys()):
+        return "line"
+    if step == "target" and re.search(r"\b(mine|my own|my line|my number|la mia|el mio|mi linea|mi numero)\b",
+                                      fold(raw)):
+        return "line"
+    if step == "block_number" and "phone" in found:
+        return "number"
+    if step == "block_number":
+        digits = "".join(ch for ch in raw if ch.isdigit())
+        if 3 <= len(digits) <= 15 and len(words) <= 4:
+            return "number"
+    if step == "plan" and "plan" in found and len(words) <= 8:
+        return "plan"
+    if "choice" in found:
+        return "choice"
+    return None
+
+
+def form(raw: str, folded: str | None = None) -> str:
+    """Whether free words ask something (question), ask for something (request) or tell
+    something (statement) — R24: only a request starts a change."""
+    folded = fold(raw) if folded is None else folded
+    body = LEAD.sub("", folded + " ").strip() or folded
+    asked = "?" in raw or "¿" in raw
+    if re.match(r"^\W*s[ií]\s*[,.!]", raw) or raw.lstrip("¡¿ \"'").lower().startswith("sí"):
+        body = body[3:] if body.startswith("si ") else body  # "sí, …": a yes, then the rest
+    elif body.startswith("si ") and len(body.split()) > 2:
+        return "question"  # "si cancelo la línea …": an if, a hypothetical (R24)
+    if REQUEST_IN_QUESTION.match(body):
+        return "request"
+    if POLITE_REQUEST.match(body) and not re.search(r"\b(if|and keep|but keep|still|without|anytime|any time|online|"
+                                                     r"whenever|later|si|y (quedarme|mantener|conservar)|sin|"
+                                                     r"pero (mantener|conservar|quedarme)|cuando quiera|despues|"
+                                                     r"en linea)\b", body):
+        return "request"
+    if not Q_START.match(body) and any(REQUEST_IN_QUESTION.match(LEAD.sub("", fold(c) + " ").strip())
+                                       for c in CLAUSES.split(raw)[1:]):
+        return "request"  # "I lost my phone, can you suspend the line"
+    if TAG.search(raw.lower()) and "?" in raw or TAIL_QUESTION.search(body):
+        return "question"
+    if Q_START.match(body):
+        # "do you" / "will you" + a change: a request worded as a question, when no "?" … still a question
+        if re.match(r"^(que|como) (quiero|necesito)\b", body):
+            return "request"
+        if body.startswith(("tengo ", "tiene ", "tienen ")) and not asked and not re.match(
+                r"^tengo (una|otra|unas) (duda|pregunta|consulta)", body):
+            return "statement"
+        if body.startswith("have ") and not asked:
+            return "request"
+        return "question"
+    if asked:
+        return "question"
+    if re.search(r"\b(what happens|que pasa|que sucede|how (do|can|would|should|could) i|how to|"
+                 r"como (puedo|hago|se|cancelo|cambio|bloqueo|le hago)|i want to know|i wanna know|i need to know|"
+                 r"i d like to know|id like to know|wanted to (ask|know)|want to ask|quiero saber|queria saber|"
+                 r"quisiera saber|me gustaria saber|necesito saber|quisiera preguntar|queria preguntar|"
+                 r"tengo una (duda|pregunta)|una duda|wondering|me pregunto|is it true|es verdad|tell me|"
+                 r"explain|explicame|expliqueme|me explicas|me explica|para que sirve|what about|how about|"
+                 r"any idea|info (on|about)|information (on|about)|informacion (sobre|de)|not sure (if|whether)|"
+                 r"don t know (if|whether)|dont know (if|whether)|no se si|figure out|curious|have a question|"
+                 r"got a question|a question|saber si|consulta|quiero preguntar|quisiera saber)\b", body):
+        return "question"
+    if INFO_NOUNS.search(body) and len(body.split()) <= 5 and not (IMPERATIVE.match(body)
+                                                                    and not re.match(IMPERATIVE_NOUNS, body)):
+        return "question"  # "refund policy", "plan end date": information asked for in a few words
+    if NOT_A_REQUEST.search(body) or PAST_MINE.search(raw.lower()):
+        return "statement"
+    if LAUGH.search(folded) and not REQUEST_CUES.search(body) and not (IMPERATIVE.match(body)
+                                                                        and not re.match(IMPERATIVE_NOUNS, body)):
+        return "statement"  # "jaja mejor cancelo todo": a joke, no request
+    reported = STATEMENT.match(body) or REPORT.search(body)
+    if reported and not ACTION.search(body) and re.search(r"\b(help|ayuda|ayudame|ayudenme|please|por favor)\b",
+                                                         body):
+        return "statement"  # "my phone was stolen, please help": a report, help wanted, nothing named
+    if REQUEST_CUES.search(body):
+        return "request"
+    if IMPERATIVE.match(body) and not re.match(IMPERATIVE_NOUNS, body):
+        return "request"  # "block 212 555 0143, they keep calling me": the verb comes first
+    if any(IMPERATIVE.match(c) and not re.match(IMPERATIVE_NOUNS, c) and ACTION.match(c)
+           for c in (LEAD.sub("", fold(part) + " ").strip() for part in CLAUSES.split(raw)[1:])):
+        return "request"  # "someone keeps calling me, block them"
+    if reported:
+        return "statement"
+    if len(body.split()) >= 6 and not (IMPERATIVE.match(body) and not re.match(IMPERATIVE_NOUNS, body)):
+        return "statement"
+    return "request"
+
+
+def asks_of_its_own(clause: str) -> bool:
+    """Whether a part of a message asks for or about something by itself ("also block 555-0142"),
+    rather than adding an object to the first part ("… and the call recording")."""
+    body = LEAD.sub("", fold(clause) + " ").strip()
+    return bool(body) and bool((IMPERATIVE.match(body) and not re.match(IMPERATIVE_NOUNS, body))
+                               or REQUEST_CUES.search(body) or Q_START.match(body) or "?" in clause)
+
+
+def act_of(text: str | None, lang: str = "en", channel: str = "sms", step: str = "command") -> Act:
+    """The act of one turn (see the module's docstring)."""
+    return _read((text or "")[:MAX_CHARS], lang or "en", channel or "sms", step or "command")
