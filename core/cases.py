@@ -22,7 +22,7 @@ from typing import Any, Callable
 from sqlalchemy import and_, func, not_, or_, select
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
-from core import one_time_codes, phone, services
+from core import languages, one_time_codes, phone, services
 from core.agents import AgentView
 from core.db import reader
 from core.models import AuditEvent, Escalation, Line, OutboundText
@@ -36,7 +36,8 @@ KINDS = ("call", "missed", "voicemail", "text", "callback")
 # How a case was closed; the console names them.
 WRAP_UPS = ("self_service", "handed_to_bot", "called_back", "texted_instructions", "code_sent",
             "policy_explained", "no_answer", "duplicate", "spam", "other")
-LANGUAGES = ("en", "es")
+LANGUAGES = languages.CODES
+DEFAULT_LANGUAGE = languages.DEFAULT_CODE
 NOTE_MAX = 2000
 QUEUE_LIMIT = 200
 # Outcomes of a voice escalation that reached (or is still reaching) a person.
@@ -77,7 +78,7 @@ def _kind_filter(kind: str):
 def language_of(context: dict | None) -> str:
     """The conversation's language (R20), kept in the escalation's context as ``lang``."""
     lang = (context or {}).get("lang") or (context or {}).get("language")
-    return lang if lang in LANGUAGES else "en"
+    return languages.code_or_default(lang)
 
 
 @dataclass(frozen=True)

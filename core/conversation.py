@@ -19,7 +19,7 @@ from typing import Any, Callable
 import redis
 from sqlalchemy.orm import Session, sessionmaker
 
-from core import one_time_codes, phone, policy, services
+from core import languages, one_time_codes, phone, policy, services
 from core.intents import Intent
 from core.journeys import REGISTRY, Turn, public, step_handlers
 from core.limits import PinAttempts, RateLimit
@@ -33,7 +33,6 @@ STATE_TTL = 30 * 60  # an idle conversation (and its verified PIN) is forgotten 
 # line alike, R8); the line's own count in SQL (one_time_codes.MAX_PER_HOUR) holds as well.
 CODES_PER_HOUR = one_time_codes.MAX_PER_HOUR
 HISTORY = 12
-LANGUAGES = ("en", "es")
 
 
 class ConversationUnavailable(RuntimeError):
@@ -45,7 +44,7 @@ class State:
     """One conversation, as kept in Redis between turns."""
 
     caller: str | None = None
-    lang: str = "en"
+    lang: str = languages.DEFAULT_CODE
     step: str = EXPECT_COMMAND
     journey: str | None = None  # what the caller asked for
     slots: dict[str, Any] = field(default_factory=dict)
@@ -141,7 +140,7 @@ class Conversation:
         if state is ...:
             state = self.store.load(key)
         s = state or State(caller=caller)
-        if lang in LANGUAGES:
+        if languages.known(lang):
             s.lang = lang
         t = Turn(self._request(s, caller, request_id, receipt_to, receipt_from), self.clock())
         reply = self._dispatch(s, intent, t)
@@ -165,10 +164,10 @@ class Conversation:
         self._save(key, s, reply, also=also)
 
     def start(self, key: str, caller: str | None, *, line_key: str | None = None,
-              request_id: str | None = None, lang: str = "en") -> Reply:
+              request_id: str | None = None, lang: str = languages.DEFAULT_CODE) -> Reply:
         """A fresh conversation: a new call (the menu first, for every caller alike: R8), or
         an agent's hand-off with an optional line (its PIN asked at once)."""
-        s = State(caller=caller, lang=lang if lang in LANGUAGES else "en")
+        s = State(caller=caller, lang=languages.code_or_default(lang))
         line_key = "".join(ch for ch in (line_key or "") if ch.isalnum() or ch in "+.@-_")[:40]
         if line_key:
             ref = services.find_line(self.db, line_key)
@@ -183,7 +182,7 @@ class Conversation:
     def set_language(self, key: str, caller: str | None, lang: str) -> Reply:
         """The caller chose a language (voice: 9 or "español" at the greeting)."""
         s = self.store.load(key) or State(caller=caller)
-        s.lang = lang if lang in LANGUAGES else "en"
+        s.lang = languages.code_or_default(lang)
         self.note(s, f"chose language {s.lang}")
         return self._save(key, s, Reply([], EXPECT_COMMAND, lang=s.lang))
 
@@ -207,7 +206,7 @@ class Conversation:
 
     def language(self, key: str) -> str:
         s = self.store.load(key)
-        return s.lang if s else "en"
+        return s.lang if s else languages.DEFAULT_CODE
 
     def recall(self, request_id: str) -> Reply | None:
         """The answer to a request that confirmed a change but whose answer was lost (its
@@ -217,7 +216,7 @@ class Conversation:
             return None
         action = result.data["action"]
         key = f"done_{action}" if result.applied else f"refused_{result.reason}"
-        return Reply([Prompt(key, public(result.data))], lang=result.data.get("lang", "en"))
+        return Reply([Prompt(key, public(result.data))], lang=languages.code_or_default(result.data.get("lang")))
 
     def _save(self, key: str, s: State, reply: Reply, also=None) -> Reply:
         s.step = reply.expect

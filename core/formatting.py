@@ -1,5 +1,6 @@
 """Formatting shared by the channels' wording catalogues: dates and lists, per language
-(Babel's CLDR data, so a month is "Dec" in English and "dic" in Spanish)."""
+(Babel's CLDR data, so a month is "Dec" in English and "dic" in Spanish), in the patterns
+the language registry declares (core/languages.py)."""
 
 from __future__ import annotations
 
@@ -10,13 +11,14 @@ from functools import lru_cache
 from typing import Any, Iterable
 
 from babel.dates import format_date
+from babel.lists import format_list
 
-LANGUAGES = ("en", "es")
-_DAY = {"en": "MMM d, y", "es": "d 'de' MMM 'de' y"}
-_AND = {"en": " and ", "es": " y "}
+from core import languages
+
+LANGUAGES = languages.CODES
 
 
-def day(value: Any, lang: str = "en") -> str:
+def day(value: Any, lang: str = languages.DEFAULT_CODE) -> str:
     """'Dec 15, 2026' / '15 de dic de 2026' from a date, a datetime or an ISO string (state in
     Redis keeps strings)."""
     if isinstance(value, str):
@@ -27,21 +29,19 @@ def day(value: Any, lang: str = "en") -> str:
     if isinstance(value, dt.datetime):
         value = value.date()
     if isinstance(value, dt.date):
-        return _format(value, lang if lang in _DAY else "en")
+        return _format(value, languages.code_or_default(lang))
     return str(value)
 
 
 @lru_cache(maxsize=4096)
 def _format(value: dt.date, lang: str) -> str:
-    return format_date(value, _DAY[lang], locale=lang).replace(".", "")
+    language = languages.get(lang)
+    return format_date(value, language.date_pattern, locale=language.babel_locale).replace(".", "")
 
 
-def and_list(items: Iterable[str], lang: str = "en") -> str:
+def and_list(items: Iterable[str], lang: str = languages.DEFAULT_CODE) -> str:
     """'a', 'a and b', 'a, b and c' (Spanish: 'a, b y c')."""
-    items = list(items)
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + _AND.get(lang, " and ") + items[-1]
+    return format_list(list(items), locale=languages.get(lang).list_locale)
 
 
 def fold(text: str) -> str:

@@ -11,7 +11,7 @@ from typing import Iterable
 from flask import request
 from twilio.twiml.voice_response import VoiceResponse
 
-from core import outbox, services
+from core import languages, outbox, services
 from core.conversation import State
 from core.conversation import Conversation, RedisConversations
 from core.hours import parse_hours
@@ -21,11 +21,11 @@ from ivr import render
 from web.deps import Deps
 from web.observe import note
 
-LANGUAGES = ("en", "es")
 # What a turn ends on: a miss (the menu again, tapered), words that lead to the menu itself,
 # Apple's steps read (offered by text, issue 12), or a finished task ("anything else?").
 MISSES = ("unusable", "unknown_command", "speech_again", "speech_keys")
-TO_THE_MENU = {"ready", "pin_ok", "spanish_chosen", "offer_english"}
+TO_THE_MENU = {"ready", "pin_ok", *(p for lang in languages.BY_CODE.values()
+                                     for p in (lang.offer_prompt, lang.chosen_prompt) if p)}
 APPLE_STEPS = ("refused_app_store_plan", "refused_addons_first_app_store")
 
 
@@ -72,8 +72,7 @@ def _clean_digits(raw: str | None) -> str:
 
 
 def call_language() -> str:
-    lang = request.args.get("lang", "en")
-    return lang if lang in LANGUAGES else "en"
+    return languages.code_or_default(request.args.get("lang"))
 
 
 @dataclass

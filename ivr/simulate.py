@@ -33,6 +33,7 @@ from typing import Callable, Iterator, TextIO
 import click
 from flask.cli import with_appcontext
 
+from core import languages
 from web.simulator import Transport, transport_for
 
 MAX_STEPS = 300
@@ -228,7 +229,7 @@ def _first(given: list[str], then: Callable[[str], str]) -> Callable[[str], str]
 @click.option("--script", type=click.File("r"), default=None, help="Answers, one a line.")
 @click.option("--handoff", is_flag=True, help="Start as an agent's hand-off (/voice/handoff).")
 @click.option("--line", default=None, help="With --handoff: the line (login id or number).")
-@click.option("--lang", type=click.Choice(["en", "es"]), default="en", show_default=True,
+@click.option("--lang", type=click.Choice(languages.CODES), default=languages.DEFAULT_CODE, show_default=True,
               help="es: press 9 at the greeting for Spanish (a hand-off starts in Spanish).")
 @with_appcontext
 def simulate_call(caller: str, to: str, url: str | None, script, handoff: bool, line: str | None,
@@ -247,12 +248,12 @@ def simulate_call(caller: str, to: str, url: str | None, script, handoff: bool, 
                 return input(f"  your answer ({prompts[what]}): ")
             except EOFError:
                 return "-"
-    if lang == "es" and not handoff:
+    if lang != languages.DEFAULT_CODE and not handoff:
         answer = _first(["9"], answer)  # "Para español, oprima 9"
     sim = CallSimulator(transport, caller, to, answer, out=sys.stdout)
     extra = {"line": line} if handoff and line else None
     path = "/voice/handoff" if handoff else "/voice"
     try:
-        sim.run(path + ("?lang=es" if handoff and lang == "es" else ""), extra)
+        sim.run(path + (f"?lang={lang}" if handoff and lang != languages.DEFAULT_CODE else ""), extra)
     except SimulationError as exc:
         raise click.ClickException(str(exc)) from exc

@@ -9,7 +9,7 @@ from flask import current_app, request, url_for
 from sqlalchemy.exc import DBAPIError, OperationalError
 from twilio.twiml.voice_response import VoiceResponse
 
-from core import instructions, intents, outbox, services
+from core import instructions, intents, languages, outbox, services
 from core.conversation import ConversationUnavailable
 from core.intents import Intent
 from core.journeys.clarify import EXPECT_WHICH
@@ -267,7 +267,7 @@ def whisper():
     except Exception:  # noqa: BLE001 - the agent can still take the call, told less
         log.warning("escalation unavailable for the whisper", exc_info=True)
         esc = None
-    sp = render.Speaker.of(d.settings, "en")  # the agents' language
+    sp = render.Speaker.of(d.settings, languages.DEFAULT_CODE)  # the agents' language
     r = VoiceResponse()
     said = whisper_text(esc["context"] or {}, esc["caller"], d.settings.brand_name) if esc else WHISPER_UNKNOWN
     accept = url_for("agent_leg.whisper_accept", esc=esc_id)
@@ -343,7 +343,7 @@ def voicemail():
     r = VoiceResponse()
     if (request.form.get("Digits") or "").strip() == "*":  # a call back instead (ivr.callbacks)
         lang = call_language()
-        r.redirect(url_for("callbacks.callback", esc=_esc_id(), do="start", lang=lang if lang != "en" else None))
+        r.redirect(url_for("callbacks.callback", esc=_esc_id(), do="start", lang=lang if lang != languages.DEFAULT_CODE else None))
         return twiml(r)
     sp = render.Speaker.of(d.settings, call_language())
     seconds = (request.form.get("RecordingDuration") or "").strip()

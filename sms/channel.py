@@ -9,7 +9,7 @@ from typing import Mapping
 import redis
 from sqlalchemy.exc import DBAPIError
 
-from core import services
+from core import languages, services
 from core.conversation import Conversation, ConversationUnavailable, RedisConversations
 from core.dedupe import TAKEN_OVER, Dedupe, DedupeUnavailable
 from core.limits import PinLimitUnavailable, RateLimit
@@ -52,7 +52,7 @@ def _handle_sms(d: Deps, form: Mapping[str, str], parsed) -> list[str]:
     read together; the new state and the answer (for retries) written together."""
     sender = (form.get("From") or "").strip()[:40]
     sid = (form.get("MessageSid") or form.get("SmsSid") or "").strip()[:64] or None
-    say = _sayer(d, parsed.lang or "en")
+    say = _sayer(d, parsed.lang or languages.DEFAULT_CODE)
     if not sender:
         return say(("media_only" if form.get("NumMedia", "0") != "0" else "unknown_command", None))
     now = d.clock()
@@ -145,7 +145,7 @@ def _opted_out_in_database(d: Deps, sender: str) -> bool:
 def _consent(d: Deps, parsed, sender: str, req: services.Request, now) -> list[str] | None:
     """R16 in the database alone: STOP opts out, START opts back in. None: not a consent
     matter (a YES from a number that is opted in answers the conversation)."""
-    say = _sayer(d, parsed.lang or "en")
+    say = _sayer(d, parsed.lang or languages.DEFAULT_CODE)
     if parsed.kind == "opt_out":
         changed = services.set_opt_out(d.db, sender, True, now=now, req=req)
         return say(("opted_out", None)) if changed else []
@@ -196,7 +196,7 @@ def _answer(d: Deps, conversation: Conversation, key: str, sender: str, req: ser
     # The message's language, when its words tell; not where the text is data (a plan's
     # name, a number), which says nothing of the language it was typed in.
     data_step = state is not None and state.step in ("plan", "pin", "code", "target", "block_number")
-    lang = (parsed.lang if parsed.kind != "text" or not data_step else None) or (state.lang if state else "en")
+    lang = (parsed.lang if parsed.kind != "text" or not data_step else None) or (state.lang if state else languages.DEFAULT_CODE)
     say = _sayer(d, lang)
     if parsed.kind in ("opt_out", "opt_in"):
         consent = _consent(d, parsed, sender, req, now)

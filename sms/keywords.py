@@ -17,7 +17,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from core import intents
+from core import intents, languages
 from core.intents import Intent
 from core.journeys.clarify import EXPECT_WHICH
 from core.reply import (EXPECT_BLOCK_NUMBER, EXPECT_CODE, EXPECT_CONFIRM, EXPECT_FIX, EXPECT_OFFER, EXPECT_PIN,
@@ -26,7 +26,7 @@ from vocabulary import Vocabulary, contains, fold, vocabulary
 from vocabulary.understand import Understanding, answer_which, fix_choice, known_word, understand
 
 MAX_READ = 320  # nothing a person texts us needs more; the rest is ignored
-LANGUAGES = ("en", "es")
+LANGUAGES = languages.CODES
 QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
                         "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"'})
 KEYED = re.compile(r"[0-9\s#*().+-]+")  # what a keypad or a typed number looks like
@@ -68,7 +68,7 @@ def _vocabularies(prefer: str) -> list[Vocabulary]:
     return [vocabulary(prefer)] + [vocabulary(lang) for lang in LANGUAGES if lang != prefer]
 
 
-def parse(body: str | None, prefer: str = "en") -> Parsed:
+def parse(body: str | None, prefer: str = languages.DEFAULT_CODE) -> Parsed:
     """Consent, HELP and commands in any language (the conversation's own first)."""
     text = clean(body or "")
     folded = fold(text)
@@ -119,8 +119,9 @@ def _holds_command(folded: str, vocabs: list[Vocabulary]) -> bool:
 def language_of(text: str, folded: str | None = None) -> str | None:
     """Spanish or English when the words say so (¿ ¡ ñ or accented vowels, or more marker
     words of one than of the other); None when they don't (digits, YES, a name)."""
-    if any(ch in text for ch in "¿¡ñÑáíóúÁÍÓÚ"):
-        return "es"
+    for lang in languages.BY_CODE.values():
+        if lang.marks and any(ch in text for ch in lang.marks):
+            return lang.code
     words = set((folded if folded is not None else fold(text)).split())
     scores = {lang: len(words & vocabulary(lang).markers) for lang in LANGUAGES}
     best = max(scores, key=scores.get)
@@ -140,7 +141,7 @@ def _slots(action: str, arg: str | None) -> dict:
     return {key: arg} if key and arg else {}
 
 
-def intent_of(parsed: Parsed, expect: str, lang: str = "en", options: list | None = None) -> Intent:
+def intent_of(parsed: Parsed, expect: str, lang: str = languages.DEFAULT_CODE, options: list | None = None) -> Intent:
     """The intent of a parsed text, given what the conversation asked for (and, at the
     clarifying question, the journeys it offered)."""
     if parsed.kind == "command":

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import import_module
 
+from core import languages
 from core.formatting import fold  # noqa: F401 - the doors match words folded, as the lists are
 
 
@@ -46,13 +47,14 @@ class Vocabulary:
     forgot: Phrases = ()
 
 
-LANGUAGES = ("en", "es")
+LANGUAGES = languages.CODES
 
 
 @lru_cache(maxsize=None)
 def vocabulary(lang: str) -> Vocabulary:
-    """The language's words (English for a language we don't have)."""
-    return import_module(f"vocabulary.{lang if lang in LANGUAGES else 'en'}").WORDS
+    """The language's words (the default language's for a language we don't have), from the
+    module the language registry names (core/languages.py)."""
+    return import_module(languages.get(lang).vocabulary).WORDS
 
 
 def contains(text: str, phrases: Phrases) -> bool:

@@ -35,12 +35,12 @@ from operator import itemgetter, mul
 from pathlib import Path
 from typing import Iterable
 
-from core import intents
+from core import intents, languages
 from core.formatting import fold
 from core.intents import Intent
 from vocabulary.lexicon import Lexicon
 
-LANGUAGES = ("en", "es")
+LANGUAGES = languages.CODES
 PHRASES = Path(__file__).resolve().parent / "phrases"
 MAX_WORDS = 40  # nobody asks for one thing in more; the rest is ignored
 
@@ -88,7 +88,7 @@ class Understanding:
 # The words ---------------------------------------------------------------------------------
 @lru_cache(maxsize=None)
 def lexicon(lang: str) -> Lexicon:
-    return import_module(f"vocabulary.{lang if lang in LANGUAGES else 'en'}").LEXICON
+    return import_module(languages.get(lang).vocabulary).LEXICON
 
 
 @dataclass(frozen=True)
@@ -152,7 +152,8 @@ class _Index:
         letter missing or one too many ("cancell") is the likelier typo and is tried first."""
         if len(word) < 5 or word in self.known or not word.isalpha():
             return set()
-        typos, meanings = self.typos.get(lang, self.typos["en"]), self.meanings.get(lang, self.meanings["en"])
+        lang = languages.code_or_default(lang)
+        typos, meanings = self.typos[lang], self.meanings[lang]
         dels = _deletions(word)
         likely = {w for w in typos.get(word, ()) if len(w) == len(word) + 1} | {d for d in dels if d in meanings}
         if len(word) < 6:  # a short word: only a letter left out of a longer one ("chage")
@@ -176,7 +177,7 @@ def _index() -> _Index:
 _DIGITS = re.compile(r"\+?\d[\d\s().-]*\d|\d")
 
 
-def find(text: str, folded: str | None = None, lang: str = "en") -> Found:
+def find(text: str, folded: str | None = None, lang: str = languages.DEFAULT_CODE) -> Found:
     """The lexicon's concepts in an utterance (both languages' words: people mix them)."""
     ix = _index()
     folded = fold(text) if folded is None else folded
@@ -341,12 +342,13 @@ def load_phrases(langs: Iterable[str] = LANGUAGES) -> list[tuple[str, str, str]]
     """The training phrases: (lang, label, text) from vocabulary/phrases/<lang>.tsv."""
     rows = []
     for lang in langs:
-        for n, line in enumerate((PHRASES / f"{lang}.tsv").read_text(encoding="utf-8").splitlines(), 1):
+        name = languages.get(lang).phrases
+        for n, line in enumerate((PHRASES / name).read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip() or line.startswith("#"):
                 continue
             label, sep, text = line.partition("\t")
             if not sep or not text.strip():
-                raise ValueError(f"vocabulary/phrases/{lang}.tsv line {n}: want label<TAB>text")
+                raise ValueError(f"vocabulary/phrases/{name} line {n}: want label<TAB>text")
             rows.append((lang, label.strip(), text.strip()))
     return rows
 
@@ -432,7 +434,7 @@ def clarify(labels: Iterable[str]) -> Intent:
     return intents.journey("clarify", options=[[name, slots] for name, slots in options[:2]])
 
 
-def understand(text: str | None, lang: str = "en", *, speech_confidence: float | None = None) -> Understanding:
+def understand(text: str | None, lang: str = languages.DEFAULT_CODE, *, speech_confidence: float | None = None) -> Understanding:
     """What a free text or a speech result asks for (see the module's docstring)."""
     text, folded = prepare(text)
     if not folded:
@@ -478,7 +480,7 @@ def answer_which(text: str, lang: str, options: list, got: Understanding | None 
     names = [o[0] for o in options if isinstance(o, (list, tuple)) and o]
     text, folded = prepare(text)
     for n in (2, 1):  # "second one" holds "one"
-        if n <= max(1, len(names)) and any(f" {p} " in f" {folded} " for lg in (lang, "en", "es")
+        if n <= max(1, len(names)) and any(f" {p} " in f" {folded} " for lg in (lang, *languages.CODES)
                                             for p in lexicon(lg).ordinals[n]):
             return intents.choice(n)
     if {"cancel_plan", "cancel_line"} <= set(names):
