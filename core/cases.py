@@ -42,6 +42,7 @@ NOTE_MAX = 2000
 QUEUE_LIMIT = 200
 # Outcomes of a voice escalation that reached (or is still reaching) a person.
 REACHED = ("connected", "agent_answered", "requested")
+CALLS = "voice"  # the channel of calls; every other channel's case is a written one (``text``)
 CONSOLE = Request(channel="console")
 
 
@@ -59,7 +60,7 @@ def kind_of(channel: str, outcome: str, recording_url: str | None, callback_numb
         return "callback"
     if recording_url:
         return "voicemail"
-    if channel == "sms":
+    if channel != CALLS:  # a text, or any other written door: never shown as a call
         return "text"
     return "call" if outcome in REACHED else "missed"
 
@@ -69,9 +70,9 @@ def _kind_filter(kind: str):
     return {
         "callback": Escalation.callback_number.is_not(None),
         "voicemail": and_(no_cb, Escalation.recording_url.is_not(None)),
-        "text": and_(no_cb, no_rec, Escalation.channel == "sms"),
-        "call": and_(no_cb, no_rec, Escalation.channel != "sms", Escalation.outcome.in_(REACHED)),
-        "missed": and_(no_cb, no_rec, Escalation.channel != "sms", not_(Escalation.outcome.in_(REACHED))),
+        "text": and_(no_cb, no_rec, Escalation.channel != CALLS),
+        "call": and_(no_cb, no_rec, Escalation.channel == CALLS, Escalation.outcome.in_(REACHED)),
+        "missed": and_(no_cb, no_rec, Escalation.channel == CALLS, not_(Escalation.outcome.in_(REACHED))),
     }[kind]
 
 

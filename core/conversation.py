@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core import languages, one_time_codes, phone, policy, services
 from core.intents import Intent
-from core.journeys import REGISTRY, Turn, public, step_handlers
+from core.journeys import REGISTRY, Turn, public, step_handlers, troubleshoot
 from core.limits import PinAttempts, RateLimit
 from core.reply import (EXPECT_CODE, EXPECT_COMMAND, EXPECT_CONFIRM, EXPECT_PIN, EXPECT_TARGET, Prompt, Reply)
 from core.services import LineRef, NotAuthorised, Request
@@ -434,7 +434,7 @@ class Conversation:
         if fix in ("voice_network_mode", "device_settings"):
             s.journey = None
             return Reply([Prompt("fix_guidance", {"fix": fix})])
-        journey = {"reactivate": "reactivate", "change_number": "change_number", "block_spam": "block"}[fix]
+        journey = troubleshoot.FIX_JOURNEYS[fix]
         target, actor = s.target, s.actor
         reply = self.begin(s, journey, {}, t)
         if actor and target is not None and s.target is None and reply.expect == EXPECT_TARGET:

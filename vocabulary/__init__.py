@@ -45,6 +45,12 @@ class Vocabulary:
     markers: frozenset[str] = field(default_factory=frozenset)
     # R21: asking for a one-time code instead of the PIN (found anywhere in what was said).
     forgot: Phrases = ()
+    # The voice menus' own words, as whole (folded) answers: the cancel word said alone (the
+    # cancel menu asks which), the "more" menu, back to the menu, and the end of the call.
+    cancel: frozenset[str] = frozenset()
+    more_menu: frozenset[str] = frozenset()
+    to_menu: frozenset[str] = frozenset()
+    goodbye: frozenset[str] = frozenset()
 
 
 LANGUAGES = languages.CODES

@@ -38,6 +38,7 @@ from typing import Iterable
 from core import intents, languages
 from core.formatting import fold
 from core.intents import Intent
+from core.journeys import REGISTRY, troubleshoot
 from vocabulary.lexicon import Lexicon
 
 LANGUAGES = languages.CODES
@@ -55,11 +56,12 @@ NOTHING = 0.6  # "none" (nothing we do) below this, with a journey likely enough
 # Speech below this recogniser confidence is not acted on: asked again once, then keys (ivr/).
 SPEECH_FLOOR = 0.4
 
-# The journeys that change something: reached only when the utterance names the change.
-CHANGES = {"cancel_plan": "cancel_plan", "cancel_line": "cancel_line", "reactivate": "reactivate",
-           "fix.reactivate": "reactivate", "change_number": "change_number",
-           "fix.change_number": "change_number", "block": "block", "fix.block_spam": "block", "unblock": "unblock"}
-FIXES = ("voice_network_mode", "reactivate", "device_settings", "change_number", "block_spam")
+# The journeys that change something, by the label that starts them (the journey's name, or
+# fix.<fix> for a fix that is a journey): reached only when the utterance names the change
+# (each journey's ``names``). Derived from the journey registry.
+FIXES = troubleshoot.FIXES
+CHANGES = {**{name: name for name, j in REGISTRY.items() if j.changes},
+           **{f"fix.{fix}": journey for fix, journey in troubleshoot.FIX_JOURNEYS.items()}}
 # Labels that are not a journey: said by the doors (opt_out, help) or not understood (none).
 NOT_JOURNEYS = ("opt_out", "help", "none")
 VAGUE_CANCEL = ("cancel_plan", "cancel_line")  # "I wanna cancel": which?
@@ -225,25 +227,22 @@ def _before(words: list[str], at: int, phrases: set[tuple[str, ...]], span: int)
 
 # The safety rules ---------------------------------------------------------------------------
 def names_its_change(label: str, f: Found) -> bool:
-    """Whether an utterance names the change a label would start (safety before recall)."""
+    """Whether an utterance names the change a label would start (safety before recall): the
+    words each change journey declares (core/journeys/: ``Journey.names``, and a fix's own)."""
+    journey = CHANGES.get(label)
+    if journey is not None:
+        concepts = f.concepts | ({"plan_name"} if f.plan is not None else frozenset())
+        fix_names = troubleshoot.FIX_NAMES.get(label[4:]) if label.startswith("fix.") else None
+        if fix_names is not None and fix_names.named_by(concepts, f.negated, f.plan is not None):
+            return True
+        names = REGISTRY[journey].names
+        return names is not None and names.named_by(concepts, f.negated, f.plan is not None)
+    return _names_its_label(label, f)
+
+
+def _names_its_label(label: str, f: Found) -> bool:
+    """The model's labels that are no journey: a vague cancel, a plain-words opt-out."""
     c = f.concepts
-    if label == "cancel_line":
-        # Named add-on: never the whole line (R4: the add-on is what was named).
-        return "cancel" in c and "line" in c and f.plan is None and "cancel" not in f.negated
-    if label == "cancel_plan":
-        return "cancel" in c and ("plan" in c or f.plan is not None) and "cancel" not in f.negated
-    if label in ("reactivate", "fix.reactivate"):
-        # "my line got cancelled" asks to reactivate; "cancel my suspended line" and "my
-        # husband cancelled his line" do not.
-        return "reactivate" in c or ("lapsed" in c and "line" in c and "cancel" not in c)
-    if label == "fix.change_number" and "wrong_calls" in c:
-        return True
-    if label in ("change_number", "fix.change_number"):
-        return bool(c & {"change", "dislike"}) and "number" in c
-    if label in ("block", "fix.block_spam"):
-        return bool(c & {"block", "spam"}) and "unblock" not in c
-    if label == "unblock":
-        return "unblock" in c
     if label == "cancel":  # "I don't want to cancel" asks nothing
         return not ("cancel" in f.negated and "cancel" not in c)
     if label == "opt_out":  # R16 in plain words: stop + texts ("stop my text archive" names a plan)
@@ -393,8 +392,6 @@ def prepare(text: str | None) -> tuple[str, str]:
 
 def _route(label: str) -> tuple[str, dict] | None:
     """The journey (and slots) a label starts, before the utterance's own slots."""
-    from core.journeys import REGISTRY
-
     if label.startswith("fix."):
         fix = label[4:]
         return ("troubleshoot", {"fix": fix}) if fix in FIXES else None
@@ -402,13 +399,9 @@ def _route(label: str) -> tuple[str, dict] | None:
 
 
 def _slots(label: str, f: Found) -> dict:
-    if label == "cancel_plan" and f.plan:
-        return {"plan": f.plan}
-    if label == "cancel_line" and (f.last4 or len(f.digits.lstrip("+")) >= 10):
-        return {"line": f.last4 or f.digits[-4:]}
-    if label in ("block", "unblock") and len(f.digits.lstrip("+")) >= 3:
-        return {"number": f.digits}
-    return {}
+    """The slots the journey itself finds in what was heard (``Journey.slots_heard``)."""
+    journey = REGISTRY.get(label)
+    return journey.slots_heard(f) if journey is not None and journey.slots_heard else {}
 
 
 def intent_for(label: str, f: Found | None = None) -> Intent:
@@ -462,8 +455,8 @@ def understand(text: str | None, lang: str = languages.DEFAULT_CODE, *, speech_c
 
 # Answers both doors read the same way ----------------------------------------------------------
 # A fix understood from free text → its place in the list R11 offers (core/journeys/troubleshoot.py).
-_FIX_OF = {**{f"fix.{fix}": fix for fix in FIXES}, "reactivate": "reactivate", "change_number": "change_number",
-           "block": "block_spam"}
+_FIX_OF = {**{f"fix.{fix}": fix for fix in FIXES},
+           **{journey: fix for fix, journey in troubleshoot.FIX_JOURNEYS.items()}}
 
 
 def fix_choice(got: Understanding | None) -> int | None:

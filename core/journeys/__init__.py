@@ -31,6 +31,36 @@ Apply = Callable[..., "Result"]
 
 
 @dataclass(frozen=True)
+class Names:
+    """The words that name a journey's change, as the lexicon's concepts (vocabulary/lexicon.py:
+    "cancel", "line", "plan", "plan_name" for a product named…): free words may start the
+    journey only when they hold every concept of one of ``any_of``, with none of that
+    alternative's ``unless`` concepts, none of ``not_negated`` negated ("don't cancel"), and
+    no plan named when ``no_plan`` (R4: an add-on named is what is meant, never the line).
+    The safety rule of vocabulary/understand.py reads it; no model can override it."""
+
+    any_of: tuple[tuple[frozenset[str], frozenset[str]], ...]
+    not_negated: frozenset[str] = frozenset()
+    no_plan: bool = False
+
+    @classmethod
+    def of(cls, *alternatives: str, not_negated: str = "", no_plan: bool = False) -> "Names":
+        """``Names.of("cancel line", "lapsed line -cancel")``: each alternative's concepts,
+        those after a minus ruling it out."""
+        parsed = []
+        for alt in alternatives:
+            words = alt.split()
+            parsed.append((frozenset(w for w in words if not w.startswith("-")),
+                           frozenset(w[1:] for w in words if w.startswith("-"))))
+        return cls(tuple(parsed), frozenset(not_negated.split()), no_plan)
+
+    def named_by(self, concepts: frozenset[str], negated: frozenset[str], plan_named: bool) -> bool:
+        if (self.no_plan and plan_named) or self.not_negated & negated:
+            return False
+        return any(needs <= concepts and not unless & concepts for needs, unless in self.any_of)
+
+
+@dataclass(frozen=True)
 class Journey:
     name: str  # what a ``journey(name)`` intent asks for; the pending change's action
     start: Start  # once the caller is verified and the line chosen (or at once when public)
@@ -41,6 +71,15 @@ class Journey:
     changes: bool = False  # proposes changes (confirm_<name> / done_<name>)
     # Said at once to anyone, before identification (public information only, R8).
     before_pin: Callable[..., list] | None = None
+    # Its place in the voice menus: (the menu: None for the main one, "cancel", "more"; its key).
+    menu: tuple[str | None, str] | None = None
+    # A command's words after its name ("CANCEL LINE 0012", "PLANS 2") → the journey's slots.
+    command_slots: Callable[[str | None], dict] | None = None
+    # Free words → the journey's slots, from what the lexicon found in them (a plan's name, a
+    # line's last four digits, a number: ``plan``, ``last4``, ``digits``).
+    slots_heard: Callable[[Any], dict] | None = None
+    # The words that name its change (required of a journey that ``changes``).
+    names: Names | None = None
 
 
 def registry() -> dict[str, Journey]:

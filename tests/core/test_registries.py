@@ -21,8 +21,6 @@ WORDING_TABLES = {
     "console/words.py",  # the texts agents send, per language
     "appstore/wording.py",  # the App Store receipts' words, per language
     "ivr/callbacks.py",  # the call-back offer's words, per language (kept there until the prompts take them)
-    "ivr/menu.py",  # the voice menus' extra words: until the one interpreter takes them (vocabulary/)
-    "ivr/views.py",  # the language key's choice: likewise
 }
 HISTORY = {"core/migrations/versions/0005_line_language.py"}  # a migration states the past as it was
 CODE_LITERAL = re.compile(r"""(?<![\w.])["'](%s)["']""" % "|".join(map(re.escape, languages.CODES)))
@@ -97,3 +95,72 @@ def test_each_language_is_said_and_heard_in_a_locale_twilio_documents(code):
 def test_an_unknown_code_is_the_default_language():
     assert languages.get("xx") is languages.DEFAULT and languages.get(None) is languages.DEFAULT
     assert languages.code_or_none("xx") is None and languages.known(languages.DEFAULT_CODE)
+
+
+# The journeys ---------------------------------------------------------------------------------
+def test_every_journey_that_changes_something_says_which_words_name_its_change_R18():
+    from core.journeys import REGISTRY
+
+    assert [name for name, j in REGISTRY.items() if j.changes and j.names is None] == []
+
+
+def test_each_voice_menu_key_means_one_thing():
+    from core.journeys import REGISTRY
+    from vocabulary.interpret import AGENT_KEY, LANGUAGE_KEY, MENU_KEYS, REPEAT_KEY
+
+    places = [j.menu for j in REGISTRY.values() if j.menu is not None]
+    assert len(places) == len(set(places))
+    for sub, key in places:
+        assert sub in MENU_KEYS and key not in MENU_KEYS[sub] and key not in (AGENT_KEY, REPEAT_KEY, LANGUAGE_KEY)
+
+
+def test_the_menus_keys_come_from_the_registry():
+    """Adding a journey's menu place is enough for its key to start it (nothing else lists it)."""
+    from core.journeys import REGISTRY
+    from vocabulary.interpret import menu_keys
+
+    for name, j in REGISTRY.items():
+        if j.menu is not None:
+            got = menu_keys(j.menu[0])[j.menu[1]]
+            assert got.intent.kind == "journey" and got.intent.value == name
+
+
+def test_the_change_words_the_model_is_held_to_are_the_registrys():
+    from core.journeys import REGISTRY, troubleshoot
+    from vocabulary.understand import CHANGES, FIXES
+
+    assert {j for j in CHANGES.values()} == {name for name, j in REGISTRY.items() if j.changes}
+    assert FIXES == troubleshoot.FIXES
+
+
+JOURNEY_TABLES = WORDING_TABLES | {"ivr/prompts.py", "ivr/prompts_es.py", "sms/replies.py", "sms/replies_es.py"}
+
+
+def test_no_side_table_lists_the_journeys_by_hand():
+    """A table keyed by three or more journeys' names outside core/journeys/ is a second list of
+    them (wording tables excepted: each journey's words are its own, held to the registry below)."""
+    from core.journeys import REGISTRY
+
+    names = set(REGISTRY)
+    found = []
+    for name, text in _sources():
+        if name.startswith("core/journeys/") or name in JOURNEY_TABLES | _registered_files():
+            continue
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.Dict):
+                keys = {k.value for k in node.keys if isinstance(k, ast.Constant)}
+                if len(keys & names) >= 3:
+                    found.append((name, node.lineno))
+    assert found == []
+
+
+def test_the_wording_tables_name_only_journeys_the_registry_has():
+    from core.journeys import REGISTRY
+    from sms import replies
+
+    assert set(replies.WHICH) - set(REGISTRY) == set()
+    assert set(replies.COMMAND_WORDS) - set(REGISTRY) == set()
+    for code in languages.CODES:
+        from vocabulary import vocabulary
+
+        assert {action for _, action in vocabulary(code).commands} - set(REGISTRY) <= {"agent"}
