@@ -16,7 +16,8 @@ from typing import Any, Callable
 
 import redis
 
-from core.conversation import RedisConversations, State
+from core.conversation import RedisConversations
+from core.state import State
 from core.dedupe import TAKEN_OVER, Dedupe
 from core.limits import RateLimit
 from core.opt_out_cache import OptOutCache

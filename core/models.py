@@ -286,8 +286,3 @@ class OutboundText(Base):
     __table_args__ = (Index("ix_outbound_texts_provider_sid", "provider_sid"),
                       Index("ix_outbound_texts_to_number", "to_number"))
 
-
-# The console's and the App Store feed's tables live beside their features.
-from core import models_appstore, models_console, models_twilio  # noqa: E402,F401
-
-ALL_TABLES = [t.name for t in reversed(Base.metadata.sorted_tables)]

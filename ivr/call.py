@@ -13,8 +13,8 @@ from flask import request
 from twilio.twiml.voice_response import VoiceResponse
 
 from core import instructions, languages, outbox, services
-from core.conversation import State
 from core.conversation import Conversation, RedisConversations
+from core.state import State
 from core.hours import parse_hours
 from core.intents import Intent
 from core.turns import Interpretation, Turn

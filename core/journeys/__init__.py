@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Protocol
 
 if TYPE_CHECKING:  # pragma: no cover
-    from core.conversation import Conversation, Reply, State
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from core import policy
     from core.intents import Intent
-    from core.services import Request, Result
+    from core.reply import Prompt, Reply
+    from core.services import LineRef, Request, Result
+    from core.state import State
 
 
 @dataclass(frozen=True)
@@ -25,8 +29,30 @@ class Turn:
     now: dt.datetime
 
 
-Handler = Callable[["Conversation", "State", "Intent", Turn], "Reply"]
-Start = Callable[["Conversation", "State", dict, Turn], "Reply"]
+class Talk(Protocol):
+    """What a journey may read and do in the conversation (core/conversation.py implements
+    it): read the chosen line, propose a change for the caller's yes, refuse one with a reason,
+    say what could not be used, start another journey or hand over to a person, and note what
+    happened for the agent. Nothing else of the conversation is a journey's business."""
+
+    db: "sessionmaker[Session]"
+
+    def actor(self, s: "State") -> "LineRef": ...
+    def summary(self, s: "State") -> dict[str, Any]: ...
+    def line_facts(self, summary: dict) -> "policy.LineFacts": ...
+    def line_state(self, summary: dict) -> dict[str, Any]: ...
+    def plan_facts(self, p: dict) -> "policy.PlanFacts": ...
+    def propose(self, s: "State", t: Turn, pending: dict) -> "Reply": ...
+    def refused(self, s: "State", t: Turn, action: str, reason: str, number: str, **values: Any) -> "Reply": ...
+    def unusable(self, s: "State", t: Turn, expect: str, again: "Prompt") -> "Reply": ...
+    def take_fix(self, s: "State", fix: str, t: Turn) -> "Reply": ...
+    def begin(self, s: "State", name: str, slots: dict, t: Turn) -> "Reply": ...
+    def to_person(self, s: "State", t: Turn, reason: str) -> "Reply": ...
+    def note(self, s: "State", text: str) -> None: ...
+
+
+Handler = Callable[[Talk, "State", "Intent", Turn], "Reply"]
+Start = Callable[[Talk, "State", dict, Turn], "Reply"]
 Apply = Callable[..., "Result"]
 
 
