@@ -119,26 +119,7 @@ class _Index:
         self.known: set[str] = set()
         self.meanings: dict[str, dict[str, set[tuple[str, str]]]] = {lang: {} for lang in LANGUAGES}
         for lang in LANGUAGES:
-            lex, meanings = lexicon(lang), self.meanings[lang]
-            for group, table in (("action", lex.actions), ("object", lex.objects)):
-                for concept, phrases in table.items():
-                    for p in phrases:
-                        words = tuple(p.split())
-                        self.phrases.setdefault(words[0], []).append((words, group, concept))
-                        self.known.update(words)
-                        if len(words) == 1 and len(p) >= 6:
-                            meanings.setdefault(p, set()).add((group, concept))
-            self.negations |= {tuple(n.split()) for n in lex.negations}
-            self.past |= {tuple(n.split()) for n in lex.past}
-            self.others |= set(lex.others)
-            self.known |= set(lex.plain)
-            for product, phrases in lex.plan_names.items():
-                self.plan_names += [(tuple(p.split()), product) for p in phrases]
-                for w in (w for p in phrases for w in p.split()):
-                    self.known.add(w)
-                    if len(w) >= 6:
-                        meanings.setdefault(w, set()).add(("object", "plan"))
-            self.line_digits |= {tuple(p.split()) for p in lex.line_digits}
+            self._add(lexicon(lang), self.meanings[lang])
         self.plan_names.sort(key=lambda x: -len(x[0]))
         # Symmetric deletions: a word one edit (or one swap) from a known word finds it here.
         self.typos: dict[str, dict[str, set[str]]] = {lang: {} for lang in LANGUAGES}
@@ -146,6 +127,27 @@ class _Index:
             for word in self.meanings[lang]:
                 for key in {word, *_deletions(word)}:
                     self.typos[lang].setdefault(key, set()).add(word)
+
+    def _add(self, lex: Lexicon, meanings: dict[str, set[tuple[str, str]]]) -> None:
+        for group, table in (("action", lex.actions), ("object", lex.objects)):
+            for concept, phrases in table.items():
+                for p in phrases:
+                    words = tuple(p.split())
+                    self.phrases.setdefault(words[0], []).append((words, group, concept))
+                    self.known.update(words)
+                    if len(words) == 1 and len(p) >= 6:
+                        meanings.setdefault(p, set()).add((group, concept))
+        self.negations |= {tuple(n.split()) for n in lex.negations}
+        self.past |= {tuple(n.split()) for n in lex.past}
+        self.others |= set(lex.others)
+        self.known |= set(lex.plain)
+        for product, phrases in lex.plan_names.items():
+            self.plan_names += [(tuple(p.split()), product) for p in phrases]
+            for w in (w for p in phrases for w in p.split()):
+                self.known.add(w)
+                if len(w) >= 6:
+                    meanings.setdefault(w, set()).add(("object", "plan"))
+        self.line_digits |= {tuple(p.split()) for p in lex.line_digits}
 
     def typo_of(self, word: str, lang: str) -> set[tuple[str, str]]:
         """The (group, concept)s of the known word this one is a typo of: none when it is itself
@@ -184,10 +186,21 @@ def find(text: str, folded: str | None = None, lang: str = languages.DEFAULT_COD
     ix = _index()
     folded = fold(text) if folded is None else folded
     words = folded.split()[:MAX_WORDS]
+    found, negated = _actions(ix, words, lang)
+    found |= _objects(ix, words, lang)
+    plan = next((product for p, product in ix.plan_names if any(_at(words, i, p) for i in range(len(words)))), None)
+    runs = [("+" if m.group().startswith("+") else "") + "".join(ch for ch in m.group() if ch.isdigit())
+            for m in _DIGITS.finditer(text[:400])]
+    digits = max(runs, key=lambda r: len(r.lstrip("+")), default="")
+    return Found(frozenset(found), frozenset(negated - found), plan, digits, _last4(ix, words))
+
+
+def _actions(ix: _Index, words: list[str], lang: str) -> tuple[set[str], set[str]]:
+    """Actions (found, and negated): the longest phrase at each place ("dio de baja", not "de baja")."""
     found: set[str] = set()
     negated: set[str] = set()
     i = 0
-    while i < len(words):  # actions: the longest phrase at each place ("dio de baja", not "de baja")
+    while i < len(words):
         hits = [(p, c) for p, g, c in ix.phrases.get(words[i], ()) if g == "action" and _at(words, i, p)]
         if not hits:
             hits = [((words[i],), c) for g, c in ix.typo_of(words[i], lang) if g == "action"]
@@ -197,22 +210,29 @@ def find(text: str, folded: str | None = None, lang: str = languages.DEFAULT_COD
                 concept = "lapsed"  # "why did you cancel my line": it happened
             (negated if _before(words, i, ix.negations, 4) else found).add(concept)
         i += longest
-    for i, w in enumerate(words):  # objects, anywhere; not someone else's ("her line")
+    return found, negated
+
+
+def _objects(ix: _Index, words: list[str], lang: str) -> set[str]:
+    """Objects, anywhere; not someone else's ("her line")."""
+    found: set[str] = set()
+    for i, w in enumerate(words):
         if i and words[i - 1] in ix.others:
             continue
         hits = [c for p, g, c in ix.phrases.get(w, ()) if g == "object" and _at(words, i, p)]
         found.update(hits or (c for g, c in ix.typo_of(w, lang) if g == "object"))
-    plan = next((product for p, product in ix.plan_names if any(_at(words, i, p) for i in range(len(words)))), None)
-    runs = [("+" if m.group().startswith("+") else "") + "".join(ch for ch in m.group() if ch.isdigit())
-            for m in _DIGITS.finditer(text[:400])]
-    digits = max(runs, key=lambda r: len(r.lstrip("+")), default="")
+    return found
+
+
+def _last4(ix: _Index, words: list[str]) -> str | None:
+    """A line's last four digits, said as such ("ending 0012"): the last one said."""
     last4 = None
     for i in range(len(words)):
         for cue in ix.line_digits:
             after = words[i + len(cue):i + len(cue) + 1]
             if _at(words, i, cue) and after and after[0].isdigit() and len(after[0]) == 4:
                 last4 = after[0]
-    return Found(frozenset(found), frozenset(negated - found), plan, digits, last4)
+    return last4
 
 
 def _at(words: list[str], i: int, phrase: tuple[str, ...]) -> bool:
@@ -436,6 +456,11 @@ def understand(text: str | None, lang: str = languages.DEFAULT_CODE, *, speech_c
         return Understanding(intents.UNCLEAR, "none", 0.0, how="low_speech_confidence")
     f = find(text, folded, lang)
     probs = model().probabilities(features(folded, f))
+    return _decide(probs, f)
+
+
+def _decide(probs: dict[str, float], f: Found) -> Understanding:
+    """The model's probabilities, held to the safety rules and the thresholds."""
     ranked = sorted(probs.items(), key=lambda kv: -kv[1])
     # Safety before recall: a change the utterance doesn't name is not a candidate at all.
     allowed = [(label, p) for label, p in ranked if names_its_change(label, f)]
@@ -454,6 +479,15 @@ def understand(text: str | None, lang: str = languages.DEFAULT_CODE, *, speech_c
 
 
 # Answers both doors read the same way ----------------------------------------------------------
+def _ordinal(folded: str, lang: str, offered: int) -> int | None:
+    """"the first one", "el segundo": the offer's number (any language's ordinals)."""
+    for n in (2, 1):  # "second one" holds "one"
+        if n <= max(1, offered) and any(f" {p} " in f" {folded} " for lg in (lang, *languages.CODES)
+                                        for p in lexicon(lg).ordinals[n]):
+            return n
+    return None
+
+
 # A fix understood from free text → its place in the list R11 offers (core/journeys/troubleshoot.py).
 _FIX_OF = {**{f"fix.{fix}": fix for fix in FIXES},
            **{journey: fix for fix, journey in troubleshoot.FIX_JOURNEYS.items()}}
@@ -472,10 +506,9 @@ def answer_which(text: str, lang: str, options: list, got: Understanding | None 
     more, then R15). Keys are the doors' business."""
     names = [o[0] for o in options if isinstance(o, (list, tuple)) and o]
     text, folded = prepare(text)
-    for n in (2, 1):  # "second one" holds "one"
-        if n <= max(1, len(names)) and any(f" {p} " in f" {folded} " for lg in (lang, *languages.CODES)
-                                            for p in lexicon(lg).ordinals[n]):
-            return intents.choice(n)
+    ordinal = _ordinal(folded, lang, len(names))
+    if ordinal is not None:
+        return intents.choice(ordinal)
     if {"cancel_plan", "cancel_line"} <= set(names):
         f = find(text, folded, lang)
         plan, line = "plan" in f.concepts or f.plan is not None, "line" in f.concepts
