@@ -29,10 +29,12 @@ def create_app(settings: Settings | None = None, *, clock=None) -> Flask:
     engine = make_engine(settings.database_url)
     count_queries(engine)
     client = make_redis(settings.redis_url)
+    from sms.replies import receipt_text  # R17's words are the text channel's (a call's receipt is a text too)
+
     app.extensions["switchboard"] = Deps(
         settings=settings, engine=engine, db=make_sessionmaker(engine, redis=client), redis=client,
         queue_redis=make_queue_redis(settings.redis_url),
-        attempts=PinAttempts(client), clock=clock or utcnow,
+        attempts=PinAttempts(client), clock=clock or utcnow, receipt_text=receipt_text,
     )
     from core.outbox import wake_after_commit
 
@@ -65,9 +67,6 @@ def create_app(settings: Settings | None = None, *, clock=None) -> Flask:
     app.register_blueprint(console_bp)  # signed-in agents, never Twilio's signature
     app.register_blueprint(observe.bp)
     register_cli(app)
-    from sms.replies import receipt_text
-
-    app.extensions["switchboard"].receipt_text = receipt_text
     # Each channel's own commands, registered from the channel (web/ imports no door).
     from ivr.simulate import simulate_call
     from sms.simulate import simulate_sms

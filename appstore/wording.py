@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from core import languages
 from core.formatting import day
 
 Words = dict[str, str]
@@ -52,7 +53,7 @@ def receipt_for(brand: str, catalogue: Callable[..., str] | None = None) -> Call
     catalogue (``Deps.receipt_text``) under the effect's key once it has one, else these words."""
     def receipt(kind: str, values: dict[str, Any], language: str | None = None) -> str:
         effect = values.get("effect", "")
-        lang = language if language in RECEIPTS else "en"
+        lang = language if language in RECEIPTS else languages.DEFAULT_CODE
         if catalogue is not None:
             try:
                 return catalogue(effect, values, brand=brand, lang=lang)

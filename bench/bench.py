@@ -42,7 +42,7 @@ sys.path.insert(0, str(ROOT))
 
 from core import db as dbmod  # noqa: E402
 from core.demo import demo_document  # noqa: E402
-from core.models import Base  # noqa: E402
+from core.schema import Base  # noqa: E402
 from core.account_data import import_document  # noqa: E402
 
 TOKEN = "bench-auth-token-7a1f"

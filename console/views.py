@@ -314,7 +314,7 @@ def close(case_id: int):
 def text(case_id: int):
     d = deps()
     key = request.form.get("instruction") or ""
-    lang = request.form.get("lang") if request.form.get("lang") in cases.LANGUAGES else "en"
+    lang = request.form.get("lang") if request.form.get("lang") in cases.LANGUAGES else cases.DEFAULT_LANGUAGE
     if key not in words.INSTRUCTIONS:
         flash(words.ERRORS["bad_instruction"], "error")
         return _back(case_id)
@@ -332,7 +332,7 @@ def text(case_id: int):
 @bp.post("/console/cases/<int:case_id>/code")
 def send_code(case_id: int):
     d = deps()
-    lang = request.form.get("lang") if request.form.get("lang") in cases.LANGUAGES else "en"
+    lang = request.form.get("lang") if request.form.get("lang") in cases.LANGUAGES else cases.DEFAULT_LANGUAGE
 
     def send():
         target = cases.call_target(d.db, case_id)

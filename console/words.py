@@ -7,6 +7,7 @@ and fits R19 (each text within 3 GSM-7 segments; checked by tests/console/test_w
 from __future__ import annotations
 
 import re
+from core import languages
 
 KINDS = {
     "call": "Call put through",
@@ -17,7 +18,7 @@ KINDS = {
 }
 STATES = {"new": "New", "claimed": "Claimed", "done": "Done"}
 VIEWS = {"open": "Open", "new": "New", "claimed": "Claimed", "done": "Done", "all": "All"}
-LANGUAGES = {"en": "English", "es": "Spanish"}
+LANGUAGES = {lang.code: lang.name for lang in languages.BY_CODE.values()}
 CHANNELS = {"voice": "Phone", "sms": "Text", "console": "Console", "job": "Job", "app_store": "App Store"}
 
 WRAP_UPS = {
@@ -275,11 +276,11 @@ def bot_step(note: str, plan: str | None = None) -> str:
 
 
 def instruction_text(key: str, lang: str, brand: str) -> str:
-    return INSTRUCTIONS[key][lang if lang in ("en", "es") else "en"].format(brand=brand)
+    return INSTRUCTIONS[key][languages.code_or_default(lang)].format(brand=brand)
 
 
 def code_text(lang: str, brand: str):
-    template = CODE_TEXT[lang if lang in CODE_TEXT else "en"]
+    template = CODE_TEXT[languages.code_or_default(lang)]
     return lambda code, minutes: template.format(brand=brand, code=code, minutes=minutes)
 
 

@@ -17,7 +17,7 @@ from typing import Any, Iterable, Iterator
 from sqlalchemy import Select, delete, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload, sessionmaker
 
-from core import pins
+from core import languages, pins
 from core.import_rules import Facts, Known, Placement, check, numbers_named, transactions_named
 from core.import_schema import ImportDoc, LineDoc, parse
 from core.models import (
@@ -266,7 +266,7 @@ def _export_line(line: Line, audit: list[dict], app_store: list[dict] | None = N
         "status": line.status, "status_reason": line.status_reason,
         "usage_credits": str(Decimal(line.usage_credits).quantize(Decimal("0.01"))),
         # R20: the line's language, when it isn't the default English
-        **({"language": line.language} if line.language and line.language != "en" else {}),
+        **({"language": line.language} if line.language and line.language != languages.DEFAULT_CODE else {}),
         "plans": plans,
         "blocked": [b.number for b in line.blocked],
         "audit": audit,

@@ -5,7 +5,7 @@ in order.
   stored by its ``notificationUUID`` (a retry or a duplicate stores nothing more; a refused
   delivery stores nothing, so it never uses up its id, and is audited), then the worker is
   asked to apply it. Apple retries anything but 200, so 200 means "stored".
-- ``decide_store_change``: the pure decision (what the plan becomes; an older notification
+- ``decide_store_change`` (core/policy.py, R23): the pure decision (what the plan becomes; an older notification
   never overwrites what a newer one set, by the transaction's ``signedDate``).
 - ``apply_notification``: through the one change skeleton (``services.apply_change``) as the
   App Store (actor ``app_store``, channel ``app_store``), the notification's UUID as the
@@ -24,7 +24,7 @@ import hashlib
 import json
 import logging
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any, Callable
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -34,7 +34,7 @@ from core.appstore_verify import Notice, NotificationRefused, StoreVerifier
 from core.db import reader
 from core.models import AuditEvent, Line, Plan
 from core.models_appstore import PENDING, AppStoreNotification, latest_states
-from core.policy import Decision, allow, refuse
+from core.policy import Decision, refuse
 from core.services import Request, Step, SystemActor, apply_change, audit, transaction
 
 log = logging.getLogger("switchboard.appstore")
@@ -49,96 +49,14 @@ RECEIPT_KIND = "app_store_change"
 # Every other type (TEST, CONSUMPTION_REQUEST, PRICE_INCREASE, …) is stored and ignored.
 HANDLED = ("DID_CHANGE_RENEWAL_STATUS", "DID_RENEW", "EXPIRED", "GRACE_PERIOD_EXPIRED",
            "DID_FAIL_TO_RENEW", "REFUND", "REVOKE", "REFUND_REVERSED", "SUBSCRIBED")
-ENDING = ("EXPIRED", "GRACE_PERIOD_EXPIRED", "REFUND", "REVOKE")
-RUNNING_AGAIN = ("DID_RENEW", "SUBSCRIBED", "REFUND_REVERSED")
 # The customer is told by text when these reach the account (R17); a renewal that simply goes
 # on (DID_RENEW) and Apple's billing retries (DID_FAIL_TO_RENEW: Apple tells them) are not.
 RECEIPTED = ("DID_CHANGE_RENEWAL_STATUS", "EXPIRED", "GRACE_PERIOD_EXPIRED", "REFUND", "REVOKE",
              "REFUND_REVERSED", "SUBSCRIBED")
-EFFECTS = {"DID_RENEW": "store_renewed", "EXPIRED": "store_expired", "GRACE_PERIOD_EXPIRED": "store_expired",
-           "REFUND": "store_refunded", "REVOKE": "store_revoked", "REFUND_REVERSED": "store_refund_reversed",
-           "SUBSCRIBED": "store_subscribed"}
 
 
-# The decision (pure) ----------------------------------------------------------------------
-@dataclass(frozen=True)
-class StoreChange:
-    """What one verified notification says about its subscription."""
-
-    type: str
-    subtype: str | None
-    order_at: dt.datetime  # the transaction's signedDate: what orders notifications (R23)
-    expires: dt.date | None = None  # the end of the period Apple's transaction covers (UTC date)
-    auto_renew: bool | None = None  # Apple's autoRenewStatus, when the renewal info came along
-    revoked: bool = False  # Apple refunded or revoked the transaction
-    grace_until: dt.date | None = None
-
-    @classmethod
-    def from_facts(cls, type_: str, subtype: str | None, order_at: dt.datetime,
-                   facts: Mapping[str, Any]) -> "StoreChange":
-        def day(key: str) -> dt.date | None:
-            value = facts.get(key)
-            return dt.datetime.fromisoformat(value).astimezone(dt.timezone.utc).date() if value else None
-
-        return cls(type=type_, subtype=subtype, order_at=order_at, expires=day("expires"),
-                   auto_renew=facts.get("auto_renew"), revoked=bool(facts.get("revoked")),
-                   grace_until=day("grace_until"))
-
-
-def decide_store_change(line: policy.LineLike, plan: policy.PlanLike, change: StoreChange,
-                        last_order_at: dt.datetime | None, now: dt.datetime) -> Decision:
-    """R23 (with R3, R13): what Apple's notification makes of an App Store plan.
-
-    ``last_order_at`` is the newest transaction ``signedDate`` already weighed for this
-    subscription: an older notification changes nothing. Each notification carries Apple's
-    whole state (renewal status, period end), so the newest one alone is the truth. On a line
-    its user cancelled (R3) renewal is never restored and the line's end never moves: only
-    what ends or stops a plan applies there. ``data["changes"]`` is what the plan's row
-    becomes; ``reason`` names the effect (the receipt's key, R17).
-    """
-    if last_order_at is not None and change.order_at < last_order_at:
-        return refuse("older_than_applied", "R23", applied=last_order_at)
-    if plan.channel != "app_store":
-        return refuse("not_an_app_store_plan", "R23", product=plan.product)
-    if line.status == "released":
-        return refuse("line_released", "R3")
-    kind = change.type
-    wanted = {"auto_renew": plan.auto_renew, "ended": plan.ended, "term_end": plan.term_end}
-    if change.expires is not None:
-        wanted["term_end"] = change.expires
-    if change.auto_renew is not None:
-        wanted["auto_renew"] = change.auto_renew
-    elif kind == "DID_CHANGE_RENEWAL_STATUS" and change.subtype in ("AUTO_RENEW_ENABLED", "AUTO_RENEW_DISABLED"):
-        wanted["auto_renew"] = change.subtype == "AUTO_RENEW_ENABLED"
-    if kind in ENDING or (change.revoked and kind != "REFUND_REVERSED"):
-        wanted.update(ended=True, auto_renew=False)
-    elif kind in RUNNING_AGAIN:
-        wanted["ended"] = False
-    if wanted["ended"]:  # an ended plan renews nothing; Apple says SUBSCRIBED when it runs again
-        wanted["auto_renew"] = False
-    target = dict(wanted)
-    if line.status_reason == "user" or line.status == "cancel_pending":
-        # R3: renewal stopped for good, and the line ends when it was told it would.
-        target["auto_renew"] = wanted["auto_renew"] and plan.auto_renew
-        target["ended"] = wanted["ended"] or plan.ended
-        if not target["ended"]:
-            target["term_end"] = min(wanted["term_end"], plan.term_end)
-    changes = {k: v for k, v in target.items() if v != getattr(plan, k)}
-    facts = dict(product=plan.product, kind=plan.kind, term_end=target["term_end"], ended=target["ended"],
-                 renews=target["auto_renew"] and not target["ended"], changes=changes)
-    if kind == "DID_FAIL_TO_RENEW":  # Apple's billing retry: recorded and shown, the plan runs on
-        grace = change.subtype == "GRACE_PERIOD"
-        return allow("store_grace_period" if grace else "store_billing_retry", "R23",
-                     grace_until=change.grace_until if grace else None, **facts)
-    if not changes:
-        if target != wanted:
-            return refuse("line_cancelled_by_user", "R3", product=plan.product, term_end=plan.term_end)
-        return refuse("no_change", "R13", product=plan.product, term_end=plan.term_end)
-    if kind == "DID_CHANGE_RENEWAL_STATUS" or kind not in EFFECTS:
-        effect = "store_renewal_on" if target["auto_renew"] else "store_renewal_off"
-    else:
-        effect = EFFECTS[kind]
-    return allow(effect, "R23", **facts)
+# The decision (pure): R23 lives in core/policy.py ----------------------------------------
+StoreChange, decide_store_change = policy.StoreChange, policy.decide_store_change
 
 
 # Receiving --------------------------------------------------------------------------------

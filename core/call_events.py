@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker, Session
 
-from core import metrics
+from core import languages, metrics
 from core.db import reader
 from core.models import AppliedChange, Escalation
 from core.models_twilio import CallEvent
@@ -138,7 +138,7 @@ def record_call_end(db: sessionmaker[Session], *, call_sid: str, call_status: st
                 return Ended(outcome, step, seconds, new=False)
             session.add(CallEvent(call_sid=call_sid, ended_at=now, caller=caller, call_status=facts.call_status[:20]
                                   or "unknown", duration_s=seconds, outcome=outcome, step=step,
-                                  lang=lang if lang in ("en", "es") else None,
+                                  lang=languages.code_or_none(lang),
                                   escalation_id=esc.id if esc is not None else None,
                                   line_id=esc.line_id if esc is not None else None))
     except (NotApplied, OutcomeUnknown):

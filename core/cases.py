@@ -22,7 +22,7 @@ from typing import Any, Callable, Sequence
 from sqlalchemy import and_, func, not_, or_, select
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
-from core import one_time_codes, phone, services
+from core import languages, one_time_codes, phone, services
 from core.agents import AgentView
 from core.db import reader
 from core.models import Account, AuditEvent, Escalation, Line, OutboundText
@@ -36,11 +36,13 @@ KINDS = ("call", "missed", "voicemail", "text", "callback")
 # How a case was closed; the console names them.
 WRAP_UPS = ("self_service", "handed_to_bot", "called_back", "texted_instructions", "code_sent",
             "policy_explained", "no_answer", "duplicate", "spam", "other")
-LANGUAGES = ("en", "es")
+LANGUAGES = languages.CODES
+DEFAULT_LANGUAGE = languages.DEFAULT_CODE
 NOTE_MAX = 2000
 QUEUE_LIMIT = 200
 # Outcomes of a voice escalation that reached (or is still reaching) a person.
 REACHED = ("connected", "agent_answered", "requested")
+CALLS = "voice"  # the channel of calls; every other channel's case is a written one (``text``)
 CONSOLE = Request(channel="console")
 
 
@@ -58,7 +60,7 @@ def kind_of(channel: str, outcome: str, recording_url: str | None, callback_numb
         return "callback"
     if recording_url:
         return "voicemail"
-    if channel == "sms":
+    if channel != CALLS:  # a text, or any other written door: never shown as a call
         return "text"
     return "call" if outcome in REACHED else "missed"
 
@@ -68,16 +70,16 @@ def _kind_filter(kind: str):
     return {
         "callback": Escalation.callback_number.is_not(None),
         "voicemail": and_(no_cb, Escalation.recording_url.is_not(None)),
-        "text": and_(no_cb, no_rec, Escalation.channel == "sms"),
-        "call": and_(no_cb, no_rec, Escalation.channel != "sms", Escalation.outcome.in_(REACHED)),
-        "missed": and_(no_cb, no_rec, Escalation.channel != "sms", not_(Escalation.outcome.in_(REACHED))),
+        "text": and_(no_cb, no_rec, Escalation.channel != CALLS),
+        "call": and_(no_cb, no_rec, Escalation.channel == CALLS, Escalation.outcome.in_(REACHED)),
+        "missed": and_(no_cb, no_rec, Escalation.channel == CALLS, not_(Escalation.outcome.in_(REACHED))),
     }[kind]
 
 
 def language_of(context: dict | None) -> str:
     """The conversation's language (R20), kept in the escalation's context as ``lang``."""
     lang = (context or {}).get("lang") or (context or {}).get("language")
-    return lang if lang in LANGUAGES else "en"
+    return languages.code_or_default(lang)
 
 
 @dataclass(frozen=True)

@@ -13,18 +13,19 @@ import datetime as dt
 import json
 import logging
 import uuid
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict
 from typing import Any, Callable
 
 import redis
 from sqlalchemy.orm import Session, sessionmaker
 
-from core import insights, one_time_codes, phone, policy, services
+from core import insights, languages, one_time_codes, phone, policy, services
 from core.intents import Intent
-from core.journeys import REGISTRY, Turn, public, step_handlers
+from core.journeys import REGISTRY, Turn, public, step_handlers, troubleshoot
 from core.limits import PinAttempts, RateLimit
 from core.reply import (EXPECT_CODE, EXPECT_COMMAND, EXPECT_CONFIRM, EXPECT_PIN, EXPECT_TARGET, Prompt, Reply)
 from core.services import LineRef, NotAuthorised, Request
+from core.state import State
 
 log = logging.getLogger("switchboard.conversation")
 
@@ -35,50 +36,10 @@ VERIFIED_TEXT_FOR = dt.timedelta(minutes=10)
 # line alike, R8); the line's own count in SQL (one_time_codes.MAX_PER_HOUR) holds as well.
 CODES_PER_HOUR = one_time_codes.MAX_PER_HOUR
 HISTORY = 12
-LANGUAGES = ("en", "es")
 
 
 class ConversationUnavailable(RuntimeError):
     """Redis could not be read or written: the caller is told and offered a person."""
-
-
-@dataclass
-class State:
-    """One conversation, as kept in Redis between turns."""
-
-    caller: str | None = None
-    lang: str = "en"
-    step: str = EXPECT_COMMAND
-    journey: str | None = None  # what the caller asked for
-    slots: dict[str, Any] = field(default_factory=dict)
-    pin_lines: list[int] = field(default_factory=list)  # the lines a PIN is checked against
-    pin_identity: str | None = None  # who claims them (counted by R9 when no line matches)
-    actor: dict[str, Any] | None = None  # the verified line (a LineRef)
-    target: int | None = None  # the line acted on
-    pending: dict[str, Any] | None = None  # the proposal awaiting its yes
-    queue: list[dict[str, Any]] = field(default_factory=list)  # R4: add-ons, then the line
-    failed: int = 0  # unusable inputs in a row (R15)
-    offers_made: int = 0  # R11: at most one
-    reason_asked: bool = False
-    offer: str | None = None
-    options: list[list[Any]] = field(default_factory=list)
-    plans_page: int = 1
-    dropped: str | None = None  # a request a consent word interrupted (R16), until opted back in
-    history: list[str] = field(default_factory=list)
-    last: list[list[Any]] = field(default_factory=list)  # what was said last (repeat)
-    verified_at: str | None = None  # when the PIN (or code) verified ``actor`` (issue 23)
-
-    def to_json(self) -> str:
-        # vars(): the fields are plain values, so asdict's deep copy would only cost (issue 16).
-        return json.dumps(vars(self), default=str)
-
-    @classmethod
-    def from_json(cls, raw: str | None) -> "State | None":
-        if not raw:
-            return None
-        data = json.loads(raw)
-        known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in known})
 
 
 class RedisConversations:
@@ -146,7 +107,7 @@ class Conversation:
         if state is ...:
             state = self.store.load(key)
         s = state or State(caller=caller)
-        if lang in LANGUAGES:
+        if languages.known(lang):
             s.lang = lang
         t = Turn(self._request(s, caller, request_id, receipt_to, receipt_from), self.clock())
         self._lapse_verification(s, t.now)
@@ -189,10 +150,10 @@ class Conversation:
         self._save(key, s, reply, also=also)
 
     def start(self, key: str, caller: str | None, *, line_key: str | None = None,
-              request_id: str | None = None, lang: str = "en") -> Reply:
+              request_id: str | None = None, lang: str = languages.DEFAULT_CODE) -> Reply:
         """A fresh conversation: a new call (the menu first, for every caller alike: R8), or
         an agent's hand-off with an optional line (its PIN asked at once)."""
-        s = State(caller=caller, lang=lang if lang in LANGUAGES else "en")
+        s = State(caller=caller, lang=languages.code_or_default(lang))
         line_key = "".join(ch for ch in (line_key or "") if ch.isalnum() or ch in "+.@-_")[:40]
         if line_key:
             ref = services.find_line(self.db, line_key)
@@ -207,7 +168,7 @@ class Conversation:
     def set_language(self, key: str, caller: str | None, lang: str) -> Reply:
         """The caller chose a language (voice: 9 or "español" at the greeting)."""
         s = self.store.load(key) or State(caller=caller)
-        s.lang = lang if lang in LANGUAGES else "en"
+        s.lang = languages.code_or_default(lang)
         self.note(s, f"chose language {s.lang}")
         return self._save(key, s, Reply([], EXPECT_COMMAND, lang=s.lang))
 
@@ -233,7 +194,7 @@ class Conversation:
 
     def language(self, key: str) -> str:
         s = self.store.load(key)
-        return s.lang if s else "en"
+        return s.lang if s else languages.DEFAULT_CODE
 
     def recall(self, request_id: str) -> Reply | None:
         """The answer to a request that confirmed a change but whose answer was lost (its
@@ -243,7 +204,7 @@ class Conversation:
             return None
         action = result.data["action"]
         key = f"done_{action}" if result.applied else f"refused_{result.reason}"
-        return Reply([Prompt(key, public(result.data))], lang=result.data.get("lang", "en"))
+        return Reply([Prompt(key, public(result.data))], lang=languages.code_or_default(result.data.get("lang")))
 
     def _save(self, key: str, s: State, reply: Reply, also=None) -> Reply:
         s.step = reply.expect
@@ -464,7 +425,7 @@ class Conversation:
             key = "fix_guidance" if s.journey == "cancel_line" else "fix_steps"
             s.journey = None
             return Reply([Prompt(key, {"fix": fix})])
-        journey = {"reactivate": "reactivate", "change_number": "change_number", "block_spam": "block"}[fix]
+        journey = troubleshoot.FIX_JOURNEYS[fix]
         target, actor = s.target, s.actor
         reply = self.begin(s, journey, {}, t)
         if actor and target is not None and s.target is None and reply.expect == EXPECT_TARGET:

@@ -12,6 +12,8 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.orm import Session, sessionmaker
 
+import core.schema  # noqa: F401 - every model mapped before any session is made
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 

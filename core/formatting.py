@@ -1,5 +1,6 @@
 """Formatting shared by the channels' wording catalogues: dates and lists, per language
-(Babel's CLDR data, so a month is "Dec" in English and "dic" in Spanish)."""
+(Babel's CLDR data, so a month is "Dec" in English and "dic" in Spanish), in the patterns
+the language registry declares (core/languages.py)."""
 
 from __future__ import annotations
 
@@ -12,13 +13,12 @@ from functools import lru_cache
 from typing import Any, Iterable, Iterator
 
 from babel.dates import format_date
+from babel.lists import format_list
 
-LANGUAGES = ("en", "es")
-_DAY = {"en": "MMM d, y", "es": "d 'de' MMM 'de' y"}
-_AND = {"en": " and ", "es": " y "}
-# Issue 22: the day a reply is said, so that today and tomorrow are said as such. Spanish
-# templates put "el" before a day ("hasta el {day}"): "el día de hoy" reads right there too.
-_RELATIVE = {"en": ("today", "tomorrow"), "es": ("día de hoy", "día de mañana")}
+from core import languages
+
+LANGUAGES = languages.CODES
+# Issue 22: the day a reply is said, so that today and tomorrow are said as such.
 _TODAY: ContextVar[dt.date | None] = ContextVar("formatting_today", default=None)
 
 
@@ -45,7 +45,7 @@ def said_on(today: Any) -> Iterator[None]:
         _TODAY.reset(token)
 
 
-def day(value: Any, lang: str = "en") -> str:
+def day(value: Any, lang: str = languages.DEFAULT_CODE) -> str:
     """'Dec 15, 2026' / '15 de dic de 2026' from a date, a datetime or an ISO string; inside
     ``said_on``, 'today' / 'tomorrow' for those days.
 
@@ -56,24 +56,22 @@ def day(value: Any, lang: str = "en") -> str:
     date = as_date(value)
     if date is None:
         return value if isinstance(value, str) else str(value)
-    lang = lang if lang in _DAY else "en"
+    lang = languages.code_or_default(lang)
     now = _TODAY.get()
     if now is not None and (date - now).days <= 1:
-        return _RELATIVE[lang][max(0, (date - now).days)]
+        return languages.get(lang).today_tomorrow[max(0, (date - now).days)]
     return _format(date, lang)
 
 
 @lru_cache(maxsize=4096)
 def _format(value: dt.date, lang: str) -> str:
-    return format_date(value, _DAY[lang], locale=lang).replace(".", "")
+    language = languages.get(lang)
+    return format_date(value, language.date_pattern, locale=language.babel_locale).replace(".", "")
 
 
-def and_list(items: Iterable[str], lang: str = "en") -> str:
+def and_list(items: Iterable[str], lang: str = languages.DEFAULT_CODE) -> str:
     """'a', 'a and b', 'a, b and c' (Spanish: 'a, b y c')."""
-    items = list(items)
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + _AND.get(lang, " and ") + items[-1]
+    return format_list(list(items), locale=languages.get(lang).list_locale)
 
 
 def fold(text: str) -> str:

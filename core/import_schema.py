@@ -17,6 +17,7 @@ from typing import Annotated, Any, Callable
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, StrictBool, ValidationError
 from pydantic_core import PydanticCustomError
 
+from core import languages
 from core.models import LINE_STATUSES, PLAN_CHANNELS, PLAN_KINDS, PLAN_PERIODS, STATUS_REASONS
 from core.phone import is_e164
 
@@ -150,7 +151,7 @@ class LineDoc(_Strict):
     status: Annotated[str, PlainValidator(_one_of(LINE_STATUSES))]
     status_reason: Annotated[str | None, PlainValidator(_one_of(STATUS_REASONS, nullable=True))] = None
     usage_credits: Amount = Decimal("0.00")
-    language: Annotated[str, PlainValidator(_one_of(("en", "es")))] = "en"  # R20: for receipts
+    language: Annotated[str, PlainValidator(_one_of(languages.CODES))] = languages.DEFAULT_CODE  # R20: for receipts
     plans: list[PlanDoc]
     blocked: list[Number] = []
     audit: list[Any] = []  # what export adds; never imported

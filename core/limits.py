@@ -111,7 +111,7 @@ class PinAttempts:
 
     def failed(self, subjects: list[str], now: dt.datetime) -> tuple[dt.datetime | None, int]:
         """A wrong PIN (already counted by its reservation): (the lock's end when this one
-        locks, else None; the tries left before PIN entry locks)."""
+        locks, else None; the most failures any subject now has in R9's window)."""
         try:
             until, most = self._failed(keys=self._keys(subjects), args=[
                 now.timestamp(), policy.PIN_WINDOW.total_seconds(), policy.PIN_MAX_FAILURES,
@@ -119,8 +119,7 @@ class PinAttempts:
         except redis.RedisError as exc:
             raise PinLimitUnavailable(str(exc)) from exc
         until = float(until)
-        left = max(0, policy.PIN_MAX_FAILURES - int(most))
-        return (dt.datetime.fromtimestamp(until, dt.timezone.utc) if until else None), left
+        return (dt.datetime.fromtimestamp(until, dt.timezone.utc) if until else None), int(most)
 
 
 class RateLimit:

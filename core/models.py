@@ -29,6 +29,8 @@ from sqlalchemy import (
 from sqlalchemy.types import TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from core import languages
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -93,8 +95,8 @@ class Line(Base):
     usage_credits: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal("0"))
     cancelled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     released_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
-    # R20: the language receipts and other texts to the line use ("en" or "es").
-    language: Mapped[str] = mapped_column(String(2), default="en", server_default="en")
+    # R20: the language receipts and other texts to the line use (a code of core/languages.py).
+    language: Mapped[str] = mapped_column(String(2), default=languages.DEFAULT_CODE, server_default=languages.DEFAULT_CODE)
     # R9's lock, kept where it survives a Redis restart (Redis holds the counting).
     pin_locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
@@ -283,9 +285,3 @@ class OutboundText(Base):
 
     __table_args__ = (Index("ix_outbound_texts_provider_sid", "provider_sid"),
                       Index("ix_outbound_texts_to_number", "to_number"))
-
-
-# The console's and the App Store feed's tables live beside their features.
-from core import models_appstore, models_console, models_insights, models_twilio  # noqa: E402,F401
-
-ALL_TABLES = [t.name for t in reversed(Base.metadata.sorted_tables)]

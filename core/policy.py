@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Protocol, Sequence
+from typing import Any, Iterable, Mapping, Protocol, Sequence
 
 from dateutil.relativedelta import relativedelta
 
@@ -175,11 +175,22 @@ def decide_scope(actor_line_id: int, actor_is_admin: bool, actor_account_id: int
 
 # R9 ------------------------------------------------------------------------------------
 def decide_pin_lock(failures: Sequence[dt.datetime], now: dt.datetime) -> Decision:
-    """Locked once PIN_MAX_FAILURES failures fall within PIN_WINDOW before ``now``."""
+    """Locked once PIN_MAX_FAILURES failures fall within PIN_WINDOW before ``now`` (a failure
+    exactly PIN_WINDOW old no longer counts), for PIN_LOCK from the one that locked it."""
     recent = sorted(t for t in failures if now - PIN_WINDOW < t <= now)
-    if len(recent) >= PIN_MAX_FAILURES:
+    decision = decide_pin_failures(len(recent), now)
+    if not decision.allowed:
         return refuse("pin_locked", "R9", until=recent[PIN_MAX_FAILURES - 1] + PIN_LOCK)
-    return allow("pin_entry_open", "R9", remaining=PIN_MAX_FAILURES - len(recent))
+    return decision
+
+
+def decide_pin_failures(in_window: int, now: dt.datetime) -> Decision:
+    """R9 as the PIN check applies it: ``in_window`` failures counted (atomically, in Redis:
+    core/limits.py) within PIN_WINDOW, this one included. Locked from ``now`` for PIN_LOCK at
+    PIN_MAX_FAILURES; else the tries left (R21 warns before the last one)."""
+    if in_window >= PIN_MAX_FAILURES:
+        return refuse("pin_locked", "R9", until=now + PIN_LOCK)
+    return allow("pin_entry_open", "R9", remaining=PIN_MAX_FAILURES - max(0, in_window))
 
 
 # R10, R18 ----------------------------------------------------------------------------------
@@ -337,3 +348,92 @@ def decide_line_after_term(line: LineLike, number_plan: PlanLike | None, now: dt
             return allow("release", "R12", status="released", status_reason=line.status_reason)
         return refuse("grace_period", "R12")
     return refuse("nothing_to_do", "R13")
+
+
+# R23: the App Store is the truth for App Store plans -----------------------------------------
+# What each notification type does to its plan (core/appstore.py receives and applies them).
+ENDING = ("EXPIRED", "GRACE_PERIOD_EXPIRED", "REFUND", "REVOKE")
+RUNNING_AGAIN = ("DID_RENEW", "SUBSCRIBED", "REFUND_REVERSED")
+EFFECTS = {"DID_RENEW": "store_renewed", "EXPIRED": "store_expired", "GRACE_PERIOD_EXPIRED": "store_expired",
+           "REFUND": "store_refunded", "REVOKE": "store_revoked", "REFUND_REVERSED": "store_refund_reversed",
+           "SUBSCRIBED": "store_subscribed"}
+
+
+@dataclass(frozen=True)
+class StoreChange:
+    """What one verified notification says about its subscription."""
+
+    type: str
+    subtype: str | None
+    order_at: dt.datetime  # the transaction's signedDate: what orders notifications (R23)
+    expires: dt.date | None = None  # the end of the period Apple's transaction covers (UTC date)
+    auto_renew: bool | None = None  # Apple's autoRenewStatus, when the renewal info came along
+    revoked: bool = False  # Apple refunded or revoked the transaction
+    grace_until: dt.date | None = None
+
+    @classmethod
+    def from_facts(cls, type_: str, subtype: str | None, order_at: dt.datetime,
+                   facts: Mapping[str, Any]) -> "StoreChange":
+        def day(key: str) -> dt.date | None:
+            value = facts.get(key)
+            return dt.datetime.fromisoformat(value).astimezone(dt.timezone.utc).date() if value else None
+
+        return cls(type=type_, subtype=subtype, order_at=order_at, expires=day("expires"),
+                   auto_renew=facts.get("auto_renew"), revoked=bool(facts.get("revoked")),
+                   grace_until=day("grace_until"))
+
+
+def decide_store_change(line: LineLike, plan: PlanLike, change: StoreChange,
+                        last_order_at: dt.datetime | None, now: dt.datetime) -> Decision:
+    """R23 (with R3, R13): what Apple's notification makes of an App Store plan.
+
+    ``last_order_at`` is the newest transaction ``signedDate`` already weighed for this
+    subscription: an older notification changes nothing. Each notification carries Apple's
+    whole state (renewal status, period end), so the newest one alone is the truth. On a line
+    its user cancelled (R3) renewal is never restored and the line's end never moves: only
+    what ends or stops a plan applies there. ``data["changes"]`` is what the plan's row
+    becomes; ``reason`` names the effect (the receipt's key, R17).
+    """
+    if last_order_at is not None and change.order_at < last_order_at:
+        return refuse("older_than_applied", "R23", applied=last_order_at)
+    if plan.channel != "app_store":
+        return refuse("not_an_app_store_plan", "R23", product=plan.product)
+    if line.status == "released":
+        return refuse("line_released", "R3")
+    kind = change.type
+    wanted = {"auto_renew": plan.auto_renew, "ended": plan.ended, "term_end": plan.term_end}
+    if change.expires is not None:
+        wanted["term_end"] = change.expires
+    if change.auto_renew is not None:
+        wanted["auto_renew"] = change.auto_renew
+    elif kind == "DID_CHANGE_RENEWAL_STATUS" and change.subtype in ("AUTO_RENEW_ENABLED", "AUTO_RENEW_DISABLED"):
+        wanted["auto_renew"] = change.subtype == "AUTO_RENEW_ENABLED"
+    if kind in ENDING or (change.revoked and kind != "REFUND_REVERSED"):
+        wanted.update(ended=True, auto_renew=False)
+    elif kind in RUNNING_AGAIN:
+        wanted["ended"] = False
+    if wanted["ended"]:  # an ended plan renews nothing; Apple says SUBSCRIBED when it runs again
+        wanted["auto_renew"] = False
+    target = dict(wanted)
+    if line.status_reason == "user" or line.status == "cancel_pending":
+        # R3: renewal stopped for good, and the line ends when it was told it would.
+        target["auto_renew"] = wanted["auto_renew"] and plan.auto_renew
+        target["ended"] = wanted["ended"] or plan.ended
+        if not target["ended"]:
+            target["term_end"] = min(wanted["term_end"], plan.term_end)
+    changes = {k: v for k, v in target.items() if v != getattr(plan, k)}
+    facts = dict(product=plan.product, kind=plan.kind, term_end=target["term_end"], ended=target["ended"],
+                 renews=target["auto_renew"] and not target["ended"], changes=changes)
+    if kind == "DID_FAIL_TO_RENEW":  # Apple's billing retry: recorded and shown, the plan runs on
+        grace = change.subtype == "GRACE_PERIOD"
+        return allow("store_grace_period" if grace else "store_billing_retry", "R23",
+                     grace_until=change.grace_until if grace else None, **facts)
+    if not changes:
+        if target != wanted:
+            return refuse("line_cancelled_by_user", "R3", product=plan.product, term_end=plan.term_end)
+        return refuse("no_change", "R13", product=plan.product, term_end=plan.term_end)
+    if kind == "DID_CHANGE_RENEWAL_STATUS" or kind not in EFFECTS:
+        effect = "store_renewal_on" if target["auto_renew"] else "store_renewal_off"
+    else:
+        effect = EFFECTS[kind]
+    return allow(effect, "R23", **facts)

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from core import languages
+
 # What the conversation waits for next (the doors gather and understand accordingly).
 EXPECT_COMMAND = "command"
 EXPECT_PIN = "pin"  # a PIN, or first the line's own number when calling or texting from elsewhere
@@ -32,7 +34,7 @@ class Reply:
     offer_person: bool = False  # R15: three failed inputs, a lock, or an outage
     escalation_id: int | None = None  # set when the caller asked for a person
     changed: bool = False  # something was applied
-    lang: str = "en"  # the conversation's language, for the door's catalogue
+    lang: str = languages.DEFAULT_CODE  # the conversation's language, for the door's catalogue
     values: dict[str, Any] = field(default_factory=dict)  # per-step extras for the door (options)
 
     def keys(self) -> list[str]:

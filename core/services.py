@@ -294,7 +294,9 @@ def check_secret(db: sessionmaker[Session], attempts: PinAttempts, *, line_ids: 
                   actor_id=found.login_id, line_id=found.id, target=found.number, **how)
             return PinCheck(True, "verified", line=_ref(found))
         try:
-            locked, left = attempts.failed(subjects, now)
+            locked, counted = attempts.failed(subjects, now)
+            # R9's decision (core/policy.py); the lock itself is set atomically with the count.
+            left = policy.decide_pin_failures(counted, now).data.get("remaining", 0)
         except PinLimitUnavailable:
             locked, left = None, None  # the reservation already counted this failure
         for line in lines or [None]:

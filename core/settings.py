@@ -181,10 +181,10 @@ def _sender(from_number: str | None, service_sid: str | None) -> tuple[str | Non
 
 
 def _speech(get) -> Speech:
-    from core import voice_settings
+    from core import languages, voice_settings
 
     try:
-        return voice_settings.build({"en": get("VOICE_EN"), "es": get("VOICE_ES")}, get("SPEECH_MODEL"),
+        return voice_settings.build({code: get(f"VOICE_{code.upper()}") for code in languages.CODES}, get("SPEECH_MODEL"),
                                     get("SPEECH_TIMEOUT"),
                                     (get("SPEECH_ENHANCED") or "off").lower() in ("on", "1", "true", "yes"))
     except ValueError as exc:

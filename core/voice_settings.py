@@ -21,16 +21,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# The languages calls are held in, by the catalogue's language.
-LANGUAGES = {"en": "en-US", "es": "es-US"}
+from core import languages
+
+# The languages calls are held in, by the catalogue's language (core/languages.py).
+LANGUAGES = {lang.code: lang.locale for lang in languages.BY_CODE.values()}
 # Amazon Polly's voices for each language (AWS's list), as Twilio names them.
-POLLY = {
-    "en-US": {"Danielle", "Gregory", "Ivy", "Joanna", "Joey", "Justin", "Kendra", "Kevin", "Kimberly", "Matthew",
-              "Patrick", "Ruth", "Salli", "Stephen"},
-    "es-US": {"Lupe", "Miguel", "Pedro", "Penelope"},
-}
-BASIC = {"en-US": {"man", "woman"}, "es-US": set()}  # es-US is not among the basic voices' languages
-DEFAULT_VOICES = {"en": "Polly.Joanna-Neural", "es": "Polly.Lupe-Neural"}
+POLLY = {lang.locale: set(lang.polly_voices) for lang in languages.BY_CODE.values()}
+BASIC = {lang.locale: set(lang.basic_voices) for lang in languages.BY_CODE.values()}
+DEFAULT_VOICES = {lang.code: lang.voice for lang in languages.BY_CODE.values()}
 ACCOUNT_DEFAULT = "default"  # no voice attribute: the account's default voice (Twilio console)
 SPEECH_MODELS = ("default", "numbers_and_commands", "phone_call", "experimental_conversations",
                  "experimental_utterances")
@@ -50,14 +48,14 @@ class Speech:
     def say(self, lang: str) -> dict[str, str]:
         """<Say> attributes for a language (its locale, and its voice unless the account's)."""
         voice = dict(self.voices).get(lang, ACCOUNT_DEFAULT)
-        attrs = {"language": LANGUAGES.get(lang, "en-US")}
+        attrs = {"language": languages.get(lang).locale}
         if voice != ACCOUNT_DEFAULT:
             attrs["voice"] = voice
         return attrs
 
     def gather(self, lang: str) -> dict[str, str]:
         """A speech <Gather>'s recogniser attributes (hints are per step: ivr.render)."""
-        attrs = {"language": LANGUAGES.get(lang, "en-US"), "speech_timeout": self.timeout}
+        attrs = {"language": languages.get(lang).locale, "speech_timeout": self.timeout}
         if self.model:
             attrs["speech_model"] = self.model
         if self.enhanced:
@@ -78,7 +76,8 @@ def voice_problem(voice: str, locale: str) -> str | None:
     if google:
         return None if google.group(1) == locale else f"{voice} is a Google voice for {google.group(1)}, not {locale}"
     if voice in ("man", "woman"):
-        return f"{voice} (Twilio's basic voice) is not documented for {locale}; use e.g. Polly.Lupe-Neural"
+        example = next((lang.voice for lang in languages.BY_CODE.values() if lang.locale == locale), "Polly.<Name>")
+        return f"{voice} (Twilio's basic voice) is not documented for {locale}; use e.g. {example}"
     return f"{voice!r} is not a Twilio voice (man, woman, Polly.<Name>[-Neural], Google.<locale>-<Type>-<X>, " \
            f"or {ACCOUNT_DEFAULT!r} for the account's default)"
 

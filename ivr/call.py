@@ -4,6 +4,7 @@ what became of a transfer), and hand the reply to ``ivr.render`` for TwiML."""
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
@@ -11,22 +12,26 @@ from typing import Iterable
 from flask import request
 from twilio.twiml.voice_response import VoiceResponse
 
-from core import outbox, services
-from core.conversation import State
+from core import instructions, languages, outbox, services
 from core.conversation import Conversation, RedisConversations
+from core.state import State
 from core.hours import parse_hours
 from core.intents import Intent
+from core.turns import Interpretation, Turn
 from core.reply import EXPECT_COMMAND, Prompt, Reply
 from ivr import render
 from web.deps import Deps
+from vocabulary.interpret import interpret
 from web.observe import note
 
-LANGUAGES = ("en", "es")
 # What a turn ends on: a miss (the menu again, tapered), words that lead to the menu itself,
 # Apple's steps read (offered by text, issue 12), or a finished task ("anything else?").
 MISSES = ("unusable", "unknown_command", "speech_again", "speech_keys")
-TO_THE_MENU = {"ready", "pin_ok", "spanish_chosen", "offer_english"}
+TO_THE_MENU = {"ready", "pin_ok", *(p for lang in languages.BY_CODE.values()
+                                     for p in (lang.offer_prompt, lang.chosen_prompt) if p)}
 APPLE_STEPS = ("refused_app_store_plan", "refused_addons_first_app_store")
+# What is said once Apple's steps were asked for by text, by what became of the text.
+STEPS_SAID = {"queued": "texted_steps", "already": "texted_steps_already", "opted_out": "texted_steps_opted_out"}
 
 
 @lru_cache(maxsize=8)
@@ -67,13 +72,21 @@ def _keep_whisper(d: Deps, escalation_id: int | None) -> None:
         logging.getLogger("switchboard.ivr").warning("could not keep the whisper on the case", exc_info=True)
 
 
+def speech_confidence(raw: str | None) -> float | None:
+    """Twilio's Confidence (0.0 to 1.0); None when it sent none or nothing sensible."""
+    try:
+        value = float((raw or "").strip()[:20])
+    except ValueError:
+        return None
+    return value if math.isfinite(value) and 0.0 <= value <= 1.0 else None
+
+
 def _clean_digits(raw: str | None) -> str:
     return "".join(ch for ch in (raw or "") if ch in "0123456789*#")[:20]
 
 
 def call_language() -> str:
-    lang = request.args.get("lang", "en")
-    return lang if lang in LANGUAGES else "en"
+    return languages.code_or_default(request.args.get("lang"))
 
 
 @dataclass
@@ -84,23 +97,23 @@ class Call:
     to: str | None
     digits: str
     speech: str
+    confidence: float | None
     lang: str
     conversation: Conversation
 
     @classmethod
     def from_request(cls, d: Deps) -> "Call":
         form = request.form
-        brand, words = d.settings.brand_name, d.receipt_text
         conversation = Conversation(
             store=RedisConversations(d.redis), db=d.db, attempts=d.attempts,
-            pin_secret=d.settings.pin_secret, clock=d.clock, channel="voice",
-            receipt=lambda kind, values, lang: words(kind, values, brand=brand, lang=lang),
+            pin_secret=d.settings.pin_secret, clock=d.clock, channel="voice", receipt=d.receipt,
         )
         return cls(d=d, sid="".join(ch for ch in (form.get("CallSid") or "") if ch.isalnum())[:64] or "unknown",
                    caller=(form.get("From") or "").strip()[:40] or None,
                    to=(form.get("To") or "").strip()[:20] or None,
                    digits=_clean_digits(form.get("Digits")).rstrip("#"),
                    speech=(form.get("SpeechResult") or "").strip()[:200],
+                   confidence=speech_confidence(form.get("Confidence")),
                    lang=call_language(), conversation=conversation)
 
     @property
@@ -118,6 +131,35 @@ class Call:
         """Unusable inputs in a row, as the conversation counts them (R15)."""
         s = self.state()
         return s.failed if s is not None else 1
+
+    def interpret(self, expects: str, options: list | None = None) -> Interpretation:
+        """This webhook's keys or speech, read by the one interpreter (vocabulary/interpret.py);
+        what the model understood is logged (label, score, runner-up: never the words)."""
+        got = interpret(Turn(door="voice", lang=self.lang, expects=expects, keys=self.digits, speech=self.speech,
+                             confidence=self.confidence, options=tuple(options or ())))
+        if got.understood is not None:
+            note(**got.understood.log())
+        elif got.unsure_speech:
+            note(understanding="low_speech_confidence")
+        return got
+
+    def text_apple_steps(self) -> tuple[str, instructions.Texted | None]:
+        """Apple's steps texted to the line's own number (once, however often asked:
+        core.instructions): what to say about it, and what was done."""
+        state = self.state()
+        if state is None or not state.actor or state.target is None:
+            return "texted_steps_not_sent", None
+        texted = None
+        try:
+            texted = instructions.text_line(self.d.db, line_id=state.target, instruction="app_store",
+                                            body=self.speaker.text("apple_steps_text"), now=self.d.clock(),
+                                            req=services.Request(channel="voice", request_id=self.sid,
+                                                                 caller=self.caller), from_number=self.to)
+        except (services.NotApplied, services.OutcomeUnknown):
+            logging.getLogger("switchboard.ivr").warning("could not queue Apple's steps", exc_info=True)
+        if texted is not None and texted.outcome == "queued":
+            outbox.kick(self.d.queue_redis)
+        return STEPS_SAID.get(texted.outcome if texted is not None else "", "texted_steps_not_sent"), texted
 
     def turn(self, intent: Intent) -> Reply:
         """One turn of this call's conversation; a change's receipt goes by text (R17)."""

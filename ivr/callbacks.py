@@ -21,7 +21,7 @@ import redis
 from flask import request, url_for
 from twilio.twiml.voice_response import VoiceResponse
 
-from core import cases, phone, services
+from core import cases, languages, phone, services
 from core.voice_settings import Speech
 from ivr.prompts import digits, whisper as whisper_text
 from web.deps import deps
@@ -29,7 +29,7 @@ from web.twilio import twiml, twilio_blueprint
 
 log = logging.getLogger("switchboard.ivr")
 
-LANGUAGES = {"en": "en-US", "es": "es-US"}
+LANGUAGES = {lang.code: lang.locale for lang in languages.BY_CODE.values()}
 MAX_TRIES = 3
 PENDING_TTL = 600
 YES = frozenset({"yes", "yeah", "yep", "confirm", "correct", "si", "sí", "claro", "confirmo", "correcto"})
@@ -70,8 +70,7 @@ AGENT_WORDS = {
 
 
 def _lang() -> str:
-    lang = request.args.get("lang", "en")
-    return lang if lang in LANGUAGES else "en"
+    return languages.code_or_default(request.args.get("lang"))
 
 
 def _speech() -> Speech:
@@ -95,9 +94,9 @@ def _apology(_exc: Exception) -> VoiceResponse:
 bp = twilio_blueprint("callbacks", __name__, on_error=_apology)
 
 
-def offer(r: VoiceResponse, lang: str = "en", speech: Speech | None = None) -> None:
+def offer(r: VoiceResponse, lang: str = languages.DEFAULT_CODE, speech: Speech | None = None) -> None:
     """Said before a voicemail's tone: * during the recording asks for a call back instead."""
-    _say(r, "offer", lang if lang in LANGUAGES else "en", speech)
+    _say(r, "offer", languages.code_or_default(lang), speech)
 
 
 def _esc_id() -> int | None:
@@ -107,7 +106,7 @@ def _esc_id() -> int | None:
 
 def _url(endpoint: str, **args) -> str:
     lang = _lang()
-    if lang != "en":
+    if lang != languages.DEFAULT_CODE:
         args["lang"] = lang
     return url_for(endpoint, **{k: v for k, v in args.items() if v is not None})
 
@@ -234,7 +233,7 @@ def console_call():
         target = cases.call_target(d.db, esc) if esc is not None else None
     except cases.CaseError:
         target = None
-    agent = d.settings.speech.say("en")  # the console's agents work in English
+    agent = d.settings.speech.say(languages.DEFAULT_CODE)  # the console's agents work in English
     if target is not None and target.customer and _refused(target.customer):
         target = None  # never dialled, whoever placed the call (toll fraud)
     if target is None or not target.customer:

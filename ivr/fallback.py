@@ -18,15 +18,15 @@ import structlog
 from flask import request, url_for
 from twilio.twiml.voice_response import VoiceResponse
 
-from core import services
+from core import languages, services
 from ivr.call import support_open
 from ivr.render import Speaker
 from web.deps import deps
 from web.twilio import twiml, twilio_blueprint
 
 log = structlog.get_logger("switchboard.fallback")
-LANGUAGES = ("en", "es")
-BOTH = ("en", "es")
+LANGUAGES = languages.CODES
+BOTH = languages.CODES  # unknown: every language, the default one first
 # Where a call starts: a failure there tells nothing of the caller's language.
 FIRST_URLS = ("/voice", "/voice/handoff")
 WHISPER = "A caller from the support line. The bot was unavailable, so nothing is known about them yet."
@@ -34,7 +34,7 @@ WHISPER = "A caller from the support line. The bot was unavailable, so nothing i
 
 def _last_resort(_exc: Exception) -> VoiceResponse:
     r = VoiceResponse()
-    r.say("Sorry, something went wrong on our side. Please call again later.", language="en-US")
+    r.say("Sorry, something went wrong on our side. Please call again later.", language=languages.DEFAULT.locale)
     r.hangup()
     return r
 
@@ -55,7 +55,7 @@ def _langs() -> tuple[str, ...]:
     if lang in LANGUAGES:
         return (lang,)
     known = failed.path.startswith("/voice/") and failed.path not in FIRST_URLS
-    return ("en",) if known else BOTH
+    return (languages.DEFAULT_CODE,) if known else BOTH
 
 
 def _url(endpoint: str, langs: tuple[str, ...]) -> str:
@@ -102,7 +102,7 @@ def voice_fallback():
 def whisper():
     """Said to the agent who answers, before the caller is connected."""
     r = VoiceResponse()
-    r.say(WHISPER, language="en-US")
+    r.say(WHISPER, language=languages.DEFAULT.locale)
     return twiml(r)
 
 

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from importlib import import_module
 from typing import Any, Callable, Mapping
 
+from core import languages
 from core.formatting import and_list, day, said_on
 from core.reply import line_condition, plan_outlook
 
@@ -443,15 +445,12 @@ PROMPTS: dict[str, Prompt] = {
 
 
 def catalogue(lang: str) -> dict[str, Prompt]:
-    """The prompts in a language; English for any language without a catalogue."""
-    if lang == "es":
-        from ivr import prompts_es  # it builds on this module, so it is imported when asked for
-
-        return prompts_es.PROMPTS
-    return PROMPTS
+    """The prompts in a language, from the module the language registry names for calls
+    (core/languages.py); the default language's for any other code."""
+    return import_module(languages.get(lang).catalogues["voice"]).PROMPTS
 
 
-def say(key: str, values: dict | None = None, *, brand: str, lang: str = "en") -> str:
+def say(key: str, values: dict | None = None, *, brand: str, lang: str = languages.DEFAULT_CODE) -> str:
     values = values or {}
     with said_on(values.get("today")):  # today's and tomorrow's dates said as such (issue 22)
         return catalogue(lang)[key]({**values, "brand": brand})

@@ -9,47 +9,23 @@ hints per step are here."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from importlib import import_module
 from typing import Iterable
 
 from flask import url_for
 from twilio.twiml.voice_response import VoiceResponse
 
+from core import languages
 from core.reply import Prompt
 from core.voice_settings import Speech
 from ivr.prompts import say
 
-# Phrases the recogniser should expect at each step (Twilio's <Gather hints>): the menus' own
-# words first, then what people say instead (issue 11: vocabulary/understand.py reads it).
-SPEECH_HINTS = {
-    "en": {"confirm": "yes, no, confirm, agent", "reason": "cancel, skip, calls, ringing, texts, number, spam, agent",
-           "offer": "yes, cancel, skip, agent",
-           "fix": "calls, reactivate, ringing, change number, spam, agent, calls keep dropping, "
-                  "my phone doesn't ring, I don't get texts, spam calls, I don't like my number",
-           "plan": "text archive, call recording, the first one, agent",
-           "which": "one, two, the first one, the second one, the plan, the whole line, yes, agent",
-           "next": "yes, no, menu, goodbye, bye, that's all, no thanks, agent, cancel, refund, problem, number",
-           "steps": "yes, no, text me, agent",
-           "menu": "cancel, cancel plan, cancel line, refund, problem, reactivate, change number, block, agent, "
-                   "repeat, español, plan, line, add-on, cancel my line, cancel my plan, text archive, "
-                   "call recording, I want my money back, what plans do I have, my phone doesn't ring, "
-                   "calls keep dropping, spam calls, turn my number back on, a new number, unblock a number, "
-                   "talk to a real person, number, other things"},
-    "es": {"confirm": "sí, no, confirmo, agente", "reason": "cancelar, omitir, llamadas, timbre, mensajes, número, "
-                                                            "spam, agente",
-           "offer": "sí, cancelar, omitir, agente",
-           "fix": "llamadas, reactivar, timbre, cambiar número, spam, agente, se cortan las llamadas, "
-                  "mi teléfono no suena, no me llegan los mensajes, llamadas de spam, no me gusta mi número",
-           "plan": "text archive, call recording, el primero, agente",
-           "which": "uno, dos, el primero, el segundo, el plan, toda la línea, sí, agente",
-           "next": "sí, no, menú, adiós, nada más, eso es todo, no gracias, agente, cancelar, reembolso, problema, "
-                   "número",
-           "steps": "sí, no, envíamelos, agente",
-           "menu": "cancelar, cancelar plan, cancelar línea, reembolso, problema, reactivar, cambiar número, "
-                   "bloquear, agente, repetir, inglés, plan, línea, complemento, cancelar mi línea, "
-                   "cancelar mi plan, quiero mi dinero, qué planes tengo, mi teléfono no suena, "
-                   "se cortan las llamadas, llamadas de spam, reactivar mi número, un número nuevo, "
-                   "desbloquear un número, hablar con una persona, número, otras cosas"},
-}
+# Phrases the recogniser should expect at each step (Twilio's <Gather hints>), per language:
+# the module the language registry names for them (ivr/hints_<code>.py).
+def speech_hints(lang: str) -> dict[str, str]:
+    return import_module(languages.get(lang).catalogues["voice_hints"]).HINTS
+
+
 # How each expectation is gathered: PINs and numbers on the keypad only (nothing keyed is
 # ever logged; a PIN is never sent to a speech recogniser), choices on keypad or speech.
 GATHER = {
@@ -76,7 +52,7 @@ MENUS = {None: ("main_menu", "main_menu_brief", "main_menu_names"),
          "more": ("more_menu", "more_menu_brief", "more_menu_names"),
          "next": ("anything_else", "anything_else_brief", "anything_else_names")}
 # Said in one language whatever the call's: the offer of the other (R20).
-SAID_IN = {"offer_spanish": "es", "offer_english": "en"}
+SAID_IN = languages.by_offer()
 
 
 @dataclass(frozen=True)
@@ -85,11 +61,11 @@ class Speaker:
     recogniser settings configured for that language (core/voice_settings.py)."""
 
     brand: str
-    lang: str = "en"
+    lang: str = languages.DEFAULT_CODE
     speech: Speech = field(default_factory=Speech)
 
     @classmethod
-    def of(cls, settings, lang: str = "en") -> "Speaker":
+    def of(cls, settings, lang: str = languages.DEFAULT_CODE) -> "Speaker":
         return cls(settings.brand_name, lang, settings.speech)
 
     def text(self, key: str, values: dict | None = None) -> str:
@@ -104,14 +80,14 @@ class Speaker:
         node.say(text, **self.speech.say(lang or self.lang))
 
     def url(self, endpoint: str, **args) -> str:
-        if self.lang != "en":
+        if self.lang != languages.DEFAULT_CODE:
             args["lang"] = self.lang
         return url_for(endpoint, **{k: v for k, v in args.items() if v is not None})
 
     def gather(self, r: VoiceResponse, action: str, expect: str, settings: dict):
         if "speech" not in settings.get("input", ""):
             return r.gather(action=action, **settings, language=self.speech.say(self.lang)["language"])
-        hints = SPEECH_HINTS[self.lang].get(expect)
+        hints = speech_hints(self.lang).get(expect)
         extra = {"hints": hints} if hints else {}
         return r.gather(action=action, **settings, **extra, **self.speech.gather(self.lang))
 
@@ -144,14 +120,21 @@ def menu(sp: Speaker, sub: str | None, before: Iterable[Prompt] = (), greeting: 
     if greeting:
         sp.say(gather, greeting)
     if offer_spanish:
-        sp.say(gather, "offer_spanish")  # R20: offered in Spanish, before the English menu
+        _offer_languages(sp, gather)  # R20: each other language offered in its own words, before the menu
     for p in before:
         sp.say(gather, p.key, p.values)
-    if miss == 1 and sub is None and sp.lang == "en":
-        sp.say(gather, "offer_spanish")  # who didn't follow the English menu may want Spanish
+    if miss == 1 and sub is None and sp.lang == languages.DEFAULT_CODE:
+        _offer_languages(sp, gather)  # who didn't follow the menu may want another language
     sp.say(gather, MENUS[sub][min(max(miss, 0), 2)])
     r.redirect(sp.url("ivr.menu", m=sub))
     return r
+
+
+def _offer_languages(sp: Speaker, node) -> None:
+    for code in languages.others(sp.lang):
+        offer = languages.get(code).offer_prompt
+        if offer:
+            sp.say(node, offer)
 
 
 def offer_steps(sp: Speaker, before: Iterable[Prompt], number: str) -> VoiceResponse:
@@ -199,9 +182,9 @@ def voicemail(r: VoiceResponse, sp: Speaker, escalation_id: int | None, key: str
 
     sp.say(r, key)
     callbacks.offer(r, sp.lang, sp.speech)
-    # Twilio transcribes English only: a Spanish message is kept as the recording alone.
+    # Twilio transcribes some languages only (English): another's message is kept as the recording alone.
     transcribe = (dict(transcribe=True, transcribe_callback=url_for("callbacks.transcription", esc=escalation_id))
-                  if sp.lang == "en" else {})
+                  if languages.get(sp.lang).transcribed else {})
     r.record(action=sp.url("ivr.voicemail", esc=escalation_id), max_length=120, finish_on_key="#*",
              play_beep=True, timeout=5, **transcribe)
     # Without a recording: the request stands when there is one, else nothing was kept.

@@ -40,6 +40,7 @@ from typing import Callable, Iterator, TextIO
 import click
 from flask.cli import with_appcontext
 
+from core import languages
 from web.simulator import Transport, transport_for
 
 MAX_STEPS = 300
@@ -260,7 +261,7 @@ def _first(given: list[str], then: Callable[[str], str]) -> Callable[[str], str]
 @click.option("--script", type=click.File("r"), default=None, help="Answers, one a line.")
 @click.option("--handoff", is_flag=True, help="Start as an agent's hand-off (/voice/handoff).")
 @click.option("--line", default=None, help="With --handoff: the line (login id or number).")
-@click.option("--lang", type=click.Choice(["en", "es"]), default="en", show_default=True,
+@click.option("--lang", type=click.Choice(languages.CODES), default=languages.DEFAULT_CODE, show_default=True,
               help="es: press 9 at the greeting for Spanish (a hand-off starts in Spanish).")
 @click.option("--no-status-callback", "no_status", is_flag=True,
               help="Don't send Twilio's call status callback (/voice/status) when the call ends.")
@@ -281,13 +282,13 @@ def simulate_call(caller: str, to: str, url: str | None, script, handoff: bool, 
                 return input(f"  your answer ({prompts[what]}): ")
             except EOFError:
                 return "-"
-    if lang == "es" and not handoff:
+    if lang != languages.DEFAULT_CODE and not handoff:
         answer = _first(["9"], answer)  # "Para español, oprima 9"
     sim = CallSimulator(transport, caller, to, answer, out=sys.stdout,
                         status_callback=None if no_status else "/voice/status")
     extra = {"line": line} if handoff and line else None
     path = "/voice/handoff" if handoff else "/voice"
     try:
-        sim.run(path + ("?lang=es" if handoff and lang == "es" else ""), extra)
+        sim.run(path + (f"?lang={lang}" if handoff and lang != languages.DEFAULT_CODE else ""), extra)
     except SimulationError as exc:
         raise click.ClickException(str(exc)) from exc

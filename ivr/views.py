@@ -9,16 +9,14 @@ from flask import current_app, request, url_for
 from sqlalchemy.exc import DBAPIError, OperationalError
 from twilio.twiml.voice_response import VoiceResponse
 
-from core import instructions, intents, outbox, services
+from core import intents, languages, services, turns
 from core.conversation import ConversationUnavailable
-from core.intents import Intent
 from core.journeys.clarify import EXPECT_WHICH
 from core.limits import PinLimitUnavailable, RateLimit
 from core.reply import EXPECT_FIX, Prompt, Reply
+from core.turns import Interpretation
 from ivr import render
 from ivr.call import Call, call_language, transfer
-from ivr.menu import (answer, cancel_choice, main_choice, more_choice, next_choice, speech_confidence, steps_choice,
-                      unsure_speech, wants_agent, wants_repeat)
 from web.observe import note
 from ivr.prompts import WHISPER_ACCEPT, WHISPER_UNKNOWN, whisper as whisper_text
 from web.deps import deps
@@ -131,40 +129,50 @@ def menu():
     "anything else?", ``steps`` for the offer to text Apple's steps)."""
     call = Call.from_request(deps())
     sub = request.args.get("m")
-    sub = sub if sub in MENU_CHOICES or sub == "steps" else None
+    sub = sub if sub in render.MENUS or sub == "steps" else None
+    got = call.interpret(turns.menu_expect(sub))
     if sub == "steps":
-        return twiml(_steps(call))
-    confidence = speech_confidence(request.form.get("Confidence"))
-    if not call.digits and unsure_speech(call.speech, confidence):
+        return twiml(_steps(call, got))
+    if got.unsure_speech:
         return twiml(_unsure_speech(call, lambda reply: call.menu(sub, before=reply.prompts, miss=1)))
-    choice = MENU_CHOICES[sub](call.digits, call.speech, call.lang, confidence)
-    if isinstance(choice, Intent):  # understood from speech: a journey with its slots, or "which?"
-        return twiml(call.respond(_plain_fix(call.turn(choice), choice.kind == "journey" and
-                                             choice.value == "troubleshoot")))
-    if choice == "agent":
-        return twiml(call.to_person("caller_asked"))
-    if choice == "repeat":
-        return twiml(call.menu(sub))
-    if choice in ("spanish", "english"):
-        call.lang = "es" if choice == "spanish" else "en"
-        call.conversation.set_language(call.key, call.caller, call.lang)
-        return twiml(call.menu(None, before=[Prompt("spanish_chosen"), Prompt("offer_english")]
-                               if call.lang == "es" else []))
-    if choice in ("cancel_menu", "more", "menu"):
-        call.conversation.understood(call.key)  # a usable key: misses before it don't add up (R15)
-        return twiml(call.menu({"cancel_menu": "cancel", "more": "more", "menu": None}[choice]))
-    if choice == "goodbye":
-        return twiml(render.goodbye(call.speaker))
-    if choice is None:
-        reply = call.turn(intents.UNCLEAR)
-        if reply.offer_person:
-            return twiml(call.to_person("failed_inputs", before=reply.prompts))
-        return twiml(call.menu(sub, before=reply.prompts, miss=call.misses()))
-    journey = "troubleshoot" if choice == "problems" else choice
-    return twiml(call.respond(_plain_fix(call.turn(intents.journey(journey)), journey == "troubleshoot")))
+    return twiml(MENU_ACTS.get(got.act, _menu_miss)(call, sub, got))
 
 
-MENU_CHOICES = {None: main_choice, "cancel": cancel_choice, "more": more_choice, "next": next_choice}
+def _menu_request(call: Call, sub, got: Interpretation) -> VoiceResponse:
+    asked_for_help = got.intent.kind == "journey" and got.intent.value == "troubleshoot"
+    return call.respond(_plain_fix(call.turn(got.intent), asked_for_help))
+
+
+def _menu_language(call: Call, sub, got: Interpretation) -> VoiceResponse:
+    call.lang = got.value
+    call.conversation.set_language(call.key, call.caller, call.lang)
+    chosen = languages.get(call.lang)
+    before = [] if chosen is languages.DEFAULT else \
+        [Prompt(p) for p in (chosen.chosen_prompt, languages.DEFAULT.offer_prompt) if p]
+    return call.menu(None, before=before)
+
+
+def _menu_open(call: Call, sub, got: Interpretation) -> VoiceResponse:
+    call.conversation.understood(call.key)  # a usable key: misses before it don't add up (R15)
+    return call.menu(got.value)
+
+
+def _menu_miss(call: Call, sub, got: Interpretation) -> VoiceResponse:
+    reply = call.turn(intents.UNCLEAR)
+    if reply.offer_person:
+        return call.to_person("failed_inputs", before=reply.prompts)
+    return call.menu(sub, before=reply.prompts, miss=call.misses())
+
+
+MENU_ACTS = {
+    turns.REQUEST: _menu_request,
+    turns.PERSON: lambda call, sub, got: call.to_person("caller_asked"),
+    turns.REPEAT: lambda call, sub, got: call.menu(sub),
+    turns.LANGUAGE: _menu_language,
+    turns.MENU: _menu_open,
+    turns.GOODBYE: lambda call, sub, got: render.goodbye(call.speaker),
+    turns.UNCLEAR: _menu_miss,
+}
 
 
 def _plain_fix(reply: Reply, asked_for_help: bool) -> Reply:
@@ -175,37 +183,17 @@ def _plain_fix(reply: Reply, asked_for_help: bool) -> Reply:
     return reply
 
 
-def _steps(call: Call) -> VoiceResponse:
+def _steps(call: Call, got: Interpretation) -> VoiceResponse:
     """The answer to "we can text these steps": 1 or yes texts Apple's steps to the line's own
     number (once, however often asked: core.instructions); anything else goes on."""
-    d = call.d
-    choice = steps_choice(call.digits, call.speech, call.lang)
-    if choice == "agent":
+    if got.act == turns.PERSON:
         return call.to_person("caller_asked")
-    if choice == "skip":
+    if got.act != turns.YES:
         return call.menu("next")
-    state = call.state()
-    said = "texted_steps_not_sent"
-    texted = None
-    if state is not None and state.actor and state.target is not None:
-        body = call.speaker.text("apple_steps_text")
-        try:
-            texted = instructions.text_line(d.db, line_id=state.target, instruction="app_store", body=body,
-                                            now=d.clock(), req=services.Request(channel="voice", request_id=call.sid,
-                                                                                caller=call.caller),
-                                            from_number=call.to)
-        except (services.NotApplied, services.OutcomeUnknown):
-            log.warning("could not queue Apple's steps", exc_info=True)
-        if texted is not None and texted.outcome in STEPS_SAID:
-            said = STEPS_SAID[texted.outcome]
-        if texted is not None and texted.outcome == "queued":
-            outbox.kick(d.queue_redis)
+    said, texted = call.text_apple_steps()
     note(step="steps", outcome=said, lang=call.lang)
     values = {"number": texted.number} if texted is not None and texted.number else {}
     return call.menu("next", before=[Prompt(said, values)])
-
-
-STEPS_SAID = {"queued": "texted_steps", "already": "texted_steps_already", "opted_out": "texted_steps_opted_out"}
 
 
 @bp.post("/voice/input")
@@ -213,18 +201,17 @@ STEPS_SAID = {"queued": "texted_steps", "already": "texted_steps_already", "opte
 def step():
     call = Call.from_request(deps())
     expect = request.args.get("expect", "command")
-    if call.digits == "0" or wants_agent(call.speech, call.lang):
-        return twiml(call.to_person("caller_asked"))
-    if wants_repeat(call.digits, call.speech, call.lang):
-        return twiml(call.respond(call.conversation.repeat(call.key)))
-    confidence = speech_confidence(request.form.get("Confidence"))
-    if not call.digits and unsure_speech(call.speech, confidence):
-        return twiml(_unsure_speech(call, call.respond))
     # The clarifying question's offers, so that "the line" picks the one that names it.
     state = call.conversation.store.load(call.key) if expect == EXPECT_WHICH else None
     options = state.slots.get("options") if state is not None and state.step == EXPECT_WHICH else None
-    reply = call.turn(answer(expect, call.digits, call.speech, call.lang, options=options, confidence=confidence))
-    return twiml(call.respond(_plain_fix(reply, expect == EXPECT_FIX)))
+    got = call.interpret(expect, options)
+    if got.act == turns.PERSON:
+        return twiml(call.to_person("caller_asked"))
+    if got.act == turns.REPEAT:
+        return twiml(call.respond(call.conversation.repeat(call.key)))
+    if got.unsure_speech:
+        return twiml(_unsure_speech(call, call.respond))
+    return twiml(call.respond(_plain_fix(call.turn(got.intent), expect == EXPECT_FIX)))
 
 
 def _unsure_speech(call: Call, again) -> VoiceResponse:
@@ -267,7 +254,7 @@ def whisper():
     except Exception:  # noqa: BLE001 - the agent can still take the call, told less
         log.warning("escalation unavailable for the whisper", exc_info=True)
         esc = None
-    sp = render.Speaker.of(d.settings, "en")  # the agents' language
+    sp = render.Speaker.of(d.settings, languages.DEFAULT_CODE)  # the agents' language
     r = VoiceResponse()
     said = whisper_text(esc["context"] or {}, esc["caller"], d.settings.brand_name) if esc else WHISPER_UNKNOWN
     accept = url_for("agent_leg.whisper_accept", esc=esc_id)
@@ -343,7 +330,7 @@ def voicemail():
     r = VoiceResponse()
     if (request.form.get("Digits") or "").strip() == "*":  # a call back instead (ivr.callbacks)
         lang = call_language()
-        r.redirect(url_for("callbacks.callback", esc=_esc_id(), do="start", lang=lang if lang != "en" else None))
+        r.redirect(url_for("callbacks.callback", esc=_esc_id(), do="start", lang=lang if lang != languages.DEFAULT_CODE else None))
         return twiml(r)
     sp = render.Speaker.of(d.settings, call_language())
     seconds = (request.form.get("RecordingDuration") or "").strip()

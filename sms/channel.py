@@ -9,14 +9,19 @@ from typing import Mapping
 import redis
 from sqlalchemy.exc import DBAPIError
 
-from core import services
+from core import languages, services
+from core.arrivals import Arrivals
 from core.conversation import Conversation, ConversationUnavailable, RedisConversations
-from core.dedupe import TAKEN_OVER, Dedupe, DedupeUnavailable
-from core.limits import PinLimitUnavailable, RateLimit
+from core.dedupe import DedupeUnavailable
+from core.journeys.clarify import EXPECT_WHICH
+from core.limits import PinLimitUnavailable
+from core.reply import EXPECT_COMMAND, EXPECT_CONFIRM
+from core.turns import Turn
 from sms import replies
 from sms.consent import answered_by_twilio, may_mean_plans
 from sms.gsm import fit
-from sms.keywords import intent_of, parse
+from sms.keywords import parse
+from vocabulary.interpret import DATA_STEPS, interpret
 from web.deps import Deps
 from web.observe import note
 
@@ -29,10 +34,8 @@ OFFER_A_PERSON = replies.OFFER_A_PERSON  # the replies that already give the way
 
 
 def conversation_for(d: Deps) -> Conversation:
-    brand = d.settings.brand_name
     return Conversation(store=RedisConversations(d.redis), db=d.db, attempts=d.attempts,
-                        pin_secret=d.settings.pin_secret, clock=d.clock, channel="sms",
-                        receipt=lambda kind, values, lang: replies.receipt_text(kind, values, brand=brand, lang=lang))
+                        pin_secret=d.settings.pin_secret, clock=d.clock, channel="sms", receipt=d.receipt)
 
 
 def handle_sms(d: Deps, form: Mapping[str, str]) -> list[str]:
@@ -48,94 +51,101 @@ def handle_sms(d: Deps, form: Mapping[str, str]) -> list[str]:
 
 
 def _handle_sms(d: Deps, form: Mapping[str, str], parsed) -> list[str]:
-    """Two Redis round trips a text: rate limit, de-duplication claim and conversation state
-    read together; the new state and the answer (for retries) written together."""
+    """Two Redis round trips a text (core/arrivals.py): what is known when it arrives, and
+    what is kept once it is answered."""
     sender = (form.get("From") or "").strip()[:40]
     sid = (form.get("MessageSid") or form.get("SmsSid") or "").strip()[:64] or None
-    say = _sayer(d, parsed.lang or "en")
+    say = _sayer(d, parsed.lang or languages.DEFAULT_CODE)
     if not sender:
         return say(("media_only" if form.get("NumMedia", "0") != "0" else "unknown_command", None))
     now = d.clock()
-    key = f"sms:{sender}"
-    dedupe = Dedupe(d.redis)
-    store = RedisConversations(d.redis)
-    limit = RateLimit(d.redis, "sms", *d.settings.sms_rate_limit)
     req = services.Request(channel="sms", request_id=sid, caller=sender)
-    claimed = False
+    arrivals = Arrivals(d.redis, rate_limit=d.settings.sms_rate_limit, opt_outs=services.opt_out_cache(d.db))
+    arrival = None
     try:
         try:
-            pipe = d.redis.pipeline(transaction=False)
-            hits = limit.hit_in(pipe, sender, now)
-            claim = dedupe.claim_in(pipe, sid, now) if sid else None
-            load = store.load_in(pipe, key)
-            kept = services.opt_out_cache(d.db)  # R16's answer kept in Redis (core/opt_out_cache.py)
-            opted_out = kept.get_in(pipe, sender) if kept is not None else None
-            results = pipe.execute(raise_on_error=False)
+            arrival = arrivals.arrive(sender, sid, f"sms:{sender}", now)
         except redis.RedisError as exc:
-            if parsed.kind in ("opt_out", "opt_in"):
-                # R16 needs only the database: an opt-out is never lost to a Redis outage.
-                log.warning("Redis unavailable: consent recorded without it", exc_info=True)
-                consent = _consent(d, parsed, sender, req, now)
-                if consent is not None:
-                    return consent
-            raise DedupeUnavailable(str(exc)) from exc
-        count = hits(results)
-        if limit.over(count):
-            log.info("sender over the rate limit")
-            if claim is not None and claim(results)[0]:
-                dedupe.release(sid)
-            if parsed.kind in ("opt_out", "opt_in"):
-                _consent(d, parsed, sender, req, now)  # recorded always, answered within the limit
-            return say(("slow_down", None)) if count == limit.limit + 1 else []
-        if claim is not None:
-            new, answer = claim(results)
-            if not new:
-                log.info("repeated MessageSid %s: answered as before", sid)
-                return answer or []
-            claimed = True
-        conversation = conversation_for(d)
-        recalled = conversation.recall(sid) if claim is not None and answer is TAKEN_OVER else None
-        if recalled is not None:
-            # The first handler died after its change committed: its answer, from the database.
-            messages = fit(_sayer(d, recalled.lang)(*[(p.key, p.values) for p in recalled.prompts]))
-            dedupe.remember(sid, messages)
-            return messages
-        state = load(results)
-        messages = _answer(d, conversation, key, sender, req, form, parsed, state, now,
-                           opted_out=opted_out(results) if opted_out is not None else ...)
-        remember = (lambda p: dedupe.remember_in(p, sid, messages)) if sid else None
-        if conversation.has_deferred_save:
-            conversation.save_deferred(also=remember)
-        elif sid:
-            dedupe.remember(sid, messages)
+            return _without_redis(d, parsed, sender, req, now, exc)
+        if arrival.over_limit:
+            return _over_limit(d, arrivals, arrival, parsed, sender, req, now, say)
+        if not arrival.first_time:
+            log.info("repeated MessageSid %s: answered as before", sid)
+            return arrival.first_answer or []
+        return _first_time(d, arrivals, arrival, f"sms:{sender}", sender, req, form, parsed, now)
+    except Exception as exc:
+        return _failed(d, exc, arrivals, arrival, parsed, req, now, say)
+
+
+def _without_redis(d: Deps, parsed, sender: str, req: services.Request, now, exc: redis.RedisError) -> list[str]:
+    if parsed.kind in ("opt_out", "opt_in"):
+        # R16 needs only the database: an opt-out is never lost to a Redis outage.
+        log.warning("Redis unavailable: consent recorded without it", exc_info=True)
+        consent = _consent(d, parsed, sender, req, now)
+        if consent is not None:
+            return consent
+    raise DedupeUnavailable(str(exc)) from exc
+
+
+def _over_limit(d: Deps, arrivals: Arrivals, arrival, parsed, sender, req, now, say) -> list[str]:
+    log.info("sender over the rate limit")
+    arrivals.release(arrival)
+    if parsed.kind in ("opt_out", "opt_in"):
+        _consent(d, parsed, sender, req, now)  # recorded always, answered within the limit
+    return say(("slow_down", None)) if arrivals.first_over_limit(arrival) else []
+
+
+def _first_time(d: Deps, arrivals: Arrivals, arrival, key: str, sender: str, req: services.Request,
+                form: Mapping[str, str], parsed, now) -> list[str]:
+    conversation = conversation_for(d)
+    recalled = conversation.recall(arrival.sid) if arrival.taken_over else None
+    if recalled is not None:
+        # The first handler died after its change committed: its answer, from the database.
+        messages = fit(_sayer(d, recalled.lang)(*[(p.key, p.values) for p in recalled.prompts]))
+        arrivals.remember(arrival, messages)
         return messages
-    except (ConversationUnavailable, DedupeUnavailable, PinLimitUnavailable):
+    messages = _answer(d, conversation, key, sender, req, form, parsed, arrival.state(), now,
+                       opted_out=arrival.opted_out)
+    if conversation.has_deferred_save:
+        conversation.save_deferred(also=arrivals.remember_with(arrival, messages))
+    else:
+        arrivals.remember(arrival, messages)
+    return messages
+
+
+def _failed(d: Deps, exc: Exception, arrivals: Arrivals, arrival, parsed, req: services.Request, now,
+            say) -> list[str]:
+    """What a text is answered when Redis or the database failed while it was handled."""
+    if isinstance(exc, (ConversationUnavailable, DedupeUnavailable, PinLimitUnavailable)):
         log.warning("Redis unavailable while answering a text", exc_info=True)
-        if _opted_out_in_database(d, sender):
-            return []  # R16, from the database alone
-        if parsed.kind == "help":
-            return say(("help", None))  # public words: needs neither Redis nor the database
-        if parsed.kind == "command" and parsed.action == "agent":
-            # The way to a person needs only the database (R15).
-            esc = services.escalate(d.db, reason="caller_asked", context={"verified": False,
-                                    "note": "conversation state unavailable"}, now=now, req=req)
-            return say(("agent", {"ref": esc}))
-        return say(("unavailable", None))
-    except services.NotApplied:
+        return _redis_down(d, parsed, req, now, say)
+    if arrival is not None:
+        arrivals.release(arrival)  # nothing was (surely) done: Twilio's retry is handled afresh
+    if isinstance(exc, services.NotApplied):
         log.warning("database failed before a change committed", exc_info=True)
-        return _release(dedupe, sid, claimed, say(("not_applied", None)))
-    except services.OutcomeUnknown:
+        return say(("not_applied", None))
+    if isinstance(exc, services.OutcomeUnknown):
         log.error("database failed while committing", exc_info=True)
-        return _release(dedupe, sid, claimed, say(("outcome_unknown", None)))
-    except DBAPIError:
+        return say(("outcome_unknown", None))
+    if isinstance(exc, DBAPIError):
         log.warning("database unavailable while answering a text", exc_info=True)
         if parsed.kind == "help":
-            return _release(dedupe, sid, claimed, say(("help", None)))
-        return _release(dedupe, sid, claimed, say(("unavailable", None)))
-    except Exception:
-        if claimed:
-            dedupe.release(sid)
-        raise
+            return say(("help", None))  # public words: need neither Redis nor the database
+        return say(("unavailable", None))
+    raise exc
+
+
+def _redis_down(d: Deps, parsed, req: services.Request, now, say) -> list[str]:
+    if _opted_out_in_database(d, req.caller):
+        return []  # R16, from the database alone
+    if parsed.kind == "help":
+        return say(("help", None))  # public words: need neither Redis nor the database
+    if parsed.kind == "command" and parsed.action == "agent":
+        # The way to a person needs only the database (R15).
+        esc = services.escalate(d.db, reason="caller_asked", context={"verified": False,
+                                "note": "conversation state unavailable"}, now=now, req=req)
+        return say(("agent", {"ref": esc}))
+    return say(("unavailable", None))
 
 
 def _opted_out_in_database(d: Deps, sender: str) -> bool:
@@ -149,14 +159,15 @@ def _opted_out_in_database(d: Deps, sender: str) -> bool:
 def _consent(d: Deps, parsed, sender: str, req: services.Request, now) -> list[str] | None:
     """R16 in the database alone: STOP opts out, START opts back in. None: not a consent
     matter (a YES from a number that is opted in answers the conversation)."""
-    say = _sayer(d, parsed.lang or "en")
+    say = _sayer(d, parsed.lang or languages.DEFAULT_CODE)
     if parsed.kind == "opt_out":
         changed = services.set_opt_out(d.db, sender, True, now=now, req=req)
         return say(("opted_out", {"plans": may_mean_plans(parsed.text)})) if changed else []
     if services.is_opted_out(d.db, sender):
         services.set_opt_out(d.db, sender, False, now=now, req=req)
         return say(("opted_in", None))
-    if intent_of(parsed, "confirm").kind != "yes":
+    if interpret(Turn("sms", parsed.lang or languages.DEFAULT_CODE, EXPECT_CONFIRM, text=parsed.text,
+                      read=parsed)).intent.kind != "yes":
         return say(("already_subscribed", None))
     return None  # a YES (or SÍ) that answers the conversation
 
@@ -188,19 +199,12 @@ def _sayer(d: Deps, lang: str):
     return say
 
 
-def _release(dedupe: Dedupe, sid: str | None, claimed: bool, messages: list[str]) -> list[str]:
-    """Nothing was (surely) done: let Twilio's retry of this message be handled afresh."""
-    if claimed and sid:
-        dedupe.release(sid)
-    return messages
-
-
 def _answer(d: Deps, conversation: Conversation, key: str, sender: str, req: services.Request,
             form: Mapping[str, str], parsed, state, now, opted_out=...) -> list[str]:
     # The message's language, when its words tell; not where the text is data (a plan's
     # name, a number), which says nothing of the language it was typed in.
-    data_step = state is not None and state.step in ("plan", "pin", "code", "target", "block_number")
-    lang = (parsed.lang if parsed.kind != "text" or not data_step else None) or (state.lang if state else "en")
+    data_step = state is not None and state.step in DATA_STEPS
+    lang = (parsed.lang if parsed.kind != "text" or not data_step else None) or (state.lang if state else languages.DEFAULT_CODE)
     say = _sayer(d, lang)
     if parsed.kind in ("opt_out", "opt_in"):
         consent = _consent(d, parsed, sender, req, now)
@@ -213,8 +217,9 @@ def _answer(d: Deps, conversation: Conversation, key: str, sender: str, req: ser
     if parsed.kind == "empty":
         return say(("media_only" if form.get("NumMedia", "0") not in ("", "0") else "unknown_command", None))
     # At the clarifying question, its offers (issue 11): "the line" means the one that names it.
-    intent = intent_of(parsed, state.step if state else "command", lang,
-                       options=state.slots.get("options") if state and state.step == "which" else None)
+    step = state.step if state else EXPECT_COMMAND
+    options = state.slots.get("options") if state and step == EXPECT_WHICH else None
+    intent = interpret(Turn("sms", lang, step, text=parsed.text, read=parsed, options=tuple(options or ()))).intent
     reply = conversation.handle(key, sender, intent, request_id=req.request_id, state=state, defer_save=True,
                                 lang=lang, said=parsed.text)
     # What was understood (label, score, runner-up), never the words: they may hold a PIN.

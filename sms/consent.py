@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping
 
-from core import services
+from core import languages, services
 from sms.keywords import Parsed, clean
 from vocabulary import fold, vocabulary
 
@@ -67,7 +67,7 @@ def answered_by_twilio(d, form: Mapping[str, str], parsed: Parsed) -> TwilioAnsw
             return TwilioAnswered(None, None)  # Twilio kept them opted out: so does the app
         return None
     folded = fold(parsed.text)
-    if kind == "START" and any(folded in vocabulary(lang).yes for lang in ("en", "es")):
+    if kind == "START" and any(folded in vocabulary(lang).yes for lang in languages.CODES):
         if not sender or not services.is_opted_out(d.db, sender):
             return None  # a confirmation (R18): the conversation's
     return TwilioAnswered(kind, Parsed(AS_PARSED[kind], text=parsed.text, lang=parsed.lang))

@@ -22,6 +22,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 from core import services
 from sms import replies
 from sms.keywords import clean, language_of
+from core import languages
 from vocabulary import LANGUAGES, fold, vocabulary
 from web.deps import deps
 from web.twilio import EMPTY, twiml, twilio_blueprint
@@ -55,11 +56,8 @@ def sms_fallback():
     values = {"number": d.settings.support_number}
     brand = d.settings.brand_name
     r = MessagingResponse()
-    if lang in ("en", "es"):
-        r.message(replies.render("fallback", values, brand=brand, lang=lang))
-    else:
-        r.message(replies.render("fallback", values, brand=brand, lang="en") + "\n"
-                  + replies.render("fallback", values, brand=brand, lang="es"))
+    said_in = (lang,) if languages.known(lang) else languages.CODES  # unknown: in every language
+    r.message("\n".join(replies.render("fallback", values, brand=brand, lang=code) for code in said_in))
     return twiml(r)
 
 

@@ -15,9 +15,11 @@ long, accented and emoji names, and check.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from importlib import import_module
 from itertools import islice
 from typing import Callable, Iterator, Mapping
 
+from core import languages
 from core.formatting import and_list, day, said_on
 from core.phone import display
 from core.reply import line_condition, plan_outlook
@@ -667,19 +669,17 @@ RECEIPTS: dict[str, Reply] = {
 
 
 def catalogues(lang: str) -> tuple[dict[str, Reply], dict[str, Reply]]:
-    """(replies, receipts) in a language; English for any language without a catalogue."""
-    if lang == "es":
-        from sms import replies_es  # it builds on this module, so it is imported when asked for
-
-        return replies_es.REPLIES, replies_es.RECEIPTS
-    return REPLIES, RECEIPTS
+    """(replies, receipts) in a language, from the module the language registry names for
+    texts (core/languages.py); the default language's for any other code."""
+    catalogue = import_module(languages.get(lang).catalogues["sms"])
+    return catalogue.REPLIES, catalogue.RECEIPTS
 
 
-def render(key: str, values: dict | None = None, *, brand: str, lang: str = "en") -> str:
+def render(key: str, values: dict | None = None, *, brand: str, lang: str = languages.DEFAULT_CODE) -> str:
     values = values or {}
     with said_on(values.get("today")):  # today's and tomorrow's dates said as such (issue 22)
         return catalogues(lang)[0][key]({**values, "brand": brand})
 
 
-def receipt_text(kind: str, values: dict, *, brand: str, lang: str = "en") -> str:
+def receipt_text(kind: str, values: dict, *, brand: str, lang: str = languages.DEFAULT_CODE) -> str:
     return catalogues(lang)[1][kind]({**values, "brand": brand})

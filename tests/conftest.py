@@ -15,7 +15,7 @@ from twilio.request_validator import RequestValidator
 
 from core import db as dbmod
 from core.demo import demo_document
-from core.models import ALL_TABLES, Base
+from core.schema import ALL_TABLES, Base
 from core.settings import Settings
 from core.account_data import import_document
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import import_module
 
+from core import languages
 from core.formatting import fold  # noqa: F401 - the doors match words folded, as the lists are
 
 
@@ -44,15 +45,22 @@ class Vocabulary:
     markers: frozenset[str] = field(default_factory=frozenset)
     # R21: asking for a one-time code instead of the PIN (found anywhere in what was said).
     forgot: Phrases = ()
+    # The voice menus' own words, as whole (folded) answers: the cancel word said alone (the
+    # cancel menu asks which), the "more" menu, back to the menu, and the end of the call.
+    cancel: frozenset[str] = frozenset()
+    more_menu: frozenset[str] = frozenset()
+    to_menu: frozenset[str] = frozenset()
+    goodbye: frozenset[str] = frozenset()
 
 
-LANGUAGES = ("en", "es")
+LANGUAGES = languages.CODES
 
 
 @lru_cache(maxsize=None)
 def vocabulary(lang: str) -> Vocabulary:
-    """The language's words (English for a language we don't have)."""
-    return import_module(f"vocabulary.{lang if lang in LANGUAGES else 'en'}").WORDS
+    """The language's words (the default language's for a language we don't have), from the
+    module the language registry names (core/languages.py)."""
+    return import_module(languages.get(lang).vocabulary).WORDS
 
 
 def contains(text: str, phrases: Phrases) -> bool:

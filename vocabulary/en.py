@@ -79,6 +79,12 @@ WORDS = Vocabulary(
         (("repeat", "again"), "repeat"),
     ),
     markers=frozenset({"the", "my", "please", "want", "i", "hello", "hi", "thanks", "how"}),
+    cancel=frozenset({"cancel"}),
+    more_menu=frozenset({"more", "number", "my number", "other", "other things", "more options"}),
+    to_menu=frozenset({"menu", "main menu", "the menu", "yes", "yes please", "yeah", "yep", "sure", "ok", "okay"}),
+    goodbye=frozenset({"goodbye", "good bye", "bye", "bye bye", "no", "no thanks", "no thank you", "nope", "nothing",
+                       "nothing else", "that s all", "that s it", "that is all", "i m done", "im done", "done",
+                       "all done", "hang up", "end the call"}),
 )
 
 # For free text (vocabulary/understand.py): the words that name each change, and what they act on.

@@ -108,6 +108,11 @@ WORDS = Vocabulary(
         "de", "del", "que", "como", "para", "con", "una", "es", "esta", "este", "pero", "porque", "cuenta",
         "telefono", "llamadas", "mensajes", "reembolso", "ustedes", "usted",
     }),
+    cancel=frozenset({"cancelar"}),
+    more_menu=frozenset({"mas", "numero", "mi numero", "otro", "otras cosas", "otra cosa", "mas opciones"}),
+    to_menu=frozenset({"menu", "el menu", "menu principal", "si", "si por favor", "claro", "vale", "bueno"}),
+    goodbye=frozenset({"adios", "chao", "no", "no gracias", "nada", "nada mas", "eso es todo", "es todo", "ya",
+                       "ya esta", "listo", "terminar", "colgar"}),
 )
 
 # For free text (vocabulary/understand.py): the words that name each change, and what they act on.

@@ -25,9 +25,12 @@ class Deps:
     attempts: PinAttempts
     clock: Callable[[], dt.datetime]
     # R17's receipt wording, (kind, values, brand=, lang=) -> text: the text channel's words,
-    # handed to whichever door makes a change (a call's receipt is a text too).
+    # passed in by the app factory to whichever door makes a change (a call's receipt is a text too).
     receipt_text: Callable[..., str] | None = None
 
+    def receipt(self, kind: str, values: dict, lang: str) -> str:
+        """A receipt's words in the line's language and this app's brand (``Request.receipt``)."""
+        return self.receipt_text(kind, values, brand=self.settings.brand_name, lang=lang)
 
     def close(self) -> None:
         """Release connections (tests and short-lived commands build several apps)."""

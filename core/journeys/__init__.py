@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Protocol
 
 if TYPE_CHECKING:  # pragma: no cover
-    from core.conversation import Conversation, Reply, State
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from core import policy
     from core.intents import Intent
-    from core.services import Request, Result
+    from core.reply import Prompt, Reply
+    from core.services import LineRef, Request, Result
+    from core.state import State
 
 
 @dataclass(frozen=True)
@@ -25,9 +29,61 @@ class Turn:
     now: dt.datetime
 
 
-Handler = Callable[["Conversation", "State", "Intent", Turn], "Reply"]
-Start = Callable[["Conversation", "State", dict, Turn], "Reply"]
+class Talk(Protocol):
+    """What a journey may read and do in the conversation (core/conversation.py implements
+    it): read the chosen line, propose a change for the caller's yes, refuse one with a reason,
+    say what could not be used, start another journey or hand over to a person, and note what
+    happened for the agent. Nothing else of the conversation is a journey's business."""
+
+    db: "sessionmaker[Session]"
+
+    def actor(self, s: "State") -> "LineRef": ...
+    def summary(self, s: "State") -> dict[str, Any]: ...
+    def line_facts(self, summary: dict) -> "policy.LineFacts": ...
+    def line_state(self, summary: dict) -> dict[str, Any]: ...
+    def plan_facts(self, p: dict) -> "policy.PlanFacts": ...
+    def propose(self, s: "State", t: Turn, pending: dict) -> "Reply": ...
+    def refused(self, s: "State", t: Turn, action: str, reason: str, number: str, **values: Any) -> "Reply": ...
+    def unusable(self, s: "State", t: Turn, expect: str, again: "Prompt") -> "Reply": ...
+    def take_fix(self, s: "State", fix: str, t: Turn) -> "Reply": ...
+    def begin(self, s: "State", name: str, slots: dict, t: Turn) -> "Reply": ...
+    def to_person(self, s: "State", t: Turn, reason: str) -> "Reply": ...
+    def note(self, s: "State", text: str) -> None: ...
+
+
+Handler = Callable[[Talk, "State", "Intent", Turn], "Reply"]
+Start = Callable[[Talk, "State", dict, Turn], "Reply"]
 Apply = Callable[..., "Result"]
+
+
+@dataclass(frozen=True)
+class Names:
+    """The words that name a journey's change, as the lexicon's concepts (vocabulary/lexicon.py:
+    "cancel", "line", "plan", "plan_name" for a product named…): free words may start the
+    journey only when they hold every concept of one of ``any_of``, with none of that
+    alternative's ``unless`` concepts, none of ``not_negated`` negated ("don't cancel"), and
+    no plan named when ``no_plan`` (R4: an add-on named is what is meant, never the line).
+    The safety rule of vocabulary/understand.py reads it; no model can override it."""
+
+    any_of: tuple[tuple[frozenset[str], frozenset[str]], ...]
+    not_negated: frozenset[str] = frozenset()
+    no_plan: bool = False
+
+    @classmethod
+    def of(cls, *alternatives: str, not_negated: str = "", no_plan: bool = False) -> "Names":
+        """``Names.of("cancel line", "lapsed line -cancel")``: each alternative's concepts,
+        those after a minus ruling it out."""
+        parsed = []
+        for alt in alternatives:
+            words = alt.split()
+            parsed.append((frozenset(w for w in words if not w.startswith("-")),
+                           frozenset(w[1:] for w in words if w.startswith("-"))))
+        return cls(tuple(parsed), frozenset(not_negated.split()), no_plan)
+
+    def named_by(self, concepts: frozenset[str], negated: frozenset[str], plan_named: bool) -> bool:
+        if (self.no_plan and plan_named) or self.not_negated & negated:
+            return False
+        return any(needs <= concepts and not unless & concepts for needs, unless in self.any_of)
 
 
 @dataclass(frozen=True)
@@ -41,6 +97,15 @@ class Journey:
     changes: bool = False  # proposes changes (confirm_<name> / done_<name>)
     # Said at once to anyone, before identification (public information only, R8).
     before_pin: Callable[..., list] | None = None
+    # Its place in the voice menus: (the menu: None for the main one, "cancel", "more"; its key).
+    menu: tuple[str | None, str] | None = None
+    # A command's words after its name ("CANCEL LINE 0012", "PLANS 2") → the journey's slots.
+    command_slots: Callable[[str | None], dict] | None = None
+    # Free words → the journey's slots, from what the lexicon found in them (a plan's name, a
+    # line's last four digits, a number: ``plan``, ``last4``, ``digits``).
+    slots_heard: Callable[[Any], dict] | None = None
+    # The words that name its change (required of a journey that ``changes``).
+    names: Names | None = None
 
 
 def registry() -> dict[str, Journey]:

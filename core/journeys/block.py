@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from core import phone, policy, services
 from core.intents import Intent
-from core.journeys import Journey, Turn
+from core.journeys import Journey, Names, Turn
 from core.reply import EXPECT_BLOCK_NUMBER, Prompt, Reply
 
 
@@ -45,9 +45,22 @@ def apply_unblock(db, pending: dict, **kw):
     return services.unblock_number(db, raw=pending["blocked"], **kw)
 
 
+def number_named(arg: str | None) -> dict:
+    """BLOCK 5550100: the number; "BLOCK spam callers": which number is asked next."""
+    return {"number": arg} if arg and any(ch.isdigit() for ch in arg) else {}
+
+
+def number_heard(f) -> dict:
+    return {"number": f.digits} if len(f.digits.lstrip("+")) >= 3 else {}
+
+
 BLOCK = Journey("block", _start("block"), steps={EXPECT_BLOCK_NUMBER: on_number}, apply=apply_block,
+                menu=("more", "3"), command_slots=number_named, slots_heard=number_heard,
+                names=Names.of("block -unblock", "spam -unblock"),
                 changes=True, prompts=("ask_block_number", "refused_already_blocked", "refused_own_number",
                                        "refused_invalid_number", "refused_short_code",
                                        "refused_emergency_number"))
 UNBLOCK = Journey("unblock", _start("unblock"), steps={EXPECT_BLOCK_NUMBER: on_number}, apply=apply_unblock,
+                  menu=("more", "4"), command_slots=number_named, slots_heard=number_heard,
+                  names=Names.of("unblock"),
                   changes=True, prompts=("ask_block_number", "refused_not_blocked", "refused_invalid_number"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from core import policy, services
 from core.intents import Intent
-from core.journeys import Journey, Turn
+from core.journeys import Journey, Names, Turn
 from core.reply import EXPECT_OFFER, EXPECT_REASON, Prompt, Reply
 
 REASONS = ("calling_problems", "number_cancelled", "no_ring_or_texts", "dislike_number", "spam_calls")
@@ -59,8 +59,15 @@ def apply(db, pending: dict, **kw):
     return services.cancel_line(db, **kw)
 
 
+def line_heard(f) -> dict:
+    """"cancel my line ending 0012": the line's last four digits (or a whole number's)."""
+    return {"line": f.last4 or f.digits[-4:]} if f.last4 or len(f.digits.lstrip("+")) >= 10 else {}
+
+
 JOURNEY = Journey("cancel_line", start, steps={EXPECT_REASON: on_reason, EXPECT_OFFER: on_offer},
-                  apply=apply, changes=True,
+                  apply=apply, changes=True, menu=("cancel", "2"),
+                  command_slots=lambda arg: {"line": arg} if arg else {}, slots_heard=line_heard,
+                  names=Names.of("cancel line", not_negated="cancel", no_plan=True),
                   prompts=("ask_reason", "offer_fix", "fix_guidance", "addons_first", "refused_already_cancelled",
                            "refused_line_not_active", "refused_addons_first_app_store",
                            # an add-on renewing again between the yes and the change (R4, R13)

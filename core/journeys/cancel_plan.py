@@ -7,7 +7,7 @@ import difflib
 
 from core import policy, services
 from core.intents import Intent
-from core.journeys import Journey, Turn
+from core.journeys import Journey, Names, Turn
 from core.reply import EXPECT_PLAN, Prompt, Reply
 from core.formatting import fold
 
@@ -82,5 +82,8 @@ def match_plan(query: str | None, plans: list[dict]) -> dict | None:
 
 
 JOURNEY = Journey("cancel_plan", start, steps={EXPECT_PLAN: on_plan}, apply=apply, changes=True,
+                  menu=("cancel", "1"), command_slots=lambda arg: {"plan": arg} if arg else {},
+                  slots_heard=lambda f: {"plan": f.plan} if f.plan else {},
+                  names=Names.of("cancel plan", "cancel plan_name", not_negated="cancel"),
                   prompts=("no_plans", "ask_plan", "plan_not_found", "refused_already_cancelled",
                            "refused_line_not_active", "refused_plan_ended", "refused_app_store_plan"))

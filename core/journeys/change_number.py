@@ -12,9 +12,10 @@ line."""
 from __future__ import annotations
 
 import redis
+import re
 
 from core import policy, services
-from core.journeys import Journey, Turn
+from core.journeys import Journey, Names, Turn
 from core.reply import Reply
 
 
@@ -69,6 +70,13 @@ def apply(db, pending: dict, **kw):
     return services.change_number(db, wanted=pending.get("new"), shown=pending.get("number"), **kw)
 
 
-JOURNEY = Journey("change_number", start, apply=apply, changes=True,
+def area_asked(arg: str | None) -> dict:
+    """"CHANGE NUMBER 212", "change number to a 415 number": the area code asked for."""
+    area = re.search(r"(?<!\d)(\d{3})(?!\d)", arg or "")
+    return {"area": area.group(1)} if area else {}
+
+
+JOURNEY = Journey("change_number", start, apply=apply, changes=True, menu=("more", "2"), command_slots=area_asked,
+                  names=Names.of("change number", "dislike number"),
                   prompts=("refused_line_not_active", "refused_no_numbers_available", "refused_number_taken",
                            "refused_number_changed_meanwhile"))

@@ -17,4 +17,9 @@ def start(c, s, slots: dict, t: Turn) -> Reply:
                                    "credits": summary["usage_credits"]})])
 
 
-JOURNEY = Journey("plans", start, prompts=("plans",))
+def command_slots(arg: str | None) -> dict:
+    """PLANS 2, PLANS MORE: the page asked for (R19)."""
+    return {"page": "more" if arg == "more" else int(arg) if arg and arg.isdigit() else None}
+
+
+JOURNEY = Journey("plans", start, prompts=("plans",), command_slots=command_slots)

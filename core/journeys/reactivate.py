@@ -5,7 +5,7 @@ the customer must do to keep it (issue 12)."""
 from __future__ import annotations
 
 from core import policy, services
-from core.journeys import Journey, Turn
+from core.journeys import Journey, Names, Turn
 from core.reply import Reply
 
 
@@ -33,6 +33,9 @@ def apply(db, pending: dict, **kw):
     return services.reactivate_line(db, **kw)
 
 
-JOURNEY = Journey("reactivate", start, apply=apply, changes=True,
+# "my line got cancelled" asks to reactivate; "cancel my suspended line" and "my husband
+# cancelled his line" (someone else's: the lexicon drops it) do not.
+JOURNEY = Journey("reactivate", start, apply=apply, changes=True, menu=("more", "1"),
+                  names=Names.of("reactivate", "lapsed line -cancel"),
                   prompts=("refused_already_active", "refused_number_released", "refused_user_cancelled",
                            "refused_not_reactivatable", "refused_app_store_lapsed"))

@@ -19,4 +19,4 @@ def start(c, s, slots: dict, t: Turn) -> Reply:
     return Reply([Prompt("refund_policy_terms", {"terms": result.data["terms"]})])
 
 
-JOURNEY = Journey("refund", start, before_pin=before_pin, prompts=("refund_policy", "refund_policy_terms"))
+JOURNEY = Journey("refund", start, before_pin=before_pin, menu=(None, "2"), prompts=("refund_policy", "refund_policy_terms"))

@@ -5,10 +5,15 @@ number, block)."""
 from __future__ import annotations
 
 from core.intents import Intent
-from core.journeys import Journey, Turn
+from core.journeys import Journey, Names, Turn
 from core.reply import EXPECT_FIX, Prompt, Reply
 
 FIXES = ("voice_network_mode", "reactivate", "device_settings", "change_number", "block_spam")
+# The fixes that are a journey of their own (its PIN and its yes); the others are guidance.
+FIX_JOURNEYS = {"reactivate": "reactivate", "change_number": "change_number", "block_spam": "block"}
+# Words that name a fix's change besides its journey's own ("I keep getting calls for
+# someone else": a new number).
+FIX_NAMES = {"change_number": Names.of("wrong_calls")}
 
 
 def start(c, s, slots: dict, t: Turn) -> Reply:
@@ -27,5 +32,5 @@ def on_fix(c, s, intent: Intent, t: Turn) -> Reply:
     return c.unusable(s, t, EXPECT_FIX, Prompt("ask_fix"))
 
 
-JOURNEY = Journey("troubleshoot", start, needs_line=False, steps={EXPECT_FIX: on_fix},
-                  prompts=("ask_fix", "fix_steps"))
+JOURNEY = Journey("troubleshoot", start, needs_line=False, steps={EXPECT_FIX: on_fix}, menu=(None, "3"),
+                  prompts=("ask_fix", "fix_steps", "fix_guidance"))

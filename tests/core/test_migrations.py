@@ -7,7 +7,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
 from core import db as dbmod
-from core.models import Base
+from core.schema import Base
 
 
 def test_the_migrated_schema_matches_the_models(db_url):

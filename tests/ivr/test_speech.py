@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from core.models import BlockedNumber, Escalation
-from ivr.render import SPEECH_HINTS
+from ivr.render import speech_hints
 from tests.helpers import count, line, plan
 from vocabulary import understand
 
@@ -127,8 +127,8 @@ def test_every_speech_step_has_hints_in_its_language(lang):
 
     for expect, settings in GATHER.items():
         if "speech" in settings["input"]:
-            assert SPEECH_HINTS[lang].get(expect), (lang, expect)
-    assert SPEECH_HINTS[lang]["menu"] and SPEECH_HINTS[lang]["which"]
+            assert speech_hints(lang).get(expect), (lang, expect)
+    assert speech_hints(lang)["menu"] and speech_hints(lang)["which"]
 
 
 def test_the_spanish_call_gathers_with_spanish_hints_R20(call, demo):

@@ -70,6 +70,8 @@ def test_more_and_a_page_number_ask_for_a_page_of_plans_R19():
     ("", False), ("not yes", False), ("yess", False),
 ])
 def test_only_an_explicit_yes_is_a_yes_R18(answer, confirms):
-    from sms.keywords import intent_of
+    from core.turns import Turn
+    from vocabulary.interpret import interpret
 
-    assert (intent_of(parse(answer), "confirm").kind == "yes") is confirms
+    got = interpret(Turn("sms", "en", "confirm", text=answer, read=parse(answer)))
+    assert (got.intent.kind == "yes") is confirms

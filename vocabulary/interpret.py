@@ -1,0 +1,374 @@
+"""The one interpreter: every door's ``Turn`` (core/turns.py) → an ``Interpretation`` (the
+act, the intent the conversation receives, its slots), in the turn's language, the same way
+for every door. The doors parse their transport and render; none has its own ladder.
+
+What is read, and how:
+- **Typed words** (a text): first read for consent, HELP and commands (vocabulary/reading.py),
+  in any language (R20); a command starts its journey at any step, with the slots the
+  journey's own parser finds (core/journeys/); a person asked for in any words (R15).
+- **Keys** (a call's keypad): what the step's keys mean (a PIN, a line's last digits, 1 to
+  confirm, a menu's key). Keys are never sent to speech recognition or logged.
+- **Speech**: the words the menus ask for ("say cancel", "agent", "español"), then
+  vocabulary/understand.py; speech the recogniser itself was unsure of is not acted on.
+- **Each step** (what the conversation expects) has one reader below, shared by all doors:
+  the differences between keys, typed and spoken words are in the ``Said`` it is given.
+- **The voice menus** are steps too: each menu's keys come from the journey registry (each
+  journey's ``menu`` place) plus the menus' own keys (the sub-menus, the language, a person).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Callable
+
+from core import intents, languages, turns
+from core.intents import Intent
+from core.journeys import REGISTRY
+from core.journeys.clarify import EXPECT_WHICH
+from core.reply import (EXPECT_BLOCK_NUMBER, EXPECT_CODE, EXPECT_CONFIRM, EXPECT_FIX, EXPECT_OFFER, EXPECT_PIN,
+                        EXPECT_PLAN, EXPECT_REASON, EXPECT_TARGET)
+from core.turns import Interpretation, Turn, of_intent
+from vocabulary import Vocabulary, contains, fold, vocabulary
+from vocabulary.reading import KEYED, Parsed, parse
+from vocabulary.understand import (SPEECH_FLOOR, VAGUE_CANCEL, Understanding, answer_which, find, fix_choice,
+                                   understand)
+
+FORGOT_KEY = "8"  # R21 (said at the last PIN try): a one-time code instead of the PIN
+AGENT_KEY, REPEAT_KEY, LANGUAGE_KEY = "0", "*", "9"
+# Steps whose answer is data (a PIN, a number, a plan's name): never read by the model.
+DATA_STEPS = frozenset({EXPECT_PIN, EXPECT_CODE, EXPECT_TARGET, EXPECT_BLOCK_NUMBER, EXPECT_PLAN})
+# Each voice menu's own keys (the sub-menus, what follows a task); the journeys' keys are theirs.
+MENU_KEYS: dict[str | None, dict[str, Interpretation]] = {
+    None: {"1": Interpretation(turns.MENU, value="cancel"), "4": Interpretation(turns.MENU, value="more")},
+    "cancel": {},
+    "more": {},
+    "next": {"1": Interpretation(turns.MENU, value=None), "2": Interpretation(turns.GOODBYE)},
+}
+
+
+def menu_keys(sub: str | None) -> dict[str, Interpretation]:
+    """What each key of a voice menu does: the menu's own keys and each journey's place."""
+    keys = {AGENT_KEY: Interpretation(turns.PERSON, intents.AGENT), REPEAT_KEY: Interpretation(turns.REPEAT)}
+    keys.update(MENU_KEYS.get(sub, {}))
+    for journey in REGISTRY.values():
+        if journey.menu is not None and journey.menu[0] == sub:
+            keys[journey.menu[1]] = of_intent(intents.journey(journey.name))
+    return keys
+
+
+# What was said, as every step reads it --------------------------------------------------------
+@dataclass
+class Said:
+    turn: Turn
+    read: Parsed | None = None  # typed words' first reading
+    vocabs: list[Vocabulary] = field(default_factory=list)  # typed: every language, the turn's first
+
+    @property
+    def keypad(self) -> bool:
+        return bool(self.turn.keys)
+
+    @property
+    def spoken(self) -> bool:
+        return bool(self.turn.speech) and not self.turn.keys
+
+    @cached_property
+    def words(self) -> str:
+        if self.turn.keys:
+            return ""
+        return self.read.text if self.read is not None else self.turn.speech
+
+    @cached_property
+    def folded(self) -> str:
+        return fold(self.words or "")
+
+    @cached_property
+    def keys(self) -> str:
+        """Keys pressed, or the digits of a text that is only a number (typed keys)."""
+        if self.turn.keys:
+            return self.turn.keys
+        text = self.read.text if self.read else ""
+        return "".join(ch for ch in text if ch.isdigit()) if text and KEYED.fullmatch(text) else ""
+
+    @cached_property
+    def understood(self) -> Understanding | None:
+        """Free words as the model reads them (typed or spoken); None for keys."""
+        if self.keys or not self.words:
+            return None
+        if self.read is not None and self.read.understood is not None:
+            return self.read.understood
+        got = understand(self.words, self.turn.lang, speech_confidence=self.turn.confidence if self.spoken else None)
+        return got
+
+    @cached_property
+    def answer(self) -> Intent | None:
+        """R18: only an explicit yes is a yes; a no or a skip word ends the request (typed
+        words: a consent word too)."""
+        f = self.folded
+        if any(f in v.yes for v in self.vocabs):
+            return intents.YES
+        for v in self.vocabs:
+            if f in v.no:
+                return intents.NO
+            if f in v.skip or (self.read is not None and f in v.opt_out):
+                return intents.SKIP
+        return None
+
+    def choice(self, limit: int = 2) -> Intent:
+        """Keys as a numbered choice (at most ``limit`` digits)."""
+        return intents.choice(int(self.keys)) if self.keys.isdigit() and len(self.keys) <= limit else intents.UNCLEAR
+
+    def says_any(self, pick: Callable[[Vocabulary], frozenset[str] | tuple[str, ...]]) -> bool:
+        return any(self.folded in pick(v) for v in self.vocabs)
+
+
+def _vocabs(turn: Turn) -> list[Vocabulary]:
+    if not turn.typed:  # a call is held in one language (R20: the caller chooses it)
+        return [vocabulary(turn.lang)]
+    return [vocabulary(turn.lang)] + [vocabulary(code) for code in languages.others(turn.lang)]
+
+
+# The steps' readers --------------------------------------------------------------------------
+def _pin(s: Said) -> Intent:
+    if s.keypad and s.keys == FORGOT_KEY:
+        return intents.FORGOT
+    if s.keys:
+        return intents.pin(s.keys) if s.keys.isdigit() else intents.UNCLEAR
+    # R21: "forgot", "CODE", "olvidé mi PIN": a one-time code to the line's own number.
+    return intents.FORGOT if s.words and any(contains(s.folded, v.forgot) for v in s.vocabs) else intents.UNCLEAR
+
+
+def _target(s: Said) -> Intent:
+    return intents.number(s.keys) if s.keys.isdigit() else intents.UNCLEAR
+
+
+def _block_number(s: Said) -> Intent:
+    if not s.keys.isdigit():
+        return intents.UNCLEAR
+    return intents.number(("+" if (s.read and s.read.text.startswith("+")) else "") + s.keys)
+
+
+def _confirm(s: Said) -> Intent:
+    if s.keypad:
+        # R18: the confirm key counts only on its own; a longer sequence (a re-typed PIN
+        # such as 1357#) confirms nothing.
+        return {"1": intents.YES, "2": intents.NO}.get(s.keys, intents.UNCLEAR)
+    return s.answer or intents.UNCLEAR
+
+
+def _which(s: Said) -> Intent:
+    if s.keys:
+        return intents.choice(int(s.keys)) if s.keys in ("1", "2") else intents.UNCLEAR
+    if not s.folded:
+        return intents.UNCLEAR
+    options = list(s.turn.options)
+    if s.answer is not None and s.answer.kind == "yes" and len(options) == 1:
+        return intents.choice(1)
+    return answer_which(s.words, s.turn.lang, options, s.understood)
+
+
+def _plan(s: Said) -> Intent:
+    if s.keypad or (s.keys and len(s.keys) <= 2):
+        return s.choice()
+    return intents.name(s.words) if s.words else intents.UNCLEAR
+
+
+def _fix(s: Said) -> Intent:
+    if s.keys:
+        return s.choice() if s.keypad or len(s.keys) <= 2 else intents.UNCLEAR
+    fix = fix_choice(s.understood)
+    return intents.choice(fix) if fix else intents.UNCLEAR
+
+
+def _reason(s: Said) -> Intent:
+    if s.keys in ("1", "2", "3", "4", "5"):
+        return intents.choice(int(s.keys))
+    if s.keys or not s.folded:
+        return intents.SKIP  # 9, or anything else keyed: go on with the cancellation (R11)
+    if s.says_any(lambda v: v.skip) or (s.spoken and any(contains(s.folded, v.cancel) for v in _all())):
+        return intents.SKIP
+    for v in s.vocabs:
+        for i, phrases in enumerate(v.reasons.values(), 1):
+            if contains(s.folded, phrases):
+                return intents.choice(i)
+    fix = fix_choice(s.understood)
+    return intents.choice(fix) if fix else intents.SKIP  # R11: anything else goes on with the cancellation
+
+
+def _offer(s: Said) -> Intent:
+    if s.keys == "1" or s.says_any(lambda v: v.accept) or (s.spoken and s.says_any(lambda v: v.yes)):
+        return intents.YES
+    return intents.SKIP
+
+
+def _anything(s: Said) -> Intent:
+    if s.answer is not None:
+        return s.answer
+    if s.spoken or s.keypad:
+        return intents.UNCLEAR
+    return s.understood.intent if s.understood is not None else intents.UNCLEAR
+
+
+STEPS: dict[str, Callable[[Said], Intent]] = {
+    EXPECT_PIN: _pin, EXPECT_CODE: _pin, EXPECT_TARGET: _target, EXPECT_BLOCK_NUMBER: _block_number,
+    EXPECT_CONFIRM: _confirm, EXPECT_WHICH: _which, EXPECT_PLAN: _plan, EXPECT_FIX: _fix, EXPECT_REASON: _reason,
+    EXPECT_OFFER: _offer,
+}
+
+
+def _all() -> list[Vocabulary]:
+    return [vocabulary(code) for code in languages.CODES]
+
+
+# The turn ----------------------------------------------------------------------------------
+def interpret(turn: Turn) -> Interpretation:
+    """What one turn means, for any door."""
+    if turn.expects == turns.MENU_EXPECT or turn.expects.startswith(turns.MENU_EXPECT + ":"):
+        return _menu(turn)
+    if turn.typed:
+        return _typed(turn)
+    return _called(turn)
+
+
+def _typed(turn: Turn) -> Interpretation:
+    read = turn.read if isinstance(turn.read, Parsed) else parse(turn.text, turn.lang)
+    lang = read.lang
+    if read.kind in (turns.HELP, turns.EMPTY):
+        return Interpretation(read.kind, lang=lang)
+    if read.kind == "command":
+        if read.action == "agent":
+            return Interpretation(turns.PERSON, intents.AGENT, lang=lang)
+        return of_intent(intents.journey(read.action, **_command_slots(read.action, read.arg)), lang=lang)
+    s = Said(turn, read, _vocabs(turn))
+    if turn.expects in DATA_STEPS or s.keys:
+        s.understood = None  # data is never read by the model (and never logged)
+    got = s.understood
+    if got is not None and got.sure and got.label == "agent" and s.answer is None:
+        return Interpretation(turns.PERSON, intents.AGENT, lang=lang, understood=got)  # R15, in any words
+    intent = STEPS.get(turn.expects, _anything)(s)
+    if read.kind in (turns.OPT_OUT, turns.OPT_IN):
+        # A consent word (R16) is the door's to act on; what it would answer the step is
+        # kept (a YES that re-subscribes may also be the yes the conversation waits for).
+        return Interpretation(read.kind, intent, lang=lang, understood=read.understood)
+    return of_intent(intent, lang=lang, understood=s.__dict__.get("understood"))
+
+
+def _command_slots(action: str, arg: str | None) -> dict:
+    journey = REGISTRY.get(action)
+    return journey.command_slots(arg) if journey is not None and journey.command_slots else {}
+
+
+def _called(turn: Turn) -> Interpretation:
+    """A call's keys or speech at a step of the conversation."""
+    if turn.keys == AGENT_KEY or wants_agent(turn.speech, turn.lang):
+        return Interpretation(turns.PERSON, intents.AGENT)
+    if turn.keys == REPEAT_KEY or (turn.speech and not turn.keys and fold(turn.speech) in vocabulary(turn.lang).repeat):
+        return Interpretation(turns.REPEAT, intents.REPEAT)
+    if _unsure(turn):
+        return Interpretation(turns.UNCLEAR, unsure_speech=True)
+    s = Said(turn, None, _vocabs(turn))
+    intent = STEPS.get(turn.expects, _anything)(s)
+    got = s.__dict__.get("understood")
+    return of_intent(intent, understood=got)
+
+
+def _unsure(turn: Turn) -> bool:
+    """Speech the recogniser was itself unsure of: asked again, then keys (ivr/views.py)."""
+    return bool(turn.speech) and not turn.keys and turn.confidence is not None and turn.confidence < SPEECH_FLOOR
+
+
+def wants_agent(speech: str | None, lang: str) -> bool:
+    """A person, asked for (R15): the menu's word, or said in other words. A sentence that
+    merely holds "someone" ("someone keeps calling me") is not a request for one."""
+    if not speech:
+        return False
+    said = fold(speech)
+    words = vocabulary(lang)
+    if said in words.agent:
+        return True
+    got = understand(speech, lang)
+    return (got.sure and got.label == "agent") or (contains(said, words.agent) and not got.sure)
+
+
+# The voice menus -----------------------------------------------------------------------------
+def _menu(turn: Turn) -> Interpretation:
+    sub = turn.expects.partition(":")[2] or None
+    if sub == "steps":
+        return _steps(turn)
+    if turn.keys:
+        got = menu_keys(sub).get(turn.keys) if len(turn.keys) == 1 else None
+        if got is None and turn.keys == LANGUAGE_KEY and sub is None:
+            return Interpretation(turns.LANGUAGE, value=languages.next_after(turn.lang))
+        return got or Interpretation(turns.UNCLEAR)
+    if not turn.speech:
+        return Interpretation(turns.UNCLEAR)
+    if _unsure(turn):
+        return Interpretation(turns.UNCLEAR, unsure_speech=True)
+    if sub == "cancel":
+        return _cancel_menu(turn)
+    said, words = fold(turn.speech), vocabulary(turn.lang)
+    if sub == "next" and said in words.goodbye:
+        return Interpretation(turns.GOODBYE)
+    if sub == "next" and said in words.to_menu:
+        return Interpretation(turns.MENU, value=None)
+    return _main_menu_speech(turn, said, words)
+
+
+def _main_menu_speech(turn: Turn, said: str, words: Vocabulary) -> Interpretation:
+    """The main menu's words (a language named anywhere; "repeat", "cancel", "more" or
+    "agent" said alone), then what was understood (a journey with its slots, or "which?")."""
+    named = {lang.name.lower(): lang.code for lang in languages.BY_CODE.values()}
+    for phrases, choice in words.main_menu:
+        if choice in named and contains(said, phrases):
+            return Interpretation(turns.LANGUAGE, value=named[choice])
+    if said in words.agent:
+        return Interpretation(turns.PERSON, intents.AGENT)
+    if any(said in v.cancel for v in _all()):
+        return Interpretation(turns.MENU, value="cancel")
+    if said in words.more_menu:
+        return Interpretation(turns.MENU, value="more")
+    if said in words.repeat or any(said in p for p, c in words.main_menu if c == "repeat"):
+        return Interpretation(turns.REPEAT)
+    got = understand(turn.speech, turn.lang, speech_confidence=turn.confidence)
+    if got.sure:
+        if got.label == "agent":
+            return Interpretation(turns.PERSON, intents.AGENT, understood=got)
+        if got.label == "help":
+            return Interpretation(turns.REPEAT, understood=got)
+        if got.label in ("opt_out", "none"):
+            return Interpretation(turns.UNCLEAR, understood=got)
+        return of_intent(got.intent, understood=got)
+    if got.how == "clarify":
+        if got.intent.slot("options") == [[n, {}] for n in VAGUE_CANCEL]:
+            return Interpretation(turns.MENU, value="cancel", understood=got)
+        return of_intent(got.intent, understood=got)
+    return Interpretation(turns.UNCLEAR, understood=got)
+
+
+def _cancel_menu(turn: Turn) -> Interpretation:
+    """"A plan or the whole line?": the plan named comes along ("the text archive")."""
+    said = fold(turn.speech)
+    choice = next((c for phrases, c in vocabulary(turn.lang).cancel_menu if contains(said, phrases)), None)
+    if choice == "agent":
+        return Interpretation(turns.PERSON, intents.AGENT)
+    if choice == "repeat":
+        return Interpretation(turns.REPEAT)
+    f = find(turn.speech, said, turn.lang)
+    plan, line = "plan" in f.concepts, "line" in f.concepts
+    if f.plan is not None or (plan and not line):  # an add-on named is never the whole line (R4)
+        return of_intent(intents.journey("cancel_plan", plan=f.plan))
+    if line and not plan:
+        return of_intent(intents.journey("cancel_line"))
+    if choice is not None and not (plan and line):
+        return of_intent(intents.journey(choice))
+    return Interpretation(turns.UNCLEAR)  # both or neither named: asked again
+
+
+def _steps(turn: Turn) -> Interpretation:
+    """The offer to text Apple's steps: yes, a person, or anything else skips it."""
+    said, words = fold(turn.speech or ""), vocabulary(turn.lang)
+    if turn.keys == "1" or (not turn.keys and (said in words.yes or said in words.accept)):
+        return Interpretation(turns.YES, intents.YES)
+    if turn.keys == AGENT_KEY or (not turn.keys and wants_agent(turn.speech, turn.lang)):
+        return Interpretation(turns.PERSON, intents.AGENT)
+    return Interpretation(turns.SKIP, intents.SKIP)
