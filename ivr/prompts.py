@@ -440,7 +440,7 @@ PROMPTS: dict[str, Prompt] = {
     "fallback_not_saved": lambda v: "Sorry, we couldn't keep your message. Please call again later. Goodbye.",
     # Issue 23: a confirmation whose line changed meanwhile (another phone's YES came first)
     "refused_number_changed_meanwhile": lambda v: (f"Your line's number was already changed to {digits(v['number'])}, "
-                                                   "from another phone or message. Nothing else changed."),
+                                                   "from another phone or message. Nothing else changed. For a person, press 0."),
 }
 
 

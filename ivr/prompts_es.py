@@ -283,5 +283,5 @@ PROMPTS: dict[str, Prompt] = {
                                      "Adiós."),
     # Issue 23: a confirmation whose line changed meanwhile (another phone's YES came first)
     "refused_number_changed_meanwhile": lambda v: (f"El número de tu línea ya se cambió a {digits(v['number'], 'es')}, "
-                                                   "desde otro teléfono o mensaje. No se cambió nada más."),
+                                                   "desde otro teléfono o mensaje. No se cambió nada más. Para una persona, oprime 0."),
 }

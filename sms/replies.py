@@ -615,7 +615,7 @@ REPLIES: dict[str, Reply] = {
     # Issue 23: a confirmation whose line changed meanwhile (another phone's YES came first)
     "refused_number_changed_meanwhile": lambda v: (f"Your line's number was already changed to "
                                                    f"{display(v['number'])} from another phone or message. "
-                                                   "Nothing else changed."),
+                                                   "Nothing else changed. AGENT for a person."),
 }
 
 def plan_next(v: dict, words: Mapping[str, str], lang: str = "en", short: bool = False) -> str:

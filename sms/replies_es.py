@@ -284,7 +284,7 @@ REPLIES: dict[str, Reply] = {
                            + (f" o llama al {display(v['number'])}." if v.get("number") else ".")),
     # Issue 23: a confirmation whose line changed meanwhile (another phone's YES came first)
     "refused_number_changed_meanwhile": lambda v: (f"El número de tu línea ya se cambió a {display(v['number'])} "
-                                                   "desde otro teléfono o mensaje. No se cambió nada más."),
+                                                   "desde otro teléfono o mensaje. No se cambió nada más. AGENTE para una persona."),
 }
 
 PLAN_NEXT = {

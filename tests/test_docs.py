@@ -15,7 +15,9 @@ from pathlib import Path
 import click
 import pytest
 
-from sms.keywords import intent_of, parse
+from core.turns import Turn
+from sms.keywords import parse
+from vocabulary.interpret import interpret
 from sms.replies import render
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -149,6 +151,9 @@ def settings_read() -> set[str]:
             elif isinstance(node, ast.Subscript) and ast.unparse(node.value) == "os.environ":
                 if isinstance(node.slice, ast.Constant):
                     names.add(node.slice.value)
+    from core import languages
+
+    names |= {f"VOICE_{code.upper()}" for code in languages.CODES}  # derived from the language registry
     return {n for n in names if isinstance(n, str) and n.isupper()}
 
 
@@ -192,7 +197,7 @@ def test_help_lists_every_command_and_each_is_understood_R16(lang, words, code):
     for word in words:
         parsed = parse(word, lang)
         assert parsed.kind == "command", (word, parsed)
-    assert intent_of(parse(code, lang), EXPECT_PIN, lang) == intents.FORGOT  # at the PIN question (R21)
+    assert interpret(Turn("sms", lang, EXPECT_PIN, text=code)).intent == intents.FORGOT  # at the PIN question (R21)
     assert parse(opt_out, lang).kind == "opt_out"
 
 
@@ -260,7 +265,7 @@ def test_dev_py_help_and_the_readme_both_give_run_port():
 
 
 def test_what_serve_runs_and_what_the_procfile_runs_are_what_the_readme_says(app, monkeypatch):
-    """"2 sync workers per core" is the Procfile's web (gunicorn.conf.py); `serve` says its own."""
+    """"gthread workers, 2 per core" is the Procfile's web (gunicorn.conf.py); `serve` says its own."""
     import runpy
 
     from gunicorn.app.base import BaseApplication
@@ -272,7 +277,7 @@ def test_what_serve_runs_and_what_the_procfile_runs_are_what_the_readme_says(app
     monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
     monkeypatch.delenv("GUNICORN_THREADS", raising=False)
     conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
-    assert conf.get("worker_class", "sync") == "sync" and conf["threads"] == 1
+    assert conf["worker_class"] == "web.server.BoundedThreadWorker" and conf["threads"] == 16
     assert conf["workers"] == 2 * (os.cpu_count() or 1)
     assert "web: gunicorn -c gunicorn.conf.py wsgi:app" in (ROOT / "Procfile").read_text()
 
@@ -281,6 +286,6 @@ def test_what_serve_runs_and_what_the_procfile_runs_are_what_the_readme_says(app
         workers=self.cfg.workers, threads=self.cfg.threads, worker_class=self.cfg.worker_class_str))
     monkeypatch.setattr("vocabulary.understand.model", lambda: None)
     run_gunicorn(app, host="127.0.0.1", port=5099, workers=1, settings=app.extensions["switchboard"].settings)
-    assert seen == {"workers": 1, "threads": 4, "worker_class": "gthread"}
-    assert "sync workers,\n  2 per core (`WEB_CONCURRENCY`), are the measured default of the Procfile's `web`" in README
+    assert seen == {"workers": 1, "threads": 4, "worker_class": "web.server.BoundedThreadWorker"}  # gthread
+    assert "runs gthread workers, 2 per core (`WEB_CONCURRENCY`), 16 threads each" in README
     assert "`switchboard serve` (what `dev.py run` runs) is for trying it on one\n  machine: one gthread worker with 4 threads" in README

@@ -187,12 +187,12 @@ def test_in_production_nothing_is_printed_and_the_text_is_marked_not_sent(make_a
     d = app.extensions["switchboard"]
     assert d.sender() is None
     with d.db.begin() as s:
-        s.add(OutboundText(to_number="+15550100001", body="Your code is 123456", secret=True, status="queued",
-                           created_at=clock(), attempts=0))
+        s.add(OutboundText(to_number="+15550100001", body="Receipt 778899: Text Archive won't renew",
+                           secret=False, status="queued", created_at=clock(), attempts=0))
     report = outbox.send_due(d.db, d.sender(), clock)
     assert report.not_sent == 1
     captured = capsys.readouterr()
-    assert "123456" not in captured.out + captured.err and "text not sent" not in captured.err
+    assert "778899" not in captured.out + captured.err and "text not sent" not in captured.err
 
 
 # The call simulator: status callbacks and keys at a recording -------------------------------
