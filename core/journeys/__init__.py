@@ -106,6 +106,10 @@ class Journey:
     slots_heard: Callable[[Any], dict] | None = None
     # The words that name its change (required of a journey that ``changes``).
     names: Names | None = None
+    # The intents whose *questions* this journey answers with facts (R24: "do I keep my
+    # credits if I cancel?" is answered by the journey whose ``answers`` holds cancel_line,
+    # never turned into that change).
+    answers: frozenset[str] = frozenset()
 
 
 def registry() -> dict[str, Journey]:
