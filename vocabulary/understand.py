@@ -38,6 +38,7 @@ from core import intents, languages
 from core.formatting import fold
 from core.intents import Intent
 from core.journeys import REGISTRY, troubleshoot
+from vocabulary import acts
 from vocabulary.lexicon import Lexicon
 
 LANGUAGES = languages.CODES
@@ -64,6 +65,9 @@ CHANGES = {**{name: name for name, j in REGISTRY.items() if j.changes},
 # Labels that are not a journey: said by the doors (opt_out, help) or not understood (none).
 NOT_JOURNEYS = ("opt_out", "help", "none")
 VAGUE_CANCEL = ("cancel_plan", "cancel_line")  # "I wanna cancel": which?
+# R24: a question about a change is answered by the journey whose ``answers`` holds it
+# ("do I keep my credits if I cancel?" → cancel_effects), never turned into that change.
+ANSWERED_BY = {intent: name for name, j in REGISTRY.items() for intent in sorted(j.answers)}
 
 
 @dataclass(frozen=True)
@@ -441,16 +445,56 @@ def understand(text: str | None, lang: str = languages.DEFAULT_CODE, *, speech_c
         return Understanding(intents.UNCLEAR, "none", 0.0, how="low_speech_confidence")
     f = find(text, folded, lang)
     probs = model().probabilities(features(folded, f))
-    return _decide(probs, f)
+    return _decide(probs, f, asked=acts.form(text, folded) == "question", named=product_named(folded, f))
 
 
-def _decide(probs: dict[str, float], f: Found) -> Understanding:
+def answered(probs: dict[str, float]) -> dict[str, float]:
+    """R24, for a question: each change's probability goes to the journey that answers
+    questions about it (ANSWERED_BY; the vague "cancel" to the cancellations' one); a change
+    no journey answers is no candidate at all. A question never proposes a change."""
+    out = {label: p for label, p in probs.items() if label not in CHANGES and label != "cancel"}
+    for label, p in probs.items():
+        if label in CHANGES or label == "cancel":
+            journey = CHANGES.get(label, "cancel_line")
+            by = ANSWERED_BY.get(journey)
+            if by is not None and by in out:
+                out[by] += p
+    total = sum(out.values()) or 1.0
+    return {label: p / total for label, p in out.items()}
+
+
+# "stop paying for voicemail transcription": the product a vague cancellation names, when it is
+# no word for the line or for plans in general (then "a plan or the line?" is asked).
+_CANCEL_OBJECT = re.compile(r"\b(?:stop paying for|quit paying for|stop paying|dejar de pagar(?: por)?|"
+                            r"no quiero pagar(?: por)?)\s+(?:my |the |mi |el |la |los |las )?([a-z][a-z ]{2,40})$")
+_GENERIC = frozenset("""it this that everything all service services plan plans subscription subscriptions account
+line number phone stuff anything something them esto eso todo servicio servicios plan planes suscripcion
+suscripciones cuenta linea numero telefono nada algo""".split())
+
+
+def product_named(folded: str, f: Found) -> str | None:
+    """The words that name a product after "stop paying for" (any product the data may hold)."""
+    m = _CANCEL_OBJECT.search(folded)
+    if m is None or "line" in f.concepts:
+        return None
+    words = m.group(1).split()
+    return " ".join(words) if 1 <= len(words) <= 4 and not set(words) & _GENERIC else None
+
+
+def _decide(probs: dict[str, float], f: Found, asked: bool = False, named: str | None = None) -> Understanding:
     """The model's probabilities, held to the safety rules and the thresholds."""
+    if asked:
+        probs = answered(probs)
     ranked = sorted(probs.items(), key=lambda kv: -kv[1])
     # Safety before recall: a change the utterance doesn't name is not a candidate at all.
     allowed = [(label, p) for label, p in ranked if names_its_change(label, f)]
     (label, p), (runner, q) = allowed[0], (allowed[1] if len(allowed) > 1 else (None, 0.0))
     journeys = [lb for lb, _ in allowed if lb not in NOT_JOURNEYS]
+    if label == "cancel" and (f.plan is not None or named) and p >= CLARIFY:
+        # R4: a plan named ("stop paying for voicemail transcription") is what is meant, never
+        # the line; one the line doesn't have is said so, with the ones it has (cancel_plan).
+        intent = intent_for("cancel_plan", f) if f.plan is not None else intents.journey("cancel_plan", plan=named)
+        return Understanding(intent, "cancel_plan", p, runner, q)
     if label == "cancel" and p >= CLARIFY:
         return Understanding(clarify(VAGUE_CANCEL), label, p, runner, q, how="clarify")
     need = ROUTE_CHANGE if label in CHANGES else NOTHING if label == "none" else ROUTE

@@ -1,0 +1,17 @@
+"""When each plan ends or renews (R24: "what day does my service end?", "¿cuándo termina mi
+plan?"): after the PIN, the chosen line's own plans with their real dates; nothing changes."""
+
+from __future__ import annotations
+
+from core.journeys import Journey, Turn
+from core.reply import Prompt, Reply
+
+
+def start(c, s, slots: dict, t: Turn) -> Reply:
+    summary = c.summary(s)
+    s.journey, s.plans_page = None, 1  # MORE goes on with the plans' next page (R19)
+    return Reply([Prompt("term_end", {"number": summary["number"], "status": summary["status"], "page": 1,
+                                      "plans": summary["plans"], "credits": summary["usage_credits"]})])
+
+
+JOURNEY = Journey("term_end", start, prompts=("term_end",))
