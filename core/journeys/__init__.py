@@ -110,6 +110,9 @@ class Journey:
     # credits if I cancel?" is answered by the journey whose ``answers`` holds cancel_line,
     # never turned into that change).
     answers: frozenset[str] = frozenset()
+    # For an answer the model may only give when its own words are said (a regular expression
+    # over the folded words, every language's): "undo my cancellation", never "I cancelled".
+    cue: str = ""
 
 
 def registry() -> dict[str, Journey]:

@@ -16,6 +16,7 @@ def said(key: str, values: dict | None = None):
     return start
 
 
-def answer(name: str, key: str, answers: frozenset[str] = frozenset(), values: dict | None = None) -> Journey:
+def answer(name: str, key: str, answers: frozenset[str] = frozenset(), values: dict | None = None,
+           cue: str = "") -> Journey:
     """A public answer: no PIN, no line, no change (its words are the catalogues' ``key``)."""
-    return Journey(name, said(key, values), needs_line=False, prompts=(key,), answers=answers)
+    return Journey(name, said(key, values), needs_line=False, prompts=(key,), answers=answers, cue=cue)

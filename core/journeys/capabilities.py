@@ -4,4 +4,5 @@ from __future__ import annotations
 
 from core.journeys._facts import answer
 
-JOURNEY = answer("capabilities", "capabilities")
+# Its questions are what HELP answers in commands; this answers them in words.
+JOURNEY = answer("capabilities", "capabilities", frozenset({"help"}))

@@ -15,4 +15,7 @@ def start(c, s, slots: dict, t: Turn) -> Reply:
     return reply
 
 
-JOURNEY = Journey("lost_phone", start, needs_line=False, prompts=("lost_phone", "agent"))
+# Reached only when the phone is lost or stolen ("my phone doesn't ring" is a fix).
+CUE = (r"\b(lost|lose|stolen|stole|steal|missing|cant find|can t find|misplaced|theft|perdi|perdio|perdido|"
+       r"perdida|robaron|robado|robo|extravie|extraviado|no encuentro)\b")
+JOURNEY = Journey("lost_phone", start, needs_line=False, prompts=("lost_phone", "agent"), cue=CUE)

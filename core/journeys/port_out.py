@@ -6,4 +6,8 @@ from __future__ import annotations
 
 from core.journeys._facts import answer
 
-JOURNEY = answer("port_out", "port_out")
+# Reached only when a port or another carrier is named.
+CUE = (r"\b(port\w*|carrier|provider|transfer|switch\w*|move|moving|keep my number|take my number|verizon|"
+       r"t mobile|at t|att|sprint|compania|operador|portar|portabilidad|llevar|llevo|llevarme|pasar mi numero|"
+       r"cambiarme|telcel|movistar)\b")
+JOURNEY = answer("port_out", "port_out", cue=CUE)

@@ -14,4 +14,5 @@ def start(c, s, slots: dict, t: Turn) -> Reply:
                                       "plans": summary["plans"], "credits": summary["usage_credits"]})])
 
 
-JOURNEY = Journey("term_end", start, prompts=("term_end",))
+# Its questions are about the plans' dates (the plans intent), never a cancellation.
+JOURNEY = Journey("term_end", start, prompts=("term_end",), answers=frozenset({"plans"}))

@@ -6,4 +6,8 @@ from __future__ import annotations
 
 from core.journeys._facts import answer
 
-JOURNEY = answer("undo_cancel", "undo_cancel")
+# Reached only by words of undoing ("I cancelled last month" asks nothing).
+CUE = (r"\b(undo|undone|reverse|revert|restore|uncancel|take back|by mistake|mistake|changed my mind|regret|"
+       r"bring (it|my \w+) back|deshacer|deshagan|revertir|restaur\w*|recuperar|por error|me arrepenti|"
+       r"cambie de opinion|anular la cancelacion)\b")
+JOURNEY = answer("undo_cancel", "undo_cancel", cue=CUE)
