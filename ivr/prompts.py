@@ -15,6 +15,7 @@ from importlib import import_module
 from typing import Any, Callable, Mapping
 
 from core import languages
+from core.journeys import troubleshoot
 from core.formatting import and_list, day, said_on
 from core.reply import line_condition, plan_outlook
 
@@ -515,9 +516,7 @@ WHISPER_REFUSALS = {
     "already_blocked": "it was already blocked", "not_blocked": "it wasn't blocked",
     "not_authorised": "it isn't a line they may change", "no_change": "nothing needed changing",
 }
-WHISPER_FIXES = {"voice_network_mode": "calls failing (voice network setting)", "reactivate": "a cancelled number",
-                 "device_settings": "no ringing or texts (phone settings)", "change_number": "a new number",
-                 "block_spam": "blocking spam calls"}
+WHISPER_FIXES = troubleshoot.FIX_TOPICS  # the console's words for a fix, said alike
 WHISPER_REASONS = {"caller_asked": "They asked for a person.", "failed_inputs": "The bot couldn't understand them.",
                    "pin_locked": "PIN entry is locked.", "error": "The bot had a technical problem.",
                    "redis_unavailable": "The bot had a technical problem.",

@@ -4,14 +4,16 @@ plan?"): after the PIN, the chosen line's own plans with their real dates; nothi
 from __future__ import annotations
 
 from core.journeys import Journey, Turn
+from core.journeys.plans import Paging
 from core.reply import Prompt, Reply
 
 
 def start(c, s, slots: dict, t: Turn) -> Reply:
     summary = c.summary(s)
-    s.journey, s.plans_page = None, 1  # MORE goes on with the plans' next page (R19)
-    return Reply([Prompt("term_end", {"number": summary["number"], "status": summary["status"], "page": 1,
-                                      "plans": summary["plans"], "credits": summary["usage_credits"]})])
+    s.journey = None
+    Paging.of(s).plans_page = 1  # MORE goes on with the plans' next page (R19)
+    return Reply([Prompt("term_end", {"number": summary.number, "status": summary.status, "page": 1,
+                                      "plans": summary.plans, "credits": summary.usage_credits})])
 
 
 # Its questions are about the plans' dates (the plans intent), never a cancellation.
