@@ -294,7 +294,7 @@ REPLIES: dict[str, Reply] = {
     # Issue 21: preguntas respondidas con hechos, nunca convertidas en cambios (R24, R25, R3)
     "term_end": ES.plans,
     "cancel_effects": lambda v: ("Un plan cancelado funciona con tu saldo hasta el fin de su periodo. Cancelar la "
-                                 "línea No se puede deshacer: luego el número es liberado. Sin reembolso. CANCELAR "
+                                 "línea no se puede deshacer: luego el número es liberado. Sin reembolso. CANCELAR "
                                  "PLAN o CANCELAR LINEA."),
     "appstore_steps": lambda v: ("Solo tú cancelas un plan del App Store, en tu cuenta de Apple: Ajustes > tu nombre > "
                                  f"Suscripciones > la app > Cancelar. {v['url']}"),
