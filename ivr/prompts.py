@@ -494,7 +494,7 @@ WHISPER_REASONS = {"caller_asked": "They asked for a person.", "failed_inputs": 
                    "pin_locked": "PIN entry is locked.", "error": "The bot had a technical problem.",
                    "redis_unavailable": "The bot had a technical problem.",
                    "database_error": "The bot had a technical problem."}
-WHISPER_LANGUAGES = {"en": "English", "es": "Spanish"}
+WHISPER_LANGUAGES = {lang.code: lang.name for lang in languages.BY_CODE.values()}  # the agents hear English
 # Said to the agent after the whisper: a key to take the call, so that their voicemail can't.
 WHISPER_ACCEPT = "Press 1 to take this call."
 WHISPER_UNKNOWN = "A caller from the support line."
@@ -544,7 +544,7 @@ def whisper(context: dict[str, Any], caller: str | None, brand: str) -> str:
     """What the agent hears before the caller is connected (R15): who, in which language,
     verified or not, what they wanted and what the bot did, in plain words."""
     said = [f"A {brand} caller from {digits(caller)}." if caller else f"A {brand} caller."]
-    said.append(f"Caller speaks {WHISPER_LANGUAGES.get(context.get('lang') or 'en', 'English')}.")
+    said.append(f"Caller speaks {WHISPER_LANGUAGES.get(context.get('lang') or languages.DEFAULT_CODE, languages.DEFAULT.name)}.")
     said.append(f"PIN verified for line {ending(context['line'])}." if context.get("verified") and context.get("line")
                 else "PIN not verified.")
     if context.get("asked") in WHISPER_ACTIONS:
