@@ -93,6 +93,7 @@ class Conversation:
         self.channel = channel
         self.receipt = receipt  # (kind, values, the line's language) -> the receipt's words (R17)
         self._deferred: tuple[str, State, Reply] | None = None
+        self._turns: list[str] = []  # insights records, written with the next state save
 
     # The entry points ------------------------------------------------------------------
     def handle(self, key: str, caller: str | None, intent: Intent, *, request_id: str | None = None,
@@ -117,7 +118,8 @@ class Conversation:
             p.values.setdefault("today", t.now.date().isoformat())
         insights.record_turn(self.store.r, door=self.channel, lang=s.lang, caller=caller, thread=request_id, step=step,
                              reply=reply, journey=s.journey or journey, secret=self.pin_secret, now=t.now,
-                             said=said, db=self.db)  # issue 24: what the turn was (R26: missed ones kept)
+                             said=said, db=self.db,  # issue 24: what the turn was (R26: missed ones kept)
+                             later=self._turns)  # pushed with the state (_save): one round trip
         if defer_save:
             self._deferred = (key, s, reply)
             return reply
@@ -208,6 +210,9 @@ class Conversation:
     def _save(self, key: str, s: State, reply: Reply, also=None) -> Reply:
         s.step = reply.expect
         s.last = [[p.key, p.values] for p in reply.prompts]
+        turns, self._turns = self._turns, []
+        if turns:  # the turn's insights record rides the state's round trip
+            also = (lambda pipe, also=also: (insights.push_in(pipe, turns), also and also(pipe)))
         try:
             self.store.save(key, s, also=also)
         except ConversationUnavailable:

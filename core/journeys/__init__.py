@@ -134,15 +134,27 @@ class Journey:
     proposal: type[Proposal] | None = None
     # What it keeps across turns, in ``State.journey_data[name]``.
     data: type[JourneyData] | None = None
+    # The intents whose *questions* this journey answers with facts (R24: "do I keep my
+    # credits if I cancel?" is answered by the journey whose ``answers`` holds cancel_line,
+    # never turned into that change).
+    answers: frozenset[str] = frozenset()
+    # For an answer the model may only give when its own words are said (a regular expression
+    # over the folded words, every language's): "undo my cancellation", never "I cancelled".
+    cue: str = ""
 
 
 def registry() -> dict[str, Journey]:
     from core.journeys import (agent, block, callback, cancel_line, cancel_plan, change_number, clarify,
                                plans, reactivate, refund, troubleshoot)
+    # The information family (R24, R25, R3): questions answered with facts, no change proposed.
+    from core.journeys import (appstore, billing, cancel_effects, capabilities, lost_phone, number_info, port_out,
+                               term_end, undo_cancel)
 
     journeys = [plans.JOURNEY, refund.JOURNEY, cancel_plan.JOURNEY, cancel_line.JOURNEY,
                 reactivate.JOURNEY, change_number.JOURNEY, block.BLOCK, block.UNBLOCK,
-                troubleshoot.JOURNEY, agent.JOURNEY, clarify.JOURNEY, callback.JOURNEY]
+                troubleshoot.JOURNEY, agent.JOURNEY, clarify.JOURNEY, callback.JOURNEY,
+                term_end.JOURNEY, cancel_effects.JOURNEY, appstore.JOURNEY, capabilities.JOURNEY,
+                port_out.JOURNEY, billing.JOURNEY, undo_cancel.JOURNEY, lost_phone.JOURNEY, number_info.JOURNEY]
     return {j.name: j for j in journeys}
 
 
