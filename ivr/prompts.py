@@ -379,6 +379,7 @@ PROMPTS: dict[str, Prompt] = {
         "before you confirm. For a person, press 0." if v.get("about") in WHICH else
         "Nothing changes from a question. Tell me what you'd like done, or press 0 for a person."),
     "ok_nothing": lambda v: "OK, nothing was changed.",
+    "not_verified": lambda v: "We couldn't verify that.",
     "pin_not_needed": lambda v: "Your PIN is already verified on this call.",
     # done (R17: a text receipt follows)
     "done_cancel_plan": lambda v: ((f"Done. Your number plan {v['product']} will not renew. Your line works until "

@@ -213,6 +213,7 @@ PROMPTS: dict[str, Prompt] = {
         "confirmarlo. Para hablar con una persona, oprime 0." if v.get("about") in WHICH else
         "Una pregunta no cambia nada. Dime qué quieres hacer, u oprime 0 para hablar con una persona."),
     "ok_nothing": lambda v: "De acuerdo, no se cambió nada.",
+    "not_verified": lambda v: "No pudimos verificarlo.",
     "pin_not_needed": lambda v: "Tu PIN ya está verificado en esta llamada.",
     # done (R17: a text receipt follows)
     "done_cancel_plan": lambda v: ((f"Listo. Tu plan de número {v['product']} no se renovará. Tu línea funciona hasta "

@@ -154,7 +154,10 @@ def heard(s: Said, lang: str) -> Interpretation | None:
     if got is not None:
         return got
     if act.act == "question" and step != EXPECT_CONFIRM:
-        return question(s.words, lang, s.spoken)
+        asked = question(s.words, lang, s.spoken)
+        if asked.intent.kind == "question" and asked.intent.value is None and step == "command":
+            return None  # about nothing a journey does: read as before (help, a person, unclear)
+        return asked
     if step == "command":
         return {"thanks": Interpretation(turns.THANKS, intents.THANKS, lang=lang),
                 "greeting": Interpretation(turns.GREETING, intents.GREETING, lang=lang)}.get(act.act)
@@ -420,6 +423,9 @@ def _menu(turn: Turn) -> Interpretation:
 def _main_menu_speech(turn: Turn, said: str, words: Vocabulary) -> Interpretation:
     """The main menu's words (a language named anywhere; "repeat", "cancel", "more" or
     "agent" said alone), then what was understood (a journey with its slots, or "which?")."""
+    act = act_of(turn.speech, turn.lang, "voice", "command")
+    if act.act == "switch_language" and languages.known(act.language):  # "no hablo inglés" (R20)
+        return Interpretation(turns.LANGUAGE, value=act.language, lang=act.language)
     named = {lang.name.lower(): lang.code for lang in languages.BY_CODE.values()}
     for phrases, choice in words.main_menu:
         if choice in named and contains(said, phrases):
@@ -427,7 +433,6 @@ def _main_menu_speech(turn: Turn, said: str, words: Vocabulary) -> Interpretatio
     switched = _spoken_language(turn)
     if switched is not None:
         return switched
-    act = act_of(turn.speech, turn.lang, "voice", "command")
     every = _everywhere(act, "command", turn.lang, turn.speech)
     if every is not None and every.act != turns.NO:
         return every
