@@ -41,8 +41,10 @@ EMPTY = "empty"  # nothing but media, or nothing at all
 QUESTION = "question"  # asks about something (R24: never starts a change)
 THANKS = "thanks"
 GREETING = "greeting"
+HESITATION = "hesitation"  # "wait", "never mind", "mejor no": the conversation receives a no (R18)
+STATEMENT = "statement"  # tells something ("someone keeps calling me"); its intent is what it leads to
 ACTS = frozenset({REQUEST, ANSWER, YES, NO, SKIP, PERSON, FORGOT_PIN, REPEAT, UNCLEAR, MENU, LANGUAGE, GOODBYE,
-                  OPT_OUT, OPT_IN, HELP, EMPTY, QUESTION, THANKS, GREETING})
+                  OPT_OUT, OPT_IN, HELP, EMPTY, QUESTION, THANKS, GREETING, HESITATION, STATEMENT})
 
 # What a voice menu expects (``Turn.expects``): the main menu and its sub-menus.
 MENU_EXPECT = "menu"

@@ -165,3 +165,15 @@ def test_texts_follow_the_language_written_mid_request_R20(phone, deps, demo):
     p.text("PLANS")
     reply = p.text("en español por favor")
     assert "PIN" in reply and ("Responde" in reply or "responde" in reply)
+
+
+@pytest.mark.parametrize("words", ["what day does my service end?", "¿cuándo termina mi plan?",
+                                   "is there a fee to change my number"])
+def test_a_question_about_a_change_never_proposes_it_R24(phone, deps, demo, words):
+    p = phone(DANA)
+    first = p.text(words)
+    then = p.text("1234")
+    for reply in (first, then):
+        assert "why" not in reply.lower() and "¿Qué plan?" not in reply and "Reply YES" not in reply, reply
+        assert "Responde SÍ" not in reply, reply
+    assert line(deps, "dana").status == "active"

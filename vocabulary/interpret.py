@@ -69,6 +69,7 @@ class Said:
     turn: Turn
     read: Parsed | None = None  # typed words' first reading
     vocabs: list[Vocabulary] = field(default_factory=list)  # typed: every language, the turn's first
+    act: str | None = None  # what vocabulary/acts.py made of the words (when it was asked)
 
     @property
     def keypad(self) -> bool:
@@ -140,8 +141,10 @@ def _vocabs(turn: Turn) -> list[Vocabulary]:
 ENDS_ON_NO = frozenset(IN_PROGRESS) - {"reason", "offer"}
 # R18's own yes words: one of them, with nothing but courtesy words, confirms.
 R18_YES = frozenset({"yes", "y", "confirm", "si"})
+# The steps where a question is answered and a new request starts (at R11's question and offer
+# their readers decide: anything else goes on with the cancellation; at a confirmation, R18).
 ANSWER_STEPS = frozenset({EXPECT_PIN, EXPECT_CODE, EXPECT_TARGET, EXPECT_BLOCK_NUMBER, EXPECT_PLAN, EXPECT_WHICH,
-                          EXPECT_FIX, EXPECT_REASON, EXPECT_OFFER})
+                          EXPECT_FIX})
 
 
 def heard(s: Said, lang: str) -> Interpretation | None:
@@ -150,10 +153,11 @@ def heard(s: Said, lang: str) -> Interpretation | None:
         return None  # keys (or a text that is only a number) answer the step
     step = s.turn.expects
     act = act_of(s.words, lang, "sms" if s.turn.typed else "voice", step)
+    s.act = act.act
     got = _everywhere(act, step, lang, s.words)
     if got is not None:
         return got
-    if act.act == "question" and step != EXPECT_CONFIRM:
+    if act.act == "question" and (step in ANSWER_STEPS or step == "command"):
         asked = question(s.words, lang, s.spoken)
         if asked.intent.kind == "question" and asked.intent.value is None and step == "command":
             return None  # about nothing a journey does: read as before (help, a person, unclear)
@@ -178,8 +182,10 @@ def _everywhere(act, step: str, lang: str, words: str) -> Interpretation | None:
                               lang=act.language)  # R20
     if kind == "goodbye":
         return Interpretation(turns.GOODBYE, intents.GOODBYE, lang=lang)
-    if (kind == "hesitation" and step in IN_PROGRESS) or (kind == "no" and step in ENDS_ON_NO):
-        return Interpretation(turns.NO, intents.NO, lang=lang)  # R18: the request ends at once
+    if kind == "hesitation" and step in IN_PROGRESS:
+        return Interpretation(turns.HESITATION, intents.NO, lang=lang)  # R18: the request ends at once
+    if kind == "no" and step in ENDS_ON_NO:
+        return Interpretation(turns.NO, intents.NO, lang=lang)
     if kind == "yes" and step in (EXPECT_CONFIRM, EXPECT_OFFER) and R18_YES & set(fold(words).split()):
         return Interpretation(turns.YES, intents.YES, lang=lang)  # R18: a yes with courtesy words
     return None
@@ -196,12 +202,12 @@ def question(words: str, lang: str, spoken: bool = False) -> Interpretation:
     if not known or (got.intent.kind == "journey" and not got.sure and got.how != "clarify"):
         return Interpretation(turns.QUESTION, intents.question(None), lang=lang, understood=got)
     changing = [j for j in known if j.changes]
-    if not changing:
-        return of_intent(got.intent, lang=lang, understood=got)
+    if not changing:  # the plans, the refund policy: their journey is the answer
+        return Interpretation(turns.QUESTION, got.intent, lang=lang, understood=got)
     about = changing[0].name
     answers = next((j for j in REGISTRY.values() if about in getattr(j, "answers", frozenset())), None)
     if answers is not None:
-        return Interpretation(turns.REQUEST, intents.journey(answers.name), lang=lang, understood=got)
+        return Interpretation(turns.QUESTION, intents.journey(answers.name), lang=lang, understood=got)
     return Interpretation(turns.QUESTION, intents.question(about), lang=lang, understood=got)
 
 
@@ -339,7 +345,7 @@ def _typed(turn: Turn) -> Interpretation:
         # A consent word (R16) is the door's to act on; what it would answer the step is
         # kept (a YES that re-subscribes may also be the yes the conversation waits for).
         return Interpretation(read.kind, intent, lang=lang, understood=read.understood)
-    return of_intent(intent, lang=lang, understood=s.__dict__.get("understood"))
+    return _told(s, of_intent(intent, lang=lang, understood=s.__dict__.get("understood")))
 
 
 def _command_slots(action: str, arg: str | None) -> dict:
@@ -364,7 +370,14 @@ def _called(turn: Turn) -> Interpretation:
         return every
     intent = STEPS.get(turn.expects, _anything)(s)
     got = s.__dict__.get("understood")
-    return of_intent(intent, understood=got)
+    return _told(s, of_intent(intent, understood=got))
+
+
+def _told(s: Said, got: Interpretation) -> Interpretation:
+    """A statement that leads to a journey ("someone keeps calling me") is said to be one."""
+    if s.act == "statement" and got.act == turns.REQUEST:
+        return Interpretation(turns.STATEMENT, got.intent, lang=got.lang, understood=got.understood)
+    return got
 
 
 def _spoken_language(turn: Turn) -> Interpretation | None:
@@ -434,7 +447,7 @@ def _main_menu_speech(turn: Turn, said: str, words: Vocabulary) -> Interpretatio
     if switched is not None:
         return switched
     every = _everywhere(act, "command", turn.lang, turn.speech)
-    if every is not None and every.act != turns.NO:
+    if every is not None and every.act not in (turns.NO, turns.HESITATION):
         return every
     if act.act == "question":
         return question(turn.speech, turn.lang, True)
@@ -449,6 +462,7 @@ def _main_menu_speech(turn: Turn, said: str, words: Vocabulary) -> Interpretatio
     if said in words.repeat or any(said in p for p, c in words.main_menu if c == "repeat"):
         return Interpretation(turns.REPEAT)
     got = understand(turn.speech, turn.lang, speech_confidence=turn.confidence)
+    told = turns.STATEMENT if act.act == "statement" else turns.REQUEST
     if got.sure:
         if got.label == "agent":
             return Interpretation(turns.PERSON, intents.AGENT, understood=got)
@@ -456,7 +470,8 @@ def _main_menu_speech(turn: Turn, said: str, words: Vocabulary) -> Interpretatio
             return Interpretation(turns.REPEAT, understood=got)
         if got.label in ("opt_out", "none"):
             return Interpretation(turns.UNCLEAR, understood=got)
-        return of_intent(got.intent, understood=got)
+        return Interpretation(told, got.intent, understood=got) if got.intent.kind == "journey" else \
+            of_intent(got.intent, understood=got)
     if got.how == "clarify":
         if got.intent.slot("options") == [[n, {}] for n in VAGUE_CANCEL]:
             return Interpretation(turns.MENU, value="cancel", understood=got)
