@@ -11,18 +11,31 @@ line."""
 
 from __future__ import annotations
 
-import redis
 import re
+from dataclasses import dataclass
+
+import redis
 
 from core import policy, services
-from core.journeys import Journey, Names, Turn
+from core.journeys import Journey, Names, Proposal, Turn
 from core.reply import Reply
+
+
+@dataclass(frozen=True, kw_only=True)
+class NewNumber(Proposal):
+    """The line's ``number`` becomes ``new`` (shown before the yes, R10), from ``area`` when
+    asked for and found there."""
+
+    action = "change_number"
+    new: str
+    area: str | None = None
+    area_found: bool = True
 
 
 def start(c, s, slots: dict, t: Turn) -> Reply:
     summary = c.summary(s)
-    if summary["status"] != "active":
-        return c.refused(s, t, "change_number", "line_not_active", summary["number"], **c.line_state(summary))
+    if summary.status != "active":
+        return c.refused(s, t, "change_number", "line_not_active", summary.number, **c.line_state(summary))
     area = "".join(ch for ch in str(slots.get("area") or "") if ch.isdigit())[:4] or None
     # The line was read and its caller authorised with the summary: only the pool is read here.
     pool = services.available_numbers(c.db)
@@ -34,9 +47,9 @@ def start(c, s, slots: dict, t: Turn) -> Reply:
             break
         free.remove(offer.data["number"])
     if not offer.allowed:
-        return c.refused(s, t, "change_number", offer.reason, summary["number"], **c.line_state(summary))
-    return c.propose(s, t, {"action": "change_number", "number": summary["number"], "new": offer.data["number"],
-                            "area": area, "area_found": offer.data.get("area_found", True)})
+        return c.refused(s, t, "change_number", offer.reason, summary.number, **c.line_state(summary))
+    return c.propose(s, t, NewNumber(number=summary.number, new=offer.data["number"], area=area,
+                                     area_found=offer.data.get("area_found", True)))
 
 
 HELD = "sb:pool:held:"
@@ -66,8 +79,8 @@ def _reserve(r, number: str, line_id: int) -> bool:
         return True
 
 
-def apply(db, pending: dict, **kw):
-    return services.change_number(db, wanted=pending.get("new"), shown=pending.get("number"), **kw)
+def apply(db, pending: NewNumber, **kw):
+    return services.change_number(db, wanted=pending.new, shown=pending.number, **kw)
 
 
 def area_asked(arg: str | None) -> dict:
@@ -76,7 +89,8 @@ def area_asked(arg: str | None) -> dict:
     return {"area": area.group(1)} if area else {}
 
 
-JOURNEY = Journey("change_number", start, apply=apply, changes=True, menu=("more", "2"), command_slots=area_asked,
+JOURNEY = Journey("change_number", start, apply=apply, changes=True, proposal=NewNumber, menu=("more", "2"),
+                  command_slots=area_asked,
                   names=Names.of("change number", "dislike number"),
                   prompts=("refused_line_not_active", "refused_no_numbers_available", "refused_number_taken",
                            "refused_number_changed_meanwhile"))
