@@ -191,8 +191,9 @@ class Call:
         if reply.escalation_id is not None:
             return self._transfer_after(reply.prompts, reply.escalation_id)
         if reply.offer_person:
-            return self.to_person("pin_locked" if "pin_locked" in reply.keys() else "failed_inputs",
-                                  before=reply.prompts)
+            # R21: never an offer to press a key in the same breath as the transfer.
+            before = [Prompt("not_verified") if p.key in ("pin_wrong", "code_wrong") else p for p in reply.prompts]
+            return self.to_person("pin_locked" if "pin_locked" in reply.keys() else "failed_inputs", before=before)
         if reply.expect == EXPECT_COMMAND:
             return self.after(reply.prompts, self.ending(reply.prompts, greeting), greeting=greeting,
                               offer_spanish=offer_spanish)

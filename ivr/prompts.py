@@ -375,6 +375,18 @@ PROMPTS: dict[str, Prompt] = {
     "confirm_expired": lambda v: "That request timed out after 5 minutes. Nothing was changed.",
     "not_confirmed": lambda v: "OK, nothing was changed.",
     "nothing_pending": lambda v: "There is nothing to confirm.",
+    # Every step hears every act (issue 21): a greeting, thanks, a switch, a question (R24)
+    "hello": lambda v: ("Hi! I can tell you your plans, cancel a plan or your line, change or block a number, "
+                        "and fix call problems."),
+    "welcome": lambda v: "You're welcome.",
+    "language_switched": lambda v: "OK, let's go on in English.",
+    "question_about": lambda v: (
+        f"Nothing changes from a question. To {WHICH[v['about']]}, just ask for it: you'll hear what it does "
+        "before you confirm. For a person, press 0." if v.get("about") in WHICH else
+        "Nothing changes from a question. Tell me what you'd like done, or press 0 for a person."),
+    "ok_nothing": lambda v: "OK, nothing was changed.",
+    "not_verified": lambda v: "We couldn't verify that.",
+    "pin_not_needed": lambda v: "Your PIN is already verified on this call.",
     # done (R17: a text receipt follows)
     "done_cancel_plan": lambda v: ((f"Done. Your number plan {v['product']} will not renew. Your line works until "
                                     f"{day(v['term_end'])}, then the line ends and its number is released. No refund.")

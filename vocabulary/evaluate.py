@@ -390,6 +390,8 @@ def from_interpretation(interpretation: Any, case: Case) -> Interpreted:
         for key in ("name", "next"):
             if given.get(key):
                 slots[key] = str(given[key])
+    elif kind == "question":  # R24: a question about a journey (None: about nothing we do)
+        label = str(value) if value else "none"
     elif kind in ("pin", "number", "choice", "name"):
         digits = _digits(value)
         if kind == "pin":
