@@ -231,16 +231,20 @@ class Conversation:
             return self.unusable(s, t, EXPECT_COMMAND, Prompt("unknown_command"))
         return handler(self, s, intent, t)
 
-    def begin(self, s: State, name: str, slots: dict, t: Turn) -> Reply:
+    def begin(self, s: State, name: str, slots: dict, t: Turn, *, same_line: bool = False) -> Reply:
         """Start a journey: public words first where it has them, then identification and the
-        line where it needs them (R8), then the journey itself."""
+        line where it needs them (R8), then the journey itself. A second request of the same
+        message (``next``) waits in the queue until this one is answered (issue 21)."""
         journey = REGISTRY.get(name)
         if journey is None:
             return self.unusable(s, t, EXPECT_COMMAND, Prompt("unknown_command"))
+        nxt = slots.pop("next", None)
         s.failed, s.pending, s.queue, s.offer, s.reason_asked = 0, None, [], None, False
-        s.journey, s.slots, s.target = name, slots, None
+        s.journey, s.slots, s.target = name, slots, (s.target if same_line else None)
+        if nxt:
+            s.queue.append({"request": nxt})
         if not journey.needs_line:
-            return journey.start(self, s, slots, t)
+            return self._then(s, t, journey.start(self, s, slots, t))
         if not s.actor:
             before = journey.before_pin(self, s, slots, t) if journey.before_pin else []
             reply = self._identify(s)
@@ -376,10 +380,21 @@ class Conversation:
                 s.options = [[ln.line_id, ln.number[-4:], ln.login_id] for ln in lines]
                 return Reply([Prompt("ask_target", {"lines": [o[1] for o in s.options]})], EXPECT_TARGET)
         try:
-            return REGISTRY[s.journey].start(self, s, s.slots, t)
+            return self._then(s, t, REGISTRY[s.journey].start(self, s, s.slots, t))
         except NotAuthorised:
             s.journey = None
             return Reply([Prompt("not_your_line", {"last4": ""})])
+
+    def _then(self, s: State, t: Turn, reply: Reply) -> Reply:
+        """The first request answered (nothing left to confirm): the second one of the same
+        message next, by name, on the same line."""
+        if reply.expect != EXPECT_COMMAND or not s.queue or "request" not in s.queue[0]:
+            return reply
+        name, slots = s.queue.pop(0)["request"]
+        follow = self.begin(s, name, dict(slots), t, same_line=True)
+        reply.prompts.extend(follow.prompts)
+        reply.expect = follow.expect
+        return reply
 
     def _on_target(self, s: State, intent: Intent, t: Turn) -> Reply:
         digits = intent.value if intent.kind in ("number", "pin") else ""
@@ -469,7 +484,9 @@ class Conversation:
         reply = self._apply(s, pending, t)
         if s.queue and reply.changed:
             nxt = s.queue.pop(0)
-            if set(nxt) == {"action"}:  # a journey to go on with (R4: the line after its add-ons)
+            if "request" in nxt:  # a second request of the same message (issue 21)
+                follow = self.begin(s, nxt["request"][0], dict(nxt["request"][1]), t, same_line=True)
+            elif set(nxt) == {"action"}:  # a journey to go on with (R4: the line after its add-ons)
                 s.reason_asked = True  # R11: the caller already chose to leave
                 s.journey = nxt["action"]
                 follow = REGISTRY[nxt["action"]].start(self, s, {}, t)

@@ -128,6 +128,11 @@ def spoken_to_digits(words: list[str], lang: str = "en") -> list[str]:
     return out
 
 
+def as_digits(folded: str, lang: str = "en") -> str:
+    """Folded words with every spoken number of two words or more as its digits."""
+    return " ".join(spoken_to_digits(folded.split(), lang))
+
+
 def _unit(w: str, lang: str, context: bool) -> int | None:
     if w in UNITS:
         return UNITS[w]
@@ -522,6 +527,87 @@ def slots(text: str, lang: str = "en", step: str = "command") -> dict[str, str]:
         if who:
             out["name"] = who
     return out
+
+
+# What the journeys read ---------------------------------------------------------------------------
+# A plan's key → its product's name as the data spells it (core/journeys/cancel_plan.py matches it).
+PRODUCTS = {"text_archive": "Text Archive", "call_recording": "Call Recording"}
+
+
+@lru_cache(maxsize=512)
+def _heard(text: str, lang: str) -> tuple[tuple[str, object], ...]:
+    found: dict[str, object] = dict(slots(text, lang, "command"))
+    if "phone" not in found:  # a short code or an emergency number is a number too (refused by name)
+        runs = [d for d, _, _ in digit_runs(_tokens(text, lang)) if len(d) >= 3]
+        if runs:
+            found["digits"] = max(runs, key=len)
+    named = plans(text)
+    if named:
+        found["plans"] = tuple(named)
+    return tuple(found.items())
+
+
+def heard(text: str, lang: str = "en") -> dict[str, object]:
+    """A request's details for its journey (``Journey.slots_heard``): ``slots`` at a new request,
+    with ``digits`` (the longest run of three digits or more, when no phone number is in it)
+    and ``plans`` (every plan named, in order: "the text archive and the call recording")."""
+    return dict(_heard((text or "")[:MAX_CHARS], lang))
+
+
+def second_request(text: str) -> str | None:
+    """The words of a second request joined to the first ("…, and also block 555-0142")."""
+    parts = clauses(text)
+    return parts[1] if len(parts) == 2 else None
+
+
+def with_next(got, text: str, lang: str, understand):
+    """Two requests in one message (issue 21): the first is what ``got`` asks for, the second
+    rides along as its ``next`` slot ([journey, slots]) for the conversation to offer after it.
+    Two plans named for one cancellation are two requests too (R4: each confirmed). ``got`` is
+    an ``Understanding``; ``understand`` reads the second clause the same way."""
+    intent = got.intent
+    if not got.sure or intent.kind != "journey" or intent.slot("next"):
+        return got
+    named = heard(text, lang).get("plans") or ()
+    if intent.value == "cancel_plan" and len(named) >= 2 and named[1] in PRODUCTS:
+        return _riding(got, intent, intent.slots, ["cancel_plan", {"plan": PRODUCTS[named[1]]}])
+    part = second_request(text)
+    if part is None:
+        return got
+    first, second = understand(text[:len(text) - len(part)], lang), understand(part, lang)
+    if not (first.sure and second.sure and first.intent.kind == second.intent.kind == "journey"):
+        return got
+    if (first.intent.value, first.intent.slots) == (second.intent.value, second.intent.slots):
+        return got
+    return _riding(first, first.intent, first.intent.slots, [second.intent.value, dict(second.intent.slots)])
+
+
+def of_command(journey, arg: str | None, lang: str, understand) -> dict:
+    """A command's slots: its own words (``Journey.command_slots``), then the details of the
+    sentence after it ("BLOCK 212 555 0143, they keep calling me"), and a second request
+    joined to it ("BLOCK 555-0142 and also change my number") as ``next``."""
+    given = journey.command_slots(arg) if journey.command_slots else {}
+    if not arg:
+        return given
+    part = second_request(arg)
+    own = arg[:len(arg) - len(part)] if part else arg
+    found = {**given, **(journey.slots_heard(heard(own, lang)) if journey.slots_heard else {})}
+    if part:
+        second = understand(part, lang)
+        if second.sure and second.intent.kind == "journey" and second.intent.value != journey.name:
+            found["next"] = [second.intent.value, dict(second.intent.slots)]
+    named = heard(arg, lang).get("plans") or ()
+    if journey.name == "cancel_plan" and len(named) >= 2 and named[1] in PRODUCTS:
+        found["next"] = ["cancel_plan", {"plan": PRODUCTS[named[1]]}]
+    return found
+
+
+def _riding(got, intent, slots: dict, nxt: list):
+    from dataclasses import replace
+
+    from core.intents import journey
+
+    return replace(got, intent=journey(intent.value, **{**slots, "next": nxt}))
 
 
 # The measured comparison ---------------------------------------------------------------------------

@@ -38,6 +38,7 @@ from core import intents, languages
 from core.formatting import fold
 from core.intents import Intent
 from core.journeys import REGISTRY, troubleshoot
+from vocabulary import slots as slot_reader
 from vocabulary.lexicon import Lexicon
 
 LANGUAGES = languages.CODES
@@ -403,13 +404,14 @@ def _route(label: str) -> tuple[str, dict] | None:
     return (label, {}) if label in REGISTRY and label != "clarify" else None
 
 
-def _slots(label: str, f: Found) -> dict:
-    """The slots the journey itself finds in what was heard (``Journey.slots_heard``)."""
+def _slots(label: str, heard: dict) -> dict:
+    """The slots the journey itself finds in what was heard (``Journey.slots_heard``, given
+    vocabulary/slots.py's reading of the whole sentence)."""
     journey = REGISTRY.get(label)
-    return journey.slots_heard(f) if journey is not None and journey.slots_heard else {}
+    return journey.slots_heard(heard) if journey is not None and journey.slots_heard else {}
 
 
-def intent_for(label: str, f: Found | None = None) -> Intent:
+def intent_for(label: str, heard: dict | None = None) -> Intent:
     """The intent a (sure) label stands for."""
     if label == "agent":
         return intents.AGENT
@@ -419,7 +421,7 @@ def intent_for(label: str, f: Found | None = None) -> Intent:
     if route is None:
         return intents.UNCLEAR
     name, slots = route
-    return intents.journey(name, **slots, **(_slots(label, f) if f else {}))
+    return intents.journey(name, **slots, **(_slots(label, heard) if heard else {}))
 
 
 def clarify(labels: Iterable[str]) -> Intent:
@@ -439,12 +441,13 @@ def understand(text: str | None, lang: str = languages.DEFAULT_CODE, *, speech_c
         return Understanding(intents.UNCLEAR, "none", 0.0, how="empty")
     if speech_confidence is not None and speech_confidence < SPEECH_FLOOR:
         return Understanding(intents.UNCLEAR, "none", 0.0, how="low_speech_confidence")
+    folded = slot_reader.as_digits(folded, lang)  # "two one two…" is a number, as if typed
     f = find(text, folded, lang)
     probs = model().probabilities(features(folded, f))
-    return _decide(probs, f)
+    return slot_reader.with_next(_decide(probs, f, slot_reader.heard(text, lang)), text, lang, understand)
 
 
-def _decide(probs: dict[str, float], f: Found) -> Understanding:
+def _decide(probs: dict[str, float], f: Found, heard: dict | None = None) -> Understanding:
     """The model's probabilities, held to the safety rules and the thresholds."""
     ranked = sorted(probs.items(), key=lambda kv: -kv[1])
     # Safety before recall: a change the utterance doesn't name is not a candidate at all.
@@ -455,7 +458,7 @@ def _decide(probs: dict[str, float], f: Found) -> Understanding:
         return Understanding(clarify(VAGUE_CANCEL), label, p, runner, q, how="clarify")
     need = ROUTE_CHANGE if label in CHANGES else NOTHING if label == "none" else ROUTE
     if p >= need:
-        intent = intent_for(label, f) if label not in NOT_JOURNEYS else intents.UNCLEAR
+        intent = intent_for(label, heard) if label not in NOT_JOURNEYS else intents.UNCLEAR
         return Understanding(intent, label, p, runner, q, how="model" if label != "none" else "unsure")
     if journeys and probs[journeys[0]] >= CLARIFY:
         options = VAGUE_CANCEL if journeys[0] == "cancel" else [lb for lb in journeys if lb != "cancel"]
