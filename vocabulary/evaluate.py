@@ -360,6 +360,52 @@ def _digits(value: Any) -> str:
     return digits[1:] if len(digits) == 11 and digits.startswith("1") else digits
 
 
+def _journey_label(value: Any, given: dict) -> str:
+    label = str(value)
+    if label == "troubleshoot" and given.get("fix"):
+        fix = str(given["fix"])
+        return fix if fix in ("reactivate", "change_number") else f"fix.{fix}"
+    return "cancel" if label == "clarify" else label
+
+
+def _plan_key(plan: Any) -> str:
+    return _PLAN_KEYS.get(fold(str(plan)), "number_plan")
+
+
+def _journey_slots(given: dict) -> dict[str, str]:
+    """A journey's slots (core/journeys/) in the held-out set's keys."""
+    slots: dict[str, str] = {}
+    if given.get("number"):
+        slots["phone"] = _digits(given["number"])
+    if given.get("line"):
+        line = _digits(given["line"])
+        slots["last4" if len(line) == 4 else "phone"] = line
+    if given.get("area"):
+        slots["area_code"] = str(given["area"])
+    if given.get("plan"):
+        slots["plan"] = _plan_key(given["plan"])
+    if given.get("name"):
+        slots["name"] = str(given["name"])
+    nxt = given.get("next")
+    if nxt:  # [journey, its slots]: the second request is scored by the journey it names
+        slots["next"] = _journey_label(nxt[0], nxt[1] if len(nxt) > 1 else {}) if isinstance(nxt, (list, tuple)) \
+            else str(nxt)
+    return slots
+
+
+def _answer(kind: str, value: Any, step: str) -> tuple[str, dict[str, str]]:
+    """An answer to a step (a PIN, a number, a choice, a plan's name): its label and slots."""
+    digits = _digits(value)
+    if kind == "pin":
+        label = "code" if step == "code" else "pin"
+        return label, {label if len(digits) < 10 else "phone": digits}
+    if kind == "number":
+        return ("line" if step == "target" else "number"), {"last4" if len(digits) == 4 else "phone": digits}
+    if kind == "choice":
+        return "choice", {"choice": str(value)}
+    return "plan", {"plan": _plan_key(value)}
+
+
 def from_interpretation(interpretation: Any, case: Case) -> Interpreted:
     """An Interpretation (an act, a core Intent with its slots, a language) in the held-out
     set's labels, so that ``evaluate`` scores the integrated interpreter as it is:
@@ -367,46 +413,17 @@ def from_interpretation(interpretation: Any, case: Case) -> Interpreted:
     act = _ACT_NAMES.get(str(_get(interpretation, "act")), str(_get(interpretation, "act")))
     intent = _get(interpretation, "intent")
     kind, value = _get(intent, "kind"), _get(intent, "value")
-    given = dict(_get(intent, "slots") or {})
-    slots: dict[str, str] = {}
     label: str | None = None
+    slots: dict[str, str] = {}
     if kind == "journey":
-        label = str(value)
-        if label == "troubleshoot" and given.get("fix"):
-            fix = str(given["fix"])
-            label = fix if fix in ("reactivate", "change_number") else f"fix.{fix}"
-        elif label == "clarify":
-            label = "cancel"
-        if given.get("number"):
-            slots["phone"] = _digits(given["number"])
-        if given.get("line"):
-            line = _digits(given["line"])
-            slots["last4" if len(line) == 4 else "phone"] = line
-        if given.get("area"):
-            slots["area_code"] = str(given["area"])
-        if given.get("plan"):
-            plan = str(given["plan"])
-            slots["plan"] = _PLAN_KEYS.get(fold(plan), "number_plan")
-        for key in ("name", "next"):
-            if given.get(key):
-                slots[key] = str(given[key])
+        given = dict(_get(intent, "slots") or {})
+        label, slots = _journey_label(value, given), _journey_slots(given)
     elif kind in ("pin", "number", "choice", "name"):
-        digits = _digits(value)
-        if kind == "pin":
-            label = "code" if case.step == "code" else "pin"
-            slots[label if len(digits) < 10 else "phone"] = digits
-        elif kind == "number":
-            label = "line" if case.step == "target" else "number"
-            slots["last4" if len(digits) == 4 else "phone"] = digits
-        elif kind == "choice":
-            label = "choice"
-            slots["choice"] = str(value)
-        else:
-            label = "plan"
-            slots["plan"] = _PLAN_KEYS.get(fold(str(value)), "number_plan")
-    if act == "switch_language" and _get(interpretation, "value"):
-        slots = {"language": str(_get(interpretation, "value"))}
-    lang = _get(interpretation, "lang") or (slots.get("language") if act == "switch_language" else None) or case.prior
+        label, slots = _answer(kind, value, case.step)
+    language = _get(interpretation, "value") if act == "switch_language" else None
+    if language:
+        slots = {"language": str(language)}
+    lang = _get(interpretation, "lang") or language or case.prior
     return Interpreted(act, label, {k: v for k, v in slots.items() if v}, lang)
 
 
