@@ -26,86 +26,21 @@ import sys
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
+from core import languages
 from core.formatting import fold
+from core.journeys import REGISTRY
+from vocabulary.held_out import DATA, LANGUAGES, Case, Labelled, NearMiss, load_held_out, load_near_misses
 
-DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "turns"
-LANGUAGES = ("en", "es")
+__all__ = ["DATA", "LANGUAGES", "Case", "Labelled", "NearMiss", "load_held_out", "load_near_misses", "evaluate",
+           "Report", "baseline", "from_interpretation", "turn_of", "budget"]
+
 # The journeys that change something (a near miss must never be a request for one).
-CHANGES = frozenset({"cancel_plan", "cancel_line", "cancel", "reactivate", "change_number", "block", "unblock"})
+# (the registry's journeys that change something, and "cancel": which of two is unclear)
+CHANGES = frozenset({name for name, journey in REGISTRY.items() if journey.changes} | {"cancel"})
 WORDED_ACTS = frozenset({"request", "question", "statement", "answer"})  # the acts that carry an intent
 GATES = {"act_intent": 0.97, "intent": 0.93, "slots": 0.95}
-
-
-@dataclass(frozen=True)
-class Case:
-    """One turn as the interpreter receives it (no label)."""
-
-    text: str
-    channel: str  # sms, voice
-    step: str  # what the conversation was waiting for (tests/data/turns/README.md)
-    prior: str  # the conversation's language before this turn
-
-
-@dataclass(frozen=True)
-class Labelled:
-    case: Case
-    lang: str
-    act: str
-    intent: str  # "-" for the acts that carry none
-    slots: tuple[tuple[str, str], ...]
-    source: str  # the file's name
-
-
-@dataclass(frozen=True)
-class NearMiss:
-    case: Case
-    resembles: str
-    source: str
-
-
-def _slots_of(field_: str) -> tuple[tuple[str, str], ...]:
-    if field_.strip() in ("", "-"):
-        return ()
-    pairs = []
-    for part in field_.split(";"):
-        key, _, value = part.partition("=")
-        if key.strip():
-            pairs.append((key.strip(), value.strip()))
-    return tuple(sorted(pairs))
-
-
-def _lines(path: Path) -> Iterable[list[str]]:
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            yield line.split("\t")
-
-
-def load_held_out(data: Path = DATA) -> list[Labelled]:
-    rows = []
-    for lang in LANGUAGES:
-        path = data / f"held_out_{lang}.tsv"
-        for n, cols in enumerate(_lines(path), 1):
-            if len(cols) < 7 or cols[0] == "lang":
-                continue
-            row_lang, channel, step, act, intent, slots, text = cols[:6] + ["\t".join(cols[6:])]
-            rows.append(Labelled(Case(text, channel, step, lang), row_lang, act, intent or "-", _slots_of(slots),
-                                 path.name))
-    return rows
-
-
-def load_near_misses(data: Path = DATA) -> list[NearMiss]:
-    rows = []
-    for lang in LANGUAGES:
-        path = data / f"near_miss_{lang}.tsv"
-        for cols in _lines(path):
-            if len(cols) < 5 or cols[0] == "lang":
-                continue
-            row_lang, channel, step, resembles, text = cols[:4] + ["\t".join(cols[4:])]
-            rows.append(NearMiss(Case(text, channel, step, lang), resembles, path.name))
-    return rows
 
 
 # What an interpreter returned, read the same way whatever its type ----------------------------------
@@ -451,7 +386,7 @@ def budget(rows: list[Labelled] | None = None, repeat: int = 1) -> dict[str, flo
     t0 = time.process_time()
     from vocabulary import acts, language_id, slots as slot_reader
 
-    pieces(Case("warm up: cancel 212 555 0143", "sms", "command", "en"))
+    pieces(Case("warm up: cancel 212 555 0143", "sms", "command", languages.DEFAULT_CODE))
     start_s = time.process_time() - t0
     heap = tracemalloc.get_traced_memory()[1] / 1e6
     tracemalloc.stop()
