@@ -44,7 +44,8 @@ def create_app(settings: Settings | None = None, *, clock=None) -> Flask:
     from ivr.views import agent_leg as agent_leg_bp, bp as ivr_bp
     from web.health import bp as health_bp
     from appstore.views import bp as appstore_bp
-    from console.views import bp as console_bp
+    from console import insights as _insights, views as _views  # noqa: F401  their pages, on the console's blueprint
+    from console.blueprint import bp as console_bp
     from ivr.callbacks import bp as callbacks_bp
     from ivr.fallback import bp as voice_fallback_bp
     from ivr.status import bp as call_status_bp

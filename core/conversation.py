@@ -10,7 +10,6 @@ any web process can answer the next message of a conversation.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import uuid
 from dataclasses import asdict
@@ -21,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core import insights, languages, one_time_codes, phone, policy, services
 from core.intents import Intent
-from core.journeys import REGISTRY, Turn, public, step_handlers, troubleshoot
+from core.journeys import KINDS, REGISTRY, LineSummary, Proposal, Turn, public, step_handlers, troubleshoot
 from core.limits import PinAttempts, RateLimit
 from core.reply import (EXPECT_CODE, EXPECT_COMMAND, EXPECT_CONFIRM, EXPECT_PIN, EXPECT_TARGET, Prompt, Reply)
 from core.services import LineRef, NotAuthorised, Request
@@ -54,7 +53,7 @@ class RedisConversations:
             raw = self.r.get(f"{self.prefix}:{key}")
         except redis.RedisError as exc:
             raise ConversationUnavailable(str(exc)) from exc
-        return State.from_json(raw)
+        return State.from_json(raw, KINDS)
 
     def load_in(self, pipe, key: str):
         """``load`` queued on a shared pipeline; returns a reader of the state."""
@@ -65,7 +64,7 @@ class RedisConversations:
             raw = results[at]
             if isinstance(raw, Exception):
                 raise ConversationUnavailable(str(raw))
-            return State.from_json(raw)
+            return State.from_json(raw, KINDS)
         return read
 
     def save(self, key: str, state: State, also=None) -> None:
@@ -94,6 +93,7 @@ class Conversation:
         self.channel = channel
         self.receipt = receipt  # (kind, values, the line's language) -> the receipt's words (R17)
         self._deferred: tuple[str, State, Reply] | None = None
+        self._turns: list[str] = []  # insights records, written with the next state save
 
     # The entry points ------------------------------------------------------------------
     def handle(self, key: str, caller: str | None, intent: Intent, *, request_id: str | None = None,
@@ -118,7 +118,8 @@ class Conversation:
             p.values.setdefault("today", t.now.date().isoformat())
         insights.record_turn(self.store.r, door=self.channel, lang=s.lang, caller=caller, thread=request_id, step=step,
                              reply=reply, journey=s.journey or journey, secret=self.pin_secret, now=t.now,
-                             said=said, db=self.db)  # issue 24: what the turn was (R26: missed ones kept)
+                             said=said, db=self.db,  # issue 24: what the turn was (R26: missed ones kept)
+                             later=self._turns)  # pushed with the state (_save): one round trip
         if defer_save:
             self._deferred = (key, s, reply)
             return reply
@@ -209,6 +210,9 @@ class Conversation:
     def _save(self, key: str, s: State, reply: Reply, also=None) -> Reply:
         s.step = reply.expect
         s.last = [[p.key, p.values] for p in reply.prompts]
+        turns, self._turns = self._turns, []
+        if turns:  # the turn's insights record rides the state's round trip
+            also = (lambda pipe, also=also: (insights.push_in(pipe, turns), also and also(pipe)))
         try:
             self.store.save(key, s, also=also)
         except ConversationUnavailable:
@@ -234,15 +238,14 @@ class Conversation:
     def begin(self, s: State, name: str, slots: dict, t: Turn, *, same_line: bool = False) -> Reply:
         """Start a journey: public words first where it has them, then identification and the
         line where it needs them (R8), then the journey itself. A second request of the same
-        message (``next``) waits in the queue until this one is answered (issue 21)."""
+        message (its ``next`` slot) waits until this one is answered (issue 21)."""
         journey = REGISTRY.get(name)
         if journey is None:
             return self.unusable(s, t, EXPECT_COMMAND, Prompt("unknown_command"))
-        nxt = slots.pop("next", None)
-        s.failed, s.pending, s.queue, s.offer, s.reason_asked = 0, None, [], None, False
+        s.failed, s.pending, s.queue = 0, None, []
+        for data in s.journey_data.values():
+            data.begun()
         s.journey, s.slots, s.target = name, slots, (s.target if same_line else None)
-        if nxt:
-            s.queue.append({"request": nxt})
         if not journey.needs_line:
             return self._then(s, t, journey.start(self, s, slots, t))
         if not s.actor:
@@ -387,11 +390,11 @@ class Conversation:
 
     def _then(self, s: State, t: Turn, reply: Reply) -> Reply:
         """The first request answered (nothing left to confirm): the second one of the same
-        message next, by name, on the same line."""
-        if reply.expect != EXPECT_COMMAND or not s.queue or "request" not in s.queue[0]:
+        message next, by name, on the same line (kept in the slots through the PIN)."""
+        nxt = s.slots.pop("next", None) if reply.expect == EXPECT_COMMAND else None
+        if not nxt:
             return reply
-        name, slots = s.queue.pop(0)["request"]
-        follow = self.begin(s, name, dict(slots), t, same_line=True)
+        follow = self.begin(s, nxt[0], dict(nxt[1]), t, same_line=True)
         reply.prompts.extend(follow.prompts)
         reply.expect = follow.expect
         return reply
@@ -405,24 +408,23 @@ class Conversation:
         return self._advance(s, t)
 
     # What journeys use ---------------------------------------------------------------------
-    def summary(self, s: State) -> dict[str, Any]:
-        return services.line_summary(self.db, self.actor(s), s.target)
+    def summary(self, s: State) -> LineSummary:
+        return LineSummary(**services.line_summary(self.db, self.actor(s), s.target))
 
     @staticmethod
-    def line_facts(summary: dict) -> policy.LineFacts:
-        return policy.LineFacts(number=summary["number"], status=summary["status"],
-                                status_reason=summary["status_reason"])
+    def line_facts(summary: LineSummary) -> policy.LineFacts:
+        return policy.LineFacts(number=summary.number, status=summary.status, status_reason=summary.status_reason)
 
     @classmethod
-    def line_state(cls, summary: dict) -> dict[str, Any]:
+    def line_state(cls, summary: LineSummary) -> dict[str, Any]:
         """What an answer about the line's state names (issue 12): its status, the day it works
         until, whether its number plan renews, and whether it may be reactivated (R12)."""
-        number_plan = next((p for p in summary["plans"] if p["kind"] == "number"), None)
-        return {"status": summary["status"], "status_reason": summary["status_reason"],
-                "term_end": policy.line_works_until([cls.plan_facts(p) for p in summary["plans"]]),
+        number_plan = next((p for p in summary.plans if p["kind"] == "number"), None)
+        return {"status": summary.status, "status_reason": summary.status_reason,
+                "term_end": policy.line_works_until([cls.plan_facts(p) for p in summary.plans]),
                 "renews": bool(number_plan and number_plan["renews"]),
-                "reactivatable": summary["status"] in ("suspended", "cancelled")
-                and summary["status_reason"] in policy.REACTIVATABLE_REASONS}
+                "reactivatable": summary.status in ("suspended", "cancelled")
+                and summary.status_reason in policy.REACTIVATABLE_REASONS}
 
     @staticmethod
     def plan_facts(p: dict) -> policy.PlanFacts:
@@ -448,13 +450,11 @@ class Conversation:
             return self._advance(s, t)
         return reply
 
-    def propose(self, s: State, t: Turn, pending: dict) -> Reply:
+    def propose(self, s: State, t: Turn, proposal: Proposal) -> Reply:
         # The id makes the confirmation once only (R13): whatever repeats it, the services
         # apply it once and answer with its stored outcome.
-        pending = json.loads(json.dumps({**pending, "id": uuid.uuid4().hex, "asked_at": t.now.isoformat()},
-                                        default=str))
-        s.pending = pending
-        return Reply([Prompt(f"confirm_{pending['action']}", public(pending))], EXPECT_CONFIRM)
+        s.pending = proposal.asked(t.now, uuid.uuid4().hex)
+        return Reply([Prompt(f"confirm_{proposal.action}", s.pending.shown())], EXPECT_CONFIRM)
 
     def refused(self, s: State, t: Turn, action: str, reason: str, number: str, **values: Any) -> Reply:
         services.record_refusal(self.db, action=action, reason=reason, now=t.now, req=t.req,
@@ -468,7 +468,7 @@ class Conversation:
         pending = s.pending
         if not pending:
             return Reply([Prompt("nothing_pending")])
-        asked = dt.datetime.fromisoformat(pending["asked_at"])
+        asked = dt.datetime.fromisoformat(pending.asked_at)
         decision = policy.decide_confirmation(intent.kind == "yes", asked, t.now)
         if decision.reason == "confirmation_expired":
             s.pending, s.queue, s.journey = None, [], None
@@ -477,19 +477,16 @@ class Conversation:
         if not decision.allowed:
             if intent.kind in ("no", "skip"):
                 s.pending, s.queue, s.journey = None, [], None
-                self.note(s, f"declined {pending['action']}")
+                self.note(s, f"declined {pending.action}")
                 return Reply([Prompt("not_confirmed")])
-            return self.unusable(s, t, EXPECT_CONFIRM, Prompt(f"confirm_{pending['action']}", public(pending)))
+            return self.unusable(s, t, EXPECT_CONFIRM, Prompt(f"confirm_{pending.action}", pending.shown()))
         s.pending, s.failed = None, 0
         reply = self._apply(s, pending, t)
         if s.queue and reply.changed:
             nxt = s.queue.pop(0)
-            if "request" in nxt:  # a second request of the same message (issue 21)
-                follow = self.begin(s, nxt["request"][0], dict(nxt["request"][1]), t, same_line=True)
-            elif set(nxt) == {"action"}:  # a journey to go on with (R4: the line after its add-ons)
-                s.reason_asked = True  # R11: the caller already chose to leave
-                s.journey = nxt["action"]
-                follow = REGISTRY[nxt["action"]].start(self, s, {}, t)
+            if isinstance(nxt, str):  # a journey to go on with (R4: the line after its add-ons)
+                s.journey = nxt
+                follow = REGISTRY[nxt].start(self, s, {"resumed": True}, t)
             else:
                 follow = self.propose(s, t, nxt)
             reply.prompts.extend(follow.prompts)
@@ -498,14 +495,15 @@ class Conversation:
             s.queue = []
             if reply.expect == EXPECT_COMMAND:
                 s.journey = None
+            reply = self._then(s, t, reply)  # a second request of the same message (issue 21)
         return reply
 
-    def _apply(self, s: State, pending: dict, t: Turn) -> Reply:
-        action = pending["action"]
+    def _apply(self, s: State, pending: Proposal, t: Turn) -> Reply:
+        action = pending.action
         result = REGISTRY[action].apply(self.db, pending, actor=self.actor(s), line_id=s.target, now=t.now,
-                                        req=t.req, change_id=pending.get("id"),
-                                        proposal=public(pending) | {"action": action, "lang": s.lang})
-        values = {**public(pending), **public(result.data)}
+                                        req=t.req, change_id=pending.id or None,
+                                        proposal=pending.shown() | {"action": action, "lang": s.lang})
+        values = {**pending.shown(), **public(result.data)}
         outcome = f"{action}: {'done' if result.applied else result.reason}"
         # A text's request id is its MessageSid: the same one again is Twilio retrying a
         # message whose answer was lost. A call's is its CallSid, the same for every turn.
@@ -542,8 +540,8 @@ class Conversation:
     def to_person(self, s: State, t: Turn, reason: str) -> Reply:
         actor = s.actor
         context = {"verified": bool(actor), "line": actor["number"] if actor else None,
-                   "asked": s.journey, "pending": (s.pending or {}).get("action"),
-                   "product": (s.pending or {}).get("product") or s.slots.get("plan"),  # what it was about
+                   "asked": s.journey, "pending": s.pending.action if s.pending else None,
+                   "product": getattr(s.pending, "product", None) or s.slots.get("plan"),  # what it was about
                    "history": s.history, "lang": s.lang, "reason": reason}
         esc = services.escalate(self.db, reason=reason, context=context, now=t.now, req=t.req,
                                 line_id=actor["line_id"] if actor else None, verified=bool(actor))

@@ -49,6 +49,7 @@ import redis
 from sqlalchemy import case, delete, func, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from core import languages
 from core.call_events import ANSWERS
 from core.db import reader
 from core.models import Escalation
@@ -65,7 +66,7 @@ KEEP_ROLLED = dt.timedelta(days=1)  # rolled-up turns kept this long, then delet
 BATCH = 5000
 REPORT_TIMEOUT_MS = 30000
 DOORS = ("voice", "sms")
-LANGUAGES = ("en", "es")
+LANGUAGES = languages.CODES
 # Prompt keys that say the bot could not use what it got.
 MISS_KEYS = frozenset({"unusable", "unknown_command", "pin_format", "code_format"})
 CLARIFY_STEP = "which"  # core.journeys.clarify.EXPECT_WHICH
@@ -110,10 +111,12 @@ def turn_result(keys: Iterable[str], expect: str, *, escalated: bool) -> str | N
 
 def record_turn(r: redis.Redis, *, door: str, lang: str, caller: str | None, thread: str | None, step: str,
                 reply, journey: str | None, secret: str, now: dt.datetime, said: str | None = None,
-                db: sessionmaker[Session] | None = None) -> str:
+                db: sessionmaker[Session] | None = None, later: list[str] | None = None) -> str:
     """One turn, as the conversation decided it: one RPUSH (never a SQL write on the way),
     and for a missed turn its masked words (R26, ``core.missed_turns``). Fails open: the
-    caller is answered whatever happens here. Returns the turn's outcome."""
+    caller is answered whatever happens here. Returns the turn's outcome. With ``later``,
+    the record is appended to it for the caller to push in its own round trip (``push_in``:
+    the conversation's state save), not sent now."""
     keys = reply.keys()
     outcome = turn_outcome(step, keys, reply.expect, offer_person=reply.offer_person)
     contact = contact_of(caller, secret)
@@ -122,7 +125,10 @@ def record_turn(r: redis.Redis, *, door: str, lang: str, caller: str | None, thr
              "thread": (thread if door == "voice" and thread else f"{door}:{contact or '-'}"),
              "result": turn_result(keys, reply.expect, escalated=reply.escalation_id is not None),
              "verified": "pin_ok" in keys}
-    push(r, event)
+    if later is not None:
+        later.append(json.dumps(event, separators=(",", ":")))
+    else:
+        push(r, event)
     if outcome == "missed" and db is not None and said:
         from core import missed_turns
 
@@ -138,6 +144,12 @@ def record_handoff(r: redis.Redis, *, door: str, lang: str, caller: str | None, 
     push(r, {"at": now.isoformat(), "door": door, "lang": lang, "step": "transfer", "expect": "command",
              "journey": journey, "outcome": "handoff", "contact": contact, "result": "person",
              "thread": (thread if door == "voice" and thread else f"{door}:{contact or '-'}")})
+
+
+def push_in(pipe, records: list[str]) -> None:
+    """Turns ``record_turn`` kept for later, queued on the caller's pipeline."""
+    if records:
+        pipe.rpush(TURNS_KEY, *records)
 
 
 def push(r: redis.Redis, event: dict[str, Any]) -> None:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Protocol
 
 from sqlalchemy import case, event, func, or_, select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, object_session, sessionmaker
 
 from core.models import Line, OutboundText, TextOptOut
 
@@ -236,10 +236,7 @@ def wake_after_commit(db: sessionmaker[Session], queue_redis) -> None:
     transaction has committed (never before: the worker must find the row). Rows changed
     rather than added (a held receipt given more words) keep their time and their sweep."""
 
-    @event.listens_for(db, "after_flush")
-    def _noted(session, _context):
-        if any(isinstance(obj, OutboundText) for obj in session.new):
-            session.info["outbox_wake"] = True
+    _note_inserted_texts()
 
     @event.listens_for(db, "after_commit")
     def _wake(session):
@@ -249,6 +246,23 @@ def wake_after_commit(db: sessionmaker[Session], queue_redis) -> None:
     @event.listens_for(db, "after_soft_rollback")
     def _forget(session, _previous):
         session.info.pop("outbox_wake", None)
+
+
+_noting: list[bool] = []
+
+
+def _note_inserted_texts() -> None:
+    """Once: an inserted outbound text marks its session (a mapper event, so a flush that
+    writes no text costs nothing; before, every flush of every session was looked through)."""
+    if _noting:
+        return
+    _noting.append(True)
+
+    @event.listens_for(OutboundText, "after_insert")
+    def _noted(_mapper, _connection, target):
+        session = object_session(target)
+        if session is not None:
+            session.info["outbox_wake"] = True
 
 
 def kick(queue_redis) -> None:

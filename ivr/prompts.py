@@ -15,6 +15,7 @@ from importlib import import_module
 from typing import Any, Callable, Mapping
 
 from core import languages
+from core.journeys import troubleshoot
 from core.formatting import and_list, day, said_on
 from core.reply import line_condition, plan_outlook
 
@@ -220,6 +221,11 @@ WHICH = {"plans": "hear your plans", "refund": "hear our refund policy", "cancel
          "cancel_line": "cancel the whole line", "reactivate": "reactivate your line",
          "change_number": "change your number", "block": "block a number", "unblock": "unblock a number",
          "troubleshoot": "fix a problem with calls, ringing or texts", "agent": "talk to a person"}
+WHICH.update({"term_end": "hear when your plans end", "cancel_effects": "hear what cancelling does",
+              "appstore": "hear Apple's steps to cancel an App Store plan", "capabilities": "hear what I can do",
+              "port_out": "move your number to another carrier", "billing": "ask about billing",
+              "undo_cancel": "undo a cancellation", "lost_phone": "get help with a lost phone",
+              "number_info": "hear how changing your number works"})  # issue 21: the answers
 
 
 def which(v: dict, words: dict, one: str, two: str) -> str:
@@ -446,6 +452,28 @@ PROMPTS: dict[str, Prompt] = {
     # Issue 23: a confirmation whose line changed meanwhile (another phone's YES came first)
     "refused_number_changed_meanwhile": lambda v: (f"Your line's number was already changed to {digits(v['number'])}, "
                                                    "from another phone or message. Nothing else changed. For a person, press 0."),
+    # Issue 21: questions answered with facts, never turned into changes (R24, R25, R3)
+    "term_end": EN.plans,
+    "cancel_effects": lambda v: ("If you cancel a plan, it stops renewing and works, with your credits, until its term "
+                                 "end. Cancelling the line can't be undone: it works until its term end, then the "
+                                 "number is released. No refund."),
+    "appstore_steps": lambda v: ("Only you can cancel an App Store plan, in your Apple account: in the App Store, go to "
+                                 "Subscriptions, choose this app, and cancel. Apple's steps are at support dot apple "
+                                 "dot com."),
+    "capabilities": lambda v: ("I can tell you your plans and their dates, cancel a plan or your line, reactivate it, "
+                               "change your number, block numbers, and explain refunds. For a person, press 0."),
+    "port_out": lambda v: ("To move your number to another carrier, don't cancel it here: that would lose the number. "
+                           "Your new carrier starts the port, and this line ends when it completes. No refund, port "
+                           "fees included. For a person, press 0."),
+    "billing_unknown": lambda v: ("I can't answer billing questions here. Your plans tell the day each one renews. For "
+                                  "a person, press 0."),
+    "undo_cancel": lambda v: ("A line's cancellation can't be undone: it works until its term end, then the number is "
+                              "released. A cancelled plan works to its term end; to keep it, renew it in the app. For "
+                              "a person, press 0."),
+    "lost_phone": lambda v: ("Sorry about your phone. Nobody can change your line without its PIN. Ask your mobile "
+                             "carrier to lock the lost phone. A person will help you now."),
+    "number_info": lambda v: ("We don't charge to change your number. The old number is given up for good; your plans "
+                              "and credits stay. To do it, choose change number in the menu."),
 }
 
 
@@ -493,9 +521,7 @@ WHISPER_REFUSALS = {
     "already_blocked": "it was already blocked", "not_blocked": "it wasn't blocked",
     "not_authorised": "it isn't a line they may change", "no_change": "nothing needed changing",
 }
-WHISPER_FIXES = {"voice_network_mode": "calls failing (voice network setting)", "reactivate": "a cancelled number",
-                 "device_settings": "no ringing or texts (phone settings)", "change_number": "a new number",
-                 "block_spam": "blocking spam calls"}
+WHISPER_FIXES = troubleshoot.FIX_TOPICS  # the console's words for a fix, said alike
 WHISPER_REASONS = {"caller_asked": "They asked for a person.", "failed_inputs": "The bot couldn't understand them.",
                    "pin_locked": "PIN entry is locked.", "error": "The bot had a technical problem.",
                    "redis_unavailable": "The bot had a technical problem.",

@@ -179,7 +179,7 @@ def _consent_midway(conversation: Conversation, key: str, state, parsed, consent
     if not consent or state is None:
         return consent
     if parsed.kind == "opt_out":
-        asked = state.journey or (state.pending or {}).get("action")
+        asked = state.journey or (state.pending.action if state.pending else None)
         if not asked:
             return consent
         state.pending, state.queue, state.journey, state.step, state.dropped = None, [], None, "command", asked

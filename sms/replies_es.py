@@ -126,6 +126,12 @@ WHICH = {"plans": "ver tus planes", "refund": "conocer nuestra política de reem
          "unblock": "desbloquear un número", "troubleshoot": "resolver un problema con llamadas, timbre o mensajes",
          "agent": "hablar con una persona"}
 
+WHICH.update({"term_end": "saber cuándo terminan tus planes", "cancel_effects": "saber qué pasa si cancelas",
+              "appstore": "ver los pasos de Apple", "capabilities": "saber qué podemos hacer",
+              "port_out": "llevar tu número a otra compañía", "billing": "preguntar por cobros",
+              "undo_cancel": "deshacer una cancelación", "lost_phone": "ayuda con un teléfono perdido",
+              "number_info": "saber cómo se cambia el número"})  # issue 21
+
 REPLIES: dict[str, Reply] = {
     # consent and help (R16)
     # Every command, written as typed (the keywords ignore accents), so GSM-7 holds it all in
@@ -289,6 +295,25 @@ REPLIES: dict[str, Reply] = {
     # Issue 23: a confirmation whose line changed meanwhile (another phone's YES came first)
     "refused_number_changed_meanwhile": lambda v: (f"El número de tu línea ya se cambió a {display(v['number'])} "
                                                    "desde otro teléfono o mensaje. No se cambió nada más. AGENTE para una persona."),
+    # Issue 21: preguntas respondidas con hechos, nunca convertidas en cambios (R24, R25, R3)
+    "term_end": ES.plans,
+    "cancel_effects": lambda v: ("Un plan cancelado funciona con tu saldo hasta el fin de su periodo. Cancelar la "
+                                 "línea No se puede deshacer: luego el número es liberado. Sin reembolso. CANCELAR "
+                                 "PLAN o CANCELAR LINEA."),
+    "appstore_steps": lambda v: ("Solo tú cancelas un plan del App Store, en tu cuenta de Apple: Ajustes > tu nombre > "
+                                 f"Suscripciones > la app > Cancelar. {v['url']}"),
+    "capabilities": lambda v: ("Podemos mostrar tus planes y fechas, cancelar un plan o la línea, reactivarla, "
+                               "cambiar tu número, bloquear números y explicar reembolsos. AYUDA o AGENTE."),
+    "port_out": lambda v: ("Para llevar tu número a otra compañía no lo canceles aquí: se perdería. La nueva "
+                           "compañía inicia el cambio; la línea termina al completarse. Sin reembolso. AGENTE."),
+    "billing_unknown": lambda v: ("No podemos responder sobre cobros por mensaje. PLANES dice cuándo se renueva cada "
+                                  "plan. Escribe AGENTE y una persona te ayudará."),
+    "undo_cancel": lambda v: ("Cancelar una línea no se puede deshacer: funciona hasta el fin del periodo y luego el "
+                              "número es liberado. Un plan cancelado puedes renovarlo en la app. AGENTE."),
+    "lost_phone": lambda v: ("Lamentamos lo de tu teléfono. Nadie puede cambiar tu línea sin su PIN. Entra a la app "
+                             "en otro teléfono y pide a tu compañía móvil que bloquee el perdido."),
+    "number_info": lambda v: ("Cambiar tu número no tiene costo. El anterior se pierde para siempre; tus planes y "
+                              "saldo se quedan. Para hacerlo, escribe CAMBIAR NUMERO."),
 }
 
 PLAN_NEXT = {

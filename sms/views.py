@@ -9,6 +9,7 @@ from sms import replies
 from sms.channel import handle_sms
 from web.deps import deps
 from web.twilio import twiml, twilio_blueprint
+from web.twiml import messages
 
 
 def _apology(_exc: Exception) -> MessagingResponse:
@@ -22,7 +23,5 @@ bp = twilio_blueprint("sms", __name__, on_error=_apology)
 
 @bp.post("/sms")
 def incoming_sms():
-    r = MessagingResponse()
-    for text in handle_sms(deps(), request.form):
-        r.message(text)
-    return twiml(r)
+    # The reply's template (web/twiml.py): the bytes MessagingResponse would build, no nodes.
+    return twiml(messages(handle_sms(deps(), request.form)))

@@ -60,7 +60,7 @@ def test_an_area_code_said_on_the_phone_is_the_one_offered(call, deps, demo):
 
 def test_a_spanish_area_code_is_the_one_offered(phone, deps, demo):
     p = phone(SAM)
-    p.text("quiero un número nuevo con código de área 310")
+    p.text("dame un número nuevo con lada 310")
     reply = p.text("1357")
     assert "(310) 555-0191" in reply, reply
 

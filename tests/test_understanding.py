@@ -52,10 +52,17 @@ def test_the_held_out_set_is_understood_and_never_routed_to_a_change_it_does_not
     assert intents_below == []
 
 
+# Issue 21's labels are measured by its own held-out turns (vocabulary/evaluate.py, written
+# apart from the training phrases; the information journeys are scored by the intent their
+# question is about), not by this older set.
+MEASURED_BY_ISSUE_21 = {"term_end", "cancel_effects", "appstore", "capabilities", "port_out", "billing",
+                        "undo_cancel", "lost_phone", "number_info", "callback"}
+
+
 def test_every_intent_is_evaluated_in_both_languages_with_near_misses_speech_and_typos():
     data = rows()
     labels = {label for _, label, _, _, text in data}
-    assert labels == {label for _, label, _ in u.load_phrases()}
+    assert labels == {label for _, label, _ in u.load_phrases()} - MEASURED_BY_ISSUE_21
     for lang in u.LANGUAGES:
         per_label = collections.Counter(label for ln, label, *_ in data if ln == lang)
         assert min(per_label.values()) >= 4, per_label

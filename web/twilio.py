@@ -19,6 +19,7 @@ from twilio.twiml import TwiML
 from werkzeug.exceptions import HTTPException
 
 from web.deps import deps
+from web.twiml import to_xml
 
 log = logging.getLogger("switchboard.web")
 
@@ -27,7 +28,9 @@ EMPTY = '<?xml version="1.0" encoding="UTF-8"?><Response />'  # valid TwiML that
 
 
 def twiml(response: TwiML | str) -> Response:
-    return Response(str(response), status=200, mimetype="text/xml", content_type=XML)
+    # Written directly, the same bytes as twilio's to_xml() (web/twiml.py), not through ElementTree.
+    body = response if isinstance(response, str) else to_xml(response)
+    return Response(body, status=200, mimetype="text/xml", content_type=XML)
 
 
 def signed_url() -> str:
