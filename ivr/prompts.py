@@ -427,6 +427,11 @@ PROMPTS: dict[str, Prompt] = {
                                            "press 0."),
     "refused_not_reactivatable": lambda v: "This line can't be reactivated here. For a person, press 0.",
     "refused_no_numbers_available": lambda v: "No new numbers are free right now. Nothing changed. Please try again later.",
+    # The area code asked for (issue 21): what is free instead, said digit by digit, or a person.
+    "refused_no_numbers_in_area": lambda v: (f"No numbers are free in area code {' '.join(v['area'])}. Nothing changed. "
+                                             + (f"Free area codes are {and_list([' '.join(a) for a in v['areas']])}: "
+                                                "to get one, ask for a new number with that area code. "
+                                                if v.get("areas") else "") + "For a person, press 0."),
     "refused_invalid_number": lambda v: "That doesn't look like a phone number. Please try again from the menu.",
     "refused_emergency_number": lambda v: "Emergency numbers can't be blocked. For a person, press 0.",
     "refused_short_code": lambda v: "Short codes can't be blocked here. For a person, press 0.",
