@@ -324,8 +324,8 @@ REPLIES: dict[str, Reply] = {
                               "número es liberado. Un plan cancelado puedes renovarlo en la app. AGENTE."),
     "lost_phone": lambda v: ("Lamentamos lo de tu teléfono. Nadie puede cambiar tu línea sin su PIN. Entra a la app "
                              "en otro teléfono y pide a tu compañía móvil que bloquee el perdido."),
-    "number_info": lambda v: ("Cambiar tu número no tiene costo. El anterior se pierde para siempre; tus planes y "
-                              "saldo se quedan. Para hacerlo, escribe CAMBIAR NUMERO."),
+    "number_info": lambda v: ("El número anterior se pierde para siempre; tus planes y saldo se quedan. Para hacerlo, "
+                              "escribe CAMBIAR NUMERO. Para precios o cargos, escribe AGENTE."),
 }
 
 PLAN_NEXT = {
