@@ -306,18 +306,19 @@ class Conversation:
         """Thanks or a greeting: one short line (with what the bot can do, for a greeting)."""
         return self._again(s, [Prompt("hello" if intent.kind == "greeting" else "welcome")])
 
-    def begin(self, s: State, name: str, slots: dict, t: Turn) -> Reply:
+    def begin(self, s: State, name: str, slots: dict, t: Turn, *, same_line: bool = False) -> Reply:
         """Start a journey: public words first where it has them, then identification and the
-        line where it needs them (R8), then the journey itself."""
+        line where it needs them (R8), then the journey itself. A second request of the same
+        message (its ``next`` slot) waits until this one is answered (issue 21)."""
         journey = REGISTRY.get(name)
         if journey is None:
             return self.unusable(s, t, EXPECT_COMMAND, Prompt("unknown_command"))
         s.failed, s.pending, s.queue = 0, None, []
         for data in s.journey_data.values():
             data.begun()
-        s.journey, s.slots, s.target = name, slots, None
+        s.journey, s.slots, s.target = name, slots, (s.target if same_line else None)
         if not journey.needs_line:
-            return journey.start(self, s, slots, t)
+            return self._then(s, t, journey.start(self, s, slots, t))
         if not s.actor:
             before = journey.before_pin(self, s, slots, t) if journey.before_pin else []
             reply = self._identify(s)
@@ -456,10 +457,21 @@ class Conversation:
                 s.options = [[ln.line_id, ln.number[-4:], ln.login_id] for ln in lines]
                 return Reply([Prompt("ask_target", {"lines": [o[1] for o in s.options]})], EXPECT_TARGET)
         try:
-            return REGISTRY[s.journey].start(self, s, s.slots, t)
+            return self._then(s, t, REGISTRY[s.journey].start(self, s, s.slots, t))
         except NotAuthorised:
             s.journey = None
             return Reply([Prompt("not_your_line", {"last4": ""})])
+
+    def _then(self, s: State, t: Turn, reply: Reply) -> Reply:
+        """The first request answered (nothing left to confirm): the second one of the same
+        message next, by name, on the same line (kept in the slots through the PIN)."""
+        nxt = s.slots.pop("next", None) if reply.expect == EXPECT_COMMAND else None
+        if not nxt:
+            return reply
+        follow = self.begin(s, nxt[0], dict(nxt[1]), t, same_line=True)
+        reply.prompts.extend(follow.prompts)
+        reply.expect = follow.expect
+        return reply
 
     def _on_target(self, s: State, intent: Intent, t: Turn) -> Reply:
         digits = intent.value if intent.kind in ("number", "pin") else ""
@@ -557,6 +569,7 @@ class Conversation:
             s.queue = []
             if reply.expect == EXPECT_COMMAND:
                 s.journey = None
+            reply = self._then(s, t, reply)  # a second request of the same message (issue 21)
         return reply
 
     def _apply(self, s: State, pending: Proposal, t: Turn) -> Reply:

@@ -427,6 +427,11 @@ PROMPTS: dict[str, Prompt] = {
                                            "press 0."),
     "refused_not_reactivatable": lambda v: "This line can't be reactivated here. For a person, press 0.",
     "refused_no_numbers_available": lambda v: "No new numbers are free right now. Nothing changed. Please try again later.",
+    # The area code asked for (issue 21): what is free instead, said digit by digit, or a person.
+    "refused_no_numbers_in_area": lambda v: (f"No numbers are free in area code {' '.join(v['area'])}. Nothing changed. "
+                                             + (f"Free area codes are {and_list([' '.join(a) for a in v['areas']])}: "
+                                                "to get one, ask for a new number with that area code. "
+                                                if v.get("areas") else "") + "For a person, press 0."),
     "refused_invalid_number": lambda v: "That doesn't look like a phone number. Please try again from the menu.",
     "refused_emergency_number": lambda v: "Emergency numbers can't be blocked. For a person, press 0.",
     "refused_short_code": lambda v: "Short codes can't be blocked here. For a person, press 0.",
@@ -533,7 +538,7 @@ WHISPER_REASONS = {"caller_asked": "They asked for a person.", "failed_inputs": 
                    "pin_locked": "PIN entry is locked.", "error": "The bot had a technical problem.",
                    "redis_unavailable": "The bot had a technical problem.",
                    "database_error": "The bot had a technical problem."}
-WHISPER_LANGUAGES = {"en": "English", "es": "Spanish"}
+WHISPER_LANGUAGES = {lang.code: lang.name for lang in languages.BY_CODE.values()}  # the agents hear English
 # Said to the agent after the whisper: a key to take the call, so that their voicemail can't.
 WHISPER_ACCEPT = "Press 1 to take this call."
 WHISPER_UNKNOWN = "A caller from the support line."
@@ -583,7 +588,7 @@ def whisper(context: dict[str, Any], caller: str | None, brand: str) -> str:
     """What the agent hears before the caller is connected (R15): who, in which language,
     verified or not, what they wanted and what the bot did, in plain words."""
     said = [f"A {brand} caller from {digits(caller)}." if caller else f"A {brand} caller."]
-    said.append(f"Caller speaks {WHISPER_LANGUAGES.get(context.get('lang') or 'en', 'English')}.")
+    said.append(f"Caller speaks {WHISPER_LANGUAGES.get(context.get('lang') or languages.DEFAULT_CODE, languages.DEFAULT.name)}.")
     said.append(f"PIN verified for line {ending(context['line'])}." if context.get("verified") and context.get("line")
                 else "PIN not verified.")
     if context.get("asked") in WHISPER_ACTIONS:

@@ -265,6 +265,11 @@ PROMPTS: dict[str, Prompt] = {
                                             "oprime 0."),
     "refused_no_numbers_available": lambda v: ("En este momento no hay números nuevos disponibles. No se cambió nada. "
                                                "Inténtalo más tarde."),
+    "refused_no_numbers_in_area": lambda v: (f"No hay números libres con el código de área {' '.join(v['area'])}. "
+                                             "No se cambió nada. "
+                                             + (f"Hay códigos libres: {and_list([' '.join(a) for a in v['areas']], 'es')}: "
+                                                "para uno de ellos, pide un número nuevo con ese código. "
+                                                if v.get("areas") else "") + "Para hablar con una persona, oprime 0."),
     "refused_invalid_number": lambda v: "Eso no parece un número de teléfono. Inténtalo otra vez desde el menú.",
     "refused_emergency_number": lambda v: ("Los números de emergencia no se pueden bloquear. Para hablar con una "
                                            "persona, oprime 0."),

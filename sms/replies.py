@@ -616,6 +616,10 @@ REPLIES: dict[str, Reply] = {
                                            "Reply AGENT for a person.", default="Its plan"),
     "refused_not_reactivatable": lambda v: "This line can't be reactivated here. Reply AGENT for a person.",
     "refused_no_numbers_available": lambda v: "No new numbers are free right now. Nothing changed. Try later.",
+    "refused_no_numbers_in_area": lambda v: (f"No numbers are free in area code {v['area']}. Nothing changed. "
+                                             + (f"Free area codes: {and_list(v['areas'])}. Text CHANGE NUMBER and one "
+                                                "of them, or AGENT for a person." if v.get("areas") else
+                                                "Reply AGENT for a person.")),
     "refused_invalid_number": lambda v: "That doesn't look like a phone number. Nothing changed. Text BLOCK and the number to try again.",
     "refused_emergency_number": lambda v: "Emergency numbers can't be blocked. Reply AGENT for a person.",
     "refused_short_code": lambda v: "Short codes can't be blocked here. Reply STOP to that sender instead.",

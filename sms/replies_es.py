@@ -282,6 +282,10 @@ REPLIES: dict[str, Reply] = {
                                             "con una persona."),
     "refused_no_numbers_available": lambda v: ("Ahora no hay números nuevos disponibles. No se cambió nada. "
                                                "Inténtalo más tarde."),
+    "refused_no_numbers_in_area": lambda v: (f"No hay números libres con el código de área {v['area']}. No se cambió "
+                                             "nada. " + (f"Códigos libres: {and_list(v['areas'], 'es')}. Escribe "
+                                                         "CAMBIAR NUMERO y uno de ellos, o AGENTE para una persona."
+                                                         if v.get("areas") else "Escribe AGENTE para una persona.")),
     "refused_invalid_number": lambda v: ("Eso no parece un número de teléfono. No se cambió nada. Escribe BLOQUEAR y el "
                                           "número para intentarlo otra vez."),
     "refused_emergency_number": lambda v: ("Los números de emergencia no se pueden bloquear. Responde AGENTE para hablar "

@@ -142,7 +142,7 @@ def test_what_is_nothing_we_do_is_not_understood_and_nonsense_never_starts_a_cha
     ("cancela la grabación de llamadas", "es", intents.journey("cancel_plan", plan="Call Recording")),
     ("cancel the line ending 0012", "en", intents.journey("cancel_line", line="0012")),
     ("please block +1 (212) 555-0100", "en", intents.journey("block", number="+12125550100")),
-    ("unblock 646 555 0142", "en", intents.journey("unblock", number="6465550142")),
+    ("unblock 646 555 0142", "en", intents.journey("unblock", number="+16465550142")),
     ("my phone doesn't ring when people call me", "en", intents.journey("troubleshoot", fix="device_settings")),
     ("calls keep dropping", "en", intents.journey("troubleshoot", fix="voice_network_mode")),
     ("I keep getting spam calls", "en", intents.journey("troubleshoot", fix="block_spam")),

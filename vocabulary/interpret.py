@@ -33,8 +33,7 @@ from core.journeys.clarify import EXPECT_WHICH
 from core.reply import (EXPECT_BLOCK_NUMBER, EXPECT_CODE, EXPECT_CONFIRM, EXPECT_FIX, EXPECT_OFFER, EXPECT_PIN,
                         EXPECT_PLAN, EXPECT_REASON, EXPECT_TARGET)
 from core.turns import Interpretation, Turn, of_intent
-from vocabulary import Vocabulary, contains, fold, vocabulary
-from vocabulary import slots as slot_reader
+from vocabulary import Vocabulary, contains, fold, slots as slot_reader, vocabulary
 from vocabulary.acts import IN_PROGRESS, act_of
 from vocabulary.language_id import language_of
 from vocabulary.reading import KEYED, Parsed, parse
@@ -351,7 +350,7 @@ def _typed(turn: Turn) -> Interpretation:
     if read.kind == "command":
         if read.action == "agent":
             return Interpretation(turns.PERSON, intents.AGENT, lang=lang)
-        return of_intent(intents.journey(read.action, **_command_slots(read.action, read.arg)), lang=lang)
+        return of_intent(intents.journey(read.action, **_command_slots(read.action, read.arg, lang)), lang=lang)
     s = Said(turn, read, _vocabs(turn))
     if read.kind not in (turns.OPT_OUT, turns.OPT_IN):
         every = heard(s, lang)
@@ -370,9 +369,11 @@ def _typed(turn: Turn) -> Interpretation:
     return _told(s, of_intent(intent, lang=lang, understood=s.__dict__.get("understood")))
 
 
-def _command_slots(action: str, arg: str | None) -> dict:
+def _command_slots(action: str, arg: str | None, lang: str) -> dict:
+    """A command's own words, then the details of the sentence after it (vocabulary/slots.py:
+    "BLOCK 212 555 0143, they keep calling me")."""
     journey = REGISTRY.get(action)
-    return journey.command_slots(arg) if journey is not None and journey.command_slots else {}
+    return slot_reader.of_command(journey, arg, lang, understand) if journey is not None else {}
 
 
 def _called(turn: Turn) -> Interpretation:

@@ -38,7 +38,7 @@ from core import intents, languages
 from core.formatting import fold
 from core.intents import Intent
 from core.journeys import REGISTRY, troubleshoot
-from vocabulary import acts
+from vocabulary import acts, slots as slot_reader
 from vocabulary.lexicon import Lexicon
 
 LANGUAGES = languages.CODES
@@ -416,13 +416,14 @@ def _route(label: str) -> tuple[str, dict] | None:
     return (label, {}) if label in REGISTRY and label != "clarify" else None
 
 
-def _slots(label: str, f: Found) -> dict:
-    """The slots the journey itself finds in what was heard (``Journey.slots_heard``)."""
+def _slots(label: str, heard: dict) -> dict:
+    """The slots the journey itself finds in what was heard (``Journey.slots_heard``, given
+    vocabulary/slots.py's reading of the whole sentence)."""
     journey = REGISTRY.get(label)
-    return journey.slots_heard(f) if journey is not None and journey.slots_heard else {}
+    return journey.slots_heard(heard) if journey is not None and journey.slots_heard else {}
 
 
-def intent_for(label: str, f: Found | None = None) -> Intent:
+def intent_for(label: str, heard: dict | None = None) -> Intent:
     """The intent a (sure) label stands for."""
     if label == "agent":
         return intents.AGENT
@@ -432,7 +433,7 @@ def intent_for(label: str, f: Found | None = None) -> Intent:
     if route is None:
         return intents.UNCLEAR
     name, slots = route
-    return intents.journey(name, **slots, **(_slots(label, f) if f else {}))
+    return intents.journey(name, **slots, **(_slots(label, heard) if heard else {}))
 
 
 def clarify(labels: Iterable[str]) -> Intent:
@@ -452,10 +453,12 @@ def understand(text: str | None, lang: str = languages.DEFAULT_CODE, *, speech_c
         return Understanding(intents.UNCLEAR, "none", 0.0, how="empty")
     if speech_confidence is not None and speech_confidence < SPEECH_FLOOR:
         return Understanding(intents.UNCLEAR, "none", 0.0, how="low_speech_confidence")
+    folded = slot_reader.as_digits(folded, lang)  # "two one two…" is a number, as if typed
     f = find(text, folded, lang)
     probs = model().probabilities(features(folded, f))
-    return _decide(probs, f, asked=acts.form(text, folded) == "question", named=product_named(folded, f),
-                   folded=folded)
+    got = _decide(probs, f, asked=acts.form(text, folded) == "question", named=product_named(folded, f),
+                  folded=folded, heard=slot_reader.heard(text, lang))
+    return slot_reader.with_next(got, text, lang, understand)
 
 
 def answered(probs: dict[str, float]) -> dict[str, float]:
@@ -489,10 +492,10 @@ def product_named(folded: str, f: Found) -> str | None:
 
 
 def _decide(probs: dict[str, float], f: Found, asked: bool = False, named: str | None = None,
-            folded: str = "") -> Understanding:
+            folded: str = "", heard: dict | None = None) -> Understanding:
     """The model's probabilities, held to the safety rules and the thresholds; an answer's
     label is what the question is about (``about``)."""
-    got = _decided(answered(probs) if asked else probs, f, named, folded)
+    got = _decided(answered(probs) if asked else probs, f, named, folded, heard)
     return about(got, probs)
 
 
@@ -508,7 +511,8 @@ def about(got: Understanding, probs: dict[str, float]) -> Understanding:
     return Understanding(got.intent, topic, got.score, got.runner_up, got.runner_score, got.how)
 
 
-def _decided(probs: dict[str, float], f: Found, named: str | None, folded: str) -> Understanding:
+def _decided(probs: dict[str, float], f: Found, named: str | None, folded: str,
+             heard: dict | None = None) -> Understanding:
     unheard = [label for label in CUES if label in probs and not CUES[label].search(folded)]
     if unheard:  # an answer its words don't reach was never a candidate: the others share its weight
         rest = 1.0 - sum(probs[label] for label in unheard)
@@ -521,14 +525,14 @@ def _decided(probs: dict[str, float], f: Found, named: str | None, folded: str) 
     if label == "cancel" and (f.plan is not None or named) and p >= CLARIFY:
         # R4: a plan named ("stop paying for voicemail transcription") is what is meant, never
         # the line; one the line doesn't have is said so, with the ones it has (cancel_plan).
-        intent = intent_for("cancel_plan", f) if f.plan is not None else intents.journey("cancel_plan", plan=named)
+        intent = intent_for("cancel_plan", heard) if f.plan is not None else intents.journey("cancel_plan", plan=named)
         return Understanding(intent, "cancel_plan", p, runner, q)
     if label == "cancel" and p >= CLARIFY:
         return Understanding(clarify(VAGUE_CANCEL), label, p, runner, q, how="clarify")
     need = ROUTE_CHANGE if label in CHANGES else NOTHING if label == "none" else ROUTE
     if p >= need:
         # A label that is no journey may still be answered by one ("what can you do": help).
-        intent = intent_for(label, f) if label not in NOT_JOURNEYS else \
+        intent = intent_for(label, heard) if label not in NOT_JOURNEYS else \
             intents.journey(ANSWERED_BY[label]) if label in ANSWERED_BY else intents.UNCLEAR
         return Understanding(intent, label, p, runner, q, how="model" if label != "none" else "unsure")
     if journeys and probs[journeys[0]] >= CLARIFY:

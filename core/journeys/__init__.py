@@ -125,9 +125,9 @@ class Journey:
     menu: tuple[str | None, str] | None = None
     # A command's words after its name ("CANCEL LINE 0012", "PLANS 2") → the journey's slots.
     command_slots: Callable[[str | None], dict] | None = None
-    # Free words → the journey's slots, from what the lexicon found in them (a plan's name, a
-    # line's last four digits, a number: ``plan``, ``last4``, ``digits``).
-    slots_heard: Callable[[Any], dict] | None = None
+    # Free words → the journey's slots, from the whole sentence's details (vocabulary/slots.py's
+    # ``heard``: ``phone``, ``area_code``, ``plan``, ``last4``, ``name``, ``digits``, ``plans``).
+    slots_heard: Callable[[dict], dict] | None = None
     # The words that name its change (required of a journey that ``changes``).
     names: Names | None = None
     # What it proposes for the caller's yes (required of a journey that ``changes``).

@@ -69,8 +69,13 @@ def number_named(arg: str | None) -> dict:
     return {"number": arg} if arg and any(ch.isdigit() for ch in arg) else {}
 
 
-def number_heard(f) -> dict:
-    return {"number": f.digits} if len(f.digits.lstrip("+")) >= 3 else {}
+def number_heard(heard: dict) -> dict:
+    """"block 212 555 0143, they keep calling me", "two one two triple five…": the number in
+    the sentence (or its digits, so that 911 or a short code is refused by name)."""
+    number = str(heard.get("phone") or heard.get("digits") or "")
+    if len(number) == 10 and heard.get("phone"):
+        number = "+1" + number  # the slots' digits have no country code: a whole number is a NANP one
+    return {"number": number} if number else {}
 
 
 BLOCK = Journey("block", _start("block"), steps={EXPECT_BLOCK_NUMBER: on_number}, apply=apply_block, proposal=Block,

@@ -91,9 +91,11 @@ def apply(db, pending: CancelLine, **kw):
     return services.cancel_line(db, **kw)
 
 
-def line_heard(f) -> dict:
+def line_heard(heard: dict) -> dict:
     """"cancel my line ending 0012": the line's last four digits (or a whole number's)."""
-    return {"line": f.last4 or f.digits[-4:]} if f.last4 or len(f.digits.lstrip("+")) >= 10 else {}
+    phone = str(heard.get("phone") or "")
+    line = heard.get("last4") or (phone[-4:] if len(phone) >= 10 else None)
+    return {"line": line} if line else {}
 
 
 JOURNEY = Journey("cancel_line", start, steps={EXPECT_REASON: on_reason, EXPECT_OFFER: on_offer},

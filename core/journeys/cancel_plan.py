@@ -98,9 +98,16 @@ def match_plan(query: str | None, plans: list[dict]) -> dict | None:
     return None
 
 
+def plan_heard(heard: dict) -> dict:
+    """"stop the archive thing": the add-on named, as its product is spelt (``text_archive``
+    → "text archive"; the number plan is chosen from the line's plans)."""
+    key = heard.get("plan")
+    return {"plan": key.replace("_", " ").title()} if key and key != "number_plan" else {}
+
+
 JOURNEY = Journey("cancel_plan", start, steps={EXPECT_PLAN: on_plan}, apply=apply, changes=True, proposal=StopPlan,
                   menu=("cancel", "1"), command_slots=lambda arg: {"plan": arg} if arg else {},
-                  slots_heard=lambda f: {"plan": f.plan} if f.plan else {},
+                  slots_heard=plan_heard,
                   names=Names.of("cancel plan", "cancel plan_name", not_negated="cancel"),
                   prompts=("no_plans", "ask_plan", "plan_not_found", "refused_already_cancelled",
                            "refused_line_not_active", "refused_plan_ended", "refused_app_store_plan"))

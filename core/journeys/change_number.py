@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import redis
 
-from core import policy, services
+from core import phone, policy, services
 from core.journeys import Journey, Names, Proposal, Turn
 from core.reply import Reply
 
@@ -41,6 +41,10 @@ def start(c, s, slots: dict, t: Turn) -> Reply:
     pool = services.available_numbers(c.db)
     held = _held(c.store.r, pool)
     free = [n for n in pool if held.get(n) in (None, str(s.target))]
+    if area and not any(policy.in_area(n, area) for n in free if n != summary.number):
+        # Only what was asked is offered: the area codes there are, or a person (issue 21).
+        areas = sorted({phone.national(n)[:3] for n in free if n != summary.number})
+        return c.refused(s, t, "change_number", "no_numbers_in_area", summary.number, area=area, areas=areas)
     for _ in range(3):  # another line may reserve the chosen one first: the next best, then
         offer = policy.decide_change_number(c.line_facts(summary), free, t.now, area=area)
         if not offer.allowed or _reserve(c.store.r, offer.data["number"], s.target):
@@ -83,6 +87,11 @@ def apply(db, pending: NewNumber, **kw):
     return services.change_number(db, wanted=pending.new, shown=pending.number, **kw)
 
 
+def area_heard(heard: dict) -> dict:
+    """"a new number with area code 212", "un número del 305": the area code asked for."""
+    return {"area": heard["area_code"]} if heard.get("area_code") else {}
+
+
 def area_asked(arg: str | None) -> dict:
     """"CHANGE NUMBER 212", "change number to a 415 number": the area code asked for."""
     area = re.search(r"(?<!\d)(\d{3})(?!\d)", arg or "")
@@ -90,7 +99,7 @@ def area_asked(arg: str | None) -> dict:
 
 
 JOURNEY = Journey("change_number", start, apply=apply, changes=True, proposal=NewNumber, menu=("more", "2"),
-                  command_slots=area_asked,
+                  command_slots=area_asked, slots_heard=area_heard,
                   names=Names.of("change number", "dislike number"),
-                  prompts=("refused_line_not_active", "refused_no_numbers_available", "refused_number_taken",
+                  prompts=("refused_line_not_active", "refused_no_numbers_available", "refused_no_numbers_in_area", "refused_number_taken",
                            "refused_number_changed_meanwhile"))
