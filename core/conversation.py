@@ -231,6 +231,9 @@ class Conversation:
                 # A keyword sent early (MORE before the plans were shown) never replaces the
                 # request in progress: the PIN is still what it waits for.
                 return Reply([Prompt(k, v) for k, v in s.last] or [Prompt("ask_pin")], s.step)
+            asked = REGISTRY.get(intent.value)
+            if asked is not None and _answers_in_place(asked) and s.journey and s.step in _ANSWERED_IN_PLACE:
+                return self._answer_in_place(s, asked, dict(intent.slots), t)
             return self.begin(s, intent.value, dict(intent.slots), t)
         act = _ACTS.get(intent.kind)
         if act is not None:
@@ -250,6 +253,16 @@ class Conversation:
             return Reply(before)
         return Reply(before + [Prompt(k, v) for k, v in s.last if k not in _NOT_AGAIN], s.step)
 
+    def _answer_in_place(self, s: State, journey, slots: dict, t: Turn) -> Reply:
+        """A public answer asked for while a step waits (R24: "how do I cancel" at the PIN
+        prompt): said, and the request in progress goes on where it was."""
+        kept = (s.journey, s.slots, s.failed)
+        answered = journey.start(self, s, slots, t)
+        if answered.escalation_id is not None or answered.expect != EXPECT_COMMAND:
+            return answered  # it went on elsewhere (a person, a step of its own)
+        s.journey, s.slots, s.failed = kept
+        return self._again(s, list(answered.prompts))
+
     def _on_forgot(self, s: State, intent: Intent, t: Turn) -> Reply:
         """R21 at any step: "I forgot my PIN" is never a wrong PIN; a code is offered."""
         if s.step in (EXPECT_PIN, EXPECT_CODE):
@@ -264,7 +277,7 @@ class Conversation:
         """R18: a no or a hesitation ("never mind", "wait") ends the request at once."""
         if s.step == EXPECT_CONFIRM:
             return self._on_confirm(s, intent, t)
-        asked = s.journey or (s.pending or {}).get("action")
+        asked = s.journey or (s.pending.action if s.pending else None)
         s.pending, s.queue, s.journey, s.failed = None, [], None, 0
         s.slots.pop("want_code", None)
         if asked:
@@ -273,7 +286,7 @@ class Conversation:
 
     def _on_goodbye(self, s: State, intent: Intent, t: Turn) -> Reply:
         if s.journey or s.pending:
-            self.note(s, f"said goodbye during {s.journey or s.pending.get('action')}")
+            self.note(s, f"said goodbye during {s.journey or s.pending.action}")
         s.pending, s.queue, s.journey, s.failed = None, [], None, 0
         return Reply([Prompt("goodbye")])
 
@@ -617,6 +630,15 @@ class Conversation:
 # The steps the engine owns; journeys own theirs (core/journeys/). Same signature.
 _ENGINE_STEPS = {EXPECT_PIN: Conversation._on_pin, EXPECT_CODE: Conversation._on_code,
                  EXPECT_TARGET: Conversation._on_target, EXPECT_CONFIRM: Conversation._on_confirm}
+
+
+# The steps at which a public answer is said in place, the request in progress kept.
+_ANSWERED_IN_PLACE = frozenset({EXPECT_PIN, EXPECT_CODE, EXPECT_TARGET, "block_number", "plan", "which", "fix"})
+
+
+def _answers_in_place(journey) -> bool:
+    """A journey that only says public facts (no line, no steps, no change)."""
+    return not journey.needs_line and not journey.steps and not journey.changes and "agent" not in journey.prompts
 
 
 # The acts every step hears, by the intent's kind (issue 21).

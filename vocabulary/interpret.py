@@ -157,6 +157,10 @@ def heard(s: Said, lang: str) -> Interpretation | None:
     got = _everywhere(act, step, lang, s.words)
     if got is not None:
         return got
+    if act.act == "answer" and act.answer:
+        answered = _answered(s, act.answer, lang)
+        if answered is not None:
+            return Interpretation(turns.ANSWER, answered, lang=lang)
     if act.act == "question" and (step in ANSWER_STEPS or step == "command"):
         asked = question(s.words, lang, s.spoken)
         if asked.intent.kind == "question" and asked.intent.value is None and step == "command":
@@ -167,6 +171,23 @@ def heard(s: Said, lang: str) -> Interpretation | None:
                 "greeting": Interpretation(turns.GREETING, intents.GREETING, lang=lang)}.get(act.act)
     if act.act == "request" and step in ANSWER_STEPS:
         return _new_request(s.words, lang, s.spoken)  # a new request starts it
+    return None
+
+
+def _answered(s: Said, kind: str, lang: str) -> Intent | None:
+    """The step's answer said in words ("my PIN is one two three four", "the one ending
+    0012", "block 212 555 0143"): its digits or its choice, as keys would give them."""
+    step = s.turn.expects
+    found = slot_reader.slots(s.words, lang, step)
+    if step in (EXPECT_PIN, EXPECT_CODE):
+        value = found.get("code") or found.get("pin") or (found.get("phone") if step == EXPECT_PIN else None)
+        return intents.pin(value) if value else None
+    if step == EXPECT_BLOCK_NUMBER and kind == "number" and found.get("phone"):
+        return intents.number(found["phone"])
+    if step == EXPECT_TARGET and kind == "line" and (found.get("last4") or found.get("phone")):
+        return intents.number(found.get("last4") or found["phone"])
+    if step in (EXPECT_WHICH, EXPECT_PLAN, EXPECT_FIX) and kind == "choice" and str(found.get("choice", "")).isdigit():
+        return intents.choice(int(found["choice"]))
     return None
 
 
