@@ -227,13 +227,71 @@ class Conversation:
         if intent.kind == "agent":
             return self.to_person(s, t, "caller_asked")
         if intent.kind == "journey":
+            if intent.value == s.journey and intent.slots and s.step in (EXPECT_PIN, EXPECT_CODE):
+                # A keyword sent early (MORE before the plans were shown) never replaces the
+                # request in progress: the PIN is still what it waits for.
+                return Reply([Prompt(k, v) for k, v in s.last] or [Prompt("ask_pin")], s.step)
             return self.begin(s, intent.value, dict(intent.slots), t)
+        act = _ACTS.get(intent.kind)
+        if act is not None:
+            return act(self, s, intent, t)
         handler = _ENGINE_STEPS.get(s.step) or step_handlers().get(s.step)
         if handler is None:
             if intent.kind == "yes":
                 return Reply([Prompt("nothing_pending")])
             return self.unusable(s, t, EXPECT_COMMAND, Prompt("unknown_command"))
         return handler(self, s, intent, t)
+
+    # The acts every step hears (issue 21) ------------------------------------------------------
+    def _again(self, s: State, before: list[Prompt]) -> Reply:
+        """Something said besides the step's answer: then the step's question again, unchanged
+        (never counted as an unusable input)."""
+        if s.step == EXPECT_COMMAND:
+            return Reply(before)
+        return Reply(before + [Prompt(k, v) for k, v in s.last if k not in _NOT_AGAIN], s.step)
+
+    def _on_forgot(self, s: State, intent: Intent, t: Turn) -> Reply:
+        """R21 at any step: "I forgot my PIN" is never a wrong PIN; a code is offered."""
+        if s.step in (EXPECT_PIN, EXPECT_CODE):
+            return _ENGINE_STEPS[s.step](self, s, intent, t)
+        if s.actor:
+            return self._again(s, [Prompt("pin_not_needed")])
+        if not s.pin_identity:
+            self._identify(s)
+        return self._forgot(s, t)
+
+    def _on_no(self, s: State, intent: Intent, t: Turn) -> Reply:
+        """R18: a no or a hesitation ("never mind", "wait") ends the request at once."""
+        if s.step == EXPECT_CONFIRM:
+            return self._on_confirm(s, intent, t)
+        asked = s.journey or (s.pending or {}).get("action")
+        s.pending, s.queue, s.journey, s.failed = None, [], None, 0
+        s.slots.pop("want_code", None)
+        if asked:
+            self.note(s, f"ended {asked}")
+        return Reply([Prompt("not_confirmed" if asked else "ok_nothing")])
+
+    def _on_goodbye(self, s: State, intent: Intent, t: Turn) -> Reply:
+        if s.journey or s.pending:
+            self.note(s, f"said goodbye during {s.journey or s.pending.get('action')}")
+        s.pending, s.queue, s.journey, s.failed = None, [], None, 0
+        return Reply([Prompt("goodbye")])
+
+    def _on_language(self, s: State, intent: Intent, t: Turn) -> Reply:
+        """R20: the conversation goes on in the language asked for, the step asked again."""
+        s.lang = languages.code_or_default(intent.value)
+        self.note(s, f"switched to {s.lang}")
+        return self._again(s, [Prompt("language_switched")])
+
+    def _on_question(self, s: State, intent: Intent, t: Turn) -> Reply:
+        """R24: a question about a change is answered (what to ask for, a person offered),
+        never taken as the change nor as the step's answer."""
+        self.note(s, f"asked about {intent.value or 'something'}")
+        return self._again(s, [Prompt("question_about", {"about": intent.value})])
+
+    def _on_social(self, s: State, intent: Intent, t: Turn) -> Reply:
+        """Thanks or a greeting: one short line (with what the bot can do, for a greeting)."""
+        return self._again(s, [Prompt("hello" if intent.kind == "greeting" else "welcome")])
 
     def begin(self, s: State, name: str, slots: dict, t: Turn, *, same_line: bool = False) -> Reply:
         """Start a journey: public words first where it has them, then identification and the
@@ -294,8 +352,9 @@ class Conversation:
         if check.reason == "locked":
             self.note(s, "PIN entry locked (R9)")
             s.journey = None
+            # The PIN is still what is waited for: once the lock ends, the right one is taken.
             return Reply([Prompt("pin_locked", {"minutes": _minutes_until(check.locked_until, t.now)})],
-                         offer_person=True)
+                         expect, offer_person=True)
         if check.reason == "unavailable":
             s.journey = None
             return Reply([Prompt("pin_unavailable")], offer_person=True)
@@ -304,6 +363,8 @@ class Conversation:
         if check.tries_left == 1:
             # R21: before the last allowed try, say what the next wrong one does, and the ways on.
             reply.prompts.append(Prompt("last_try", {"minutes": int(policy.PIN_LOCK.total_seconds() // 60)}))
+            # R21: the ways on were just said (a code, a person): never a transfer in the same breath.
+            reply.offer_person = False
         return reply
 
     # A forgotten PIN (R21) ---------------------------------------------------------------
@@ -556,6 +617,15 @@ class Conversation:
 # The steps the engine owns; journeys own theirs (core/journeys/). Same signature.
 _ENGINE_STEPS = {EXPECT_PIN: Conversation._on_pin, EXPECT_CODE: Conversation._on_code,
                  EXPECT_TARGET: Conversation._on_target, EXPECT_CONFIRM: Conversation._on_confirm}
+
+
+# The acts every step hears, by the intent's kind (issue 21).
+_ACTS = {"forgot": Conversation._on_forgot, "no": Conversation._on_no, "goodbye": Conversation._on_goodbye,
+         "language": Conversation._on_language, "question": Conversation._on_question,
+         "thanks": Conversation._on_social, "greeting": Conversation._on_social}
+# Said once, never again with the step's question (an apology, a count of tries).
+_NOT_AGAIN = frozenset({"unusable", "pin_wrong", "pin_format", "code_wrong", "code_format", "last_try", "pin_ok",
+                        "language_switched", "question_about", "hello", "welcome"})
 
 
 def _minutes_until(until: dt.datetime | None, now: dt.datetime) -> int:

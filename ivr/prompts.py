@@ -375,6 +375,18 @@ PROMPTS: dict[str, Prompt] = {
     "confirm_expired": lambda v: "That request timed out after 5 minutes. Nothing was changed.",
     "not_confirmed": lambda v: "OK, nothing was changed.",
     "nothing_pending": lambda v: "There is nothing to confirm.",
+    # Every step hears every act (issue 21): a greeting, thanks, a switch, a question (R24)
+    "hello": lambda v: ("Hi! I can tell you your plans, cancel a plan or your line, change or block a number, "
+                        "and fix call problems."),
+    "welcome": lambda v: "You're welcome.",
+    "language_switched": lambda v: "OK, let's go on in English.",
+    "question_about": lambda v: (
+        f"Nothing changes from a question. To {WHICH[v['about']]}, just ask for it: you'll hear what it does "
+        "before you confirm. For a person, press 0." if v.get("about") in WHICH else
+        "Nothing changes from a question. Tell me what you'd like done, or press 0 for a person."),
+    "ok_nothing": lambda v: "OK, nothing was changed.",
+    "not_verified": lambda v: "We couldn't verify that.",
+    "pin_not_needed": lambda v: "Your PIN is already verified on this call.",
     # done (R17: a text receipt follows)
     "done_cancel_plan": lambda v: ((f"Done. Your number plan {v['product']} will not renew. Your line works until "
                                     f"{day(v['term_end'])}, then the line ends and its number is released. No refund.")
@@ -526,7 +538,7 @@ WHISPER_REASONS = {"caller_asked": "They asked for a person.", "failed_inputs": 
                    "pin_locked": "PIN entry is locked.", "error": "The bot had a technical problem.",
                    "redis_unavailable": "The bot had a technical problem.",
                    "database_error": "The bot had a technical problem."}
-WHISPER_LANGUAGES = {"en": "English", "es": "Spanish"}
+WHISPER_LANGUAGES = {lang.code: lang.name for lang in languages.BY_CODE.values()}  # the agents hear English
 # Said to the agent after the whisper: a key to take the call, so that their voicemail can't.
 WHISPER_ACCEPT = "Press 1 to take this call."
 WHISPER_UNKNOWN = "A caller from the support line."
@@ -576,7 +588,7 @@ def whisper(context: dict[str, Any], caller: str | None, brand: str) -> str:
     """What the agent hears before the caller is connected (R15): who, in which language,
     verified or not, what they wanted and what the bot did, in plain words."""
     said = [f"A {brand} caller from {digits(caller)}." if caller else f"A {brand} caller."]
-    said.append(f"Caller speaks {WHISPER_LANGUAGES.get(context.get('lang') or 'en', 'English')}.")
+    said.append(f"Caller speaks {WHISPER_LANGUAGES.get(context.get('lang') or languages.DEFAULT_CODE, languages.DEFAULT.name)}.")
     said.append(f"PIN verified for line {ending(context['line'])}." if context.get("verified") and context.get("line")
                 else "PIN not verified.")
     if context.get("asked") in WHISPER_ACTIONS:

@@ -208,6 +208,18 @@ PROMPTS: dict[str, Prompt] = {
     "confirm_expired": lambda v: "La solicitud venció a los 5 minutos. No se cambió nada.",
     "not_confirmed": lambda v: "De acuerdo, no se cambió nada.",
     "nothing_pending": lambda v: "No hay nada que confirmar.",
+    # Every step hears every act (issue 21): a greeting, thanks, a switch, a question (R24)
+    "hello": lambda v: ("¡Hola! Puedo decirte tus planes, cancelar un plan o tu línea, cambiar o bloquear un número "
+                        "y resolver problemas de llamadas."),
+    "welcome": lambda v: "De nada.",
+    "language_switched": lambda v: "De acuerdo, seguimos en español.",
+    "question_about": lambda v: (
+        f"Una pregunta no cambia nada. Para {WHICH[v['about']]}, solo pídelo: escucharás qué hace antes de "
+        "confirmarlo. Para hablar con una persona, oprime 0." if v.get("about") in WHICH else
+        "Una pregunta no cambia nada. Dime qué quieres hacer, u oprime 0 para hablar con una persona."),
+    "ok_nothing": lambda v: "De acuerdo, no se cambió nada.",
+    "not_verified": lambda v: "No pudimos verificarlo.",
+    "pin_not_needed": lambda v: "Tu PIN ya está verificado en esta llamada.",
     # done (R17: a text receipt follows)
     "done_cancel_plan": lambda v: ((f"Listo. Tu plan de número {v['product']} no se renovará. Tu línea funciona hasta "
                                     f"el {day(v['term_end'], 'es')}, luego la línea termina y se libera su número. "

@@ -476,7 +476,8 @@ COMMAND_WORDS = {"cancel_plan": "STOP PLAN", "cancel_line": "CANCEL LINE", "reac
 
 # Replies that already give the way to a person (R15): a third miss after one adds no second.
 OFFER_A_PERSON = frozenset({"agent", "pin_locked", "last_try", "code_limit", "code_opted_out", "ask_which", "unavailable",
-                            "error", "refused_not_reactivatable", "callback_no_number", "fix_steps"})
+                            "error", "refused_not_reactivatable", "callback_no_number", "fix_steps",
+                            "hello", "question_about", "ok_nothing"})
 
 REPLIES: dict[str, Reply] = {
     # consent and help (R16)
@@ -567,6 +568,18 @@ REPLIES: dict[str, Reply] = {
     "nothing_confirmed": lambda v: (f"Nothing was confirmed. To go on, text {COMMAND_WORDS.get(v['action'], 'HELP')} "
                                     "again."),
     "nothing_pending": lambda v: "Nothing is waiting for a yes. Reply HELP for commands.",
+    # Every step hears every act (issue 21): a goodbye, a greeting, thanks, a switch, a question (R24)
+    "goodbye": lambda v: "Thanks for texting. Goodbye!",
+    "hello": lambda v: ("Hi! We can show your plans, cancel a plan or your line, change or block a number, and fix "
+                        "call or text problems. What do you need? AGENT: a person."),
+    "welcome": lambda v: "You're welcome! Text us anytime.",
+    "language_switched": lambda v: "OK, in English.",
+    "question_about": lambda v: (
+        f"We change nothing from a question. To {WHICH[v['about']]}, text {COMMAND_WORDS[v['about']]}: you'll be "
+        "told what it does before you confirm. AGENT: a person." if v.get("about") in WHICH else
+        "We change nothing from a question. Text what you'd like done, or AGENT for a person."),
+    "ok_nothing": lambda v: "OK. Reply HELP for commands, or AGENT for a person.",
+    "pin_not_needed": lambda v: "Your PIN is already verified in this conversation.",
     # receipts (R17)
     "done_cancel_plan": EN.done_plan,
     "done_cancel_line": EN.done_line,

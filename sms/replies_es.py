@@ -231,6 +231,18 @@ REPLIES: dict[str, Reply] = {
     "nothing_confirmed": lambda v: (f"No se confirmó nada. Para seguir, escribe {COMMAND_WORDS.get(v['action'], 'AYUDA')} "
                                     "otra vez."),
     "nothing_pending": lambda v: "No hay nada esperando un SÍ. Responde AYUDA para ver los comandos.",
+    # Every step hears every act (issue 21): a goodbye, a greeting, thanks, a switch, a question (R24)
+    "goodbye": lambda v: "Gracias por escribirnos. ¡Adiós!",
+    "hello": lambda v: ("¡Hola! Podemos mostrar tus planes, cancelar un plan o tu línea, cambiar o bloquear un número "
+                        "y resolver problemas de llamadas o mensajes. ¿Qué necesitas? AGENTE: una persona."),
+    "welcome": lambda v: "¡De nada! Escríbenos cuando quieras.",
+    "language_switched": lambda v: "De acuerdo, en español.",
+    "question_about": lambda v: (
+        f"Una pregunta no cambia nada. Para {WHICH[v['about']]}, escribe {COMMAND_WORDS[v['about']]}: te diremos "
+        "qué hace antes de que lo confirmes. AGENTE: una persona." if v.get("about") in WHICH else
+        "Una pregunta no cambia nada. Escribe qué quieres hacer, o AGENTE para hablar con una persona."),
+    "ok_nothing": lambda v: "De acuerdo. Responde AYUDA para ver los comandos, o AGENTE para una persona.",
+    "pin_not_needed": lambda v: "Tu PIN ya está verificado en esta conversación.",
     # receipts (R17)
     "done_cancel_plan": ES.done_plan,
     "done_cancel_line": ES.done_line,

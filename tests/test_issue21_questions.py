@@ -219,3 +219,21 @@ def test_the_information_journeys_are_registered_and_propose_no_change():
         assert name in REGISTRY and not REGISTRY[name].changes and REGISTRY[name].apply is None
     assert REGISTRY["cancel_effects"].answers == {"cancel_line", "cancel_plan"}
     assert REGISTRY["number_info"].answers == {"change_number"}
+
+
+# By voice in Spanish, and the threat by voice --------------------------------------------------
+@pytest.mark.parametrize("said, heard", [
+    ("say si cancelo me quedo con mi saldo", "no se puede deshacer"),
+    ("say quiero llevar mi número a otra compañía", "La nueva compañía inicia el cambio"),
+    ("say me arrepentí, pueden deshacer mi cancelación", "no se puede deshacer"),
+    ("say cómo cancelo la suscripción en mi iphone", "Suscripciones"),
+])
+def test_the_answers_by_voice_in_spanish_R20_R24(call, deps, demo, said, heard):
+    t = call(SAM, ["9", said, "hangup"])
+    assert heard in t.said() and "PIN" not in t.said()
+    _nothing_changed(deps)
+
+
+def test_threats_get_the_block_for_that_number_by_voice_R24(call, deps, demo):
+    t = call(SAM, ["say " + THREAT, "1357#", "hangup"])
+    assert "block 9 1 7, 5 5 5, 0 1 4 2" in t.said() and "leave" not in t.said()

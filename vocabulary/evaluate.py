@@ -353,6 +353,8 @@ def from_interpretation(interpretation: Any, case: Case) -> Interpreted:
     if kind == "journey":
         given = dict(_get(intent, "slots") or {})
         label, slots = _journey_label(value, given), _journey_slots(given)
+    elif kind == "question":  # R24: a question about a journey (None: about nothing we do)
+        label = str(value) if value else "none"
     elif kind in ("pin", "number", "choice", "name"):
         label, slots = _answer(kind, value, case.step)
     language = _get(interpretation, "value") if act == "switch_language" else None

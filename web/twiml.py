@@ -16,23 +16,42 @@ import json
 from twilio.twiml import TwiML
 
 DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>'
-_CDATA = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
-_ATTRIB = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
-                         "\r": "&#13;", "\n": "&#10;", "\t": "&#09;"})
 _EMPTY_MESSAGES = DECLARATION + "<Response />"
 
 
 def escape_text(text: str) -> str:
-    return text.translate(_CDATA)
+    """As ElementTree escapes text (a scan for each character, no copy when none is there)."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text
 
 
 def escape_attribute(value: str) -> str:
-    return value.translate(_ATTRIB)
+    """As ElementTree escapes an attribute's value."""
+    if "&" in value:
+        value = value.replace("&", "&amp;")
+    if "<" in value:
+        value = value.replace("<", "&lt;")
+    if ">" in value:
+        value = value.replace(">", "&gt;")
+    if '"' in value:
+        value = value.replace('"', "&quot;")
+    if "\r" in value:
+        value = value.replace("\r", "&#13;")
+    if "\n" in value:
+        value = value.replace("\n", "&#10;")
+    if "\t" in value:
+        value = value.replace("\t", "&#09;")
+    return value
 
 
 def messages(texts) -> str:
     """``<Response><Message>…</Message>…</Response>``, as MessagingResponse.message() builds it."""
-    body = "".join(f"<Message>{t.translate(_CDATA)}</Message>" if t else "<Message />" for t in texts)
+    body = "".join(f"<Message>{escape_text(t)}</Message>" if t else "<Message />" for t in texts)
     return DECLARATION + f"<Response>{body}</Response>" if body else _EMPTY_MESSAGES
 
 
@@ -49,7 +68,7 @@ def _write(node: TwiML, out: list[str]) -> None:
         for name in sorted(attrs):
             value = attrs[name]
             value = str(value).lower() if isinstance(value, bool) else str(value)
-            parts.append(f' {name}="{value.translate(_ATTRIB)}"')
+            parts.append(f' {name}="{escape_attribute(value)}"')
         head = f"<{node.name}{''.join(parts)}"
     else:
         head = f"<{node.name}"
@@ -72,9 +91,9 @@ def _write(node: TwiML, out: list[str]) -> None:
         return
     out.append(head + ">")
     if text:
-        out.append(text.translate(_CDATA))
+        out.append(escape_text(text))
     for child, tail in children:
         _write(child, out)
         if tail:
-            out.append(tail.translate(_CDATA))
+            out.append(escape_text(tail))
     out.append(f"</{node.name}>")
