@@ -33,13 +33,17 @@ def two_servers(settings, demo, tmp_path):
         procs.append((subprocess.Popen([str(BIN / "switchboard"), "serve", "--port", str(port), "--workers", "2"],
                                        env=env, stdout=log, stderr=subprocess.STDOUT), log))
         urls.append(f"http://127.0.0.1:{port}")
-    for url, (proc, _) in zip(urls, procs):
-        for _ in range(200):
+    # A server's start (its migrations checked, its model loaded) takes seconds on a loaded
+    # machine: each is waited for until a deadline, and a server that never answers fails here.
+    deadline = time.monotonic() + 90
+    for i, (url, (proc, _)) in enumerate(zip(urls, procs)):
+        while True:
             try:
                 with urllib.request.urlopen(url + "/healthz", timeout=1):
                     break
             except OSError:
-                assert proc.poll() is None, (tmp_path / "server0.log").read_text()
+                assert proc.poll() is None, (tmp_path / f"server{i}.log").read_text()
+                assert time.monotonic() < deadline, f"server {i} never answered /healthz"
                 time.sleep(0.05)
     yield [Transport(TEST_TOKEN, url=u) for u in urls]
     for proc, log in procs:
