@@ -108,3 +108,13 @@ def test_a_pin_typed_in_a_sentence_is_read_as_the_pin(phone, deps, demo):
     p = phone(SAM)
     p.text("PLANS")
     assert "Basic Monthly" in p.text("my pin is 1357")
+
+
+# A line by its user's name on an admin's account ---------------------------------------------------
+def test_an_admin_names_a_line_by_its_users_name(phone, deps, demo):
+    p = phone("+15557770010")  # jdoe, the admin of maria's and lee's lines
+    p.text("cancel Maria's line")
+    assert "why?" in p.text("482913")  # not asked which line: R11's question about maria's
+    confirm = p.text("SKIP")
+    assert "(555) 010-0011" in confirm, confirm
+    assert line(deps, "maria").status == "active"
