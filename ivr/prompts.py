@@ -484,8 +484,8 @@ PROMPTS: dict[str, Prompt] = {
                               "a person, press 0."),
     "lost_phone": lambda v: ("Sorry about your phone. Nobody can change your line without its PIN. Ask your mobile "
                              "carrier to lock the lost phone. A person will help you now."),
-    "number_info": lambda v: ("We don't charge to change your number. The old number is given up for good; your plans "
-                              "and credits stay. To do it, choose change number in the menu."),
+    "number_info": lambda v: ("The old number is given up for good; your plans and credits stay. To do it, choose change "
+                              "number in the menu. For prices or charges, say agent."),
 }
 
 

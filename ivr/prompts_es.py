@@ -327,6 +327,6 @@ PROMPTS: dict[str, Prompt] = {
                               "renovarlo en la app. Para una persona, oprime 0."),
     "lost_phone": lambda v: ("Lamentamos lo de tu teléfono. Nadie puede cambiar tu línea sin su PIN. Pide a tu compañía "
                              "móvil que bloquee el teléfono perdido. Ahora te atiende una persona."),
-    "number_info": lambda v: ("Cambiar tu número no tiene costo. El número anterior se pierde para siempre; tus planes y "
-                              "tu saldo se quedan. Para hacerlo, elige cambiar número en el menú."),
+    "number_info": lambda v: ("El número anterior se pierde para siempre; tus planes y tu saldo se quedan. Para hacerlo, "
+                              "elige cambiar número en el menú. Para precios o cargos, di agente."),
 }

@@ -659,8 +659,8 @@ REPLIES: dict[str, Reply] = {
     "lost_phone": lambda v: ("Sorry about your phone. Nobody can change your line without its PIN. Sign in to the app "
                              "on another phone to keep using your number, and ask your mobile carrier to lock the "
                              "lost one."),
-    "number_info": lambda v: ("We don't charge to change your number. The old number is given up for good; your plans "
-                              "and credits stay on the line. To do it, text CHANGE NUMBER."),
+    "number_info": lambda v: ("The old number is given up for good; your plans and credits stay on the line. To do it, "
+                              "text CHANGE NUMBER. For prices or charges, text AGENT."),
 }
 
 def plan_next(v: dict, words: Mapping[str, str], lang: str = "en", short: bool = False) -> str:

@@ -310,7 +310,7 @@ REPLIES: dict[str, Reply] = {
     # Issue 21: preguntas respondidas con hechos, nunca convertidas en cambios (R24, R25, R3)
     "term_end": ES.plans,
     "cancel_effects": lambda v: ("Un plan cancelado funciona con tu saldo hasta el fin de su periodo. Cancelar la "
-                                 "línea No se puede deshacer: luego el número es liberado. Sin reembolso. CANCELAR "
+                                 "línea no se puede deshacer: luego el número es liberado. Sin reembolso. CANCELAR "
                                  "PLAN o CANCELAR LINEA."),
     "appstore_steps": lambda v: ("Solo tú cancelas un plan del App Store, en tu cuenta de Apple: Ajustes > tu nombre > "
                                  f"Suscripciones > la app > Cancelar. {v['url']}"),
@@ -324,8 +324,8 @@ REPLIES: dict[str, Reply] = {
                               "número es liberado. Un plan cancelado puedes renovarlo en la app. AGENTE."),
     "lost_phone": lambda v: ("Lamentamos lo de tu teléfono. Nadie puede cambiar tu línea sin su PIN. Entra a la app "
                              "en otro teléfono y pide a tu compañía móvil que bloquee el perdido."),
-    "number_info": lambda v: ("Cambiar tu número no tiene costo. El anterior se pierde para siempre; tus planes y "
-                              "saldo se quedan. Para hacerlo, escribe CAMBIAR NUMERO."),
+    "number_info": lambda v: ("El número anterior se pierde para siempre; tus planes y saldo se quedan. Para hacerlo, "
+                              "escribe CAMBIAR NUMERO. Para precios o cargos, escribe AGENTE."),
 }
 
 PLAN_NEXT = {

@@ -68,7 +68,7 @@ def test_what_cancelling_does_is_answered_with_the_policys_facts_R2_R3_R24(phone
 
 def test_si_cancelo_me_quedo_con_el_saldo_is_answered_in_spanish_R24(phone, deps, demo):
     reply = phone(SAM).text("¿si cancelo me quedo con mi saldo?")
-    assert "saldo" in reply and "liberado" in reply and "No se puede deshacer" in reply
+    assert "saldo" in reply and "liberado" in reply and "no se puede deshacer" in reply
     _nothing_changed(deps)
 
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 from core.journeys._facts import answer
 
 # Reached only by words of undoing ("I cancelled last month" asks nothing).
-CUE = (r"\b(undo|undone|reverse|revert|restore|uncancel|take back|by mistake|mistake|changed my mind|regret|"
-       r"bring (it|my \w+) back|deshacer|deshagan|revertir|restaur\w*|recuperar|por error|me arrepenti|"
-       r"cambie de opinion|anular la cancelacion)\b")
+CUE = (r"\b(undo|undone|reverse|revert|restore|reinstate|uncancel|un cancel|take back|by mistake|mistake|"
+       r"by accident|changed my mind|regret|back|after all|deshacer|deshagan|revertir|restaur\w*|recuperar|"
+       r"por error|sin querer|me equivoque|me arrepenti|cambie de opinion|de vuelta|cancelar la cancelacion|"
+       r"anular la cancelacion)\b")
 JOURNEY = answer("undo_cancel", "undo_cancel", cue=CUE)
