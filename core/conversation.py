@@ -19,6 +19,7 @@ import redis
 from sqlalchemy.orm import Session, sessionmaker
 
 from core import insights, languages, one_time_codes, phone, policy, services
+from core.formatting import fold
 from core.intents import Intent
 from core.journeys import KINDS, REGISTRY, LineSummary, Proposal, Turn, public, step_handlers, troubleshoot
 from core.limits import PinAttempts, RateLimit
@@ -453,6 +454,8 @@ class Conversation:
                 s.target = match[0].line_id
             elif len(lines) == 1:
                 s.target = lines[0].line_id
+            elif _by_user(lines, s.slots.get("user")):  # a line named by its user (issue 21)
+                s.target = _by_user(lines, s.slots.get("user")).line_id
             else:
                 s.options = [[ln.line_id, ln.number[-4:], ln.login_id] for ln in lines]
                 return Reply([Prompt("ask_target", {"lines": [o[1] for o in s.options]})], EXPECT_TARGET)
@@ -648,6 +651,14 @@ _ACTS = {"forgot": Conversation._on_forgot, "no": Conversation._on_no, "goodbye"
 # Said once, never again with the step's question (an apology, a count of tries).
 _NOT_AGAIN = frozenset({"unusable", "pin_wrong", "pin_format", "code_wrong", "code_format", "last_try", "pin_ok",
                         "language_switched", "question_about", "hello", "welcome"})
+
+
+def _by_user(lines: list, user: str | None):
+    """The one line of the account whose user is named ("Maria's line"), if exactly one is."""
+    if not user:
+        return None
+    found = [ln for ln in lines if ln.login_id.casefold() == fold(str(user))]
+    return found[0] if len(found) == 1 else None
 
 
 def _minutes_until(until: dt.datetime | None, now: dt.datetime) -> int:

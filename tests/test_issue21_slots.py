@@ -95,3 +95,26 @@ def test_a_second_request_after_a_first_is_offered_next_by_name(phone, deps, dem
     done = p.text("YES")
     assert "change" in done.lower() and "number" in done.lower(), done
     assert "+15559990142" in _blocked(deps, "sam")
+
+
+# A data step's answer in a sentence --------------------------------------------------------------
+def test_a_number_said_in_words_at_which_number_to_block_is_the_one_blocked(call, deps, demo):
+    t = call(SAM, ["say block a number", "1357#", "say it's nine one seven triple five zero one four two",
+                   "1", "hangup"])
+    assert "+19175550142" in _blocked(deps, "sam"), t.said()
+
+
+def test_a_pin_typed_in_a_sentence_is_read_as_the_pin(phone, deps, demo):
+    p = phone(SAM)
+    p.text("PLANS")
+    assert "Basic Monthly" in p.text("my pin is 1357")
+
+
+# A line by its user's name on an admin's account ---------------------------------------------------
+def test_an_admin_names_a_line_by_its_users_name(phone, deps, demo):
+    p = phone("+15557770010")  # jdoe, the admin of maria's and lee's lines
+    p.text("cancel Maria's line")
+    assert "why?" in p.text("482913")  # not asked which line: R11's question about maria's
+    confirm = p.text("SKIP")
+    assert "(555) 010-0011" in confirm, confirm
+    assert line(deps, "maria").status == "active"

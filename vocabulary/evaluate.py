@@ -369,7 +369,7 @@ def turn_of(case: Case) -> Any:
     heard (or the keys, when it is keys only) by phone."""
     from core.turns import Turn  # the integrated interpreter's
 
-    keyed = case.text.replace(" ", "")
+    keyed = case.text.replace(" ", "").rstrip("#")  # Twilio's Digits never hold the finishing key
     if case.channel == "voice":
         if keyed and all(ch.isdigit() or ch in "#*" for ch in keyed):
             return Turn(door="voice", lang=case.prior, expects=case.step, keys=keyed)

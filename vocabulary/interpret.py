@@ -91,11 +91,14 @@ class Said:
 
     @cached_property
     def keys(self) -> str:
-        """Keys pressed, or the digits of a text that is only a number (typed keys)."""
+        """Keys pressed, or the digits of a text that is only a number (typed keys), or at a
+        data step the digits it asks for, said or typed in a sentence (vocabulary/slots.py)."""
         if self.turn.keys:
             return self.turn.keys
         text = self.read.text if self.read else ""
-        return "".join(ch for ch in text if ch.isdigit()) if text and KEYED.fullmatch(text) else ""
+        if text and KEYED.fullmatch(text):
+            return "".join(ch for ch in text if ch.isdigit())
+        return slot_reader.step_digits(self.words, self.turn.lang, self.turn.expects)
 
     @cached_property
     def understood(self) -> Understanding | None:

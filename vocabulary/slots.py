@@ -576,6 +576,21 @@ def heard(text: str, lang: str = languages.DEFAULT_CODE) -> dict[str, object]:
     return dict(_heard((text or "")[:MAX_CHARS], lang))
 
 
+# A data step's answer said in words ("my PIN is one three five seven", "it's two one two…"):
+# the slots it asks for, in order of preference (a whole number at the PIN prompt is the line's own).
+STEP_SLOTS = {"pin": ("pin", "phone"), "code": ("code",), "block_number": ("phone", "digits"),
+              "target": ("last4", "phone")}
+
+
+def step_digits(text: str | None, lang: str, step: str) -> str:
+    """The digits a data step asks for, found anywhere in the words ("" when none)."""
+    wanted = STEP_SLOTS.get(step)
+    if not wanted or not text:
+        return ""
+    found = heard(text, lang) if step == "block_number" else slots(text, lang, step)
+    return next((str(found[key]) for key in wanted if found.get(key)), "")
+
+
 def second_request(text: str) -> str | None:
     """The words of a second request joined to the first ("…, and also block 555-0142")."""
     parts = clauses(text)

@@ -95,7 +95,9 @@ def line_heard(heard: dict) -> dict:
     """"cancel my line ending 0012": the line's last four digits (or a whole number's)."""
     phone = str(heard.get("phone") or "")
     line = heard.get("last4") or (phone[-4:] if len(phone) >= 10 else None)
-    return {"line": line} if line else {}
+    if line:
+        return {"line": line}
+    return {"user": heard["name"]} if heard.get("name") else {}  # "cancel Maria's line" on an admin's account
 
 
 JOURNEY = Journey("cancel_line", start, steps={EXPECT_REASON: on_reason, EXPECT_OFFER: on_offer},

@@ -101,5 +101,5 @@ def area_asked(arg: str | None) -> dict:
 JOURNEY = Journey("change_number", start, apply=apply, changes=True, proposal=NewNumber, menu=("more", "2"),
                   command_slots=area_asked, slots_heard=area_heard,
                   names=Names.of("change number", "dislike number"),
-                  prompts=("refused_line_not_active", "refused_no_numbers_available", "refused_no_numbers_in_area", "refused_number_taken",
-                           "refused_number_changed_meanwhile"))
+                  prompts=("refused_line_not_active", "refused_no_numbers_available", "refused_no_numbers_in_area",
+                           "refused_number_taken", "refused_number_changed_meanwhile"))

@@ -17,8 +17,9 @@ from vocabulary.interpret import interpret
 # The gates: act-and-intent overall, every intent, slots, near misses proposing a change.
 GATES = {"act_intent": PIECE_GATES["act_intent"], "intent": PIECE_GATES["intent"], "slots": PIECE_GATES["slots"],
          "near_miss_changes": 0}
-# Measured on the integrated interpreter (2,244 held-out turns, 352 near misses): the ratchet.
-FLOOR = {"act_intent": 0.216, "intent_overall": 0.247, "slots": 0.185, "near_miss_changes": 141}
+# Measured on the integrated interpreter (2,244 held-out turns, 352 near misses; 47.5 % act-and-intent,
+# 42.3 % intent, 44.9 % slots, 20 near misses proposing a change): the ratchet.
+FLOOR = {"act_intent": 0.475, "intent_overall": 0.423, "slots": 0.449, "near_miss_changes": 20}
 
 
 def integrated(case):
