@@ -10,7 +10,8 @@ from werkzeug.exceptions import HTTPException
 from core.redis_client import make_queue_redis, make_redis
 from core.metrics import count_queries
 from core.limits import PinAttempts
-from core.db import make_engine, make_sessionmaker
+from core.db import Database, make_engine
+from core.opt_out_cache import OptOutCache
 from core.services import utcnow
 from core.settings import PROJECT_ROOT, Settings
 from web.deps import Deps
@@ -32,7 +33,7 @@ def create_app(settings: Settings | None = None, *, clock=None) -> Flask:
     from sms.replies import receipt_text  # R17's words are the text channel's (a call's receipt is a text too)
 
     app.extensions["switchboard"] = Deps(
-        settings=settings, engine=engine, db=make_sessionmaker(engine, redis=client), redis=client,
+        settings=settings, engine=engine, db=Database(engine, opt_out_cache=OptOutCache(client)), redis=client,
         queue_redis=make_queue_redis(settings.redis_url),
         attempts=PinAttempts(client), clock=clock or utcnow, receipt_text=receipt_text,
     )
@@ -44,7 +45,8 @@ def create_app(settings: Settings | None = None, *, clock=None) -> Flask:
     from ivr.views import agent_leg as agent_leg_bp, bp as ivr_bp
     from web.health import bp as health_bp
     from appstore.views import bp as appstore_bp
-    from console.views import bp as console_bp
+    from console import insights as _insights, views as _views  # noqa: F401  their pages, on the console's blueprint
+    from console.blueprint import bp as console_bp
     from ivr.callbacks import bp as callbacks_bp
     from ivr.fallback import bp as voice_fallback_bp
     from ivr.status import bp as call_status_bp

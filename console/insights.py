@@ -18,7 +18,7 @@ from flask import Response, abort, flash, g, redirect, render_template, request,
 from console import insights_charts as charts
 from console import insights_words as iw
 from console.auth import supervisors_only
-from console.views import bp
+from console.blueprint import bp
 from core import insights, missed_turns
 from core.journeys import REGISTRY
 from web.deps import deps
@@ -136,43 +136,74 @@ def _csv(name: str, header: list, rows: list) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-def _svgs(fig: insights.Figures) -> dict:
-    B, S = charts.Bar, charts.Segment
-    out = {}
-    out["completion"] = charts.hbars(
+B, S = charts.Bar, charts.Segment
+
+
+def _completion(fig: insights.Figures) -> str:
+    return charts.hbars(
         [B(iw.JOURNEYS.get(c.journey, c.journey), (S(100 * (c.completion or 0), "done by the bot"),),
            f"{charts.pct(c.completion)} of {c.conversations}")
          for c in fig.completion], title=iw.CHARTS["completion"], scale=100)
-    out["containment"] = charts.hbars(
+
+
+def _containment(fig: insights.Figures) -> str:
+    return charts.hbars(
         [B(iw.JOURNEYS.get(c.journey, c.journey), (S(100 * (c.containment or 0), "no contact again in 24 h"),),
            f"{charts.pct(c.containment)} of {c.done_closed}") for c in fig.completion if c.done_closed],
         title="True containment", scale=100)
-    out["gave_up"] = charts.hbars(
+
+
+def _gave_up(fig: insights.Figures) -> str:
+    return charts.hbars(
         [B(iw.step(step), (S(d.get("voice", 0), "calls hung up"), S(d.get("sms", 0), "texts gone silent")),
            f"{d.get('voice', 0)} calls · {d.get('sms', 0)} texts") for step, d in fig.gave_up.items()],
         title=iw.CHARTS["gave_up"], legend=["calls hung up", "texts gone silent"])
-    out["funnels"] = {j: charts.hbars(
+
+
+def _funnels(fig: insights.Figures) -> dict[str, str]:
+    return {j: charts.hbars(
         [B(iw.STAGES[s], (S(n, "conversations"),), f"{n} ({charts.pct(n / d['asked'] if d['asked'] else None)})")
          for s, n in d.items()], title=f"{iw.JOURNEYS.get(j, j)}: funnel", scale=d["asked"] or 1)
         for j, d in fig.funnels.items()}
+
+
+def _reasons(fig: insights.Figures) -> str:
     endings = list(dict.fromkeys(e for d in fig.reasons.values() for e in sorted(d)))
-    out["reasons"] = charts.hbars(
+    return charts.hbars(
         [B(iw.reason(r), tuple(S(d[e], iw.ENDINGS.get(e, e)) for e in endings if e in d), f"{sum(d.values())}")
          for r, d in fig.reasons.items()], title=iw.CHARTS["reasons"], legend=[iw.ENDINGS.get(e, e) for e in endings])
-    out["understanding"] = charts.hbars(
+
+
+def _understanding(fig: insights.Figures) -> str:
+    return charts.hbars(
         [B(f"{iw.CHANNEL_DOORS.get(u.door, u.door)} · {iw.words.LANGUAGES.get(u.lang, u.lang)}",
            (S(u.not_understood_per_100 or 0, "not understood"), S(u.clarified_per_100 or 0, "clarifying question")),
            f"{_per100(u.not_understood_per_100)} · {_per100(u.clarified_per_100)} of {u.turns} turns")
          for u in fig.understanding], title=iw.CHARTS["understanding"],
         legend=["not understood", "clarifying question"])
-    out["after_clarifying"] = charts.hbars(
+
+
+def _after_clarifying(fig: insights.Figures) -> str:
+    return charts.hbars(
         [B(iw.JOURNEYS.get(j, j), (S(n, "chosen"),), str(n)) for j, n in fig.after_clarifying.items()],
         title=iw.CHARTS["after_clarifying"])
-    out["timing"] = charts.hbars(
+
+
+def _timing(fig: insights.Figures) -> str:
+    return charts.hbars(
         [B(iw.TIMING[t.what], (S(t.median_s or 0, "median"), S(max(0, (t.p90_s or 0) - (t.median_s or 0)), "to p90")),
            f"{charts.seconds(t.median_s)} · p90 {charts.seconds(t.p90_s)} (n={t.n})") for t in fig.timing],
         title=iw.CHARTS["timing"], legend=["median", "to p90"])
-    return out
+
+
+# The page's charts, by the name its template shows them under.
+CHARTS = {"completion": _completion, "containment": _containment, "gave_up": _gave_up, "funnels": _funnels,
+          "reasons": _reasons, "understanding": _understanding, "after_clarifying": _after_clarifying,
+          "timing": _timing}
+
+
+def _svgs(fig: insights.Figures) -> dict:
+    return {name: chart(fig) for name, chart in CHARTS.items()}
 
 
 def _per100(x: float | None) -> str:
@@ -180,7 +211,6 @@ def _per100(x: float | None) -> str:
 
 
 def _own_bars(own: insights.OwnFigures):
-    B, S = charts.Bar, charts.Segment
     return charts.hbars([B(iw.ENDINGS.get(k, k), (S(n, "cases"),), str(n)) for k, n in own.wrap_ups.items()],
                         title="How you closed your cases")
 

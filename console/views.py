@@ -7,13 +7,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from flask import (Blueprint, Response, abort, flash, g, redirect, render_template, request, session,
-                   url_for)
+from flask import Response, abort, flash, g, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError
 
 from console import words
-from console.auth import install, safe_next, supervisors_only
-from console.cli import agents_group
+from console.auth import safe_next, supervisors_only
+from console.blueprint import bp
 from core import agents, call_events, cases, delivery, phone
 from core.agents import AgentError
 from core.cases import CaseError
@@ -21,10 +20,6 @@ from web.deps import deps
 
 log = logging.getLogger("switchboard.console")
 
-bp = Blueprint("console", __name__, template_folder="templates", static_folder="static",
-               static_url_path="/console/static", cli_group=None)
-install(bp)
-bp.cli.add_command(agents_group)  # `switchboard agents …`, registered with the blueprint
 
 
 # Formatting for the templates -------------------------------------------------------------
@@ -480,5 +475,3 @@ def me_post():
         flash("Saved.", "ok")
     return redirect(url_for("console.me"), code=303)
 
-
-from console import insights as _insights  # noqa: E402,F401  the Insights pages (issue 24), on this blueprint

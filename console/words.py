@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from core import languages
+from core.journeys import troubleshoot
 
 KINDS = {
     "call": "Call put through",
@@ -215,9 +216,7 @@ REFUSED = {
     "own_number": "it was their own number", "already_blocked": "it was already blocked",
     "not_blocked": "it wasn't blocked", "not_authorised": "it isn't a line they may change",
 }
-FIXES = {"voice_network_mode": "calls failing (voice network setting)", "reactivate": "a cancelled number",
-         "device_settings": "no ringing or texts (phone settings)", "change_number": "a new number",
-         "block_spam": "blocking spam calls"}
+FIXES = troubleshoot.FIX_TOPICS
 STEPS = {
     "PIN verified": "PIN verified", "one-time code verified": "verified with a one-time code",
     "wrong PIN": "wrong PIN", "wrong one-time code": "wrong one-time code", "PIN entry locked (R9)": "PIN entry got locked",

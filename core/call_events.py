@@ -66,7 +66,7 @@ def conversation_of(state) -> Conversation | None:
     """The facts of a ``core.conversation.State`` (or None)."""
     if state is None:
         return None
-    return Conversation(step=state.step, journey=state.journey, pending=(state.pending or {}).get("action"),
+    return Conversation(step=state.step, journey=state.journey, pending=state.pending.action if state.pending else None,
                         said_last=tuple(str(k) for k, *_ in (state.last or ()) if k), lang=state.lang)
 
 

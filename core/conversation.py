@@ -10,7 +10,6 @@ any web process can answer the next message of a conversation.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import uuid
 from dataclasses import asdict
@@ -21,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core import insights, languages, one_time_codes, phone, policy, services
 from core.intents import Intent
-from core.journeys import REGISTRY, Turn, public, step_handlers, troubleshoot
+from core.journeys import KINDS, REGISTRY, LineSummary, Proposal, Turn, public, step_handlers, troubleshoot
 from core.limits import PinAttempts, RateLimit
 from core.reply import (EXPECT_CODE, EXPECT_COMMAND, EXPECT_CONFIRM, EXPECT_PIN, EXPECT_TARGET, Prompt, Reply)
 from core.services import LineRef, NotAuthorised, Request
@@ -54,7 +53,7 @@ class RedisConversations:
             raw = self.r.get(f"{self.prefix}:{key}")
         except redis.RedisError as exc:
             raise ConversationUnavailable(str(exc)) from exc
-        return State.from_json(raw)
+        return State.from_json(raw, KINDS)
 
     def load_in(self, pipe, key: str):
         """``load`` queued on a shared pipeline; returns a reader of the state."""
@@ -65,7 +64,7 @@ class RedisConversations:
             raw = results[at]
             if isinstance(raw, Exception):
                 raise ConversationUnavailable(str(raw))
-            return State.from_json(raw)
+            return State.from_json(raw, KINDS)
         return read
 
     def save(self, key: str, state: State, also=None) -> None:
@@ -228,7 +227,14 @@ class Conversation:
         if intent.kind == "agent":
             return self.to_person(s, t, "caller_asked")
         if intent.kind == "journey":
+            if intent.value == s.journey and intent.slots and s.step in (EXPECT_PIN, EXPECT_CODE):
+                # A keyword sent early (MORE before the plans were shown) never replaces the
+                # request in progress: the PIN is still what it waits for.
+                return Reply([Prompt(k, v) for k, v in s.last] or [Prompt("ask_pin")], s.step)
             return self.begin(s, intent.value, dict(intent.slots), t)
+        act = _ACTS.get(intent.kind)
+        if act is not None:
+            return act(self, s, intent, t)
         handler = _ENGINE_STEPS.get(s.step) or step_handlers().get(s.step)
         if handler is None:
             if intent.kind == "yes":
@@ -236,16 +242,70 @@ class Conversation:
             return self.unusable(s, t, EXPECT_COMMAND, Prompt("unknown_command"))
         return handler(self, s, intent, t)
 
-    def begin(self, s: State, name: str, slots: dict, t: Turn) -> Reply:
+    # The acts every step hears (issue 21) ------------------------------------------------------
+    def _again(self, s: State, before: list[Prompt]) -> Reply:
+        """Something said besides the step's answer: then the step's question again, unchanged
+        (never counted as an unusable input)."""
+        if s.step == EXPECT_COMMAND:
+            return Reply(before)
+        return Reply(before + [Prompt(k, v) for k, v in s.last if k not in _NOT_AGAIN], s.step)
+
+    def _on_forgot(self, s: State, intent: Intent, t: Turn) -> Reply:
+        """R21 at any step: "I forgot my PIN" is never a wrong PIN; a code is offered."""
+        if s.step in (EXPECT_PIN, EXPECT_CODE):
+            return _ENGINE_STEPS[s.step](self, s, intent, t)
+        if s.actor:
+            return self._again(s, [Prompt("pin_not_needed")])
+        if not s.pin_identity:
+            self._identify(s)
+        return self._forgot(s, t)
+
+    def _on_no(self, s: State, intent: Intent, t: Turn) -> Reply:
+        """R18: a no or a hesitation ("never mind", "wait") ends the request at once."""
+        if s.step == EXPECT_CONFIRM:
+            return self._on_confirm(s, intent, t)
+        asked = s.journey or (s.pending or {}).get("action")
+        s.pending, s.queue, s.journey, s.failed = None, [], None, 0
+        s.slots.pop("want_code", None)
+        if asked:
+            self.note(s, f"ended {asked}")
+        return Reply([Prompt("not_confirmed" if asked else "ok_nothing")])
+
+    def _on_goodbye(self, s: State, intent: Intent, t: Turn) -> Reply:
+        if s.journey or s.pending:
+            self.note(s, f"said goodbye during {s.journey or s.pending.get('action')}")
+        s.pending, s.queue, s.journey, s.failed = None, [], None, 0
+        return Reply([Prompt("goodbye")])
+
+    def _on_language(self, s: State, intent: Intent, t: Turn) -> Reply:
+        """R20: the conversation goes on in the language asked for, the step asked again."""
+        s.lang = languages.code_or_default(intent.value)
+        self.note(s, f"switched to {s.lang}")
+        return self._again(s, [Prompt("language_switched")])
+
+    def _on_question(self, s: State, intent: Intent, t: Turn) -> Reply:
+        """R24: a question about a change is answered (what to ask for, a person offered),
+        never taken as the change nor as the step's answer."""
+        self.note(s, f"asked about {intent.value or 'something'}")
+        return self._again(s, [Prompt("question_about", {"about": intent.value})])
+
+    def _on_social(self, s: State, intent: Intent, t: Turn) -> Reply:
+        """Thanks or a greeting: one short line (with what the bot can do, for a greeting)."""
+        return self._again(s, [Prompt("hello" if intent.kind == "greeting" else "welcome")])
+
+    def begin(self, s: State, name: str, slots: dict, t: Turn, *, same_line: bool = False) -> Reply:
         """Start a journey: public words first where it has them, then identification and the
-        line where it needs them (R8), then the journey itself."""
+        line where it needs them (R8), then the journey itself. A second request of the same
+        message (its ``next`` slot) waits until this one is answered (issue 21)."""
         journey = REGISTRY.get(name)
         if journey is None:
             return self.unusable(s, t, EXPECT_COMMAND, Prompt("unknown_command"))
-        s.failed, s.pending, s.queue, s.offer, s.reason_asked = 0, None, [], None, False
-        s.journey, s.slots, s.target = name, slots, None
+        s.failed, s.pending, s.queue = 0, None, []
+        for data in s.journey_data.values():
+            data.begun()
+        s.journey, s.slots, s.target = name, slots, (s.target if same_line else None)
         if not journey.needs_line:
-            return journey.start(self, s, slots, t)
+            return self._then(s, t, journey.start(self, s, slots, t))
         if not s.actor:
             before = journey.before_pin(self, s, slots, t) if journey.before_pin else []
             reply = self._identify(s)
@@ -292,8 +352,9 @@ class Conversation:
         if check.reason == "locked":
             self.note(s, "PIN entry locked (R9)")
             s.journey = None
+            # The PIN is still what is waited for: once the lock ends, the right one is taken.
             return Reply([Prompt("pin_locked", {"minutes": _minutes_until(check.locked_until, t.now)})],
-                         offer_person=True)
+                         expect, offer_person=True)
         if check.reason == "unavailable":
             s.journey = None
             return Reply([Prompt("pin_unavailable")], offer_person=True)
@@ -302,6 +363,8 @@ class Conversation:
         if check.tries_left == 1:
             # R21: before the last allowed try, say what the next wrong one does, and the ways on.
             reply.prompts.append(Prompt("last_try", {"minutes": int(policy.PIN_LOCK.total_seconds() // 60)}))
+            # R21: the ways on were just said (a code, a person): never a transfer in the same breath.
+            reply.offer_person = False
         return reply
 
     # A forgotten PIN (R21) ---------------------------------------------------------------
@@ -381,10 +444,21 @@ class Conversation:
                 s.options = [[ln.line_id, ln.number[-4:], ln.login_id] for ln in lines]
                 return Reply([Prompt("ask_target", {"lines": [o[1] for o in s.options]})], EXPECT_TARGET)
         try:
-            return REGISTRY[s.journey].start(self, s, s.slots, t)
+            return self._then(s, t, REGISTRY[s.journey].start(self, s, s.slots, t))
         except NotAuthorised:
             s.journey = None
             return Reply([Prompt("not_your_line", {"last4": ""})])
+
+    def _then(self, s: State, t: Turn, reply: Reply) -> Reply:
+        """The first request answered (nothing left to confirm): the second one of the same
+        message next, by name, on the same line (kept in the slots through the PIN)."""
+        nxt = s.slots.pop("next", None) if reply.expect == EXPECT_COMMAND else None
+        if not nxt:
+            return reply
+        follow = self.begin(s, nxt[0], dict(nxt[1]), t, same_line=True)
+        reply.prompts.extend(follow.prompts)
+        reply.expect = follow.expect
+        return reply
 
     def _on_target(self, s: State, intent: Intent, t: Turn) -> Reply:
         digits = intent.value if intent.kind in ("number", "pin") else ""
@@ -395,24 +469,23 @@ class Conversation:
         return self._advance(s, t)
 
     # What journeys use ---------------------------------------------------------------------
-    def summary(self, s: State) -> dict[str, Any]:
-        return services.line_summary(self.db, self.actor(s), s.target)
+    def summary(self, s: State) -> LineSummary:
+        return LineSummary(**services.line_summary(self.db, self.actor(s), s.target))
 
     @staticmethod
-    def line_facts(summary: dict) -> policy.LineFacts:
-        return policy.LineFacts(number=summary["number"], status=summary["status"],
-                                status_reason=summary["status_reason"])
+    def line_facts(summary: LineSummary) -> policy.LineFacts:
+        return policy.LineFacts(number=summary.number, status=summary.status, status_reason=summary.status_reason)
 
     @classmethod
-    def line_state(cls, summary: dict) -> dict[str, Any]:
+    def line_state(cls, summary: LineSummary) -> dict[str, Any]:
         """What an answer about the line's state names (issue 12): its status, the day it works
         until, whether its number plan renews, and whether it may be reactivated (R12)."""
-        number_plan = next((p for p in summary["plans"] if p["kind"] == "number"), None)
-        return {"status": summary["status"], "status_reason": summary["status_reason"],
-                "term_end": policy.line_works_until([cls.plan_facts(p) for p in summary["plans"]]),
+        number_plan = next((p for p in summary.plans if p["kind"] == "number"), None)
+        return {"status": summary.status, "status_reason": summary.status_reason,
+                "term_end": policy.line_works_until([cls.plan_facts(p) for p in summary.plans]),
                 "renews": bool(number_plan and number_plan["renews"]),
-                "reactivatable": summary["status"] in ("suspended", "cancelled")
-                and summary["status_reason"] in policy.REACTIVATABLE_REASONS}
+                "reactivatable": summary.status in ("suspended", "cancelled")
+                and summary.status_reason in policy.REACTIVATABLE_REASONS}
 
     @staticmethod
     def plan_facts(p: dict) -> policy.PlanFacts:
@@ -438,13 +511,11 @@ class Conversation:
             return self._advance(s, t)
         return reply
 
-    def propose(self, s: State, t: Turn, pending: dict) -> Reply:
+    def propose(self, s: State, t: Turn, proposal: Proposal) -> Reply:
         # The id makes the confirmation once only (R13): whatever repeats it, the services
         # apply it once and answer with its stored outcome.
-        pending = json.loads(json.dumps({**pending, "id": uuid.uuid4().hex, "asked_at": t.now.isoformat()},
-                                        default=str))
-        s.pending = pending
-        return Reply([Prompt(f"confirm_{pending['action']}", public(pending))], EXPECT_CONFIRM)
+        s.pending = proposal.asked(t.now, uuid.uuid4().hex)
+        return Reply([Prompt(f"confirm_{proposal.action}", s.pending.shown())], EXPECT_CONFIRM)
 
     def refused(self, s: State, t: Turn, action: str, reason: str, number: str, **values: Any) -> Reply:
         services.record_refusal(self.db, action=action, reason=reason, now=t.now, req=t.req,
@@ -458,7 +529,7 @@ class Conversation:
         pending = s.pending
         if not pending:
             return Reply([Prompt("nothing_pending")])
-        asked = dt.datetime.fromisoformat(pending["asked_at"])
+        asked = dt.datetime.fromisoformat(pending.asked_at)
         decision = policy.decide_confirmation(intent.kind == "yes", asked, t.now)
         if decision.reason == "confirmation_expired":
             s.pending, s.queue, s.journey = None, [], None
@@ -467,17 +538,16 @@ class Conversation:
         if not decision.allowed:
             if intent.kind in ("no", "skip"):
                 s.pending, s.queue, s.journey = None, [], None
-                self.note(s, f"declined {pending['action']}")
+                self.note(s, f"declined {pending.action}")
                 return Reply([Prompt("not_confirmed")])
-            return self.unusable(s, t, EXPECT_CONFIRM, Prompt(f"confirm_{pending['action']}", public(pending)))
+            return self.unusable(s, t, EXPECT_CONFIRM, Prompt(f"confirm_{pending.action}", pending.shown()))
         s.pending, s.failed = None, 0
         reply = self._apply(s, pending, t)
         if s.queue and reply.changed:
             nxt = s.queue.pop(0)
-            if set(nxt) == {"action"}:  # a journey to go on with (R4: the line after its add-ons)
-                s.reason_asked = True  # R11: the caller already chose to leave
-                s.journey = nxt["action"]
-                follow = REGISTRY[nxt["action"]].start(self, s, {}, t)
+            if isinstance(nxt, str):  # a journey to go on with (R4: the line after its add-ons)
+                s.journey = nxt
+                follow = REGISTRY[nxt].start(self, s, {"resumed": True}, t)
             else:
                 follow = self.propose(s, t, nxt)
             reply.prompts.extend(follow.prompts)
@@ -486,14 +556,15 @@ class Conversation:
             s.queue = []
             if reply.expect == EXPECT_COMMAND:
                 s.journey = None
+            reply = self._then(s, t, reply)  # a second request of the same message (issue 21)
         return reply
 
-    def _apply(self, s: State, pending: dict, t: Turn) -> Reply:
-        action = pending["action"]
+    def _apply(self, s: State, pending: Proposal, t: Turn) -> Reply:
+        action = pending.action
         result = REGISTRY[action].apply(self.db, pending, actor=self.actor(s), line_id=s.target, now=t.now,
-                                        req=t.req, change_id=pending.get("id"),
-                                        proposal=public(pending) | {"action": action, "lang": s.lang})
-        values = {**public(pending), **public(result.data)}
+                                        req=t.req, change_id=pending.id or None,
+                                        proposal=pending.shown() | {"action": action, "lang": s.lang})
+        values = {**pending.shown(), **public(result.data)}
         outcome = f"{action}: {'done' if result.applied else result.reason}"
         # A text's request id is its MessageSid: the same one again is Twilio retrying a
         # message whose answer was lost. A call's is its CallSid, the same for every turn.
@@ -530,8 +601,8 @@ class Conversation:
     def to_person(self, s: State, t: Turn, reason: str) -> Reply:
         actor = s.actor
         context = {"verified": bool(actor), "line": actor["number"] if actor else None,
-                   "asked": s.journey, "pending": (s.pending or {}).get("action"),
-                   "product": (s.pending or {}).get("product") or s.slots.get("plan"),  # what it was about
+                   "asked": s.journey, "pending": s.pending.action if s.pending else None,
+                   "product": getattr(s.pending, "product", None) or s.slots.get("plan"),  # what it was about
                    "history": s.history, "lang": s.lang, "reason": reason}
         esc = services.escalate(self.db, reason=reason, context=context, now=t.now, req=t.req,
                                 line_id=actor["line_id"] if actor else None, verified=bool(actor))
@@ -546,6 +617,15 @@ class Conversation:
 # The steps the engine owns; journeys own theirs (core/journeys/). Same signature.
 _ENGINE_STEPS = {EXPECT_PIN: Conversation._on_pin, EXPECT_CODE: Conversation._on_code,
                  EXPECT_TARGET: Conversation._on_target, EXPECT_CONFIRM: Conversation._on_confirm}
+
+
+# The acts every step hears, by the intent's kind (issue 21).
+_ACTS = {"forgot": Conversation._on_forgot, "no": Conversation._on_no, "goodbye": Conversation._on_goodbye,
+         "language": Conversation._on_language, "question": Conversation._on_question,
+         "thanks": Conversation._on_social, "greeting": Conversation._on_social}
+# Said once, never again with the step's question (an apology, a count of tries).
+_NOT_AGAIN = frozenset({"unusable", "pin_wrong", "pin_format", "code_wrong", "code_format", "last_try", "pin_ok",
+                        "language_switched", "question_about", "hello", "welcome"})
 
 
 def _minutes_until(until: dt.datetime | None, now: dt.datetime) -> int:

@@ -1,6 +1,7 @@
 """Engine, sessions and migrations.
 
-One engine per process, built by the app factory. Services take a ``sessionmaker`` and open
+One engine per process, built by the app factory. Services take a ``Database`` (a
+``sessionmaker`` with what goes with it, each part passed in by whoever builds it) and open
 exactly one transaction each (``with db.begin() as session``).
 """
 
@@ -8,11 +9,15 @@ from __future__ import annotations
 
 import select
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.orm import Session, sessionmaker
 
 import core.schema  # noqa: F401 - every model mapped before any session is made
+
+if TYPE_CHECKING:  # pragma: no cover
+    from core.opt_out_cache import OptOutCache
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -145,24 +150,40 @@ def _postgres_timeouts(engine: Engine) -> None:
         cparams["options"] = f"{ours} {cparams['options']}" if cparams.get("options") else ours
 
 
-def make_sessionmaker(engine: Engine, *, redis=None) -> sessionmaker[Session]:
-    """Sessions of ``engine``; with ``redis``, R16's opt-out answers are kept there too
-    (core/opt_out_cache.py: read by ``services.is_opted_out``, marked by ``set_opt_out``)."""
-    maker = sessionmaker(engine, expire_on_commit=False)
-    if redis is not None:
-        from core.opt_out_cache import OptOutCache
+class Database(sessionmaker[Session]):
+    """The sessions of ``engine`` that change things, and what the services use beside them,
+    each given to its constructor (the app factory builds it: wsgi.create_app):
 
-        maker.opt_out_cache = OptOutCache(redis)
-    # Reads that change nothing run in autocommit on PostgreSQL, which saves the BEGIN and
-    # ROLLBACK round trips of every lookup. (SQLite keeps its own transactions.)
-    maker.reader = (sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False)
-                    if engine.dialect.name == "postgresql" else maker)
-    return maker
+    - ``read_engine`` and ``reader``: for lookups that change nothing, in autocommit on
+      PostgreSQL, which saves the BEGIN and ROLLBACK round trips of every lookup (SQLite keeps
+      its own transactions: the same engine);
+    - ``opt_out_cache``: R16's opt-out answers kept in Redis (core/opt_out_cache.py: read by
+      ``services.is_opted_out``, marked by ``set_opt_out``), or None."""
+
+    def __init__(self, engine: Engine, *, opt_out_cache: "OptOutCache | None" = None) -> None:
+        super().__init__(engine, expire_on_commit=False)
+        autocommit = engine.dialect.name == "postgresql"
+        self.read_engine: Engine = engine.execution_options(isolation_level="AUTOCOMMIT") if autocommit else engine
+        self.reader: sessionmaker[Session] = (sessionmaker(self.read_engine, expire_on_commit=False)
+                                              if autocommit else self)
+        self.opt_out_cache: OptOutCache | None = opt_out_cache
 
 
-def reader(db: sessionmaker[Session]) -> sessionmaker[Session]:
-    """The sessions for lookups that change nothing (see make_sessionmaker)."""
-    return getattr(db, "reader", db)
+def make_sessionmaker(engine: Engine, *, redis=None) -> Database:
+    """A ``Database`` of ``engine``; with ``redis``, R16's opt-out answers kept there too."""
+    from core.opt_out_cache import OptOutCache
+
+    return Database(engine, opt_out_cache=OptOutCache(redis) if redis is not None else None)
+
+
+def reader(db: Database) -> sessionmaker[Session]:
+    """The sessions for lookups that change nothing (see Database)."""
+    return db.reader
+
+
+def read_engine(db: Database) -> Engine:
+    """The engine of lookups that change nothing, for a plain connection (see Database)."""
+    return db.read_engine
 
 
 def alembic_config(url: str):

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from pathlib import Path
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from core import insights
+from core import insights, languages
 from core.models import Escalation
 from core.models_insights import ConversationFact
 from core.models_twilio import CallEvent
@@ -54,12 +55,23 @@ STORIES: list[tuple[int, str | None, list[Turn]]] = [
     (1, "clarify", [("command", ("ask_which",), "which"), ("which", ("unusable", "ask_which"), "which:missed"),
                     ("which", ("unusable", "ask_which"), "which:missed+person")]),
 ]
-# What people said that the bot couldn't route after asking which (every digit is masked).
-MISSED = {"en": ["can I port my number to another carrier", "the bill says 49.99 but I thought it was 30",
-                 "I need a receipt for march", "my mom added a line 555 0134 and I want it on my bill",
-                 "does the plan work in mexico", "I was charged twice on the 3rd"],
-          "es": ["quiero pasar mi número a otra compañía", "me cobraron 20 dólares de más",
-                 "necesito una factura del mes pasado"]}
+# What people said that the bot couldn't route after asking which (every digit is masked), in
+# each language: core/demo_said/<code>.txt, one a line (a language without one misses silently).
+SAID = Path(__file__).resolve().parent / "demo_said"
+OTHER_LANGUAGES_SHARE = 0.22  # of the week's conversations, in a language besides the default
+
+
+def missed_said(code: str) -> list[str]:
+    path = SAID / f"{code}.txt"
+    return [ln.strip() for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()] if path.is_file() else []
+
+
+def _language(roll: float) -> str:
+    """The default language, or (in OTHER_LANGUAGES_SHARE of the rolls) one of the others."""
+    others = languages.others(languages.DEFAULT_CODE)
+    if others and roll < OTHER_LANGUAGES_SHARE:
+        return others[int(roll / OTHER_LANGUAGES_SHARE * len(others))]
+    return languages.DEFAULT_CODE
 WRAP_UPS = ("self_service", "called_back", "policy_explained", "texted_instructions", "handed_to_bot", "other")
 
 
@@ -81,6 +93,7 @@ def seed_week(db: sessionmaker[Session], r, *, now: dt.datetime, secret: str) ->
     if _exists(db):
         return Seeded(0, 0, False)
     rnd = random.Random(now.date().toordinal())
+    missed_words = {code: missed_said(code) for code in languages.CODES}
     contacts = [f"+1555018{n:04d}" for n in rnd.sample(range(10000), 80)]
     weights = [w for w, *_ in STORIES]
     start = dt.datetime.combine(now.date() - dt.timedelta(days=7), dt.time(), dt.timezone.utc)
@@ -94,7 +107,7 @@ def seed_week(db: sessionmaker[Session], r, *, now: dt.datetime, secret: str) ->
             n += 1
             _, journey, turns = rnd.choices(STORIES, weights)[0]
             door = "voice" if rnd.random() < 0.62 else "sms"
-            lang = "es" if rnd.random() < 0.22 else "en"
+            lang = _language(rnd.random())
             caller = rnd.choice(contacts[:30]) if rnd.random() < 0.3 else rnd.choice(contacts)
             sid = f"{SID_PREFIX}{now:%Y%m%d}{n:05d}" if door == "voice" else None
             began, person, current = at, False, journey
@@ -103,7 +116,8 @@ def seed_week(db: sessionmaker[Session], r, *, now: dt.datetime, secret: str) ->
                 if tag and tag not in ("missed", "missed+person"):
                     current = tag
                 escalated = expect == "person" or tag == "missed+person"
-                said = MISSED[lang][(7 * n + i) % len(MISSED[lang])] if tag.startswith("missed") else None
+                said = missed_words.get(lang) or [None]
+                said = said[(7 * n + i) % len(said)] if tag.startswith("missed") else None
                 reply = Reply([Prompt(k) for k in keys], "command" if expect == "person" else expect,
                               offer_person=tag == "missed+person", escalation_id=None)
                 insights.record_turn(r, door=door, lang=lang, caller=caller, thread=sid, step=step, reply=reply,

@@ -49,6 +49,7 @@ import redis
 from sqlalchemy import case, delete, func, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from core import languages
 from core.call_events import ANSWERS
 from core.db import reader
 from core.models import Escalation
@@ -65,7 +66,7 @@ KEEP_ROLLED = dt.timedelta(days=1)  # rolled-up turns kept this long, then delet
 BATCH = 5000
 REPORT_TIMEOUT_MS = 30000
 DOORS = ("voice", "sms")
-LANGUAGES = ("en", "es")
+LANGUAGES = languages.CODES
 # Prompt keys that say the bot could not use what it got.
 MISS_KEYS = frozenset({"unusable", "unknown_command", "pin_format", "code_format"})
 CLARIFY_STEP = "which"  # core.journeys.clarify.EXPECT_WHICH

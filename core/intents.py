@@ -10,6 +10,8 @@ for every language and channel.
 - ``journey(name, **slots)``: a request to start a journey (``cancel_plan``, plan=…)
 - ``forgot``: the PIN is forgotten (R21: a one-time code to the line's own number)
 - ``agent`` / ``repeat`` / ``unclear``
+- ``question(journey)``: a question about a journey, never the journey itself (R24)
+- ``language(code)``: the person switches language (R20); ``goodbye``, ``thanks``, ``greeting``
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 KINDS = frozenset({"yes", "no", "skip", "choice", "pin", "number", "name", "journey", "agent",
-                   "repeat", "unclear", "forgot"})
+                   "repeat", "unclear", "forgot", "question", "language", "goodbye", "thanks", "greeting"})
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,18 @@ AGENT = Intent("agent")
 REPEAT = Intent("repeat")
 UNCLEAR = Intent("unclear")
 FORGOT = Intent("forgot")
+GOODBYE = Intent("goodbye")
+THANKS = Intent("thanks")
+GREETING = Intent("greeting")
+
+
+def question(about: str | None, **slots: Any) -> Intent:
+    """R24: a question about ``about`` (a journey's name; None: about nothing we know)."""
+    return Intent("question", about, {k: v for k, v in slots.items() if v is not None})
+
+
+def language(code: str) -> Intent:
+    return Intent("language", code)
 
 
 def choice(n: int) -> Intent:

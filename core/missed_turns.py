@@ -23,6 +23,7 @@ from typing import Iterable
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from core import languages
 from core.db import reader
 from core.models_insights import MissedTurn
 from core.services import Request, audit, transaction
@@ -57,7 +58,7 @@ def keep(db: sessionmaker[Session], *, said: str | None, door: str, lang: str, s
         return False  # only keys, or nothing said: nothing to learn from
     try:
         with db() as session, session.begin():
-            session.add(MissedTurn(at=now, door=door[:10], lang=(lang or "en")[:2], step=step[:20], said=masked))
+            session.add(MissedTurn(at=now, door=door[:10], lang=(lang or languages.DEFAULT_CODE)[:2], step=step[:20], said=masked))
         return True
     except Exception:  # noqa: BLE001 - never the caller's problem
         log.warning("could not keep a misunderstood turn", exc_info=True)

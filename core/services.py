@@ -18,8 +18,9 @@ from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeout
 from sqlalchemy.orm import Session, joinedload, selectinload, sessionmaker
 
 from core import metrics, phone, policy
-from core.db import reader
+from core.db import Database, read_engine, reader
 from core.limits import PinAttempts, PinLimitUnavailable
+from core.opt_out_cache import OptOutCache
 from core.models import (
     AppliedChange,
     AuditEvent,
@@ -193,7 +194,7 @@ _ACCOUNT_LINES = (select(*_REF).where(Line.account_id == bindparam("account"), L
 
 def _reading(db: sessionmaker[Session]):
     """A plain connection for lookups (autocommit on PostgreSQL)."""
-    return reader(db).kw["bind"].connect()
+    return read_engine(db).connect()
 
 
 def lines_for_caller(db: sessionmaker[Session], number: str) -> list[LineRef]:
@@ -734,16 +735,16 @@ def is_opted_out(db: sessionmaker[Session], number: str, *, cached: bool | None 
         return bool(cached)
     asked_at = time.monotonic()
     # One indexed lookup on a plain connection (no ORM session).
-    with reader(db).kw["bind"].connect() as conn:
+    with read_engine(db).connect() as conn:
         opted_out = conn.execute(_OPTED_OUT, {"number": number}).first() is not None
     if cache is not None:
         cache.keep(number, opted_out, asked_at)
     return opted_out
 
 
-def opt_out_cache(db: sessionmaker[Session]):
-    """The Redis-kept opt-out answers of this app (core/db.py's make_sessionmaker), or None."""
-    return getattr(db, "opt_out_cache", None)
+def opt_out_cache(db: Database) -> OptOutCache | None:
+    """The Redis-kept opt-out answers of this app (given to its ``Database``), or None."""
+    return db.opt_out_cache
 
 
 def set_opt_out(db: sessionmaker[Session], number: str, opted_out: bool, *, now: dt.datetime,

@@ -8,9 +8,9 @@ language and what the current step expects. One shared interpreter
 the conversation receives (core/intents.py, with its slots) and, for the logs, what the
 understanding model made of free words. The door then renders the conversation's ``Reply``.
 
-The acts are those today's conversation acts on; the next ones (a question, a hesitation, a
-goodbye said mid-task) are new values of ``act`` and new branches of the interpreter, not a
-new ladder in a door.
+Every step hears every act (issue 21): a person, a forgotten PIN, a language switch, a
+goodbye, a question (R24) or a new request is the same act whatever the step waits for; a
+hesitation ("wait", "never mind") is a ``no``, which ends the request in progress (R18).
 """
 
 from __future__ import annotations
@@ -38,8 +38,13 @@ OPT_OUT = "opt_out"  # R16's consent words, and HELP
 OPT_IN = "opt_in"
 HELP = "help"
 EMPTY = "empty"  # nothing but media, or nothing at all
+QUESTION = "question"  # asks about something (R24: never starts a change)
+THANKS = "thanks"
+GREETING = "greeting"
+HESITATION = "hesitation"  # "wait", "never mind", "mejor no": the conversation receives a no (R18)
+STATEMENT = "statement"  # tells something ("someone keeps calling me"); its intent is what it leads to
 ACTS = frozenset({REQUEST, ANSWER, YES, NO, SKIP, PERSON, FORGOT_PIN, REPEAT, UNCLEAR, MENU, LANGUAGE, GOODBYE,
-                  OPT_OUT, OPT_IN, HELP, EMPTY})
+                  OPT_OUT, OPT_IN, HELP, EMPTY, QUESTION, THANKS, GREETING, HESITATION, STATEMENT})
 
 # What a voice menu expects (``Turn.expects``): the main menu and its sub-menus.
 MENU_EXPECT = "menu"
@@ -88,7 +93,8 @@ class Interpretation:
 
 _ACT_OF_INTENT = {"journey": REQUEST, "yes": YES, "no": NO, "skip": SKIP, "agent": PERSON, "forgot": FORGOT_PIN,
                   "repeat": REPEAT, "unclear": UNCLEAR, "choice": ANSWER, "pin": ANSWER, "number": ANSWER,
-                  "name": ANSWER}
+                  "name": ANSWER, "question": QUESTION, "language": LANGUAGE, "goodbye": GOODBYE,
+                  "thanks": THANKS, "greeting": GREETING}
 
 
 def of_intent(intent: Intent, **more: Any) -> Interpretation:

@@ -48,12 +48,19 @@ def support_open(d: Deps) -> bool:
 
 def transfer(r: VoiceResponse, d: Deps, sp: render.Speaker, escalation_id: int | None) -> VoiceResponse:
     """To a person, or a voicemail when nobody can answer (recorded on the escalation)."""
+    return render.transfer(r, sp, escalation_id, dial_to=route_transfer(d, escalation_id))
+
+
+def route_transfer(d: Deps, escalation_id: int | None) -> str | None:
+    """Where a transfer goes, told to core before it is rendered: the support number while
+    someone can answer (the whisper kept on the case), else None (a voicemail: the case says
+    why nobody answered)."""
     _keep_whisper(d, escalation_id)
     if support_open(d):
-        return render.transfer(r, sp, escalation_id, dial_to=d.settings.support_number)
+        return d.settings.support_number
     services.update_escalation(d.db, escalation_id, outcome="after_hours" if d.settings.support_number
                                else "no_agent_configured", now=d.clock())
-    return render.transfer(r, sp, escalation_id, dial_to=None)
+    return None
 
 
 def _keep_whisper(d: Deps, escalation_id: int | None) -> None:
@@ -87,6 +94,17 @@ def _clean_digits(raw: str | None) -> str:
 
 def call_language() -> str:
     return languages.code_or_default(request.args.get("lang"))
+
+
+@dataclass(frozen=True)
+class Ending:
+    """What a turn that waits for a new request ends on, read (from core) before anything is
+    rendered: the menu (``miss``: after that many misses in a row, tapered), the offer to text
+    Apple's steps to ``steps_to``, or "anything else?" (``next``)."""
+
+    kind: str  # "menu", "miss", "steps" or "next"
+    misses: int = 0
+    steps_to: str | None = None
 
 
 @dataclass
@@ -173,24 +191,35 @@ class Call:
         if reply.escalation_id is not None:
             return self._transfer_after(reply.prompts, reply.escalation_id)
         if reply.offer_person:
-            return self.to_person("pin_locked" if "pin_locked" in reply.keys() else "failed_inputs",
-                                  before=reply.prompts)
+            # R21: never an offer to press a key in the same breath as the transfer.
+            before = [Prompt("not_verified") if p.key in ("pin_wrong", "code_wrong") else p for p in reply.prompts]
+            return self.to_person("pin_locked" if "pin_locked" in reply.keys() else "failed_inputs", before=before)
         if reply.expect == EXPECT_COMMAND:
-            return self.after(reply.prompts, greeting=greeting, offer_spanish=offer_spanish)
+            return self.after(reply.prompts, self.ending(reply.prompts, greeting), greeting=greeting,
+                              offer_spanish=offer_spanish)
         return render.step(self.speaker, reply.expect, reply.prompts, greeting)
 
-    def after(self, prompts: list[Prompt], greeting: str | None = None, offer_spanish: bool = False) -> VoiceResponse:
-        """What follows a turn that waits for a new request: the menu (at the start, or
-        tapered after a miss), the offer to text Apple's steps, or "anything else?"."""
+    def ending(self, prompts: list[Prompt], greeting: str | None = None) -> Ending:
+        """What follows a turn that waits for a new request, asked of core (the misses so far,
+        whether the line's number may be texted) before rendering."""
         keys = [p.key for p in prompts]
         if greeting or not prompts or set(keys) <= TO_THE_MENU:
-            return self.menu(None, before=prompts, greeting=greeting, offer_spanish=offer_spanish)
+            return Ending("menu")
         if keys[-1] in MISSES:
-            return self.menu(None, before=prompts, miss=self.misses())
+            return Ending("miss", misses=self.misses())
         number = self.steps_to_offer(prompts)
-        if number:
-            return render.offer_steps(self.speaker, prompts, number)
-        return self.menu("next", before=prompts)
+        return Ending("steps", steps_to=number) if number else Ending("next")
+
+    def after(self, prompts: list[Prompt], end: Ending, greeting: str | None = None,
+              offer_spanish: bool = False) -> VoiceResponse:
+        """The TwiML of what follows a turn that waits for a new request (``end``: read before)."""
+        if end.kind == "miss":
+            return self.menu(None, before=prompts, miss=end.misses)
+        if end.kind == "steps" and end.steps_to:
+            return render.offer_steps(self.speaker, prompts, end.steps_to)
+        if end.kind == "next":
+            return self.menu("next", before=prompts)
+        return self.menu(None, before=prompts, greeting=greeting, offer_spanish=offer_spanish)
 
     def steps_to_offer(self, prompts: list[Prompt]) -> str | None:
         """The line's number when Apple's steps were just read and a text to it can be sent

@@ -16,6 +16,7 @@ and without Redis the caller's own number is the one read back.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 import redis
 from flask import request, url_for
@@ -159,56 +160,82 @@ def _give_up(r: VoiceResponse, lang: str) -> VoiceResponse:
     return r
 
 
+@dataclass(frozen=True)
+class _Step:
+    """One request of the call-back questions, as Twilio sent it."""
+
+    lang: str
+    esc: int | None
+    sid: str
+    caller: str | None
+    keyed: str  # the keys pressed (digits only)
+    heard: str  # what was said, folded
+
+
+def _step_of(form) -> _Step:
+    return _Step(lang=_lang(), esc=_esc_id(),
+                 sid="".join(ch for ch in (form.get("CallSid") or "") if ch.isalnum())[:64] or "unknown",
+                 caller=(form.get("From") or "").strip()[:40] or None,
+                 keyed="".join(ch for ch in (form.get("Digits") or "") if ch.isdigit())[:20],
+                 heard=" ".join((form.get("SpeechResult") or "").lower().strip(" .!?¡¿").split())[:100])
+
+
 @bp.post("/voice/callback")
 def callback():
     """One step of asking for a call back: start, confirm, number, silence. ``n`` counts the
     answers that were no use (silence, a bad number); at MAX_TRIES nothing is booked."""
-    d = deps()
-    form = request.form
-    lang, esc, step = _lang(), _esc_id(), request.args.get("do", "start")
+    at, step = _step_of(request.form), request.args.get("do", "start")
     misses = int(request.args["n"]) if request.args.get("n", "").isdigit() else 0
-    sid = "".join(ch for ch in (form.get("CallSid") or "") if ch.isalnum())[:64] or "unknown"
-    caller = (form.get("From") or "").strip()[:40] or None
-    keyed = "".join(ch for ch in (form.get("Digits") or "") if ch.isdigit())[:20]
-    heard = " ".join((form.get("SpeechResult") or "").lower().strip(" .!?¡¿").split())[:100]
     r = VoiceResponse()
     if step == "silence":
         misses += 1
     if misses >= MAX_TRIES:
-        return twiml(_give_up(r, lang))
+        return twiml(_give_up(r, at.lang))
     if step == "number":
-        region = phone.region_of(caller) if caller and phone.is_e164(caller) else "US"
-        kind, number = phone.classify(keyed, region) if keyed else ("invalid_number", None)
-        refused = _refused(number) if kind == "ok" and number else None
-        if refused:  # a short code is no phone number at all: "bad_number" below
-            kind = "refused"
-        if kind != "ok" or number is None:
-            if misses + 1 >= MAX_TRIES:
-                return twiml(_give_up(r, lang))
-            _say(r, "refused_number" if kind == "refused" else "bad_number", lang)
-            return twiml(_ask_number(r, esc, misses + 1, lang))
-        _keep(sid, number)
-        return twiml(_confirm(r, esc, number, misses, lang))
-    number = _pending(sid, caller)
-    if step == "confirm" and number and (keyed == "1" or heard in YES):
-        req = services.Request(channel="voice", request_id=sid, caller=caller)
+        return twiml(_on_number(r, at, misses))
+    number = _pending(at.sid, at.caller)
+    if step == "confirm":
+        return twiml(_on_confirm(r, at, number, misses))
+    # start, or silence: read the number back, or ask for one.
+    return twiml(_confirm(r, at.esc, number, misses, at.lang) if number else _ask_number(r, at.esc, misses, at.lang))
+
+
+def _on_number(r: VoiceResponse, at: _Step, misses: int) -> VoiceResponse:
+    """The number keyed for the call back: kept and read back, or asked again."""
+    region = phone.region_of(at.caller) if at.caller and phone.is_e164(at.caller) else "US"
+    kind, number = phone.classify(at.keyed, region) if at.keyed else ("invalid_number", None)
+    refused = _refused(number) if kind == "ok" and number else None
+    if refused:  # a short code is no phone number at all: "bad_number" below
+        kind = "refused"
+    if kind != "ok" or number is None:
+        if misses + 1 >= MAX_TRIES:
+            return _give_up(r, at.lang)
+        _say(r, "refused_number" if kind == "refused" else "bad_number", at.lang)
+        return _ask_number(r, at.esc, misses + 1, at.lang)
+    _keep(at.sid, number)
+    return _confirm(r, at.esc, number, misses, at.lang)
+
+
+def _on_confirm(r: VoiceResponse, at: _Step, number: str | None, misses: int) -> VoiceResponse:
+    """The answer to "shall we call you back at …": booked, another number, or asked again."""
+    if number and (at.keyed == "1" or at.heard in YES):
+        d = deps()
+        req = services.Request(channel="voice", request_id=at.sid, caller=at.caller)
         try:
-            cases.request_callback(d.db, number=number, now=d.clock(), req=req, escalation_id=esc,
+            cases.request_callback(d.db, number=number, now=d.clock(), req=req, escalation_id=at.esc,
                                    countries=d.settings.callback_countries)
         except cases.CaseError:  # refused after all (the number kept before a settings change)
-            _say(r, "refused_number", lang)
-            return twiml(_ask_number(r, esc, misses + 1, lang))
-        _say(r, "done", lang, number=digits(number))
+            _say(r, "refused_number", at.lang)
+            return _ask_number(r, at.esc, misses + 1, at.lang)
+        _say(r, "done", at.lang, number=digits(number))
         r.hangup()
-        return twiml(r)
-    if step == "confirm" and (keyed == "2" or heard in OTHER):
-        return twiml(_ask_number(r, esc, misses, lang))
-    if step == "confirm":  # something else: asked again, and it counts
-        misses += 1
-        if misses >= MAX_TRIES:
-            return twiml(_give_up(r, lang))
-    # start, silence, or an answer of no use: read the number back, or ask for one.
-    return twiml(_confirm(r, esc, number, misses, lang) if number else _ask_number(r, esc, misses, lang))
+        return r
+    if at.keyed == "2" or at.heard in OTHER:
+        return _ask_number(r, at.esc, misses, at.lang)
+    misses += 1  # something else: asked again, and it counts
+    if misses >= MAX_TRIES:
+        return _give_up(r, at.lang)
+    return _confirm(r, at.esc, number, misses, at.lang) if number else _ask_number(r, at.esc, misses, at.lang)
 
 
 @bp.post("/voice/transcription")

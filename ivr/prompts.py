@@ -15,6 +15,7 @@ from importlib import import_module
 from typing import Any, Callable, Mapping
 
 from core import languages
+from core.journeys import troubleshoot
 from core.formatting import and_list, day, said_on
 from core.reply import line_condition, plan_outlook
 
@@ -220,6 +221,11 @@ WHICH = {"plans": "hear your plans", "refund": "hear our refund policy", "cancel
          "cancel_line": "cancel the whole line", "reactivate": "reactivate your line",
          "change_number": "change your number", "block": "block a number", "unblock": "unblock a number",
          "troubleshoot": "fix a problem with calls, ringing or texts", "agent": "talk to a person"}
+WHICH.update({"term_end": "hear when your plans end", "cancel_effects": "hear what cancelling does",
+              "appstore": "hear Apple's steps to cancel an App Store plan", "capabilities": "hear what I can do",
+              "port_out": "move your number to another carrier", "billing": "ask about billing",
+              "undo_cancel": "undo a cancellation", "lost_phone": "get help with a lost phone",
+              "number_info": "hear how changing your number works"})  # issue 21: the answers
 
 
 def which(v: dict, words: dict, one: str, two: str) -> str:
@@ -369,6 +375,18 @@ PROMPTS: dict[str, Prompt] = {
     "confirm_expired": lambda v: "That request timed out after 5 minutes. Nothing was changed.",
     "not_confirmed": lambda v: "OK, nothing was changed.",
     "nothing_pending": lambda v: "There is nothing to confirm.",
+    # Every step hears every act (issue 21): a greeting, thanks, a switch, a question (R24)
+    "hello": lambda v: ("Hi! I can tell you your plans, cancel a plan or your line, change or block a number, "
+                        "and fix call problems."),
+    "welcome": lambda v: "You're welcome.",
+    "language_switched": lambda v: "OK, let's go on in English.",
+    "question_about": lambda v: (
+        f"Nothing changes from a question. To {WHICH[v['about']]}, just ask for it: you'll hear what it does "
+        "before you confirm. For a person, press 0." if v.get("about") in WHICH else
+        "Nothing changes from a question. Tell me what you'd like done, or press 0 for a person."),
+    "ok_nothing": lambda v: "OK, nothing was changed.",
+    "not_verified": lambda v: "We couldn't verify that.",
+    "pin_not_needed": lambda v: "Your PIN is already verified on this call.",
     # done (R17: a text receipt follows)
     "done_cancel_plan": lambda v: ((f"Done. Your number plan {v['product']} will not renew. Your line works until "
                                     f"{day(v['term_end'])}, then the line ends and its number is released. No refund.")
@@ -409,6 +427,11 @@ PROMPTS: dict[str, Prompt] = {
                                            "press 0."),
     "refused_not_reactivatable": lambda v: "This line can't be reactivated here. For a person, press 0.",
     "refused_no_numbers_available": lambda v: "No new numbers are free right now. Nothing changed. Please try again later.",
+    # The area code asked for (issue 21): what is free instead, said digit by digit, or a person.
+    "refused_no_numbers_in_area": lambda v: (f"No numbers are free in area code {' '.join(v['area'])}. Nothing changed. "
+                                             + (f"Free area codes are {and_list([' '.join(a) for a in v['areas']])}: "
+                                                "to get one, ask for a new number with that area code. "
+                                                if v.get("areas") else "") + "For a person, press 0."),
     "refused_invalid_number": lambda v: "That doesn't look like a phone number. Please try again from the menu.",
     "refused_emergency_number": lambda v: "Emergency numbers can't be blocked. For a person, press 0.",
     "refused_short_code": lambda v: "Short codes can't be blocked here. For a person, press 0.",
@@ -441,6 +464,28 @@ PROMPTS: dict[str, Prompt] = {
     # Issue 23: a confirmation whose line changed meanwhile (another phone's YES came first)
     "refused_number_changed_meanwhile": lambda v: (f"Your line's number was already changed to {digits(v['number'])}, "
                                                    "from another phone or message. Nothing else changed. For a person, press 0."),
+    # Issue 21: questions answered with facts, never turned into changes (R24, R25, R3)
+    "term_end": EN.plans,
+    "cancel_effects": lambda v: ("If you cancel a plan, it stops renewing and works, with your credits, until its term "
+                                 "end. Cancelling the line can't be undone: it works until its term end, then the "
+                                 "number is released. No refund."),
+    "appstore_steps": lambda v: ("Only you can cancel an App Store plan, in your Apple account: in the App Store, go to "
+                                 "Subscriptions, choose this app, and cancel. Apple's steps are at support dot apple "
+                                 "dot com."),
+    "capabilities": lambda v: ("I can tell you your plans and their dates, cancel a plan or your line, reactivate it, "
+                               "change your number, block numbers, and explain refunds. For a person, press 0."),
+    "port_out": lambda v: ("To move your number to another carrier, don't cancel it here: that would lose the number. "
+                           "Your new carrier starts the port, and this line ends when it completes. No refund, port "
+                           "fees included. For a person, press 0."),
+    "billing_unknown": lambda v: ("I can't answer billing questions here. Your plans tell the day each one renews. For "
+                                  "a person, press 0."),
+    "undo_cancel": lambda v: ("A line's cancellation can't be undone: it works until its term end, then the number is "
+                              "released. A cancelled plan works to its term end; to keep it, renew it in the app. For "
+                              "a person, press 0."),
+    "lost_phone": lambda v: ("Sorry about your phone. Nobody can change your line without its PIN. Ask your mobile "
+                             "carrier to lock the lost phone. A person will help you now."),
+    "number_info": lambda v: ("We don't charge to change your number. The old number is given up for good; your plans "
+                              "and credits stay. To do it, choose change number in the menu."),
 }
 
 
@@ -488,14 +533,12 @@ WHISPER_REFUSALS = {
     "already_blocked": "it was already blocked", "not_blocked": "it wasn't blocked",
     "not_authorised": "it isn't a line they may change", "no_change": "nothing needed changing",
 }
-WHISPER_FIXES = {"voice_network_mode": "calls failing (voice network setting)", "reactivate": "a cancelled number",
-                 "device_settings": "no ringing or texts (phone settings)", "change_number": "a new number",
-                 "block_spam": "blocking spam calls"}
+WHISPER_FIXES = troubleshoot.FIX_TOPICS  # the console's words for a fix, said alike
 WHISPER_REASONS = {"caller_asked": "They asked for a person.", "failed_inputs": "The bot couldn't understand them.",
                    "pin_locked": "PIN entry is locked.", "error": "The bot had a technical problem.",
                    "redis_unavailable": "The bot had a technical problem.",
                    "database_error": "The bot had a technical problem."}
-WHISPER_LANGUAGES = {"en": "English", "es": "Spanish"}
+WHISPER_LANGUAGES = {lang.code: lang.name for lang in languages.BY_CODE.values()}  # the agents hear English
 # Said to the agent after the whisper: a key to take the call, so that their voicemail can't.
 WHISPER_ACCEPT = "Press 1 to take this call."
 WHISPER_UNKNOWN = "A caller from the support line."
@@ -545,7 +588,7 @@ def whisper(context: dict[str, Any], caller: str | None, brand: str) -> str:
     """What the agent hears before the caller is connected (R15): who, in which language,
     verified or not, what they wanted and what the bot did, in plain words."""
     said = [f"A {brand} caller from {digits(caller)}." if caller else f"A {brand} caller."]
-    said.append(f"Caller speaks {WHISPER_LANGUAGES.get(context.get('lang') or 'en', 'English')}.")
+    said.append(f"Caller speaks {WHISPER_LANGUAGES.get(context.get('lang') or languages.DEFAULT_CODE, languages.DEFAULT.name)}.")
     said.append(f"PIN verified for line {ending(context['line'])}." if context.get("verified") and context.get("line")
                 else "PIN not verified.")
     if context.get("asked") in WHISPER_ACTIONS:

@@ -32,6 +32,11 @@ WHICH = {"plans": "escuchar tus planes", "refund": "escuchar nuestra política d
          "reactivate": "reactivar tu línea", "change_number": "cambiar tu número", "block": "bloquear un número",
          "unblock": "desbloquear un número", "troubleshoot": "resolver un problema con llamadas, timbre o mensajes",
          "agent": "hablar con una persona"}
+WHICH.update({"term_end": "saber cuándo terminan tus planes", "cancel_effects": "saber qué pasa si cancelas",
+              "appstore": "escuchar los pasos de Apple", "capabilities": "saber qué puedo hacer",
+              "port_out": "llevar tu número a otra compañía", "billing": "preguntar por cobros",
+              "undo_cancel": "deshacer una cancelación", "lost_phone": "ayuda con un teléfono perdido",
+              "number_info": "saber cómo se cambia el número"})  # issue 21
 
 
 ES = Spoken(VoicePhrases(
@@ -203,6 +208,18 @@ PROMPTS: dict[str, Prompt] = {
     "confirm_expired": lambda v: "La solicitud venció a los 5 minutos. No se cambió nada.",
     "not_confirmed": lambda v: "De acuerdo, no se cambió nada.",
     "nothing_pending": lambda v: "No hay nada que confirmar.",
+    # Every step hears every act (issue 21): a greeting, thanks, a switch, a question (R24)
+    "hello": lambda v: ("¡Hola! Puedo decirte tus planes, cancelar un plan o tu línea, cambiar o bloquear un número "
+                        "y resolver problemas de llamadas."),
+    "welcome": lambda v: "De nada.",
+    "language_switched": lambda v: "De acuerdo, seguimos en español.",
+    "question_about": lambda v: (
+        f"Una pregunta no cambia nada. Para {WHICH[v['about']]}, solo pídelo: escucharás qué hace antes de "
+        "confirmarlo. Para hablar con una persona, oprime 0." if v.get("about") in WHICH else
+        "Una pregunta no cambia nada. Dime qué quieres hacer, u oprime 0 para hablar con una persona."),
+    "ok_nothing": lambda v: "De acuerdo, no se cambió nada.",
+    "not_verified": lambda v: "No pudimos verificarlo.",
+    "pin_not_needed": lambda v: "Tu PIN ya está verificado en esta llamada.",
     # done (R17: a text receipt follows)
     "done_cancel_plan": lambda v: ((f"Listo. Tu plan de número {v['product']} no se renovará. Tu línea funciona hasta "
                                     f"el {day(v['term_end'], 'es')}, luego la línea termina y se libera su número. "
@@ -248,6 +265,11 @@ PROMPTS: dict[str, Prompt] = {
                                             "oprime 0."),
     "refused_no_numbers_available": lambda v: ("En este momento no hay números nuevos disponibles. No se cambió nada. "
                                                "Inténtalo más tarde."),
+    "refused_no_numbers_in_area": lambda v: (f"No hay números libres con el código de área {' '.join(v['area'])}. "
+                                             "No se cambió nada. "
+                                             + (f"Hay códigos libres: {and_list([' '.join(a) for a in v['areas']], 'es')}: "
+                                                "para uno de ellos, pide un número nuevo con ese código. "
+                                                if v.get("areas") else "") + "Para hablar con una persona, oprime 0."),
     "refused_invalid_number": lambda v: "Eso no parece un número de teléfono. Inténtalo otra vez desde el menú.",
     "refused_emergency_number": lambda v: ("Los números de emergencia no se pueden bloquear. Para hablar con una "
                                            "persona, oprime 0."),
@@ -284,4 +306,27 @@ PROMPTS: dict[str, Prompt] = {
     # Issue 23: a confirmation whose line changed meanwhile (another phone's YES came first)
     "refused_number_changed_meanwhile": lambda v: (f"El número de tu línea ya se cambió a {digits(v['number'], 'es')}, "
                                                    "desde otro teléfono o mensaje. No se cambió nada más. Para una persona, oprime 0."),
+    # Issue 21: preguntas respondidas con hechos, nunca convertidas en cambios (R24, R25, R3)
+    "term_end": ES.plans,
+    "cancel_effects": lambda v: ("Si cancelas un plan, deja de renovarse y funciona con tu saldo hasta el fin de su "
+                                 "periodo. Cancelar la línea no se puede deshacer: funciona hasta el fin del periodo y "
+                                 "luego el número es liberado. Sin reembolso."),
+    "appstore_steps": lambda v: ("Solo tú puedes cancelar un plan del App Store, en tu cuenta de Apple: en el App Store, "
+                                 "ve a Suscripciones, elige esta app y cancela. Los pasos de Apple están en support "
+                                 "punto apple punto com."),
+    "capabilities": lambda v: ("Puedo decirte tus planes y sus fechas, cancelar un plan o tu línea, reactivarla, "
+                               "cambiar tu número, bloquear números y explicar los reembolsos. Para una persona, "
+                               "oprime 0."),
+    "port_out": lambda v: ("Para llevar tu número a otra compañía, no lo canceles aquí: lo perderías. La nueva compañía "
+                           "inicia el cambio, y esta línea termina cuando se completa. Sin reembolso, tampoco de la "
+                           "portabilidad. Para una persona, oprime 0."),
+    "billing_unknown": lambda v: ("No puedo responder preguntas de cobros aquí. Tus planes dicen cuándo se renueva cada "
+                                  "uno. Para una persona, oprime 0."),
+    "undo_cancel": lambda v: ("Cancelar una línea no se puede deshacer: funciona hasta el fin del periodo y luego el "
+                              "número es liberado. Un plan cancelado funciona hasta el fin de su periodo; puedes "
+                              "renovarlo en la app. Para una persona, oprime 0."),
+    "lost_phone": lambda v: ("Lamentamos lo de tu teléfono. Nadie puede cambiar tu línea sin su PIN. Pide a tu compañía "
+                             "móvil que bloquee el teléfono perdido. Ahora te atiende una persona."),
+    "number_info": lambda v: ("Cambiar tu número no tiene costo. El número anterior se pierde para siempre; tus planes y "
+                              "tu saldo se quedan. Para hacerlo, elige cambiar número en el menú."),
 }

@@ -77,6 +77,21 @@ def call_form(call_sid: str, caller: str, to: str, **extra: str) -> dict[str, st
             "From": caller, "FromCountry": "US", "To": to, "ToCountry": "US", **extra}
 
 
+_GO_ON = object()  # a verb after which Twilio goes on with the next one
+
+
+def _keyed(given: str, gather: ET.Element) -> str:
+    """The Digits Twilio sends for keys pressed at a <Gather>: up to its finishOnKey, at most
+    its numDigits."""
+    digits = given
+    finish = gather.get("finishOnKey", "#")
+    if finish and finish in digits:
+        digits = digits.split(finish)[0]
+    if gather.get("numDigits"):
+        digits = digits[: int(gather.get("numDigits"))]
+    return digits
+
+
 class CallSimulator:
     def __init__(self, transport: Transport, caller: str, to: str, answer: Callable[[str], str],
                  out: TextIO | None = None, *, status_callback: str | None = None) -> None:
@@ -128,72 +143,84 @@ class CallSimulator:
         return call_form(self.sid, self.caller, self.to, **extra)
 
     def _play(self, url: str, root: ET.Element):
+        """The document's verbs in order, until one ends the call (None) or asks Twilio to
+        fetch the next document (its URL and form)."""
         for verb in root:
-            tag = verb.tag
-            if tag == "Say":
-                self.transcript.add("say", (verb.text or "").strip(), self.out)
-            elif tag == "Pause":
+            play = self._VERBS.get(verb.tag)
+            if play is None:
+                self.transcript.add(verb.tag.lower(), ET.tostring(verb, encoding="unicode"), self.out)
                 continue
-            elif tag == "Gather":
-                for child in verb:
-                    if child.tag == "Say":
-                        self.transcript.add("say", (child.text or "").strip(), self.out)
-                given = self.answer("gather").strip()
-                self.transcript.add("caller", given or "-", self.out)
-                if given.lower() == "hangup":
-                    return None
-                if given and given != "-":
-                    form = self._base()
-                    spoken = SPOKEN.match(given)
-                    if spoken:
-                        form.update(SpeechResult=spoken.group(2), Confidence=spoken.group(1) or "0.92")
-                    else:
-                        digits = given
-                        finish = verb.get("finishOnKey", "#")
-                        if finish and finish in digits:
-                            digits = digits.split(finish)[0]
-                        if verb.get("numDigits"):
-                            digits = digits[: int(verb.get("numDigits"))]
-                        form.update(Digits=digits)
-                    return self._resolve(url, verb.get("action") or url), form
-                # No input: Twilio goes on with the next verb.
-            elif tag == "Redirect":
-                return self._resolve(url, (verb.text or "").strip()), self._base()
-            elif tag == "Dial":
-                number = next((c.text or "" for c in verb if c.tag == "Number"), verb.text or "")
-                self.transcript.add("dial", number.strip(), self.out)
-                outcome = self.answer("dial").strip() or "answer"
-                self.transcript.add("agent", outcome, self.out)
-                word, _, keys = outcome.partition(" ")
-                status = outcome
-                if word in ("answer", "voicemail"):
-                    keys = keys.strip() or ("1" if word == "answer" else "")
-                    screen = next((c.get("url") for c in verb if c.tag == "Number" and c.get("url")), None)
-                    status = self._agent_leg(self._resolve(url, screen), keys) if screen else "completed"
-                if verb.get("action"):
-                    return self._resolve(url, verb.get("action")), self._base(DialCallStatus=status)
-            elif tag == "Record":
-                self.transcript.add("record", "recording a message", self.out)
-                given = self.answer("record").strip().lower()
-                if given == "hangup":
-                    return None
-                word, _, key = given.partition(" ")
-                if word in ("*", "#"):  # a key at once: nothing recorded
-                    word, key = "", word
-                if key and key not in (verb.get("finishOnKey") or "1234567890*#"):
-                    raise SimulationError(f"{key} does not end this <Record> (finishOnKey {verb.get('finishOnKey')!r})")
-                if word == "record" or key:
-                    # Twilio's action request: the recording, and the key that ended it (if any).
-                    form = self._base(RecordingUrl=f"https://api.twilio.com/recordings/RE{uuid.uuid4().hex}",
-                                      RecordingDuration="7" if word == "record" else "0", **({"Digits": key} if key else {}))
-                    return self._resolve(url, verb.get("action") or url), form
-                # Nothing said: Twilio goes on with the next verb.
-            elif tag == "Hangup":
-                self.transcript.add("hangup", "", self.out)
-                return None
-            else:
-                self.transcript.add(tag.lower(), ET.tostring(verb, encoding="unicode"), self.out)
+            step = play(self, url, verb)
+            if step is not _GO_ON:
+                return step
         return None
+
+    def _say(self, url: str, verb: ET.Element):
+        self.transcript.add("say", (verb.text or "").strip(), self.out)
+        return _GO_ON
+
+    def _pause(self, url: str, verb: ET.Element):
+        return _GO_ON
+
+    def _gather(self, url: str, verb: ET.Element):
+        for child in verb:
+            if child.tag == "Say":
+                self.transcript.add("say", (child.text or "").strip(), self.out)
+        given = self.answer("gather").strip()
+        self.transcript.add("caller", given or "-", self.out)
+        if given.lower() == "hangup":
+            return None
+        if not given or given == "-":
+            return _GO_ON  # No input: Twilio goes on with the next verb.
+        form = self._base()
+        spoken = SPOKEN.match(given)
+        if spoken:
+            form.update(SpeechResult=spoken.group(2), Confidence=spoken.group(1) or "0.92")
+        else:
+            form.update(Digits=_keyed(given, verb))
+        return self._resolve(url, verb.get("action") or url), form
+
+    def _redirect(self, url: str, verb: ET.Element):
+        return self._resolve(url, (verb.text or "").strip()), self._base()
+
+    def _dial(self, url: str, verb: ET.Element):
+        number = next((c.text or "" for c in verb if c.tag == "Number"), verb.text or "")
+        self.transcript.add("dial", number.strip(), self.out)
+        outcome = self.answer("dial").strip() or "answer"
+        self.transcript.add("agent", outcome, self.out)
+        word, _, keys = outcome.partition(" ")
+        status = outcome
+        if word in ("answer", "voicemail"):
+            keys = keys.strip() or ("1" if word == "answer" else "")
+            screen = next((c.get("url") for c in verb if c.tag == "Number" and c.get("url")), None)
+            status = self._agent_leg(self._resolve(url, screen), keys) if screen else "completed"
+        if verb.get("action"):
+            return self._resolve(url, verb.get("action")), self._base(DialCallStatus=status)
+        return _GO_ON
+
+    def _record(self, url: str, verb: ET.Element):
+        self.transcript.add("record", "recording a message", self.out)
+        given = self.answer("record").strip().lower()
+        if given == "hangup":
+            return None
+        word, _, key = given.partition(" ")
+        if word in ("*", "#"):  # a key at once: nothing recorded
+            word, key = "", word
+        if key and key not in (verb.get("finishOnKey") or "1234567890*#"):
+            raise SimulationError(f"{key} does not end this <Record> (finishOnKey {verb.get('finishOnKey')!r})")
+        if not (word == "record" or key):
+            return _GO_ON  # Nothing said: Twilio goes on with the next verb.
+        # Twilio's action request: the recording, and the key that ended it (if any).
+        form = self._base(RecordingUrl=f"https://api.twilio.com/recordings/RE{uuid.uuid4().hex}",
+                          RecordingDuration="7" if word == "record" else "0", **({"Digits": key} if key else {}))
+        return self._resolve(url, verb.get("action") or url), form
+
+    def _hangup(self, url: str, verb: ET.Element):
+        self.transcript.add("hangup", "", self.out)
+        return None
+
+    _VERBS = {"Say": _say, "Pause": _pause, "Gather": _gather, "Redirect": _redirect, "Dial": _dial,
+              "Record": _record, "Hangup": _hangup}
 
     def _agent_leg(self, url: str, keys: str) -> str:
         """The agent's leg: the <Number url> document until it connects (its end) or hangs up;

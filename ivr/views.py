@@ -133,6 +133,9 @@ def menu():
     got = call.interpret(turns.menu_expect(sub))
     if sub == "steps":
         return twiml(_steps(call, got))
+    if got.act == turns.LANGUAGE and call.speech and sub is None:
+        return twiml(_spoken_in(call, got, lambda: call.interpret(turns.menu_expect(sub)),
+                                lambda again: MENU_ACTS.get(again.act, _menu_miss)(call, sub, again)))
     if got.unsure_speech:
         return twiml(_unsure_speech(call, lambda reply: call.menu(sub, before=reply.prompts, miss=1)))
     return twiml(MENU_ACTS.get(got.act, _menu_miss)(call, sub, got))
@@ -164,8 +167,39 @@ def _menu_miss(call: Call, sub, got: Interpretation) -> VoiceResponse:
     return call.menu(sub, before=reply.prompts, miss=call.misses())
 
 
+def _menu_turn(call: Call, sub, got: Interpretation) -> VoiceResponse:
+    """An act the conversation answers (a forgotten PIN, a question: R21, R24)."""
+    return call.respond(call.turn(got.intent))
+
+
+def _spoken_in(call: Call, got: Interpretation, again, act) -> VoiceResponse:
+    """R20: speech in the other language switches the call to it (its prompts and its speech
+    recognition) with one short line, and the same words are then acted on in it."""
+    call.lang = got.value
+    heard = again()
+    if heard.act == turns.LANGUAGE:  # "en español", "no hablo inglés": the switch was all
+        call.lang = heard.value or call.lang
+        return act(heard)
+    response = act(heard)
+    return _first(call, response, Prompt("language_switched"))
+
+
+def _first(call: Call, response: VoiceResponse, prompt: Prompt) -> VoiceResponse:
+    """``response`` with ``prompt`` said before anything else."""
+    r = VoiceResponse()
+    call.speaker.say(r, prompt.key, prompt.values)
+    for child in list(response.verbs):
+        r.append(child)
+    return r
+
+
 MENU_ACTS = {
     turns.REQUEST: _menu_request,
+    turns.STATEMENT: _menu_request,
+    turns.HESITATION: _menu_turn,
+    turns.FORGOT_PIN: _menu_turn,
+    turns.QUESTION: lambda call, sub, got: (_menu_request if got.intent.kind == "journey" else _menu_turn)(
+        call, sub, got),
     turns.PERSON: lambda call, sub, got: call.to_person("caller_asked"),
     turns.REPEAT: lambda call, sub, got: call.menu(sub),
     turns.LANGUAGE: _menu_language,
@@ -205,13 +239,24 @@ def step():
     state = call.conversation.store.load(call.key) if expect == EXPECT_WHICH else None
     options = state.slots.get("options") if state is not None and state.step == EXPECT_WHICH else None
     got = call.interpret(expect, options)
+    if got.act == turns.LANGUAGE and call.speech:
+        return twiml(_spoken_in(call, got, lambda: call.interpret(expect, options),
+                                lambda again: _step_act(call, again, expect)))
+    return twiml(_step_act(call, got, expect))
+
+
+def _step_act(call: Call, got: Interpretation, expect: str) -> VoiceResponse:
+    """What one act at a step of the call does."""
     if got.act == turns.PERSON:
-        return twiml(call.to_person("caller_asked"))
+        return call.to_person("caller_asked")
     if got.act == turns.REPEAT:
-        return twiml(call.respond(call.conversation.repeat(call.key)))
+        return call.respond(call.conversation.repeat(call.key))
     if got.unsure_speech:
-        return twiml(_unsure_speech(call, call.respond))
-    return twiml(call.respond(_plain_fix(call.turn(got.intent), expect == EXPECT_FIX)))
+        return _unsure_speech(call, call.respond)
+    if got.act == turns.GOODBYE:
+        call.turn(got.intent)
+        return render.goodbye(call.speaker)  # voice: goodbye, and the call ends
+    return call.respond(_plain_fix(call.turn(got.intent), expect == EXPECT_FIX))
 
 
 def _unsure_speech(call: Call, again) -> VoiceResponse:

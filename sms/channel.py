@@ -179,7 +179,7 @@ def _consent_midway(conversation: Conversation, key: str, state, parsed, consent
     if not consent or state is None:
         return consent
     if parsed.kind == "opt_out":
-        asked = state.journey or (state.pending or {}).get("action")
+        asked = state.journey or (state.pending.action if state.pending else None)
         if not asked:
             return consent
         state.pending, state.queue, state.journey, state.step, state.dropped = None, [], None, "command", asked
@@ -219,7 +219,11 @@ def _answer(d: Deps, conversation: Conversation, key: str, sender: str, req: ser
     # At the clarifying question, its offers (issue 11): "the line" means the one that names it.
     step = state.step if state else EXPECT_COMMAND
     options = state.slots.get("options") if state and step == EXPECT_WHICH else None
-    intent = interpret(Turn("sms", lang, step, text=parsed.text, read=parsed, options=tuple(options or ()))).intent
+    got = interpret(Turn("sms", lang, step, text=parsed.text, read=parsed, options=tuple(options or ())))
+    intent = got.intent
+    if got.act == "language" and got.value:  # "en español", "in English please" (R20)
+        lang = got.value
+        say = _sayer(d, lang)
     reply = conversation.handle(key, sender, intent, request_id=req.request_id, state=state, defer_save=True,
                                 lang=lang, said=parsed.text)
     # What was understood (label, score, runner-up), never the words: they may hold a PIN.

@@ -456,6 +456,11 @@ WHICH = {"plans": "see your plans", "refund": "get our refund policy", "cancel_p
          "cancel_line": "cancel the whole line", "reactivate": "reactivate your line",
          "change_number": "change your number", "block": "block a number", "unblock": "unblock a number",
          "troubleshoot": "fix a problem with calls, ringing or texts", "agent": "talk to a person"}
+WHICH.update({"term_end": "hear when your plans end", "cancel_effects": "hear what cancelling does",
+              "appstore": "get Apple's steps to cancel an App Store plan", "capabilities": "hear what we can do",
+              "port_out": "move your number to another carrier", "billing": "ask about billing",
+              "undo_cancel": "undo a cancellation", "lost_phone": "get help with a lost phone",
+              "number_info": "hear how changing your number works"})  # issue 21: the answers
 
 
 def which(v: dict, words: dict, one: str, two: str) -> str:
@@ -471,7 +476,8 @@ COMMAND_WORDS = {"cancel_plan": "STOP PLAN", "cancel_line": "CANCEL LINE", "reac
 
 # Replies that already give the way to a person (R15): a third miss after one adds no second.
 OFFER_A_PERSON = frozenset({"agent", "pin_locked", "last_try", "code_limit", "code_opted_out", "ask_which", "unavailable",
-                            "error", "refused_not_reactivatable", "callback_no_number", "fix_steps"})
+                            "error", "refused_not_reactivatable", "callback_no_number", "fix_steps",
+                            "hello", "question_about", "ok_nothing"})
 
 REPLIES: dict[str, Reply] = {
     # consent and help (R16)
@@ -562,6 +568,18 @@ REPLIES: dict[str, Reply] = {
     "nothing_confirmed": lambda v: (f"Nothing was confirmed. To go on, text {COMMAND_WORDS.get(v['action'], 'HELP')} "
                                     "again."),
     "nothing_pending": lambda v: "Nothing is waiting for a yes. Reply HELP for commands.",
+    # Every step hears every act (issue 21): a goodbye, a greeting, thanks, a switch, a question (R24)
+    "goodbye": lambda v: "Thanks for texting. Goodbye!",
+    "hello": lambda v: ("Hi! We can show your plans, cancel a plan or your line, change or block a number, and fix "
+                        "call or text problems. What do you need? AGENT: a person."),
+    "welcome": lambda v: "You're welcome! Text us anytime.",
+    "language_switched": lambda v: "OK, in English.",
+    "question_about": lambda v: (
+        f"We change nothing from a question. To {WHICH[v['about']]}, text {COMMAND_WORDS[v['about']]}: you'll be "
+        "told what it does before you confirm. AGENT: a person." if v.get("about") in WHICH else
+        "We change nothing from a question. Text what you'd like done, or AGENT for a person."),
+    "ok_nothing": lambda v: "OK. Reply HELP for commands, or AGENT for a person.",
+    "pin_not_needed": lambda v: "Your PIN is already verified in this conversation.",
     # receipts (R17)
     "done_cancel_plan": EN.done_plan,
     "done_cancel_line": EN.done_line,
@@ -598,6 +616,10 @@ REPLIES: dict[str, Reply] = {
                                            "Reply AGENT for a person.", default="Its plan"),
     "refused_not_reactivatable": lambda v: "This line can't be reactivated here. Reply AGENT for a person.",
     "refused_no_numbers_available": lambda v: "No new numbers are free right now. Nothing changed. Try later.",
+    "refused_no_numbers_in_area": lambda v: (f"No numbers are free in area code {v['area']}. Nothing changed. "
+                                             + (f"Free area codes: {and_list(v['areas'])}. Text CHANGE NUMBER and one "
+                                                "of them, or AGENT for a person." if v.get("areas") else
+                                                "Reply AGENT for a person.")),
     "refused_invalid_number": lambda v: "That doesn't look like a phone number. Nothing changed. Text BLOCK and the number to try again.",
     "refused_emergency_number": lambda v: "Emergency numbers can't be blocked. Reply AGENT for a person.",
     "refused_short_code": lambda v: "Short codes can't be blocked here. Reply STOP to that sender instead.",
@@ -616,6 +638,29 @@ REPLIES: dict[str, Reply] = {
     "refused_number_changed_meanwhile": lambda v: (f"Your line's number was already changed to "
                                                    f"{display(v['number'])} from another phone or message. "
                                                    "Nothing else changed. AGENT for a person."),
+    # Issue 21: questions answered with facts, never turned into changes (R24, R25, R3)
+    "term_end": EN.plans,
+    "cancel_effects": lambda v: ("If you cancel a plan, it stops renewing and works, with your credits, until its term "
+                                 "end. Cancelling the line can't be undone: it works until its term end, then the "
+                                 "number is released. No refund. To do it: STOP PLAN name or CANCEL LINE."),
+    "appstore_steps": lambda v: ("Only you can cancel an App Store plan, in your Apple account: Settings > your name > "
+                                 f"Subscriptions > the app > Cancel Subscription. Apple's steps: {v['url']}"),
+    "capabilities": lambda v: ("We can show your plans and their dates, cancel a plan or your line, reactivate it, "
+                               "change your number, block numbers, and explain refunds and App Store plans. Reply "
+                               "HELP for commands or AGENT for a person."),
+    "port_out": lambda v: ("To move your number to another carrier, don't cancel it here: that releases the number "
+                           "and loses it. Your new carrier starts the port; this line ends when the port completes. "
+                           "No refund, port fees included. Reply AGENT for a person."),
+    "billing_unknown": lambda v: ("We can't answer billing questions by text. PLANS shows the day each plan renews, "
+                                  "REFUND our refund policy. Reply AGENT and a person will help."),
+    "undo_cancel": lambda v: ("A line's cancellation can't be undone: it works until its term end, then the number "
+                              "is released. A cancelled plan works to its term end; to keep it, renew it in the app "
+                              "before then. Reply AGENT for a person."),
+    "lost_phone": lambda v: ("Sorry about your phone. Nobody can change your line without its PIN. Sign in to the app "
+                             "on another phone to keep using your number, and ask your mobile carrier to lock the "
+                             "lost one."),
+    "number_info": lambda v: ("We don't charge to change your number. The old number is given up for good; your plans "
+                              "and credits stay on the line. To do it, text CHANGE NUMBER."),
 }
 
 def plan_next(v: dict, words: Mapping[str, str], lang: str = "en", short: bool = False) -> str:

@@ -126,6 +126,12 @@ WHICH = {"plans": "ver tus planes", "refund": "conocer nuestra política de reem
          "unblock": "desbloquear un número", "troubleshoot": "resolver un problema con llamadas, timbre o mensajes",
          "agent": "hablar con una persona"}
 
+WHICH.update({"term_end": "saber cuándo terminan tus planes", "cancel_effects": "saber qué pasa si cancelas",
+              "appstore": "ver los pasos de Apple", "capabilities": "saber qué podemos hacer",
+              "port_out": "llevar tu número a otra compañía", "billing": "preguntar por cobros",
+              "undo_cancel": "deshacer una cancelación", "lost_phone": "ayuda con un teléfono perdido",
+              "number_info": "saber cómo se cambia el número"})  # issue 21
+
 REPLIES: dict[str, Reply] = {
     # consent and help (R16)
     # Every command, written as typed (the keywords ignore accents), so GSM-7 holds it all in
@@ -225,6 +231,18 @@ REPLIES: dict[str, Reply] = {
     "nothing_confirmed": lambda v: (f"No se confirmó nada. Para seguir, escribe {COMMAND_WORDS.get(v['action'], 'AYUDA')} "
                                     "otra vez."),
     "nothing_pending": lambda v: "No hay nada esperando un SÍ. Responde AYUDA para ver los comandos.",
+    # Every step hears every act (issue 21): a goodbye, a greeting, thanks, a switch, a question (R24)
+    "goodbye": lambda v: "Gracias por escribirnos. ¡Adiós!",
+    "hello": lambda v: ("¡Hola! Podemos mostrar tus planes, cancelar un plan o tu línea, cambiar o bloquear un número "
+                        "y resolver problemas de llamadas o mensajes. ¿Qué necesitas? AGENTE: una persona."),
+    "welcome": lambda v: "¡De nada! Escríbenos cuando quieras.",
+    "language_switched": lambda v: "De acuerdo, en español.",
+    "question_about": lambda v: (
+        f"Una pregunta no cambia nada. Para {WHICH[v['about']]}, escribe {COMMAND_WORDS[v['about']]}: te diremos "
+        "qué hace antes de que lo confirmes. AGENTE: una persona." if v.get("about") in WHICH else
+        "Una pregunta no cambia nada. Escribe qué quieres hacer, o AGENTE para hablar con una persona."),
+    "ok_nothing": lambda v: "De acuerdo. Responde AYUDA para ver los comandos, o AGENTE para una persona.",
+    "pin_not_needed": lambda v: "Tu PIN ya está verificado en esta conversación.",
     # receipts (R17)
     "done_cancel_plan": ES.done_plan,
     "done_cancel_line": ES.done_line,
@@ -264,6 +282,10 @@ REPLIES: dict[str, Reply] = {
                                             "con una persona."),
     "refused_no_numbers_available": lambda v: ("Ahora no hay números nuevos disponibles. No se cambió nada. "
                                                "Inténtalo más tarde."),
+    "refused_no_numbers_in_area": lambda v: (f"No hay números libres con el código de área {v['area']}. No se cambió "
+                                             "nada. " + (f"Códigos libres: {and_list(v['areas'], 'es')}. Escribe "
+                                                         "CAMBIAR NUMERO y uno de ellos, o AGENTE para una persona."
+                                                         if v.get("areas") else "Escribe AGENTE para una persona.")),
     "refused_invalid_number": lambda v: ("Eso no parece un número de teléfono. No se cambió nada. Escribe BLOQUEAR y el "
                                           "número para intentarlo otra vez."),
     "refused_emergency_number": lambda v: ("Los números de emergencia no se pueden bloquear. Responde AGENTE para hablar "
@@ -285,6 +307,25 @@ REPLIES: dict[str, Reply] = {
     # Issue 23: a confirmation whose line changed meanwhile (another phone's YES came first)
     "refused_number_changed_meanwhile": lambda v: (f"El número de tu línea ya se cambió a {display(v['number'])} "
                                                    "desde otro teléfono o mensaje. No se cambió nada más. AGENTE para una persona."),
+    # Issue 21: preguntas respondidas con hechos, nunca convertidas en cambios (R24, R25, R3)
+    "term_end": ES.plans,
+    "cancel_effects": lambda v: ("Un plan cancelado funciona con tu saldo hasta el fin de su periodo. Cancelar la "
+                                 "línea No se puede deshacer: luego el número es liberado. Sin reembolso. CANCELAR "
+                                 "PLAN o CANCELAR LINEA."),
+    "appstore_steps": lambda v: ("Solo tú cancelas un plan del App Store, en tu cuenta de Apple: Ajustes > tu nombre > "
+                                 f"Suscripciones > la app > Cancelar. {v['url']}"),
+    "capabilities": lambda v: ("Podemos mostrar tus planes y fechas, cancelar un plan o la línea, reactivarla, "
+                               "cambiar tu número, bloquear números y explicar reembolsos. AYUDA o AGENTE."),
+    "port_out": lambda v: ("Para llevar tu número a otra compañía no lo canceles aquí: se perdería. La nueva "
+                           "compañía inicia el cambio; la línea termina al completarse. Sin reembolso. AGENTE."),
+    "billing_unknown": lambda v: ("No podemos responder sobre cobros por mensaje. PLANES dice cuándo se renueva cada "
+                                  "plan. Escribe AGENTE y una persona te ayudará."),
+    "undo_cancel": lambda v: ("Cancelar una línea no se puede deshacer: funciona hasta el fin del periodo y luego el "
+                              "número es liberado. Un plan cancelado puedes renovarlo en la app. AGENTE."),
+    "lost_phone": lambda v: ("Lamentamos lo de tu teléfono. Nadie puede cambiar tu línea sin su PIN. Entra a la app "
+                             "en otro teléfono y pide a tu compañía móvil que bloquee el perdido."),
+    "number_info": lambda v: ("Cambiar tu número no tiene costo. El anterior se pierde para siempre; tus planes y "
+                              "saldo se quedan. Para hacerlo, escribe CAMBIAR NUMERO."),
 }
 
 PLAN_NEXT = {

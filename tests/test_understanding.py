@@ -52,10 +52,17 @@ def test_the_held_out_set_is_understood_and_never_routed_to_a_change_it_does_not
     assert intents_below == []
 
 
+# Issue 21's labels are measured by its own held-out turns (vocabulary/evaluate.py, written
+# apart from the training phrases; the information journeys are scored by the intent their
+# question is about), not by this older set.
+MEASURED_BY_ISSUE_21 = {"term_end", "cancel_effects", "appstore", "capabilities", "port_out", "billing",
+                        "undo_cancel", "lost_phone", "number_info", "callback"}
+
+
 def test_every_intent_is_evaluated_in_both_languages_with_near_misses_speech_and_typos():
     data = rows()
     labels = {label for _, label, _, _, text in data}
-    assert labels == {label for _, label, _ in u.load_phrases()}
+    assert labels == {label for _, label, _ in u.load_phrases()} - MEASURED_BY_ISSUE_21
     for lang in u.LANGUAGES:
         per_label = collections.Counter(label for ln, label, *_ in data if ln == lang)
         assert min(per_label.values()) >= 4, per_label
@@ -135,7 +142,7 @@ def test_what_is_nothing_we_do_is_not_understood_and_nonsense_never_starts_a_cha
     ("cancela la grabación de llamadas", "es", intents.journey("cancel_plan", plan="Call Recording")),
     ("cancel the line ending 0012", "en", intents.journey("cancel_line", line="0012")),
     ("please block +1 (212) 555-0100", "en", intents.journey("block", number="+12125550100")),
-    ("unblock 646 555 0142", "en", intents.journey("unblock", number="6465550142")),
+    ("unblock 646 555 0142", "en", intents.journey("unblock", number="+16465550142")),
     ("my phone doesn't ring when people call me", "en", intents.journey("troubleshoot", fix="device_settings")),
     ("calls keep dropping", "en", intents.journey("troubleshoot", fix="voice_network_mode")),
     ("I keep getting spam calls", "en", intents.journey("troubleshoot", fix="block_spam")),

@@ -543,103 +543,130 @@ def _is_yes(raw: str, words: list[str]) -> bool:
     return _only(words, YES | COURTESY) and not (words[0] == "no" or "not" in words or "no" in words[:1])
 
 
+ANSWER_STEPS = ("pin", "code", "target", "plan", "block_number", "which", "fix", "reason")
+MY_LINE = re.compile(r"\b(mine|my own|my line|my number|la mia|el mio|mi linea|mi numero)\b")
+
+
+def _answer_pin(raw, lang, found, words):
+    return ("pin" if "pin" in found else "number") if ("pin" in found or "phone" in found) else None
+
+
+def _answer_code(raw, lang, found, words):
+    return "code" if "code" in found or "pin" in slot_reader.slots(raw, lang, "pin") else None
+
+
+def _answer_target(raw, lang, found, words):
+    return "line" if {"last4", "name", "phone"} & found.keys() or MY_LINE.search(fold(raw)) else None
+
+
+def _answer_block_number(raw, lang, found, words):
+    digits = "".join(ch for ch in raw if ch.isdigit())
+    return "number" if "phone" in found or (3 <= len(digits) <= 15 and len(words) <= 4) else None
+
+
+def _answer_plan(raw, lang, found, words):
+    return "plan" if "plan" in found and len(words) <= 8 else None
+
+
+_ANSWERS = {"pin": _answer_pin, "code": _answer_code, "target": _answer_target, "block_number": _answer_block_number,
+            "plan": _answer_plan}
+
+
 def _answer(raw: str, lang: str, step: str, words: list[str]) -> str | None:
     """Which answer to the step's question the words are, if they are one."""
-    if step not in ("pin", "code", "target", "plan", "block_number", "which", "fix", "reason"):
+    if step not in ANSWER_STEPS:
         return None
     found = slot_reader.slots(raw, lang, step)
-    if step == "pin" and ("pin" in found or "phone" in found):
-        return "pin" if "pin" in found else "number"
-    if step == "code" and "code" in found:
-        return "code"
-    if step == "code" and "pin" in slot_reader.slots(raw, lang, "pin"):
-        return "code"
-    if step == "target" and ({"last4", "name", "phone"} & found.keys()):
-        return "line"
-    if step == "target" and re.search(r"\b(mine|my own|my line|my number|la mia|el mio|mi linea|mi numero)\b",
-                                      fold(raw)):
-        return "line"
-    if step == "block_number" and "phone" in found:
-        return "number"
-    if step == "block_number":
-        digits = "".join(ch for ch in raw if ch.isdigit())
-        if 3 <= len(digits) <= 15 and len(words) <= 4:
-            return "number"
-    if step == "plan" and "plan" in found and len(words) <= 8:
-        return "plan"
-    if "choice" in found:
-        return "choice"
+    own = _ANSWERS.get(step)
+    got = own(raw, lang, found, words) if own is not None else None
+    return got or ("choice" if "choice" in found else None)
+
+
+# form(): whether free words ask, ask for or tell, in stages (the earlier ones win) ------------------
+POLITE_NOT = re.compile(r"\b(if|and keep|but keep|still|without|anytime|any time|online|whenever|later|si|"
+                        r"y (quedarme|mantener|conservar)|sin|pero (mantener|conservar|quedarme)|cuando quiera|"
+                        r"despues|en linea)\b")
+ASKING = re.compile(
+    r"\b(what happens|que pasa|que sucede|how (do|can|would|should|could) i|how to|"
+    r"como (puedo|hago|se|cancelo|cambio|bloqueo|le hago)|i want to know|i wanna know|i need to know|"
+    r"i d like to know|id like to know|wanted to (ask|know)|want to ask|quiero saber|queria saber|"
+    r"quisiera saber|me gustaria saber|necesito saber|quisiera preguntar|queria preguntar|"
+    r"tengo una (duda|pregunta)|una duda|wondering|me pregunto|is it true|es verdad|tell me|"
+    r"explain|explicame|expliqueme|me explicas|me explica|para que sirve|what about|how about|"
+    r"any idea|info (on|about)|information (on|about)|informacion (sobre|de)|not sure (if|whether)|"
+    r"don t know (if|whether)|dont know (if|whether)|no se si|figure out|curious|have a question|"
+    r"got a question|a question|saber si|consulta|quiero preguntar|quisiera saber)\b")
+HELP_WANTED = re.compile(r"\b(help|ayuda|ayudame|ayudenme|please|por favor)\b")
+
+
+def _imperative(body: str) -> bool:
+    return bool(IMPERATIVE.match(body)) and not re.match(IMPERATIVE_NOUNS, body)
+
+
+def _clause_bodies(raw: str) -> list[str]:
+    return [LEAD.sub("", fold(part) + " ").strip() for part in CLAUSES.split(raw)[1:]]
+
+
+def _form_opening(raw: str, body: str) -> tuple[str, str | None]:
+    """"sí, …" (a yes, then the rest) and "si cancelo …" (an if: a hypothetical, R24)."""
+    if re.match(r"^\W*s[ií]\s*[,.!]", raw) or raw.lstrip("¡¿ \"'").lower().startswith("sí"):
+        return (body[3:] if body.startswith("si ") else body), None
+    if body.startswith("si ") and len(body.split()) > 2:
+        return body, "question"
+    return body, None
+
+
+def _form_asked_for(raw: str, body: str) -> str | None:
+    """A request in a question's clothes ("can you cancel my line?")."""
+    if REQUEST_IN_QUESTION.match(body) or (POLITE_REQUEST.match(body) and not POLITE_NOT.search(body)):
+        return "request"
+    if not Q_START.match(body) and any(REQUEST_IN_QUESTION.match(c) for c in _clause_bodies(raw)):
+        return "request"  # "I lost my phone, can you suspend the line"
     return None
+
+
+def _form_question(raw: str, body: str, asked: bool) -> str | None:
+    if TAG.search(raw.lower()) and "?" in raw or TAIL_QUESTION.search(body):
+        return "question"
+    if Q_START.match(body):
+        if re.match(r"^(que|como) (quiero|necesito)\b", body):
+            return "request"
+        if body.startswith(("tengo ", "tiene ", "tienen ")) and not asked and not re.match(
+                r"^tengo (una|otra|unas) (duda|pregunta|consulta)", body):
+            return "statement"
+        return "request" if body.startswith("have ") and not asked else "question"
+    if asked or ASKING.search(body):
+        return "question"
+    if INFO_NOUNS.search(body) and len(body.split()) <= 5 and not _imperative(body):
+        return "question"  # "refund policy", "plan end date": information asked for in a few words
+    return None
+
+
+def _form_told(raw: str, folded: str, body: str) -> str:
+    """A report or a request (what is left once no question was found)."""
+    if NOT_A_REQUEST.search(body) or PAST_MINE.search(raw.lower()):
+        return "statement"
+    if LAUGH.search(folded) and not REQUEST_CUES.search(body) and not _imperative(body):
+        return "statement"  # "jaja mejor cancelo todo": a joke, no request
+    reported = STATEMENT.match(body) or REPORT.search(body)
+    if reported and not ACTION.search(body) and HELP_WANTED.search(body):
+        return "statement"  # "my phone was stolen, please help": a report, help wanted, nothing named
+    if REQUEST_CUES.search(body) or _imperative(body):
+        return "request"  # "block 212 555 0143, they keep calling me": the verb comes first
+    if any(_imperative(c) and ACTION.match(c) for c in _clause_bodies(raw)):
+        return "request"  # "someone keeps calling me, block them"
+    if reported or len(body.split()) >= 6:
+        return "statement"
+    return "request"
 
 
 def form(raw: str, folded: str | None = None) -> str:
     """Whether free words ask something (question), ask for something (request) or tell
     something (statement) — R24: only a request starts a change."""
     folded = fold(raw) if folded is None else folded
-    body = LEAD.sub("", folded + " ").strip() or folded
-    asked = "?" in raw or "¿" in raw
-    if re.match(r"^\W*s[ií]\s*[,.!]", raw) or raw.lstrip("¡¿ \"'").lower().startswith("sí"):
-        body = body[3:] if body.startswith("si ") else body  # "sí, …": a yes, then the rest
-    elif body.startswith("si ") and len(body.split()) > 2:
-        return "question"  # "si cancelo la línea …": an if, a hypothetical (R24)
-    if REQUEST_IN_QUESTION.match(body):
-        return "request"
-    if POLITE_REQUEST.match(body) and not re.search(r"\b(if|and keep|but keep|still|without|anytime|any time|online|"
-                                                     r"whenever|later|si|y (quedarme|mantener|conservar)|sin|"
-                                                     r"pero (mantener|conservar|quedarme)|cuando quiera|despues|"
-                                                     r"en linea)\b", body):
-        return "request"
-    if not Q_START.match(body) and any(REQUEST_IN_QUESTION.match(LEAD.sub("", fold(c) + " ").strip())
-                                       for c in CLAUSES.split(raw)[1:]):
-        return "request"  # "I lost my phone, can you suspend the line"
-    if TAG.search(raw.lower()) and "?" in raw or TAIL_QUESTION.search(body):
-        return "question"
-    if Q_START.match(body):
-        # "do you" / "will you" + a change: a request worded as a question, when no "?" … still a question
-        if re.match(r"^(que|como) (quiero|necesito)\b", body):
-            return "request"
-        if body.startswith(("tengo ", "tiene ", "tienen ")) and not asked and not re.match(
-                r"^tengo (una|otra|unas) (duda|pregunta|consulta)", body):
-            return "statement"
-        if body.startswith("have ") and not asked:
-            return "request"
-        return "question"
-    if asked:
-        return "question"
-    if re.search(r"\b(what happens|que pasa|que sucede|how (do|can|would|should|could) i|how to|"
-                 r"como (puedo|hago|se|cancelo|cambio|bloqueo|le hago)|i want to know|i wanna know|i need to know|"
-                 r"i d like to know|id like to know|wanted to (ask|know)|want to ask|quiero saber|queria saber|"
-                 r"quisiera saber|me gustaria saber|necesito saber|quisiera preguntar|queria preguntar|"
-                 r"tengo una (duda|pregunta)|una duda|wondering|me pregunto|is it true|es verdad|tell me|"
-                 r"explain|explicame|expliqueme|me explicas|me explica|para que sirve|what about|how about|"
-                 r"any idea|info (on|about)|information (on|about)|informacion (sobre|de)|not sure (if|whether)|"
-                 r"don t know (if|whether)|dont know (if|whether)|no se si|figure out|curious|have a question|"
-                 r"got a question|a question|saber si|consulta|quiero preguntar|quisiera saber)\b", body):
-        return "question"
-    if INFO_NOUNS.search(body) and len(body.split()) <= 5 and not (IMPERATIVE.match(body)
-                                                                    and not re.match(IMPERATIVE_NOUNS, body)):
-        return "question"  # "refund policy", "plan end date": information asked for in a few words
-    if NOT_A_REQUEST.search(body) or PAST_MINE.search(raw.lower()):
-        return "statement"
-    if LAUGH.search(folded) and not REQUEST_CUES.search(body) and not (IMPERATIVE.match(body)
-                                                                        and not re.match(IMPERATIVE_NOUNS, body)):
-        return "statement"  # "jaja mejor cancelo todo": a joke, no request
-    reported = STATEMENT.match(body) or REPORT.search(body)
-    if reported and not ACTION.search(body) and re.search(r"\b(help|ayuda|ayudame|ayudenme|please|por favor)\b",
-                                                         body):
-        return "statement"  # "my phone was stolen, please help": a report, help wanted, nothing named
-    if REQUEST_CUES.search(body):
-        return "request"
-    if IMPERATIVE.match(body) and not re.match(IMPERATIVE_NOUNS, body):
-        return "request"  # "block 212 555 0143, they keep calling me": the verb comes first
-    if any(IMPERATIVE.match(c) and not re.match(IMPERATIVE_NOUNS, c) and ACTION.match(c)
-           for c in (LEAD.sub("", fold(part) + " ").strip() for part in CLAUSES.split(raw)[1:])):
-        return "request"  # "someone keeps calling me, block them"
-    if reported:
-        return "statement"
-    if len(body.split()) >= 6 and not (IMPERATIVE.match(body) and not re.match(IMPERATIVE_NOUNS, body)):
-        return "statement"
-    return "request"
+    body, verdict = _form_opening(raw, LEAD.sub("", folded + " ").strip() or folded)
+    return (verdict or _form_asked_for(raw, body) or _form_question(raw, body, "?" in raw or "¿" in raw)
+            or _form_told(raw, folded, body))
 
 
 def asks_of_its_own(clause: str) -> bool:

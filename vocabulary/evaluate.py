@@ -26,86 +26,21 @@ import sys
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
+from core import languages
 from core.formatting import fold
+from core.journeys import REGISTRY
+from vocabulary.held_out import DATA, LANGUAGES, Case, Labelled, NearMiss, load_held_out, load_near_misses
 
-DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "turns"
-LANGUAGES = ("en", "es")
+__all__ = ["DATA", "LANGUAGES", "Case", "Labelled", "NearMiss", "load_held_out", "load_near_misses", "evaluate",
+           "Report", "baseline", "from_interpretation", "turn_of", "budget"]
+
 # The journeys that change something (a near miss must never be a request for one).
-CHANGES = frozenset({"cancel_plan", "cancel_line", "cancel", "reactivate", "change_number", "block", "unblock"})
+# (the registry's journeys that change something, and "cancel": which of two is unclear)
+CHANGES = frozenset({name for name, journey in REGISTRY.items() if journey.changes} | {"cancel"})
 WORDED_ACTS = frozenset({"request", "question", "statement", "answer"})  # the acts that carry an intent
 GATES = {"act_intent": 0.97, "intent": 0.93, "slots": 0.95}
-
-
-@dataclass(frozen=True)
-class Case:
-    """One turn as the interpreter receives it (no label)."""
-
-    text: str
-    channel: str  # sms, voice
-    step: str  # what the conversation was waiting for (tests/data/turns/README.md)
-    prior: str  # the conversation's language before this turn
-
-
-@dataclass(frozen=True)
-class Labelled:
-    case: Case
-    lang: str
-    act: str
-    intent: str  # "-" for the acts that carry none
-    slots: tuple[tuple[str, str], ...]
-    source: str  # the file's name
-
-
-@dataclass(frozen=True)
-class NearMiss:
-    case: Case
-    resembles: str
-    source: str
-
-
-def _slots_of(field_: str) -> tuple[tuple[str, str], ...]:
-    if field_.strip() in ("", "-"):
-        return ()
-    pairs = []
-    for part in field_.split(";"):
-        key, _, value = part.partition("=")
-        if key.strip():
-            pairs.append((key.strip(), value.strip()))
-    return tuple(sorted(pairs))
-
-
-def _lines(path: Path) -> Iterable[list[str]]:
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            yield line.split("\t")
-
-
-def load_held_out(data: Path = DATA) -> list[Labelled]:
-    rows = []
-    for lang in LANGUAGES:
-        path = data / f"held_out_{lang}.tsv"
-        for n, cols in enumerate(_lines(path), 1):
-            if len(cols) < 7 or cols[0] == "lang":
-                continue
-            row_lang, channel, step, act, intent, slots, text = cols[:6] + ["\t".join(cols[6:])]
-            rows.append(Labelled(Case(text, channel, step, lang), row_lang, act, intent or "-", _slots_of(slots),
-                                 path.name))
-    return rows
-
-
-def load_near_misses(data: Path = DATA) -> list[NearMiss]:
-    rows = []
-    for lang in LANGUAGES:
-        path = data / f"near_miss_{lang}.tsv"
-        for cols in _lines(path):
-            if len(cols) < 5 or cols[0] == "lang":
-                continue
-            row_lang, channel, step, resembles, text = cols[:4] + ["\t".join(cols[4:])]
-            rows.append(NearMiss(Case(text, channel, step, lang), resembles, path.name))
-    return rows
 
 
 # What an interpreter returned, read the same way whatever its type ----------------------------------
@@ -360,6 +295,52 @@ def _digits(value: Any) -> str:
     return digits[1:] if len(digits) == 11 and digits.startswith("1") else digits
 
 
+def _journey_label(value: Any, given: dict) -> str:
+    label = str(value)
+    if label == "troubleshoot" and given.get("fix"):
+        fix = str(given["fix"])
+        return fix if fix in ("reactivate", "change_number") else f"fix.{fix}"
+    return "cancel" if label == "clarify" else label
+
+
+def _plan_key(plan: Any) -> str:
+    return _PLAN_KEYS.get(fold(str(plan)), "number_plan")
+
+
+def _journey_slots(given: dict) -> dict[str, str]:
+    """A journey's slots (core/journeys/) in the held-out set's keys."""
+    slots: dict[str, str] = {}
+    if given.get("number"):
+        slots["phone"] = _digits(given["number"])
+    if given.get("line"):
+        line = _digits(given["line"])
+        slots["last4" if len(line) == 4 else "phone"] = line
+    if given.get("area"):
+        slots["area_code"] = str(given["area"])
+    if given.get("plan"):
+        slots["plan"] = _plan_key(given["plan"])
+    if given.get("name"):
+        slots["name"] = str(given["name"])
+    nxt = given.get("next")
+    if nxt:  # [journey, its slots]: the second request is scored by the journey it names
+        slots["next"] = _journey_label(nxt[0], nxt[1] if len(nxt) > 1 else {}) if isinstance(nxt, (list, tuple)) \
+            else str(nxt)
+    return slots
+
+
+def _answer(kind: str, value: Any, step: str) -> tuple[str, dict[str, str]]:
+    """An answer to a step (a PIN, a number, a choice, a plan's name): its label and slots."""
+    digits = _digits(value)
+    if kind == "pin":
+        label = "code" if step == "code" else "pin"
+        return label, {label if len(digits) < 10 else "phone": digits}
+    if kind == "number":
+        return ("line" if step == "target" else "number"), {"last4" if len(digits) == 4 else "phone": digits}
+    if kind == "choice":
+        return "choice", {"choice": str(value)}
+    return "plan", {"plan": _plan_key(value)}
+
+
 def from_interpretation(interpretation: Any, case: Case) -> Interpreted:
     """An Interpretation (an act, a core Intent with its slots, a language) in the held-out
     set's labels, so that ``evaluate`` scores the integrated interpreter as it is:
@@ -367,46 +348,19 @@ def from_interpretation(interpretation: Any, case: Case) -> Interpreted:
     act = _ACT_NAMES.get(str(_get(interpretation, "act")), str(_get(interpretation, "act")))
     intent = _get(interpretation, "intent")
     kind, value = _get(intent, "kind"), _get(intent, "value")
-    given = dict(_get(intent, "slots") or {})
-    slots: dict[str, str] = {}
     label: str | None = None
+    slots: dict[str, str] = {}
     if kind == "journey":
-        label = str(value)
-        if label == "troubleshoot" and given.get("fix"):
-            fix = str(given["fix"])
-            label = fix if fix in ("reactivate", "change_number") else f"fix.{fix}"
-        elif label == "clarify":
-            label = "cancel"
-        if given.get("number"):
-            slots["phone"] = _digits(given["number"])
-        if given.get("line"):
-            line = _digits(given["line"])
-            slots["last4" if len(line) == 4 else "phone"] = line
-        if given.get("area"):
-            slots["area_code"] = str(given["area"])
-        if given.get("plan"):
-            plan = str(given["plan"])
-            slots["plan"] = _PLAN_KEYS.get(fold(plan), "number_plan")
-        for key in ("name", "next"):
-            if given.get(key):
-                slots[key] = str(given[key])
+        given = dict(_get(intent, "slots") or {})
+        label, slots = _journey_label(value, given), _journey_slots(given)
+    elif kind == "question":  # R24: a question about a journey (None: about nothing we do)
+        label = str(value) if value else "none"
     elif kind in ("pin", "number", "choice", "name"):
-        digits = _digits(value)
-        if kind == "pin":
-            label = "code" if case.step == "code" else "pin"
-            slots[label if len(digits) < 10 else "phone"] = digits
-        elif kind == "number":
-            label = "line" if case.step == "target" else "number"
-            slots["last4" if len(digits) == 4 else "phone"] = digits
-        elif kind == "choice":
-            label = "choice"
-            slots["choice"] = str(value)
-        else:
-            label = "plan"
-            slots["plan"] = _PLAN_KEYS.get(fold(str(value)), "number_plan")
-    if act == "switch_language" and _get(interpretation, "value"):
-        slots = {"language": str(_get(interpretation, "value"))}
-    lang = _get(interpretation, "lang") or (slots.get("language") if act == "switch_language" else None) or case.prior
+        label, slots = _answer(kind, value, case.step)
+    language = _get(interpretation, "value") if act == "switch_language" else None
+    if language:
+        slots = {"language": str(language)}
+    lang = _get(interpretation, "lang") or language or case.prior
     return Interpreted(act, label, {k: v for k, v in slots.items() if v}, lang)
 
 
@@ -434,7 +388,7 @@ def budget(rows: list[Labelled] | None = None, repeat: int = 1) -> dict[str, flo
     t0 = time.process_time()
     from vocabulary import acts, language_id, slots as slot_reader
 
-    pieces(Case("warm up: cancel 212 555 0143", "sms", "command", "en"))
+    pieces(Case("warm up: cancel 212 555 0143", "sms", "command", languages.DEFAULT_CODE))
     start_s = time.process_time() - t0
     heap = tracemalloc.get_traced_memory()[1] / 1e6
     tracemalloc.stop()

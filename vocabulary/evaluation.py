@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from core import languages
 from vocabulary import understand as u
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -133,7 +134,7 @@ def refusals(before: Report, after: Report) -> list[str]:
 LANG_HEADER = "# lang: "
 
 
-def read_phrase_rows(path: Path, lang: str = "en") -> list[tuple[str, str, str]]:
+def read_phrase_rows(path: Path, lang: str = languages.DEFAULT_CODE) -> list[tuple[str, str, str]]:
     """Rows in the phrases format (label<TAB>text), as ``switchboard phrases export`` writes
     them: a ``# lang: xx`` line says the language of the rows after it (else ``lang``)."""
     found = []

@@ -12,6 +12,10 @@ What is read, and how:
   vocabulary/understand.py; speech the recogniser itself was unsure of is not acted on.
 - **Each step** (what the conversation expects) has one reader below, shared by all doors:
   the differences between keys, typed and spoken words are in the ``Said`` it is given.
+- **Every step hears every act** (vocabulary/acts.py, issue 21): whatever a step waits for,
+  a person (R15), a forgotten PIN (R21), a language switch (R20), a goodbye, "never mind" or
+  a no (R18: the request ends), a question (R24: answered, never the change) and a new
+  request are heard before the step's own reader; the step reads only what answers it.
 - **The voice menus** are steps too: each menu's keys come from the journey registry (each
   journey's ``menu`` place) plus the menus' own keys (the sub-menus, the language, a person).
 """
@@ -29,7 +33,9 @@ from core.journeys.clarify import EXPECT_WHICH
 from core.reply import (EXPECT_BLOCK_NUMBER, EXPECT_CODE, EXPECT_CONFIRM, EXPECT_FIX, EXPECT_OFFER, EXPECT_PIN,
                         EXPECT_PLAN, EXPECT_REASON, EXPECT_TARGET)
 from core.turns import Interpretation, Turn, of_intent
-from vocabulary import Vocabulary, contains, fold, vocabulary
+from vocabulary import Vocabulary, contains, fold, slots as slot_reader, vocabulary
+from vocabulary.acts import IN_PROGRESS, act_of
+from vocabulary.language_id import language_of
 from vocabulary.reading import KEYED, Parsed, parse
 from vocabulary.understand import (SPEECH_FLOOR, VAGUE_CANCEL, Understanding, answer_which, find, fix_choice,
                                    understand)
@@ -63,6 +69,7 @@ class Said:
     turn: Turn
     read: Parsed | None = None  # typed words' first reading
     vocabs: list[Vocabulary] = field(default_factory=list)  # typed: every language, the turn's first
+    act: str | None = None  # what vocabulary/acts.py made of the words (when it was asked)
 
     @property
     def keypad(self) -> bool:
@@ -126,6 +133,90 @@ def _vocabs(turn: Turn) -> list[Vocabulary]:
     if not turn.typed:  # a call is held in one language (R20: the caller chooses it)
         return [vocabulary(turn.lang)]
     return [vocabulary(turn.lang)] + [vocabulary(code) for code in languages.others(turn.lang)]
+
+
+# What every step hears (issue 21) -------------------------------------------------------------
+# The steps where a "no" ends the request in progress (R18); at R11's question and offer a no
+# skips them (their readers say so), and only a hesitation ("never mind") ends it.
+ENDS_ON_NO = frozenset(IN_PROGRESS) - {"reason", "offer"}
+# R18's own yes words: one of them, with nothing but courtesy words, confirms.
+R18_YES = frozenset({"yes", "y", "confirm", "si"})
+# The steps where a question is answered and a new request starts (at R11's question and offer
+# their readers decide: anything else goes on with the cancellation; at a confirmation, R18).
+ANSWER_STEPS = frozenset({EXPECT_PIN, EXPECT_CODE, EXPECT_TARGET, EXPECT_BLOCK_NUMBER, EXPECT_PLAN, EXPECT_WHICH,
+                          EXPECT_FIX})
+
+
+def heard(s: Said, lang: str) -> Interpretation | None:
+    """The act of free words, as every step hears it; None: the step's own reader decides."""
+    if s.keys or not s.words:
+        return None  # keys (or a text that is only a number) answer the step
+    step = s.turn.expects
+    act = act_of(s.words, lang, "sms" if s.turn.typed else "voice", step)
+    s.act = act.act
+    got = _everywhere(act, step, lang, s.words)
+    if got is not None:
+        return got
+    if act.act == "question" and (step in ANSWER_STEPS or step == "command"):
+        asked = question(s.words, lang, s.spoken)
+        if asked.intent.kind == "question" and asked.intent.value is None and step == "command":
+            return None  # about nothing a journey does: read as before (help, a person, unclear)
+        return asked
+    if step == "command":
+        return {"thanks": Interpretation(turns.THANKS, intents.THANKS, lang=lang),
+                "greeting": Interpretation(turns.GREETING, intents.GREETING, lang=lang)}.get(act.act)
+    if act.act == "request" and step in ANSWER_STEPS:
+        return _new_request(s.words, lang, s.spoken)  # a new request starts it
+    return None
+
+
+def _everywhere(act, step: str, lang: str, words: str) -> Interpretation | None:
+    """The acts heard the same at every step."""
+    kind = act.act
+    if kind == "person":
+        return Interpretation(turns.PERSON, intents.AGENT, lang=lang)  # R15
+    if kind == "forgot_pin":
+        return Interpretation(turns.FORGOT_PIN, intents.FORGOT, lang=lang)  # R21
+    if kind == "switch_language" and languages.known(act.language):
+        return Interpretation(turns.LANGUAGE, intents.language(act.language), value=act.language,
+                              lang=act.language)  # R20
+    if kind == "goodbye":
+        return Interpretation(turns.GOODBYE, intents.GOODBYE, lang=lang)
+    if kind == "hesitation" and step in IN_PROGRESS:
+        return Interpretation(turns.HESITATION, intents.NO, lang=lang)  # R18: the request ends at once
+    if kind == "no" and step in ENDS_ON_NO:
+        return Interpretation(turns.NO, intents.NO, lang=lang)
+    if kind == "yes" and step in (EXPECT_CONFIRM, EXPECT_OFFER) and R18_YES & set(fold(words).split()):
+        return Interpretation(turns.YES, intents.YES, lang=lang)  # R18: a yes with courtesy words
+    return None
+
+
+def question(words: str, lang: str, spoken: bool = False) -> Interpretation:
+    """R24: a question about a change never starts it. A journey that changes nothing (the
+    plans, the refund policy) answers it; else the registry journey whose ``answers`` hold it;
+    else the short answer of ``question`` (what to ask for, and a person)."""
+    got = understand(words, lang, speech_confidence=None)
+    names = [got.intent.value] if got.intent.kind == "journey" and got.intent.value != "clarify" else \
+        [o[0] for o in (got.intent.slot("options") or [])]
+    known = [REGISTRY[n] for n in names if n in REGISTRY]
+    if not known or (got.intent.kind == "journey" and not got.sure and got.how != "clarify"):
+        return Interpretation(turns.QUESTION, intents.question(None), lang=lang, understood=got)
+    changing = [j for j in known if j.changes]
+    if not changing:  # the plans, the refund policy: their journey is the answer
+        return Interpretation(turns.QUESTION, got.intent, lang=lang, understood=got)
+    about = changing[0].name
+    answers = next((j for j in REGISTRY.values() if about in getattr(j, "answers", frozenset())), None)
+    if answers is not None:
+        return Interpretation(turns.QUESTION, intents.journey(answers.name), lang=lang, understood=got)
+    return Interpretation(turns.QUESTION, intents.question(about), lang=lang, understood=got)
+
+
+def _new_request(words: str, lang: str, spoken: bool) -> Interpretation | None:
+    """Words at a step that waits for data that ask for a journey outright: that journey."""
+    got = understand(words, lang)
+    if got.sure and got.intent.kind == "journey":
+        return of_intent(got.intent, lang=lang, understood=got)
+    return None
 
 
 # The steps' readers --------------------------------------------------------------------------
@@ -238,8 +329,12 @@ def _typed(turn: Turn) -> Interpretation:
     if read.kind == "command":
         if read.action == "agent":
             return Interpretation(turns.PERSON, intents.AGENT, lang=lang)
-        return of_intent(intents.journey(read.action, **_command_slots(read.action, read.arg)), lang=lang)
+        return of_intent(intents.journey(read.action, **_command_slots(read.action, read.arg, lang)), lang=lang)
     s = Said(turn, read, _vocabs(turn))
+    if read.kind not in (turns.OPT_OUT, turns.OPT_IN):
+        every = heard(s, lang)
+        if every is not None:
+            return every
     if turn.expects in DATA_STEPS or s.keys:
         s.understood = None  # data is never read by the model (and never logged)
     got = s.understood
@@ -250,12 +345,14 @@ def _typed(turn: Turn) -> Interpretation:
         # A consent word (R16) is the door's to act on; what it would answer the step is
         # kept (a YES that re-subscribes may also be the yes the conversation waits for).
         return Interpretation(read.kind, intent, lang=lang, understood=read.understood)
-    return of_intent(intent, lang=lang, understood=s.__dict__.get("understood"))
+    return _told(s, of_intent(intent, lang=lang, understood=s.__dict__.get("understood")))
 
 
-def _command_slots(action: str, arg: str | None) -> dict:
+def _command_slots(action: str, arg: str | None, lang: str) -> dict:
+    """A command's own words, then the details of the sentence after it (vocabulary/slots.py:
+    "BLOCK 212 555 0143, they keep calling me")."""
     journey = REGISTRY.get(action)
-    return journey.command_slots(arg) if journey is not None and journey.command_slots else {}
+    return slot_reader.of_command(journey, arg, lang, understand) if journey is not None else {}
 
 
 def _called(turn: Turn) -> Interpretation:
@@ -266,10 +363,34 @@ def _called(turn: Turn) -> Interpretation:
         return Interpretation(turns.REPEAT, intents.REPEAT)
     if _unsure(turn):
         return Interpretation(turns.UNCLEAR, unsure_speech=True)
+    switched = _spoken_language(turn)
+    if switched is not None:
+        return switched
     s = Said(turn, None, _vocabs(turn))
+    every = heard(s, turn.lang)
+    if every is not None:
+        return every
     intent = STEPS.get(turn.expects, _anything)(s)
     got = s.__dict__.get("understood")
-    return of_intent(intent, understood=got)
+    return _told(s, of_intent(intent, understood=got))
+
+
+def _told(s: Said, got: Interpretation) -> Interpretation:
+    """A statement that leads to a journey ("someone keeps calling me") is said to be one."""
+    if s.act == "statement" and got.act == turns.REQUEST:
+        return Interpretation(turns.STATEMENT, got.intent, lang=got.lang, understood=got.understood)
+    return got
+
+
+def _spoken_language(turn: Turn) -> Interpretation | None:
+    """R20: speech in another language than the call's switches the call (the door then reads
+    the same words again in that language)."""
+    if not turn.speech or turn.keys:
+        return None
+    said = language_of(turn.speech, turn.lang)
+    if said != turn.lang and languages.known(said):
+        return Interpretation(turns.LANGUAGE, intents.language(said), value=said, lang=said)
+    return None
 
 
 def _unsure(turn: Turn) -> bool:
@@ -317,10 +438,23 @@ def _menu(turn: Turn) -> Interpretation:
 def _main_menu_speech(turn: Turn, said: str, words: Vocabulary) -> Interpretation:
     """The main menu's words (a language named anywhere; "repeat", "cancel", "more" or
     "agent" said alone), then what was understood (a journey with its slots, or "which?")."""
+    act = act_of(turn.speech, turn.lang, "voice", "command")
+    if act.act == "switch_language" and languages.known(act.language):  # "no hablo inglés" (R20)
+        return Interpretation(turns.LANGUAGE, value=act.language, lang=act.language)
     named = {lang.name.lower(): lang.code for lang in languages.BY_CODE.values()}
     for phrases, choice in words.main_menu:
         if choice in named and contains(said, phrases):
             return Interpretation(turns.LANGUAGE, value=named[choice])
+    switched = _spoken_language(turn)
+    if switched is not None:
+        return switched
+    every = _everywhere(act, "command", turn.lang, turn.speech)
+    if every is not None and every.act not in (turns.NO, turns.HESITATION):
+        return every
+    if act.act == "question":
+        return question(turn.speech, turn.lang, True)
+    if act.act in ("greeting", "thanks"):
+        return Interpretation(turns.REPEAT)  # the menu again: what the bot can do
     if said in words.agent:
         return Interpretation(turns.PERSON, intents.AGENT)
     if any(said in v.cancel for v in _all()):
@@ -330,6 +464,7 @@ def _main_menu_speech(turn: Turn, said: str, words: Vocabulary) -> Interpretatio
     if said in words.repeat or any(said in p for p, c in words.main_menu if c == "repeat"):
         return Interpretation(turns.REPEAT)
     got = understand(turn.speech, turn.lang, speech_confidence=turn.confidence)
+    told = turns.STATEMENT if act.act == "statement" else turns.REQUEST
     if got.sure:
         if got.label == "agent":
             return Interpretation(turns.PERSON, intents.AGENT, understood=got)
@@ -337,7 +472,8 @@ def _main_menu_speech(turn: Turn, said: str, words: Vocabulary) -> Interpretatio
             return Interpretation(turns.REPEAT, understood=got)
         if got.label in ("opt_out", "none"):
             return Interpretation(turns.UNCLEAR, understood=got)
-        return of_intent(got.intent, understood=got)
+        return Interpretation(told, got.intent, understood=got) if got.intent.kind == "journey" else \
+            of_intent(got.intent, understood=got)
     if got.how == "clarify":
         if got.intent.slot("options") == [[n, {}] for n in VAGUE_CANCEL]:
             return Interpretation(turns.MENU, value="cancel", understood=got)

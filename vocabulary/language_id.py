@@ -302,7 +302,7 @@ def compare(rows: list[tuple[str, str]] | None = None, out=sys.stdout) -> dict[s
 def held_out_rows() -> list[tuple[str, str, str]]:
     """(language, text) of the held-out turns that are no switch request (their label is the
     language asked for, not the one they are said in): for an aggregate figure only."""
-    from vocabulary.evaluate import load_held_out
+    from vocabulary.held_out import load_held_out
 
     return [(r.lang, r.case.text, r.case.prior) for r in load_held_out() if r.act != "switch_language"]
 

@@ -30,6 +30,9 @@ from functools import lru_cache
 
 import phonenumbers
 
+from babel.lists import format_list
+
+from core import languages
 from core.formatting import fold
 
 MAX_CHARS = 400
@@ -60,7 +63,7 @@ UNITS = {**_EN_UNITS, **_ES_UNITS}
 TEENS = {**_EN_TEENS, **_ES_TEENS}
 TENS = {**_EN_TENS, **_ES_TENS}
 REPEAT = {"double": 2, "triple": 3, "doble": 2}  # "triple" is both languages' word
-ZERO_LETTER = ("oh", "o")  # English only: Spanish "o" is "or"
+ZERO_LETTER = ("oh", "o")  # a zero, said as a letter, where "o" is not the word for "or" (Spanish)
 JOINERS = ("and", "y")  # "fifty and five" is rare; "cincuenta y cinco" is how it's said
 
 
@@ -69,7 +72,7 @@ def _is_number_word(w: str) -> bool:
             or w in ("hundred", "thousand", "mil") or w.isdigit())
 
 
-def spoken_to_digits(words: list[str], lang: str = "en") -> list[str]:
+def spoken_to_digits(words: list[str], lang: str = languages.DEFAULT_CODE) -> list[str]:
     """The words with every spoken number written as digits; a number of two or more words
     becomes one token ("fifty five" → "55", "double five" → "55", "doscientos doce" → "212").
     A lone small number word stays a word ("the first one", "quiero uno"): it is a digit only
@@ -128,14 +131,25 @@ def spoken_to_digits(words: list[str], lang: str = "en") -> list[str]:
     return out
 
 
+def as_digits(folded: str, lang: str = languages.DEFAULT_CODE) -> str:
+    """Folded words with every spoken number of two words or more as its digits."""
+    return " ".join(spoken_to_digits(folded.split(), lang))
+
+
 def _unit(w: str, lang: str, context: bool) -> int | None:
     if w in UNITS:
         return UNITS[w]
-    if w in ZERO_LETTER and lang != "es" and context:
+    if w in ZERO_LETTER and context and not _o_is_or(lang):
         return 0
     if w.isdigit() and len(w) == 1:
         return int(w)
     return None
+
+
+@lru_cache(maxsize=None)
+def _o_is_or(lang: str) -> bool:
+    """Whether "o" is the language's word for "or" (its list format, from the registry's locale)."""
+    return " o " in format_list(["a", "b"], style="or", locale=languages.get(lang).list_locale)
 
 
 def _near_number(words: list[str], j: int, lang: str) -> bool:
@@ -166,11 +180,11 @@ def _two_digit(words: list[str], j: int, lang: str, teens_only: bool = False) ->
     return None
 
 
-def text2num_digits(words: list[str], lang: str = "en") -> list[str]:
+def text2num_digits(words: list[str], lang: str = languages.DEFAULT_CODE) -> list[str]:
     """The same job done by ``text2num`` (kept for the measured comparison, not used)."""
     from text_to_num import alpha2digit
 
-    return alpha2digit(" ".join(words), "es" if lang == "es" else "en").split()
+    return alpha2digit(" ".join(words), languages.code_or_default(lang)).split()
 
 
 # Phone numbers ------------------------------------------------------------------------------
@@ -222,7 +236,7 @@ def _windows(tokens: list[str], i: int, j: int) -> str | None:
     return None
 
 
-def phones_by_runs(text: str, lang: str = "en", reader=spoken_to_digits) -> list[str]:
+def phones_by_runs(text: str, lang: str = languages.DEFAULT_CODE, reader=spoken_to_digits) -> list[str]:
     """Phone numbers by runs of digits alone (the hand-written way, measured against the matcher)."""
     found = []
     tokens = _tokens(text, lang, reader)
@@ -233,7 +247,7 @@ def phones_by_runs(text: str, lang: str = "en", reader=spoken_to_digits) -> list
     return found
 
 
-def phones(text: str, lang: str = "en", reader=spoken_to_digits) -> list[str]:
+def phones(text: str, lang: str = languages.DEFAULT_CODE, reader=spoken_to_digits) -> list[str]:
     """Every phone number in the text, in order, digits only without the country code."""
     tokens = _tokens(text, lang, reader)
     written = " ".join(tokens)
@@ -263,7 +277,7 @@ _AREA_CUES = ("area", "code", "codigo", "lada", "prefijo", "number", "numero", "
               "clave", "new", "nuevo", "different", "otro", "change", "cambiar", "cambio", "get", "want", "quiero")
 
 
-def area_code(text: str, lang: str = "en") -> str | None:
+def area_code(text: str, lang: str = languages.DEFAULT_CODE) -> str | None:
     """The area code asked for: "area code 212", "a 212 number", "un número del 305", "with a 212"."""
     tokens = _tokens(text, lang)
     padded = " ".join(tokens)
@@ -372,7 +386,7 @@ _CHOICE_FILLER = {"option", "number", "the", "press", "pressed", "one", "opcion"
                   "pick", "want", "quiero", "la", "de", "please", "por", "favor", "oprimo", "marco", "elijo", "go",
                   "with", "say", "digo", "uh", "um", "eh", "ok", "okay", "", "lo", "that"}
 CHOICE_STEPS = ("plan", "which", "fix", "reason", "target", "offer", "command")
-def last4(text: str, lang: str = "en", tokens: list[str] | None = None) -> str | None:
+def last4(text: str, lang: str = languages.DEFAULT_CODE, tokens: list[str] | None = None) -> str | None:
     tokens = tokens if tokens is not None else _tokens(text, lang)
     joined: list[str] = []  # spoken digits one by one ("oh one four three") as one run
     for t in tokens:
@@ -384,7 +398,7 @@ def last4(text: str, lang: str = "en", tokens: list[str] | None = None) -> str |
     return m.group(1) if m else None
 
 
-def choice(text: str, lang: str = "en") -> int | None:
+def choice(text: str, lang: str = languages.DEFAULT_CODE) -> int | None:
     """An option's number said or keyed: "2", "option two", "the second one", "la segunda"."""
     folded = fold((text or "")[:80])
     words = folded.split()
@@ -467,43 +481,20 @@ def clauses(text: str) -> list[str]:
 
 
 # Everything at once -------------------------------------------------------------------------------
-def slots(text: str, lang: str = "en", step: str = "command") -> dict[str, str]:
+def slots(text: str, lang: str = languages.DEFAULT_CODE, step: str = "command") -> dict[str, str]:
     """The details of one turn, in the held-out set's convention (digits only, no country
     code), read in the light of what the step asked for: digits at the PIN prompt are a PIN,
     at the code prompt a code, at the choice of line its last four digits."""
     text = (text or "")[:MAX_CHARS]
-    out: dict[str, str] = {}
     if REACTION.match(text):
-        return out  # an iPhone reaction quotes our own text: nothing in it is the customer's
+        return {}  # an iPhone reaction quotes our own text: nothing in it is the customer's
     tokens = _tokens(text, lang)
-    runs = digit_runs(tokens)
+    runs = [d for d, _, _ in digit_runs(tokens)]
     found = phones(text, lang)
-    if step == "pin" and runs:
-        # A PIN is 4 to 8 digits; a whole phone number there is the line's own, said first.
-        pin = next((d for d, _, _ in runs if 4 <= len(d) <= 8), None)
-        whole = next((p for p in found if len(p) == 10), None)
-        if whole:
-            out["phone"] = whole
-        if pin:
-            out["pin"] = pin
-        if out:
-            return out
-    if step == "code" and runs:
-        code = next((d for d, _, _ in runs if len(d) == 6), None) or next(
-            (d for d, _, _ in runs if 4 <= len(d) <= 8), None)
-        if code:
-            out["code"] = code
-            return out
-    l4 = last4(text, lang, tokens)
-    if l4:
-        out["last4"] = l4
-    elif step == "target" and not found and any(len(d) == 4 for d, _, _ in runs):
-        out["last4"] = next(d for d, _, _ in runs if len(d) == 4)
-    if found and not l4:
-        out["phone"] = found[0]
-    area = area_code(text, lang)
-    if area and "phone" not in out:
-        out["area_code"] = area
+    secret = _secret(step, runs, found)
+    if secret:
+        return secret
+    out = _numbers(text, lang, step, tokens, runs, found)
     p = plan(text)
     if step == "plan" and not p and not runs and choice(text, lang) is None:
         p = plan_at_step(text)
@@ -513,45 +504,162 @@ def slots(text: str, lang: str = "en", step: str = "command") -> dict[str, str]:
         c = choice(text, lang)
         if c is not None:
             out["choice"] = str(c)
-    if step == "target" and not out:
-        who = name(text)
-        if who:
-            out["name"] = who
-    elif step != "target" and "phone" not in out and "last4" not in out:
-        who = owner(text)
-        if who:
-            out["name"] = who
+    who = _who(text, step, out)
+    if who:
+        out["name"] = who
     return out
+
+
+def _secret(step: str, runs: list[str], found: list[str]) -> dict[str, str]:
+    """At the PIN prompt a PIN (4 to 8 digits; a whole number there is the line's own, said
+    first); at the code prompt a code (six digits first)."""
+    out: dict[str, str] = {}
+    if step == "pin" and runs:
+        pin = next((d for d in runs if 4 <= len(d) <= 8), None)
+        whole = next((p for p in found if len(p) == 10), None)
+        if whole:
+            out["phone"] = whole
+        if pin:
+            out["pin"] = pin
+    elif step == "code" and runs:
+        code = next((d for d in runs if len(d) == 6), None) or next((d for d in runs if 4 <= len(d) <= 8), None)
+        if code:
+            out["code"] = code
+    return out
+
+
+def _numbers(text: str, lang: str, step: str, tokens, runs: list[str], found: list[str]) -> dict[str, str]:
+    """A line's last four digits, else a phone number, else an area code asked for."""
+    out: dict[str, str] = {}
+    l4 = last4(text, lang, tokens)
+    if l4:
+        out["last4"] = l4
+    elif step == "target" and not found and any(len(d) == 4 for d in runs):
+        out["last4"] = next(d for d in runs if len(d) == 4)
+    if found and not l4:
+        out["phone"] = found[0]
+    area = area_code(text, lang)
+    if area and "phone" not in out:
+        out["area_code"] = area
+    return out
+
+
+def _who(text: str, step: str, out: dict[str, str]) -> str | None:
+    """A line's user: named alone at the choice of line, or as the owner of a line asked for."""
+    if step == "target":
+        return name(text) if not out else None
+    return owner(text) if "phone" not in out and "last4" not in out else None
+
+
+# What the journeys read ---------------------------------------------------------------------------
+# A plan's key → its product's name as the data spells it (core/journeys/cancel_plan.py matches it).
+PRODUCTS = {"text_archive": "Text Archive", "call_recording": "Call Recording"}
+
+
+@lru_cache(maxsize=512)
+def _heard(text: str, lang: str) -> tuple[tuple[str, object], ...]:
+    found: dict[str, object] = dict(slots(text, lang, "command"))
+    if "phone" not in found:  # a short code or an emergency number is a number too (refused by name)
+        runs = [d for d, _, _ in digit_runs(_tokens(text, lang)) if len(d) >= 3]
+        if runs:
+            found["digits"] = max(runs, key=len)
+    named = plans(text)
+    if named:
+        found["plans"] = tuple(named)
+    return tuple(found.items())
+
+
+def heard(text: str, lang: str = languages.DEFAULT_CODE) -> dict[str, object]:
+    """A request's details for its journey (``Journey.slots_heard``): ``slots`` at a new request,
+    with ``digits`` (the longest run of three digits or more, when no phone number is in it)
+    and ``plans`` (every plan named, in order: "the text archive and the call recording")."""
+    return dict(_heard((text or "")[:MAX_CHARS], lang))
+
+
+def second_request(text: str) -> str | None:
+    """The words of a second request joined to the first ("…, and also block 555-0142")."""
+    parts = clauses(text)
+    return parts[1] if len(parts) == 2 else None
+
+
+def with_next(got, text: str, lang: str, understand):
+    """Two requests in one message (issue 21): the first is what ``got`` asks for, the second
+    rides along as its ``next`` slot ([journey, slots]) for the conversation to offer after it.
+    Two plans named for one cancellation are two requests too (R4: each confirmed). ``got`` is
+    an ``Understanding``; ``understand`` reads the second clause the same way."""
+    intent = got.intent
+    if not got.sure or intent.kind != "journey" or intent.slot("next"):
+        return got
+    named = heard(text, lang).get("plans") or ()
+    if intent.value == "cancel_plan" and len(named) >= 2 and named[1] in PRODUCTS:
+        return _riding(got, intent, intent.slots, ["cancel_plan", {"plan": PRODUCTS[named[1]]}])
+    part = second_request(text)
+    if part is None:
+        return got
+    first, second = understand(text[:len(text) - len(part)], lang), understand(part, lang)
+    if not (first.sure and second.sure and first.intent.kind == second.intent.kind == "journey"):
+        return got
+    if (first.intent.value, first.intent.slots) == (second.intent.value, second.intent.slots):
+        return got
+    return _riding(first, first.intent, first.intent.slots, [second.intent.value, dict(second.intent.slots)])
+
+
+def of_command(journey, arg: str | None, lang: str, understand) -> dict:
+    """A command's slots: its own words (``Journey.command_slots``), then the details of the
+    sentence after it ("BLOCK 212 555 0143, they keep calling me"), and a second request
+    joined to it ("BLOCK 555-0142 and also change my number") as ``next``."""
+    given = journey.command_slots(arg) if journey.command_slots else {}
+    if not arg:
+        return given
+    part = second_request(arg)
+    own = arg[:len(arg) - len(part)] if part else arg
+    found = {**given, **(journey.slots_heard(heard(own, lang)) if journey.slots_heard else {})}
+    if part:
+        second = understand(part, lang)
+        if second.sure and second.intent.kind == "journey" and second.intent.value != journey.name:
+            found["next"] = [second.intent.value, dict(second.intent.slots)]
+    named = heard(arg, lang).get("plans") or ()
+    if journey.name == "cancel_plan" and len(named) >= 2 and named[1] in PRODUCTS:
+        found["next"] = ["cancel_plan", {"plan": PRODUCTS[named[1]]}]
+    return found
+
+
+def _riding(got, intent, slots: dict, nxt: list):
+    from dataclasses import replace
+
+    from core.intents import journey
+
+    return replace(got, intent=journey(intent.value, **{**slots, "next": nxt}))
 
 
 # The measured comparison ---------------------------------------------------------------------------
 # (text, lang, the phone number in it) — written for this comparison, from the forms people use.
 PHONE_CASES = (
-    ("block 212 555 0143, they keep calling me", "en", "2125550143"),
-    ("please block (917) 555-0142 right now", "en", "9175550142"),
-    ("+1 212.555.0143 keeps calling", "en", "2125550143"),
-    ("1-212-555-0143", "en", "2125550143"),
-    ("the number is 2125550143", "en", "2125550143"),
-    ("block 555-0142", "en", "5550142"),
-    ("two one two five five five zero one four three", "en", "2125550143"),
-    ("two one two five five five oh one four three", "en", "2125550143"),
-    ("nine one seven triple five oh one four two", "en", "9175550142"),
-    ("it's two one two double five five zero one four three", "en", "2125550143"),
-    ("two twelve five fifty-five oh one four three", "en", "2125550143"),
-    ("eight hundred five five five one two one two", "en", "8005551212"),
-    ("one two one two five five five zero one four three", "en", "2125550143"),
-    ("bloquea el 212 555 0143 por favor", "es", "2125550143"),
-    ("dos uno dos cinco cinco cinco cero uno cuatro tres", "es", "2125550143"),
-    ("nueve uno siete cinco cinco cinco cero uno cuatro dos", "es", "9175550142"),
-    ("dos uno dos doble cinco cinco cero uno cuatro tres", "es", "2125550143"),
-    ("nueve uno siete triple cinco cero uno cuatro dos", "es", "9175550142"),
-    ("doscientos doce cinco cinco cinco cero uno cuatro tres", "es", "2125550143"),
-    ("dos doce cinco cincuenta y cinco cero uno cuarenta y tres", "es", "2125550143"),
-    ("me llaman del (305) 555-0199", "es", "3055550199"),
-    ("el número es tres cero cinco, cinco cinco cinco, cero uno nueve nueve", "es", "3055550199"),
-    ("it was 212 555 0143 2 times today", "en", "2125550143"),
-    ("me llamaron del 305 555 0199 3 veces", "es", "3055550199"),
-    ("block +1 (212) 555-0143 and 917 555 0142", "en", "2125550143"),
+    ("block 212 555 0143, they keep calling me", "2125550143"),
+    ("please block (917) 555-0142 right now", "9175550142"),
+    ("+1 212.555.0143 keeps calling", "2125550143"),
+    ("1-212-555-0143", "2125550143"),
+    ("the number is 2125550143", "2125550143"),
+    ("block 555-0142", "5550142"),
+    ("two one two five five five zero one four three", "2125550143"),
+    ("two one two five five five oh one four three", "2125550143"),
+    ("nine one seven triple five oh one four two", "9175550142"),
+    ("it's two one two double five five zero one four three", "2125550143"),
+    ("two twelve five fifty-five oh one four three", "2125550143"),
+    ("eight hundred five five five one two one two", "8005551212"),
+    ("one two one two five five five zero one four three", "2125550143"),
+    ("bloquea el 212 555 0143 por favor", "2125550143"),
+    ("dos uno dos cinco cinco cinco cero uno cuatro tres", "2125550143"),
+    ("nueve uno siete cinco cinco cinco cero uno cuatro dos", "9175550142"),
+    ("dos uno dos doble cinco cinco cero uno cuatro tres", "2125550143"),
+    ("nueve uno siete triple cinco cero uno cuatro dos", "9175550142"),
+    ("doscientos doce cinco cinco cinco cero uno cuatro tres", "2125550143"),
+    ("dos doce cinco cincuenta y cinco cero uno cuarenta y tres", "2125550143"),
+    ("me llaman del (305) 555-0199", "3055550199"),
+    ("el número es tres cero cinco, cinco cinco cinco, cero uno nueve nueve", "3055550199"),
+    ("it was 212 555 0143 2 times today", "2125550143"),
+    ("me llamaron del 305 555 0199 3 veces", "3055550199"),
+    ("block +1 (212) 555-0143 and 917 555 0142", "2125550143"),
 )
 
 
@@ -563,9 +671,12 @@ def compare(out=sys.stdout) -> dict[str, int]:
         "text2num + phonenumbers matcher": lambda t, lg: phones(t, lg, reader=text2num_digits),
         "text2num + runs of digits": lambda t, lg: phones_by_runs(t, lg, reader=text2num_digits),
     }
+    from vocabulary.language_id import language_of
+
+    cases = [(text, language_of(text, languages.DEFAULT_CODE), want) for text, want in PHONE_CASES]
     score = {}
     for label, way in ways.items():
-        score[label] = sum(1 for t, lg, want in PHONE_CASES if (way(t, lg) or [None])[0] == want)
+        score[label] = sum(1 for t, lg, want in cases if (way(t, lg) or [None])[0] == want)
         print(f"{label:40} {score[label]}/{len(PHONE_CASES)}", file=out)
     return score
 

@@ -38,6 +38,7 @@ from core import intents, languages
 from core.formatting import fold
 from core.intents import Intent
 from core.journeys import REGISTRY, troubleshoot
+from vocabulary import acts, slots as slot_reader
 from vocabulary.lexicon import Lexicon
 
 LANGUAGES = languages.CODES
@@ -64,6 +65,9 @@ CHANGES = {**{name: name for name, j in REGISTRY.items() if j.changes},
 # Labels that are not a journey: said by the doors (opt_out, help) or not understood (none).
 NOT_JOURNEYS = ("opt_out", "help", "none")
 VAGUE_CANCEL = ("cancel_plan", "cancel_line")  # "I wanna cancel": which?
+# R24: a question about a change is answered by the journey whose ``answers`` holds it
+# ("do I keep my credits if I cancel?" → cancel_effects), never turned into that change.
+ANSWERED_BY = {intent: name for name, j in REGISTRY.items() for intent in sorted(j.answers)}
 
 
 @dataclass(frozen=True)
@@ -245,7 +249,7 @@ def _before(words: list[str], at: int, phrases: set[tuple[str, ...]], span: int)
 
 
 # The safety rules ---------------------------------------------------------------------------
-def names_its_change(label: str, f: Found) -> bool:
+def names_its_change(label: str, f: Found, folded: str = "") -> bool:
     """Whether an utterance names the change a label would start (safety before recall): the
     words each change journey declares (core/journeys/: ``Journey.names``, and a fix's own)."""
     journey = CHANGES.get(label)
@@ -256,11 +260,20 @@ def names_its_change(label: str, f: Found) -> bool:
             return True
         names = REGISTRY[journey].names
         return names is not None and names.named_by(concepts, f.negated, f.plan is not None)
-    return _names_its_label(label, f)
+    return _names_its_label(label, f, folded)
 
 
-def _names_its_label(label: str, f: Found) -> bool:
-    """The model's labels that are no journey: a vague cancel, a plain-words opt-out."""
+# Answers that only words of their own reach (safety before recall, as for changes): "undo my
+# cancellation" names an undoing, "I cancelled last month" none; a port names a carrier or a
+# port; a lost phone is lost or stolen ("my phone doesn't ring" is a fix).
+CUES = {name: re.compile(j.cue) for name, j in REGISTRY.items() if j.cue}
+
+
+def _names_its_label(label: str, f: Found, folded: str = "") -> bool:
+    """The model's labels that are no journey: a vague cancel, a plain-words opt-out; the
+    answers that need words of their own (CUES)."""
+    if label in CUES:
+        return bool(CUES[label].search(folded))
     c = f.concepts
     if label == "cancel":  # "I don't want to cancel" asks nothing
         return not ("cancel" in f.negated and "cancel" not in c)
@@ -311,7 +324,7 @@ class Model:
         norm = math.sqrt(sum(v * v for v in x.values())) or 1.0
         return {k: v / norm for k, v in x.items()}
 
-    def fit(self, examples: list[tuple[dict[str, float], str]], epochs: int = 30, alpha: float = 1e-4,
+    def fit(self, examples: list[tuple[dict[str, float], str]], epochs: int = 30, alpha: float = 2e-5,
             seed: int = 7) -> "Model":
         import numpy as np
         from sklearn.feature_extraction import DictVectorizer
@@ -403,13 +416,14 @@ def _route(label: str) -> tuple[str, dict] | None:
     return (label, {}) if label in REGISTRY and label != "clarify" else None
 
 
-def _slots(label: str, f: Found) -> dict:
-    """The slots the journey itself finds in what was heard (``Journey.slots_heard``)."""
+def _slots(label: str, heard: dict) -> dict:
+    """The slots the journey itself finds in what was heard (``Journey.slots_heard``, given
+    vocabulary/slots.py's reading of the whole sentence)."""
     journey = REGISTRY.get(label)
-    return journey.slots_heard(f) if journey is not None and journey.slots_heard else {}
+    return journey.slots_heard(heard) if journey is not None and journey.slots_heard else {}
 
 
-def intent_for(label: str, f: Found | None = None) -> Intent:
+def intent_for(label: str, heard: dict | None = None) -> Intent:
     """The intent a (sure) label stands for."""
     if label == "agent":
         return intents.AGENT
@@ -419,7 +433,7 @@ def intent_for(label: str, f: Found | None = None) -> Intent:
     if route is None:
         return intents.UNCLEAR
     name, slots = route
-    return intents.journey(name, **slots, **(_slots(label, f) if f else {}))
+    return intents.journey(name, **slots, **(_slots(label, heard) if heard else {}))
 
 
 def clarify(labels: Iterable[str]) -> Intent:
@@ -439,23 +453,87 @@ def understand(text: str | None, lang: str = languages.DEFAULT_CODE, *, speech_c
         return Understanding(intents.UNCLEAR, "none", 0.0, how="empty")
     if speech_confidence is not None and speech_confidence < SPEECH_FLOOR:
         return Understanding(intents.UNCLEAR, "none", 0.0, how="low_speech_confidence")
+    folded = slot_reader.as_digits(folded, lang)  # "two one two…" is a number, as if typed
     f = find(text, folded, lang)
     probs = model().probabilities(features(folded, f))
-    return _decide(probs, f)
+    got = _decide(probs, f, asked=acts.form(text, folded) == "question", named=product_named(folded, f),
+                  folded=folded, heard=slot_reader.heard(text, lang))
+    return slot_reader.with_next(got, text, lang, understand)
 
 
-def _decide(probs: dict[str, float], f: Found) -> Understanding:
-    """The model's probabilities, held to the safety rules and the thresholds."""
+def answered(probs: dict[str, float]) -> dict[str, float]:
+    """R24, for a question: each change's probability goes to the journey that answers
+    questions about it (ANSWERED_BY; the vague "cancel" to the cancellations' one). A change
+    no journey answers stays a candidate held to its words (``names``), its PIN and its yes."""
+    out = dict(probs)
+    for label, p in probs.items():
+        by = ANSWERED_BY.get(CHANGES.get(label, "cancel_line" if label == "cancel" else ""))
+        if by is not None and by in out:
+            out[by] += out.pop(label)
+    return out
+
+
+# "stop paying for voicemail transcription": the product a vague cancellation names, when it is
+# no word for the line or for plans in general (then "a plan or the line?" is asked).
+_CANCEL_OBJECT = re.compile(r"\b(?:stop paying for|quit paying for|stop paying|dejar de pagar(?: por)?|"
+                            r"no quiero pagar(?: por)?)\s+(?:my |the |mi |el |la |los |las )?([a-z][a-z ]{2,40})$")
+_GENERIC = frozenset("""it this that everything all service services plan plans subscription subscriptions account
+line number phone stuff anything something them esto eso todo servicio servicios plan planes suscripcion
+suscripciones cuenta linea numero telefono nada algo""".split())
+
+
+def product_named(folded: str, f: Found) -> str | None:
+    """The words that name a product after "stop paying for" (any product the data may hold)."""
+    m = _CANCEL_OBJECT.search(folded)
+    if m is None or "line" in f.concepts:
+        return None
+    words = m.group(1).split()
+    return " ".join(words) if 1 <= len(words) <= 4 and not set(words) & _GENERIC else None
+
+
+def _decide(probs: dict[str, float], f: Found, asked: bool = False, named: str | None = None,
+            folded: str = "", heard: dict | None = None) -> Understanding:
+    """The model's probabilities, held to the safety rules and the thresholds; an answer's
+    label is what the question is about (``about``)."""
+    got = _decided(answered(probs) if asked else probs, f, named, folded, heard)
+    return about(got, probs)
+
+
+def about(got: Understanding, probs: dict[str, float]) -> Understanding:
+    """An information journey's label is the intent its question is about (its ``answers``,
+    the likeliest by the model: "do I keep my credits if I cancel?" is about cancel_line),
+    while its intent is the answer; a journey that answers nothing keeps its own name."""
+    journey = REGISTRY.get(got.intent.value) if got.sure and got.intent.kind == "journey" else None
+    if journey is None or not journey.answers or got.label in journey.answers:
+        return got
+    topics = set(journey.answers) | ({"cancel"} if set(VAGUE_CANCEL) <= journey.answers else set())
+    topic = max(sorted(topics), key=lambda label: probs.get(label, 0.0))
+    return Understanding(got.intent, topic, got.score, got.runner_up, got.runner_score, got.how)
+
+
+def _decided(probs: dict[str, float], f: Found, named: str | None, folded: str,
+             heard: dict | None = None) -> Understanding:
+    unheard = [label for label in CUES if label in probs and not CUES[label].search(folded)]
+    if unheard:  # an answer its words don't reach was never a candidate: the others share its weight
+        rest = 1.0 - sum(probs[label] for label in unheard)
+        probs = {label: (0.0 if label in unheard else p / rest if rest > 0 else p) for label, p in probs.items()}
     ranked = sorted(probs.items(), key=lambda kv: -kv[1])
     # Safety before recall: a change the utterance doesn't name is not a candidate at all.
-    allowed = [(label, p) for label, p in ranked if names_its_change(label, f)]
+    allowed = [(label, p) for label, p in ranked if names_its_change(label, f, folded)]
     (label, p), (runner, q) = allowed[0], (allowed[1] if len(allowed) > 1 else (None, 0.0))
     journeys = [lb for lb, _ in allowed if lb not in NOT_JOURNEYS]
+    if label == "cancel" and (f.plan is not None or named) and p >= CLARIFY:
+        # R4: a plan named ("stop paying for voicemail transcription") is what is meant, never
+        # the line; one the line doesn't have is said so, with the ones it has (cancel_plan).
+        intent = intent_for("cancel_plan", heard) if f.plan is not None else intents.journey("cancel_plan", plan=named)
+        return Understanding(intent, "cancel_plan", p, runner, q)
     if label == "cancel" and p >= CLARIFY:
         return Understanding(clarify(VAGUE_CANCEL), label, p, runner, q, how="clarify")
     need = ROUTE_CHANGE if label in CHANGES else NOTHING if label == "none" else ROUTE
     if p >= need:
-        intent = intent_for(label, f) if label not in NOT_JOURNEYS else intents.UNCLEAR
+        # A label that is no journey may still be answered by one ("what can you do": help).
+        intent = intent_for(label, heard) if label not in NOT_JOURNEYS else \
+            intents.journey(ANSWERED_BY[label]) if label in ANSWERED_BY else intents.UNCLEAR
         return Understanding(intent, label, p, runner, q, how="model" if label != "none" else "unsure")
     if journeys and probs[journeys[0]] >= CLARIFY:
         options = VAGUE_CANCEL if journeys[0] == "cancel" else [lb for lb in journeys if lb != "cancel"]

@@ -9,8 +9,7 @@ import datetime as dt
 import redis
 from flask import current_app
 from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
-
+from core.db import Database
 from core.limits import PinAttempts
 from core.settings import Settings
 
@@ -19,7 +18,7 @@ from core.settings import Settings
 class Deps:
     settings: Settings
     engine: Engine
-    db: sessionmaker[Session]
+    db: Database  # its sessions, the lookups' sessions and R16's kept opt-out answers
     redis: redis.Redis
     queue_redis: redis.Redis
     attempts: PinAttempts

@@ -18,6 +18,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from core import languages
 from web.deps import deps
 
 
@@ -28,7 +29,7 @@ def phrases_group() -> None:
 
 @phrases_group.command("export", help="Print the labelled turns as phrase rows (vocabulary/phrases/ format).")
 @click.option("--since", default=None, help="Only turns labelled on or after this date (YYYY-MM-DD).")
-@click.option("--lang", type=click.Choice(["en", "es"]), default=None, help="Only this language's rows.")
+@click.option("--lang", type=click.Choice(list(languages.CODES)), default=None, help="Only this language's rows.")
 @with_appcontext
 def export_cmd(since: str | None, lang: str | None) -> None:
     from core import missed_turns
@@ -42,7 +43,7 @@ def export_cmd(since: str | None, lang: str | None) -> None:
             raise click.BadParameter(f"{since!r} is not a date (YYYY-MM-DD)", param_hint="--since") from None
     rows = missed_turns.phrase_rows(deps().db, since=start)
     out = sys.stdout
-    for language in ("en", "es"):
+    for language in languages.CODES:
         mine = [(label, text) for ln, label, text in rows if ln == language and (lang is None or ln == lang)]
         if mine:
             out.write(f"{LANG_HEADER}{language}\n")

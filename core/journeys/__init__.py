@@ -8,8 +8,10 @@ A new journey is one module, its entry below, its words in each catalogue, and i
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any, Callable, Protocol
+
+from core.state import JourneyData, Kinds, Proposal, hidden  # noqa: F401  (hidden: for the journeys)
 
 if TYPE_CHECKING:  # pragma: no cover
     from sqlalchemy.orm import Session, sessionmaker
@@ -29,6 +31,27 @@ class Turn:
     now: dt.datetime
 
 
+def iso(day: dt.date | str | None) -> str | None:
+    """A day as a proposal keeps it: its ISO text (what the State's JSON holds)."""
+    return day.isoformat() if isinstance(day, dt.date) else day
+
+
+@dataclass(frozen=True)
+class LineSummary:
+    """The chosen line as journeys read it (services.line_summary): its plans are their views."""
+
+    line_id: int
+    number: str
+    login_id: str | None
+    status: str
+    status_reason: str | None
+    usage_credits: Any
+    plans: list[dict[str, Any]]
+    number_plan: dict[str, Any] | None
+    blocked: list[str]
+    own_numbers: list[str]
+
+
 class Talk(Protocol):
     """What a journey may read and do in the conversation (core/conversation.py implements
     it): read the chosen line, propose a change for the caller's yes, refuse one with a reason,
@@ -38,11 +61,11 @@ class Talk(Protocol):
     db: "sessionmaker[Session]"
 
     def actor(self, s: "State") -> "LineRef": ...
-    def summary(self, s: "State") -> dict[str, Any]: ...
-    def line_facts(self, summary: dict) -> "policy.LineFacts": ...
-    def line_state(self, summary: dict) -> dict[str, Any]: ...
+    def summary(self, s: "State") -> LineSummary: ...
+    def line_facts(self, summary: LineSummary) -> "policy.LineFacts": ...
+    def line_state(self, summary: LineSummary) -> dict[str, Any]: ...
     def plan_facts(self, p: dict) -> "policy.PlanFacts": ...
-    def propose(self, s: "State", t: Turn, pending: dict) -> "Reply": ...
+    def propose(self, s: "State", t: Turn, proposal: Proposal) -> "Reply": ...
     def refused(self, s: "State", t: Turn, action: str, reason: str, number: str, **values: Any) -> "Reply": ...
     def unusable(self, s: "State", t: Turn, expect: str, again: "Prompt") -> "Reply": ...
     def take_fix(self, s: "State", fix: str, t: Turn) -> "Reply": ...
@@ -90,6 +113,7 @@ class Names:
 class Journey:
     name: str  # what a ``journey(name)`` intent asks for; the pending change's action
     start: Start  # once the caller is verified and the line chosen (or at once when public)
+    # (its slots are {"resumed": True} when it goes on after the proposals queued before it, R4)
     needs_line: bool = True  # R8: a verified caller and a chosen line first
     steps: dict[str, Handler] = field(default_factory=dict)  # expect → handler
     apply: Apply | None = None  # a confirmed proposal → services (the change skeleton)
@@ -101,20 +125,36 @@ class Journey:
     menu: tuple[str | None, str] | None = None
     # A command's words after its name ("CANCEL LINE 0012", "PLANS 2") → the journey's slots.
     command_slots: Callable[[str | None], dict] | None = None
-    # Free words → the journey's slots, from what the lexicon found in them (a plan's name, a
-    # line's last four digits, a number: ``plan``, ``last4``, ``digits``).
-    slots_heard: Callable[[Any], dict] | None = None
+    # Free words → the journey's slots, from the whole sentence's details (vocabulary/slots.py's
+    # ``heard``: ``phone``, ``area_code``, ``plan``, ``last4``, ``name``, ``digits``, ``plans``).
+    slots_heard: Callable[[dict], dict] | None = None
     # The words that name its change (required of a journey that ``changes``).
     names: Names | None = None
+    # What it proposes for the caller's yes (required of a journey that ``changes``).
+    proposal: type[Proposal] | None = None
+    # What it keeps across turns, in ``State.journey_data[name]``.
+    data: type[JourneyData] | None = None
+    # The intents whose *questions* this journey answers with facts (R24: "do I keep my
+    # credits if I cancel?" is answered by the journey whose ``answers`` holds cancel_line,
+    # never turned into that change).
+    answers: frozenset[str] = frozenset()
+    # For an answer the model may only give when its own words are said (a regular expression
+    # over the folded words, every language's): "undo my cancellation", never "I cancelled".
+    cue: str = ""
 
 
 def registry() -> dict[str, Journey]:
     from core.journeys import (agent, block, callback, cancel_line, cancel_plan, change_number, clarify,
                                plans, reactivate, refund, troubleshoot)
+    # The information family (R24, R25, R3): questions answered with facts, no change proposed.
+    from core.journeys import (appstore, billing, cancel_effects, capabilities, lost_phone, number_info, port_out,
+                               term_end, undo_cancel)
 
     journeys = [plans.JOURNEY, refund.JOURNEY, cancel_plan.JOURNEY, cancel_line.JOURNEY,
                 reactivate.JOURNEY, change_number.JOURNEY, block.BLOCK, block.UNBLOCK,
-                troubleshoot.JOURNEY, agent.JOURNEY, clarify.JOURNEY, callback.JOURNEY]
+                troubleshoot.JOURNEY, agent.JOURNEY, clarify.JOURNEY, callback.JOURNEY,
+                term_end.JOURNEY, cancel_effects.JOURNEY, appstore.JOURNEY, capabilities.JOURNEY,
+                port_out.JOURNEY, billing.JOURNEY, undo_cancel.JOURNEY, lost_phone.JOURNEY, number_info.JOURNEY]
     return {j.name: j for j in journeys}
 
 
@@ -131,18 +171,27 @@ def _steps() -> dict[str, Handler]:
     return handlers
 
 
+def kinds() -> Kinds:
+    """What a saved state's proposals and journey data are read as, by the registry."""
+    return Kinds(proposals={name: j.proposal for name, j in REGISTRY.items() if j.proposal is not None},
+                 data={name: j.data for name, j in REGISTRY.items() if j.data is not None})
+
+
 def public(values: dict[str, Any]) -> dict[str, Any]:
-    """A proposal's or a result's values as prompts may show them (no ids, no timestamps)."""
+    """A result's values as prompts may show them (no ids, no timestamps)."""
     return {k: v for k, v in values.items() if k not in ("asked_at", "plan_id", "id", "previous", "action")}
 
 
 REGISTRY: dict[str, Journey] = {}
 STEPS: dict[str, Handler] = {}
+KINDS = Kinds({}, {})
 
 
 def _load() -> None:
     REGISTRY.update(registry())
     STEPS.update(_steps())
+    KINDS.proposals.update(kinds().proposals)
+    KINDS.data.update(kinds().data)
 
 
 _load()

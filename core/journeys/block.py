@@ -2,10 +2,28 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from core import phone, policy, services
 from core.intents import Intent
-from core.journeys import Journey, Names, Turn
+from core.journeys import Journey, Names, Proposal, Turn
 from core.reply import EXPECT_BLOCK_NUMBER, Prompt, Reply
+
+
+@dataclass(frozen=True, kw_only=True)
+class Block(Proposal):
+    """Block ``blocked`` (an E.164 number) from calling or texting the line ``number``."""
+
+    action = "block"
+    blocked: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Unblock(Proposal):
+    """Let ``blocked`` call and text the line ``number`` again."""
+
+    action = "unblock"
+    blocked: str
 
 
 def _start(action: str):
@@ -27,22 +45,23 @@ def on_number(c, s, intent: Intent, t: Turn) -> Reply:
 
 def decide(c, s, action: str, raw: str, t: Turn) -> Reply:
     summary = c.summary(s)
-    kind, e164 = phone.classify(raw, phone.region_of(summary["number"]))
+    kind, e164 = phone.classify(raw, phone.region_of(summary.number))
     if action == "block":
-        decision = policy.decide_block(kind, e164, summary["own_numbers"], summary["blocked"])
+        decision = policy.decide_block(kind, e164, summary.own_numbers, summary.blocked)
     else:
-        decision = policy.decide_unblock(e164, summary["blocked"])
+        decision = policy.decide_unblock(e164, summary.blocked)
     if not decision.allowed:
-        return c.refused(s, t, f"{action}_number", decision.reason, summary["number"], blocked=e164 or raw[:20])
-    return c.propose(s, t, {"action": action, "blocked": e164, "number": summary["number"]})
+        return c.refused(s, t, f"{action}_number", decision.reason, summary.number, blocked=e164 or raw[:20])
+    proposal = Block if action == "block" else Unblock
+    return c.propose(s, t, proposal(blocked=e164, number=summary.number))
 
 
-def apply_block(db, pending: dict, **kw):
-    return services.block_number(db, raw=pending["blocked"], **kw)
+def apply_block(db, pending: Block, **kw):
+    return services.block_number(db, raw=pending.blocked, **kw)
 
 
-def apply_unblock(db, pending: dict, **kw):
-    return services.unblock_number(db, raw=pending["blocked"], **kw)
+def apply_unblock(db, pending: Unblock, **kw):
+    return services.unblock_number(db, raw=pending.blocked, **kw)
 
 
 def number_named(arg: str | None) -> dict:
@@ -50,17 +69,23 @@ def number_named(arg: str | None) -> dict:
     return {"number": arg} if arg and any(ch.isdigit() for ch in arg) else {}
 
 
-def number_heard(f) -> dict:
-    return {"number": f.digits} if len(f.digits.lstrip("+")) >= 3 else {}
+def number_heard(heard: dict) -> dict:
+    """"block 212 555 0143, they keep calling me", "two one two triple five…": the number in
+    the sentence (or its digits, so that 911 or a short code is refused by name)."""
+    number = str(heard.get("phone") or heard.get("digits") or "")
+    if len(number) == 10 and heard.get("phone"):
+        number = "+1" + number  # the slots' digits have no country code: a whole number is a NANP one
+    return {"number": number} if number else {}
 
 
-BLOCK = Journey("block", _start("block"), steps={EXPECT_BLOCK_NUMBER: on_number}, apply=apply_block,
+BLOCK = Journey("block", _start("block"), steps={EXPECT_BLOCK_NUMBER: on_number}, apply=apply_block, proposal=Block,
                 menu=("more", "3"), command_slots=number_named, slots_heard=number_heard,
                 names=Names.of("block -unblock", "spam -unblock"),
                 changes=True, prompts=("ask_block_number", "refused_already_blocked", "refused_own_number",
                                        "refused_invalid_number", "refused_short_code",
                                        "refused_emergency_number"))
 UNBLOCK = Journey("unblock", _start("unblock"), steps={EXPECT_BLOCK_NUMBER: on_number}, apply=apply_unblock,
+                  proposal=Unblock,
                   menu=("more", "4"), command_slots=number_named, slots_heard=number_heard,
                   names=Names.of("unblock"),
                   changes=True, prompts=("ask_block_number", "refused_not_blocked", "refused_invalid_number"))

@@ -4,22 +4,40 @@ plans are refused with Apple's steps."""
 from __future__ import annotations
 
 import difflib
+from dataclasses import dataclass
 
 from core import policy, services
 from core.intents import Intent
-from core.journeys import Journey, Names, Turn
+from core.journeys import Journey, Names, Proposal, Turn, hidden, iso
 from core.reply import EXPECT_PLAN, Prompt, Reply
 from core.formatting import fold
 
 
+@dataclass(frozen=True, kw_only=True)
+class StopPlan(Proposal):
+    """Stop one plan's renewal: it runs to ``term_end``."""
+
+    action = "cancel_plan"
+    plan_id: int = hidden()
+    product: str
+    kind: str
+    term_end: str | None
+    then_line: bool = False  # R4: an add-on stopped before the line's own cancellation
+
+    @classmethod
+    def of(cls, plan: dict, number: str, **more) -> "StopPlan":
+        return cls(plan_id=plan["id"], product=plan["product"], kind=plan["kind"], term_end=iso(plan["term_end"]),
+                   number=number, **more)
+
+
 def start(c, s, slots: dict, t: Turn) -> Reply:
     summary = c.summary(s)
-    plans = [p for p in summary["plans"] if p["renews"]] or summary["plans"]
+    plans = [p for p in summary.plans if p["renews"]] or summary.plans
     if not plans:
         s.journey = None
-        return Reply([Prompt("no_plans", {"number": summary["number"]})])
+        return Reply([Prompt("no_plans", {"number": summary.number})])
     asked = slots.get("plan")
-    found = match_plan(asked, summary["plans"]) if asked else None
+    found = match_plan(asked, summary.plans) if asked else None
     if found is None:
         if len(plans) == 1 and not asked:
             found = plans[0]
@@ -43,23 +61,22 @@ def on_plan(c, s, intent: Intent, t: Turn) -> Reply:
         return c.unusable(s, t, EXPECT_PLAN, Prompt("ask_plan", {"choices": [o[1] for o in options], "asked": None}))
     s.failed = 0
     summary = c.summary(s)
-    plan = next((p for p in summary["plans"] if p["id"] == chosen[0]), None)
+    plan = next((p for p in summary.plans if p["id"] == chosen[0]), None)
     if plan is None:
         return start(c, s, {}, t)
     return decide(c, s, summary, plan, t)
 
 
-def decide(c, s, summary: dict, plan: dict, t: Turn) -> Reply:
+def decide(c, s, summary, plan: dict, t: Turn) -> Reply:
     decision = policy.decide_cancel_plan(c.line_facts(summary), c.plan_facts(plan), t.now)
     if not decision.allowed:
-        return c.refused(s, t, "cancel_plan", decision.reason, summary["number"], product=plan["product"],
+        return c.refused(s, t, "cancel_plan", decision.reason, summary.number, product=plan["product"],
                          term_end=plan["term_end"], url=policy.APPLE_SUBSCRIPTIONS_URL)
-    return c.propose(s, t, {"action": "cancel_plan", "plan_id": plan["id"], "product": plan["product"],
-                            "kind": plan["kind"], "term_end": plan["term_end"], "number": summary["number"]})
+    return c.propose(s, t, StopPlan.of(plan, summary.number))
 
 
-def apply(db, pending: dict, **kw):
-    return services.cancel_plan(db, plan_id=pending["plan_id"], **kw)
+def apply(db, pending: StopPlan, **kw):
+    return services.cancel_plan(db, plan_id=pending.plan_id, **kw)
 
 
 def match_plan(query: str | None, plans: list[dict]) -> dict | None:
@@ -81,9 +98,16 @@ def match_plan(query: str | None, plans: list[dict]) -> dict | None:
     return None
 
 
-JOURNEY = Journey("cancel_plan", start, steps={EXPECT_PLAN: on_plan}, apply=apply, changes=True,
+def plan_heard(heard: dict) -> dict:
+    """"stop the archive thing": the add-on named, as its product is spelt (``text_archive``
+    → "text archive"; the number plan is chosen from the line's plans)."""
+    key = heard.get("plan")
+    return {"plan": key.replace("_", " ").title()} if key and key != "number_plan" else {}
+
+
+JOURNEY = Journey("cancel_plan", start, steps={EXPECT_PLAN: on_plan}, apply=apply, changes=True, proposal=StopPlan,
                   menu=("cancel", "1"), command_slots=lambda arg: {"plan": arg} if arg else {},
-                  slots_heard=lambda f: {"plan": f.plan} if f.plan else {},
+                  slots_heard=plan_heard,
                   names=Names.of("cancel plan", "cancel plan_name", not_negated="cancel"),
                   prompts=("no_plans", "ask_plan", "plan_not_found", "refused_already_cancelled",
                            "refused_line_not_active", "refused_plan_ended", "refused_app_store_plan"))

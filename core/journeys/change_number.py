@@ -11,32 +11,49 @@ line."""
 
 from __future__ import annotations
 
-import redis
 import re
+from dataclasses import dataclass
 
-from core import policy, services
-from core.journeys import Journey, Names, Turn
+import redis
+
+from core import phone, policy, services
+from core.journeys import Journey, Names, Proposal, Turn
 from core.reply import Reply
+
+
+@dataclass(frozen=True, kw_only=True)
+class NewNumber(Proposal):
+    """The line's ``number`` becomes ``new`` (shown before the yes, R10), from ``area`` when
+    asked for and found there."""
+
+    action = "change_number"
+    new: str
+    area: str | None = None
+    area_found: bool = True
 
 
 def start(c, s, slots: dict, t: Turn) -> Reply:
     summary = c.summary(s)
-    if summary["status"] != "active":
-        return c.refused(s, t, "change_number", "line_not_active", summary["number"], **c.line_state(summary))
+    if summary.status != "active":
+        return c.refused(s, t, "change_number", "line_not_active", summary.number, **c.line_state(summary))
     area = "".join(ch for ch in str(slots.get("area") or "") if ch.isdigit())[:4] or None
     # The line was read and its caller authorised with the summary: only the pool is read here.
     pool = services.available_numbers(c.db)
     held = _held(c.store.r, pool)
     free = [n for n in pool if held.get(n) in (None, str(s.target))]
+    if area and not any(policy.in_area(n, area) for n in free if n != summary.number):
+        # Only what was asked is offered: the area codes there are, or a person (issue 21).
+        areas = sorted({phone.national(n)[:3] for n in free if n != summary.number})
+        return c.refused(s, t, "change_number", "no_numbers_in_area", summary.number, area=area, areas=areas)
     for _ in range(3):  # another line may reserve the chosen one first: the next best, then
         offer = policy.decide_change_number(c.line_facts(summary), free, t.now, area=area)
         if not offer.allowed or _reserve(c.store.r, offer.data["number"], s.target):
             break
         free.remove(offer.data["number"])
     if not offer.allowed:
-        return c.refused(s, t, "change_number", offer.reason, summary["number"], **c.line_state(summary))
-    return c.propose(s, t, {"action": "change_number", "number": summary["number"], "new": offer.data["number"],
-                            "area": area, "area_found": offer.data.get("area_found", True)})
+        return c.refused(s, t, "change_number", offer.reason, summary.number, **c.line_state(summary))
+    return c.propose(s, t, NewNumber(number=summary.number, new=offer.data["number"], area=area,
+                                     area_found=offer.data.get("area_found", True)))
 
 
 HELD = "sb:pool:held:"
@@ -66,8 +83,13 @@ def _reserve(r, number: str, line_id: int) -> bool:
         return True
 
 
-def apply(db, pending: dict, **kw):
-    return services.change_number(db, wanted=pending.get("new"), shown=pending.get("number"), **kw)
+def apply(db, pending: NewNumber, **kw):
+    return services.change_number(db, wanted=pending.new, shown=pending.number, **kw)
+
+
+def area_heard(heard: dict) -> dict:
+    """"a new number with area code 212", "un número del 305": the area code asked for."""
+    return {"area": heard["area_code"]} if heard.get("area_code") else {}
 
 
 def area_asked(arg: str | None) -> dict:
@@ -76,7 +98,8 @@ def area_asked(arg: str | None) -> dict:
     return {"area": area.group(1)} if area else {}
 
 
-JOURNEY = Journey("change_number", start, apply=apply, changes=True, menu=("more", "2"), command_slots=area_asked,
+JOURNEY = Journey("change_number", start, apply=apply, changes=True, proposal=NewNumber, menu=("more", "2"),
+                  command_slots=area_asked, slots_heard=area_heard,
                   names=Names.of("change number", "dislike number"),
-                  prompts=("refused_line_not_active", "refused_no_numbers_available", "refused_number_taken",
+                  prompts=("refused_line_not_active", "refused_no_numbers_available", "refused_no_numbers_in_area", "refused_number_taken",
                            "refused_number_changed_meanwhile"))

@@ -19,7 +19,8 @@ def options_of(slots: dict) -> list[list]:
     found = []
     for option in slots.get("options") or []:
         if (isinstance(option, (list, tuple)) and len(option) == 2 and option[0] in REGISTRY
-                and option[0] != "clarify" and isinstance(option[1], dict)):
+                and option[0] != "clarify" and isinstance(option[1], dict)
+                and all(option[0] != name for name, _ in found)):  # never the same thing twice
             found.append([option[0], dict(option[1])])
     return found[:2]
 

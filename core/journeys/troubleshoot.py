@@ -11,6 +11,11 @@ from core.reply import EXPECT_FIX, Prompt, Reply
 FIXES = ("voice_network_mode", "reactivate", "device_settings", "change_number", "block_spam")
 # The fixes that are a journey of their own (its PIN and its yes); the others are guidance.
 FIX_JOURNEYS = {"reactivate": "reactivate", "change_number": "change_number", "block_spam": "block"}
+# What each fix is about, as the agents read it in the console and hear it in a call's whisper
+# (English, the agents' language): one table for both.
+FIX_TOPICS = {"voice_network_mode": "calls failing (voice network setting)", "reactivate": "a cancelled number",
+              "device_settings": "no ringing or texts (phone settings)", "change_number": "a new number",
+              "block_spam": "blocking spam calls"}
 # Words that name a fix's change besides its journey's own ("I keep getting calls for
 # someone else": a new number).
 FIX_NAMES = {"change_number": Names.of("wrong_calls")}

@@ -96,7 +96,10 @@ def test_refund_policy_is_said_before_the_pin_and_the_dates_after_R1_R8(talk):
 
 def test_every_journey_is_registered_with_its_prompts():
     assert set(REGISTRY) == {"plans", "refund", "cancel_plan", "cancel_line", "reactivate", "change_number",
-                             "block", "unblock", "troubleshoot", "agent", "clarify", "callback"}
+                             "block", "unblock", "troubleshoot", "agent", "clarify", "callback",
+                             # issue 21: the answers (R24, R25, R3)
+                             "term_end", "cancel_effects", "appstore", "capabilities", "port_out", "billing",
+                             "undo_cancel", "lost_phone", "number_info"}
     for journey in REGISTRY.values():
         assert journey.start is not None
         assert (journey.apply is not None) == journey.changes

@@ -21,7 +21,7 @@ VALUES = {
     "status": "cancel_pending", "terms": [{"product": "Text Archive", "term_end": TERM}],
     "choices": ["Text Archive", "Call Recording"], "app_store_plans": ["Call Recording"],
     "addons": ["Text Archive", "Call Recording"], "url": APPLE_SUBSCRIPTIONS_URL, "fix": "voice_network_mode",
-    "last4": "0001", "new": "+15550100900",
+    "last4": "0001", "new": "+15550100900", "area": "646", "areas": ["212", "310"],
 }
 
 

