@@ -187,7 +187,8 @@ class Call:
 
     def respond(self, reply: Reply, greeting: str | None = None, offer_spanish: bool = False) -> VoiceResponse:
         note(step=reply.expect, outcome=",".join(reply.keys()), lang=self.lang)
-        # A change's receipt woke the outbox worker when it was committed (core.outbox.wake_after_commit).
+        if reply.changed:
+            outbox.kick(self.d.queue_redis)
         if reply.escalation_id is not None:
             return self._transfer_after(reply.prompts, reply.escalation_id)
         if reply.offer_person:
