@@ -223,10 +223,11 @@ def serve_cmd(host: str, port: int, workers: int, banner: bool) -> None:
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 @with_appcontext
 def worker_cmd(burst: bool) -> None:
-    from rq import Queue, Worker
+    from rq import Queue
 
     from core import outbox
 
+    _PromptWorker = _prompt_worker_class()
     d = deps()
     if not d.settings.redis_url:
         raise click.ClickException(
@@ -246,7 +247,25 @@ def worker_cmd(burst: bool) -> None:
         name, sweep = configure(d)
         queues.append(Queue(name, connection=d.queue_redis))
         queues[-1].enqueue(sweep)
-    Worker([*queues, queue], connection=d.queue_redis).work(burst=burst, with_scheduler=not burst)
+    _PromptWorker([*queues, queue], connection=d.queue_redis).work(burst=burst, with_scheduler=not burst)
+
+
+def _prompt_worker_class():
+    from rq import Worker
+
+    class PromptWorker(Worker):
+        """RQ's worker, its command channel read every second rather than every minute: RQ
+        unsubscribes and then closes that channel while its reader may still be waiting in a
+        60-second read (rq/rq#1613), which held a finished `worker --burst` for up to a minute."""
+
+        def subscribe(self) -> None:
+            self.log.info("Worker %s: subscribing to channel %s", self.name, self.pubsub_channel_name)
+            self.pubsub = self.connection.pubsub()
+            self.pubsub.subscribe(**{self.pubsub_channel_name: self.handle_payload})
+            self.pubsub_thread = self.pubsub.run_in_thread(sleep_time=1, daemon=True,
+                                                           exception_handler=self._pubsub_exception_handler)
+
+    return PromptWorker
 
 
 @click.command("outbox", help="The texts the bot sent (receipts, one-time codes, agents' texts, App Store "
