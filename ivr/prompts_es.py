@@ -325,7 +325,7 @@ PROMPTS: dict[str, Prompt] = {
     "undo_cancel": lambda v: ("Cancelar una línea no se puede deshacer: funciona hasta el fin del periodo y luego el "
                               "número es liberado. Un plan cancelado funciona hasta el fin de su periodo; puedes "
                               "renovarlo en la app. Para una persona, oprime 0."),
-    "lost_phone": lambda v: ("Lamentamos lo de tu teléfono. Nadie puede cambiar tu línea sin su PIN. Pide a tu compañía "
+    "lost_phone": lambda v: ("Lamentamos lo de tu teléfono. Nadie puede cambiar tu línea sin tu PIN. Pide a tu compañía "
                              "móvil que bloquee el teléfono perdido. Ahora te atiende una persona."),
     "number_info": lambda v: ("El número anterior se pierde para siempre; tus planes y tu saldo se quedan. Para hacerlo, "
                               "elige cambiar número en el menú. Para precios o cargos, di agente."),

@@ -322,7 +322,7 @@ REPLIES: dict[str, Reply] = {
                                   "plan. Escribe AGENTE y una persona te ayudará."),
     "undo_cancel": lambda v: ("Cancelar una línea no se puede deshacer: funciona hasta el fin del periodo y luego el "
                               "número es liberado. Un plan cancelado puedes renovarlo en la app. AGENTE."),
-    "lost_phone": lambda v: ("Lamentamos lo de tu teléfono. Nadie puede cambiar tu línea sin su PIN. Entra a la app "
+    "lost_phone": lambda v: ("Lamentamos lo de tu teléfono. Nadie puede cambiar tu línea sin tu PIN. Entra a la app "
                              "en otro teléfono y pide a tu compañía móvil que bloquee el perdido."),
     "number_info": lambda v: ("El número anterior se pierde para siempre; tus planes y saldo se quedan. Para hacerlo, "
                               "escribe CAMBIAR NUMERO. Para precios o cargos, escribe AGENTE."),

@@ -435,7 +435,9 @@ def _read(text: str, lang: str, channel: str, step: str) -> Act:
         rest = _strip_phrases(_strip_phrases(padded, GOODBYE), THANKS).split()
         if _only(rest, FILLER | NO_REST | NO) or (plain and len(words) <= 16):
             return Act("goodbye", how="goodbye")
-    hesitate = _has(padded, HESITATE)
+    # R11: at the one offer inside a cancellation, "no, better not" declines the offer; the request goes on
+    declines_offer = step == "offer" and (words[0] in NO or folded in NO_PHRASES or folded == "mejor no")
+    hesitate = _has(padded, HESITATE) and not declines_offer
     if hesitate:
         rest = _strip_phrases(padded, HESITATE).strip()
         rest_body = LEAD.sub("", rest + " ").strip()
@@ -452,6 +454,8 @@ def _read(text: str, lang: str, channel: str, step: str) -> Act:
         return Act("yes", how="yes")
     if step == "offer" and (folded in ACCEPT or _only(words, ACCEPT | COURTESY) and _has(padded, ACCEPT)):
         return Act("yes", how="accept")
+    if declines_offer and folded == "mejor no":
+        return Act("no", how="declined")
     if words[0] in NO or folded in NO_PHRASES:
         rest = words[1:] if words[0] in NO else []
         if _only(rest, NO_REST) or folded in NO_PHRASES:

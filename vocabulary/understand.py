@@ -68,6 +68,11 @@ VAGUE_CANCEL = ("cancel_plan", "cancel_line")  # "I wanna cancel": which?
 # R24: a question about a change is answered by the journey whose ``answers`` holds it
 # ("do I keep my credits if I cancel?" → cancel_effects), never turned into that change.
 ANSWERED_BY = {intent: name for name, j in REGISTRY.items() for intent in sorted(j.answers)}
+# An information journey that answers only labels that change nothing ("what can you do" is
+# capabilities and help alike; "when does my plan end" term_end and plans) is one outcome with
+# them: the model's weight, split between the twins, is the likelier twin's.
+TWINS = tuple((name, *sorted(j.answers)) for name, j in REGISTRY.items()
+              if j.answers and not set(j.answers) & (set(CHANGES) | {"cancel"}))
 
 
 @dataclass(frozen=True)
@@ -511,12 +516,23 @@ def about(got: Understanding, probs: dict[str, float]) -> Understanding:
     return Understanding(got.intent, topic, got.score, got.runner_up, got.runner_score, got.how)
 
 
+def _pooled(probs: dict[str, float]) -> dict[str, float]:
+    for twins in TWINS:
+        present = [label for label in twins if label in probs]
+        if len(present) > 1:
+            top = max(present, key=lambda label: probs[label])
+            total = sum(probs[label] for label in present)
+            probs = {**probs, **{label: (total if label == top else 0.0) for label in present}}
+    return probs
+
+
 def _decided(probs: dict[str, float], f: Found, named: str | None, folded: str,
              heard: dict | None = None) -> Understanding:
     unheard = [label for label in CUES if label in probs and not CUES[label].search(folded)]
     if unheard:  # an answer its words don't reach was never a candidate: the others share its weight
         rest = 1.0 - sum(probs[label] for label in unheard)
         probs = {label: (0.0 if label in unheard else p / rest if rest > 0 else p) for label, p in probs.items()}
+    probs = _pooled(probs)
     ranked = sorted(probs.items(), key=lambda kv: -kv[1])
     # Safety before recall: a change the utterance doesn't name is not a candidate at all.
     allowed = [(label, p) for label, p in ranked if names_its_change(label, f, folded)]
