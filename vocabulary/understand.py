@@ -392,12 +392,15 @@ _model: Model | None = None
 
 
 def model() -> Model:
-    """The model, trained once a process on first use (threads wait for the one training)."""
+    """The model, trained once a process on first use (threads wait for the one training), or
+    its weights loaded when another process trained it on the same inputs (model_cache)."""
     global _model
     if _model is None:
         with _lock:
             if _model is None:
-                _model = train(load_phrases())
+                from vocabulary import model_cache
+
+                _model = model_cache.load_or_train(Model, lambda: train(load_phrases()))
     return _model
 
 
