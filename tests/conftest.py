@@ -132,10 +132,36 @@ def runner(app):
     return app.test_cli_runner()
 
 
+_SNAPSHOTS: dict[tuple[str, dt.date], tuple[list, dict[str, tuple[int, bool]]]] = {}
+
+
+def _import_demo(deps, day: dt.date) -> None:
+    """The demo document imported (core.account_data), once a session for each database and
+    day; after that, its rows written back as they were (one statement a table, ~5 ms instead
+    of the import's ~100 ms), with every id counter where the import left it."""
+    key = (str(deps.engine.url), day)
+    if key not in _SNAPSHOTS:
+        import_document(deps.db, demo_document(day), pin_secret=TEST_PIN_SECRET)
+        with deps.engine.connect() as conn:
+            tables = [(t, [dict(r) for r in conn.execute(t.select()).mappings()]) for t in Base.metadata.sorted_tables]
+            counters = {}
+            if deps.engine.dialect.name == "postgresql":
+                for seq in _SEQUENCES[str(deps.engine.url)]:
+                    counters[seq] = tuple(conn.execute(text(f"SELECT last_value, is_called FROM {seq}")).one())
+        _SNAPSHOTS[key] = ([(t, rows) for t, rows in tables if rows], counters)
+        return
+    tables, counters = _SNAPSHOTS[key]
+    with deps.engine.begin() as conn:
+        for table, rows in tables:
+            conn.execute(table.insert(), rows)
+        for seq, (value, called) in counters.items():
+            conn.execute(text("SELECT setval(:seq, :value, :called)"), {"seq": seq, "value": value, "called": called})
+
+
 @pytest.fixture
 def demo(deps, clock):
     doc = demo_document(clock().date())
-    import_document(deps.db, doc, pin_secret=TEST_PIN_SECRET)
+    _import_demo(deps, clock().date())
     return doc
 
 

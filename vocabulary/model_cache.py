@@ -12,8 +12,7 @@ stale model is never loaded. Files are ``.npz`` read with ``allow_pickle=False``
 cache file can run), written atomically (a reader never sees half a file). A cache that can't
 be read or written is skipped: the process trains, as it would without one.
 
-``SWITCHBOARD_MODEL_CACHE`` names the folder (default ``$XDG_CACHE_HOME/switchboard`` or
-``~/.cache/switchboard``); ``off`` turns the cache off.
+``SWITCHBOARD_MODEL_CACHE`` names the folder (default ``~/.cache/switchboard``); ``off`` turns the cache off.
 """
 
 from __future__ import annotations
@@ -35,8 +34,7 @@ def folder() -> Path | None:
         return None
     if named:
         return Path(named)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "switchboard"
+    return Path.home() / ".cache" / "switchboard"
 
 
 def key() -> str:
