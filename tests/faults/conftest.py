@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -46,7 +47,13 @@ def two_servers(settings, demo, tmp_path):
                 assert time.monotonic() < deadline, f"server {i} never answered /healthz"
                 time.sleep(0.05)
     yield [Transport(TEST_TOKEN, url=u) for u in urls]
+    # Both told at once to stop at once (gunicorn's quick shutdown: SIGINT), then waited for.
+    for proc, _ in procs:
+        proc.send_signal(signal.SIGINT)
     for proc, log in procs:
-        proc.terminate()
-        proc.wait(timeout=15)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
         log.close()
