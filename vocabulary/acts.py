@@ -39,7 +39,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from importlib import import_module
 
+from core import languages
 from core.formatting import fold
 from vocabulary import slots as slot_reader
 
@@ -59,6 +61,16 @@ class Act:
 
 
 # The words (folded) -----------------------------------------------------------------------------
+def _pooled(table: str) -> frozenset[str]:
+    """One of the acts' word tables, every language's words together (each vocabulary's ACT_WORDS)."""
+    return frozenset().union(*(import_module(languages.get(code).vocabulary).ACT_WORDS[table]
+                               for code in languages.CODES))
+
+
+# How each language is named (each vocabulary's LANGUAGE_NAMES): R20's switch to it.
+LANGUAGE_NAMES = {code: import_module(languages.get(code).vocabulary).LANGUAGE_NAMES for code in languages.CODES}
+ANY_LANGUAGE_NAME = tuple(name for names in LANGUAGE_NAMES.values() for name in names)
+
 OPT_OUT = frozenset({
     "stop", "stopall", "stop all", "unsubscribe", "cancel", "end", "quit", "revoke", "optout", "opt out",
     "cancel all", "end all", "quit all", "unsubscribe all", "cancel everything", "stop everything",
@@ -120,8 +132,6 @@ FORGOT_AT_PIN = re.compile(r"^(i )?(forgot|forget|forgot it|i forgot it|olvide|l
                            r"no me acuerdo|no recuerdo|no lo recuerdo|don t remember|dont remember|"
                            r"i don t remember|i dont remember|i don t remember it|no lo se|no la se|"
                            r"i don t know it|i dont know it|i don t have it|code|codigo|no tengo)$")
-SPANISH = ("espanol", "spanish", "castellano")
-ENGLISH = ("ingles", "english")
 SPEAK_NOT = re.compile(r"\b(no hablo|no entiendo|no se|no speak|no hablamos|i don t speak|i dont speak|"
                        r"i do not speak|i can t speak|i cant speak|don t understand|dont understand|"
                        r"no comprendo|no english|no spanish|no ingles|no espanol)\b")
@@ -137,23 +147,8 @@ GOODBYE = ("bye", "goodbye", "good bye", "bye bye", "byebye", "bye now", "see yo
 THANKS = ("thanks", "thank you", "thank u", "thx", "ty", "tysm", "thnx", "thanx", "appreciate it", "appreciate",
           "much appreciated", "gracias", "muchas gracias", "mil gracias", "se lo agradezco", "te lo agradezco",
           "le agradezco", "agradecido", "agradecida", "muy amable")
-FILLER = frozenset({
-    "great", "ok", "okay", "perfect", "awesome", "cool", "so", "much", "very", "you", "a", "lot", "really", "it",
-    "thanks", "thank", "for", "your", "the", "help", "all", "again", "nice", "good", "alright", "well", "oh", "ah",
-    "wonderful", "excellent", "amazing", "super", "and", "man", "sir", "maam", "ma", "am", "dear", "lol", "haha",
-    "perfecto", "genial", "listo", "vale", "bueno", "muy", "muchas", "mil", "por", "la", "su", "tu", "ayuda",
-    "excelente", "de", "nuevo", "todo", "bien", "y", "ya", "entonces", "pues", "senor", "senora", "señor",
-    "claro", "okey", "oki", "ook", "k", "kk", "hey", "hi", "u", "that", "s", "is", "was", "helpful", "everything",
-    "eso", "es", "seria", "me", "ayudo", "ayudaste", "ayudo", "gracias", "le", "lo", "te", "se", "agradezco",
-    "amable", "muy", "today", "now", "guys", "have", "day", "hoy", "feliz", "dia", "buen", "una", "un",
-})
-COURTESY = frozenset({"m", "im", "am", "certain", "positive", "estoy", "seguro", "segura", "exacto", "asi",
-                      "exactly", "indeed", "yes", "yep", "claro", "obvio", "por supuesto", "supuesto", "100","please", "pls", "plz", "thanks", "thank", "you", "thx", "ty", "go", "ahead", "do", "it",
-                      "ok", "okay", "great", "perfect", "fine", "that", "s", "right", "i", "so", "much", "very",
-                      "sir", "maam", "now", "just", "por", "favor", "gracias", "esta", "bien", "adelante", "claro",
-                      "dale", "vale", "perfecto", "de", "acuerdo", "muchas", "hazlo", "hagalo", "que", "lo", "muy",
-                      "good", "sure", "absolutely", "definitely", "all", "correct", "proceed", "please do",
-                      "con", "eso", "es", "correcto", "ya", "no", "problem", "problema", "sin", "and", "y"})
+FILLER = _pooled("filler")
+COURTESY = _pooled("courtesy")
 YES = frozenset({"yes", "y", "ye", "yess", "yesss", "confirm", "confirmed", "confirming", "si", "confirmo",
                  "confirmar", "confirmado", "sip", "ys"})
 NO = frozenset({"no", "nope", "nah", "n", "nop", "negative", "negativo", "nel", "noo", "nooo", "nono"})
@@ -168,15 +163,7 @@ NO_PHRASES = ("don t", "dont", "do not", "do not do that", "don t do it", "dont 
               "asi esta bien", "estoy bien asi", "asi estoy bien", "skip", "skip it", "omitir", "saltar",
               "no need", "no hace falta", "not necessary", "no es necesario", "leave it", "leave it as is",
               "i don t", "i dont", "i do not", "no i don t", "no i dont")
-NO_REST = frozenset({"cancel", "cancelen", "cancele", "cancelar", "cancelarlo", "hagas", "hagan", "haga", "change",
-                     "cambies", "cambien", "block", "bloquees", "bloqueen", "do", "anything", "nada", "la", "lo",
-                     "please", "dont", "don", "t","i", "m", "im", "good", "fine", "pass", "interested", "leave", "alone", "as", "is", "thats",
-                     "what", "wanted", "wrong", "need", "estoy", "bien", "asi", "esta", "interesa", "necesito",
-                     "me", "hace", "falta", "ok", "okay", "sorry", "perdon", "that", "do", "dont", "don", "mean",
-                     "correct", "era", "eso", "nothing", "nada", "don t","thanks", "thank", "you", "gracias", "not", "that", "one", "ese", "esa", "eso", "this",
-                     "por", "favor", "please", "quiero", "it", "i", "don", "t", "want", "no", "nope", "nah", "sir",
-                     "muchas", "way", "lo", "that", "s", "the", "right", "now", "ahora", "todavia", "yet", "es",
-                     "el", "la", "nop", "mil", "nada", "para", "thx", "ty"})
+NO_REST = _pooled("no_rest")
 HESITATE = ("wait", "wait wait", "hold on", "hang on", "actually", "one moment", "one sec", "one second", "a sec",
             "a second", "a minute", "a moment", "just a moment", "just a sec", "never mind", "nevermind", "nvm",
             "forget it", "forget about it", "changed my mind", "change my mind", "changed mind", "second thought",
@@ -204,13 +191,7 @@ GREETING = ("hi", "hello", "hey", "hiya", "yo", "good morning", "good afternoon"
             "que hubo", "quiubo", "saludos", "buenas buenas")
 ACTION_WORDS = ("cancel", "block", "change", "refund", "plan", "plans", "line", "number", "pin", "help", "problem",
                 "cancelar", "bloquear", "cambiar", "reembolso", "linea", "numero", "ayuda", "problema")
-GREET_FILLER = frozenset({"it", "going", "s", "doing", "today", "hoy", "va", "todo", "bien", "this", "es",
-                          "estan", "todos", "ustedes", "everyone", "folks", "guys", "y", "all", "team", "up", "sup",
-                          "what", "whats", "onda", "hubo", "quiubo", "saludos", "ola", "holi", "holis", "day",
-                          "evening", "morning", "afternoon", "i", "m", "im", "fine", "you", "u", "ya", "yall","hi", "hello", "hey", "there", "hola", "buenas", "buenos", "dias", "tardes", "noches",
-                          "good", "morning", "afternoon", "evening", "how", "are", "you", "como", "esta", "estas",
-                          "que", "tal", "anyone", "is", "hay", "alguien", "ahi", "alo", "oye", "yo", "buen", "dia",
-                          "senor", "senorita", "ma", "am", "sir", "again", "hiya", "howdy", "greetings", "bueno"})
+GREET_FILLER = _pooled("greet_filler")
 DONT_KNOW = ("i don t really know", "i dont really know", "don t really know", "not really sure",
              "no se la verdad", "no sabria", "good question", "buena pregunta", "no estoy muy seguro",
              "no estoy muy segura", "i m not really sure", "no se bien", "i don t know which", "i dont know which", "not sure which", "no se cual", "no se cuales",
@@ -305,11 +286,13 @@ STATEMENT = re.compile(
     r"no puedo|no me (suena|llegan|llega|funciona|entran|sale)|no funciona|no suena|no llegan|ya (no|me|se|"
     r"cancele|pague|lo)|tengo (muchas|mucho|un problema|problemas)|estoy recibiendo|recibo|un numero|"
     r"el numero|este numero|hay un|unos|unas|la gente|nadie|el otro dia|ayer|yesterday|last (week|month|night))\b")
+_NAMED = "|".join(map(re.escape, ANY_LANGUAGE_NAME))
 SWITCH = re.compile(r"\b(in|en|speak|hablar|hablas|habla|hablan|hablame|hableme|atiendame|atiendeme|"
                     r"someone who speaks|alguien que hable|do you speak|se habla|please|por favor|con)\s+"
-                    r"(espanol|spanish|castellano|ingles|english)\b|^(espanol|spanish|ingles|english|castellano)"
-                    r"( (please|por favor|pls|plz))?$|^(please|por favor) (espanol|spanish|ingles|english)$|"
+                    rf"({_NAMED})\b|^({_NAMED})( (please|por favor|pls|plz))?$|^(please|por favor) ({_NAMED})$|"
                     + SPEAK_NOT.pattern)
+# Both languages named: the one asked for is the one named after "in", "speak" and their Spanish.
+ASKED_IN = re.compile(rf"\b(in|en|speak|hablar|habla)\s+({_NAMED})\b")
 
 
 VAGUE = frozenset({"ok", "okay", "k", "kk", "okey", "oki", "sure", "yeah", "yea", "yep", "yup", "ya", "alright",
@@ -489,7 +472,7 @@ def _one_key(key: str, r: Reading) -> Act | None:
     if key == "8" and r.step in ("pin", "code"):
         return Act("forgot_pin", how="key8")
     if key == "9" and r.step == "command" and r.channel == "voice":
-        return Act("switch_language", "en" if r.lang == "es" else "es", how="key9")
+        return Act("switch_language", languages.next_after(r.lang), how="key9")
     if r.step == "confirm":
         return Act("yes", how="key1") if key == "1" else Act("unclear", how="key")
     if r.step == "offer" and key == "1":
@@ -518,7 +501,7 @@ def _forgot_pin(r: Reading) -> Act | None:
 
 def _switch_language(r: Reading) -> Act | None:
     """R20: a language asked for ("en español", "English please") or refused ("no hablo inglés")."""
-    if len(r.words) > 12 or not (_has(r.padded, SPANISH) or _has(r.padded, ENGLISH)):
+    if len(r.words) > 12 or not _has(r.padded, ANY_LANGUAGE_NAME):
         return None
     if SWITCH.search(r.folded) or (len(r.words) <= 9 and not _has(r.padded, NOT_A_SWITCH)):
         return Act("switch_language", _switch_target(r.folded, r.padded), how="switch")
@@ -724,26 +707,29 @@ def _read(text: str, lang: str, channel: str, step: str) -> Act:
 
 
 def _switch_target(folded: str, padded: str) -> str:
-    spanish, english = _has(padded, SPANISH), _has(padded, ENGLISH)
-    negated = SPEAK_NOT.search(folded)
-    if negated:
-        said = negated.group(0)
-        after = folded[negated.end():].split()[:1]
+    """The language asked for: the other one when a language is refused ("no hablo inglés"), else
+    the one named, else the one named after "in" / "speak"."""
+    refused = SPEAK_NOT.search(folded)
+    if refused:
+        said = refused.group(0)
+        after = folded[refused.end():].split()[:1]
         target = (after[0] if after else "") if said.startswith(("no hablo", "no entiendo", "no se", "no speak",
                                                                   "i don", "i dont", "i do not", "i can",
                                                                   "i cant", "don t", "dont", "no comprendo",
                                                                   "no hablamos")) else said.split()[-1]
-        if target in ENGLISH:
-            return "es"
-        if target in SPANISH:
-            return "en"
-    if spanish and not english:
-        return "es"
-    if english and not spanish:
-        return "en"
-    # both named: the one asked for comes after "in" / "en"
-    m = re.search(r"\b(in|en|speak|hablar|habla)\s+(espanol|spanish|castellano|ingles|english)\b", folded)
-    return "es" if m and m.group(2) in SPANISH else "en"
+        refused_code = _named(target)
+        if refused_code:
+            return languages.next_after(refused_code)
+    named = [code for code, names in LANGUAGE_NAMES.items() if _has(padded, names)]
+    if len(named) == 1:
+        return named[0]
+    asked = ASKED_IN.search(folded)
+    return (_named(asked.group(2)) if asked else None) or languages.DEFAULT_CODE
+
+
+def _named(word: str) -> str | None:
+    """The language this word names ("ingles", "spanish"), if any."""
+    return next((code for code, names in LANGUAGE_NAMES.items() if word in names), None)
 
 
 def _is_yes(raw: str, words: list[str]) -> bool:
@@ -890,6 +876,6 @@ def asks_of_its_own(clause: str) -> bool:
                                or REQUEST_CUES.search(body) or Q_START.match(body) or "?" in clause)
 
 
-def act_of(text: str | None, lang: str = "en", channel: str = "sms", step: str = "command") -> Act:
+def act_of(text: str | None, lang: str = languages.DEFAULT_CODE, channel: str = "sms", step: str = "command") -> Act:
     """The act of one turn (see the module's docstring)."""
-    return _read((text or "")[:MAX_CHARS], lang or "en", channel or "sms", step or "command")
+    return _read((text or "")[:MAX_CHARS], lang or languages.DEFAULT_CODE, channel or "sms", step or "command")

@@ -142,3 +142,38 @@ LEXICON = Lexicon(
     past=("did", "didn t", "was", "were", "got", "been"),
     others=("his", "her", "their", "hers", "theirs"),
 )
+
+# The dialogue acts' words (vocabulary/acts.py pools every language's: a turn may mix them), folded.
+ACT_WORDS = {
+    # What may come with thanks or a goodbye and ask for nothing ("thanks so much for your help").
+    "filler": frozenset({
+        "great", "ok", "okay", "perfect", "awesome", "cool", "so", "much", "very", "you", "a", "lot", "really", "it",
+        "thanks", "thank", "for", "your", "the", "help", "all", "again", "nice", "good", "alright", "well", "oh", "ah",
+        "wonderful", "excellent", "amazing", "super", "and", "man", "sir", "maam", "ma", "am", "dear", "lol", "haha",
+        "k", "kk", "hey", "hi", "u", "that", "s", "is", "was", "helpful", "everything", "today", "now", "guys",
+        "have", "day",
+    }),
+    # R18: what may come with an explicit yes ("yes please", "yes, go ahead").
+    "courtesy": frozenset({
+        "m", "im", "am", "certain", "positive", "exactly", "indeed", "yes", "yep", "100", "please", "pls", "plz",
+        "thanks", "thank", "you", "thx", "ty", "go", "ahead", "do", "it", "ok", "okay", "great", "perfect", "fine",
+        "that", "s", "right", "i", "so", "much", "very", "sir", "maam", "now", "just", "good", "sure", "absolutely",
+        "definitely", "all", "correct", "proceed", "please do", "no", "problem", "and",
+    }),
+    # What may follow a "no" and keep it a plain no ("no, don't cancel it", "nope, I'm good").
+    "no_rest": frozenset({
+        "cancel", "change", "block", "do", "anything", "please", "dont", "don", "t", "i", "m", "im", "good", "fine",
+        "pass", "interested", "leave", "alone", "as", "is", "thats", "what", "wanted", "wrong", "need", "me", "ok",
+        "okay", "sorry", "that", "mean", "correct", "nothing", "don t", "thanks", "thank", "you", "not", "one",
+        "this", "it", "want", "no", "nope", "nah", "sir", "way", "s", "the", "right", "now", "yet", "thx", "ty",
+    }),
+    # What may come with a greeting ("hi there, how are you doing today?").
+    "greet_filler": frozenset({
+        "it", "going", "s", "doing", "today", "this", "everyone", "folks", "guys", "all", "team", "up", "sup",
+        "what", "whats", "day", "evening", "morning", "afternoon", "i", "m", "im", "fine", "you", "u", "yall", "hi",
+        "hello", "hey", "there", "good", "how", "are", "anyone", "is", "yo", "ma", "am", "sir", "again", "hiya",
+        "howdy", "greetings",
+    }),
+}
+# How people name this language, in any language (folded): asking for it or refusing it (R20).
+LANGUAGE_NAMES = ("ingles", "english")

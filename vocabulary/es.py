@@ -170,3 +170,35 @@ LEXICON = Lexicon(
     past=("fue", "fueron", "ha", "han", "habia", "habian"),
     others=(),  # "su" is also "your": Spanish says whose after the object, if at all
 )
+
+# The dialogue acts' words (vocabulary/acts.py pools every language's: a turn may mix them), folded.
+ACT_WORDS = {
+    # What may come with thanks or a goodbye and ask for nothing ("muchas gracias por su ayuda").
+    "filler": frozenset({
+        "perfecto", "genial", "listo", "vale", "bueno", "muy", "muchas", "mil", "por", "la", "su", "tu", "ayuda",
+        "excelente", "de", "nuevo", "todo", "bien", "y", "ya", "entonces", "pues", "senor", "senora", "señor",
+        "claro", "okey", "oki", "ook", "eso", "es", "seria", "me", "ayudo", "ayudaste", "gracias", "le", "lo", "te",
+        "se", "agradezco", "amable", "hoy", "feliz", "dia", "buen", "una", "un",
+    }),
+    # R18: what may come with an explicit yes ("sí, por favor", "sí, está bien").
+    "courtesy": frozenset({
+        "estoy", "seguro", "segura", "exacto", "asi", "claro", "obvio", "por supuesto", "supuesto", "por", "favor",
+        "gracias", "esta", "bien", "adelante", "dale", "vale", "perfecto", "de", "acuerdo", "muchas", "hazlo",
+        "hagalo", "que", "lo", "muy", "con", "eso", "es", "correcto", "ya", "problema", "sin", "y",
+    }),
+    # What may follow a "no" and keep it a plain no ("no, no lo cancelen", "no gracias, estoy bien así").
+    "no_rest": frozenset({
+        "cancelen", "cancele", "cancelar", "cancelarlo", "hagas", "hagan", "haga", "cambies", "cambien", "bloquees",
+        "bloqueen", "nada", "la", "lo", "estoy", "bien", "asi", "esta", "interesa", "necesito", "me", "hace",
+        "falta", "perdon", "era", "eso", "gracias", "ese", "esa", "por", "favor", "quiero", "no", "muchas", "ahora",
+        "todavia", "es", "el", "nop", "mil", "para",
+    }),
+    # What may come with a greeting ("hola, buenas tardes, ¿cómo está?").
+    "greet_filler": frozenset({
+        "hoy", "va", "todo", "bien", "es", "estan", "todos", "ustedes", "y", "onda", "hubo", "quiubo", "saludos",
+        "ola", "holi", "holis", "ya", "hola", "buenas", "buenos", "dias", "tardes", "noches", "como", "esta",
+        "estas", "que", "tal", "hay", "alguien", "ahi", "alo", "oye", "buen", "dia", "senor", "senorita", "bueno",
+    }),
+}
+# How people name this language, in any language (folded): asking for it or refusing it (R20).
+LANGUAGE_NAMES = ("espanol", "spanish", "castellano")
