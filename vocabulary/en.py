@@ -1,5 +1,7 @@
 """English."""
 
+import re
+
 from vocabulary import Vocabulary
 from vocabulary.lexicon import Lexicon
 
@@ -177,3 +179,26 @@ ACT_WORDS = {
 }
 # How people name this language, in any language (folded): asking for it or refusing it (R20).
 LANGUAGE_NAMES = ("ingles", "english")
+
+# Language identification (vocabulary/language_id.py): English function words and everyday words of
+# this product, folded; 2 = unmistakable. A word ending in EVIDENCE_SUFFIX counts 1 when no table has it.
+LANGUAGE_EVIDENCE = {
+    2: """the you your my what when where why how which who whose is are am was were do does did don doesn
+    didn can could would will won should shall have has had want need please pls thanks thank and or of for
+    with this that these those it its in on at be been get got just about from they them their someone
+    somebody if so our we us all up out back right now there here an by not keep stop cancel block number
+    line phone call calls text texts new change help hello yes yeah yep nope hey hi hmm bye goodbye okay sure
+    wait actually never mind forgot forget remember pin code talk speak person human agent real refund money
+    plans account service area ending last four want wanna gonna gotta im ive id dont cant wont isnt
+    arent didnt doesnt thats whats theres let me mine i really very much too also only still again already
+    today tomorrow yesterday month week year day time because but than then some any every each other another
+    same different like know think see tell said say told ask asked make made go going come came take took
+    give gave send sent use used work working works try trying lost stolen threats calling texting scared
+    spam scam number's line's stays end ends ended renew renews billing bill charge charged fee fees free
+    english spanish please thanks representative operator technical support good morning afternoon evening
+    confirm nah nevermind thx idk dunno unsubscribe unblock recording archive cancelled canceled receive ring
+    ringing stopped lol gimme hold hang sec hey thx ty yup yea nvm""".split(),
+    1: """a to me""".split(),
+}
+EVIDENCE_SUFFIX = re.compile(r"(ing|tion|ed|ly|ness|ment|'s)$")
+EVIDENCE_MARKS = ""  # English writes no character the other languages don't

@@ -6,6 +6,8 @@ next page of PLANS while "no mas" opts out. "claro" ("sure") takes an offered fi
 confirm a change, as "sure" does in English (R18: only an explicit yes confirms).
 """
 
+import re
+
 from vocabulary import Vocabulary
 from vocabulary.lexicon import Lexicon
 
@@ -202,3 +204,32 @@ ACT_WORDS = {
 }
 # How people name this language, in any language (folded): asking for it or refusing it (R20).
 LANGUAGE_NAMES = ("espanol", "spanish", "castellano")
+
+# Language identification (vocabulary/language_id.py): Spanish function words and everyday words of
+# this product, folded (no accents); 2 = unmistakable. A word ending in EVIDENCE_SUFFIX counts 1 when
+# no table has it; written accents, ñ, ¿ and ¡ (EVIDENCE_MARKS) count once.
+LANGUAGE_EVIDENCE = {
+    2: """los las del que mi mis por para con esta estoy quiero quisiera necesito puedo puedes pueden como
+    cuando donde porque pero muy tengo tiene tienen hola gracias una unos unas usted ustedes hay favor numero
+    linea llamada llamadas mensaje mensajes cancelar cancela cancelen bloquear bloquea cambiar telefono celular
+    cuenta ayuda nuevo nueva otro otra bien ahora hoy tambien solo todo nada algo alguien nadie porfa pues bueno
+    adios espera esperame olvide hablar hablo persona entiendo quiero gracias buenos buenas dias tardes noches
+    senor senora desde hasta sin sobre entre cual cuales cuanto cuanta quien ya yo tu nos les su sus ser estar
+    hacer mejor gusta llaman llamando recibo recibir funciona suena termina cuesta pasa pasar cobran cobro
+    cobraron reembolso devolucion dinero planes confirmo confirmar olvido recuerdo acuerdo claro vale
+    dale perdon disculpa disculpe oiga oye ayudame dime mande manda mandame enviame quiero llamame llamenme
+    reactivar desbloquear grabacion archivo amenazas amenazando robaron perdi perdido robado esposo esposa hijo
+    hija mama papa numero telefono mio mia tuyo seguro segura idea verdad cierto entonces asi tambien aqui
+    alli eso esto ese esa este estos estas cobren bloqueen llegan deseadas deseado deseados robollamadas
+    vendedores cada rato jaja jajaja jeje eres dan reembolsos conecta marco adelante nop ahora ay momento
+    segunda segundo primero primera tercero agente alto parar detener baja si un estan esto hola quiero
+    amenaza amenazan molestando molestan marcan contesto contestan sirve funcionan dejen dejar deja favor
+    olvidalo dejalo quiero gustaria puede podria podrias ayudeme necesitamos queremos tenemos somos ningun ninguna siempre nunca quiere quieres llamar escribir texto
+    textos servicio pago pagar tarjeta factura fecha cuando renovar renueva renovacion mes meses ano anos
+    credito creditos saldo activa activo activar desactivar suspendida suspendido suspender cancelado cancelada
+    cancelaron cancelo ultimos cuatro digitos codigo clave ingles espanol castellano habla hablas contestar
+    alo chao hasta luego vemos manana semana""".split(),
+    1: """de la lo le se al un si es son fue era va voy vas van me te mas ni o u e y""".split(),
+}
+EVIDENCE_SUFFIX = re.compile(r"(cion|ciones|amos|emos|imos|ando|iendo|aron|ieron|mente|ado|ada|ados|adas|ito|ita)$")
+EVIDENCE_MARKS = "áéíóúñ¿¡ÁÉÍÓÚÑü"
