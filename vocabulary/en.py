@@ -202,3 +202,48 @@ LANGUAGE_EVIDENCE = {
 }
 EVIDENCE_SUFFIX = re.compile(r"(ing|tion|ed|ly|ness|ment|'s)$")
 EVIDENCE_MARKS = ""  # English writes no character the other languages don't
+
+# Sentences composed for the dialogue-act model (vocabulary/act_model.py): each change's verb and what
+# it acts on, templates of a request, a question and a statement about them ({v} the verb, {o} the
+# object), and the verb's other forms the templates name.
+_ACT_OBJECTS = {
+    "cancel": ["my line", "my plan", "the text archive", "call recording", "my account", "the whole line",
+               "my number plan", "the archive", "my subscription", "the recording add on"],
+    "block": ["this number", "212 555 0143", "that caller", "them", "(917) 555-0142", "a spam number"],
+    "unblock": ["212 555 0143", "my brother's number", "that number"],
+    "change": ["my number", "my phone number"],
+    "reactivate": ["my line", "my number", "my account"],
+}
+_ACT_REQUESTS = ["{v} {o}", "please {v} {o}", "I want to {v} {o}", "I need to {v} {o}", "I'd like to {v} {o}",
+                 "can you {v} {o}?", "could you please {v} {o}", "I wanna {v} {o}", "help me {v} {o}",
+                 "I'm trying to {v} {o}", "go ahead and {v} {o}", "{v} {o} please", "I'm calling to {v} {o}",
+                 "need to {v} {o} today", "looking to {v} {o}", "would you {v} {o} for me",
+                 "hi, I want to {v} {o}", "ok so I need you to {v} {o}", "{v} {o} now"]
+_ACT_QUESTIONS = ["what happens if I {v} {o}?", "how do I {v} {o}", "how can I {v} {o}?", "is there a fee to {v} {o}",
+                  "do I keep my number if I {v} {o}?", "will I lose my credits if I {v} {o}", "when does {o} end?",
+                  "can I {v} {o} and keep my number?", "how much does it cost to {v} {o}",
+                  "if I {v} {o} do I get a refund", "what would happen to my number if I {v} {o}",
+                  "I was wondering how to {v} {o}", "I'd like to know what happens if I {v} {o}",
+                  "is it possible to {v} {o} online", "does {o} renew automatically?", "when will {o} renew",
+                  "{o} stays active until the end of the month, right?", "how long does it take to {v} {o}",
+                  "what's the difference if I {v} {o}", "should I {v} {o}?", "why can't I {v} {o}"]
+_ACT_STATEMENTS = ["I already {vd} {o}", "my wife wants to {v} her line", "I'm thinking about {vg} {o}",
+                   "I don't want to {v} {o}", "someone keeps calling me from 212 555 0143",
+                   "somebody keeps texting me threats", "I lost my phone yesterday", "my phone was stolen",
+                   "I keep getting spam calls", "my calls keep dropping", "I can't hear my phone ring",
+                   "texts aren't coming through since yesterday", "I was charged twice this month",
+                   "my son {vd} his line by mistake", "I just got a new phone", "I'm moving to another carrier",
+                   "my husband {vd} {o} last week", "the calls go straight to voicemail",
+                   "I never asked for {o}", "I might {v} {o} next year", "my line got cancelled for no reason",
+                   "they keep calling me at night", "I'm getting robocalls all day", "nobody can reach me",
+                   "I think someone is stalking me from a blocked number"]
+_ACT_DONE = {"cancel": "cancelled", "block": "blocked", "unblock": "unblocked", "change": "changed",
+             "reactivate": "reactivated"}
+_ACT_DOING = {"cancel": "cancelling", "block": "blocking", "unblock": "unblocking", "change": "changing",
+              "reactivate": "reactivating"}
+
+ACT_SENTENCES = {
+    "objects": _ACT_OBJECTS,
+    "forms": (("request", _ACT_REQUESTS), ("question", _ACT_QUESTIONS), ("statement", _ACT_STATEMENTS)),
+    "inflections": {"vd": _ACT_DONE, "vg": _ACT_DOING},  # "I already cancelled", "thinking about cancelling"
+}

@@ -224,7 +224,8 @@ LANGUAGE_EVIDENCE = {
     vendedores cada rato jaja jajaja jeje eres dan reembolsos conecta marco adelante nop ahora ay momento
     segunda segundo primero primera tercero agente alto parar detener baja si un estan esto hola quiero
     amenaza amenazan molestando molestan marcan contesto contestan sirve funcionan dejen dejar deja favor
-    olvidalo dejalo quiero gustaria puede podria podrias ayudeme necesitamos queremos tenemos somos ningun ninguna siempre nunca quiere quieres llamar escribir texto
+    olvidalo dejalo quiero gustaria puede podria podrias ayudeme necesitamos queremos tenemos somos
+    ningun ninguna siempre nunca quiere quieres llamar escribir texto
     textos servicio pago pagar tarjeta factura fecha cuando renovar renueva renovacion mes meses ano anos
     credito creditos saldo activa activo activar desactivar suspendida suspendido suspender cancelado cancelada
     cancelaron cancelo ultimos cuatro digitos codigo clave ingles espanol castellano habla hablas contestar
@@ -233,3 +234,44 @@ LANGUAGE_EVIDENCE = {
 }
 EVIDENCE_SUFFIX = re.compile(r"(cion|ciones|amos|emos|imos|ando|iendo|aron|ieron|mente|ado|ada|ados|adas|ito|ita)$")
 EVIDENCE_MARKS = "áéíóúñ¿¡ÁÉÍÓÚÑü"
+
+# Sentences composed for the dialogue-act model (vocabulary/act_model.py): each change's verb and what
+# it acts on, templates of a request, a question and a statement about them ({v} the verb, {o} the
+# object), and the verb's other forms the templates name.
+_ACT_OBJECTS = {
+    "cancelar": ["mi línea", "mi plan", "el archivo de textos", "la grabación de llamadas", "mi cuenta",
+                 "toda la línea", "el plan principal", "la grabación"],
+    "bloquear": ["este número", "el 212 555 0143", "a esa persona", "ese número"],
+    "desbloquear": ["el 212 555 0143", "el número de mi hermano"],
+    "cambiar": ["mi número", "de número"],
+    "reactivar": ["mi línea", "mi número", "mi cuenta"],
+}
+_ACT_REQUESTS = ["{v} {o}", "quiero {v} {o}", "necesito {v} {o}", "quisiera {v} {o}", "me gustaría {v} {o}",
+                 "¿puedes {v} {o}?", "por favor {v} {o}", "¿me pueden {v} {o}?", "ayúdame a {v} {o}",
+                 "llamo para {v} {o}", "hola, quiero {v} {o}", "quería {v} {o}", "deseo {v} {o}",
+                 "favor de {v} {o}", "necesito que me ayuden a {v} {o}"]
+_ACT_QUESTIONS = ["¿qué pasa si {v_c} {o}?", "¿cómo {v_c} {o}?", "cómo puedo {v} {o}",
+                  "¿hay algún cargo por {v} {o}?", "si {v_c} {o}, ¿me quedo con mi número?",
+                  "¿pierdo mis créditos si {v_c} {o}?", "¿cuándo termina {o}?", "cuanto cuesta {v} {o}",
+                  "si {v_c} {o} me devuelven el dinero", "quisiera saber qué pasa si {v_c} {o}",
+                  "¿se puede {v} {o} en línea?", "¿{o} se renueva solo?", "¿cuándo se renueva {o}?",
+                  "{o} sigue activo hasta fin de mes, ¿verdad?", "¿cuánto tarda {v} {o}?",
+                  "¿debería {v} {o}?", "por qué no puedo {v} {o}", "tengo una duda, ¿qué pasa si {v_c} {o}?"]
+_ACT_STATEMENTS = ["ya {v_p} {o}", "mi esposa quiere {v} su línea", "estoy pensando en {v} {o}",
+                   "no quiero {v} {o}", "alguien me llama desde el 212 555 0143", "alguien me manda amenazas",
+                   "perdí mi teléfono ayer", "me robaron el celular", "me llegan muchas llamadas de spam",
+                   "se me cortan las llamadas", "no me suena el teléfono", "desde ayer no me llegan los mensajes",
+                   "me cobraron dos veces este mes", "mi hijo {v_p} su línea por error", "tengo un teléfono nuevo",
+                   "me voy a cambiar de compañía", "las llamadas se van directo al buzón", "nunca pedí {o}",
+                   "tal vez {v_c} {o} el próximo año", "me cancelaron la línea sin razón",
+                   "me llaman a cada rato en la noche", "nadie me puede llamar"]
+_ACT_PRESENT = {"cancelar": "cancelo", "bloquear": "bloqueo", "desbloquear": "desbloqueo", "cambiar": "cambio",
+                "reactivar": "reactivo"}
+_ACT_PAST = {"cancelar": "cancelé", "bloquear": "bloqueé", "desbloquear": "desbloqueé", "cambiar": "cambié",
+             "reactivar": "reactivé"}
+
+ACT_SENTENCES = {
+    "objects": _ACT_OBJECTS,
+    "forms": (("request", _ACT_REQUESTS), ("question", _ACT_QUESTIONS), ("statement", _ACT_STATEMENTS)),
+    "inflections": {"v_c": _ACT_PRESENT, "v_p": _ACT_PAST},  # "si cancelo", "ya cancelé"
+}
