@@ -2,10 +2,11 @@
 
 Trained on our own phrases only: the acts' development phrases (vocabulary/phrases/acts_*.tsv)
 and sentences composed here from the journeys' purposes (requests, questions and statements
-about the same changes, in both languages), never on the held-out turns. Two ways of using
-it were measured against the rules alone (``python -m vocabulary.act_model``): the model for
-every act, and the rules with the model deciding only between request, question and
-statement. The figures and the choice are in vocabulary/acts.py's docstring.
+about the same changes, from each language's templates: ACT_SENTENCES in its vocabulary module),
+never on the held-out turns. Two ways of using it were measured against the rules alone
+(``python -m vocabulary.act_model``): the model for every act, and the rules with the model
+deciding only between request, question and statement. The figures and the choice are in
+vocabulary/acts.py's docstring.
 """
 
 from __future__ import annotations
