@@ -458,15 +458,16 @@ def _opt_out(r: Reading) -> Act | None:
 def _keys(r: Reading) -> Act | None:
     """One key, or at a confirmation a longer sequence: R18, a re-typed PIN confirms nothing."""
     if r.keyed.isdigit() and len(r.keyed) == 1:
-        return _one_key(r.keyed, r)
+        return _one_key(r)
     if r.step == "confirm" and r.keyed.isdigit():
         return Act("unclear", how="keys_at_confirm")
     return None
 
 
-def _one_key(key: str, r: Reading) -> Act | None:
+def _one_key(r: Reading) -> Act | None:
     """0 a person (R15), 8 at the PIN a code (R21), 9 at the greeting the other language (R20),
     a lone 1 at a confirmation or an offer yes (R18), a menu key at the greeting."""
+    key = r.keyed
     if key == "0":
         return Act("person", how="key0")
     if key == "8" and r.step in ("pin", "code"):
