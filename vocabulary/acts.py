@@ -38,8 +38,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
+from importlib import import_module
 
+from core import languages
 from core.formatting import fold
 from vocabulary import slots as slot_reader
 
@@ -59,6 +61,16 @@ class Act:
 
 
 # The words (folded) -----------------------------------------------------------------------------
+def _pooled(table: str) -> frozenset[str]:
+    """One of the acts' word tables, every language's words together (each vocabulary's ACT_WORDS)."""
+    return frozenset().union(*(import_module(languages.get(code).vocabulary).ACT_WORDS[table]
+                               for code in languages.CODES))
+
+
+# How each language is named (each vocabulary's LANGUAGE_NAMES): R20's switch to it.
+LANGUAGE_NAMES = {code: import_module(languages.get(code).vocabulary).LANGUAGE_NAMES for code in languages.CODES}
+ANY_LANGUAGE_NAME = tuple(name for names in LANGUAGE_NAMES.values() for name in names)
+
 OPT_OUT = frozenset({
     "stop", "stopall", "stop all", "unsubscribe", "cancel", "end", "quit", "revoke", "optout", "opt out",
     "cancel all", "end all", "quit all", "unsubscribe all", "cancel everything", "stop everything",
@@ -120,8 +132,6 @@ FORGOT_AT_PIN = re.compile(r"^(i )?(forgot|forget|forgot it|i forgot it|olvide|l
                            r"no me acuerdo|no recuerdo|no lo recuerdo|don t remember|dont remember|"
                            r"i don t remember|i dont remember|i don t remember it|no lo se|no la se|"
                            r"i don t know it|i dont know it|i don t have it|code|codigo|no tengo)$")
-SPANISH = ("espanol", "spanish", "castellano")
-ENGLISH = ("ingles", "english")
 SPEAK_NOT = re.compile(r"\b(no hablo|no entiendo|no se|no speak|no hablamos|i don t speak|i dont speak|"
                        r"i do not speak|i can t speak|i cant speak|don t understand|dont understand|"
                        r"no comprendo|no english|no spanish|no ingles|no espanol)\b")
@@ -137,23 +147,8 @@ GOODBYE = ("bye", "goodbye", "good bye", "bye bye", "byebye", "bye now", "see yo
 THANKS = ("thanks", "thank you", "thank u", "thx", "ty", "tysm", "thnx", "thanx", "appreciate it", "appreciate",
           "much appreciated", "gracias", "muchas gracias", "mil gracias", "se lo agradezco", "te lo agradezco",
           "le agradezco", "agradecido", "agradecida", "muy amable")
-FILLER = frozenset({
-    "great", "ok", "okay", "perfect", "awesome", "cool", "so", "much", "very", "you", "a", "lot", "really", "it",
-    "thanks", "thank", "for", "your", "the", "help", "all", "again", "nice", "good", "alright", "well", "oh", "ah",
-    "wonderful", "excellent", "amazing", "super", "and", "man", "sir", "maam", "ma", "am", "dear", "lol", "haha",
-    "perfecto", "genial", "listo", "vale", "bueno", "muy", "muchas", "mil", "por", "la", "su", "tu", "ayuda",
-    "excelente", "de", "nuevo", "todo", "bien", "y", "ya", "entonces", "pues", "senor", "senora", "señor",
-    "claro", "okey", "oki", "ook", "k", "kk", "hey", "hi", "u", "that", "s", "is", "was", "helpful", "everything",
-    "eso", "es", "seria", "me", "ayudo", "ayudaste", "ayudo", "gracias", "le", "lo", "te", "se", "agradezco",
-    "amable", "muy", "today", "now", "guys", "have", "day", "hoy", "feliz", "dia", "buen", "una", "un",
-})
-COURTESY = frozenset({"m", "im", "am", "certain", "positive", "estoy", "seguro", "segura", "exacto", "asi",
-                      "exactly", "indeed", "yes", "yep", "claro", "obvio", "por supuesto", "supuesto", "100","please", "pls", "plz", "thanks", "thank", "you", "thx", "ty", "go", "ahead", "do", "it",
-                      "ok", "okay", "great", "perfect", "fine", "that", "s", "right", "i", "so", "much", "very",
-                      "sir", "maam", "now", "just", "por", "favor", "gracias", "esta", "bien", "adelante", "claro",
-                      "dale", "vale", "perfecto", "de", "acuerdo", "muchas", "hazlo", "hagalo", "que", "lo", "muy",
-                      "good", "sure", "absolutely", "definitely", "all", "correct", "proceed", "please do",
-                      "con", "eso", "es", "correcto", "ya", "no", "problem", "problema", "sin", "and", "y"})
+FILLER = _pooled("filler")
+COURTESY = _pooled("courtesy")
 YES = frozenset({"yes", "y", "ye", "yess", "yesss", "confirm", "confirmed", "confirming", "si", "confirmo",
                  "confirmar", "confirmado", "sip", "ys"})
 NO = frozenset({"no", "nope", "nah", "n", "nop", "negative", "negativo", "nel", "noo", "nooo", "nono"})
@@ -168,15 +163,7 @@ NO_PHRASES = ("don t", "dont", "do not", "do not do that", "don t do it", "dont 
               "asi esta bien", "estoy bien asi", "asi estoy bien", "skip", "skip it", "omitir", "saltar",
               "no need", "no hace falta", "not necessary", "no es necesario", "leave it", "leave it as is",
               "i don t", "i dont", "i do not", "no i don t", "no i dont")
-NO_REST = frozenset({"cancel", "cancelen", "cancele", "cancelar", "cancelarlo", "hagas", "hagan", "haga", "change",
-                     "cambies", "cambien", "block", "bloquees", "bloqueen", "do", "anything", "nada", "la", "lo",
-                     "please", "dont", "don", "t","i", "m", "im", "good", "fine", "pass", "interested", "leave", "alone", "as", "is", "thats",
-                     "what", "wanted", "wrong", "need", "estoy", "bien", "asi", "esta", "interesa", "necesito",
-                     "me", "hace", "falta", "ok", "okay", "sorry", "perdon", "that", "do", "dont", "don", "mean",
-                     "correct", "era", "eso", "nothing", "nada", "don t","thanks", "thank", "you", "gracias", "not", "that", "one", "ese", "esa", "eso", "this",
-                     "por", "favor", "please", "quiero", "it", "i", "don", "t", "want", "no", "nope", "nah", "sir",
-                     "muchas", "way", "lo", "that", "s", "the", "right", "now", "ahora", "todavia", "yet", "es",
-                     "el", "la", "nop", "mil", "nada", "para", "thx", "ty"})
+NO_REST = _pooled("no_rest")
 HESITATE = ("wait", "wait wait", "hold on", "hang on", "actually", "one moment", "one sec", "one second", "a sec",
             "a second", "a minute", "a moment", "just a moment", "just a sec", "never mind", "nevermind", "nvm",
             "forget it", "forget about it", "changed my mind", "change my mind", "changed mind", "second thought",
@@ -204,13 +191,7 @@ GREETING = ("hi", "hello", "hey", "hiya", "yo", "good morning", "good afternoon"
             "que hubo", "quiubo", "saludos", "buenas buenas")
 ACTION_WORDS = ("cancel", "block", "change", "refund", "plan", "plans", "line", "number", "pin", "help", "problem",
                 "cancelar", "bloquear", "cambiar", "reembolso", "linea", "numero", "ayuda", "problema")
-GREET_FILLER = frozenset({"it", "going", "s", "doing", "today", "hoy", "va", "todo", "bien", "this", "es",
-                          "estan", "todos", "ustedes", "everyone", "folks", "guys", "y", "all", "team", "up", "sup",
-                          "what", "whats", "onda", "hubo", "quiubo", "saludos", "ola", "holi", "holis", "day",
-                          "evening", "morning", "afternoon", "i", "m", "im", "fine", "you", "u", "ya", "yall","hi", "hello", "hey", "there", "hola", "buenas", "buenos", "dias", "tardes", "noches",
-                          "good", "morning", "afternoon", "evening", "how", "are", "you", "como", "esta", "estas",
-                          "que", "tal", "anyone", "is", "hay", "alguien", "ahi", "alo", "oye", "yo", "buen", "dia",
-                          "senor", "senorita", "ma", "am", "sir", "again", "hiya", "howdy", "greetings", "bueno"})
+GREET_FILLER = _pooled("greet_filler")
 DONT_KNOW = ("i don t really know", "i dont really know", "don t really know", "not really sure",
              "no se la verdad", "no sabria", "good question", "buena pregunta", "no estoy muy seguro",
              "no estoy muy segura", "i m not really sure", "no se bien", "i don t know which", "i dont know which", "not sure which", "no se cual", "no se cuales",
@@ -305,11 +286,13 @@ STATEMENT = re.compile(
     r"no puedo|no me (suena|llegan|llega|funciona|entran|sale)|no funciona|no suena|no llegan|ya (no|me|se|"
     r"cancele|pague|lo)|tengo (muchas|mucho|un problema|problemas)|estoy recibiendo|recibo|un numero|"
     r"el numero|este numero|hay un|unos|unas|la gente|nadie|el otro dia|ayer|yesterday|last (week|month|night))\b")
+_NAMED = "|".join(map(re.escape, ANY_LANGUAGE_NAME))
 SWITCH = re.compile(r"\b(in|en|speak|hablar|hablas|habla|hablan|hablame|hableme|atiendame|atiendeme|"
                     r"someone who speaks|alguien que hable|do you speak|se habla|please|por favor|con)\s+"
-                    r"(espanol|spanish|castellano|ingles|english)\b|^(espanol|spanish|ingles|english|castellano)"
-                    r"( (please|por favor|pls|plz))?$|^(please|por favor) (espanol|spanish|ingles|english)$|"
+                    rf"({_NAMED})\b|^({_NAMED})( (please|por favor|pls|plz))?$|^(please|por favor) ({_NAMED})$|"
                     + SPEAK_NOT.pattern)
+# Both languages named: the one asked for is the one named after "in", "speak" and their Spanish.
+ASKED_IN = re.compile(rf"\b(in|en|speak|hablar|habla)\s+({_NAMED})\b")
 
 
 VAGUE = frozenset({"ok", "okay", "k", "kk", "okey", "oki", "sure", "yeah", "yea", "yep", "yup", "ya", "alright",
@@ -375,166 +358,379 @@ def _strip_phrases(padded: str, phrases) -> str:
     return " " + " ".join(_phrases_rx(tuple(phrases)).sub(" ", padded).split()) + " "
 
 
+# Reading a turn: the utterance read once, then the stages in order (the first act found wins) ------
+OPT_OUT_EDGES = re.compile(r"^((please|pls|plz|por favor|ok|okay|just|solo|ya)\s+)+|(\s+(please|pls|plz|por favor|"
+                           r"now|ya|ahora|thanks|thank you|gracias|asap|right now|already|immediately|"
+                           r"de una vez))+$")
+# A person mentioned rather than asked for: "someone keeps calling", "that person", "block the agent".
+PERSON_MENTIONED = re.compile(r"\b(someone|somebody|alguien) (keeps|keep|is|has|me)\b|\b(esa|esta|that|this|otra|"
+                              r"other|la otra|the other) (persona|person)\b(?! (real|de verdad))|"
+                              r"\b(block|bloquear|bloquea|bloquee|bloqueen|blocking) (a |an |the |la |al )?"
+                              r"(person|persona|human|agent)")
+STAFF = re.compile(r"\b(real person|persona real|humano|human|agent|agente|asesor|representante|"
+                   r"representative|operator|operador)\b")
+BLOCK_VERB = re.compile(r"\b(block|bloquear|bloquea)\b")
+# A short turn that names a language switches to it unless it also names one of these changes.
+NOT_A_SWITCH = ACTION_WORDS[:6] + ACTION_WORDS[10:15]
+SAID_WITH_GOODBYE = FILLER | NO_REST | NO  # what may come with a goodbye or a hesitation and change nothing
+STRONG_HESITATE = tuple(h for h in HESITATE if h not in WEAK_HESITATE)
+SPOKEN_STOP = ("stop", "para", "alto", "detente", "stop it", "cancel", "cancelar", "cancela", "no stop")
+BUT_OR_WHY = re.compile(r"\b(but|pero|still|todavia|aun|sigue|why|porque|how|como|when|cuando)\b")
+INTRODUCTION = re.compile(r"^(hi|hello|hey|hola|buenas|buenos dias|buenas tardes|good morning)( there)?,? "
+                          r"(this is|it s|its|my name is|i m|im|soy|me llamo|habla|le habla) [^\W\d_]+( [^\W\d_]+)?$")
+WONDERING = re.compile(r"\b(why|porque|por que|how|como|if|whether|si)\b")
+JUST_CANCEL = re.compile(r"\b(just|solo|only|nomas|simplemente)?\s*(cancel\w*|stop|terminate|close|end)\b")
+WHICH_OBJECT = re.compile(r"\b(line|plan|linea|plan|whole|toda|todo|just|solo)\b")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One turn, read once: what every stage looks at (the costlier parts computed when first asked)."""
+
+    raw: str  # as typed or heard, trimmed
+    folded: str  # core.formatting.fold: lower case, no accents, no punctuation
+    words: list[str]
+    padded: str  # " folded ": phrases match as whole words
+    keyed: str  # the raw text without spaces and "#": keys when it is all digits
+    lang: str
+    channel: str
+    step: str
+
+    @classmethod
+    def of(cls, text: str, lang: str, channel: str, step: str) -> Reading:
+        raw = (text or "").strip()[:MAX_CHARS]
+        folded = fold(raw)
+        return cls(raw, folded, folded.split(), f" {folded} ", raw.replace(" ", "").replace("#", ""),
+                   lang, channel, step)
+
+    @cached_property
+    def bare(self) -> str:
+        """The words without the politeness around them ("please stop now" → "stop")."""
+        return OPT_OUT_EDGES.sub("", self.folded)
+
+    @cached_property
+    def unled(self) -> str:
+        """The folded words after their lead-in ("hi", "ok so", "actually"), with a space after."""
+        return LEAD.sub("", self.folded + " ")
+
+    @cached_property
+    def body(self) -> str:
+        return self.unled.strip() or self.folded
+
+    @cached_property
+    def plain(self) -> bool:
+        """Short words that ask for nothing: no request cue, question mark, digit, "but" or "why"."""
+        return not (REQUEST_CUES.search(self.folded) or "?" in self.raw or any(ch.isdigit() for ch in self.raw)
+                    or BUT_OR_WHY.search(self.folded))
+
+    @cached_property
+    def declines_offer(self) -> bool:
+        """R11: at the one offer inside a cancellation, "no, better not" declines the offer; the request goes on."""
+        return self.step == "offer" and (self.words[0] in NO or self.folded in NO_PHRASES or self.folded == "mejor no")
+
+    @cached_property
+    def kind(self) -> str:
+        """Whether the words ask, ask for or tell (``form``)."""
+        return form(self.raw, self.folded)
+
+
+# 1. nothing usable; R16's opt-out words, alone
+def _empty(r: Reading) -> Act | None:
+    """Nothing said at all."""
+    return None if r.words else Act("unclear", how="empty")
+
+
+def _reaction(r: Reading) -> Act | None:
+    """An iPhone reaction (`Liked "…"`) says nothing to the bot."""
+    return Act("unclear", how="reaction") if REACTION.match(r.raw) else None
+
+
+def _opt_out(r: Reading) -> Act | None:
+    """R16: a text that is only an opt-out word, or an opt-out said in words ("stop texting me")."""
+    if r.channel != "voice" and (r.folded in OPT_OUT or r.bare in OPT_OUT):
+        return Act("opt_out", how="opt_out")
+    if (OPT_OUT_WORDS.match(r.folded) or OPT_OUT_WORDS.match(r.bare)) and not slot_reader.plan(r.raw):
+        return Act("opt_out", how="opt_out_words")
+    return None
+
+
+# 2. keys
+def _keys(r: Reading) -> Act | None:
+    """One key, or at a confirmation a longer sequence: R18, a re-typed PIN confirms nothing."""
+    if r.keyed.isdigit() and len(r.keyed) == 1:
+        return _one_key(r)
+    if r.step == "confirm" and r.keyed.isdigit():
+        return Act("unclear", how="keys_at_confirm")
+    return None
+
+
+def _one_key(r: Reading) -> Act | None:
+    """0 a person (R15), 8 at the PIN a code (R21), 9 at the greeting the other language (R20),
+    a lone 1 at a confirmation or an offer yes (R18), a menu key at the greeting."""
+    key = r.keyed
+    if key == "0":
+        return Act("person", how="key0")
+    if key == "8" and r.step in ("pin", "code"):
+        return Act("forgot_pin", how="key8")
+    if key == "9" and r.step == "command" and r.channel == "voice":
+        return Act("switch_language", languages.next_after(r.lang), how="key9")
+    if r.step == "confirm":
+        return Act("yes", how="key1") if key == "1" else Act("unclear", how="key")
+    if r.step == "offer" and key == "1":
+        return Act("yes", how="key1")
+    if r.step == "command":
+        return Act("answer", answer="choice", how="menu_key")
+    return None
+
+
+# 3. heard at every step
+def _person(r: Reading) -> Act | None:
+    """R15: a person asked for, not merely mentioned ("someone keeps calling me")."""
+    if not (_has(r.padded, PERSON) or PERSON_VERBS.search(r.folded)):
+        return None
+    if not PERSON_MENTIONED.search(r.folded) or STAFF.search(r.folded) and not BLOCK_VERB.search(r.folded):
+        return Act("person", how="person")
+    return None
+
+
+def _forgot_pin(r: Reading) -> Act | None:
+    """R21: a forgotten PIN, anywhere; at the PIN or the code prompt also "I forgot" alone."""
+    if FORGOT.search(r.folded) or (r.step in ("pin", "code") and FORGOT_AT_PIN.match(r.folded)):
+        return Act("forgot_pin", how="forgot")
+    return None
+
+
+def _switch_language(r: Reading) -> Act | None:
+    """R20: a language asked for ("en español", "English please") or refused ("no hablo inglés")."""
+    if len(r.words) > 12 or not _has(r.padded, ANY_LANGUAGE_NAME):
+        return None
+    if SWITCH.search(r.folded) or (len(r.words) <= 9 and not _has(r.padded, NOT_A_SWITCH)):
+        return Act("switch_language", _switch_target(r.folded, r.padded), how="switch")
+    return None
+
+
+# 4. the short answers
+def _goodbye(r: Reading) -> Act | None:
+    """Goodbye, which wins over thanks and over a "no" said with it."""
+    if not _has(r.padded, GOODBYE):
+        return None
+    rest = _strip_phrases(_strip_phrases(r.padded, GOODBYE), THANKS).split()
+    if _only(rest, SAID_WITH_GOODBYE) or (r.plain and len(r.words) <= 16):
+        return Act("goodbye", how="goodbye")
+    return None
+
+
+def _hesitation(r: Reading) -> Act | None:
+    """R18: a hesitation or a correction ("wait", "actually", "mejor no") ends the request at once;
+    at the greeting a new request may follow a weak one ("actually, I want a new number")."""
+    if not _has(r.padded, HESITATE) or r.declines_offer:
+        return None
+    rest = _strip_phrases(r.padded, HESITATE).strip()
+    if _only(rest.split(), SAID_WITH_GOODBYE) or (
+            r.step in IN_PROGRESS and (_has(r.padded, STRONG_HESITATE) or not _asks_after(rest, r.raw))):
+        return Act("hesitation", how="hesitation")
+    return None
+
+
+def _asks_after(rest: str, raw: str) -> bool:
+    """Whether what follows a hesitation asks for or about something."""
+    body = LEAD.sub("", rest + " ").strip()
+    return bool(body) and bool(REQUEST_CUES.search(body) or IMPERATIVE.match(body) or "?" in raw
+                               or Q_START.match(body))
+
+
+def _spoken_stop(r: Reading) -> Act | None:
+    """R11: on the phone "cancel" skips the question or the offer; at a confirmation it ends the request."""
+    if r.channel == "voice" and r.step in IN_PROGRESS and r.folded in SPOKEN_STOP:
+        return Act("hesitation" if r.step == "confirm" else "no", how="spoken_stop")
+    return None
+
+
+def _yes(r: Reading) -> Act | None:
+    """R18: an explicit yes."""
+    return Act("yes", how="yes") if _is_yes(r.raw, r.words) else None
+
+
+def _accept(r: Reading) -> Act | None:
+    """R11: the offered fix taken ("ok", "sure", "dale")."""
+    if r.step == "offer" and (r.folded in ACCEPT or _only(r.words, ACCEPT | COURTESY) and _has(r.padded, ACCEPT)):
+        return Act("yes", how="accept")
+    return None
+
+
+def _better_not(r: Reading) -> Act | None:
+    """R11: "mejor no" at the offer declines it (elsewhere it is a hesitation)."""
+    return Act("no", how="declined") if r.declines_offer and r.folded == "mejor no" else None
+
+
+def _no(r: Reading) -> Act | None:
+    """A no ("no", "no thanks", "not now"); at a confirmation "no, the plan, not the line" is a correction."""
+    if not (r.words[0] in NO or r.folded in NO_PHRASES):
+        return None
+    rest = r.words[1:] if r.words[0] in NO else []
+    if _only(rest, NO_REST) or r.folded in NO_PHRASES:
+        if r.step == "command" and _has(r.padded, THANKS):
+            return Act("thanks", how="no_thanks")
+        return Act("no", how="no")
+    if r.step == "confirm":
+        return Act("hesitation", how="correction")
+    if r.step == "offer" and not ("?" in r.raw or REQUEST_CUES.search(" ".join(rest))):
+        return Act("no", how="declined")
+    return None
+
+
+def _thanks(r: Reading) -> Act | None:
+    """Thanks, with filler only or in a short plain turn that neither tells nor asks for anything."""
+    if not _has(r.padded, THANKS):
+        return None
+    rest = _strip_phrases(r.padded, THANKS)
+    if _only(rest.split(), FILLER) or (r.plain and len(r.words) <= 12 and not STATEMENT.match(r.unled)
+                                       and not IMPERATIVE.match(rest.strip())):
+        return Act("thanks", how="thanks")
+    return None
+
+
+def _greeting(r: Reading) -> Act | None:
+    """A greeting ("hi", "hola, ¿cómo está?") or an introduction ("hi, this is Ana")."""
+    if INTRODUCTION.match(r.folded) or _has(r.padded, GREETING) and _greets_only(r):
+        return Act("greeting", how="greeting")
+    return None
+
+
+def _greets_only(r: Reading) -> bool:
+    """Greeting words only, or a short plain turn opening with them that asks, tells and names nothing."""
+    if _only(r.words, GREET_FILLER) and len(r.words) <= 6:
+        return True
+    return (r.words[0] in GREET_FILLER and len(r.words) <= 8 and r.plain and not IMPERATIVE.match(r.body)
+            and not STATEMENT.match(r.body) and not Q_START.match(r.body) and not _has(r.padded, ACTION_WORDS))
+
+
+def _dont_know(r: Reading) -> Act | None:
+    """"I don't know": at the PIN a forgotten PIN (R21), at a confirmation a hesitation (R18)."""
+    if not (r.folded in DONT_KNOW or _has(r.padded, DONT_KNOW) and _unsure_only(r)):
+        return None
+    if r.step in ("pin", "code"):
+        return Act("forgot_pin", how="dont_know_pin")
+    return Act("hesitation" if r.step == "confirm" else "dont_know", how="dont_know")
+
+
+def _unsure_only(r: Reading) -> bool:
+    """"I don't know" with filler only, or opening a short turn that asks nothing."""
+    if _only(_strip_phrases(r.padded, DONT_KNOW).split(), FILLER):
+        return True
+    return (any(r.body.startswith(p + " ") or r.body == p for p in DONT_KNOW) and len(r.words) <= 10
+            and not REQUEST_CUES.search(r.folded) and "?" not in r.raw and not WONDERING.search(r.folded))
+
+
+def _noise(r: Reading) -> Act | None:
+    """"huh?", "hmm", a vague "ok" (but at the offer "ok" takes it)."""
+    if NOISE.match(r.folded) or (_only(r.words, VAGUE) and r.step != "offer"):
+        return Act("unclear", how="noise")
+    return None
+
+
+# 5. the step's answer
+def _step_answer(r: Reading) -> Act | None:
+    """The answer to what the step asked (a PIN, a code, a line, a number, a plan, a choice)."""
+    answer = _answer(r.raw, r.lang, r.step, r.words)
+    return Act("answer", answer=answer, how="answer") if answer else None
+
+
+# 6. a question, a statement, a request (``form``), as the step takes them
+def _confirm_other(r: Reading) -> Act | None:
+    """R18: at a confirmation anything but an outright request confirms nothing."""
+    if r.step == "confirm" and r.kind == "request" and not REQUEST_CUES.search(r.folded) \
+            and not IMPERATIVE.match(r.folded):
+        return Act("unclear", how="confirm_other")
+    return None
+
+
+def _worded_reason(r: Reading) -> Act | None:
+    """At R11's why or fix, words are the answer, unless they skip it ("just cancel it")."""
+    if r.step not in ("reason", "fix") or r.kind == "question":
+        return None
+    if r.kind == "request" and JUST_CANCEL.search(r.folded) and not _has(r.padded, ("i don t like", "no me gusta")):
+        return Act("request", how="skip_to_request")
+    return Act("answer", how="worded_answer")
+
+
+def _target_words(r: Reading) -> Act | None:
+    """A line named in a few words at an admin's choice of line ("Maria's")."""
+    if r.step == "target" and r.kind != "question" and len(r.words) <= 6 and not REQUEST_CUES.search(r.folded) \
+            and not IMPERATIVE.match(r.folded):
+        return Act("answer", answer="line", how="target_words")
+    return None
+
+
+def _which_object(r: Reading) -> Act | None:
+    """One plan or the whole line, named at the clarifying question ("the whole line")."""
+    if r.step == "which" and r.kind != "question" and WHICH_OBJECT.search(r.folded):
+        return Act("answer", answer="choice", how="which_object")
+    return None
+
+
+def _no_words(r: Reading) -> Act | None:
+    """No letters at all (digits or signs no step asked for)."""
+    return None if any(ch.isalpha() for ch in r.folded) else Act("unclear", how="no_words")
+
+
+def _offer_other(r: Reading) -> Act | None:
+    """At the offer, a request of a word or two is no answer to it."""
+    return Act("unclear", how="offer_other") if r.step == "offer" and r.kind == "request" and len(r.words) <= 2 \
+        else None
+
+
+def _free_words(r: Reading) -> Act:
+    """A question, a statement or a request."""
+    return Act(r.kind, how=r.kind)
+
+
+STAGES = (
+    _empty, _reaction, _opt_out,  # 1
+    _keys,  # 2
+    _person, _forgot_pin, _switch_language,  # 3
+    _goodbye, _hesitation, _spoken_stop, _yes, _accept, _better_not, _no, _thanks, _greeting, _dont_know,
+    _noise,  # 4
+    _step_answer,  # 5
+    _confirm_other, _worded_reason, _target_words, _which_object, _no_words, _offer_other, _free_words,  # 6
+)
+
+
 @lru_cache(maxsize=4096)
 def _read(text: str, lang: str, channel: str, step: str) -> Act:
-    raw = (text or "").strip()[:MAX_CHARS]
-    folded = fold(raw)
-    words = folded.split()
-    padded = f" {folded} "
-    keyed = raw.replace(" ", "").replace("#", "")
-    # 1. nothing usable; R16's opt-out words, alone
-    if not words:
-        return Act("unclear", how="empty")
-    if REACTION.match(raw):
-        return Act("unclear", how="reaction")
-    if channel != "voice" and folded in OPT_OUT:
-        return Act("opt_out", how="opt_out")
-    bare = re.sub(r"^((please|pls|plz|por favor|ok|okay|just|solo|ya)\s+)+|(\s+(please|pls|plz|por favor|now|ya|"
-                  r"ahora|thanks|thank you|gracias|asap|right now|already|immediately|de una vez))+$", "", folded)
-    if channel != "voice" and bare in OPT_OUT:
-        return Act("opt_out", how="opt_out")
-    if (OPT_OUT_WORDS.match(folded) or OPT_OUT_WORDS.match(bare)) and not slot_reader.plan(raw):
-        return Act("opt_out", how="opt_out_words")
-    # 2. keys
-    if keyed.isdigit() and len(keyed) == 1:
-        if keyed == "0":
-            return Act("person", how="key0")
-        if keyed == "8" and step in ("pin", "code"):
-            return Act("forgot_pin", how="key8")
-        if keyed == "9" and step == "command" and channel == "voice":
-            return Act("switch_language", "en" if lang == "es" else "es", how="key9")
-        if step == "confirm":
-            return Act("yes", how="key1") if keyed == "1" else Act("unclear", how="key")
-        if step == "offer" and keyed == "1":
-            return Act("yes", how="key1")
-        if step == "command":
-            return Act("answer", answer="choice", how="menu_key")
-    if step == "confirm" and keyed.isdigit():
-        return Act("unclear", how="keys_at_confirm")  # R18: a re-typed PIN confirms nothing
-    # 3. heard at every step
-    if _has(padded, PERSON) or PERSON_VERBS.search(folded):
-        if not re.search(r"\b(someone|somebody|alguien) (keeps|keep|is|has|me)\b|\b(esa|esta|that|this|otra|other|"
-                         r"la otra|the other) (persona|person)\b(?! (real|de verdad))|"
-                         r"\b(block|bloquear|bloquea|bloquee|bloqueen|blocking) (a |an |the |la |al )?"
-                         r"(person|persona|human|agent)", folded) or re.search(
-                             r"\b(real person|persona real|humano|human|agent|agente|asesor|representante|"
-                             r"representative|operator|operador)\b", folded) and not re.search(
-                             r"\b(block|bloquear|bloquea)\b", folded):
-            return Act("person", how="person")
-    if FORGOT.search(folded) or (step in ("pin", "code") and FORGOT_AT_PIN.match(folded)):
-        return Act("forgot_pin", how="forgot")
-    switch = SWITCH.search(folded) or (len(words) <= 9 and not _has(padded, ACTION_WORDS[:6] + ACTION_WORDS[10:15]))
-    if switch and (_has(padded, SPANISH) or _has(padded, ENGLISH)) and len(words) <= 12:
-        return Act("switch_language", _switch_target(folded, padded), how="switch")
-    # 4. the short answers
-    body0 = LEAD.sub("", folded + " ").strip() or folded
-    plain = not (REQUEST_CUES.search(folded) or "?" in raw or any(ch.isdigit() for ch in raw)
-                 or re.search(r"\b(but|pero|still|todavia|aun|sigue|why|porque|how|como|when|cuando)\b", folded))
-    bye = _has(padded, GOODBYE)
-    if bye:
-        rest = _strip_phrases(_strip_phrases(padded, GOODBYE), THANKS).split()
-        if _only(rest, FILLER | NO_REST | NO) or (plain and len(words) <= 16):
-            return Act("goodbye", how="goodbye")
-    # R11: at the one offer inside a cancellation, "no, better not" declines the offer; the request goes on
-    declines_offer = step == "offer" and (words[0] in NO or folded in NO_PHRASES or folded == "mejor no")
-    hesitate = _has(padded, HESITATE) and not declines_offer
-    if hesitate:
-        rest = _strip_phrases(padded, HESITATE).strip()
-        rest_body = LEAD.sub("", rest + " ").strip()
-        strong = _has(padded, tuple(h for h in HESITATE if h not in WEAK_HESITATE))
-        asks = rest_body and (REQUEST_CUES.search(rest_body) or IMPERATIVE.match(rest_body)
-                              or "?" in raw or Q_START.match(rest_body))
-        if _only(rest.split(), FILLER | NO_REST | NO) or (step in IN_PROGRESS and (strong or not asks)):
-            return Act("hesitation", how="hesitation")
-    if channel == "voice" and step in IN_PROGRESS and folded in ("stop", "para", "alto", "detente", "stop it",
-                                                                  "cancel", "cancelar", "cancela", "no stop"):
-        # R11: "cancel" skips the question or the offer; at a confirmation it ends the request
-        return Act("hesitation" if step == "confirm" else "no", how="spoken_stop")
-    if _is_yes(raw, words):
-        return Act("yes", how="yes")
-    if step == "offer" and (folded in ACCEPT or _only(words, ACCEPT | COURTESY) and _has(padded, ACCEPT)):
-        return Act("yes", how="accept")
-    if declines_offer and folded == "mejor no":
-        return Act("no", how="declined")
-    if words[0] in NO or folded in NO_PHRASES:
-        rest = words[1:] if words[0] in NO else []
-        if _only(rest, NO_REST) or folded in NO_PHRASES:
-            if step == "command" and _has(padded, THANKS):
-                return Act("thanks", how="no_thanks")
-            return Act("no", how="no")
-        if step == "confirm":
-            return Act("hesitation", how="correction")  # "no, the plan, not the line"
-        if step == "offer" and not ("?" in raw or REQUEST_CUES.search(" ".join(rest))):
-            return Act("no", how="declined")
-    if _has(padded, THANKS) and (_only(_strip_phrases(padded, THANKS).split(), FILLER)
-                                 or (plain and len(words) <= 12 and not STATEMENT.match(LEAD.sub("", folded + " "))
-                                     and not IMPERATIVE.match(_strip_phrases(padded, THANKS).strip()))):
-        return Act("thanks", how="thanks")
-    intro = re.match(r"^(hi|hello|hey|hola|buenas|buenos dias|buenas tardes|good morning)( there)?,? "
-                     r"(this is|it s|its|my name is|i m|im|soy|me llamo|habla|le habla) [^\W\d_]+( [^\W\d_]+)?$",
-                     folded)
-    if intro or _has(padded, GREETING) and (_only(words, GREET_FILLER) and len(words) <= 6 or (
-            words[0] in GREET_FILLER and len(words) <= 8 and plain and not IMPERATIVE.match(body0)
-            and not STATEMENT.match(body0) and not Q_START.match(body0) and not _has(padded, ACTION_WORDS))):
-        return Act("greeting", how="greeting")
-    if folded in DONT_KNOW or _has(padded, DONT_KNOW) and (
-            _only(_strip_phrases(padded, DONT_KNOW).split(), FILLER) or (
-                any(body0.startswith(p + " ") or body0 == p for p in DONT_KNOW)
-                and len(words) <= 10 and not REQUEST_CUES.search(folded) and "?" not in raw
-                and not re.search(r"\b(why|porque|por que|how|como|if|whether|si)\b", folded))):
-        if step in ("pin", "code"):
-            return Act("forgot_pin", how="dont_know_pin")  # "I don't know" at the PIN prompt: R21
-        return Act("hesitation" if step == "confirm" else "dont_know", how="dont_know")
-    if NOISE.match(folded) or (_only(words, VAGUE) and step != "offer"):
-        return Act("unclear", how="noise")
-    # 5. the step's answer
-    answer = _answer(raw, lang, step, words)
-    if answer:
-        return Act("answer", answer=answer, how="answer")
-    # 6. a question, a statement, a request
-    kind = form(raw, folded)
-    if step == "confirm" and kind == "request" and not REQUEST_CUES.search(folded) and not IMPERATIVE.match(folded):
-        return Act("unclear", how="confirm_other")  # R18: anything else confirms nothing
-    if step in ("reason", "fix") and kind != "question":
-        if kind == "request" and re.search(r"\b(just|solo|only|nomas|simplemente)?\s*(cancel\w*|stop|terminate|"
-                                           r"close|end)\b", folded) \
-                and not _has(padded, ("i don t like", "no me gusta")):
-            return Act("request", how="skip_to_request")  # R11: "just cancel it" skips the question
-        return Act("answer", how="worded_answer")
-    if step == "target" and kind != "question" and len(words) <= 6 and not REQUEST_CUES.search(folded) \
-            and not IMPERATIVE.match(folded):
-        return Act("answer", answer="line", how="target_words")
-    if step == "which" and kind != "question" and re.search(r"\b(line|plan|linea|plan|whole|toda|todo|just|solo)\b",
-                                                              folded):
-        return Act("answer", answer="choice", how="which_object")
-    if not any(ch.isalpha() for ch in folded):
-        return Act("unclear", how="no_words")
-    if step == "offer" and kind == "request" and len(words) <= 2:
-        return Act("unclear", how="offer_other")
-    return Act(kind, how=kind)
+    """The first act a stage finds (the module's docstring gives the order and why)."""
+    reading = Reading.of(text, lang, channel, step)
+    for stage in STAGES:
+        act = stage(reading)
+        if act is not None:
+            return act
+    raise AssertionError("the last stage always decides")  # pragma: no cover
 
 
 def _switch_target(folded: str, padded: str) -> str:
-    spanish, english = _has(padded, SPANISH), _has(padded, ENGLISH)
-    negated = SPEAK_NOT.search(folded)
-    if negated:
-        said = negated.group(0)
-        after = folded[negated.end():].split()[:1]
+    """The language asked for: the other one when a language is refused ("no hablo inglés"), else
+    the one named, else the one named after "in" / "speak"."""
+    refused = SPEAK_NOT.search(folded)
+    if refused:
+        said = refused.group(0)
+        after = folded[refused.end():].split()[:1]
         target = (after[0] if after else "") if said.startswith(("no hablo", "no entiendo", "no se", "no speak",
                                                                   "i don", "i dont", "i do not", "i can",
                                                                   "i cant", "don t", "dont", "no comprendo",
                                                                   "no hablamos")) else said.split()[-1]
-        if target in ENGLISH:
-            return "es"
-        if target in SPANISH:
-            return "en"
-    if spanish and not english:
-        return "es"
-    if english and not spanish:
-        return "en"
-    # both named: the one asked for comes after "in" / "en"
-    m = re.search(r"\b(in|en|speak|hablar|habla)\s+(espanol|spanish|castellano|ingles|english)\b", folded)
-    return "es" if m and m.group(2) in SPANISH else "en"
+        refused_code = _named(target)
+        if refused_code:
+            return languages.next_after(refused_code)
+    named = [code for code, names in LANGUAGE_NAMES.items() if _has(padded, names)]
+    if len(named) == 1:
+        return named[0]
+    asked = ASKED_IN.search(folded)
+    return (_named(asked.group(2)) if asked else None) or languages.DEFAULT_CODE
+
+
+def _named(word: str) -> str | None:
+    """The language this word names ("ingles", "spanish"), if any."""
+    return next((code for code, names in LANGUAGE_NAMES.items() if word in names), None)
 
 
 def _is_yes(raw: str, words: list[str]) -> bool:
@@ -681,6 +877,6 @@ def asks_of_its_own(clause: str) -> bool:
                                or REQUEST_CUES.search(body) or Q_START.match(body) or "?" in clause)
 
 
-def act_of(text: str | None, lang: str = "en", channel: str = "sms", step: str = "command") -> Act:
+def act_of(text: str | None, lang: str = languages.DEFAULT_CODE, channel: str = "sms", step: str = "command") -> Act:
     """The act of one turn (see the module's docstring)."""
-    return _read((text or "")[:MAX_CHARS], lang or "en", channel or "sms", step or "command")
+    return _read((text or "")[:MAX_CHARS], lang or languages.DEFAULT_CODE, channel or "sms", step or "command")

@@ -1,5 +1,7 @@
 """English."""
 
+import re
+
 from vocabulary import Vocabulary
 from vocabulary.lexicon import Lexicon
 
@@ -142,3 +144,106 @@ LEXICON = Lexicon(
     past=("did", "didn t", "was", "were", "got", "been"),
     others=("his", "her", "their", "hers", "theirs"),
 )
+
+# The dialogue acts' words (vocabulary/acts.py pools every language's: a turn may mix them), folded.
+ACT_WORDS = {
+    # What may come with thanks or a goodbye and ask for nothing ("thanks so much for your help").
+    "filler": frozenset({
+        "great", "ok", "okay", "perfect", "awesome", "cool", "so", "much", "very", "you", "a", "lot", "really", "it",
+        "thanks", "thank", "for", "your", "the", "help", "all", "again", "nice", "good", "alright", "well", "oh", "ah",
+        "wonderful", "excellent", "amazing", "super", "and", "man", "sir", "maam", "ma", "am", "dear", "lol", "haha",
+        "k", "kk", "hey", "hi", "u", "that", "s", "is", "was", "helpful", "everything", "today", "now", "guys",
+        "have", "day",
+    }),
+    # R18: what may come with an explicit yes ("yes please", "yes, go ahead").
+    "courtesy": frozenset({
+        "m", "im", "am", "certain", "positive", "exactly", "indeed", "yes", "yep", "100", "please", "pls", "plz",
+        "thanks", "thank", "you", "thx", "ty", "go", "ahead", "do", "it", "ok", "okay", "great", "perfect", "fine",
+        "that", "s", "right", "i", "so", "much", "very", "sir", "maam", "now", "just", "good", "sure", "absolutely",
+        "definitely", "all", "correct", "proceed", "please do", "no", "problem", "and",
+    }),
+    # What may follow a "no" and keep it a plain no ("no, don't cancel it", "nope, I'm good").
+    "no_rest": frozenset({
+        "cancel", "change", "block", "do", "anything", "please", "dont", "don", "t", "i", "m", "im", "good", "fine",
+        "pass", "interested", "leave", "alone", "as", "is", "thats", "what", "wanted", "wrong", "need", "me", "ok",
+        "okay", "sorry", "that", "mean", "correct", "nothing", "don t", "thanks", "thank", "you", "not", "one",
+        "this", "it", "want", "no", "nope", "nah", "sir", "way", "s", "the", "right", "now", "yet", "thx", "ty",
+    }),
+    # What may come with a greeting ("hi there, how are you doing today?").
+    "greet_filler": frozenset({
+        "it", "going", "s", "doing", "today", "this", "everyone", "folks", "guys", "all", "team", "up", "sup",
+        "what", "whats", "day", "evening", "morning", "afternoon", "i", "m", "im", "fine", "you", "u", "yall", "hi",
+        "hello", "hey", "there", "good", "how", "are", "anyone", "is", "yo", "ma", "am", "sir", "again", "hiya",
+        "howdy", "greetings",
+    }),
+}
+# How people name this language, in any language (folded): asking for it or refusing it (R20).
+LANGUAGE_NAMES = ("ingles", "english")
+
+# Language identification (vocabulary/language_id.py): English function words and everyday words of
+# this product, folded; 2 = unmistakable. A word ending in EVIDENCE_SUFFIX counts 1 when no table has it.
+LANGUAGE_EVIDENCE = {
+    2: """the you your my what when where why how which who whose is are am was were do does did don doesn
+    didn can could would will won should shall have has had want need please pls thanks thank and or of for
+    with this that these those it its in on at be been get got just about from they them their someone
+    somebody if so our we us all up out back right now there here an by not keep stop cancel block number
+    line phone call calls text texts new change help hello yes yeah yep nope hey hi hmm bye goodbye okay sure
+    wait actually never mind forgot forget remember pin code talk speak person human agent real refund money
+    plans account service area ending last four want wanna gonna gotta im ive id dont cant wont isnt
+    arent didnt doesnt thats whats theres let me mine i really very much too also only still again already
+    today tomorrow yesterday month week year day time because but than then some any every each other another
+    same different like know think see tell said say told ask asked make made go going come came take took
+    give gave send sent use used work working works try trying lost stolen threats calling texting scared
+    spam scam number's line's stays end ends ended renew renews billing bill charge charged fee fees free
+    english spanish please thanks representative operator technical support good morning afternoon evening
+    confirm nah nevermind thx idk dunno unsubscribe unblock recording archive cancelled canceled receive ring
+    ringing stopped lol gimme hold hang sec hey thx ty yup yea nvm""".split(),
+    1: """a to me""".split(),
+}
+EVIDENCE_SUFFIX = re.compile(r"(ing|tion|ed|ly|ness|ment|'s)$")
+EVIDENCE_MARKS = ""  # English writes no character the other languages don't
+
+# Sentences composed for the dialogue-act model (vocabulary/act_model.py): each change's verb and what
+# it acts on, templates of a request, a question and a statement about them ({v} the verb, {o} the
+# object), and the verb's other forms the templates name.
+_ACT_OBJECTS = {
+    "cancel": ["my line", "my plan", "the text archive", "call recording", "my account", "the whole line",
+               "my number plan", "the archive", "my subscription", "the recording add on"],
+    "block": ["this number", "212 555 0143", "that caller", "them", "(917) 555-0142", "a spam number"],
+    "unblock": ["212 555 0143", "my brother's number", "that number"],
+    "change": ["my number", "my phone number"],
+    "reactivate": ["my line", "my number", "my account"],
+}
+_ACT_REQUESTS = ["{v} {o}", "please {v} {o}", "I want to {v} {o}", "I need to {v} {o}", "I'd like to {v} {o}",
+                 "can you {v} {o}?", "could you please {v} {o}", "I wanna {v} {o}", "help me {v} {o}",
+                 "I'm trying to {v} {o}", "go ahead and {v} {o}", "{v} {o} please", "I'm calling to {v} {o}",
+                 "need to {v} {o} today", "looking to {v} {o}", "would you {v} {o} for me",
+                 "hi, I want to {v} {o}", "ok so I need you to {v} {o}", "{v} {o} now"]
+_ACT_QUESTIONS = ["what happens if I {v} {o}?", "how do I {v} {o}", "how can I {v} {o}?", "is there a fee to {v} {o}",
+                  "do I keep my number if I {v} {o}?", "will I lose my credits if I {v} {o}", "when does {o} end?",
+                  "can I {v} {o} and keep my number?", "how much does it cost to {v} {o}",
+                  "if I {v} {o} do I get a refund", "what would happen to my number if I {v} {o}",
+                  "I was wondering how to {v} {o}", "I'd like to know what happens if I {v} {o}",
+                  "is it possible to {v} {o} online", "does {o} renew automatically?", "when will {o} renew",
+                  "{o} stays active until the end of the month, right?", "how long does it take to {v} {o}",
+                  "what's the difference if I {v} {o}", "should I {v} {o}?", "why can't I {v} {o}"]
+_ACT_STATEMENTS = ["I already {vd} {o}", "my wife wants to {v} her line", "I'm thinking about {vg} {o}",
+                   "I don't want to {v} {o}", "someone keeps calling me from 212 555 0143",
+                   "somebody keeps texting me threats", "I lost my phone yesterday", "my phone was stolen",
+                   "I keep getting spam calls", "my calls keep dropping", "I can't hear my phone ring",
+                   "texts aren't coming through since yesterday", "I was charged twice this month",
+                   "my son {vd} his line by mistake", "I just got a new phone", "I'm moving to another carrier",
+                   "my husband {vd} {o} last week", "the calls go straight to voicemail",
+                   "I never asked for {o}", "I might {v} {o} next year", "my line got cancelled for no reason",
+                   "they keep calling me at night", "I'm getting robocalls all day", "nobody can reach me",
+                   "I think someone is stalking me from a blocked number"]
+_ACT_DONE = {"cancel": "cancelled", "block": "blocked", "unblock": "unblocked", "change": "changed",
+             "reactivate": "reactivated"}
+_ACT_DOING = {"cancel": "cancelling", "block": "blocking", "unblock": "unblocking", "change": "changing",
+              "reactivate": "reactivating"}
+
+ACT_SENTENCES = {
+    "objects": _ACT_OBJECTS,
+    "forms": (("request", _ACT_REQUESTS), ("question", _ACT_QUESTIONS), ("statement", _ACT_STATEMENTS)),
+    "inflections": {"vd": _ACT_DONE, "vg": _ACT_DOING},  # "I already cancelled", "thinking about cancelling"
+}

