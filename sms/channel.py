@@ -199,12 +199,44 @@ def _sayer(d: Deps, lang: str):
     return say
 
 
+def _message_lang(parsed, state) -> str:
+    """The message's language, when its words tell; not where the text is data (a plan's
+    name, a number), which says nothing of the language it was typed in."""
+    data_step = state is not None and state.step in DATA_STEPS
+    told = parsed.lang if parsed.kind != "text" or not data_step else None
+    return told or (state.lang if state else languages.DEFAULT_CODE)
+
+
+def _own_reply(parsed, form: Mapping[str, str]) -> str | None:
+    """The replies the channel gives without the conversation: HELP (R16), and an empty text
+    (a picture alone, or nothing at all)."""
+    if parsed.kind == "help":
+        return "help"
+    if parsed.kind == "empty":
+        return "media_only" if form.get("NumMedia", "0") not in ("", "0") else "unknown_command"
+    return None
+
+
+def _offers(state, step: str) -> tuple:
+    """At the clarifying question, its offers (issue 11): "the line" means the one that names it."""
+    options = state.slots.get("options") if state and step == EXPECT_WHICH else None
+    return tuple(options or ())
+
+
+def _prompts(reply) -> list[tuple]:
+    """The reply's prompts as (key, values), with the way to a person when it is offered and
+    no prompt already gives it (R15)."""
+    keyed = [(p.key, p.values) for p in reply.prompts]
+    if reply.offer_person and not set(reply.keys()) & OFFER_A_PERSON:
+        keyed.append(("offer_person", None))
+    return keyed
+
+
 def _answer(d: Deps, conversation: Conversation, key: str, sender: str, req: services.Request,
             form: Mapping[str, str], parsed, state, now, opted_out=...) -> list[str]:
-    # The message's language, when its words tell; not where the text is data (a plan's
-    # name, a number), which says nothing of the language it was typed in.
-    data_step = state is not None and state.step in DATA_STEPS
-    lang = (parsed.lang if parsed.kind != "text" or not data_step else None) or (state.lang if state else languages.DEFAULT_CODE)
+    """A text's reply: consent first (R16: nothing at all to an opted-out number), then the
+    channel's own replies, then what the conversation makes of what was understood."""
+    lang = _message_lang(parsed, state)
     say = _sayer(d, lang)
     if parsed.kind in ("opt_out", "opt_in"):
         consent = _consent(d, parsed, sender, req, now)
@@ -212,24 +244,16 @@ def _answer(d: Deps, conversation: Conversation, key: str, sender: str, req: ser
             return _consent_midway(conversation, key, state, parsed, consent, say)
     elif services.is_opted_out(d.db, sender, cached=opted_out):
         return []  # R16: nothing is sent to an opted-out number
-    if parsed.kind == "help":
-        return say(("help", None))
-    if parsed.kind == "empty":
-        return say(("media_only" if form.get("NumMedia", "0") not in ("", "0") else "unknown_command", None))
-    # At the clarifying question, its offers (issue 11): "the line" means the one that names it.
+    own = _own_reply(parsed, form)
+    if own is not None:
+        return say((own, None))
     step = state.step if state else EXPECT_COMMAND
-    options = state.slots.get("options") if state and step == EXPECT_WHICH else None
-    got = interpret(Turn("sms", lang, step, text=parsed.text, read=parsed, options=tuple(options or ())))
-    intent = got.intent
+    got = interpret(Turn("sms", lang, step, text=parsed.text, read=parsed, options=_offers(state, step)))
     if got.act == "language" and got.value:  # "en español", "in English please" (R20)
         lang = got.value
-        say = _sayer(d, lang)
-    reply = conversation.handle(key, sender, intent, request_id=req.request_id, state=state, defer_save=True,
+    reply = conversation.handle(key, sender, got.intent, request_id=req.request_id, state=state, defer_save=True,
                                 lang=lang, said=parsed.text)
     # What was understood (label, score, runner-up), never the words: they may hold a PIN.
-    note(step=reply.expect, outcome=",".join(reply.keys()), intent=intent.kind, lang=lang,
+    note(step=reply.expect, outcome=",".join(reply.keys()), intent=got.intent.kind, lang=lang,
          **(parsed.understood.log() if parsed.understood else {}))
-    keyed = [(p.key, p.values) for p in reply.prompts]
-    if reply.offer_person and not set(reply.keys()) & OFFER_A_PERSON:
-        keyed.append(("offer_person", None))
-    return fit(say(*keyed))
+    return fit(_sayer(d, lang)(*_prompts(reply)))

@@ -459,19 +459,34 @@ def _menu(turn: Turn) -> Interpretation:
     return _main_menu_speech(turn, said, words)
 
 
+# The labels the main menu answers itself when understood: a person, the menu again (help:
+# what the bot can do), or nothing to act on; any other label is its journey.
+_MENU_LABELS = {"agent": (turns.PERSON, intents.AGENT), "help": (turns.REPEAT, intents.UNCLEAR),
+                "opt_out": (turns.UNCLEAR, intents.UNCLEAR), "none": (turns.UNCLEAR, intents.UNCLEAR)}
+
+
 def _main_menu_speech(turn: Turn, said: str, words: Vocabulary) -> Interpretation:
     """The main menu's words (a language named anywhere; "repeat", "cancel", "more" or
     "agent" said alone), then what was understood (a journey with its slots, or "which?")."""
     act = act_of(turn.speech, turn.lang, "voice", "command")
-    if act.act == "switch_language" and languages.known(act.language):  # "no hablo inglés" (R20)
+    return (_menu_language(turn, act, said, words) or _menu_act(turn, act) or _menu_word(said, words)
+            or _menu_understood(turn, act))
+
+
+def _menu_language(turn: Turn, act, said: str, words: Vocabulary) -> Interpretation | None:
+    """A language asked for ("no hablo inglés"), named at the menu, or simply spoken (R20)."""
+    if act.act == "switch_language" and languages.known(act.language):
         return Interpretation(turns.LANGUAGE, value=act.language, lang=act.language)
     named = {lang.name.lower(): lang.code for lang in languages.BY_CODE.values()}
     for phrases, choice in words.main_menu:
         if choice in named and contains(said, phrases):
             return Interpretation(turns.LANGUAGE, value=named[choice])
-    switched = _spoken_language(turn)
-    if switched is not None:
-        return switched
+    return _spoken_language(turn)
+
+
+def _menu_act(turn: Turn, act) -> Interpretation | None:
+    """The acts heard at every step (but a no or a hesitation, which end nothing here), a
+    question (answered, never started: R24), or a greeting or thanks (the menu again)."""
     every = _everywhere(act, "command", turn.lang, turn.speech)
     if every is not None and every.act not in (turns.NO, turns.HESITATION):
         return every
@@ -479,6 +494,11 @@ def _main_menu_speech(turn: Turn, said: str, words: Vocabulary) -> Interpretatio
         return question(turn.speech, turn.lang, True)
     if act.act in ("greeting", "thanks"):
         return Interpretation(turns.REPEAT)  # the menu again: what the bot can do
+    return None
+
+
+def _menu_word(said: str, words: Vocabulary) -> Interpretation | None:
+    """A menu word said alone: a person, the cancel or the more menu, or the menu again."""
     if said in words.agent:
         return Interpretation(turns.PERSON, intents.AGENT)
     if any(said in v.cancel for v in _all()):
@@ -487,20 +507,22 @@ def _main_menu_speech(turn: Turn, said: str, words: Vocabulary) -> Interpretatio
         return Interpretation(turns.MENU, value="more")
     if said in words.repeat or any(said in p for p, c in words.main_menu if c == "repeat"):
         return Interpretation(turns.REPEAT)
+    return None
+
+
+def _menu_understood(turn: Turn, act) -> Interpretation:
+    """What the model understood: a sure label (_MENU_LABELS, else its journey, told as a
+    request or a statement), "a plan or the line?" as the cancel menu, another question, or unclear."""
     got = understand(turn.speech, turn.lang, speech_confidence=turn.confidence)
-    told = turns.STATEMENT if act.act == "statement" else turns.REQUEST
-    if got.sure:
-        if got.label == "agent":
-            return Interpretation(turns.PERSON, intents.AGENT, understood=got)
-        if got.label == "help":
-            return Interpretation(turns.REPEAT, understood=got)
-        if got.label in ("opt_out", "none"):
-            return Interpretation(turns.UNCLEAR, understood=got)
-        return Interpretation(told, got.intent, understood=got) if got.intent.kind == "journey" else \
-            of_intent(got.intent, understood=got)
-    if got.how == "clarify":
-        if got.intent.slot("options") == [[n, {}] for n in VAGUE_CANCEL]:
-            return Interpretation(turns.MENU, value="cancel", understood=got)
+    if got.sure and got.label in _MENU_LABELS:
+        kind, intent = _MENU_LABELS[got.label]
+        return Interpretation(kind, intent, understood=got)
+    if got.sure and got.intent.kind == "journey":
+        told = turns.STATEMENT if act.act == "statement" else turns.REQUEST
+        return Interpretation(told, got.intent, understood=got)
+    if got.how == "clarify" and got.intent.slot("options") == [[n, {}] for n in VAGUE_CANCEL]:
+        return Interpretation(turns.MENU, value="cancel", understood=got)
+    if got.sure or got.how == "clarify":
         return of_intent(got.intent, understood=got)
     return Interpretation(turns.UNCLEAR, understood=got)
 

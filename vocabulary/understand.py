@@ -529,34 +529,70 @@ def _pooled(probs: dict[str, float]) -> dict[str, float]:
     return probs
 
 
+def _heard_only(probs: dict[str, float], folded: str) -> dict[str, float]:
+    """An answer its words don't reach (CUES) was never a candidate: the others share its weight."""
+    unheard = [label for label in CUES if label in probs and not CUES[label].search(folded)]
+    if not unheard:
+        return probs
+    rest = 1.0 - sum(probs[label] for label in unheard)
+    return {label: (0.0 if label in unheard else p / rest if rest > 0 else p) for label, p in probs.items()}
+
+
+def _candidates(probs: dict[str, float], f: Found, folded: str) -> list[tuple[str, float]]:
+    """The labels, likeliest first, the safety rules allow: safety before recall, a change the
+    utterance doesn't name is not a candidate at all (``names_its_change``)."""
+    ranked = sorted(_pooled(_heard_only(probs, folded)).items(), key=lambda kv: -kv[1])
+    return [(label, p) for label, p in ranked if names_its_change(label, f, folded)]
+
+
+def _vague_cancel(f: Found, named: str | None, heard: dict | None) -> tuple[Intent, str, str]:
+    """A cancellation that names no object: R4, a plan named ("stop paying for voicemail
+    transcription") is what is meant, never the line, and one the line doesn't have is said so
+    with the ones it has (cancel_plan); else "a plan or the line?"."""
+    if f.plan is not None:
+        return intent_for("cancel_plan", heard), "cancel_plan", "model"
+    if named:
+        return intents.journey("cancel_plan", plan=named), "cancel_plan", "model"
+    return clarify(VAGUE_CANCEL), "cancel", "clarify"
+
+
+def _threshold(label: str) -> float:
+    """The probability a label needs to be acted on: more for a change, more still for "none"."""
+    return ROUTE_CHANGE if label in CHANGES else NOTHING if label == "none" else ROUTE
+
+
+def _routed(label: str, heard: dict | None) -> Intent:
+    """The intent of a label sure enough: its journey; a label that is no journey may still be
+    answered by one ("what can you do": help), else it is unclear."""
+    if label not in NOT_JOURNEYS:
+        return intent_for(label, heard)
+    return intents.journey(ANSWERED_BY[label]) if label in ANSWERED_BY else intents.UNCLEAR
+
+
+def _question(allowed: list[tuple[str, float]]) -> Intent | None:
+    """Unsure, with a journey likely enough: the short question offering the likeliest ones."""
+    journeys = [(label, p) for label, p in allowed if label not in NOT_JOURNEYS]
+    if not journeys or journeys[0][1] < CLARIFY:
+        return None
+    if journeys[0][0] == "cancel":
+        return clarify(VAGUE_CANCEL)
+    return clarify([label for label, _ in journeys if label != "cancel"])
+
+
 def _decided(probs: dict[str, float], f: Found, named: str | None, folded: str,
              heard: dict | None = None) -> Understanding:
-    unheard = [label for label in CUES if label in probs and not CUES[label].search(folded)]
-    if unheard:  # an answer its words don't reach was never a candidate: the others share its weight
-        rest = 1.0 - sum(probs[label] for label in unheard)
-        probs = {label: (0.0 if label in unheard else p / rest if rest > 0 else p) for label, p in probs.items()}
-    probs = _pooled(probs)
-    ranked = sorted(probs.items(), key=lambda kv: -kv[1])
-    # Safety before recall: a change the utterance doesn't name is not a candidate at all.
-    allowed = [(label, p) for label, p in ranked if names_its_change(label, f, folded)]
+    """The likeliest allowed label, decided by the first rule that takes it: a vague
+    cancellation, a label sure enough to route, a question between journeys, or unsure."""
+    allowed = _candidates(probs, f, folded)
     (label, p), (runner, q) = allowed[0], (allowed[1] if len(allowed) > 1 else (None, 0.0))
-    journeys = [lb for lb, _ in allowed if lb not in NOT_JOURNEYS]
-    if label == "cancel" and (f.plan is not None or named) and p >= CLARIFY:
-        # R4: a plan named ("stop paying for voicemail transcription") is what is meant, never
-        # the line; one the line doesn't have is said so, with the ones it has (cancel_plan).
-        intent = intent_for("cancel_plan", heard) if f.plan is not None else intents.journey("cancel_plan", plan=named)
-        return Understanding(intent, "cancel_plan", p, runner, q)
     if label == "cancel" and p >= CLARIFY:
-        return Understanding(clarify(VAGUE_CANCEL), label, p, runner, q, how="clarify")
-    need = ROUTE_CHANGE if label in CHANGES else NOTHING if label == "none" else ROUTE
-    if p >= need:
-        # A label that is no journey may still be answered by one ("what can you do": help).
-        intent = intent_for(label, heard) if label not in NOT_JOURNEYS else \
-            intents.journey(ANSWERED_BY[label]) if label in ANSWERED_BY else intents.UNCLEAR
-        return Understanding(intent, label, p, runner, q, how="model" if label != "none" else "unsure")
-    if journeys and probs[journeys[0]] >= CLARIFY:
-        options = VAGUE_CANCEL if journeys[0] == "cancel" else [lb for lb in journeys if lb != "cancel"]
-        return Understanding(clarify(options), label, p, runner, q, how="clarify")
+        intent, label, how = _vague_cancel(f, named, heard)
+        return Understanding(intent, label, p, runner, q, how=how)
+    if p >= _threshold(label):
+        return Understanding(_routed(label, heard), label, p, runner, q, how="model" if label != "none" else "unsure")
+    asked = _question(allowed)
+    if asked is not None:
+        return Understanding(asked, label, p, runner, q, how="clarify")
     return Understanding(intents.UNCLEAR, label, p, runner, q, how="unsure")
 
 
