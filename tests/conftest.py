@@ -138,7 +138,7 @@ _SNAPSHOTS: dict[tuple[str, dt.date], tuple[list, dict[str, tuple[int, bool]]]] 
 def _import_demo(deps, day: dt.date) -> None:
     """The demo document imported (core.account_data), once a session for each database and
     day; after that, its rows written back as they were (one statement a table, ~5 ms instead
-    of the import's ~100 ms), with every id counter where the import left it."""
+    of the import's ~100 ms), the id counters of the tables it fills where the import left them."""
     key = (str(deps.engine.url), day)
     if not _empty(deps.engine, Base.metadata.sorted_tables):
         # the test wrote before the demo (an agent, say): the import itself, on top of that
