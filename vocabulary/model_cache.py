@@ -34,7 +34,10 @@ def folder() -> Path | None:
         return None
     if named:
         return Path(named)
-    return Path.home() / ".cache" / "switchboard"
+    try:
+        return Path.home() / ".cache" / "switchboard"
+    except RuntimeError:  # no home directory to be found (a bare service account): no cache
+        return None
 
 
 def key() -> str:
