@@ -520,6 +520,7 @@ def about(got: Understanding, probs: dict[str, float]) -> Understanding:
 
 
 def _pooled(probs: dict[str, float]) -> dict[str, float]:
+    """Each group of TWINS' weight, given to the likeliest of them (the others' is 0)."""
     for twins in TWINS:
         present = [label for label in twins if label in probs]
         if len(present) > 1:
