@@ -251,9 +251,10 @@ def _answer(d: Deps, conversation: Conversation, key: str, sender: str, req: ser
     got = interpret(Turn("sms", lang, step, text=parsed.text, read=parsed, options=_offers(state, step)))
     if got.act == "language" and got.value:  # "en español", "in English please" (R20)
         lang = got.value
+        say = _sayer(d, lang)
     reply = conversation.handle(key, sender, got.intent, request_id=req.request_id, state=state, defer_save=True,
                                 lang=lang, said=parsed.text)
     # What was understood (label, score, runner-up), never the words: they may hold a PIN.
     note(step=reply.expect, outcome=",".join(reply.keys()), intent=got.intent.kind, lang=lang,
          **(parsed.understood.log() if parsed.understood else {}))
-    return fit(_sayer(d, lang)(*_prompts(reply)))
+    return fit(say(*_prompts(reply)))

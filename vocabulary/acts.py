@@ -162,7 +162,7 @@ NO_PHRASES = ("don t", "dont", "do not", "do not do that", "don t do it", "dont 
               "i m fine", "im fine", "i ll pass", "ill pass", "not interested", "no me interesa", "paso",
               "asi esta bien", "estoy bien asi", "asi estoy bien", "skip", "skip it", "omitir", "saltar",
               "no need", "no hace falta", "not necessary", "no es necesario", "leave it", "leave it as is",
-              "i don t", "i dont", "i do not", "no i don t", "no i dont")
+              "i don t", "i dont", "i do not", "no i don t", "no i dont", "mejor no")
 NO_REST = _pooled("no_rest")
 HESITATE = ("wait", "wait wait", "hold on", "hang on", "actually", "one moment", "one sec", "one second", "a sec",
             "a second", "a minute", "a moment", "just a moment", "just a sec", "never mind", "nevermind", "nvm",
@@ -426,7 +426,7 @@ class Reading:
     @cached_property
     def declines_offer(self) -> bool:
         """R11: at the one offer inside a cancellation, "no, better not" declines the offer; the request goes on."""
-        return self.step == "offer" and (self.words[0] in NO or self.folded in NO_PHRASES or self.folded == "mejor no")
+        return self.step == "offer" and (self.words[0] in NO or self.folded in NO_PHRASES)
 
     @cached_property
     def kind(self) -> str:
@@ -558,11 +558,6 @@ def _accept(r: Reading) -> Act | None:
     return None
 
 
-def _better_not(r: Reading) -> Act | None:
-    """R11: "mejor no" at the offer declines it (elsewhere it is a hesitation)."""
-    return Act("no", how="declined") if r.declines_offer and r.folded == "mejor no" else None
-
-
 def _no(r: Reading) -> Act | None:
     """A no ("no", "no thanks", "not now"); at a confirmation "no, the plan, not the line" is a correction."""
     if not (r.words[0] in NO or r.folded in NO_PHRASES):
@@ -689,7 +684,7 @@ STAGES = (
     _empty, _reaction, _opt_out,  # 1
     _keys,  # 2
     _person, _forgot_pin, _switch_language,  # 3
-    _goodbye, _hesitation, _spoken_stop, _yes, _accept, _better_not, _no, _thanks, _greeting, _dont_know,
+    _goodbye, _hesitation, _spoken_stop, _yes, _accept, _no, _thanks, _greeting, _dont_know,
     _noise,  # 4
     _step_answer,  # 5
     _confirm_other, _worded_reason, _target_words, _which_object, _no_words, _offer_other, _free_words,  # 6

@@ -17,6 +17,7 @@ be read or written is skipped: the process trains, as it would without one.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import tempfile
@@ -80,18 +81,17 @@ def load_or_train(make: Callable[[list[str]], "object"], train: Callable[[], "ob
 def _write(path: Path, model) -> None:
     import numpy as np
 
-    features = [""] * len(model.index)
-    for name, i in model.index.items():
-        features[i] = name
+    features = sorted(model.index, key=model.index.__getitem__)  # each name at its column
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".understanding-", suffix=".npz",
-                                         delete=False) as out:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".understanding-", suffix=".npz")
+    except OSError:
+        return  # an unwritable folder: this process keeps what it trained
+    try:
+        with os.fdopen(fd, "wb") as out:
             np.savez(out, labels=np.array(model.labels), features=np.array(features),
                      weights=model.weights, bias=model.bias)
-        os.replace(out.name, path)
+        os.replace(tmp, path)
     except OSError:
-        try:
-            os.unlink(out.name)
-        except (OSError, UnboundLocalError):
-            pass
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
