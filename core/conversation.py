@@ -300,8 +300,9 @@ class Conversation:
     def _on_question(self, s: State, intent: Intent, t: Turn) -> Reply:
         """R24: a question about a change is answered (what to ask for, a person offered),
         never taken as the change nor as the step's answer."""
-        self.note(s, f"asked about {intent.value or 'something'}")
-        return self._again(s, [Prompt("question_about", {"about": intent.value})])
+        told = bool(intent.slot("told"))  # a statement about a change: the offer in one line
+        self.note(s, f"{'told' if told else 'asked'} about {intent.value or 'something'}")
+        return self._again(s, [Prompt("told_about" if told else "question_about", {"about": intent.value})])
 
     def _on_social(self, s: State, intent: Intent, t: Turn) -> Reply:
         """Thanks or a greeting: one short line (with what the bot can do, for a greeting)."""
@@ -479,6 +480,9 @@ class Conversation:
     def _on_target(self, s: State, intent: Intent, t: Turn) -> Reply:
         digits = intent.value if intent.kind in ("number", "pin") else ""
         match = [o for o in s.options if len(digits or "") >= 4 and o[1] == digits[-4:]]
+        if intent.kind == "name":  # the line's user named ("Maria's line"): exactly one of them
+            match = [o for o in s.options if len(o) > 2 and str(o[2]).casefold() == fold(str(intent.value))]
+            match = match if len(match) == 1 else []
         if not match:
             return self.unusable(s, t, EXPECT_TARGET, Prompt("ask_target", {"lines": [o[1] for o in s.options]}))
         s.target, s.failed = match[0][0], 0
@@ -650,7 +654,7 @@ _ACTS = {"forgot": Conversation._on_forgot, "no": Conversation._on_no, "goodbye"
          "thanks": Conversation._on_social, "greeting": Conversation._on_social}
 # Said once, never again with the step's question (an apology, a count of tries).
 _NOT_AGAIN = frozenset({"unusable", "pin_wrong", "pin_format", "code_wrong", "code_format", "last_try", "pin_ok",
-                        "language_switched", "question_about", "hello", "welcome"})
+                        "language_switched", "question_about", "told_about", "hello", "welcome"})
 
 
 def _by_user(lines: list, user: str | None):

@@ -43,8 +43,9 @@ THANKS = "thanks"
 GREETING = "greeting"
 HESITATION = "hesitation"  # "wait", "never mind", "mejor no": the conversation receives a no (R18)
 STATEMENT = "statement"  # tells something ("someone keeps calling me"); its intent is what it leads to
+DONT_KNOW = "dont_know"  # "I don't know", "no sé": its intent is what that means at the step
 ACTS = frozenset({REQUEST, ANSWER, YES, NO, SKIP, PERSON, FORGOT_PIN, REPEAT, UNCLEAR, MENU, LANGUAGE, GOODBYE,
-                  OPT_OUT, OPT_IN, HELP, EMPTY, QUESTION, THANKS, GREETING, HESITATION, STATEMENT})
+                  OPT_OUT, OPT_IN, HELP, EMPTY, QUESTION, THANKS, GREETING, HESITATION, STATEMENT, DONT_KNOW})
 
 # What a voice menu expects (``Turn.expects``): the main menu and its sub-menus.
 MENU_EXPECT = "menu"

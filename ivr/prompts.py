@@ -384,6 +384,9 @@ PROMPTS: dict[str, Prompt] = {
         f"Nothing changes from a question. To {WHICH[v['about']]}, just ask for it: you'll hear what it does "
         "before you confirm. For a person, press 0." if v.get("about") in WHICH else
         "Nothing changes from a question. Tell me what you'd like done, or press 0 for a person."),
+    "told_about": lambda v: (
+        f"Nothing was changed. If you'd like to {WHICH[v['about']]}, just ask for it. For a person, press 0."
+        if v.get("about") in WHICH else "Nothing was changed. Tell me what you'd like done, or press 0 for a person."),
     "ok_nothing": lambda v: "OK, nothing was changed.",
     "not_verified": lambda v: "We couldn't verify that.",
     "pin_not_needed": lambda v: "Your PIN is already verified on this call.",

@@ -217,6 +217,9 @@ PROMPTS: dict[str, Prompt] = {
         f"Una pregunta no cambia nada. Para {WHICH[v['about']]}, solo pídelo: escucharás qué hace antes de "
         "confirmarlo. Para hablar con una persona, oprime 0." if v.get("about") in WHICH else
         "Una pregunta no cambia nada. Dime qué quieres hacer, u oprime 0 para hablar con una persona."),
+    "told_about": lambda v: (
+        f"No se cambió nada. Si quieres {WHICH[v['about']]}, solo pídelo. Para hablar con una persona, oprime 0."
+        if v.get("about") in WHICH else "No se cambió nada. Dime qué quieres hacer, u oprime 0 para hablar con una persona."),
     "ok_nothing": lambda v: "De acuerdo, no se cambió nada.",
     "not_verified": lambda v: "No pudimos verificarlo.",
     "pin_not_needed": lambda v: "Tu PIN ya está verificado en esta llamada.",

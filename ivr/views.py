@@ -195,13 +195,16 @@ def _first(call: Call, response: VoiceResponse, prompt: Prompt) -> VoiceResponse
 
 MENU_ACTS = {
     turns.REQUEST: _menu_request,
-    turns.STATEMENT: _menu_request,
+    turns.STATEMENT: lambda call, sub, got: (_menu_request if got.intent.kind == "journey" else _menu_turn)(
+        call, sub, got),  # a statement about a change: the offer in one line (R24)
     turns.HESITATION: _menu_turn,
     turns.FORGOT_PIN: _menu_turn,
     turns.QUESTION: lambda call, sub, got: (_menu_request if got.intent.kind == "journey" else _menu_turn)(
         call, sub, got),
     turns.PERSON: lambda call, sub, got: call.to_person("caller_asked"),
     turns.REPEAT: lambda call, sub, got: call.menu(sub),
+    turns.GREETING: lambda call, sub, got: call.menu(sub),  # the menu is what the bot can do
+    turns.THANKS: lambda call, sub, got: call.menu(sub),
     turns.LANGUAGE: _menu_language,
     turns.MENU: _menu_open,
     turns.GOODBYE: lambda call, sub, got: render.goodbye(call.speaker),

@@ -477,7 +477,7 @@ COMMAND_WORDS = {"cancel_plan": "STOP PLAN", "cancel_line": "CANCEL LINE", "reac
 # Replies that already give the way to a person (R15): a third miss after one adds no second.
 OFFER_A_PERSON = frozenset({"agent", "pin_locked", "last_try", "code_limit", "code_opted_out", "ask_which", "unavailable",
                             "error", "refused_not_reactivatable", "callback_no_number", "fix_steps",
-                            "hello", "question_about", "ok_nothing"})
+                            "hello", "question_about", "told_about", "ok_nothing"})
 
 REPLIES: dict[str, Reply] = {
     # consent and help (R16)
@@ -578,6 +578,10 @@ REPLIES: dict[str, Reply] = {
         f"We change nothing from a question. To {WHICH[v['about']]}, text {COMMAND_WORDS[v['about']]}: you'll be "
         "told what it does before you confirm. AGENT: a person." if v.get("about") in WHICH else
         "We change nothing from a question. Text what you'd like done, or AGENT for a person."),
+    "told_about": lambda v: (
+        f"Nothing was changed. If you'd like to {WHICH[v['about']]}, text {COMMAND_WORDS[v['about']]}. AGENT: a person."
+        if v.get("about") in COMMAND_WORDS else
+        "Nothing was changed. Text what you'd like done, or AGENT for a person."),
     "ok_nothing": lambda v: "OK. Reply HELP for commands, or AGENT for a person.",
     "pin_not_needed": lambda v: "Your PIN is already verified in this conversation.",
     # receipts (R17)

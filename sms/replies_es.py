@@ -241,6 +241,10 @@ REPLIES: dict[str, Reply] = {
         f"Una pregunta no cambia nada. Para {WHICH[v['about']]}, escribe {COMMAND_WORDS[v['about']]}: te diremos "
         "qué hace antes de que lo confirmes. AGENTE: una persona." if v.get("about") in WHICH else
         "Una pregunta no cambia nada. Escribe qué quieres hacer, o AGENTE para hablar con una persona."),
+    "told_about": lambda v: (
+        f"No se cambió nada. Si quieres {WHICH[v['about']]}, escribe {COMMAND_WORDS[v['about']]}. AGENTE: una persona."
+        if v.get("about") in COMMAND_WORDS else
+        "No se cambió nada. Escribe qué quieres hacer, o AGENTE para hablar con una persona."),
     "ok_nothing": lambda v: "De acuerdo. Responde AYUDA para ver los comandos, o AGENTE para una persona.",
     "pin_not_needed": lambda v: "Tu PIN ya está verificado en esta conversación.",
     # receipts (R17)

@@ -34,7 +34,7 @@ from core.journeys import REGISTRY
 from vocabulary.held_out import DATA, LANGUAGES, Case, Labelled, NearMiss, load_held_out, load_near_misses
 
 __all__ = ["DATA", "LANGUAGES", "Case", "Labelled", "NearMiss", "load_held_out", "load_near_misses", "evaluate",
-           "Report", "baseline", "from_interpretation", "turn_of", "budget"]
+           "Report", "baseline", "from_interpretation", "turn_of", "integrated", "budget"]
 
 # The journeys that change something (a near miss must never be a request for one).
 # (the registry's journeys that change something, and "cancel": which of two is unclear)
@@ -319,6 +319,8 @@ def _journey_slots(given: dict) -> dict[str, str]:
         slots["area_code"] = str(given["area"])
     if given.get("plan"):
         slots["plan"] = _plan_key(given["plan"])
+    elif given.get("kind") == "number":
+        slots["plan"] = "number_plan"
     if given.get("name"):
         slots["name"] = str(given["name"])
     nxt = given.get("next")
@@ -328,7 +330,7 @@ def _journey_slots(given: dict) -> dict[str, str]:
     return slots
 
 
-def _answer(kind: str, value: Any, step: str) -> tuple[str, dict[str, str]]:
+def _answer(kind: str, value: Any, step: str, intent: Any = None) -> tuple[str, dict[str, str]]:
     """An answer to a step (a PIN, a number, a choice, a plan's name): its label and slots."""
     digits = _digits(value)
     if kind == "pin":
@@ -337,8 +339,49 @@ def _answer(kind: str, value: Any, step: str) -> tuple[str, dict[str, str]]:
     if kind == "number":
         return ("line" if step == "target" else "number"), {"last4" if len(digits) == 4 else "phone": digits}
     if kind == "choice":
+        if step == "which" and str(value).isdigit() and 1 <= int(value) <= len(WHICH_OPTIONS):
+            # the offer chosen is the journey it names, with the details the answer named
+            return WHICH_OPTIONS[int(value) - 1][0], _journey_slots(dict(_get(intent, "slots") or {}))
         return "choice", {"choice": str(value)}
-    return "plan", {"plan": _plan_key(value)}
+    if kind == "name" and step == "target":
+        return "line", {"name": str(value)}
+    given = dict(_get(intent, "slots") or {})
+    if kind == "name" and given.get("kind") == "number":
+        return "plan", {"plan": "number_plan"}
+    return "plan", {"plan": _plan_key(given.get("plan") or value)}
+
+
+# The held-out set's clarifying question (``which``): one plan or the whole line, as
+# core/journeys/clarify.py offers them.
+WHICH_OPTIONS = (("cancel_plan", {}), ("cancel_line", {}))
+_REASON_STEPS = ("reason", "fix")  # R11's question and the fixes: each choice is one of troubleshoot.FIXES
+
+
+def _as_choice(case: Case) -> bool:
+    """A reason given as the option's number or ordinal ("3", "the third one"), not in words."""
+    from vocabulary import slots as slot_reader
+
+    text = case.text.strip()
+    keyed = bool(text) and all(ch.isdigit() or ch in " #*" for ch in text)
+    return keyed or slot_reader.choice(text, case.prior) is not None
+
+
+def _reason_label(choice: int) -> str:
+    from core.journeys.troubleshoot import FIXES
+
+    fix = FIXES[choice - 1] if 1 <= choice <= len(FIXES) else None
+    return "choice" if fix is None else fix if fix in ("reactivate", "change_number") else f"fix.{fix}"
+
+
+def _asked_about(interpretation: Any, answering: str) -> str:
+    """A question answered by a journey of facts (R24): the intent the model heard it about,
+    when that is one the journey answers (cancel_effects: cancel_line, cancel_plan, cancel)."""
+    understood = _get(interpretation, "understood")
+    label = _LABELS.get(str(_get(understood, "label")), str(_get(understood, "label")))
+    answers = REGISTRY[answering].answers
+    if label in answers or (label == "cancel" and answers & {"cancel_line", "cancel_plan"}):
+        return label
+    return sorted(answers)[0] if len(answers) == 1 else answering
 
 
 def from_interpretation(interpretation: Any, case: Case) -> Interpreted:
@@ -353,10 +396,18 @@ def from_interpretation(interpretation: Any, case: Case) -> Interpreted:
     if kind == "journey":
         given = dict(_get(intent, "slots") or {})
         label, slots = _journey_label(value, given), _journey_slots(given)
+        if act == "question" and REGISTRY.get(label) is not None and REGISTRY[label].answers:
+            label = _asked_about(interpretation, label)  # the schema's label: what the question is about
     elif kind == "question":  # R24: a question about a journey (None: about nothing we do)
         label = str(value) if value else "none"
     elif kind in ("pin", "number", "choice", "name"):
-        label, slots = _answer(kind, value, case.step)
+        label, slots = _answer(kind, value, case.step, intent)
+        if kind == "choice" and case.step in _REASON_STEPS and not _as_choice(case):
+            label, slots = _reason_label(int(value)), {}  # a reason in words is the fix it names (the schema)
+    elif str(_get(interpretation, "act")) == "menu" and _get(interpretation, "value") == "cancel":
+        act, label = "request", "cancel"  # the voice menu's "a plan or the line?": which is unclear
+    elif str(_get(interpretation, "act")) == "help":
+        label = "help"  # HELP (R16's word): what the bot can do
     language = _get(interpretation, "value") if act == "switch_language" else None
     if language:
         slots = {"language": str(language)}
@@ -364,17 +415,37 @@ def from_interpretation(interpretation: Any, case: Case) -> Interpreted:
     return Interpreted(act, label, {k: v for k, v in slots.items() if v}, lang)
 
 
-def turn_of(case: Case) -> Any:
+def turn_of(case: Case, lang: str | None = None) -> Any:
     """The Turn a door would hand over for a case: typed words by text, what the recogniser
-    heard (or the keys, when it is keys only) by phone."""
-    from core.turns import Turn  # the integrated interpreter's
+    heard (or the keys, when it is keys only) by phone. A call waiting for a new request is
+    at its main menu (ivr/views.py asks ``turns.menu_expect(None)``), not at a step."""
+    from core import turns  # the integrated interpreter's
+    from core.turns import Turn
 
+    lang = lang or case.prior
+    options = tuple([name, dict(slots)] for name, slots in WHICH_OPTIONS) if case.step == "which" else ()
     keyed = case.text.replace(" ", "").rstrip("#")  # Twilio's Digits never hold the finishing key
     if case.channel == "voice":
+        expects = turns.menu_expect(None) if case.step == "command" else case.step
         if keyed and all(ch.isdigit() or ch in "#*" for ch in keyed):
-            return Turn(door="voice", lang=case.prior, expects=case.step, keys=keyed)
-        return Turn(door="voice", lang=case.prior, expects=case.step, speech=case.text, confidence=0.9)
-    return Turn(door="sms", lang=case.prior, expects=case.step, text=case.text)
+            return Turn(door="voice", lang=lang, expects=expects, keys=keyed, options=options)
+        return Turn(door="voice", lang=lang, expects=expects, speech=case.text, confidence=0.9, options=options)
+    return Turn(door="sms", lang=lang, expects=case.step, text=case.text, options=options)
+
+
+def integrated(case: Case) -> Interpreted:
+    """The integrated interpreter (vocabulary/interpret.py) as the doors use it: by phone,
+    speech in the other language switches the call and the same words are read again in it
+    (ivr/views.py ``_spoken_in``); a switch that was all the words said is the act."""
+    from core import turns
+    from vocabulary.interpret import interpret
+
+    got = interpret(turn_of(case))
+    if case.channel == "voice" and got.act == turns.LANGUAGE and got.value and got.value != case.prior:
+        again = interpret(turn_of(case, got.value))
+        if again.act != turns.LANGUAGE:
+            return from_interpretation(again, case)
+    return from_interpretation(got, case)
 
 
 def budget(rows: list[Labelled] | None = None, repeat: int = 1) -> dict[str, float]:

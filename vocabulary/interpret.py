@@ -144,6 +144,11 @@ def _vocabs(turn: Turn) -> list[Vocabulary]:
 ENDS_ON_NO = frozenset(IN_PROGRESS) - {"reason", "offer"}
 # R18's own yes words: one of them, with nothing but courtesy words, confirms.
 R18_YES = frozenset({"yes", "y", "confirm", "si"})
+# "I don't know" at a step: at the PIN prompt the PIN is forgotten (R21: a one-time code, never a
+# wrong PIN); at a confirmation it is no yes (R18: the request ends); R11's question and offer
+# go on with the cancellation; anywhere else the question is asked again (then a person, R15).
+DONT_KNOW = {EXPECT_PIN: intents.FORGOT, EXPECT_CONFIRM: intents.NO, EXPECT_REASON: intents.SKIP,
+             EXPECT_OFFER: intents.SKIP}
 # The steps where a question is answered and a new request starts (at R11's question and offer
 # their readers decide: anything else goes on with the cancellation; at a confirmation, R18).
 ANSWER_STEPS = frozenset({EXPECT_PIN, EXPECT_CODE, EXPECT_TARGET, EXPECT_BLOCK_NUMBER, EXPECT_PLAN, EXPECT_WHICH,
@@ -160,6 +165,8 @@ def heard(s: Said, lang: str) -> Interpretation | None:
     got = _everywhere(act, step, lang, s.words)
     if got is not None:
         return got
+    if act.act == "dont_know":  # "I don't know", "no sé": what it means at the step
+        return Interpretation(turns.DONT_KNOW, DONT_KNOW.get(step, intents.UNCLEAR), lang=lang)
     if act.act == "answer" and act.answer:
         answered = _answered(s, act.answer, lang)
         if answered is not None:
@@ -187,9 +194,12 @@ def _answered(s: Said, kind: str, lang: str) -> Intent | None:
         return intents.pin(value) if value else None
     if step == EXPECT_BLOCK_NUMBER and kind == "number" and found.get("phone"):
         return intents.number(found["phone"])
-    if step == EXPECT_TARGET and kind == "line" and (found.get("last4") or found.get("phone")):
+    if step == EXPECT_TARGET and (found.get("last4") or found.get("phone")):
         return intents.number(found.get("last4") or found["phone"])
-    if step in (EXPECT_WHICH, EXPECT_PLAN, EXPECT_FIX) and kind == "choice" and str(found.get("choice", "")).isdigit():
+    if step == EXPECT_TARGET and found.get("name"):
+        return intents.name(found["name"])  # a line by its user's name (the conversation matches it)
+    if step in (EXPECT_WHICH, EXPECT_PLAN, EXPECT_FIX, EXPECT_REASON) and kind == "choice" \
+            and str(found.get("choice", "")).isdigit():
         return intents.choice(int(found["choice"]))
     return None
 
@@ -227,12 +237,24 @@ def question(words: str, lang: str, spoken: bool = False) -> Interpretation:
         return Interpretation(turns.QUESTION, intents.question(None), lang=lang, understood=got)
     changing = [j for j in known if j.changes]
     if not changing:  # the plans, the refund policy: their journey is the answer
-        return Interpretation(turns.QUESTION, got.intent, lang=lang, understood=got)
+        intent = got.intent if got.intent.kind != "journey" else _about(got.intent, got.label, words, lang)
+        return Interpretation(turns.QUESTION, intent, lang=lang, understood=got)
     about = changing[0].name
     answers = next((j for j in REGISTRY.values() if about in getattr(j, "answers", frozenset())), None)
     if answers is not None:
-        return Interpretation(turns.QUESTION, intents.journey(answers.name), lang=lang, understood=got)
+        return Interpretation(turns.QUESTION, _about(intents.journey(answers.name), about, words, lang), lang=lang,
+                              understood=got)
     return Interpretation(turns.QUESTION, intents.question(about), lang=lang, understood=got)
+
+
+def _about(answer: Intent, about: str, words: str, lang: str) -> Intent:
+    """The answer to a question, with the details the question named about its change (the
+    plan in "do I keep my texts if I cancel the archive?"), read by that change's journey."""
+    journey = REGISTRY.get(about)
+    if journey is None or journey.slots_heard is None:
+        return answer
+    found = journey.slots_heard(slot_reader.heard(words, lang))
+    return intents.journey(answer.value, **{**found, **answer.slots}) if found else answer
 
 
 def _new_request(words: str, lang: str, spoken: bool) -> Interpretation | None:
@@ -254,7 +276,10 @@ def _pin(s: Said) -> Intent:
 
 
 def _target(s: Said) -> Intent:
-    return intents.number(s.keys) if s.keys.isdigit() else intents.UNCLEAR
+    if s.keys.isdigit():
+        return intents.number(s.keys)
+    who = slot_reader.name(s.words) if s.words and not s.keys else None
+    return intents.name(who) if who else intents.UNCLEAR  # "Maria's line", "maria"
 
 
 def _block_number(s: Said) -> Intent:
@@ -279,13 +304,34 @@ def _which(s: Said) -> Intent:
     options = list(s.turn.options)
     if s.answer is not None and s.answer.kind == "yes" and len(options) == 1:
         return intents.choice(1)
-    return answer_which(s.words, s.turn.lang, options, s.understood)
+    return _named(answer_which(s.words, s.turn.lang, options, s.understood), options, s)
+
+
+def _named(got: Intent, options: list, s: Said) -> Intent:
+    """A choice of journey that names its details too ("the text archive one"): kept with it."""
+    if got.kind != "choice" or not 1 <= got.value <= len(options):
+        return got
+    journey = REGISTRY.get(options[got.value - 1][0])
+    if journey is None or journey.slots_heard is None:
+        return got
+    found = journey.slots_heard(slot_reader.heard(s.words, s.turn.lang))
+    return Intent("choice", got.value, found) if found else got
 
 
 def _plan(s: Said) -> Intent:
     if s.keypad or (s.keys and len(s.keys) <= 2):
         return s.choice()
-    return intents.name(s.words) if s.words else intents.UNCLEAR
+    if not s.words:
+        return intents.UNCLEAR
+    # The words as said (a product's own name, matched by the journey), and the plan they name
+    # in everyday words ("the archive one", "el de llamadas", "my number plan") when the
+    # product's name doesn't match.
+    key = slot_reader.plan_at_step(s.words)
+    if key in slot_reader.PRODUCTS:
+        return Intent("name", s.words, {"plan": slot_reader.PRODUCTS[key]})
+    if key == "number_plan":
+        return Intent("name", s.words, {"kind": "number"})  # the line's own plan, whatever it is called
+    return intents.name(s.words)
 
 
 def _fix(s: Said) -> Intent:
@@ -400,10 +446,38 @@ def _called(turn: Turn) -> Interpretation:
 
 
 def _told(s: Said, got: Interpretation) -> Interpretation:
-    """A statement that leads to a journey ("someone keeps calling me") is said to be one."""
+    """A statement that leads to a journey ("someone keeps calling me") is said to be one; a
+    question the model read as a change is a question about it (R24: never the change)."""
     if s.act == "statement" and got.act == turns.REQUEST:
-        return Interpretation(turns.STATEMENT, got.intent, lang=got.lang, understood=got.understood)
+        return statement(got.intent, got.lang, got.understood)
+    if s.act == "statement" and got.act == turns.UNCLEAR and s.turn.expects == "command":
+        # told something no journey answers ("my husband cancelled his plan last month"): that
+        # nothing was changed, and the way on (what to ask for, a person), not "didn't get that"
+        return Interpretation(turns.STATEMENT, intents.told(None), lang=got.lang, understood=got.understood)
+    if s.act == "question" and got.act == turns.REQUEST and got.intent.kind == "journey":
+        name = got.intent.value
+        if name == "clarify" or (name in REGISTRY and REGISTRY[name].changes):
+            answer = next((j.name for j in REGISTRY.values() if name in j.answers), None)
+            intent = intents.journey(answer) if answer else intents.question(None if name == "clarify" else name)
+            return Interpretation(turns.QUESTION, intent, lang=got.lang, understood=got.understood)
     return got
+
+
+# The changes a statement may lead to straight away: R11's fixes for what was told ("someone
+# keeps calling me": the free block first, R24; "my number was cancelled"; "I hate my number").
+LED_TO = frozenset({"block", "reactivate", "change_number"})
+
+
+def statement(intent: Intent, lang: str | None, understood=None) -> Interpretation:
+    """What was told: a fix or an answer it leads to starts; any other change ("I cancelled my
+    line yesterday", "my friend wants to cancel") is only offered in one line (R24)."""
+    about = intent.value if intent.kind == "journey" else None
+    names = [o[0] for o in intent.slot("options") or []] if about == "clarify" else [about] if about else []
+    only_offered = [n for n in names if n in REGISTRY and REGISTRY[n].changes and n not in LED_TO]
+    if names and len(only_offered) == len(names):
+        return Interpretation(turns.STATEMENT, intents.told(None if about == "clarify" else about), lang=lang,
+                              understood=understood)
+    return Interpretation(turns.STATEMENT, intent, lang=lang, understood=understood)
 
 
 def _spoken_language(turn: Turn) -> Interpretation | None:
@@ -492,8 +566,10 @@ def _menu_act(turn: Turn, act) -> Interpretation | None:
         return every
     if act.act == "question":
         return question(turn.speech, turn.lang, True)
-    if act.act in ("greeting", "thanks"):
-        return Interpretation(turns.REPEAT)  # the menu again: what the bot can do
+    if act.act == "greeting":  # the menu again (what the bot can do), told as what it was
+        return Interpretation(turns.GREETING, intents.GREETING)
+    if act.act == "thanks":
+        return Interpretation(turns.THANKS, intents.THANKS)
     return None
 
 
@@ -517,9 +593,12 @@ def _menu_understood(turn: Turn, act) -> Interpretation:
     if got.sure and got.label in _MENU_LABELS:
         kind, intent = _MENU_LABELS[got.label]
         return Interpretation(kind, intent, understood=got)
+    if act.act == "statement" and (got.sure or got.how == "clarify") and got.intent.kind == "journey":
+        return statement(got.intent, None, got)
+    if act.act == "statement" and not got.sure and got.how != "clarify":
+        return Interpretation(turns.STATEMENT, intents.told(None), understood=got)  # nothing changed, the way on
     if got.sure and got.intent.kind == "journey":
-        told = turns.STATEMENT if act.act == "statement" else turns.REQUEST
-        return Interpretation(told, got.intent, understood=got)
+        return Interpretation(turns.REQUEST, got.intent, understood=got)
     if got.how == "clarify" and got.intent.slot("options") == [[n, {}] for n in VAGUE_CANCEL]:
         return Interpretation(turns.MENU, value="cancel", understood=got)
     if got.sure or got.how == "clarify":

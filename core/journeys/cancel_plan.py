@@ -38,6 +38,9 @@ def start(c, s, slots: dict, t: Turn) -> Reply:
         return Reply([Prompt("no_plans", {"number": summary.number})])
     asked = slots.get("plan")
     found = match_plan(asked, summary.plans) if asked else None
+    if found is None and not asked and slots.get("kind"):  # "my number plan": the line's plan of that kind
+        of_kind = [p for p in plans if p["kind"] == slots["kind"]]
+        found = of_kind[0] if len(of_kind) == 1 else None
     if found is None:
         if len(plans) == 1 and not asked:
             found = plans[0]
@@ -53,10 +56,8 @@ def on_plan(c, s, intent: Intent, t: Turn) -> Reply:
     chosen = None
     if intent.kind == "choice" and 1 <= intent.value <= len(options):
         chosen = options[intent.value - 1]
-    elif intent.kind in ("name", "journey") and (intent.value if intent.kind == "name" else intent.slot("plan")):
-        text = intent.value if intent.kind == "name" else intent.slot("plan")
-        match = match_plan(text, [{"id": o[0], "product": o[1]} for o in options])
-        chosen = [match["id"], match["product"]] if match else None
+    elif intent.kind in ("name", "journey"):
+        chosen = _named(c, s, intent, options)
     if chosen is None:
         return c.unusable(s, t, EXPECT_PLAN, Prompt("ask_plan", {"choices": [o[1] for o in options], "asked": None}))
     s.failed = 0
@@ -65,6 +66,22 @@ def on_plan(c, s, intent: Intent, t: Turn) -> Reply:
     if plan is None:
         return start(c, s, {}, t)
     return decide(c, s, summary, plan, t)
+
+
+def _named(c, s, intent: Intent, options: list) -> list | None:
+    """The option a plan's name picks: the words as the product is spelt, else the plan the
+    interpreter heard in everyday words (``plan``: "the archive one"), else the line's one
+    plan of the kind named (``kind``: "my number plan")."""
+    listed = [{"id": o[0], "product": o[1]} for o in options]
+    for text in (intent.value if intent.kind == "name" else None, intent.slot("plan")):
+        match = match_plan(text, listed) if text else None
+        if match:
+            return [match["id"], match["product"]]
+    if intent.slot("kind"):
+        kinds = {p["id"]: p["kind"] for p in c.summary(s).plans}
+        of_kind = [o for o in options if kinds.get(o[0]) == intent.slot("kind")]
+        return of_kind[0] if len(of_kind) == 1 else None
+    return None
 
 
 def decide(c, s, summary, plan: dict, t: Turn) -> Reply:
@@ -100,9 +117,11 @@ def match_plan(query: str | None, plans: list[dict]) -> dict | None:
 
 def plan_heard(heard: dict) -> dict:
     """"stop the archive thing": the add-on named, as its product is spelt (``text_archive``
-    → "text archive"; the number plan is chosen from the line's plans)."""
+    → "text archive"); "the number plan": the line's plan of that kind, whatever its name."""
     key = heard.get("plan")
-    return {"plan": key.replace("_", " ").title()} if key and key != "number_plan" else {}
+    if key == "number_plan":
+        return {"kind": "number"}  # the line's own plan, whatever its product is called
+    return {"plan": key.replace("_", " ").title()} if key else {}
 
 
 JOURNEY = Journey("cancel_plan", start, steps={EXPECT_PLAN: on_plan}, apply=apply, changes=True, proposal=StopPlan,

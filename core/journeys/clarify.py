@@ -45,7 +45,7 @@ def on_which(c, s, intent: Intent, t: Turn) -> Reply:
     if intent.kind == "choice" and 1 <= intent.value <= len(options):
         name, slots = options[intent.value - 1]
         c.note(s, f"chose {name}")
-        return c.begin(s, name, slots, t)
+        return c.begin(s, name, {**slots, **intent.slots}, t)  # with what the answer named ("the archive one")
     if not options:
         return c.unusable(s, t, EXPECT_COMMAND, Prompt("unknown_command"))
     return c.unusable(s, t, EXPECT_WHICH, _ask(options))

@@ -11,19 +11,18 @@ from __future__ import annotations
 
 import pytest
 
-from vocabulary.evaluate import GATES as PIECE_GATES, Report, evaluate, from_interpretation, turn_of
-from vocabulary.interpret import interpret
+from vocabulary.evaluate import GATES as PIECE_GATES, Report, evaluate, integrated
 
 # The gates: act-and-intent overall, every intent, slots, near misses proposing a change.
 GATES = {"act_intent": PIECE_GATES["act_intent"], "intent": PIECE_GATES["intent"], "slots": PIECE_GATES["slots"],
          "near_miss_changes": 0}
-# Measured on the integrated interpreter (2,244 held-out turns, 352 near misses; 47.5 % act-and-intent,
-# 42.3 % intent, 44.9 % slots, 20 near misses proposing a change): the ratchet.
-FLOOR = {"act_intent": 0.475, "intent_overall": 0.423, "slots": 0.449, "near_miss_changes": 20}
-
-
-def integrated(case):
-    return from_interpretation(interpret(turn_of(case)), case)
+# Measured on the integrated interpreter (2,244 held-out turns, 352 near misses): the ratchet.
+# The earlier floor (47.5 %, 42.3 %, 44.9 %, 20 near misses) was measured with the voice greeting
+# read as a step rather than the main menu the calls are at (every spoken request there scored
+# "unclear", and none could propose a change); wired as the doors are (``evaluate.integrated``)
+# the same interpreter scored 54.4 %, 55.0 %, 53.2 % and 38 near misses; these are the figures
+# after the fixes that followed.
+FLOOR = {"act_intent": 0.645, "intent_overall": 0.663, "slots": 0.652, "near_miss_changes": 22}
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,145 @@
+"""Issue 21: the answers a step waits for, said in a customer's own words, and what is told
+rather than asked, by text and by phone, state checked in the database.
+
+- A line chosen by its user's name at "which line?" (an admin's account).
+- A plan chosen in everyday words at "which plan?" ("the archive one", "my number plan"), and
+  the plan named in the answer to "a plan or the whole line?".
+- R11's reason given as the option's ordinal ("the third one").
+- "I don't know" at the PIN prompt: R21's one-time code offered, never a wrong PIN.
+- A statement about a change ("I cancelled my line yesterday") changes nothing and says, in
+  one line, how to ask for it (R24).
+- A greeting at the voice menu is the menu again; "what can you do" is answered by voice."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from core.models import AuditEvent, Plan
+from tests.helpers import line
+
+SAM, DANA, JDOE = "+15557770003", "+15557770001", "+15557770010"
+
+
+def _renews(deps, login: str, product: str) -> bool:
+    with deps.db() as s:
+        own = line(deps, login)
+        return s.execute(select(Plan.auto_renew).where(Plan.line_id == own.id, Plan.product == product)).scalar_one()
+
+
+def _audits(deps) -> int:
+    with deps.db() as s:
+        return s.execute(select(func.count()).select_from(AuditEvent)).scalar_one()
+
+
+# A line by its user's name at "which line?" -------------------------------------------------
+def test_an_admin_chooses_a_line_by_its_users_name_at_which_line(phone, deps, demo):
+    p = phone(JDOE)
+    p.text("STOP PLAN")
+    asked = p.text("482913")
+    assert "Which line" in asked, asked
+    reply = p.text("Maria's line")
+    assert "Voicemail Transcription" in reply or "Business Monthly" in reply, reply  # maria's plans, not jdoe's
+    assert "Business Annual" not in reply
+
+
+def test_a_name_that_is_no_line_of_the_account_is_asked_again(phone, deps, demo):
+    p = phone(JDOE)
+    p.text("STOP PLAN")
+    p.text("482913")
+    again = p.text("Roberto")
+    assert "Which line" in again and "Voicemail" not in again, again
+
+
+# A plan in everyday words at "which plan?" ------------------------------------------------------
+def test_the_archive_one_at_which_plan_is_the_text_archive(phone, deps, demo):
+    p = phone(DANA)
+    p.text("STOP PLAN")
+    asked = p.text("1234")
+    assert "Which plan" in asked, asked
+    reply = p.text("the archive one")
+    assert "Text Archive" in reply and "YES" in reply, reply
+    p.text("YES")
+    assert _renews(deps, "dana", "Text Archive") is False
+    assert _renews(deps, "dana", "Call Recording") is True
+
+
+def test_my_number_plan_at_which_plan_is_the_lines_own_plan(phone, deps, demo):
+    p = phone(DANA)
+    p.text("STOP PLAN")
+    p.text("1234")
+    reply = p.text("my number plan")
+    assert "Unlimited Monthly" in reply and "YES" in reply, reply
+
+
+def test_el_de_llamadas_at_which_plan_is_the_call_recording(phone, deps, demo):
+    p = phone(DANA)
+    p.text("CANCELAR PLAN")
+    p.text("1234")
+    reply = p.text("el de las grabaciones")
+    assert "Call Recording" in reply, reply
+
+
+def test_the_plan_named_at_a_plan_or_the_line_is_the_one_proposed(phone, deps, demo):
+    p = phone(DANA)
+    asked = p.text("I want to cancel")
+    assert "plan" in asked.lower() and "line" in asked.lower(), asked
+    p.text("the text archive one")
+    reply = p.text("1234")
+    assert "Text Archive" in reply and "Which plan" not in reply, reply
+
+
+# R11's reason as the option's ordinal ----------------------------------------------------------
+def test_the_third_one_at_why_is_reason_three(phone, deps, demo):
+    p = phone(SAM)
+    p.text("CANCEL LINE")
+    why = p.text("1357")
+    assert "why?" in why, why
+    reply = p.text("the third one")  # 3: no ringing or texts → the phone's settings
+    assert "setting" in reply.lower(), reply
+
+
+# "I don't know" at the PIN prompt ---------------------------------------------------------------
+def test_i_dont_know_at_the_pin_prompt_offers_the_code_and_counts_no_wrong_pin(phone, deps, demo):
+    p = phone(SAM)
+    p.text("PLANS")
+    reply = p.text("i don't know")
+    assert "code" in reply.lower() and "wrong" not in reply.lower(), reply
+    assert "Basic Monthly" in p.text("1357")  # no try was spent: the right PIN still works
+
+
+# A statement about a change --------------------------------------------------------------------
+def test_a_statement_about_a_cancellation_changes_nothing_and_says_how_to_ask(phone, deps, demo):
+    p = phone(SAM)
+    before = _audits(deps)
+    reply = p.text("my husband cancelled his plan last month")
+    assert "PIN" not in reply and "YES" not in reply, reply
+    assert "STOP PLAN" in reply or "CANCEL LINE" in reply or "what you'd like done" in reply, reply
+    assert line(deps, "sam").status == "active" and _audits(deps) == before
+
+
+def test_una_afirmacion_sobre_un_cambio_no_cambia_nada(phone, deps, demo):
+    p = phone(SAM)
+    reply = p.text("mi mamá quiere cancelar su línea")
+    assert "PIN" not in reply and "No se cambió nada" in reply, reply
+    assert line(deps, "sam").status == "active"
+
+
+def test_a_statement_about_a_cancellation_by_voice_changes_nothing(call, deps, demo):
+    t = call(SAM, ["say my wife cancelled her line last week", "hangup"])
+    said = t.said()
+    assert "Nothing was changed" in said and "PIN" not in said, said
+    assert line(deps, "sam").status == "active"
+
+
+# The voice menu hears a greeting and a question about what it does --------------------------------
+def test_a_greeting_at_the_voice_menu_is_the_menu_again(call, deps, demo):
+    t = call(SAM, ["say hello there", "hangup"])
+    said = t.said()
+    assert "didn't get that" not in said.lower() and "press" in said.lower(), said
+
+
+def test_what_can_you_do_by_voice_is_answered(call, deps, demo):
+    t = call(SAM, ["say what can you do", "hangup"])
+    said = t.said()
+    assert "didn't get that" not in said.lower(), said
+    assert "cancel" in said.lower() and "block" in said.lower(), said
