@@ -550,6 +550,13 @@ class Conversation:
         if not pending:
             return Reply([Prompt("nothing_pending")])
         asked = dt.datetime.fromisoformat(pending.asked_at)
+        area = str(intent.value or "") if intent.kind == "number" else ""
+        if pending.action == "change_number" and len(area) == 3 and area.isdigit():
+            # Another area code keyed or typed at the new number's confirmation: that area's
+            # number offered instead (nothing changed; its own yes still needed, R10).
+            self.note(s, f"asked for area code {area}")
+            s.pending, s.queue = None, []
+            return self.begin(s, "change_number", {"area": area}, t, same_line=True)
         decision = policy.decide_confirmation(intent.kind == "yes", asked, t.now)
         if decision.reason == "confirmation_expired":
             s.pending, s.queue, s.journey = None, [], None

@@ -369,7 +369,9 @@ PROMPTS: dict[str, Prompt] = {
     "confirm_reactivate": lambda v: f"You asked to reactivate your line {ending(v['number'])}.{plan_next(v, PLAN_NEXT, short=True)}",
     "confirm_change_number": lambda v: ((f"No numbers are free in area code {' '.join(v['area'])}. "
                                          if not v.get("area_found", True) else "")
-                                        + f"Change your number to {digits(v['new'])}? The old one is given up for good."),
+                                        + f"Change your number to {digits(v['new'])}? The old one is given up for good."
+                                        + (" For another area code, enter its 3 digits." if v.get("area_found", True)
+                                           else "")),
     "confirm_block": lambda v: f"You asked to block {digits(v['blocked'])}.",
     "confirm_unblock": lambda v: f"You asked to unblock {digits(v['blocked'])}.",
     "confirm_expired": lambda v: "That request timed out after 5 minutes. Nothing was changed.",

@@ -202,7 +202,8 @@ PROMPTS: dict[str, Prompt] = {
     "confirm_change_number": lambda v: ((f"No hay números libres con el código de área {' '.join(v['area'])}. "
                                          if not v.get("area_found", True) else "")
                                         + f"¿Cambiar tu número por el {digits(v['new'], 'es')}? Perderás el actual para "
-                                        "siempre."),
+                                        "siempre." + (" Para otro código de área, marca sus 3 dígitos."
+                                                      if v.get("area_found", True) else "")),
     "confirm_block": lambda v: f"Pediste bloquear el número {digits(v['blocked'], 'es')}.",
     "confirm_unblock": lambda v: f"Pediste desbloquear el número {digits(v['blocked'], 'es')}.",
     "confirm_expired": lambda v: "La solicitud venció a los 5 minutos. No se cambió nada.",

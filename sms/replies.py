@@ -561,7 +561,7 @@ REPLIES: dict[str, Reply] = {
     "confirm_block": lambda v: f"Block {display(v['blocked'])} on your line? Reply YES to confirm or NO.",
     "confirm_unblock": lambda v: f"Unblock {display(v['blocked'])}? Reply YES to confirm or NO.",
     "confirm_expired": lambda v: "That request timed out after 5 minutes. Nothing was changed. Text it again to start over.",
-    "not_confirmed": lambda v: "OK, nothing was changed.",
+    "not_confirmed": lambda v: "OK, nothing was changed. Text HELP to see what I can do.",
     # a consent word in the middle of a request (R16): what became of the request
     "request_dropped": lambda v: (f"Your request was NOT completed. To finish it, reply START, then "
                                  f"{COMMAND_WORDS.get(v['action'], 'HELP')} again."),

@@ -225,7 +225,7 @@ REPLIES: dict[str, Reply] = {
     "confirm_unblock": lambda v: f"¿Desbloquear {display(v['blocked'])}? Responde SÍ para confirmar o NO.",
     "confirm_expired": lambda v: ("La solicitud venció a los 5 minutos. No se cambió nada. Envíala otra vez para "
                                   "empezar de nuevo."),
-    "not_confirmed": lambda v: "De acuerdo, no se cambió nada.",
+    "not_confirmed": lambda v: "De acuerdo, no se cambió nada. Escribe AYUDA para ver qué puedo hacer.",
     "request_dropped": lambda v: (f"Tu solicitud NO se completó. Para terminarla, responde COMENZAR y luego "
                                  f"{COMMAND_WORDS.get(v['action'], 'AYUDA')} otra vez."),
     "nothing_confirmed": lambda v: (f"No se confirmó nada. Para seguir, escribe {COMMAND_WORDS.get(v['action'], 'AYUDA')} "

@@ -143,3 +143,36 @@ def test_what_can_you_do_by_voice_is_answered(call, deps, demo):
     said = t.said()
     assert "didn't get that" not in said.lower(), said
     assert "cancel" in said.lower() and "block" in said.lower(), said
+
+
+# An area code on the keypad, and a no that says how to go on ---------------------------------------
+def test_another_area_code_keyed_at_the_new_numbers_confirmation_is_offered_by_phone(call, deps, demo):
+    t = call(SAM, ["4", "2", "1357#", "212#", "1", "hangup"])
+    said = t.said()
+    assert "For another area code, enter its 3 digits" in said, said
+    assert "2 1 2, 5 5 5, 0 1 9 0" in said and line(deps, "sam").number == "+12125550190"
+
+
+def test_an_area_code_with_no_free_number_keyed_changes_nothing(call, deps, demo):
+    t = call(SAM, ["4", "2", "1357#", "999#", "hangup"])
+    assert "No numbers are free in area code 9 9 9" in t.said()
+    assert line(deps, "sam").number == "+15550100003"
+
+
+def test_another_area_code_typed_at_the_confirmation_is_offered_by_text(phone, deps, demo):
+    p = phone(DANA)
+    p.text("CHANGE NUMBER")
+    p.text("1234")
+    offer = p.text("310")
+    assert "(310) 555-0191" in offer and "YES" in offer, offer
+    p.text("YES")
+    assert line(deps, "dana").number == "+13105550191"
+
+
+def test_a_no_at_a_confirmation_says_how_to_go_on(phone, deps, demo):
+    p = phone(SAM)
+    p.text("CHANGE NUMBER")
+    p.text("1357")
+    reply = p.text("no")
+    assert "nothing was changed" in reply and "HELP" in reply, reply
+    assert line(deps, "sam").number == "+15550100003"

@@ -289,6 +289,8 @@ def _block_number(s: Said) -> Intent:
 
 
 def _confirm(s: Said) -> Intent:
+    if len(s.keys) == 3 and s.keys.isdigit() and (s.keypad or KEYED.fullmatch(s.words or "")):
+        return intents.number(s.keys)  # an area code for another new number (the conversation decides)
     if s.keypad:
         # R18: the confirm key counts only on its own; a longer sequence (a re-typed PIN
         # such as 1357#) confirms nothing.
