@@ -51,6 +51,30 @@ def export_cmd(since: str | None, lang: str | None) -> None:
     click.echo(f"{len(rows)} labelled turns", err=True)
 
 
+def _turns_check(ev, before_model, after_model) -> list[str]:
+    """Issue 21's held-out turns (tests/data/turns/), read by the integrated interpreter as the
+    doors read them, with each model: counts only, never a row's words. Refused when
+    act-and-intent or any language gets worse, or a near miss more proposes a change."""
+    from vocabulary import evaluate as turns
+
+    with ev.using(before_model):
+        b = turns.evaluate(turns.integrated, name="before")
+    with ev.using(after_model):
+        a = turns.evaluate(turns.integrated, name="after")
+    click.echo(f"held-out turns (tests/data/turns/), the integrated interpreter: {b.rows} turns, "
+               f"{b.near_misses} near misses")
+    click.echo(f"  {'act-and-intent':32} {b.act_intent.value:8.1%} {a.act_intent.value:8.1%}")
+    click.echo(f"  {'intent':32} {b.intent.value:8.1%} {a.intent.value:8.1%}")
+    for lang in sorted(b.per_lang):
+        click.echo(f"  {'  ' + lang:32} {b.per_lang[lang].value:8.1%} {a.per_lang[lang].value:8.1%}")
+    click.echo(f"  {'near misses proposing a change':32} {b.near_miss_changes:8} {a.near_miss_changes:8}")
+    why = ["held-out turns: act-and-intent drops"] if a.act_intent.right < b.act_intent.right else []
+    why += [f"held-out turns: {lang} drops" for lang in b.per_lang if a.per_lang[lang].right < b.per_lang[lang].right]
+    if a.near_miss_changes > b.near_miss_changes:
+        why.append("held-out turns: a near miss more proposes a change")
+    return why
+
+
 @phrases_group.command("check", help="Train with FILE's rows added; the held-out evaluation before and after.")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def check_cmd(file: Path) -> None:
@@ -79,7 +103,7 @@ def check_cmd(file: Path) -> None:
     for key, line in before.missed.items():
         if key not in after.missed:
             click.echo(f"now understood: {line.strip()}")
-    why = ev.refusals(before, after)
+    why = ev.refusals(before, after) + _turns_check(ev, u.train(u.load_phrases()), after_model)
     if why:
         click.echo("refused:\n" + "\n".join(f"  {w}" for w in why))
         sys.exit(1)

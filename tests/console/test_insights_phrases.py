@@ -45,6 +45,9 @@ def test_check_prints_before_and_after_and_accepts_rows_that_change_nothing_for_
     assert f"held-out set: {ev.HELD_OUT.name}" in out.output and "2 rows added" in out.output
     for line in ("accuracy", "intent plans", "intent cancel_plan", "lang en", "lang es", "near misses sent to a change"):
         assert line in out.output
+    # Issue 21's held-out turns too, through the integrated interpreter: counts only.
+    assert "held-out turns (tests/data/turns/), the integrated interpreter: 2244 turns" in out.output
+    assert "act-and-intent" in out.output and "near misses proposing a change" in out.output
     assert "ok: nothing got worse" in out.output
 
 
@@ -56,6 +59,7 @@ def test_check_refuses_rows_that_lower_accuracy(runner, tmp_path):
     assert out.exit_code == 1
     assert "refused:" in out.output and "overall accuracy drops" in out.output and "intent plans drops" in out.output
     assert "now missed:" in out.output
+    assert "held-out turns: act-and-intent drops" in out.output  # the turns in context get worse too
 
 
 def test_check_refuses_a_file_not_in_the_format(runner, tmp_path):
