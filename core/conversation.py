@@ -233,7 +233,7 @@ class Conversation:
                 # request in progress: the PIN is still what it waits for.
                 return Reply([Prompt(k, v) for k, v in s.last] or [Prompt("ask_pin")], s.step)
             asked = REGISTRY.get(intent.value)
-            if asked is not None and _answers_in_place(asked) and s.journey and s.step in _ANSWERED_IN_PLACE:
+            if asked is not None and _answers_in_place(asked, s) and s.journey and s.step in _ANSWERED_IN_PLACE:
                 return self._answer_in_place(s, asked, dict(intent.slots), t)
             return self.begin(s, intent.value, dict(intent.slots), t)
         act = _ACTS.get(intent.kind)
@@ -557,6 +557,11 @@ class Conversation:
             self.note(s, f"asked for area code {area}")
             s.pending, s.queue = None, []
             return self.begin(s, "change_number", {"area": area}, t, same_line=True)
+        restated = intent.slot("restated") if intent.kind == "yes" else None
+        if restated and not (restated == pending.action or (restated == "cancel" and pending.action in (
+                "cancel_line", "cancel_plan"))):
+            # "yes, block it" while a cancellation waits: no yes to this one (R18), asked again
+            return self.unusable(s, t, EXPECT_CONFIRM, Prompt(f"confirm_{pending.action}", pending.shown()))
         decision = policy.decide_confirmation(intent.kind == "yes", asked, t.now)
         if decision.reason == "confirmation_expired":
             s.pending, s.queue, s.journey = None, [], None
@@ -647,12 +652,16 @@ _ENGINE_STEPS = {EXPECT_PIN: Conversation._on_pin, EXPECT_CODE: Conversation._on
 
 
 # The steps at which a public answer is said in place, the request in progress kept.
-_ANSWERED_IN_PLACE = frozenset({EXPECT_PIN, EXPECT_CODE, EXPECT_TARGET, "block_number", "plan", "which", "fix"})
+_ANSWERED_IN_PLACE = frozenset({EXPECT_PIN, EXPECT_CODE, EXPECT_TARGET, "block_number", "plan", "which", "fix",
+                                EXPECT_CONFIRM, "reason", "offer"})
 
 
-def _answers_in_place(journey) -> bool:
-    """A journey that only says public facts (no line, no steps, no change)."""
-    return not journey.needs_line and not journey.steps and not journey.changes and "agent" not in journey.prompts
+def _answers_in_place(journey, s: State | None = None) -> bool:
+    """A journey that only says facts (no steps, no change): public ones anywhere; the line's
+    own ("when does my plan end?") once the line is chosen and its PIN verified."""
+    if journey.steps or journey.changes or "agent" in journey.prompts:
+        return False
+    return not journey.needs_line or (s is not None and bool(s.actor) and s.target is not None)
 
 
 # The acts every step hears, by the intent's kind (issue 21).

@@ -176,3 +176,60 @@ def test_a_no_at_a_confirmation_says_how_to_go_on(phone, deps, demo):
     reply = p.text("no")
     assert "nothing was changed" in reply and "HELP" in reply, reply
     assert line(deps, "sam").number == "+15550100003"
+
+
+# A question inside a cancellation is answered, and the step waits on -------------------------------
+def test_a_question_at_why_is_answered_and_why_asked_again_R24_R11(phone, deps, demo):
+    p = phone(SAM)
+    p.text("CANCEL LINE")
+    p.text("1357")
+    reply = p.text("do I get a refund?")
+    assert "No refunds" in reply and "why?" in reply, reply
+    assert "Cancel line" in p.text("SKIP")
+
+
+def test_a_question_at_the_confirmation_is_answered_and_the_yes_still_waits_R18_R24(phone, deps, demo):
+    p = phone(SAM)
+    for said in ("CANCEL LINE", "1357", "SKIP"):
+        p.text(said)
+    reply = p.text("wait, will I lose my credits?")
+    assert "can't be undone" in reply and "Reply YES to confirm" in reply, reply
+    assert line(deps, "sam").status == "active"
+    p.text("YES")
+    assert line(deps, "sam").status == "cancel_pending"
+
+
+def test_yes_with_the_change_said_again_confirms_it_R18(phone, deps, demo):
+    p = phone(SAM)
+    for said in ("CANCEL LINE", "1357", "SKIP"):
+        p.text(said)
+    assert "Done" in p.text("yes, cancel it")
+    assert line(deps, "sam").status == "cancel_pending"
+
+
+def test_yes_with_another_change_named_confirms_nothing_R18(phone, deps, demo):
+    p = phone(SAM)
+    for said in ("CANCEL LINE", "1357", "SKIP"):
+        p.text(said)
+    reply = p.text("yes, block 212 555 0143")
+    assert "Done" not in reply and "Cancel line" in reply, reply
+    assert line(deps, "sam").status == "active"
+
+
+def test_si_cancelalo_confirms_R18(phone, deps, demo):
+    p = phone(SAM)
+    for said in ("CANCELAR LINEA", "1357", "SALTAR"):
+        p.text(said)
+    p.text("sí, cancélalo")
+    assert line(deps, "sam").status == "cancel_pending"
+
+
+def test_another_request_at_the_offer_starts_it_instead_of_the_cancellation_R11(phone, deps, demo):
+    p = phone(SAM)
+    p.text("CANCEL LINE")
+    p.text("1357")
+    offer = p.text("5")
+    assert "block" in offer.lower(), offer
+    reply = p.text("actually just give me a new number instead")
+    assert "Change number" in reply and "Cancel line" not in reply, reply
+    assert line(deps, "sam").status == "active"

@@ -164,6 +164,10 @@ NO_PHRASES = ("don t", "dont", "do not", "do not do that", "don t do it", "dont 
               "no need", "no hace falta", "not necessary", "no es necesario", "leave it", "leave it as is",
               "i don t", "i dont", "i do not", "no i don t", "no i dont", "mejor no")
 NO_REST = _pooled("no_rest")
+# The hesitations that lead a correction ("actually, just give me a new number instead"): what
+# follows them may be a request of its own.
+CORRECTIONS = ("actually", "wait", "hold on", "hang on", "oh wait", "no wait", "espera", "espere", "esperame",
+               "un momento", "en realidad", "mejor", "no espera", "ay espera")
 HESITATE = ("wait", "wait wait", "hold on", "hang on", "actually", "one moment", "one sec", "one second", "a sec",
             "a second", "a minute", "a moment", "just a moment", "just a sec", "never mind", "nevermind", "nvm",
             "forget it", "forget about it", "changed my mind", "change my mind", "changed mind", "second thought",

@@ -373,6 +373,11 @@ def _reason_label(choice: int) -> str:
     return "choice" if fix is None else fix if fix in ("reactivate", "change_number") else f"fix.{fix}"
 
 
+def _understood_label(interpretation: Any) -> str:
+    label = str(_get(_get(interpretation, "understood"), "label"))
+    return _LABELS.get(label, label)
+
+
 def _asked_about(interpretation: Any, answering: str) -> str:
     """A question answered by a journey of facts (R24): the intent the model heard it about,
     when that is one the journey answers (cancel_effects: cancel_line, cancel_plan, cancel)."""
@@ -406,6 +411,8 @@ def from_interpretation(interpretation: Any, case: Case) -> Interpreted:
             label, slots = _reason_label(int(value)), {}  # a reason in words is the fix it names (the schema)
     elif str(_get(interpretation, "act")) == "menu" and _get(interpretation, "value") == "cancel":
         act, label = "request", "cancel"  # the voice menu's "a plan or the line?": which is unclear
+    elif kind == "skip" and act in WORDED_ACTS and _get(interpretation, "understood") is not None:
+        label = _understood_label(interpretation)  # "just cancel it" at R11's offer: what was asked
     elif str(_get(interpretation, "act")) == "help":
         label = "help"  # HELP (R16's word): what the bot can do
     language = _get(interpretation, "value") if act == "switch_language" else None

@@ -34,7 +34,7 @@ from core.reply import (EXPECT_BLOCK_NUMBER, EXPECT_CODE, EXPECT_CONFIRM, EXPECT
                         EXPECT_PLAN, EXPECT_REASON, EXPECT_TARGET)
 from core.turns import Interpretation, Turn, of_intent
 from vocabulary import Vocabulary, contains, fold, slots as slot_reader, vocabulary
-from vocabulary.acts import IN_PROGRESS, act_of
+from vocabulary.acts import CORRECTIONS, IN_PROGRESS, NO as NO_WORDS, act_of
 from vocabulary.language_id import language_of
 from vocabulary.reading import KEYED, Parsed, parse
 from vocabulary.understand import (SPEECH_FLOOR, VAGUE_CANCEL, Understanding, answer_which, find, fix_choice,
@@ -151,6 +151,9 @@ DONT_KNOW = {EXPECT_PIN: intents.FORGOT, EXPECT_CONFIRM: intents.NO, EXPECT_REAS
              EXPECT_OFFER: intents.SKIP}
 # The steps where a question is answered and a new request starts (at R11's question and offer
 # their readers decide: anything else goes on with the cancellation; at a confirmation, R18).
+# The steps where a question is answered in place and the step asked again (R24): a
+# confirmation stays waiting for its yes (R18), R11's question and offer for their answer.
+ASKED_IN_PLACE = frozenset({EXPECT_CONFIRM, EXPECT_REASON, EXPECT_OFFER})
 ANSWER_STEPS = frozenset({EXPECT_PIN, EXPECT_CODE, EXPECT_TARGET, EXPECT_BLOCK_NUMBER, EXPECT_PLAN, EXPECT_WHICH,
                           EXPECT_FIX})
 
@@ -162,6 +165,14 @@ def heard(s: Said, lang: str) -> Interpretation | None:
     step = s.turn.expects
     act = act_of(s.words, lang, "sms" if s.turn.typed else "voice", step)
     s.act = act.act
+    if step == EXPECT_CONFIRM and act.act in ("unclear", "request"):
+        restated = _restated_yes(s.words, lang)
+        if restated is not None:
+            return restated
+    if act.act == "hesitation" and step in IN_PROGRESS:
+        corrected = _correction(s.words, lang, s.spoken)
+        if corrected is not None:
+            return corrected
     got = _everywhere(act, step, lang, s.words)
     if got is not None:
         return got
@@ -171,7 +182,7 @@ def heard(s: Said, lang: str) -> Interpretation | None:
         answered = _answered(s, act.answer, lang)
         if answered is not None:
             return Interpretation(turns.ANSWER, answered, lang=lang)
-    if act.act == "question" and (step in ANSWER_STEPS or step == "command"):
+    if act.act == "question" and (step in ANSWER_STEPS or step in ASKED_IN_PLACE or step == "command"):
         asked = question(s.words, lang, s.spoken)
         if asked.intent.kind == "question" and asked.intent.value is None and step == "command":
             return None  # about nothing a journey does: read as before (help, a person, unclear)
@@ -181,7 +192,60 @@ def heard(s: Said, lang: str) -> Interpretation | None:
                 "greeting": Interpretation(turns.GREETING, intents.GREETING, lang=lang)}.get(act.act)
     if act.act == "request" and step in ANSWER_STEPS:
         return _new_request(s.words, lang, s.spoken)  # a new request starts it
+    if act.act == "request" and step in (EXPECT_REASON, EXPECT_OFFER):
+        return _during_cancellation(s.words, lang, s.spoken, step)
     return None
+
+
+# R11's question and offer come inside a cancellation: a request to cancel goes on with it; a
+# sure request for something else ("can I just change my number instead?") starts that.
+CANCELLING = frozenset({"cancel_line", "cancel_plan", "clarify"})
+
+
+def _during_cancellation(words: str, lang: str, spoken: bool, step: str) -> Interpretation | None:
+    new = _new_request(words, lang, spoken)
+    if new is None:
+        return None  # the step's own reader decides (R11: anything else goes on)
+    name = new.intent.value
+    if name in CANCELLING:
+        return Interpretation(turns.REQUEST, intents.SKIP, lang=lang, understood=new.understood)
+    if step == EXPECT_REASON and (name == "troubleshoot" or name in ("reactivate", "change_number", "block")):
+        return None  # a reason that names its fix: R11's own answer (the offer follows)
+    return new
+
+
+def _correction(words: str, lang: str, spoken: bool) -> Interpretation | None:
+    """"actually, just give me a new number instead": a correction's lead, then a request of its
+    own (three words or more, surely understood): the request in progress ends (R18) and that
+    one begins, with its own yes. Anything else after "wait" is the hesitation it was."""
+    folded = fold(words)
+    lead = next((c for c in sorted(CORRECTIONS, key=len, reverse=True) if folded.startswith(c + " ")), None)
+    if lead is None:
+        return None
+    rest = folded[len(lead):].strip()
+    if len(rest.split()) < 3 or rest.split()[0] in NO_WORDS:
+        return None
+    got = _new_request(rest, lang, spoken)
+    return got if got is not None and got.intent.value != "clarify" else None
+
+
+def _restated_yes(words: str, lang: str) -> Interpretation | None:
+    """R18: "yes, cancel it", "sí, cancélalo": R18's yes word first, then the change said again.
+    A yes that names its change; the conversation confirms it only when that is the change
+    waiting (``restated``), never another."""
+    folded = fold(words).split()
+    if len(folded) < 2 or folded[0] not in R18_YES:
+        return None
+    got = understand(" ".join(folded[1:]), lang)
+    if got.intent.kind != "journey" or not (got.sure or got.how == "clarify"):
+        return None
+    name = got.intent.value
+    if name == "clarify":
+        offered = {o[0] for o in got.intent.slot("options") or []}
+        if not offered or not offered <= set(VAGUE_CANCEL):
+            return None
+        name = "cancel"  # a plan or the line: either cancellation waiting
+    return Interpretation(turns.YES, Intent("yes", None, {"restated": name}), lang=lang)
 
 
 def _answered(s: Said, kind: str, lang: str) -> Intent | None:
