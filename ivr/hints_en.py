@@ -3,6 +3,7 @@ the menus' own words first, then what people say instead (vocabulary/understand.
 
 HINTS = {
     "confirm": "yes, no, confirm, agent",
+    "target": "the line ending, the one for, agent",
     "reason": "cancel, skip, calls, ringing, texts, number, spam, agent",
     "offer": "yes, cancel, skip, agent",
     "fix": ("calls, reactivate, ringing, change number, spam, agent, calls keep dropping, my phone "

@@ -2,6 +2,7 @@
 the menus' own words first, then what people say instead (vocabulary/understand.py reads it)."""
 
 HINTS = {
+    "target": "la que termina en, la de, agente",
     "confirm": "sí, no, confirmo, agente",
     "reason": "cancelar, omitir, llamadas, timbre, mensajes, número, spam, agente",
     "offer": "sí, cancelar, omitir, agente",

@@ -321,7 +321,7 @@ PROMPTS: dict[str, Prompt] = {
     "pin_locked": lambda v: f"PIN entry for this line is locked for {v['minutes']} minutes after too many attempts.",
     "pin_unavailable": lambda v: "We can't check PINs right now. Nothing was changed.",
     "ready": lambda v: "You're verified.",
-    "ask_target": lambda v: "Which line? Enter its last 4 digits.",
+    "ask_target": lambda v: "Which line? Enter its last 4 digits, or say its user's name.",
     "not_your_line": lambda v: ("You can only change your own line, or as the account admin, a line of your account."
                                  " For a person, press 0."),
     "plans": EN.plans,

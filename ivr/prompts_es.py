@@ -154,7 +154,7 @@ PROMPTS: dict[str, Prompt] = {
                              "por demasiados intentos."),
     "pin_unavailable": lambda v: "En este momento no podemos verificar el PIN. No se cambió nada.",
     "ready": lambda v: "Tu identidad está verificada.",
-    "ask_target": lambda v: "¿Qué línea? Marca sus últimos 4 dígitos.",
+    "ask_target": lambda v: "¿Qué línea? Marca sus últimos 4 dígitos o di el nombre de su usuario.",
     "not_your_line": lambda v: ("Solo puedes cambiar tu propia línea o, como administrador de la cuenta, una línea "
                                 "de tu cuenta. Para hablar con una persona, oprime 0."),
     "plans": ES.plans,

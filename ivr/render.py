@@ -32,7 +32,7 @@ GATHER = {
     "pin": dict(input="dtmf", finish_on_key="#", timeout=10),
     "code": dict(input="dtmf", finish_on_key="#", timeout=10),  # R21's one-time code
     "block_number": dict(input="dtmf", finish_on_key="#", timeout=10),
-    "target": dict(input="dtmf", num_digits=4, timeout=10),
+    "target": dict(input="dtmf speech", num_digits=4, timeout=10),  # the last 4 digits, or the user's name
     # R18: not one digit but up to the pound key or a pause, so that a re-typed PIN
     # ("1357#") arrives whole and confirms nothing.
     "confirm": dict(input="dtmf speech", finish_on_key="#", timeout=4),

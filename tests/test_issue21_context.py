@@ -233,3 +233,10 @@ def test_another_request_at_the_offer_starts_it_instead_of_the_cancellation_R11(
     reply = p.text("actually just give me a new number instead")
     assert "Change number" in reply and "Cancel line" not in reply, reply
     assert line(deps, "sam").status == "active"
+
+
+def test_an_admin_says_a_lines_user_at_which_line_by_phone(call, deps, demo):
+    t = call(JDOE, ["1", "1", "482913#", "say maria", "hangup"])
+    said = t.said()
+    assert "or say its user's name" in said, said
+    assert "Voicemail Transcription" in said or "Business Monthly" in said, said

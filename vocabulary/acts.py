@@ -241,7 +241,9 @@ ACTION = re.compile(r"\b(cancel|block|unblock|change|reactivate|restore|refund|g
                     r"transfer|suspend|call me|text me|undo|turn off|remove|delete|close|end|get me|"
                     r"cancela|cancelen|cancelar|bloquea|bloqueen|bloquear|desbloquea|desbloquear|cambia|cambien|"
                     r"cambiar|reactiva|reactiven|reactivar|suspende|suspendan|suspender|quiten|quitar|elimina|"
-                    r"eliminar|devuelvan|llamenme|llamame|manden|envien|para|paren|detener)\b")
+                    r"eliminar|devuelvan|llamenme|llamame|manden|envien|para|paren|detener|cancelala|cancelalo|"
+                    r"cancelenla|cancelenlo|bloquealo|bloqueala|desbloqueala|desbloquealo|desbloqueenla|reactivala|"
+                    r"reactivenla|suspendela|suspendanla)\b")
 POLITE_REQUEST = re.compile(
     r"^(can|could|may) i (please )?(cancel|stop|block|unblock|change|reactivate|get|have|switch|turn off|remove|"
     r"close|end|restore|swap)\b|"
@@ -267,6 +269,9 @@ IMPERATIVE = re.compile(
     r"^(cancel|stop|block|unblock|change|reactivate|restore|turn|switch|give|get|show|send|call|text|refund|"
     r"remove|delete|end|terminate|close|port|transfer|move|suspend|pause|undo|check|list|make|set|put|"
     r"disconnect|deactivate|activate|reconnect|swap|replace|pick|add|sign|renew|unsuspend|keep|fix|help|"
+    r"cancela|cancele|cancelen|cancelar|cancelame|cancelala|cancelalo|cancelenla|cancelenlo|bloquealo|"
+    r"bloqueala|bloquealos|desbloqueala|desbloquealo|desbloqueenla|desbloqueenlo|reactivala|reactivenla|"
+    r"cambialo|cambienlo|suspendela|suspendanla|"
     r"cancela|cancele|cancelen|cancelar|cancelame|bloquea|bloquee|bloqueen|bloquear|bloqueame|desbloquea|"
     r"desbloquee|desbloqueen|desbloquear|cambia|cambie|cambien|cambiar|cambiame|reactiva|reactive|"
     r"reactiven|reactivar|dame|deme|denme|muestrame|muestreme|mandame|mandeme|envia|enviame|envieme|llamame|"
@@ -328,7 +333,7 @@ NOT_A_REQUEST = re.compile(
     r"reactive|reactivaria|cerre|cerraria|cancelo|cambio|bloqueo)|"
     r"(cancelaria|cambiaria|bloquearia|desbloquearia|reactivaria|cerraria|dejaria)|"
     r"i would never|i d never|i wouldn t|i wouldnt|"
-    r"(they|he|she|someone|somebody|my \w+) (already |just )?(cancelled|canceled|blocked|unblocked|changed|"
+    r"^(they|he|she|someone|somebody|my \w+) (already |just )?(cancelled|canceled|blocked|unblocked|changed|"
     r"reactivated|closed|deleted|ported)|"
     r"(cancel|cambi|bloque|desbloque|reactiv|cerr|borr)(aron|aste|aba|aban)|"
     r"(un|una|el|la|mi) (amigo|amiga|novio|novia|chico|chica|senor|senora|tipo|companero|companera) (\w+ )?"
@@ -349,6 +354,15 @@ REPORT = re.compile(
     r"me cobraron|se (me |le )?(corta|cortan|cae|caen)|no (funciona|sirve|suena|llegan|entra|entran))\b")
 
 
+# A change asked for without a request's words: done with something, ready for it, looking for it.
+INDIRECT_REQUEST = re.compile(
+    r"\b(i (don t|dont|do not) (need|want|use) (this|the|my|that|it|these|those|any)\b.*\b(anymore|any more|"
+    r"no more)|i no longer (need|want|use)|no longer (needed|wanted|in use)|(ready|time) to (cancel|close|stop|"
+    r"end|change|block|unblock|reactivate|get rid)|i (must|have to|ve got to|got to) (cancel|close|stop|end|"
+    r"change|block|unblock|reactivate)|i d rather not (keep|have|pay)|i m looking for (a|another) (new )?number|"
+    r"looking for a new number|has to go|turn it back on|"
+    r"(ya no|no) (necesito|quiero|uso|ocupo) (mas )?(la|el|mi|mis|este|esta|esto|eso|ese|esa)\b|"
+    r"no quiero mas|estoy buscando (un|otro) numero|(den|dar|dame|denme|da) de baja)\b")
 IMPERATIVE_NOUNS = (r"^(refund|plans|planes|plan|status|estado|balance|saldo|agent|reembolso|devolucion|new|nuevo|"
                     r"otro|another|different|my|text|call|para|da|ver|end|keep|help)\b")
 
@@ -804,7 +818,10 @@ ASKING = re.compile(
     r"explain|explicame|expliqueme|me explicas|me explica|para que sirve|what about|how about|"
     r"any idea|info (on|about)|information (on|about)|informacion (sobre|de)|not sure (if|whether)|"
     r"don t know (if|whether)|dont know (if|whether)|no se si|figure out|curious|have a question|"
-    r"got a question|a question|saber si|consulta|quiero preguntar|quisiera saber)\b")
+    r"got a question|a question|saber si|consulta|quiero preguntar|quisiera saber|"
+    r"not sure (how|what|when|why|which)|don t know (how|what|when|why|which)|dont know (how|what|when|which)|"
+    r"my question|no se (como|cuando|que pasa|si)|no entiendo (como|cuando|que)|es posible|is it possible|"
+    r"mi pregunta)\b")
 HELP_WANTED = re.compile(r"\b(help|ayuda|ayudame|ayudenme|please|por favor)\b")
 
 
@@ -854,7 +871,11 @@ def _form_question(raw: str, body: str, asked: bool) -> str | None:
 def _form_told(raw: str, folded: str, body: str) -> str:
     """A report or a request (what is left once no question was found)."""
     if NOT_A_REQUEST.search(body) or PAST_MINE.search(raw.lower()):
+        if any(_imperative(c) and ACTION.match(c) for c in _clause_bodies(raw)):
+            return "request"  # "my mom is blocked by mistake, unblock her": told, then asked for
         return "statement"
+    if INDIRECT_REQUEST.search(body):
+        return "request"  # "I don't need this line anymore": a change asked for in other words
     if LAUGH.search(folded) and not REQUEST_CUES.search(body) and not _imperative(body):
         return "statement"  # "jaja mejor cancelo todo": a joke, no request
     reported = STATEMENT.match(body) or REPORT.search(body)

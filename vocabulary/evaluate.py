@@ -334,6 +334,8 @@ def _answer(kind: str, value: Any, step: str, intent: Any = None) -> tuple[str, 
     """An answer to a step (a PIN, a number, a choice, a plan's name): its label and slots."""
     digits = _digits(value)
     if kind == "pin":
+        if len(digits) >= 10 and step == "pin":  # the line's own number, said first (core/conversation.py)
+            return "number", {"phone": digits}
         label = "code" if step == "code" else "pin"
         return label, {label if len(digits) < 10 else "phone": digits}
     if kind == "number":

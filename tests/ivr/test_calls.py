@@ -65,7 +65,7 @@ def test_an_app_store_add_on_blocks_cancel_line_R4_R6(call, deps, demo):
 
 def test_the_admin_cancels_a_users_line_R7(call, deps, demo):
     t = call(ADMIN, ["1", "2", "482913#", "0012", "9", "1", "hangup"])
-    assert "Which line? Enter its last 4 digits." in t.said()
+    assert "Which line? Enter its last 4 digits, or say its user's name." in t.said()
     assert "Your line ending 0 0 1 2 is cancelled" in t.said()
     assert line(deps, "lee").status == "cancel_pending"
 
