@@ -240,3 +240,29 @@ def test_an_admin_says_a_lines_user_at_which_line_by_phone(call, deps, demo):
     said = t.said()
     assert "or say its user's name" in said, said
     assert "Voicemail Transcription" in said or "Business Monthly" in said, said
+
+
+# Told of someone bothering them: the free block first (R24) ----------------------------------------
+def test_someone_calling_from_a_number_gets_that_numbers_block_offered_R24(phone, deps, demo):
+    p = phone(SAM)
+    first = p.text("someone keeps calling me from 917 555 0142")
+    assert "PIN" in first and "why?" not in first, first
+    reply = p.text("1357")
+    assert "Block (917) 555-0142" in reply, reply
+    p.text("YES")
+    assert line(deps, "sam").status == "active"
+    with deps.db() as s:
+        from core.models import BlockedNumber
+        assert s.execute(select(func.count()).select_from(BlockedNumber).where(
+            BlockedNumber.number == "+19175550142")).scalar_one() == 1
+
+
+def test_alguien_me_amenaza_gets_the_block_in_spanish_R24(phone, deps, demo):
+    p = phone(SAM)
+    p.text("alguien me amenaza desde el 212 555 0143")
+    assert "Bloquear (212) 555-0143" in p.text("1357")
+
+
+def test_harassment_by_phone_gets_the_block_R24(call, deps, demo):
+    t = call(SAM, ["say I'm being harassed by six four six five five five zero one nine nine", "1357#", "hangup"])
+    assert "6 4 6, 5 5 5, 0 1 9 9" in t.said() and "leave" not in t.said(), t.said()

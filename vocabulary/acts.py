@@ -363,6 +363,15 @@ INDIRECT_REQUEST = re.compile(
     r"looking for a new number|has to go|turn it back on|"
     r"(ya no|no) (necesito|quiero|uso|ocupo) (mas )?(la|el|mi|mis|este|esta|esto|eso|ese|esa)\b|"
     r"no quiero mas|estoy buscando (un|otro) numero|(den|dar|dame|denme|da) de baja)\b")
+SPAM_WORDS = frozenset({"spam", "spamming", "scam", "scammer", "estafa", "estafador"})
+# Someone bothering the customer from a number (R24: the free block is offered first, R11 fix 5).
+BOTHERED = re.compile(
+    r"\b(keeps? (calling|texting|messaging|ringing|sending)|won t stop|wont stop|doesn t stop|never stops|"
+    r"threat|threats|threatening|threatened|harass|harassed|harassing|harassment|stalk|stalking|stalker|"
+    r"spam|spamming|scam|scammer|bothering|creep|"
+    r"no deja de|no dejan de|sin parar|sigue (llamando|escribiendo|mandando)|siguen (llamando|escribiendo)|"
+    r"me (amenaza|amenazan|amenazo|acosa|acosan|molesta|molestan|llaman sin|escriben sin)|amenaza|amenazas|"
+    r"acoso|acosando|molestando|estafa|estafador)\b")
 IMPERATIVE_NOUNS = (r"^(refund|plans|planes|plan|status|estado|balance|saldo|agent|reembolso|devolucion|new|nuevo|"
                     r"otro|another|different|my|text|call|para|da|ver|end|keep|help)\b")
 

@@ -34,7 +34,7 @@ from core.reply import (EXPECT_BLOCK_NUMBER, EXPECT_CODE, EXPECT_CONFIRM, EXPECT
                         EXPECT_PLAN, EXPECT_REASON, EXPECT_TARGET)
 from core.turns import Interpretation, Turn, of_intent
 from vocabulary import Vocabulary, contains, fold, slots as slot_reader, vocabulary
-from vocabulary.acts import CORRECTIONS, IN_PROGRESS, NO as NO_WORDS, act_of
+from vocabulary.acts import BOTHERED, CORRECTIONS, SPAM_WORDS, IN_PROGRESS, NO as NO_WORDS, act_of
 from vocabulary.language_id import language_of
 from vocabulary.reading import KEYED, Parsed, parse
 from vocabulary.understand import (SPEECH_FLOOR, VAGUE_CANCEL, Understanding, answer_which, find, fix_choice,
@@ -511,9 +511,25 @@ def _called(turn: Turn) -> Interpretation:
     return _told(s, of_intent(intent, understood=got))
 
 
+def bothered_from(words: str, lang: str) -> Intent | None:
+    """R24: someone calling, texting or threatening the customer (from a number they name): the
+    free block (of that number) is offered first (R11 fix 5), never a cancellation."""
+    said = BOTHERED.search(fold(words))
+    if not said:
+        return None
+    found = REGISTRY["block"].slots_heard(slot_reader.heard(words, lang))
+    if not found and said.group(0) in SPAM_WORDS:
+        return None  # spam in general: R11's tip for spam calls (troubleshoot), not one number
+    return intents.journey("block", **found)
+
+
 def _told(s: Said, got: Interpretation) -> Interpretation:
     """A statement that leads to a journey ("someone keeps calling me") is said to be one; a
     question the model read as a change is a question about it (R24: never the change)."""
+    if s.act == "statement" and s.turn.expects == "command":
+        block = bothered_from(s.words, got.lang or s.turn.lang)
+        if block is not None:
+            return Interpretation(turns.STATEMENT, block, lang=got.lang, understood=got.understood)
     if s.act == "statement" and got.act == turns.REQUEST:
         return statement(got.intent, got.lang, got.understood)
     if s.act == "statement" and got.act == turns.UNCLEAR and s.turn.expects == "command":
@@ -659,6 +675,9 @@ def _menu_understood(turn: Turn, act) -> Interpretation:
     if got.sure and got.label in _MENU_LABELS:
         kind, intent = _MENU_LABELS[got.label]
         return Interpretation(kind, intent, understood=got)
+    block = bothered_from(turn.speech, turn.lang) if act.act == "statement" else None
+    if block is not None:
+        return Interpretation(turns.STATEMENT, block, understood=got)  # R24: the block first
     if act.act == "statement" and (got.sure or got.how == "clarify") and got.intent.kind == "journey":
         return statement(got.intent, None, got)
     if act.act == "statement" and not got.sure and got.how != "clarify":
