@@ -266,3 +266,21 @@ def test_alguien_me_amenaza_gets_the_block_in_spanish_R24(phone, deps, demo):
 def test_harassment_by_phone_gets_the_block_R24(call, deps, demo):
     t = call(SAM, ["say I'm being harassed by six four six five five five zero one nine nine", "1357#", "hangup"])
     assert "6 4 6, 5 5 5, 0 1 9 9" in t.said() and "leave" not in t.said(), t.said()
+
+
+# Thanks or a greeting at a step: one short line, and the step waits on -------------------------------
+def test_thanks_at_a_confirmation_is_no_yes_and_the_yes_still_waits_R18(phone, deps, demo):
+    p = phone(SAM)
+    for said in ("CANCEL LINE", "1357", "SKIP"):
+        p.text(said)
+    reply = p.text("thanks")
+    assert "welcome" in reply.lower() and "Reply YES to confirm" in reply and "didn't get" not in reply, reply
+    assert line(deps, "sam").status == "active"
+    p.text("YES")
+    assert line(deps, "sam").status == "cancel_pending"
+
+
+def test_thanks_at_the_pin_prompt_by_phone_asks_for_the_pin_again(call, deps, demo):
+    t = call(SAM, ["4", "1", "say thank you", "1357#", "hangup"])
+    said = t.said()
+    assert "welcome" in said.lower() and "didn't get that" not in said.lower(), said

@@ -176,6 +176,13 @@ def heard(s: Said, lang: str) -> Interpretation | None:
     got = _everywhere(act, step, lang, s.words)
     if got is not None:
         return got
+    if act.act in ("thanks", "greeting") and step != "command":
+        # at R11's offer or question "no thanks" declines and the cancellation goes on; anywhere
+        # else one short line, then the step's question again (never an unusable input)
+        social = turns.THANKS if act.act == "thanks" else turns.GREETING
+        if act.act == "thanks" and step in (EXPECT_OFFER, EXPECT_REASON):
+            return Interpretation(social, intents.SKIP, lang=lang)
+        return Interpretation(social, intents.THANKS if act.act == "thanks" else intents.GREETING, lang=lang)
     if act.act == "dont_know":  # "I don't know", "no sé": what it means at the step
         return Interpretation(turns.DONT_KNOW, DONT_KNOW.get(step, intents.UNCLEAR), lang=lang)
     if act.act == "answer" and act.answer:

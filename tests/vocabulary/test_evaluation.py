@@ -22,7 +22,7 @@ GATES = {"act_intent": PIECE_GATES["act_intent"], "intent": PIECE_GATES["intent"
 # "unclear", and none could propose a change); wired as the doors are (``evaluate.integrated``)
 # the same interpreter scored 54.4 %, 55.0 %, 53.2 % and 38 near misses; these are the figures
 # after the fixes that followed.
-FLOOR = {"act_intent": 0.659, "intent_overall": 0.688, "slots": 0.667, "near_miss_changes": 22}
+FLOOR = {"act_intent": 0.668, "intent_overall": 0.688, "slots": 0.670, "near_miss_changes": 22}
 
 
 @pytest.fixture(scope="module")
