@@ -284,3 +284,10 @@ def test_thanks_at_the_pin_prompt_by_phone_asks_for_the_pin_again(call, deps, de
     t = call(SAM, ["4", "1", "say thank you", "1357#", "hangup"])
     said = t.said()
     assert "welcome" in said.lower() and "didn't get that" not in said.lower(), said
+
+
+def test_stop_texting_me_said_on_a_call_says_how_texts_stop_and_cancels_nothing_R16(call, deps, demo):
+    t = call(SAM, ["say please stop texting me", "hangup"])
+    said = t.said()
+    assert "reply STOP" in said and "plan or the whole line" not in said.lower(), said
+    assert line(deps, "sam").status == "active"

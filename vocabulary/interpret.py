@@ -655,6 +655,8 @@ def _menu_act(turn: Turn, act) -> Interpretation | None:
         return every
     if act.act == "question":
         return question(turn.speech, turn.lang, True)
+    if act.act == "opt_out":  # "stop texting me" said on a call: how texts are stopped (R16), nothing changed
+        return Interpretation(turns.OPT_OUT)
     if act.act == "greeting":  # the menu again (what the bot can do), told as what it was
         return Interpretation(turns.GREETING, intents.GREETING)
     if act.act == "thanks":
