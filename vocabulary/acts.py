@@ -877,12 +877,15 @@ def _form_question(raw: str, body: str, asked: bool) -> str | None:
     return None
 
 
+def _asked_after(raw: str) -> bool:
+    """A later part of the message asks for a change outright ("…, unblock her")."""
+    return any(_imperative(c) and ACTION.match(c) for c in _clause_bodies(raw))
+
+
 def _form_told(raw: str, folded: str, body: str) -> str:
     """A report or a request (what is left once no question was found)."""
     if NOT_A_REQUEST.search(body) or PAST_MINE.search(raw.lower()):
-        if any(_imperative(c) and ACTION.match(c) for c in _clause_bodies(raw)):
-            return "request"  # "my mom is blocked by mistake, unblock her": told, then asked for
-        return "statement"
+        return "request" if _asked_after(raw) else "statement"  # "my mom is blocked by mistake, unblock her"
     if INDIRECT_REQUEST.search(body):
         return "request"  # "I don't need this line anymore": a change asked for in other words
     if LAUGH.search(folded) and not REQUEST_CUES.search(body) and not _imperative(body):
@@ -892,7 +895,7 @@ def _form_told(raw: str, folded: str, body: str) -> str:
         return "statement"  # "my phone was stolen, please help": a report, help wanted, nothing named
     if REQUEST_CUES.search(body) or _imperative(body):
         return "request"  # "block 212 555 0143, they keep calling me": the verb comes first
-    if any(_imperative(c) and ACTION.match(c) for c in _clause_bodies(raw)):
+    if _asked_after(raw):
         return "request"  # "someone keeps calling me, block them"
     if reported or len(body.split()) >= 6:
         return "statement"

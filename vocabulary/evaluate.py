@@ -396,32 +396,37 @@ def from_interpretation(interpretation: Any, case: Case) -> Interpreted:
     set's labels, so that ``evaluate`` scores the integrated interpreter as it is:
     ``evaluate(lambda case: from_interpretation(interpret(turn_of(case)), case))``."""
     act = _ACT_NAMES.get(str(_get(interpretation, "act")), str(_get(interpretation, "act")))
-    intent = _get(interpretation, "intent")
-    kind, value = _get(intent, "kind"), _get(intent, "value")
-    label: str | None = None
-    slots: dict[str, str] = {}
-    if kind == "journey":
-        given = dict(_get(intent, "slots") or {})
-        label, slots = _journey_label(value, given), _journey_slots(given)
-        if act == "question" and REGISTRY.get(label) is not None and REGISTRY[label].answers:
-            label = _asked_about(interpretation, label)  # the schema's label: what the question is about
-    elif kind == "question":  # R24: a question about a journey (None: about nothing we do)
-        label = str(value) if value else "none"
-    elif kind in ("pin", "number", "choice", "name"):
-        label, slots = _answer(kind, value, case.step, intent)
-        if kind == "choice" and case.step in _REASON_STEPS and not _as_choice(case):
-            label, slots = _reason_label(int(value)), {}  # a reason in words is the fix it names (the schema)
-    elif str(_get(interpretation, "act")) == "menu" and _get(interpretation, "value") == "cancel":
-        act, label = "request", "cancel"  # the voice menu's "a plan or the line?": which is unclear
-    elif kind == "skip" and act in WORDED_ACTS and _get(interpretation, "understood") is not None:
-        label = _understood_label(interpretation)  # "just cancel it" at R11's offer: what was asked
-    elif str(_get(interpretation, "act")) == "help":
-        label = "help"  # HELP (R16's word): what the bot can do
+    act, label, slots = _labelled(interpretation, case, act)
     language = _get(interpretation, "value") if act == "switch_language" else None
     if language:
         slots = {"language": str(language)}
     lang = _get(interpretation, "lang") or language or case.prior
     return Interpreted(act, label, {k: v for k, v in slots.items() if v}, lang)
+
+
+def _labelled(interpretation: Any, case: Case, act: str) -> tuple[str, str | None, dict[str, str]]:
+    """The act, the intent's label and the slots, in the held-out set's terms."""
+    intent = _get(interpretation, "intent")
+    kind, value = _get(intent, "kind"), _get(intent, "value")
+    raw_act = str(_get(interpretation, "act"))
+    if kind == "journey":
+        given = dict(_get(intent, "slots") or {})
+        label = _journey_label(value, given)
+        if act == "question" and REGISTRY.get(label) is not None and REGISTRY[label].answers:
+            label = _asked_about(interpretation, label)  # the schema's label: what the question is about
+        return act, label, _journey_slots(given)
+    if kind == "question":  # R24: a question about a journey (None: about nothing we do)
+        return act, str(value) if value else "none", {}
+    if kind in ("pin", "number", "choice", "name"):
+        label, slots = _answer(kind, value, case.step, intent)
+        if kind == "choice" and case.step in _REASON_STEPS and not _as_choice(case):
+            return act, _reason_label(int(value)), {}  # a reason in words is the fix it names (the schema)
+        return act, label, slots
+    if raw_act == "menu" and _get(interpretation, "value") == "cancel":
+        return "request", "cancel", {}  # the voice menu's "a plan or the line?": which is unclear
+    if kind == "skip" and act in WORDED_ACTS and _get(interpretation, "understood") is not None:
+        return act, _understood_label(interpretation), {}  # "just cancel it" at R11's offer: what was asked
+    return act, "help" if raw_act == "help" else None, {}  # HELP (R16's word): what the bot can do
 
 
 def turn_of(case: Case, lang: str | None = None) -> Any:

@@ -34,7 +34,7 @@ from core.reply import (EXPECT_BLOCK_NUMBER, EXPECT_CODE, EXPECT_CONFIRM, EXPECT
                         EXPECT_PLAN, EXPECT_REASON, EXPECT_TARGET)
 from core.turns import Interpretation, Turn, of_intent
 from vocabulary import Vocabulary, contains, fold, slots as slot_reader, vocabulary
-from vocabulary.acts import BOTHERED, CORRECTIONS, SPAM_WORDS, IN_PROGRESS, NO as NO_WORDS, act_of
+from vocabulary.acts import Act, BOTHERED, CORRECTIONS, SPAM_WORDS, IN_PROGRESS, NO as NO_WORDS, act_of
 from vocabulary.language_id import language_of
 from vocabulary.reading import KEYED, Parsed, parse
 from vocabulary.understand import (SPEECH_FLOOR, VAGUE_CANCEL, Understanding, answer_which, find, fix_choice,
@@ -158,50 +158,109 @@ ANSWER_STEPS = frozenset({EXPECT_PIN, EXPECT_CODE, EXPECT_TARGET, EXPECT_BLOCK_N
                           EXPECT_FIX})
 
 
+@dataclass(frozen=True)
+class Heard:
+    """One turn's free words as every step hears them: what was said, its act, the step."""
+
+    s: Said
+    act: Act
+    step: str
+    lang: str
+
+
+READER = object()  # a stage's verdict: the step's own reader decides (no other stage is asked)
+
+
 def heard(s: Said, lang: str) -> Interpretation | None:
-    """The act of free words, as every step hears it; None: the step's own reader decides."""
+    """The act of free words, as every step hears it; None: the step's own reader decides.
+    The stages below are asked in order; the first that answers decides."""
     if s.keys or not s.words:
         return None  # keys (or a text that is only a number) answer the step
     step = s.turn.expects
     act = act_of(s.words, lang, "sms" if s.turn.typed else "voice", step)
     s.act = act.act
-    if step == EXPECT_CONFIRM and act.act in ("unclear", "request"):
-        restated = _restated_yes(s.words, lang)
-        if restated is not None:
-            return restated
-    if act.act == "hesitation" and step in IN_PROGRESS:
-        corrected = _correction(s.words, lang, s.spoken)
-        if corrected is not None:
-            return corrected
-    got = _everywhere(act, step, lang, s.words)
-    if got is not None:
-        return got
-    if act.act in ("thanks", "greeting") and step != "command":
-        # at R11's offer or question "no thanks" declines and the cancellation goes on; anywhere
-        # else one short line, then the step's question again (never an unusable input)
-        social = turns.THANKS if act.act == "thanks" else turns.GREETING
-        if act.act == "thanks" and step in (EXPECT_OFFER, EXPECT_REASON):
-            return Interpretation(social, intents.SKIP, lang=lang)
-        return Interpretation(social, intents.THANKS if act.act == "thanks" else intents.GREETING, lang=lang)
-    if act.act == "dont_know":  # "I don't know", "no sé": what it means at the step
-        return Interpretation(turns.DONT_KNOW, DONT_KNOW.get(step, intents.UNCLEAR), lang=lang)
-    if act.act == "answer" and act.answer:
-        answered = _answered(s, act.answer, lang)
-        if answered is not None:
-            return Interpretation(turns.ANSWER, answered, lang=lang)
-    if act.act == "question" and (step in ANSWER_STEPS or step in ASKED_IN_PLACE or step == "command"):
-        asked = question(s.words, lang, s.spoken)
-        if asked.intent.kind == "question" and asked.intent.value is None and step == "command":
-            return None  # about nothing a journey does: read as before (help, a person, unclear)
-        return asked
-    if step == "command":
-        return {"thanks": Interpretation(turns.THANKS, intents.THANKS, lang=lang),
-                "greeting": Interpretation(turns.GREETING, intents.GREETING, lang=lang)}.get(act.act)
-    if act.act == "request" and step in ANSWER_STEPS:
-        return _new_request(s.words, lang, s.spoken)  # a new request starts it
-    if act.act == "request" and step in (EXPECT_REASON, EXPECT_OFFER):
-        return _during_cancellation(s.words, lang, s.spoken, step)
+    h = Heard(s, act, step, lang)
+    for stage in HEARD_STAGES:
+        got = stage(h)
+        if got is READER:
+            return None
+        if got is not None:
+            return got
     return None
+
+
+def _restated_stage(h: Heard):
+    """R18: "yes, cancel it" at a confirmation."""
+    if h.step == EXPECT_CONFIRM and h.act.act in ("unclear", "request"):
+        return _restated_yes(h.s.words, h.lang)
+    return None
+
+
+def _correction_stage(h: Heard):
+    """"actually, just give me a new number instead" while a request is in progress."""
+    if h.act.act == "hesitation" and h.step in IN_PROGRESS:
+        return _correction(h.s.words, h.lang, h.s.spoken)
+    return None
+
+
+def _everywhere_stage(h: Heard):
+    return _everywhere(h.act, h.step, h.lang, h.s.words)
+
+
+def _social_stage(h: Heard):
+    """Thanks or a greeting: one short line, then the step's question again (never an unusable
+    input); at R11's offer or question "no thanks" declines and the cancellation goes on."""
+    if h.act.act not in ("thanks", "greeting"):
+        return None
+    if h.act.act == "thanks":
+        skips = h.step in (EXPECT_OFFER, EXPECT_REASON)
+        return Interpretation(turns.THANKS, intents.SKIP if skips else intents.THANKS, lang=h.lang)
+    return Interpretation(turns.GREETING, intents.GREETING, lang=h.lang)
+
+
+def _dont_know_stage(h: Heard):
+    """"I don't know", "no sé": what it means at the step."""
+    if h.act.act == "dont_know":
+        return Interpretation(turns.DONT_KNOW, DONT_KNOW.get(h.step, intents.UNCLEAR), lang=h.lang)
+    return None
+
+
+def _answer_stage(h: Heard):
+    """The step's answer said in words."""
+    if h.act.act == "answer" and h.act.answer:
+        answered = _answered(h.s, h.act.answer, h.lang)
+        return Interpretation(turns.ANSWER, answered, lang=h.lang) if answered is not None else None
+    return None
+
+
+def _question_stage(h: Heard):
+    """R24: a question is answered (in place where a step waits), never the change."""
+    if h.act.act != "question" or not (h.step in ANSWER_STEPS or h.step in ASKED_IN_PLACE or h.step == "command"):
+        return None
+    asked = question(h.s.words, h.lang, h.s.spoken)
+    if asked.intent.kind == "question" and asked.intent.value is None and h.step == "command":
+        return READER  # about nothing a journey does: read as before (help, a person, unclear)
+    return asked
+
+
+def _command_stage(h: Heard):
+    return READER if h.step == "command" else None
+
+
+def _request_stage(h: Heard):
+    """A new request where a step waits for data starts it; inside a cancellation (R11's
+    question and offer) see ``_during_cancellation``."""
+    if h.act.act != "request":
+        return None
+    if h.step in ANSWER_STEPS:
+        return _new_request(h.s.words, h.lang, h.s.spoken)
+    if h.step in (EXPECT_REASON, EXPECT_OFFER):
+        return _during_cancellation(h.s.words, h.lang, h.s.spoken, h.step)
+    return None
+
+
+HEARD_STAGES = (_restated_stage, _correction_stage, _everywhere_stage, _social_stage, _dont_know_stage, _answer_stage,
+                _question_stage, _command_stage, _request_stage)
 
 
 # R11's question and offer come inside a cancellation: a request to cancel goes on with it; a
