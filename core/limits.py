@@ -13,6 +13,7 @@ The lock of a real line is also written to its row (core.services), where it out
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import uuid
 from dataclasses import dataclass
@@ -77,6 +78,16 @@ class PinAttempts:
         self.prefix = prefix
         self._reserve = client.register_script(_RESERVE)
         self._failed = client.register_script(_FAILED)
+        self.later = None  # a turn's Later (``releasing_in``): reservations given back with its state
+
+    def releasing_in(self, later) -> "PinAttempts":
+        """This counter for one turn: a right PIN's reservation is given back in the round trip
+        that saves the turn's state (core.redis_client.Later), not in one of its own. The
+        reservation and the failure count stay one atomic script each (R9); a reservation given
+        back later only holds its place longer (refusing, never admitting, a check meanwhile)."""
+        turn = copy.copy(self)
+        turn.later = later
+        return turn
 
     def _keys(self, subjects: list[str]) -> list[str]:
         keys: list[str] = []
@@ -101,9 +112,13 @@ class PinAttempts:
     def succeeded(self, subjects: list[str], reservation: Reservation) -> None:
         """The right PIN: its reservation is given back (best effort: it only ever undercounts
         the caller's own success)."""
+        keys = self._keys(subjects)[::2]
+        if self.later is not None:
+            self.later.add(lambda pipe: [pipe.zrem(key, reservation.member) for key in keys])
+            return
         try:
             pipe = self.r.pipeline(transaction=False)
-            for key in self._keys(subjects)[::2]:
+            for key in keys:
                 pipe.zrem(key, reservation.member)
             pipe.execute()
         except redis.RedisError:

@@ -24,6 +24,36 @@ class CountingConnection(redis.Connection):
         return super().send_packed_command(command, check_health)
 
 
+class Later:
+    """What a turn queues to be written with its state (issue 26: one round trip out a turn):
+    each entry adds its commands to the pipeline that saves the state. ``flush`` sends what a
+    turn queued and no save took (the turn failed before it), so nothing queued is lost."""
+
+    def __init__(self, client: redis.Redis) -> None:
+        self.r = client
+        self.queued: list = []
+
+    def add(self, write) -> None:
+        """``write(pipe)`` queues its commands on the save's pipeline."""
+        self.queued.append(write)
+
+    def into(self, pipe) -> None:
+        queued, self.queued = self.queued, []
+        for write in queued:
+            write(pipe)
+
+    def flush(self) -> None:
+        """Best effort, as each write is on its own (a Redis error here is what it was then)."""
+        if not self.queued:
+            return
+        try:
+            pipe = self.r.pipeline(transaction=False)
+            self.into(pipe)
+            pipe.execute()
+        except redis.RedisError:
+            pass
+
+
 def make_redis(url: str | None) -> redis.Redis:
     if url:
         return redis.Redis.from_url(
