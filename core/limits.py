@@ -149,10 +149,17 @@ class RateLimit:
         self.limit = limit
         self.window = window
 
+    def key(self, key: str, now: dt.datetime) -> str:
+        """The counter of ``key``'s current window (it lives ``ttl`` seconds)."""
+        return f"sb:rate:{self.name}:{key}:{int(now.timestamp() // self.window)}"
+
+    @property
+    def ttl(self) -> int:
+        return self.window + 5
+
     def hit(self, key: str, now: dt.datetime) -> int:
         """This hit's number in the current window (1 for the first); 0 when unknown."""
-        bucket = int(now.timestamp() // self.window)
-        rkey = f"sb:rate:{self.name}:{key}:{bucket}"
+        rkey = self.key(key, now)
         try:
             pipe = self.r.pipeline(transaction=False)
             pipe.incr(rkey)

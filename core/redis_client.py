@@ -54,6 +54,15 @@ class Later:
             pass
 
 
+def script(client: redis.Redis, source: str):
+    """``source`` registered once a client (its SHA1 computed once, not per request)."""
+    scripts = client.__dict__.setdefault("_switchboard_scripts", {})
+    registered = scripts.get(source)
+    if registered is None:
+        registered = scripts[source] = client.register_script(source)
+    return registered
+
+
 def make_redis(url: str | None) -> redis.Redis:
     if url:
         return redis.Redis.from_url(
