@@ -13,7 +13,6 @@ The lock of a real line is also written to its row (core.services), where it out
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import uuid
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from dataclasses import dataclass
 import redis
 
 from core import policy
+from core.redis_client import script
 
 
 class PinLimitUnavailable(RuntimeError):
@@ -65,6 +65,14 @@ return {tostring(locked), most}
 """
 
 
+# A rate window's hit, one command (INCR and EXPIRE). KEYS: the window's counter. ARGV: its ttl.
+_HIT = """
+local n = redis.call('INCR', KEYS[1])
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+return n
+"""
+
+
 @dataclass(frozen=True)
 class Reservation:
     ok: bool
@@ -85,8 +93,8 @@ class PinAttempts:
         that saves the turn's state (core.redis_client.Later), not in one of its own. The
         reservation and the failure count stay one atomic script each (R9); a reservation given
         back later only holds its place longer (refusing, never admitting, a check meanwhile)."""
-        turn = copy.copy(self)
-        turn.later = later
+        turn = PinAttempts.__new__(PinAttempts)  # the registered scripts shared, not made again
+        turn.r, turn.prefix, turn._reserve, turn._failed, turn.later = self.r, self.prefix, self._reserve, self._failed, later
         return turn
 
     def _keys(self, subjects: list[str]) -> list[str]:
@@ -138,7 +146,7 @@ class PinAttempts:
 
 
 class RateLimit:
-    """A fixed-window counter per key (a sender, a caller): one Redis round trip a hit.
+    """A fixed-window counter per key (a sender, a caller): one Redis round trip (one command) a hit.
 
     Fails open: when Redis can't be asked, the request goes on (and meets the conversation's
     own fail-closed behaviour)."""
@@ -159,15 +167,10 @@ class RateLimit:
 
     def hit(self, key: str, now: dt.datetime) -> int:
         """This hit's number in the current window (1 for the first); 0 when unknown."""
-        rkey = self.key(key, now)
         try:
-            pipe = self.r.pipeline(transaction=False)
-            pipe.incr(rkey)
-            pipe.expire(rkey, self.window + 5)
-            count, _ = pipe.execute()
+            return int(script(self.r, _HIT)(keys=[self.key(key, now)], args=[self.ttl]))
         except redis.RedisError:
             return 0
-        return int(count)
 
     def hit_in(self, pipe, key: str, now: dt.datetime):
         """Queue this hit on a pipeline shared with other commands; returns a reader of its
