@@ -19,7 +19,7 @@ import redis
 
 from core.conversation import RedisConversations
 from core.journeys import KINDS
-from core.redis_client import script
+from core.redis_client import run
 from core.state import State
 from core.dedupe import TAKEN_OVER, Dedupe
 from core.limits import RateLimit
@@ -84,8 +84,8 @@ class Arrivals:
         mine = self.dedupe.claim_value(now) if sid else ""
         keys = [self.limit.key(sender, now), f"{self.conversations.prefix}:{key}",
                 OptOutCache.key(sender), self.dedupe._key(sid) if sid else ""]
-        count, created, seen, raw, kept = script(self.r, _ARRIVE)(
-            keys=keys, args=[self.limit.ttl, mine, self.dedupe.ttl, 1 if self.opt_outs is not None else 0])
+        count, created, seen, raw, kept = run(
+            self.r, _ARRIVE, keys, [self.limit.ttl, mine, self.dedupe.ttl, 1 if self.opt_outs is not None else 0])
         count = int(count)
         first_time, first_answer = self.dedupe.claimed(sid, mine, created, seen, now) if sid else (True, None)
         return Arrival(sid=sid, count=count, over_limit=self.limit.over(count), first_time=first_time,

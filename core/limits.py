@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import redis
 
 from core import policy
-from core.redis_client import script
+from core.redis_client import run
 
 
 class PinLimitUnavailable(RuntimeError):
@@ -168,7 +168,7 @@ class RateLimit:
     def hit(self, key: str, now: dt.datetime) -> int:
         """This hit's number in the current window (1 for the first); 0 when unknown."""
         try:
-            return int(script(self.r, _HIT)(keys=[self.key(key, now)], args=[self.ttl]))
+            return int(run(self.r, _HIT, [self.key(key, now)], [self.ttl]))
         except redis.RedisError:
             return 0
 
