@@ -1,7 +1,8 @@
 """An incoming text's Redis round trips, two a message: what is known when it arrives (its
 sender's rate-limit hit, the claim of its MessageSid for R13, the conversation's state and
-the sender's kept opt-out answer for R16, read together), and what is kept when it has been
-answered (the new state and the answer for Twilio's retries, written together). The text
+the sender's kept opt-out answer for R16, read together by one script: one command), and
+what is kept when it has been answered (the new state, a right PIN's reservation given back
+(R9) and the answer for Twilio's retries, written together). The text
 door asks for these; it drives no pipeline of its own.
 
 Failure behaviour: a Redis error on the first round trip is raised (``redis.RedisError``):
@@ -17,10 +18,34 @@ from typing import Any, Callable
 import redis
 
 from core.conversation import RedisConversations
+from core.journeys import KINDS
+from core.redis_client import run
 from core.state import State
 from core.dedupe import TAKEN_OVER, Dedupe
 from core.limits import RateLimit
-from core.opt_out_cache import OptOutCache
+from core.opt_out_cache import OptOutCache, opt_out_value
+
+
+# What a text needs when it arrives, read (and its rate hit and claim made) by one script.
+# KEYS: the sender's rate window, the conversation's state, the sender's kept opt-out answer,
+# the MessageSid's claim ('' when there is none). ARGV: the window's time-to-live, the claim's
+# value ('' : no MessageSid), the claim's time-to-live, 1 to read the opt-out answer.
+# Returns {count, 1 when claimed here, the claim found (a repeat's), state, opt-out answer}.
+_ARRIVE = """
+local count = redis.call('INCR', KEYS[1])
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+local created, seen = 1, false
+if ARGV[2] ~= '' then
+  if redis.call('SET', KEYS[4], ARGV[2], 'NX', 'EX', ARGV[3]) then
+    created = 1
+  else
+    created, seen = 0, redis.call('GET', KEYS[4])
+  end
+end
+local kept = false
+if ARGV[4] == '1' then kept = redis.call('GET', KEYS[3]) end
+return {count, created, seen, redis.call('GET', KEYS[2]), kept}
+"""
 
 
 @dataclass
@@ -55,17 +80,18 @@ class Arrivals:
         self.opt_outs = opt_outs
 
     def arrive(self, sender: str, sid: str | None, key: str, now: dt.datetime) -> Arrival:
-        pipe = self.r.pipeline(transaction=False)
-        hits = self.limit.hit_in(pipe, sender, now)
-        claim = self.dedupe.claim_in(pipe, sid, now) if sid else None
-        load = self.conversations.load_in(pipe, key)
-        kept = self.opt_outs.get_in(pipe, sender) if self.opt_outs is not None else None
-        results = pipe.execute(raise_on_error=False)
-        count = hits(results)
-        first_time, first_answer = claim(results) if claim is not None else (True, None)
+        """One command (``_ARRIVE``), so one round trip with one command to pack and parse."""
+        mine = self.dedupe.claim_value(now) if sid else ""
+        keys = [self.limit.key(sender, now), f"{self.conversations.prefix}:{key}",
+                OptOutCache.key(sender), self.dedupe._key(sid) if sid else ""]
+        count, created, seen, raw, kept = run(
+            self.r, _ARRIVE, keys, [self.limit.ttl, mine, self.dedupe.ttl, 1 if self.opt_outs is not None else 0])
+        count = int(count)
+        first_time, first_answer = self.dedupe.claimed(sid, mine, created, seen, now) if sid else (True, None)
         return Arrival(sid=sid, count=count, over_limit=self.limit.over(count), first_time=first_time,
-                       first_answer=first_answer, claimed=claim is not None and first_time,
-                       opted_out=kept(results) if kept is not None else ..., _state=lambda: load(results))
+                       first_answer=first_answer, claimed=bool(sid) and first_time,
+                       opted_out=opt_out_value(kept) if self.opt_outs is not None else ...,
+                       _state=lambda: State.from_json(raw, KINDS))
 
     def first_over_limit(self, arrival: Arrival) -> bool:
         """The first message over the limit (it gets one "slow down"; the rest, silence)."""

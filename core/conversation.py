@@ -23,6 +23,7 @@ from core.formatting import fold
 from core.intents import Intent
 from core.journeys import KINDS, REGISTRY, LineSummary, Proposal, Turn, public, step_handlers, troubleshoot
 from core.limits import PinAttempts, RateLimit
+from core.redis_client import Later, Writes
 from core.reply import (EXPECT_CODE, EXPECT_COMMAND, EXPECT_CONFIRM, EXPECT_PIN, EXPECT_TARGET, Prompt, Reply)
 from core.services import LineRef, NotAuthorised, Request
 from core.state import State
@@ -45,9 +46,10 @@ class ConversationUnavailable(RuntimeError):
 class RedisConversations:
     """Conversation state as one JSON value a key, with a time-to-live."""
 
-    def __init__(self, client: redis.Redis, prefix: str = "sb:conv") -> None:
+    def __init__(self, client: redis.Redis, prefix: str = "sb:conv", later: Later | None = None) -> None:
         self.r = client
         self.prefix = prefix
+        self.later = later  # what the turn queued to be written with its state (issue 26)
 
     def load(self, key: str) -> State | None:
         try:
@@ -71,11 +73,13 @@ class RedisConversations:
     def save(self, key: str, state: State, also=None) -> None:
         """Store the state; ``also(pipe)`` adds the caller's own commands to the same round trip."""
         try:
-            pipe = self.r.pipeline(transaction=False)
-            pipe.set(f"{self.prefix}:{key}", state.to_json(), ex=STATE_TTL)
+            writes = Writes()  # one command: the state, and what rides with it (issue 26)
+            writes.set(f"{self.prefix}:{key}", state.to_json(), ex=STATE_TTL)
+            if self.later is not None:
+                self.later.into(writes)
             if also is not None:
-                also(pipe)
-            pipe.execute()
+                also(writes)
+            writes.execute(self.r)
         except redis.RedisError as exc:
             raise ConversationUnavailable(str(exc)) from exc
 

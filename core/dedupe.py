@@ -37,12 +37,29 @@ class Dedupe:
     def _key(self, request_id: str) -> str:
         return f"{self.prefix}:{request_id}"
 
+    def claim_value(self, now: dt.datetime) -> str:
+        """What a claim made ``now`` stores until the answer replaces it."""
+        return f"{PENDING}{now.timestamp()}"
+
+    def claimed(self, request_id: str, mine: str, created, value, now: dt.datetime) -> tuple[bool, Any]:
+        """(new, first answer) from a claim's SET NX and the value it found (``claim_in``'s reader,
+        and core.arrivals' script)."""
+        if created:
+            return True, None
+        if value is None:
+            return False, None
+        if value.startswith(PENDING):
+            if self._stale(value, now) and self._take_over(self._key(request_id), value, mine):
+                return True, TAKEN_OVER
+            return False, None
+        return False, json.loads(value)
+
     def claim_in(self, pipe, request_id: str, now: dt.datetime):
         """The claim queued on a shared pipeline; returns a reader of (new, first answer):
         (True, None) for an id to handle now, (True, TAKEN_OVER) for one whose first handler
         died (its outcome may already be in the database), (False, answer or None) for a repeat."""
         key = self._key(request_id)
-        mine = f"{PENDING}{now.timestamp()}"
+        mine = self.claim_value(now)
         at = len(pipe)
         pipe.set(key, mine, nx=True, ex=self.ttl)
         pipe.get(key)
@@ -51,15 +68,7 @@ class Dedupe:
             created, value = results[at], results[at + 1]
             if isinstance(created, Exception) or isinstance(value, Exception):
                 raise DedupeUnavailable(str(created if isinstance(created, Exception) else value))
-            if created:
-                return True, None
-            if value is None:
-                return False, None
-            if value.startswith(PENDING):
-                if self._stale(value, now) and self._take_over(key, value, mine):
-                    return True, TAKEN_OVER
-                return False, None
-            return False, json.loads(value)
+            return self.claimed(request_id, mine, created, value, now)
         return read
 
     @staticmethod

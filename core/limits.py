@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import redis
 
 from core import policy
+from core.redis_client import run
 
 
 class PinLimitUnavailable(RuntimeError):
@@ -64,6 +65,14 @@ return {tostring(locked), most}
 """
 
 
+# A rate window's hit, one command (INCR and EXPIRE). KEYS: the window's counter. ARGV: its ttl.
+_HIT = """
+local n = redis.call('INCR', KEYS[1])
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+return n
+"""
+
+
 @dataclass(frozen=True)
 class Reservation:
     ok: bool
@@ -77,6 +86,16 @@ class PinAttempts:
         self.prefix = prefix
         self._reserve = client.register_script(_RESERVE)
         self._failed = client.register_script(_FAILED)
+        self.later = None  # a turn's Later (``releasing_in``): reservations given back with its state
+
+    def releasing_in(self, later) -> "PinAttempts":
+        """This counter for one turn: a right PIN's reservation is given back in the round trip
+        that saves the turn's state (core.redis_client.Later), not in one of its own. The
+        reservation and the failure count stay one atomic script each (R9); a reservation given
+        back later only holds its place longer (refusing, never admitting, a check meanwhile)."""
+        turn = PinAttempts.__new__(PinAttempts)  # the registered scripts shared, not made again
+        turn.r, turn.prefix, turn._reserve, turn._failed, turn.later = self.r, self.prefix, self._reserve, self._failed, later
+        return turn
 
     def _keys(self, subjects: list[str]) -> list[str]:
         keys: list[str] = []
@@ -101,9 +120,13 @@ class PinAttempts:
     def succeeded(self, subjects: list[str], reservation: Reservation) -> None:
         """The right PIN: its reservation is given back (best effort: it only ever undercounts
         the caller's own success)."""
+        keys = self._keys(subjects)[::2]
+        if self.later is not None:
+            self.later.add(lambda pipe: [pipe.zrem(key, reservation.member) for key in keys])
+            return
         try:
             pipe = self.r.pipeline(transaction=False)
-            for key in self._keys(subjects)[::2]:
+            for key in keys:
                 pipe.zrem(key, reservation.member)
             pipe.execute()
         except redis.RedisError:
@@ -123,7 +146,7 @@ class PinAttempts:
 
 
 class RateLimit:
-    """A fixed-window counter per key (a sender, a caller): one Redis round trip a hit.
+    """A fixed-window counter per key (a sender, a caller): one Redis round trip (one command) a hit.
 
     Fails open: when Redis can't be asked, the request goes on (and meets the conversation's
     own fail-closed behaviour)."""
@@ -134,18 +157,20 @@ class RateLimit:
         self.limit = limit
         self.window = window
 
+    def key(self, key: str, now: dt.datetime) -> str:
+        """The counter of ``key``'s current window (it lives ``ttl`` seconds)."""
+        return f"sb:rate:{self.name}:{key}:{int(now.timestamp() // self.window)}"
+
+    @property
+    def ttl(self) -> int:
+        return self.window + 5
+
     def hit(self, key: str, now: dt.datetime) -> int:
         """This hit's number in the current window (1 for the first); 0 when unknown."""
-        bucket = int(now.timestamp() // self.window)
-        rkey = f"sb:rate:{self.name}:{key}:{bucket}"
         try:
-            pipe = self.r.pipeline(transaction=False)
-            pipe.incr(rkey)
-            pipe.expire(rkey, self.window + 5)
-            count, _ = pipe.execute()
+            return int(run(self.r, _HIT, [self.key(key, now)], [self.ttl]))
         except redis.RedisError:
             return 0
-        return int(count)
 
     def hit_in(self, pipe, key: str, now: dt.datetime):
         """Queue this hit on a pipeline shared with other commands; returns a reader of its

@@ -57,11 +57,11 @@ class OptOutCache:
         or None (not kept, being changed, or Redis failed: ask the database)."""
         at = len(pipe)
         pipe.get(self.key(number))
-        return lambda results: _value(results[at])
+        return lambda results: opt_out_value(results[at])
 
     def get(self, number: str) -> bool | None:
         try:
-            return _value(self.r.get(self.key(number)))
+            return opt_out_value(self.r.get(self.key(number)))
         except redis.RedisError:
             return None
 
@@ -92,7 +92,8 @@ class OptOutCache:
             _REPAIRS.add(self, number)
 
 
-def _value(raw) -> bool | None:
+def opt_out_value(raw) -> bool | None:
+    """A kept answer as read: True or False, or None (ask the database)."""
     if isinstance(raw, bytes):
         raw = raw.decode()
     if raw == OPTED_OUT:

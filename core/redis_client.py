@@ -24,6 +24,104 @@ class CountingConnection(redis.Connection):
         return super().send_packed_command(command, check_health)
 
 
+class Later:
+    """What a turn queues to be written with its state (issue 26: one round trip out a turn):
+    each entry adds its commands to the pipeline that saves the state. ``flush`` sends what a
+    turn queued and no save took (the turn failed before it), so nothing queued is lost."""
+
+    def __init__(self, client: redis.Redis) -> None:
+        self.r = client
+        self.queued: list = []
+
+    def add(self, write) -> None:
+        """``write(pipe)`` queues its commands on the save's pipeline."""
+        self.queued.append(write)
+
+    def into(self, pipe) -> None:
+        queued, self.queued = self.queued, []
+        for write in queued:
+            write(pipe)
+
+    def flush(self) -> None:
+        """Best effort, as each write is on its own (a Redis error here is what it was then)."""
+        if not self.queued:
+            return
+        try:
+            writes = Writes()
+            self.into(writes)
+            writes.execute(self.r)
+        except redis.RedisError:
+            pass
+
+
+# The writes of one turn, one command: each write is an operation on one key (KEYS, in order),
+# its arguments in ARGV as: name, how many, the arguments. SET (with its time-to-live), RPUSH
+# and ZREM are all a turn writes (the state, its insights record, the answer for Twilio's
+# retries, a right PIN's reservation given back).
+_WRITE = """
+local i, k = 1, 1
+while i <= #ARGV do
+  local op, n = ARGV[i], tonumber(ARGV[i + 1])
+  if op == 'set' then
+    redis.call('SET', KEYS[k], ARGV[i + 2], 'EX', ARGV[i + 3])
+  else
+    for j = 1, n do redis.call(op == 'rpush' and 'RPUSH' or 'ZREM', KEYS[k], ARGV[i + 1 + j]) end
+  end
+  i, k = i + 2 + n, k + 1
+end
+return k - 1
+"""
+
+
+class Writes:
+    """A turn's writes, sent as one script (``_WRITE``): one round trip and one command to pack
+    and parse, where a pipeline packs and parses one a write. Takes the calls a pipeline takes
+    for them (``set(..., ex=)``, ``rpush``, ``zrem``), so the same writers queue on either."""
+
+    def __init__(self) -> None:
+        self.keys: list[str] = []
+        self.args: list = []
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def set(self, key: str, value, ex: int) -> None:
+        self.keys.append(key)
+        self.args += ["set", 2, value, ex]
+
+    def rpush(self, key: str, *values) -> None:
+        self.keys.append(key)
+        self.args += ["rpush", len(values), *values]
+
+    def zrem(self, key: str, *members) -> None:
+        self.keys.append(key)
+        self.args += ["zrem", len(members), *members]
+
+    def execute(self, client: redis.Redis) -> None:
+        if len(self.keys) == 1 and self.args[0] == "set":
+            client.set(self.keys[0], self.args[2], ex=self.args[3])  # one write: itself, no script
+        elif self.keys:
+            run(client, _WRITE, self.keys, self.args)
+
+
+def run(client: redis.Redis, source: str, keys: list, args: list):
+    """``source`` run by its SHA1 (EVALSHA; loaded once when Redis doesn't know it yet), without
+    redis-py's Script wrapper around every call."""
+    try:
+        return client.evalsha(script(client, source).sha, len(keys), *keys, *args)
+    except redis.exceptions.NoScriptError:
+        return script(client, source)(keys=keys, args=args)
+
+
+def script(client: redis.Redis, source: str):
+    """``source`` registered once a client (its SHA1 computed once, not per request)."""
+    scripts = client.__dict__.setdefault("_switchboard_scripts", {})
+    registered = scripts.get(source)
+    if registered is None:
+        registered = scripts[source] = client.register_script(source)
+    return registered
+
+
 def make_redis(url: str | None) -> redis.Redis:
     if url:
         return redis.Redis.from_url(

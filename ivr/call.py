@@ -14,6 +14,7 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from core import instructions, languages, outbox, services
 from core.conversation import Conversation, RedisConversations
+from core.redis_client import Later
 from core.state import State
 from core.hours import parse_hours
 from core.intents import Intent
@@ -122,8 +123,9 @@ class Call:
     @classmethod
     def from_request(cls, d: Deps) -> "Call":
         form = request.form
+        later = Later(d.redis)  # a right PIN's reservation given back with the state (issue 26)
         conversation = Conversation(
-            store=RedisConversations(d.redis), db=d.db, attempts=d.attempts,
+            store=RedisConversations(d.redis, later=later), db=d.db, attempts=d.attempts.releasing_in(later),
             pin_secret=d.settings.pin_secret, clock=d.clock, channel="voice", receipt=d.receipt,
         )
         return cls(d=d, sid="".join(ch for ch in (form.get("CallSid") or "") if ch.isalnum())[:64] or "unknown",
@@ -181,9 +183,12 @@ class Call:
 
     def turn(self, intent: Intent) -> Reply:
         """One turn of this call's conversation; a change's receipt goes by text (R17)."""
-        return self.conversation.handle(self.key, self.caller, intent, request_id=self.sid,
-                                        receipt_to=self.caller, receipt_from=self.to, lang=self.lang,
-                                        said=self.speech or None)
+        try:
+            return self.conversation.handle(self.key, self.caller, intent, request_id=self.sid,
+                                            receipt_to=self.caller, receipt_from=self.to, lang=self.lang,
+                                            said=self.speech or None)
+        finally:
+            self.conversation.store.later.flush()  # what no save took (the turn failed before it)
 
     def respond(self, reply: Reply, greeting: str | None = None, offer_spanish: bool = False) -> VoiceResponse:
         note(step=reply.expect, outcome=",".join(reply.keys()), lang=self.lang)

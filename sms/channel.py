@@ -15,6 +15,7 @@ from core.conversation import Conversation, ConversationUnavailable, RedisConver
 from core.dedupe import DedupeUnavailable
 from core.journeys.clarify import EXPECT_WHICH
 from core.limits import PinLimitUnavailable
+from core.redis_client import Later
 from core.reply import EXPECT_COMMAND, EXPECT_CONFIRM
 from core.turns import Turn
 from sms import replies
@@ -34,7 +35,8 @@ OFFER_A_PERSON = replies.OFFER_A_PERSON  # the replies that already give the way
 
 
 def conversation_for(d: Deps) -> Conversation:
-    return Conversation(store=RedisConversations(d.redis), db=d.db, attempts=d.attempts,
+    later = Later(d.redis)  # a right PIN's reservation given back with the state (issue 26)
+    return Conversation(store=RedisConversations(d.redis, later=later), db=d.db, attempts=d.attempts.releasing_in(later),
                         pin_secret=d.settings.pin_secret, clock=d.clock, channel="sms", receipt=d.receipt)
 
 
@@ -104,12 +106,15 @@ def _first_time(d: Deps, arrivals: Arrivals, arrival, key: str, sender: str, req
         messages = fit(_sayer(d, recalled.lang)(*[(p.key, p.values) for p in recalled.prompts]))
         arrivals.remember(arrival, messages)
         return messages
-    messages = _answer(d, conversation, key, sender, req, form, parsed, arrival.state(), now,
-                       opted_out=arrival.opted_out)
-    if conversation.has_deferred_save:
-        conversation.save_deferred(also=arrivals.remember_with(arrival, messages))
-    else:
-        arrivals.remember(arrival, messages)
+    try:
+        messages = _answer(d, conversation, key, sender, req, form, parsed, arrival.state(), now,
+                           opted_out=arrival.opted_out)
+        if conversation.has_deferred_save:
+            conversation.save_deferred(also=arrivals.remember_with(arrival, messages))
+        else:
+            arrivals.remember(arrival, messages)
+    finally:
+        conversation.store.later.flush()  # what no save took (the turn failed before it)
     return messages
 
 
