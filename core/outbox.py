@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import weakref
 from dataclasses import dataclass, field
 from typing import Callable, Protocol
 
@@ -237,6 +238,7 @@ def wake_after_commit(db: sessionmaker[Session], queue_redis) -> None:
     rather than added (a held receipt given more words) keep their time and their sweep."""
 
     _note_inserted_texts()
+    _QUEUES[db] = queue_redis
 
     @event.listens_for(db, "after_commit")
     def _wake(session):
@@ -249,6 +251,16 @@ def wake_after_commit(db: sessionmaker[Session], queue_redis) -> None:
 
 
 _noting: list[bool] = []
+# The queue each ``db`` wakes: for SQL Core transactions (core.services), which have no
+# session for the events above and call ``wake`` after their commit instead.
+_QUEUES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def wake(db) -> None:
+    """After a commit (outside any ORM session) that inserted an outbound text: as ``_wake``."""
+    queue_redis = _QUEUES.get(db)
+    if queue_redis is not None:
+        kick(queue_redis)
 
 
 def _note_inserted_texts() -> None:

@@ -7,17 +7,18 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, NamedTuple, Sequence
 
-from sqlalchemy import bindparam, delete, literal_column, or_, select, union_all, update
+from sqlalchemy import bindparam, delete, insert, literal_column, or_, select, union_all, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeout
 from sqlalchemy.orm import Session, joinedload, selectinload, sessionmaker
 
-from core import metrics, phone, policy
+from core import hot_sql, metrics, outbox, phone, policy
 from core.db import Database, read_engine, reader
 from core.limits import PinAttempts, PinLimitUnavailable
 from core.opt_out_cache import OptOutCache
@@ -133,6 +134,80 @@ def _quiet_rollback(session: Session) -> None:
         session.rollback()
     except DBAPIError:  # the connection is gone: the transaction went with it
         pass
+
+
+def _engine(db: sessionmaker[Session]):
+    return db.kw["bind"]
+
+
+def _failure(exc: DBAPIError, *, written: bool) -> RuntimeError:
+    """What a database error means for a change: another transaction held what this one
+    waited for, or a connection lost while a statement that commits by itself ran (``written``),
+    leaves the outcome unknown; anything else, before the commit, changed nothing."""
+    if getattr(exc.orig, "sqlstate", None) in _SOMEONE_ELSE or (written and exc.connection_invalidated):
+        return OutcomeUnknown(str(exc.orig or exc))
+    return NotApplied(str(exc.orig or exc))
+
+
+@contextmanager
+def core_transaction(db: sessionmaker[Session]) -> Iterator[Any]:
+    """``transaction``'s guarantees (the same NotApplied / OutcomeUnknown) for SQL Core on a
+    plain connection: no ORM session, no unit of work. What it committed is counted and the
+    outbox's worker woken by the caller (``_committed``)."""
+    conn = None
+    try:
+        try:
+            conn = _engine(db).connect()
+            tx = conn.begin()
+            yield conn
+        except DBAPIError as exc:
+            if conn is not None:
+                _quiet_close(conn)
+            raise _failure(exc, written=False) from exc
+        except SQLAlchemyTimeout as exc:  # no connection from the pool in time
+            if conn is not None:
+                _quiet_close(conn)
+            raise NotApplied(str(exc)) from exc
+        except BaseException:
+            if conn is not None:
+                _quiet_close(conn)
+            raise
+        try:
+            tx.commit()
+        except DBAPIError as exc:
+            raise OutcomeUnknown(str(exc.orig or exc)) from exc
+    finally:
+        if conn is not None:
+            conn.close()
+
+
+def _quiet_close(conn) -> None:
+    try:
+        conn.rollback()
+    except DBAPIError:  # the connection is gone: the transaction went with it
+        pass
+
+
+def _committed(db: sessionmaker[Session], events: Sequence[tuple[str, str, str]], texts: int = 0) -> None:
+    """After a Core commit: its audited outcomes counted (as metrics.py counts a session's) and,
+    when it queued a text, the outbox's worker woken (as outbox.wake_after_commit does)."""
+    for action, outcome, reason in events:
+        metrics.EVENTS.labels(action, outcome, reason or "").inc()
+    if texts:
+        outbox.wake(db)
+
+
+def _audit_row(req: Request, *, action: str, outcome: str, now: dt.datetime, actor: str = "line",
+               actor_id: str | None = None, target: str | None = None, line_id: int | None = None,
+               **details: Any) -> dict[str, Any]:
+    """An audit event (R14) as the row Core inserts: what ``audit`` adds through a session."""
+    return {"at": now, "actor": actor, "actor_id": actor_id, "channel": req.channel, "action": action,
+            "target": target, "outcome": outcome, "request_id": req.request_id, "line_id": line_id,
+            "details": _jsonable(details) or None}
+
+
+def _event_of(row: dict[str, Any]) -> tuple[str, str, str]:
+    return row["action"], row["outcome"], (row["details"] or {}).get("reason") or ""
 
 
 class NotAuthorised(PermissionError):
@@ -251,16 +326,100 @@ def verify_pin(db: sessionmaker[Session], attempts: PinAttempts, pin_secret: str
                line_ids: Sequence[int], identity: str | None, pin: str, now: dt.datetime,
                req: Request) -> PinCheck:
     """R8, R9: check a PIN against the candidate lines of an identity (none, one, or the
-    lines a contact number belongs to). Never logs or stores the PIN itself."""
-    def match(session: Session, lines: Sequence[Line]) -> Line | None:
-        found = None
-        for line in lines or [None]:
-            salt, stored = (line.pin_salt, line.pin_hash) if line else (_NO_LINE_SALT, _NO_LINE_HASH)
-            if check_pin(pin, salt, stored, pin_secret) and line is not None and found is None:
-                found = line
-        return found
+    lines a contact number belongs to). Never logs or stores the PIN itself.
 
-    return check_secret(db, attempts, line_ids=line_ids, identity=identity, now=now, req=req, match=match)
+    SQL Core, no mapped object (issue 26): the candidate lines read (one statement), the PIN
+    compared here, then the outcome written by one statement: a verified PIN's audit event
+    with the line's summary read after it (PostgreSQL: a CTE; handed to the next step's
+    ``line_summary``), or a failure's audit rows with R9's lock on the lines. Each statement
+    commits by itself on PostgreSQL (autocommit): the read locks nothing, as the ORM
+    transaction before it did not; the attempt itself is reserved in Redis first (R9). SQLite
+    takes the same statements one by one in a transaction. A line and no line take the same
+    statements, round trips and hashing, and answer alike (R8); ``check_secret`` is the same
+    for R21's one-time codes."""
+    subjects = pin_subjects(line_ids, identity)
+    try:
+        reservation = attempts.reserve(subjects, now)
+    except PinLimitUnavailable:
+        return PinCheck(False, "unavailable")
+    _HANDED.summary = None
+    postgres = _engine(db).dialect.name == "postgresql"
+    written = False
+    try:
+        with (read_engine(db).connect() if postgres else _engine(db).begin()) as conn:
+            lines = hot_sql.pin_lines(conn, line_ids)
+            first = lines[0] if lines else None
+            where = dict(line_id=first.id if first else None, target=first.number if first else None)
+            held = [ln.pin_locked_until for ln in lines if ln.pin_locked_until and ln.pin_locked_until > now]
+            if not reservation.ok or held:
+                if reservation.ok:
+                    attempts.succeeded(subjects, reservation)  # nothing was compared
+                row = _audit_row(req, action="pin_entry", outcome="locked", now=now, **where)
+                written = True
+                conn.execute(hot_sql.AUDIT_ONE, hot_sql.prefixed(row, "a_"))
+                outcome = PinCheck(False, "locked", locked_until=max([*held, reservation.locked_until or now]))
+                events = [_event_of(row)]
+            else:
+                found = None
+                for line in lines or [None]:
+                    salt, stored = (line.pin_salt, line.pin_hash) if line else (_NO_LINE_SALT, _NO_LINE_HASH)
+                    if check_pin(pin, salt, stored, pin_secret) and line is not None and found is None:
+                        found = line
+                if found is not None:
+                    attempts.succeeded(subjects, reservation)
+                    row = _audit_row(req, action="pin_verified", outcome="ok", now=now, actor="line",
+                                     actor_id=found.login_id, line_id=found.id, target=found.number)
+                    written = True
+                    if postgres:
+                        rows = conn.execute(_VERIFIED, {"line": found.id, **hot_sql.prefixed(row, "a_")}).all()
+                        if rows:
+                            _HANDED.summary = (db, found.id, time.monotonic() + _HANDED_FOR,
+                                               _summary_of(conn, rows))
+                    else:
+                        conn.execute(hot_sql.AUDIT_ONE, hot_sql.prefixed(row, "a_"))
+                    ref = LineRef(found.id, found.account_id, found.number, found.login_id, found.is_admin)
+                    outcome, events = PinCheck(True, "verified", line=ref), [_event_of(row)]
+                else:
+                    outcome, events = _pin_failed(conn, attempts, req, subjects, lines, where, now)
+                    written = True
+    except DBAPIError as exc:
+        _HANDED.summary = None
+        raise _failure(exc, written=written) from exc
+    except SQLAlchemyTimeout as exc:
+        raise NotApplied(str(exc)) from exc
+    _committed(db, events)
+    return outcome
+
+
+def _pin_failed(conn, attempts: PinAttempts, req: Request, subjects: list[str], lines, where: dict,
+                now: dt.datetime) -> tuple[PinCheck, list]:
+    """A wrong PIN: counted (R9), audited for each candidate line (R14), and when it locks,
+    the lock kept on the lines (it outlives a Redis restart) and audited: one statement."""
+    try:
+        locked, counted = attempts.failed(subjects, now)
+        # R9's decision (core/policy.py); the lock itself is set atomically with the count.
+        left = policy.decide_pin_failures(counted, now).data.get("remaining", 0)
+    except PinLimitUnavailable:
+        locked, left = None, None  # the reservation already counted this failure
+    rows = [_audit_row(req, action="pin_failed", outcome="refused", now=now, caller=req.caller,
+                       line_id=line.id if line else None, target=line.number if line else None)
+            for line in lines or [None]]
+    if locked is not None:
+        rows.append(_audit_row(req, action="pin_lock", outcome="locked", now=now, actor="system",
+                               until=locked, **where))
+    hot_sql.write_pin_failure(conn, rows, [ln.id for ln in lines] if locked is not None else [], locked)
+    events = [_event_of(r) for r in rows]
+    if locked is not None:
+        return PinCheck(False, "locked", locked_until=locked), events
+    return PinCheck(False, "wrong_pin", tries_left=left), events
+
+
+# A verified PIN's summary, handed to the next step's ``line_summary`` in the same thread: the
+# PIN step's turn reads its line once. Taken once, only for that line and that database, only
+# within ``_HANDED_FOR`` (a turn's own time), and dropped by any change this process makes
+# (``apply_change``) and by the next PIN check: it is never older than the turn that read it.
+_HANDED = threading.local()
+_HANDED_FOR = 2.0
 
 
 def check_secret(db: sessionmaker[Session], attempts: PinAttempts, *, line_ids: Sequence[int],
@@ -361,33 +520,49 @@ _SUMMARY = (
     .where(Line.id == bindparam("line"))
     .order_by(Plan.id, _NUMBERS.c.id))
 _PLAN_AT = 7  # where a row's plan columns start
+# PostgreSQL: a verified PIN's audit event inserted and the line's summary read after it, one
+# statement (the CTE runs whether or not the summary finds rows).
+_VERIFIED = _SUMMARY.add_cte(hot_sql.AUDIT_ONE.returning(AuditEvent.id).cte("audited"))
 
 
 def line_summary(db: sessionmaker[Session], actor: LineRef, target_line_id: int) -> dict[str, Any]:
+    handed = getattr(_HANDED, "summary", None)
+    if handed is not None:
+        _HANDED.summary = None
+        if handed[0] is db and handed[1] == target_line_id and time.monotonic() < handed[2]:
+            summary = handed[3]
+            _check_scope(actor, summary["line_id"], summary["account_id"])
+            return {k: v for k, v in summary.items() if k != "account_id"}
     with _reading(db) as conn:
         rows = conn.execute(_SUMMARY, {"line": target_line_id}).all()
         if not rows:
             raise UnknownLine(target_line_id)
-        line = rows[0]
-        _check_scope(actor, line.id, line.account_id)
-        plans: dict[int, _PlanRow] = {}
-        numbers: dict[tuple[str, int], str] = {}
-        for row in rows:
-            if row.plan_id is not None and row.plan_id not in plans:
-                plans[row.plan_id] = _PlanRow(*row[_PLAN_AT:_PLAN_AT + len(_PlanRow._fields)])
-            if row.kind is not None:
-                numbers[(row.kind, row.number_id)] = row.other_number
-        plan_list = list(plans.values())
-        return {
-            "line_id": line.id, "number": line.number, "login_id": line.login_id,
-            "status": line.status, "status_reason": line.status_reason,
-            "usage_credits": line.usage_credits,
-            "plans": _with_store_states(conn, plan_list, [_plan_view(p) for p in plan_list if not p.ended]),
-            # R12: what a reactivation would restore, ended or not.
-            "number_plan": next((_plan_view(p) for p in plan_list if p.kind == "number"), None),
-            "blocked": [n for (kind, _), n in sorted(numbers.items()) if kind == "b"],
-            "own_numbers": [line.number, *(n for (kind, _), n in sorted(numbers.items()) if kind == "c")],
-        }
+        summary = _summary_of(conn, rows)
+        _check_scope(actor, summary["line_id"], summary["account_id"])
+        return {k: v for k, v in summary.items() if k != "account_id"}
+
+
+def _summary_of(conn, rows) -> dict[str, Any]:
+    """A line's summary from ``_SUMMARY``'s rows (one a plan and number), with its account."""
+    line = rows[0]
+    plans: dict[int, _PlanRow] = {}
+    numbers: dict[tuple[str, int], str] = {}
+    for row in rows:
+        if row.plan_id is not None and row.plan_id not in plans:
+            plans[row.plan_id] = _PlanRow(*row[_PLAN_AT:_PLAN_AT + len(_PlanRow._fields)])
+        if row.kind is not None:
+            numbers[(row.kind, row.number_id)] = row.other_number
+    plan_list = list(plans.values())
+    return {
+        "line_id": line.id, "account_id": line.account_id, "number": line.number, "login_id": line.login_id,
+        "status": line.status, "status_reason": line.status_reason,
+        "usage_credits": line.usage_credits,
+        "plans": _with_store_states(conn, plan_list, [_plan_view(p) for p in plan_list if not p.ended]),
+        # R12: what a reactivation would restore, ended or not.
+        "number_plan": next((_plan_view(p) for p in plan_list if p.kind == "number"), None),
+        "blocked": [n for (kind, _), n in sorted(numbers.items()) if kind == "b"],
+        "own_numbers": [line.number, *(n for (kind, _), n in sorted(numbers.items()) if kind == "c")],
+    }
 
 
 def _check_scope(actor: Actor, target_id: int, target_account_id: int) -> None:
@@ -453,63 +628,36 @@ def _actor_id(actor: Actor) -> str | None:
 RECEIPT_HOLD = dt.timedelta(seconds=90)
 
 
-def _receipt(session: Session, req: Request, line: Line, kind: str, data: dict[str, Any],
-             now: dt.datetime, actor: "Actor") -> list[str]:
-    """R17: queue a text receipt in the same transaction as the change (the outbox), and
-    return the numbers it will go to (empty: none will be sent, so none may be promised).
-
-    It goes to the caller's number only when that is the line's own or a contact number;
-    otherwise to the line itself: caller ID alone never earns account details (R8). An admin
-    acting on another line gets a copy. Opted-out numbers (R16) get nothing (checked here
-    and again when the message is sent). A later change of the same conversation joins the
-    receipt still waiting to go.
-    """
-    if not req.receipt_to or req.receipt is None:
-        return []
-    targets = [req.receipt_to if req.receipt_to in _own_numbers(line) else line.number]
-    if isinstance(actor, LineRef) and actor.line_id != line.id:
-        targets.append(_admin_copy_to(session, actor, req.receipt_to))
-    body = req.receipt(kind, data, req.lang or line.language)  # R20: the conversation's, else the line's
-    told = []
-    for number in dict.fromkeys(targets):
-        if session.get(TextOptOut, number) is not None:
-            continue
-        # Only a receipt held for the rest of the conversation is joined: a one-time code (R21)
-        # or an instruction texted during the call is always its own message.
-        waiting = session.execute(
-            select(OutboundText).where(OutboundText.request_id == req.request_id, OutboundText.to_number == number,
-                                       OutboundText.status == "queued", OutboundText.secret.is_(False),
-                                       OutboundText.next_attempt_at.is_not(None)).with_for_update()
-        ).scalar_one_or_none() if req.request_id else None
-        if waiting is not None:
-            waiting.body, waiting.next_attempt_at = waiting.body + "\n" + body, now + RECEIPT_HOLD
-        else:
-            session.add(OutboundText(created_at=now, to_number=number, from_number=req.receipt_from, body=body,
-                                     request_id=req.request_id, next_attempt_at=now + RECEIPT_HOLD))
-        told.append(number)
-    return told
-
-
-def _admin_copy_to(session: Session, admin: LineRef, caller: str | None) -> str:
-    """The admin's copy: to the number they call from when it is one of theirs, else their line."""
-    own = [admin.number, *session.execute(select(ContactNumber.number)
-                                          .where(ContactNumber.line_id == admin.line_id)).scalars()]
-    return caller if caller in own else admin.number
-
-
 # Changes -----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Step:
-    """What one change does to its locked, freshly read line: ``decide`` asks the policy,
-    ``apply`` makes the conditional update and returns how many rows it changed (0: someone
-    else got there first) and the facts the answer and the receipt name."""
+    """What one change does to its locked, freshly read line (``hot_sql.LineRow``: the line's
+    fields, plans and numbers as plain values): ``decide`` asks the policy, ``apply`` makes the
+    conditional update (on the transaction's connection, SQL Core) and returns how many rows it
+    changed (0: someone else got there first) and the facts the answer and the receipt name.
+    ``expected``: the receipt's values as the proposal already names them, so that its words
+    are written before the transaction (used only when they turn out the same)."""
 
     action: str  # the audit action
     receipt: str  # the receipt's wording key (R17)
-    target: Callable[[Line], str | None]
-    decide: Callable[[Session, Line], policy.Decision]
-    apply: Callable[[Session, Line, policy.Decision], tuple[int, dict[str, Any]]]
+    target: Callable[[Any], str | None]
+    decide: Callable[[Any, Any], policy.Decision]
+    apply: Callable[[Any, Any, policy.Decision], tuple[int, dict[str, Any]]]
     already: str = "already_done"  # the reason when the conditional update found it done
+    expected: Callable[[dict[str, Any]], dict[str, Any] | None] | None = None
+
+
+def _words_ahead(step: Step, req: Request, proposal: dict[str, Any] | None):
+    """R17's words, from the proposal, before the transaction: (values, language, words) or None."""
+    if step.expected is None or not proposal or not req.receipt_to or req.receipt is None or not req.lang:
+        return None
+    try:
+        values = step.expected(proposal)
+    except (KeyError, TypeError, ValueError):
+        return None
+    if values is None:
+        return None
+    return values, req.lang, req.receipt(step.receipt, values, req.lang)
 
 
 def apply_change(db: sessionmaker[Session], step: Step, *, actor: Actor, line_id: int,
@@ -520,41 +668,106 @@ def apply_change(db: sessionmaker[Session], step: Step, *, actor: Actor, line_id
     conditional update → audit → receipt, in one transaction. ``change_id`` is the id the
     confirmation was proposed with: whatever repeats it (a second YES, Twilio's retry, a
     restarted worker, another server), the change is applied once and answered alike;
-    ``proposal`` (what the confirmation named) is kept with the outcome for that answer."""
-    with transaction(db) as session:
-        _lock_line(session, line_id)
-        if change_id:
-            prior = session.get(AppliedChange, change_id)
-            if prior is not None and prior.line_id == line_id:
-                return Result(prior.applied, prior.reason, prior.rule, dict(prior.data or {}),
-                              repeat=True, first_request=prior.request_id)
-        line = _authorised(session, actor, line_id, lock=False)
+    ``proposal`` (what the confirmation named) is kept with the outcome for that answer.
+
+    SQL Core on one connection (issue 26), four statements: the lock; the line, its plans and
+    numbers, the change already applied under ``change_id`` and the receipt numbers' opt-outs,
+    read in one statement after the lock; the step's conditional update; and the audit event,
+    the outbox rows and the applied-change row written by one statement on PostgreSQL (CTEs;
+    on SQLite one after another). The applied-change row's primary key is the change id: a
+    second transaction with the same id waits for the first's lock and then finds its row.
+    The receipt's words are written before the transaction from the proposal when the step
+    says what they will name (``Step.expected``), and used only if the change names exactly
+    that; otherwise they are written in it, as before."""
+    _HANDED.summary = None  # this process changes a line: no summary read before stays handed
+    ahead = _words_ahead(step, req, proposal)
+    texts = 0
+    with core_transaction(db) as conn:
+        conn.execute(hot_sql.LOCK_LINE, {"line": line_id})
+        read = hot_sql.read_change(conn, line_id, change_id, req.receipt_to)
+        prior = read.prior
+        if prior is not None and prior.line_id == line_id:
+            return Result(prior.applied, prior.reason, prior.rule, dict(prior.data or {}),
+                          repeat=True, first_request=prior.request_id)
+        line = read.line
+        if line is None:
+            raise UnknownLine(line_id)
+        if not isinstance(actor, SystemActor):  # else authenticated by its own door (a job, Apple)
+            _check_scope(actor, line.id, line.account_id)
         common = dict(actor=_actor_kind(actor, line), actor_id=_actor_id(actor), line_id=line.id,
                       now=now, target=step.target(line))
-        decision = step.decide(session, line)
+        decision = step.decide(conn, line)
+        told: list[str] = []
+        outbound: list[dict[str, Any]] = []
         if not decision.allowed:
-            audit(session, req, action=step.action, outcome="refused", reason=decision.reason, **common)
+            row = _audit_row(req, action=step.action, outcome="refused", reason=decision.reason, **common)
             result = Result(False, decision.reason, decision.rule, decision.data)
         else:
-            done, data = step.apply(session, line, decision)
+            done, data = step.apply(conn, line, decision)
             if done != 1:  # the conditional update found it already done (R13)
-                audit(session, req, action=step.action, outcome="already_done", **common)
+                row = _audit_row(req, action=step.action, outcome="already_done", **common)
                 result = Result(False, step.already, "R13", dict(decision.data))
             else:
                 previous = data.pop("previous", None)  # for the audit only
                 data = dict(decision.data, **data)
-                audit(session, req, action=step.action, outcome="applied", previous=previous, **common,
-                      **{k: data.get(k) for k in ("term_end", "app_store_plans")})
-                told = _receipt(session, req, line, step.receipt, data, now, actor)
+                row = _audit_row(req, action=step.action, outcome="applied", previous=previous, **common,
+                                 **{k: data.get(k) for k in ("term_end", "app_store_plans")})
+                told, outbound = _receipt(conn, req, line, read, step.receipt, data, now, actor, ahead)
                 if told:
                     data["receipt_to"] = [number[-4:] for number in told]
                 result = Result(True, decision.reason, decision.rule, data)
+        change = None
         if change_id:
-            session.add(AppliedChange(id=change_id, line_id=line_id, action=step.action, at=now,
-                                      request_id=req.request_id, applied=result.applied,
-                                      reason=result.reason, rule=result.rule,
-                                      data=_jsonable({**(proposal or {}), **result.data})))
-        return result
+            change = {"id": change_id, "line_id": line_id, "action": step.action, "at": now,
+                      "request_id": req.request_id, "applied": result.applied, "reason": result.reason,
+                      "rule": result.rule, "data": _jsonable({**(proposal or {}), **result.data})}
+        texts = hot_sql.write_change(conn, row, change, outbound)
+    _committed(db, [_event_of(row)], texts)
+    return result
+
+
+def _receipt(conn, req: Request, line: hot_sql.LineRow, read: hot_sql.ChangeRead, kind: str,
+             data: dict[str, Any], now: dt.datetime, actor: "Actor", ahead=None) -> tuple[list[str], list[dict]]:
+    """R17: the text receipt's outbox rows, written in the same transaction as the change, and
+    the numbers it will go to (empty: none will be sent, so none may be promised).
+
+    It goes to the caller's number only when that is the line's own or a contact number;
+    otherwise to the line itself: caller ID alone never earns account details (R8). An admin
+    acting on another line gets a copy. Opted-out numbers (R16) get nothing (read with the
+    line, and checked again when the message is sent). A later change of the same
+    conversation joins the receipt still waiting to go (``hot_sql.write_change``).
+    """
+    if not req.receipt_to or req.receipt is None:
+        return [], []
+    own = _own_numbers(line)
+    opted = {req.receipt_to: read.to_opted_out, line.number: read.line_opted_out}
+    targets = [req.receipt_to if req.receipt_to in own else line.number]
+    if isinstance(actor, LineRef) and actor.line_id != line.id:
+        copy_to = _admin_copy_to(conn, actor, req.receipt_to)
+        targets.append(copy_to)
+        if copy_to not in opted:
+            opted[copy_to] = conn.execute(select(TextOptOut.number).where(TextOptOut.number == copy_to)).first() is not None
+    lang = req.lang or line.language  # R20: the conversation's, else the line's
+    if ahead is not None and ahead[0] == data and ahead[1] == lang:
+        body = ahead[2]
+    else:
+        body = req.receipt(kind, data, lang)
+    told, rows = [], []
+    for number in dict.fromkeys(targets):
+        if opted[number]:
+            continue
+        rows.append({"created_at": now, "to_number": number, "from_number": req.receipt_from, "body": body,
+                     "request_id": req.request_id, "next_attempt_at": now + RECEIPT_HOLD,
+                     "status": "queued", "attempts": 0, "secret": False})
+        told.append(number)
+    return told, rows
+
+
+def _admin_copy_to(conn, admin: LineRef, caller: str | None) -> str:
+    """The admin's copy: to the number they call from when it is one of theirs, else their line."""
+    own = [admin.number, *conn.execute(select(ContactNumber.number)
+                                       .where(ContactNumber.line_id == admin.line_id)).scalars()]
+    return caller if caller in own else admin.number
 
 
 def cancel_plan(db: sessionmaker[Session], *, actor: LineRef, line_id: int, plan_id: int,
@@ -573,9 +786,14 @@ def cancel_plan(db: sessionmaker[Session], *, actor: LineRef, line_id: int, plan
             .values(auto_renew=False, cancelled_at=now)).rowcount
         return done, {"number": line.number}
 
+    def expected(shown: dict[str, Any]) -> dict[str, Any]:
+        # What an allowed decision and the update name (decide_cancel_plan's data, the number).
+        return {"product": shown["product"], "term_end": dt.date.fromisoformat(shown["term_end"]),
+                "kind": shown["kind"], "number": shown["number"]}
+
     step = Step("cancel_plan", "plan_cancelled", lambda ln: f"{ln.number}:{plan_of(ln).product}",
                 lambda s, ln: policy.decide_cancel_plan(ln, plan_of(ln), now), apply,
-                already="already_cancelled")
+                already="already_cancelled", expected=expected)
     return apply_change(db, step, actor=actor, line_id=line_id, now=now, req=req, change_id=change_id,
                         proposal=proposal)
 
@@ -679,7 +897,7 @@ def block_number(db: sessionmaker[Session], *, actor: LineRef, line_id: int, raw
 
     def apply(session: Session, line: Line, decision) -> tuple[int, dict]:
         e164 = phone.classify(raw, phone.region_of(line.number))[1]
-        session.add(BlockedNumber(line_id=line.id, number=e164))
+        session.execute(insert(BlockedNumber).values(line_id=line.id, number=e164))
         return 1, {"number": e164, "line": line.number, "effective": now.date()}
 
     step = Step("block_number", "number_blocked",

@@ -90,15 +90,27 @@ def test_a_second_yes_after_the_change_answers_already_done_and_changes_nothing(
 
 def _lose_the_answer_of_the_next_commit(deps):
     """The commit reaches the database, then the connection dies before the answer."""
-    armed = {"on": True}
+    armed = {"on": False}
 
-    def after_commit(session):
+    def arm(conn, cursor, statement, *args):
+        if statement.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE", "WITH")):
+            armed["on"] = True  # the next commit is a writing transaction's
+
+    def at_commit(conn):
+        # Whatever runs the transaction (an ORM session or a Core connection): the real commit
+        # reaches the database, then its answer is lost.
         if armed["on"]:
             armed["on"] = False
+            conn.connection.dbapi_connection.commit()
             raise OperationalError("COMMIT", {}, Exception("server closed the connection unexpectedly"))
 
-    event.listen(deps.db, "after_commit", after_commit)
-    return lambda: event.remove(deps.db, "after_commit", after_commit)
+    event.listen(deps.engine, "before_cursor_execute", arm)
+    event.listen(deps.engine, "commit", at_commit)
+
+    def undo():
+        event.remove(deps.engine, "before_cursor_execute", arm)
+        event.remove(deps.engine, "commit", at_commit)
+    return undo
 
 
 def test_twilio_retrying_a_change_whose_answer_was_lost_gets_the_real_outcome_once(phone, deps, demo):
