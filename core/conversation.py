@@ -561,12 +561,12 @@ class Conversation:
             self.note(s, f"asked for area code {area}")
             s.pending, s.queue = None, []
             return self.begin(s, "change_number", {"area": area}, t, same_line=True)
-        restated = intent.slot("restated") if intent.kind == "yes" else None
-        if restated and not (restated == pending.action or (restated == "cancel" and pending.action in (
-                "cancel_line", "cancel_plan"))):
-            # "yes, block it" while a cancellation waits: no yes to this one (R18), asked again
-            return self.unusable(s, t, EXPECT_CONFIRM, Prompt(f"confirm_{pending.action}", pending.shown()))
-        decision = policy.decide_confirmation(intent.kind == "yes", asked, t.now)
+        # R18: a yes that names its change ("yes, cancel it") is a yes to that change only:
+        # "yes, block it" while a cancellation waits is no yes, and the question is asked again.
+        restated = intent.slot("restated")
+        yes = intent.kind == "yes" and (not restated or restated == pending.action or (
+            restated == "cancel" and pending.action in ("cancel_line", "cancel_plan")))
+        decision = policy.decide_confirmation(yes, asked, t.now)
         if decision.reason == "confirmation_expired":
             s.pending, s.queue, s.journey = None, [], None
             self.note(s, "confirmation expired")

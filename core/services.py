@@ -112,9 +112,7 @@ def transaction(db: sessionmaker[Session]) -> Iterator[Session]:
             session.flush()
         except DBAPIError as exc:
             _quiet_rollback(session)
-            if getattr(exc.orig, "sqlstate", None) in _SOMEONE_ELSE:
-                raise OutcomeUnknown(str(exc.orig or exc)) from exc
-            raise NotApplied(str(exc.orig or exc)) from exc
+            raise _failure(exc, written=False) from exc
         except SQLAlchemyTimeout as exc:  # no connection from the pool in time
             _quiet_rollback(session)
             raise NotApplied(str(exc)) from exc

@@ -26,6 +26,12 @@ def _renews(deps, login: str, product: str) -> bool:
         return s.execute(select(Plan.auto_renew).where(Plan.line_id == own.id, Plan.product == product)).scalar_one()
 
 
+def _at_line_confirmation(p) -> None:
+    """Sam's line cancellation, up to its confirmation (R11's question skipped)."""
+    for said in ("CANCEL LINE", "1357", "SKIP"):
+        p.text(said)
+
+
 def _audits(deps) -> int:
     with deps.db() as s:
         return s.execute(select(func.count()).select_from(AuditEvent)).scalar_one()
@@ -190,8 +196,7 @@ def test_a_question_at_why_is_answered_and_why_asked_again_R24_R11(phone, deps, 
 
 def test_a_question_at_the_confirmation_is_answered_and_the_yes_still_waits_R18_R24(phone, deps, demo):
     p = phone(SAM)
-    for said in ("CANCEL LINE", "1357", "SKIP"):
-        p.text(said)
+    _at_line_confirmation(p)
     reply = p.text("wait, will I lose my credits?")
     assert "can't be undone" in reply and "Reply YES to confirm" in reply, reply
     assert line(deps, "sam").status == "active"
@@ -201,16 +206,14 @@ def test_a_question_at_the_confirmation_is_answered_and_the_yes_still_waits_R18_
 
 def test_yes_with_the_change_said_again_confirms_it_R18(phone, deps, demo):
     p = phone(SAM)
-    for said in ("CANCEL LINE", "1357", "SKIP"):
-        p.text(said)
+    _at_line_confirmation(p)
     assert "Done" in p.text("yes, cancel it")
     assert line(deps, "sam").status == "cancel_pending"
 
 
 def test_yes_with_another_change_named_confirms_nothing_R18(phone, deps, demo):
     p = phone(SAM)
-    for said in ("CANCEL LINE", "1357", "SKIP"):
-        p.text(said)
+    _at_line_confirmation(p)
     reply = p.text("yes, block 212 555 0143")
     assert "Done" not in reply and "Cancel line" in reply, reply
     assert line(deps, "sam").status == "active"
@@ -271,8 +274,7 @@ def test_harassment_by_phone_gets_the_block_R24(call, deps, demo):
 # Thanks or a greeting at a step: one short line, and the step waits on -------------------------------
 def test_thanks_at_a_confirmation_is_no_yes_and_the_yes_still_waits_R18(phone, deps, demo):
     p = phone(SAM)
-    for said in ("CANCEL LINE", "1357", "SKIP"):
-        p.text(said)
+    _at_line_confirmation(p)
     reply = p.text("thanks")
     assert "welcome" in reply.lower() and "Reply YES to confirm" in reply and "didn't get" not in reply, reply
     assert line(deps, "sam").status == "active"

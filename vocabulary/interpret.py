@@ -37,7 +37,7 @@ from vocabulary import Vocabulary, contains, fold, slots as slot_reader, vocabul
 from vocabulary.acts import Act, BOTHERED, CORRECTIONS, SPAM_WORDS, IN_PROGRESS, NO as NO_WORDS, act_of
 from vocabulary.language_id import language_of
 from vocabulary.reading import KEYED, Parsed, parse
-from vocabulary.understand import (SPEECH_FLOOR, VAGUE_CANCEL, Understanding, answer_which, find, fix_choice,
+from vocabulary.understand import (ANSWERED_BY, SPEECH_FLOOR, VAGUE_CANCEL, Understanding, answer_which, find, fix_choice,
                                    understand)
 
 FORGOT_KEY = "8"  # R21 (said at the last PIN try): a one-time code instead of the PIN
@@ -370,9 +370,9 @@ def question(words: str, lang: str, spoken: bool = False) -> Interpretation:
         intent = got.intent if got.intent.kind != "journey" else _about(got.intent, got.label, words, lang)
         return Interpretation(turns.QUESTION, intent, lang=lang, understood=got)
     about = changing[0].name
-    answers = next((j for j in REGISTRY.values() if about in getattr(j, "answers", frozenset())), None)
+    answers = ANSWERED_BY.get(about)
     if answers is not None:
-        return Interpretation(turns.QUESTION, _about(intents.journey(answers.name), about, words, lang), lang=lang,
+        return Interpretation(turns.QUESTION, _about(intents.journey(answers), about, words, lang), lang=lang,
                               understood=got)
     return Interpretation(turns.QUESTION, intents.question(about), lang=lang, understood=got)
 
@@ -605,7 +605,7 @@ def _told(s: Said, got: Interpretation) -> Interpretation:
     if s.act == "question" and got.act == turns.REQUEST and got.intent.kind == "journey":
         name = got.intent.value
         if name == "clarify" or (name in REGISTRY and REGISTRY[name].changes):
-            answer = next((j.name for j in REGISTRY.values() if name in j.answers), None)
+            answer = ANSWERED_BY.get(name)
             intent = intents.journey(answer) if answer else intents.question(None if name == "clarify" else name)
             return Interpretation(turns.QUESTION, intent, lang=got.lang, understood=got.understood)
     return got
