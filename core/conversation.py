@@ -214,7 +214,7 @@ class Conversation:
 
     def _save(self, key: str, s: State, reply: Reply, also=None) -> Reply:
         s.step = reply.expect
-        s.last = [[p.key, p.values] for p in reply.prompts]
+        s.last = [[p.key, p.values] for p in reply.prompts[reply.said_once:]]
         turns, self._turns = self._turns, []
         if turns:  # the turn's insights record rides the state's round trip
             also = (lambda pipe, also=also: (insights.push_in(pipe, turns), also and also(pipe)))
@@ -256,7 +256,7 @@ class Conversation:
         (never counted as an unusable input)."""
         if s.step == EXPECT_COMMAND:
             return Reply(before)
-        return Reply(before + [Prompt(k, v) for k, v in s.last if k not in _NOT_AGAIN], s.step)
+        return Reply(before + [Prompt(k, v) for k, v in s.last if k not in _NOT_AGAIN], s.step, said_once=len(before))
 
     def _answer_in_place(self, s: State, journey, slots: dict, t: Turn) -> Reply:
         """A public answer asked for while a step waits (R24: "how do I cancel" at the PIN

@@ -36,6 +36,9 @@ class Reply:
     changed: bool = False  # something was applied
     lang: str = languages.DEFAULT_CODE  # the conversation's language, for the door's catalogue
     values: dict[str, Any] = field(default_factory=dict)  # per-step extras for the door (options)
+    # How many of the first prompts answer this turn only (a question answered while a step
+    # waits): said once, never kept as the step's question to say again.
+    said_once: int = 0
 
     def keys(self) -> list[str]:
         return [p.key for p in self.prompts]

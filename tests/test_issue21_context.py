@@ -293,3 +293,18 @@ def test_stop_texting_me_said_on_a_call_says_how_texts_stop_and_cancels_nothing_
     said = t.said()
     assert "reply STOP" in said and "plan or the whole line" not in said.lower(), said
     assert line(deps, "sam").status == "active"
+
+
+def test_two_questions_at_a_step_are_each_answered_once_never_piled_up_R19_R24(phone, deps, demo):
+    """A question answered while a step waits is said once: the next answer carries the step's
+    question again, not the answer before it (the reply stays short, R19)."""
+    p = phone(SAM)
+    _at_line_confirmation(p)
+    first = p.text("what happens to my number if I cancel?")
+    second = p.text("do you give refunds?")
+    assert "YES" in first and "YES" in second, (first, second)
+    assert second.count("YES") == 1 and second.count("refund") >= 1, second
+    said_first = first.split("Cancel line")[0].strip()
+    assert said_first and said_first not in second, second  # the first answer is not said again
+    assert len(second) <= 3 * 153, len(second)
+    assert p.text("YES").startswith("Done"), "the yes still waits"
