@@ -653,6 +653,9 @@ def wants_agent(speech: str | None, lang: str) -> bool:
     words = vocabulary(lang)
     if said in words.agent:
         return True
+    spoken = slot_reader.as_digits(said, lang)
+    if not any(ch.isalpha() for ch in spoken):  # "zero" alone is the person's key said; more numbers are an
+        return spoken.replace(" ", "") == "0"  # answer ("zero one two three" at the PIN prompt)
     got = understand(speech, lang)
     return (got.sure and got.label == "agent") or (contains(said, words.agent) and not got.sure)
 

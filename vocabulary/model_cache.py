@@ -55,18 +55,18 @@ def key() -> str:
     return digest.hexdigest()[:32]
 
 
-def load_or_train(make: Callable[[list[str]], "object"], train: Callable[[], "object"]):
+def load_or_train(make: Callable[[list[str]], "object"], train: Callable[[], "object"], name: str = "understanding"):
     """The cached model for today's inputs, else ``train()`` (then cached for the next process).
     ``make(labels)`` builds an empty model to fill with the stored weights."""
     import numpy as np
 
     where = folder()
-    path = where / f"understanding-{key()}.npz" if where else None
+    path = where / f"{name}-{key()}.npz" if where else None
     if path is not None and path.is_file():
         try:
             with np.load(path, allow_pickle=False) as stored:
                 model = make([str(label) for label in stored["labels"]])
-                model.index = {str(name): i for i, name in enumerate(stored["features"])}
+                model.index = {str(feature): i for i, feature in enumerate(stored["features"])}
                 model.weights = np.ascontiguousarray(stored["weights"])
                 model.bias = stored["bias"].copy()
             return model
@@ -74,17 +74,17 @@ def load_or_train(make: Callable[[list[str]], "object"], train: Callable[[], "ob
             pass  # unreadable: train, and write it anew below
     model = train()
     if path is not None:
-        _write(path, model)
+        _write(path, model, name)
     return model
 
 
-def _write(path: Path, model) -> None:
+def _write(path: Path, model, name: str = "understanding") -> None:
     import numpy as np
 
     features = sorted(model.index, key=model.index.__getitem__)  # each name at its column
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".understanding-", suffix=".npz")
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{name}-", suffix=".npz")
     except OSError:
         return  # an unwritable folder: this process keeps what it trained
     try:

@@ -400,7 +400,9 @@ def model() -> Model:
             if _model is None:
                 from vocabulary import model_cache
 
-                _model = model_cache.load_or_train(Model, lambda: train(load_phrases()))
+                from vocabulary import training_turns
+
+                _model = model_cache.load_or_train(Model, lambda: train(load_phrases() + training_turns.intent_rows()))
     return _model
 
 
