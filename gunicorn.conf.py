@@ -36,9 +36,11 @@ def post_worker_init(worker):
     import ctypes.util
     import gc
 
+    from vocabulary import act_model
     from vocabulary.understand import model
 
     model()
+    act_model.model()  # the second reader of the act (vocabulary/act_model.py)
     gc.collect()
     try:
         ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)

@@ -47,11 +47,13 @@ def main() -> None:
         PROMETHEUS_MULTIPROC_DIR=tempfile.mkdtemp(prefix="sb-cpu-"), SWITCHBOARD_ENV="production",
         PUBLIC_BASE_URL="https://bench.example", SECRET_KEY="bench-secret-key")
     from bench.bench import Signer, call_form, person, sms_form
+    from vocabulary import act_model
     from vocabulary.understand import model
     from wsgi import create_app
 
     app = create_app()
     model()
+    act_model.model()
     signer = Signer("https://bench.example")
 
     def environ(line: str) -> dict:

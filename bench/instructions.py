@@ -198,11 +198,13 @@ def child(args, db_url: str, redis_url: str, chosen: list[str]) -> int:
     helper.sb_end.argtypes = [ctypes.c_char_p]
     from bench.baseline import app as baseline_app
     from bench.bench import Signer, call_form, person, sms_form
+    from vocabulary import act_model
     from vocabulary.understand import model
     from wsgi import create_app
 
     app = create_app()
     model()
+    act_model.model()
     signer = Signer("https://bench.example")
     helper.sb_instrument()  # from here on instrumented (slower), still not counted
 

@@ -287,7 +287,9 @@ def run_gunicorn(app, *, host: str, port: int, workers: int, settings: Settings)
             return app
 
     # Trained once here, before the workers fork, not during a customer's first free text.
+    from vocabulary import act_model
     from vocabulary.understand import model
 
     model()
+    act_model.model()  # the second reader of the act (vocabulary/act_model.py)
     _App().run()
