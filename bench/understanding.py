@@ -227,8 +227,10 @@ def compare() -> None:
 
 
 def thresholds() -> None:
-    """5-fold cross-validation on the training phrases (never the held-out set)."""
-    rows = u.load_phrases()
+    """5-fold cross-validation on the training phrases and turns (never the held-out set)."""
+    from vocabulary import training_turns
+
+    rows = u.load_phrases() + training_turns.intent_rows()
     rnd = random.Random(3)
     rows = rows[:]
     rnd.shuffle(rows)

@@ -74,10 +74,11 @@ def name(text: str) -> Intent:
     return Intent("name", text)
 
 
-def told(about: str | None) -> Intent:
+def told(about: str | None, **slots: Any) -> Intent:
     """A statement about a change ("I cancelled my line yesterday"): answered with the way to
-    ask for it, never the change (R24). A question's intent, said as an offer."""
-    return Intent("question", about, {"told": True})
+    ask for it, never the change (R24). A question's intent, said as an offer; the details it
+    named (the plan, the number) are kept with it."""
+    return Intent("question", about, {**{k: v for k, v in slots.items() if v is not None}, "told": True})
 
 
 def journey(journey_name: str, **slots: Any) -> Intent:

@@ -415,8 +415,9 @@ def _labelled(interpretation: Any, case: Case, act: str) -> tuple[str, str | Non
         if act == "question" and REGISTRY.get(label) is not None and REGISTRY[label].answers:
             label = _asked_about(interpretation, label)  # the schema's label: what the question is about
         return act, label, _journey_slots(given)
-    if kind == "question":  # R24: a question about a journey (None: about nothing we do)
-        return act, str(value) if value else "none", {}
+    if kind == "question":  # R24: a question about a journey (None: about nothing we do), with its details
+        details = {k: v for k, v in dict(_get(intent, "slots") or {}).items() if k != "told"}
+        return act, str(value) if value else "none", _journey_slots(details)
     if kind in ("pin", "number", "choice", "name"):
         label, slots = _answer(kind, value, case.step, intent)
         if kind == "choice" and case.step in _REASON_STEPS and not _as_choice(case):

@@ -374,17 +374,19 @@ def question(words: str, lang: str, spoken: bool = False) -> Interpretation:
     if answers is not None:
         return Interpretation(turns.QUESTION, _about(intents.journey(answers), about, words, lang), lang=lang,
                               understood=got)
-    return Interpretation(turns.QUESTION, intents.question(about), lang=lang, understood=got)
+    return Interpretation(turns.QUESTION, _about(intents.question(about), about, words, lang), lang=lang,
+                          understood=got)
 
 
 def _about(answer: Intent, about: str, words: str, lang: str) -> Intent:
     """The answer to a question, with the details the question named about its change (the
-    plan in "do I keep my texts if I cancel the archive?"), read by that change's journey."""
+    plan in "do I keep my texts if I cancel the archive?", the number in "how do I block 917…"),
+    read by that change's journey."""
     journey = REGISTRY.get(about)
     if journey is None or journey.slots_heard is None:
         return answer
     found = journey.slots_heard(slot_reader.heard(words, lang))
-    return intents.journey(answer.value, **{**found, **answer.slots}) if found else answer
+    return Intent(answer.kind, answer.value, {**found, **answer.slots}) if found else answer
 
 
 def _new_request(words: str, lang: str, spoken: bool) -> Interpretation | None:
@@ -606,7 +608,9 @@ def _told(s: Said, got: Interpretation) -> Interpretation:
         name = got.intent.value
         if name == "clarify" or (name in REGISTRY and REGISTRY[name].changes):
             answer = ANSWERED_BY.get(name)
-            intent = intents.journey(answer) if answer else intents.question(None if name == "clarify" else name)
+            details = {} if name == "clarify" else got.intent.slots
+            intent = intents.journey(answer, **details) if answer else \
+                intents.question(None if name == "clarify" else name, **details)
             return Interpretation(turns.QUESTION, intent, lang=got.lang, understood=got.understood)
     return got
 
@@ -623,8 +627,9 @@ def statement(intent: Intent, lang: str | None, understood=None) -> Interpretati
     names = [o[0] for o in intent.slot("options") or []] if about == "clarify" else [about] if about else []
     only_offered = [n for n in names if n in REGISTRY and REGISTRY[n].changes and n not in LED_TO]
     if names and len(only_offered) == len(names):
-        return Interpretation(turns.STATEMENT, intents.told(None if about == "clarify" else about), lang=lang,
-                              understood=understood)
+        details = {} if about == "clarify" else intent.slots
+        return Interpretation(turns.STATEMENT, intents.told(None if about == "clarify" else about, **details),
+                              lang=lang, understood=understood)
     return Interpretation(turns.STATEMENT, intent, lang=lang, understood=understood)
 
 

@@ -101,6 +101,8 @@ def intent_label(row: TrainingTurn) -> str | None:
         return None if row.step != "reason" else _REASON_FIX.get(intent, intent)
     if row.act == "statement" and intent in _REASON_FIX:
         return _REASON_FIX[intent]  # "my number got cancelled", "I hate my number": R11's fix for what was told
+    if row.act == "question" and intent == "cancel":
+        return ANSWERED_BY["cancel_line"]  # "what happens if I cancel?": what cancelling does, a plan or the line
     if row.act == "question" and intent in ANSWERED_BY and REGISTRY.get(intent) is not None \
             and REGISTRY[intent].changes:
         return ANSWERED_BY[intent]

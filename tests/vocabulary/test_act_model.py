@@ -47,6 +47,8 @@ def test_a_question_about_a_change_teaches_the_journey_that_answers_it():
     assert training_turns.intent_label(row) == "cancel_effects"
     reason = training_turns.TrainingTurn("en", "sms", "reason", "answer", "change_number", (), "hate my number", "t")
     assert training_turns.intent_label(reason) == "fix.change_number"
+    vague = training_turns.TrainingTurn("en", "sms", "command", "question", "cancel", (), "what if I cancel?", "t")
+    assert training_turns.intent_label(vague) == "cancel_effects"  # a plan or the line: what cancelling does
     pin = training_turns.TrainingTurn("en", "sms", "pin", "answer", "pin", (("pin", "1234"),), "1234", "t")
     assert training_turns.intent_label(pin) is None
 
@@ -102,3 +104,19 @@ def test_the_real_model_reads_what_the_rules_missed_and_keeps_what_they_got():
                                    ("what happens if I cancel my line?", "command", "en", "question"),
                                    ("cancela mi línea", "command", "es", "request")]:
         assert act_model.decide(text, lang, "sms", step, acts.rules_act(text, lang, "sms", step), m).act == want, text
+
+
+@pytest.mark.parametrize("text, lang, act, intent, slots", [
+    ("my husband wants to cancel his call recording", "en", "statement", "cancel_plan", {"plan": "call_recording"}),
+    ("ya cancelé el archivo de textos", "es", "statement", "cancel_plan", {"plan": "text_archive"}),
+    ("how do I block (917) 555-0142", "en", "question", "block", {"phone": "9175550142"}),
+    ("what happens if I cancel the text archive?", "en", "question", "cancel_plan", {"plan": "text_archive"}),
+])
+def test_a_question_or_a_statement_keeps_the_details_it_named_R24(text, lang, act, intent, slots):
+    """Told or asked about a change, never the change; what was named stays with it (the plan,
+    the number), read as the doors read it (vocabulary/evaluate.py ``integrated``)."""
+    from vocabulary.evaluate import integrated
+    from vocabulary.held_out import Case
+
+    got = integrated(Case(text, "sms", "command", lang))
+    assert (got.act, got.intent, got.slots) == (act, intent, slots)
