@@ -305,6 +305,9 @@ class Conversation:
         """R24: a question about a change is answered (what to ask for, a person offered),
         never taken as the change nor as the step's answer."""
         told = bool(intent.slot("told"))  # a statement about a change: the offer in one line
+        if intent.slot("not_ours"):
+            self.note(s, "asked for something the bot doesn't do")
+            return self._again(s, [Prompt("not_ours")])
         self.note(s, f"{'told' if told else 'asked'} about {intent.value or 'something'}")
         return self._again(s, [Prompt("told_about" if told else "question_about", {"about": intent.value})])
 
@@ -674,7 +677,7 @@ _ACTS = {"forgot": Conversation._on_forgot, "no": Conversation._on_no, "goodbye"
          "thanks": Conversation._on_social, "greeting": Conversation._on_social}
 # Said once, never again with the step's question (an apology, a count of tries).
 _NOT_AGAIN = frozenset({"unusable", "pin_wrong", "pin_format", "code_wrong", "code_format", "last_try", "pin_ok",
-                        "language_switched", "question_about", "told_about", "hello", "welcome"})
+                        "language_switched", "question_about", "told_about", "hello", "welcome", "not_ours"})
 
 
 def _by_user(lines: list, user: str | None):

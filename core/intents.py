@@ -74,6 +74,12 @@ def name(text: str) -> Intent:
     return Intent("name", text)
 
 
+def not_ours() -> Intent:
+    """Understood, and nothing this bot does ("can you order me a pizza"): said so, with what it
+    does and a person (never "didn't get that", never an unusable input)."""
+    return Intent("question", None, {"not_ours": True})
+
+
 def told(about: str | None, **slots: Any) -> Intent:
     """A statement about a change ("I cancelled my line yesterday"): answered with the way to
     ask for it, never the change (R24). A question's intent, said as an offer; the details it

@@ -392,6 +392,8 @@ PROMPTS: dict[str, Prompt] = {
         f"Nothing was changed. If you'd like to {WHICH[v['about']]}, just ask for it. For a person, press 0."
         if v.get("about") in WHICH else "Nothing was changed. Tell me what you'd like done, or press 0 for a person."),
     "ok_nothing": lambda v: "OK, nothing was changed.",
+    "not_ours": lambda v: ("That's not something I can help with. I can cancel a plan or your line, explain refunds, "
+                           "fix calls or texts, and change, block or reactivate a number. For a person, press 0."),
     "not_verified": lambda v: "We couldn't verify that.",
     "pin_not_needed": lambda v: "Your PIN is already verified on this call.",
     # done (R17: a text receipt follows)

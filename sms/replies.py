@@ -477,7 +477,7 @@ COMMAND_WORDS = {"cancel_plan": "STOP PLAN", "cancel_line": "CANCEL LINE", "reac
 # Replies that already give the way to a person (R15): a third miss after one adds no second.
 OFFER_A_PERSON = frozenset({"agent", "pin_locked", "last_try", "code_limit", "code_opted_out", "ask_which", "unavailable",
                             "error", "refused_not_reactivatable", "callback_no_number", "fix_steps",
-                            "hello", "question_about", "told_about", "ok_nothing"})
+                            "hello", "question_about", "told_about", "ok_nothing", "not_ours"})
 
 REPLIES: dict[str, Reply] = {
     # consent and help (R16)
@@ -583,6 +583,8 @@ REPLIES: dict[str, Reply] = {
         if v.get("about") in COMMAND_WORDS else
         "Nothing was changed. Text what you'd like done, or AGENT for a person."),
     "ok_nothing": lambda v: "OK. Reply HELP for commands, or AGENT for a person.",
+    "not_ours": lambda v: ("That's not something I can help with. I can cancel plans or lines, explain refunds, fix "
+                           "calls or texts, and change, block or reactivate numbers. AGENT: a person."),
     "pin_not_needed": lambda v: "Your PIN is already verified in this conversation.",
     # receipts (R17)
     "done_cancel_plan": EN.done_plan,

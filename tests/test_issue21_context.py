@@ -308,3 +308,26 @@ def test_two_questions_at_a_step_are_each_answered_once_never_piled_up_R19_R24(p
     assert said_first and said_first not in second, second  # the first answer is not said again
     assert len(second) <= 3 * 153, len(second)
     assert p.text("YES").startswith("Done"), "the yes still waits"
+
+
+# Something understood and nothing this bot does: said so, with what it does (not "didn't get that")
+def test_a_request_for_something_we_dont_do_is_told_so_with_what_we_do_R15(phone, deps, demo):
+    p = phone(SAM)
+    audits = _audits(deps)
+    for _ in range(3):  # three in a row are no three failed inputs: no transfer (R15 counts misses only)
+        reply = p.text("can you order me a pizza")
+        assert "not something I can help with" in reply and "AGENT" in reply, reply
+        assert "didn't get that" not in reply
+    assert _audits(deps) == audits  # nothing changed, no escalation
+    assert line(deps, "sam").status == "active"
+
+
+def test_algo_que_no_hacemos_se_dice_en_espanol(phone, deps, demo):
+    reply = phone(SAM).text("recomiéndame una película por favor")
+    assert "no puedo ayudarte" in reply and "AGENTE" in reply, reply
+
+
+def test_something_we_dont_do_said_at_the_voice_menu_is_told_so_then_the_menu(call, deps, demo):
+    said = call(SAM, ["say can you order me a pizza", "hangup"]).said()
+    assert "not something I can help with" in said and "press 0" in said, said
+    assert "didn't get that" not in said.lower(), said

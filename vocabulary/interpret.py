@@ -37,7 +37,7 @@ from vocabulary import Vocabulary, contains, fold, slots as slot_reader, vocabul
 from vocabulary.acts import Act, BOTHERED, CORRECTIONS, SPAM_WORDS, IN_PROGRESS, NO as NO_WORDS, act_of
 from vocabulary.language_id import language_of
 from vocabulary.reading import KEYED, Parsed, parse
-from vocabulary.understand import (ANSWERED_BY, SPEECH_FLOOR, VAGUE_CANCEL, Understanding, answer_which, find, fix_choice,
+from vocabulary.understand import (ANSWERED_BY, NOTHING, SPEECH_FLOOR, VAGUE_CANCEL, Understanding, answer_which, find, fix_choice,
                                    understand)
 
 FORGOT_KEY = "8"  # R21 (said at the last PIN try): a one-time code instead of the PIN
@@ -591,9 +591,33 @@ def bothered_from(words: str, lang: str) -> Intent | None:
     return intents.journey("block", **found)
 
 
+# The acts whose words may ask for something this bot doesn't do, and how each is told (a statement
+# "about nothing we do" is told how to ask instead: ``_told``).
+_ASKED_ELSEWHERE = {"request": turns.REQUEST, "question": turns.QUESTION}
+
+
+def not_ours(act: str | None, understood: Understanding | None, lang: str | None, words: str,
+             said_in: str | None = None) -> Interpretation | None:
+    """Asked, and understood surely as nothing this bot does, in words that name nothing it knows
+    ("can you order me a pizza?", "what's the score?"): said so with what it does and a person,
+    not "didn't get that" (no unusable input)."""
+    if act not in _ASKED_ELSEWHERE or understood is None or understood.label != "none" \
+            or understood.intent.kind != "unclear" or understood.score < NOTHING:
+        return None
+    found = find(words, fold(words), said_in or lang or languages.DEFAULT_CODE)
+    if found.concepts or found.plan or found.digits:
+        return None  # a change, a plan or a number named: not "nothing we do"
+    return Interpretation(_ASKED_ELSEWHERE[act], intents.not_ours(), lang=lang, understood=understood)
+
+
 def _told(s: Said, got: Interpretation) -> Interpretation:
     """A statement that leads to a journey ("someone keeps calling me") is said to be one; a
-    question the model read as a change is a question about it (R24: never the change)."""
+    question the model read as a change is a question about it (R24: never the change);
+    something surely nothing we do is said so (``not_ours``)."""
+    if s.turn.expects == "command" and got.act == turns.UNCLEAR:
+        elsewhere = not_ours(s.act, got.understood, got.lang or s.turn.lang, s.words)
+        if elsewhere is not None:
+            return elsewhere
     if s.act == "statement" and s.turn.expects == "command":
         block = bothered_from(s.words, got.lang or s.turn.lang)
         if block is not None:
@@ -748,6 +772,9 @@ def _menu_understood(turn: Turn, act) -> Interpretation:
     """What the model understood: a sure label (_MENU_LABELS, else its journey, told as a
     request or a statement), "a plan or the line?" as the cancel menu, another question, or unclear."""
     got = understand(turn.speech, turn.lang, speech_confidence=turn.confidence)
+    elsewhere = not_ours(act.act, got, None, turn.speech, turn.lang)
+    if elsewhere is not None:
+        return elsewhere
     if got.sure and got.label in _MENU_LABELS:
         kind, intent = _MENU_LABELS[got.label]
         return Interpretation(kind, intent, understood=got)

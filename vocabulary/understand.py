@@ -375,14 +375,25 @@ def load_phrases(langs: Iterable[str] = LANGUAGES) -> list[tuple[str, str, str]]
     return rows
 
 
+def training_rows() -> list[tuple[str, str, str]]:
+    """What the shipped model learns from: the phrases, and the words of the training turns
+    (vocabulary/training_turns.py)."""
+    from vocabulary import training_turns
+
+    return load_phrases() + training_turns.intent_rows()
+
+
 def train(rows: list[tuple[str, str, str]]) -> Model:
     labels = sorted({label for _, label, _ in rows})
     unknown = [label for label in labels if _route(label) is None and label not in NOT_JOURNEYS + ("cancel",)]
     if unknown:
         raise ValueError(f"labels that are no journey: {unknown}")
-    examples = []
+    examples, seen = [], set()
     for lang, label, text in rows:
         text, folded = prepare(text)
+        if (lang, label, folded) in seen:
+            continue  # a phrase learnt once: the same rows again make the same model
+        seen.add((lang, label, folded))
         examples.append((features(folded, find(text, folded, lang)), label))
     return Model(labels).fit(examples)
 
@@ -400,9 +411,7 @@ def model() -> Model:
             if _model is None:
                 from vocabulary import model_cache
 
-                from vocabulary import training_turns
-
-                _model = model_cache.load_or_train(Model, lambda: train(load_phrases() + training_turns.intent_rows()))
+                _model = model_cache.load_or_train(Model, lambda: train(training_rows()))
     return _model
 
 

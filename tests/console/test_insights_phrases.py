@@ -36,8 +36,8 @@ def test_export_writes_phrase_rows_by_language_and_since(runner, deps, clock):
 
 
 def test_check_prints_before_and_after_and_accepts_rows_that_change_nothing_for_the_worse(runner, deps, tmp_path):
-    label_turn(deps, "what am I paying for each month", "plans")
-    label_turn(deps, "I want to get rid of the archive thing", "cancel_plan")
+    label_turn(deps, "what plans do I have", "plans")  # phrases the model already knows: nothing gets worse
+    label_turn(deps, "cancel my text archive", "cancel_plan")
     rows = tmp_path / "labelled.tsv"
     rows.write_text(runner.invoke(args=["phrases", "export"]).stdout, encoding="utf-8")
     out = runner.invoke(args=["phrases", "check", str(rows)])
@@ -54,7 +54,7 @@ def test_check_prints_before_and_after_and_accepts_rows_that_change_nothing_for_
 def test_check_refuses_rows_that_lower_accuracy(runner, tmp_path):
     bad = tmp_path / "bad.tsv"
     bad.write_text("# lang: en\n" + "".join(f"refund\twhat plans do I have {i}\nrefund\tshow me my plans\n"
-                                           f"none\tcancel my line\n" for i in range(40)), encoding="utf-8")
+                                           f"none\tcancel my line\n" for i in range(150)), encoding="utf-8")
     out = runner.invoke(args=["phrases", "check", str(bad)])
     assert out.exit_code == 1
     assert "refused:" in out.output and "overall accuracy drops" in out.output and "intent plans drops" in out.output
