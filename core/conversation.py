@@ -305,6 +305,8 @@ class Conversation:
         """R24: a question about a change is answered (what to ask for, a person offered),
         never taken as the change nor as the step's answer."""
         told = bool(intent.slot("told"))  # a statement about a change: the offer in one line
+        if intent.slot("why") in (EXPECT_PIN, EXPECT_CODE):
+            return self._again(s, [Prompt("why_pin" if intent.slot("why") == EXPECT_PIN else "why_code")])
         if intent.slot("not_ours"):
             self.note(s, "asked for something the bot doesn't do")
             return self._again(s, [Prompt("not_ours")])
@@ -677,7 +679,8 @@ _ACTS = {"forgot": Conversation._on_forgot, "no": Conversation._on_no, "goodbye"
          "thanks": Conversation._on_social, "greeting": Conversation._on_social}
 # Said once, never again with the step's question (an apology, a count of tries).
 _NOT_AGAIN = frozenset({"unusable", "pin_wrong", "pin_format", "code_wrong", "code_format", "last_try", "pin_ok",
-                        "language_switched", "question_about", "told_about", "hello", "welcome", "not_ours"})
+                        "language_switched", "question_about", "told_about", "hello", "welcome", "not_ours",
+                        "why_pin", "why_code"})
 
 
 def _by_user(lines: list, user: str | None):

@@ -74,6 +74,12 @@ def name(text: str) -> Intent:
     return Intent("name", text)
 
 
+def why_asked(step: str) -> Intent:
+    """"Why do you need my PIN?" at the PIN (or the code) prompt: why the step asks (R8, R21),
+    then the step again; never a wrong PIN."""
+    return Intent("question", None, {"why": step})
+
+
 def not_ours() -> Intent:
     """Understood, and nothing this bot does ("can you order me a pizza"): said so, with what it
     does and a person (never "didn't get that", never an unusable input)."""

@@ -331,3 +331,27 @@ def test_something_we_dont_do_said_at_the_voice_menu_is_told_so_then_the_menu(ca
     said = call(SAM, ["say can you order me a pizza", "hangup"]).said()
     assert "not something I can help with" in said and "press 0" in said, said
     assert "didn't get that" not in said.lower(), said
+
+
+# "Why do you need my PIN?": why it is asked, then the PIN again (R8, R21), never a wrong PIN -------
+def test_why_do_you_need_my_pin_is_answered_and_the_pin_still_asked_R8(phone, deps, demo):
+    p = phone(SAM)
+    p.text("CANCEL LINE")
+    before = _audits(deps)
+    reply = p.text("why do you need my pin?")
+    assert "only the line's own user" in reply and "PIN" in reply, reply
+    assert "billing" not in reply.lower() and "A PIN is" not in reply, reply
+    assert _audits(deps) == before  # no wrong PIN counted (R9), nothing refused
+    assert "why?" in p.text("1357")  # the request goes on: R11's question
+
+
+def test_para_que_necesitan_mi_pin_se_explica_R8(phone, deps, demo):
+    p = phone(SAM)
+    p.text("CANCELAR LÍNEA")
+    reply = p.text("¿para qué necesitan mi pin?")
+    assert "solo el usuario de la línea" in reply and "PIN" in reply, reply
+
+
+def test_why_do_you_need_my_pin_by_voice_R8(call, deps, demo):
+    said = call(SAM, ["1", "2", "say why do you need my pin", "hangup"]).said()
+    assert "only the line's own user" in said and "PIN" in said.split("only the line's own user")[1], said

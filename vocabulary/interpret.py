@@ -22,6 +22,7 @@ What is read, and how:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Callable
@@ -233,6 +234,21 @@ def _answer_stage(h: Heard):
     return None
 
 
+# "Why do you need my PIN?", "¿para qué quieren el código?": why the step asks.
+WHY_ASKED = re.compile(r"^(but |and |ok |pero |y )?(why|how come|what for|what do you need|por que|porque|para que)\b"
+                       r"|\b(why|por que|para que) (do|does|would|is|are|necesita|necesitan|necesitas|quiere|quieren|"
+                       r"piden|pide|me pide|me piden)\b")
+
+
+def _why_stage(h: Heard):
+    """"Why do you need my PIN?" at the PIN or code prompt: why it is asked (R8, R21), then the
+    prompt again (never a wrong PIN); a question that names a journey is that question."""
+    if h.step in (EXPECT_PIN, EXPECT_CODE) and h.act.act in ("question", "request", "statement") \
+            and WHY_ASKED.search(h.s.folded) and not _names_a_journey(h):
+        return Interpretation(turns.QUESTION, intents.why_asked(h.step), lang=h.lang)
+    return None
+
+
 def _question_stage(h: Heard):
     """R24: a question is answered (in place where a step waits), never the change."""
     if h.act.act != "question" or not (h.step in ANSWER_STEPS or h.step in ASKED_IN_PLACE or h.step == "command"):
@@ -241,6 +257,12 @@ def _question_stage(h: Heard):
     if asked.intent.kind == "question" and asked.intent.value is None and h.step == "command":
         return READER  # about nothing a journey does: read as before (help, a person, unclear)
     return asked
+
+
+def _names_a_journey(h: Heard) -> bool:
+    """Whether the words name something a journey does ("why can't I cancel my line?")."""
+    got = understand(h.s.words, h.lang)
+    return got.sure and got.intent.kind == "journey" and got.label not in ("billing", "help", "capabilities")
 
 
 def _command_stage(h: Heard):
@@ -260,7 +282,7 @@ def _request_stage(h: Heard):
 
 
 HEARD_STAGES = (_restated_stage, _correction_stage, _everywhere_stage, _social_stage, _dont_know_stage, _answer_stage,
-                _question_stage, _command_stage, _request_stage)
+                _why_stage, _question_stage, _command_stage, _request_stage)
 
 
 # R11's question and offer come inside a cancellation: a request to cancel goes on with it; a
