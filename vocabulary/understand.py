@@ -343,8 +343,8 @@ class Model:
         clf.fit(x, [label for _, label in examples])
         order = [list(clf.classes_).index(label) for label in self.labels]
         self.index = dict(vectors.vocabulary_)
-        self.weights = np.ascontiguousarray(clf.coef_.T[:, order])
-        self.bias = clf.intercept_[order].copy()
+        self.weights = np.ascontiguousarray(clf.coef_.T[:, order], dtype=np.float32)  # half the memory, same answers
+        self.bias = clf.intercept_[order].astype(np.float32)
         return self
 
     def probabilities(self, x: dict[str, float]) -> dict[str, float]:
