@@ -355,3 +355,17 @@ def test_para_que_necesitan_mi_pin_se_explica_R8(phone, deps, demo):
 def test_why_do_you_need_my_pin_by_voice_R8(call, deps, demo):
     said = call(SAM, ["1", "2", "say why do you need my pin", "hangup"]).said()
     assert "only the line's own user" in said and "PIN" in said.split("only the line's own user")[1], said
+
+
+# A command's word with a question after it is a question about it (R24) -----------------------------
+def test_a_command_word_asked_as_a_question_is_answered_not_started_R24(phone, deps, demo):
+    p = phone(SAM)
+    reply = p.text("bloquear es gratis?")
+    assert "PIN" not in reply, reply  # nothing started: no PIN asked for a change nobody asked for
+    reply = p.text("cancel line? what happens to my texts")
+    assert "PIN" not in reply and "YES" not in reply, reply
+    assert line(deps, "sam").status == "active"
+
+
+def test_a_command_with_its_number_and_a_question_mark_is_still_the_command(phone, deps, demo):
+    assert "PIN" in phone(SAM).text("BLOCK 212 555 0143?")  # the number to act on: the command, its PIN first

@@ -79,7 +79,7 @@ def parse(body: str | None, prefer: str = languages.DEFAULT_CODE) -> Parsed:
     words = folded.split()
     lang = language_of(text, folded)
     command = _command(text, words, vocabs, exact=True)
-    if command is not None:
+    if command is not None and not _asks_about(command, text):
         return command
     if KEYED.fullmatch(text):
         return Parsed("text", text=text, lang=lang)
@@ -114,6 +114,12 @@ def _command(text: str, words: list[str], vocabs: list[Vocabulary], *, exact: bo
             arg = " ".join(words[len(cmd):])
             return Parsed("command", action, arg or None, text=text, lang=v.lang)
     return None
+
+
+def _asks_about(command: Parsed, text: str) -> bool:
+    """A command's word with a question after it, and no number to act on ("bloquear es gratis?",
+    "cancel line? what happens to my texts"): a question about it, answered (R24), not the command."""
+    return bool(command.arg) and "?" in text and not any(ch.isdigit() for ch in text)
 
 
 def _says(head: tuple[str, ...], cmd: tuple[str, ...], exact: bool) -> bool:
