@@ -79,12 +79,10 @@ def features(text: str, lang: str, channel: str, step: str) -> dict[str, float]:
     """What the act model sees: the words as the intent model reads them, the step, the channel,
     a question mark and the first words (at this step). Not the rules' verdict: the model is a
     second reader, independent of the rules (measured: it makes fewer requests of questions)."""
-    from vocabulary import slots as slot_reader
-    from vocabulary.understand import features as word_features, find, prepare
+    from vocabulary.understand import reading
 
-    text, folded = prepare(text)
-    folded = slot_reader.as_digits(folded, lang)
-    x = word_features(folded, find(text, folded, lang))
+    text, folded, _, shared = reading(text, lang)
+    x = dict(shared)
     words = folded.split()
     x.update({f"s:{step}": 1.0, f"ch:{channel}": 1.0, f"len:{min(len(words), 12) // 3}": 1.0})
     if "?" in text or "¿" in text:

@@ -465,6 +465,17 @@ def clarify(labels: Iterable[str]) -> Intent:
     return intents.journey("clarify", options=[[name, slots] for name, slots in options[:2]])
 
 
+@lru_cache(maxsize=1024)
+def reading(text: str | None, lang: str) -> tuple[str, str, Found, dict[str, float]]:
+    """A text as the models read it, once a turn (the intent model and the act model share it):
+    the text, its folded words (spoken numbers as digits), what the lexicon finds, the features.
+    The features are shared: whoever adds to them adds to a copy."""
+    text, folded = prepare(text)
+    folded = slot_reader.as_digits(folded, lang)  # "two one two…" is a number, as if typed
+    f = find(text, folded, lang)
+    return text, folded, f, features(folded, f)
+
+
 def understand(text: str | None, lang: str = languages.DEFAULT_CODE, *, speech_confidence: float | None = None) -> Understanding:
     """What a free text or a speech result asks for (see the module's docstring)."""
     text, folded = prepare(text)
@@ -472,9 +483,8 @@ def understand(text: str | None, lang: str = languages.DEFAULT_CODE, *, speech_c
         return Understanding(intents.UNCLEAR, "none", 0.0, how="empty")
     if speech_confidence is not None and speech_confidence < SPEECH_FLOOR:
         return Understanding(intents.UNCLEAR, "none", 0.0, how="low_speech_confidence")
-    folded = slot_reader.as_digits(folded, lang)  # "two one two…" is a number, as if typed
-    f = find(text, folded, lang)
-    probs = model().probabilities(features(folded, f))
+    text, folded, f, x = reading(text, lang)
+    probs = model().probabilities(x)
     got = _decide(probs, f, asked=acts.form(text, folded) == "question", named=product_named(folded, f),
                   folded=folded, heard=slot_reader.heard(text, lang))
     return slot_reader.with_next(got, text, lang, understand)
