@@ -492,6 +492,12 @@ class Conversation:
         if intent.kind == "name":  # the line's user named ("Maria's line"): exactly one of them
             match = [o for o in s.options if len(o) > 2 and str(o[2]).casefold() == fold(str(intent.value))]
             match = match if len(match) == 1 else []
+        if intent.kind == "number" and digits.isdigit() and len(digits) == 1 and 1 <= int(digits) <= len(s.options):
+            match = [s.options[int(digits) - 1]]  # "2": the second line the question read out
+        if intent.kind == "own_line" and s.actor:  # "mine": the verified line itself
+            match = [o for o in s.options if o[0] == s.actor.get("line_id")]
+        if intent.kind == "choice" and isinstance(intent.value, int) and 1 <= intent.value <= len(s.options):
+            match = [s.options[intent.value - 1]]  # "the second one": in the order the question said them
         if not match:
             return self.unusable(s, t, EXPECT_TARGET, Prompt("ask_target", {"lines": [o[1] for o in s.options]}))
         s.target, s.failed = match[0][0], 0

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-KINDS = frozenset({"yes", "no", "skip", "choice", "pin", "number", "name", "journey", "agent",
+KINDS = frozenset({"yes", "no", "skip", "choice", "pin", "number", "name", "own_line", "journey", "agent",
                    "repeat", "unclear", "forgot", "question", "language", "goodbye", "thanks", "greeting"})
 
 

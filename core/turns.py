@@ -94,7 +94,7 @@ class Interpretation:
 
 _ACT_OF_INTENT = {"journey": REQUEST, "yes": YES, "no": NO, "skip": SKIP, "agent": PERSON, "forgot": FORGOT_PIN,
                   "repeat": REPEAT, "unclear": UNCLEAR, "choice": ANSWER, "pin": ANSWER, "number": ANSWER,
-                  "name": ANSWER, "question": QUESTION, "language": LANGUAGE, "goodbye": GOODBYE,
+                  "name": ANSWER, "own_line": ANSWER, "question": QUESTION, "language": LANGUAGE, "goodbye": GOODBYE,
                   "thanks": THANKS, "greeting": GREETING}
 
 

@@ -369,3 +369,32 @@ def test_a_command_word_asked_as_a_question_is_answered_not_started_R24(phone, d
 
 def test_a_command_with_its_number_and_a_question_mark_is_still_the_command(phone, deps, demo):
     assert "PIN" in phone(SAM).text("BLOCK 212 555 0143?")  # the number to act on: the command, its PIN first
+
+
+# An admin's line chosen as "mine" or by its place in the list -----------------------------------------
+def test_an_admin_says_mine_at_which_line_and_gets_the_own_line(phone, deps, demo):
+    p = phone(JDOE)
+    p.text("STOP PLAN")
+    assert "Which line" in p.text("482913")
+    reply = p.text("mine")
+    assert "Business Annual" in reply and "Voicemail" not in reply, reply  # jdoe's own plans
+
+
+def test_an_admin_says_the_second_one_at_which_line(phone, deps, demo):
+    p = phone(JDOE)
+    p.text("STOP PLAN")
+    asked = p.text("482913")
+    second = asked.split(":")[-1].replace(" ", "").split(",")[1]  # the second last-four read out
+    reply = p.text("the second one")
+    assert "Which line" not in reply, reply
+    again = phone(JDOE)
+    again.text("STOP PLAN")
+    again.text("482913")
+    assert again.text(second) == reply  # the same line as its digits give
+
+
+def test_all_of_them_at_which_line_is_asked_again(phone, deps, demo):
+    p = phone(JDOE)
+    p.text("STOP PLAN")
+    p.text("482913")
+    assert "Which line" in p.text("all of them")

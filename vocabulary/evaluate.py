@@ -347,6 +347,8 @@ def _answer(kind: str, value: Any, step: str, intent: Any = None) -> tuple[str, 
         return "choice", {"choice": str(value)}
     if kind == "name" and step == "target":
         return "line", {"name": str(value)}
+    if kind == "own_line":
+        return "line", {}  # "mine": the verified line itself
     given = dict(_get(intent, "slots") or {})
     if kind == "name" and given.get("kind") == "number":
         return "plan", {"plan": "number_plan"}
@@ -418,7 +420,7 @@ def _labelled(interpretation: Any, case: Case, act: str) -> tuple[str, str | Non
     if kind == "question":  # R24: a question about a journey (None: about nothing we do), with its details
         details = {k: v for k, v in dict(_get(intent, "slots") or {}).items() if k != "told"}
         return act, str(value) if value else "none", _journey_slots(details)
-    if kind in ("pin", "number", "choice", "name"):
+    if kind in ("pin", "number", "choice", "name", "own_line"):
         label, slots = _answer(kind, value, case.step, intent)
         if kind == "choice" and case.step in _REASON_STEPS and not _as_choice(case):
             return act, _reason_label(int(value)), {}  # a reason in words is the fix it names (the schema)

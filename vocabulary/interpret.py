@@ -350,6 +350,8 @@ def _answered(s: Said, kind: str, lang: str) -> Intent | None:
         return intents.number(found.get("last4") or found["phone"])
     if step == EXPECT_TARGET and found.get("name"):
         return intents.name(found["name"])  # a line by its user's name (the conversation matches it)
+    if step == EXPECT_TARGET:
+        return _line_in_words(s.words, lang)
     if step in (EXPECT_WHICH, EXPECT_PLAN, EXPECT_FIX, EXPECT_REASON) and kind == "choice" \
             and str(found.get("choice", "")).isdigit():
         return intents.choice(int(found["choice"]))
@@ -432,8 +434,29 @@ def _pin(s: Said) -> Intent:
 def _target(s: Said) -> Intent:
     if s.keys.isdigit():
         return intents.number(s.keys)
-    who = slot_reader.name(s.words) if s.words and not s.keys else None
-    return intents.name(who) if who else intents.UNCLEAR  # "Maria's line", "maria"
+    if not s.words or s.keys:
+        return intents.UNCLEAR
+    who = slot_reader.name(s.words)
+    if who:
+        return intents.name(who)  # "Maria's line", "maria"
+    return _line_in_words(s.words, s.turn.lang) or intents.UNCLEAR
+
+
+# "mine", "my own line", "la mía": the verified line itself, among an admin's lines.
+OWN_LINE = re.compile(r"^(it s |its |the |just |only |solo |nomas )?(mine|my own( line| number| one)?|my line|my number|"
+                      r"la mia|el mio|mi linea|mi numero|la mia propia|mi propia linea)( please| por favor)?$")
+
+
+def _line_in_words(words: str, lang: str) -> Intent | None:
+    """A line of an admin's chosen in words other than its digits or its user: the verified line
+    itself ("mine"), or its place in the list the question read out ("the second one")."""
+    folded = fold(words)
+    if OWN_LINE.match(folded):
+        return Intent("own_line")
+    if set(folded.split()) & {"last", "other", "ultima", "ultimo", "otra", "otro"}:
+        return None  # "the last one" of how many: asked again
+    place = slot_reader.choice(words, lang)
+    return intents.choice(place) if place else None
 
 
 def _block_number(s: Said) -> Intent:

@@ -426,7 +426,7 @@ NOT_NAMES = frozenset("""my mine the a an one line number phone cell his her the
     amigo amiga empleado empleada su sus otra otro other second first primera segunda yes no si ok please
     por favor thanks gracias for of is es line s all todas todos whole toda todo account cuenta what there here
     who today mine own work business main personal mio mia trabajo negocio oficina principal everyone everybody
-    both ambas ambos las los dos same that s whats""".split())
+    both ambas ambos las los dos same that s whats them they those these ellas ellos esas esos estas estos""".split())
 _OWNED = re.compile(r"\b([^\W\d_]+)(?:'s| s)\s+(?:line|number|phone|cell|one)\b", re.I)
 _FOR = re.compile(r"\b(?:for|of|la de|el de|linea de|línea de|numero de|número de|la del|la que es de|"
                   r"the one for|belongs to|que es de|es de)\s+([^\W\d_]+(?:\s+[A-ZÁÉÍÓÚÑ][^\W\d_]+)?)", re.I)
