@@ -611,6 +611,8 @@ def _no(r: Reading) -> Act | None:
         return Act("no", how="no")
     if r.step == "confirm":
         return Act("hesitation", how="correction")
+    if r.step in ("offer", "reason") and JUST_CANCEL.search(" ".join(rest)) and "?" not in r.raw:
+        return Act("request", how="go_on_cancelling")  # "no, just cancel the line": R11 skipped, the request goes on
     if r.step == "offer" and not ("?" in r.raw or REQUEST_CUES.search(" ".join(rest))):
         return Act("no", how="declined")
     return None

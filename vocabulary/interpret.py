@@ -276,6 +276,10 @@ def _request_stage(h: Heard):
         return None
     if h.step in ANSWER_STEPS:
         return _new_request(h.s.words, h.lang, h.s.spoken)
+    if h.step in (EXPECT_REASON, EXPECT_OFFER) and h.act.how == "go_on_cancelling":
+        # "no, just cancel the line": R11 skipped, the cancellation goes on (what it names is kept)
+        rest = " ".join(h.s.folded.split()[1:])
+        return Interpretation(turns.REQUEST, intents.SKIP, lang=h.lang, understood=understand(rest, h.lang))
     if h.step in (EXPECT_REASON, EXPECT_OFFER):
         return _during_cancellation(h.s.words, h.lang, h.s.spoken, h.step)
     return None

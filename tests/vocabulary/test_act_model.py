@@ -133,3 +133,13 @@ def test_a_phrase_learnt_again_makes_the_same_model():
     once, twice = u.train(rows), u.train(rows + rows[:25] + [(lang, label, text.upper()) for lang, label, text in rows[:5]])
     assert once.labels == twice.labels and once.index == twice.index
     assert np.array_equal(once.weights, twice.weights) and np.array_equal(once.bias, twice.bias)
+
+
+@pytest.mark.parametrize("text, lang, step, act", [
+    ("no, just cancel the line", "en", "offer", "request"), ("no nomás cancela", "es", "offer", "request"),
+    ("no just cancel", "en", "reason", "request"), ("no thanks", "en", "offer", "no"), ("no", "en", "offer", "no"),
+    ("no, don't cancel", "en", "offer", "no")])
+def test_no_just_cancel_at_r11s_offer_asks_to_go_on_cancelling_R11(text, lang, step, act):
+    """At R11's question or offer, "no, just cancel it" declines the fix by asking for the
+    cancellation (a request: it goes on); "no thanks" alone is a no (it goes on too)."""
+    assert acts.act_of(text, lang, "sms", step).act == act
