@@ -12,6 +12,7 @@ rather than asked, by text and by phone, state checked in the database.
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from core.models import AuditEvent, Plan
@@ -398,3 +399,22 @@ def test_all_of_them_at_which_line_is_asked_again(phone, deps, demo):
     p.text("STOP PLAN")
     p.text("482913")
     assert "Which line" in p.text("all of them")
+
+
+@pytest.mark.parametrize("said", ["yes, I understand", "yes ma'am", "confirmed", "sí, entiendo"])
+def test_a_yes_with_an_acknowledgement_confirms_R18(phone, deps, demo, said):
+    """R18: the yes word with nothing but courtesy ("yes, I understand", "yes ma'am", "confirmed")."""
+    p = phone(SAM)
+    p.text("STOP PLAN BASIC MONTHLY")
+    p.text("1357")
+    done = p.text(said)
+    assert done.startswith(("Done", "Listo")), (said, done)
+    assert _renews(deps, "sam", "Basic Monthly") is False
+
+
+def test_i_understand_alone_confirms_nothing_R18(phone, deps, demo):
+    p = phone(SAM)
+    p.text("STOP PLAN BASIC MONTHLY")
+    p.text("1357")
+    assert not p.text("I understand").startswith("Done")
+    assert _renews(deps, "sam", "Basic Monthly") is True

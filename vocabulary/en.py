@@ -160,7 +160,8 @@ ACT_WORDS = {
         "m", "im", "am", "certain", "positive", "exactly", "indeed", "yes", "yep", "100", "please", "pls", "plz",
         "thanks", "thank", "you", "thx", "ty", "go", "ahead", "do", "it", "ok", "okay", "great", "perfect", "fine",
         "that", "s", "right", "i", "so", "much", "very", "sir", "maam", "now", "just", "good", "sure", "absolutely",
-        "definitely", "all", "correct", "proceed", "please do", "no", "problem", "and",
+        "definitely", "all", "correct", "proceed", "please do", "no", "problem", "and", "ma", "understand",
+        "understood", "know", "aware", "got",
     }),
     # What may follow a "no" and keep it a plain no ("no, don't cancel it", "nope, I'm good").
     "no_rest": frozenset({

@@ -144,7 +144,7 @@ def _vocabs(turn: Turn) -> list[Vocabulary]:
 # skips them (their readers say so), and only a hesitation ("never mind") ends it.
 ENDS_ON_NO = frozenset(IN_PROGRESS) - {"reason", "offer"}
 # R18's own yes words: one of them, with nothing but courtesy words, confirms.
-R18_YES = frozenset({"yes", "y", "confirm", "si"})
+R18_YES = frozenset({"yes", "y", "confirm", "confirmed", "si", "confirmo", "confirmado"})
 # "I don't know" at a step: at the PIN prompt the PIN is forgotten (R21: a one-time code, never a
 # wrong PIN); at a confirmation it is no yes (R18: the request ends); R11's question and offer
 # go on with the cancellation; anywhere else the question is asked again (then a person, R15).
