@@ -418,3 +418,15 @@ def test_i_understand_alone_confirms_nothing_R18(phone, deps, demo):
     p.text("1357")
     assert not p.text("I understand").startswith("Done")
     assert _renews(deps, "sam", "Basic Monthly") is True
+
+
+# At the code prompt: "what code?" is explained, "send it again" asks for another (R21) -------------
+def test_what_code_and_send_it_again_at_the_code_prompt_R21(phone, deps, demo):
+    p = phone(SAM)
+    p.text("CANCEL LINE")
+    p.text("forgot my pin")
+    assert "6-digit code" in p.text("5550100003")
+    explained = p.text("what code?")
+    assert "only ever sent to the line's number" in explained and "6-digit code" in explained, explained
+    again = p.text("send it again")
+    assert "6-digit code" in again and "wrong" not in again.lower() and "didn't get that" not in again, again

@@ -132,7 +132,13 @@ FORGOT = re.compile(
 FORGOT_AT_PIN = re.compile(r"^(i )?(forgot|forget|forgot it|i forgot it|olvide|lo olvide|la olvide|se me olvido|"
                            r"no me acuerdo|no recuerdo|no lo recuerdo|don t remember|dont remember|"
                            r"i don t remember|i dont remember|i don t remember it|no lo se|no la se|"
-                           r"i don t know it|i dont know it|i don t have it|code|codigo|no tengo)$")
+                           r"i don t know it|i dont know it|i don t have it|code|codigo|no tengo|"
+                           # R21's code again: "send it again", "mándamelo otra vez"
+                           r"(please )?(re ?send( it| the code)?|send (it|the code|a code|me a code|another( one| code)?|"
+                           r"a new (one|code)|me another( one)?)( again)?|new code|another code)( please)?|"
+                           r"i (didn t|didnt|never) (get|got|receive|received) (it|the code|a code|any code)|"
+                           r"(mandalo|mandamelo|envialo|enviamelo|reenvialo|reenviamelo)( otra vez| de nuevo)?|"
+                           r"(mandame|enviame) otro( codigo)?|otro codigo|no me llego( el codigo| nada)?)$")
 SPEAK_NOT = re.compile(r"\b(no hablo|no entiendo|no se|no speak|no hablamos|i don t speak|i dont speak|"
                        r"i do not speak|i can t speak|i cant speak|don t understand|dont understand|"
                        r"no comprendo|no english|no spanish|no ingles|no espanol)\b")
@@ -422,7 +428,7 @@ INTRODUCTION = re.compile(r"^(hi|hello|hey|hola|buenas|buenos dias|buenas tardes
                           r"(this is|it s|its|my name is|i m|im|soy|me llamo|habla|le habla) [^\W\d_]+( [^\W\d_]+)?$")
 WONDERING = re.compile(r"\b(why|porque|por que|how|como|if|whether|si)\b")
 JUST_CANCEL = re.compile(r"\b(just|solo|only|nomas|simplemente)?\s*(cancel\w*|stop|terminate|close|end)\b")
-WHICH_OBJECT = re.compile(r"\b(line|plan|linea|plan|whole|toda|todo|just|solo)\b")
+WHICH_OBJECT = re.compile(r"\b(line|plan|linea|plan|whole|toda|todo|just|solo|everything|entire|account|cuenta)\b")
 
 
 @dataclass(frozen=True)

@@ -235,7 +235,8 @@ def _answer_stage(h: Heard):
 
 
 # "Why do you need my PIN?", "¿para qué quieren el código?": why the step asks.
-WHY_ASKED = re.compile(r"^(but |and |ok |pero |y )?(why|how come|what for|what do you need|por que|porque|para que)\b"
+WHY_ASKED = re.compile(r"^(but |and |ok |pero |y )?(why|how come|what for|what do you need|por que|porque|para que|"
+                       r"what code|which code|que codigo|cual codigo)\b"
                        r"|\b(why|por que|para que) (do|does|would|is|are|necesita|necesitan|necesitas|quiere|quieren|"
                        r"piden|pide|me pide|me piden)\b")
 
