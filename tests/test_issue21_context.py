@@ -430,3 +430,14 @@ def test_what_code_and_send_it_again_at_the_code_prompt_R21(phone, deps, demo):
     assert "only ever sent to the line's number" in explained and "6-digit code" in explained, explained
     again = p.text("send it again")
     assert "6-digit code" in again and "wrong" not in again.lower() and "didn't get that" not in again, again
+
+
+def test_no_at_the_voice_menu_is_the_menu_again_not_the_cancel_menu(call, deps, demo):
+    said = call(SAM, ["say no", "hangup"]).said()
+    assert "To cancel one plan or add-on" not in said, said  # the cancel menu was never asked for
+    assert said.count("For a person, press 0") >= 2, said  # the main menu again
+
+
+def test_nothing_alone_is_not_told_we_dont_do_it(phone, deps, demo):
+    reply = phone(SAM).text("nothing")
+    assert "not something I can help with" not in reply, reply

@@ -652,8 +652,8 @@ def not_ours(act: str | None, understood: Understanding | None, lang: str | None
     ("can you order me a pizza?", "what's the score?"): said so with what it does and a person,
     not "didn't get that" (no unusable input)."""
     if act not in _ASKED_ELSEWHERE or understood is None or understood.label != "none" \
-            or understood.intent.kind != "unclear" or understood.score < NOTHING:
-        return None
+            or understood.intent.kind != "unclear" or understood.score < NOTHING or len(words.split()) < 2:
+        return None  # ("nothing", "nada" alone: no request for anything)
     found = find(words, fold(words), said_in or lang or languages.DEFAULT_CODE)
     if found.concepts or found.plan or found.digits:
         return None  # a change, a plan or a number named: not "nothing we do"
@@ -794,6 +794,8 @@ def _menu_act(turn: Turn, act) -> Interpretation | None:
     every = _everywhere(act, "command", turn.lang, turn.speech)
     if every is not None and every.act not in (turns.NO, turns.HESITATION):
         return every
+    if act.act in ("no", "hesitation"):  # "no", "wait" at the menu: nothing to end, nothing to open; the menu again
+        return Interpretation(turns.REPEAT)
     if act.act == "question":
         return question(turn.speech, turn.lang, True)
     if act.act == "opt_out":  # "stop texting me" said on a call: how texts are stopped (R16), nothing changed
