@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import uuid
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Any, Callable
 
 import redis
@@ -539,11 +539,15 @@ class Conversation:
             s.journey = None
             return Reply([Prompt(key, {"fix": fix})])
         journey = troubleshoot.FIX_JOURNEYS[fix]
-        target, actor = s.target, s.actor
+        target, actor, leaving = s.target, s.actor, s.journey == "cancel_line"
         reply = self.begin(s, journey, {}, t)
         if actor and target is not None and s.target is None and reply.expect == EXPECT_TARGET:
             s.target = target  # the line already chosen in this conversation
-            return self._advance(s, t)
+            reply = self._advance(s, t)
+        if fix == "block_spam" and not leaving and reply.expect != EXPECT_COMMAND:
+            # asked for directly ("stop calling me"): what the PIN is for, once, before it is asked
+            reply = replace(reply, prompts=[Prompt("block_offered"), *reply.prompts],
+                            said_once=reply.said_once + 1)
         return reply
 
     def propose(self, s: State, t: Turn, proposal: Proposal) -> Reply:

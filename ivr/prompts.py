@@ -392,6 +392,7 @@ PROMPTS: dict[str, Prompt] = {
         f"Nothing was changed. If you'd like to {WHICH[v['about']]}, just ask for it. For a person, press 0."
         if v.get("about") in WHICH else "Nothing was changed. Tell me what you'd like done, or press 0 for a person."),
     "ok_nothing": lambda v: "OK, nothing was changed.",
+    "block_offered": lambda v: "We can block a number that keeps calling you, for free.",
     "why_pin": lambda v: ("We ask for the PIN so that only the line's own user can hear about it or change it. Caller ID "
                           "alone isn't proof enough."),
     "why_code": lambda v: "The code proves you have the line's own phone. It is only ever sent to the line's number.",

@@ -583,6 +583,7 @@ REPLIES: dict[str, Reply] = {
         if v.get("about") in COMMAND_WORDS else
         "Nothing was changed. Text what you'd like done, or AGENT for a person."),
     "ok_nothing": lambda v: "OK. Reply HELP for commands, or AGENT for a person.",
+    "block_offered": lambda v: "We can block a number that keeps calling you, for free.",
     "why_pin": lambda v: "We ask for the PIN so that only the line's own user can see or change it: the number you text "
                          "from isn't proof enough.",
     "why_code": lambda v: "The code proves you have the line's own phone: it is only ever sent to the line's number.",

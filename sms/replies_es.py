@@ -246,6 +246,7 @@ REPLIES: dict[str, Reply] = {
         if v.get("about") in COMMAND_WORDS else
         "No se cambió nada. Escribe qué quieres hacer, o AGENTE para hablar con una persona."),
     "ok_nothing": lambda v: "De acuerdo. Responde AYUDA para ver los comandos, o AGENTE para una persona.",
+    "block_offered": lambda v: "Podemos bloquear gratis un número que no deja de llamarte.",
     "why_pin": lambda v: ("Pedimos el PIN para que solo el usuario de la línea pueda verla o cambiarla: el número desde "
                           "el que escribes no basta."),
     "why_code": lambda v: "El código prueba que tienes el teléfono de la línea: solo se envía al número de la línea.",

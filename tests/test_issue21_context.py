@@ -441,3 +441,22 @@ def test_no_at_the_voice_menu_is_the_menu_again_not_the_cancel_menu(call, deps, 
 def test_nothing_alone_is_not_told_we_dont_do_it(phone, deps, demo):
     reply = phone(SAM).text("nothing")
     assert "not something I can help with" not in reply, reply
+
+
+# "Stop calling me": unwanted calls, R11's free block offered (nothing cancelled) ----------------------
+def test_stop_calling_me_by_text_offers_the_free_block_R11(phone, deps, demo):
+    p = phone(SAM)
+    reply = p.text("stop calling me")
+    assert "block" in reply and "for free" in reply and "PIN" in reply, reply
+    assert "Which number should we block" in p.text("1357")
+    assert line(deps, "sam").status == "active"
+
+
+def test_stop_calling_me_by_voice_never_opens_the_cancel_menu_R11(call, deps, demo):
+    said = call(SAM, ["say stop calling me", "hangup"]).said()
+    assert "block" in said and "To cancel one plan or add-on" not in said, said
+
+
+def test_dejen_de_llamarme_ofrece_el_bloqueo(phone, deps, demo):
+    reply = phone(SAM).text("por favor dejen de llamarme")
+    assert "bloquear gratis" in reply, reply

@@ -660,10 +660,28 @@ def not_ours(act: str | None, understood: Understanding | None, lang: str | None
     return Interpretation(_ASKED_ELSEWHERE[act], intents.not_ours(), lang=lang, understood=understood)
 
 
+# "Stop calling me", "dejen de llamarme": calls nobody here makes (the support line calls no one but
+# a callback asked for): unwanted calls, R11's free block of spam numbers (nothing cancelled).
+UNWANTED_CALLS = re.compile(r"^(please |pls |just |por favor |ya )?(stop|quit|no more) (calling|ringing|phoning|bothering) me"
+                            r"( please| pls)?$|^(por favor |ya )?(deja|dejen|deje|dejes) de (llamarme|marcarme|molestarme)"
+                            r"( por favor)?$|^(ya )?no me (llamen|llames|marquen|molesten)( mas)?( por favor)?$")
+
+
+def unwanted_calls(words: str, lang: str) -> Interpretation | None:
+    """Calls the customer doesn't want, told to us: R11's fix for spam calls (the free block)."""
+    if UNWANTED_CALLS.match(fold(words)):
+        return Interpretation(turns.REQUEST, intents.journey("troubleshoot", fix="block_spam"), lang=lang)
+    return None
+
+
 def _told(s: Said, got: Interpretation) -> Interpretation:
     """A statement that leads to a journey ("someone keeps calling me") is said to be one; a
     question the model read as a change is a question about it (R24: never the change);
     something surely nothing we do is said so (``not_ours``)."""
+    if s.turn.expects == "command" and (got.act != turns.OPT_OUT) and s.words:
+        calls = unwanted_calls(s.words, got.lang or s.turn.lang)
+        if calls is not None:
+            return calls
     if s.turn.expects == "command" and got.act == turns.UNCLEAR:
         elsewhere = not_ours(s.act, got.understood, got.lang or s.turn.lang, s.words)
         if elsewhere is not None:
@@ -823,6 +841,9 @@ def _menu_word(said: str, words: Vocabulary) -> Interpretation | None:
 def _menu_understood(turn: Turn, act) -> Interpretation:
     """What the model understood: a sure label (_MENU_LABELS, else its journey, told as a
     request or a statement), "a plan or the line?" as the cancel menu, another question, or unclear."""
+    calls = unwanted_calls(turn.speech, turn.lang)
+    if calls is not None:
+        return calls
     got = understand(turn.speech, turn.lang, speech_confidence=turn.confidence)
     elsewhere = not_ours(act.act, got, None, turn.speech, turn.lang)
     if elsewhere is not None:
