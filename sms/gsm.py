@@ -80,11 +80,21 @@ def fit(parts: list[str]) -> list[str]:
         else:
             pieces = [part]
         for piece in pieces:
-            if messages and fits(messages[-1] + " " + piece):
-                messages[-1] += " " + piece
+            joined = _ended(messages[-1]) + " " + piece if messages else ""
+            if messages and fits(joined):
+                messages[-1] = joined
             else:
                 messages.append(piece)
     return messages
+
+
+def _ended(text: str) -> str:
+    """A part followed by another ends its sentence ("… STOP PLAN name. Cancel line …?"); a link
+    is left as it is (a period after it would be read as part of it)."""
+    last = text.rstrip().rsplit(" ", 1)[-1]
+    if not text or text.rstrip()[-1] in ".!?:;…)\"'" or last.startswith(("http://", "https://")):
+        return text
+    return text.rstrip() + "."
 
 
 def _split(text: str) -> list[str]:

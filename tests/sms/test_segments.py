@@ -72,10 +72,17 @@ def test_fit_counts_segments_not_characters_R19():
 def test_fit_joins_as_few_messages_as_three_segments_allow_in_order():
     assert fit(["PIN OK.", "Line (555) 010-0001 (active): no plans."]) == [
         "PIN OK. Line (555) 010-0001 (active): no plans."]
-    parts = ["a" * 300, "b" * 100, "c" * 100, "d" * 358]
-    assert fit(parts) == ["a" * 300 + " " + "b" * 100, "c" * 100 + " " + "d" * 358]
-    assert fit(["ó" * 100, "ú" * 100]) == ["ó" * 100 + " " + "ú" * 100]  # 201 units: 3 segments
+    parts = ["a" * 299 + ".", "b" * 99 + ".", "c" * 99 + ".", "d" * 357 + "."]
+    assert fit(parts) == [parts[0] + " " + parts[1], parts[2] + " " + parts[3]]
+    assert fit(["ó" * 99 + ".", "ú" * 100]) == ["ó" * 99 + ". " + "ú" * 100]  # 201 units: 3 segments
     assert fit([]) == []
+
+
+def test_a_part_followed_by_another_ends_its_sentence_but_a_link_is_left_alone():
+    assert fit(["To stop one: STOP PLAN name", "Cancel line?"]) == ["To stop one: STOP PLAN name. Cancel line?"]
+    assert fit(["Done!", "Bye"]) == ["Done! Bye"]
+    assert fit(["See https://support.apple.com/en-us/HT202039", "Then text CANCEL LINE."]) == [
+        "See https://support.apple.com/en-us/HT202039 Then text CANCEL LINE."]
 
 
 def test_a_part_too_long_on_its_own_is_split_at_spaces_never_sent_over_three_segments():
