@@ -492,8 +492,6 @@ class Conversation:
         if intent.kind == "name":  # the line's user named ("Maria's line"): exactly one of them
             match = [o for o in s.options if len(o) > 2 and str(o[2]).casefold() == fold(str(intent.value))]
             match = match if len(match) == 1 else []
-        if intent.kind == "number" and digits.isdigit() and len(digits) == 1 and 1 <= int(digits) <= len(s.options):
-            match = [s.options[int(digits) - 1]]  # "2": the second line the question read out
         if intent.kind == "own_line" and s.actor:  # "mine": the verified line itself
             match = [o for o in s.options if o[0] == s.actor.get("line_id")]
         if intent.kind == "choice" and isinstance(intent.value, int) and 1 <= intent.value <= len(s.options):

@@ -393,9 +393,8 @@ PROMPTS: dict[str, Prompt] = {
         if v.get("about") in WHICH else "Nothing was changed. Tell me what you'd like done, or press 0 for a person."),
     "ok_nothing": lambda v: "OK, nothing was changed.",
     "block_offered": lambda v: "We can block a number that keeps calling you, for free.",
-    "why_pin": lambda v: ("We ask for the PIN so that only the line's own user can hear about it or change it. Caller ID "
-                          "alone isn't proof enough."),
-    "why_code": lambda v: "The code proves you have the line's own phone. It is only ever sent to the line's number.",
+    "why_pin": lambda v: "We ask for the PIN so only the line's own user can use it.",
+    "why_code": lambda v: "The code proves you have the line's own phone.",
     "not_ours": lambda v: ("That's not something I can help with. I can cancel a plan or your line, explain refunds, "
                            "fix calls or texts, and change, block or reactivate a number. For a person, press 0."),
     "not_verified": lambda v: "We couldn't verify that.",

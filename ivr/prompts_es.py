@@ -225,9 +225,8 @@ PROMPTS: dict[str, Prompt] = {
         if v.get("about") in WHICH else "No se cambió nada. Dime qué quieres hacer, u oprime 0 para hablar con una persona."),
     "ok_nothing": lambda v: "De acuerdo, no se cambió nada.",
     "block_offered": lambda v: "Podemos bloquear gratis un número que no deja de llamarte.",
-    "why_pin": lambda v: ("Pedimos el PIN para que solo el usuario de la línea pueda saber de ella o cambiarla. El número "
-                          "desde el que llamas no basta."),
-    "why_code": lambda v: "El código prueba que tienes el teléfono de la línea. Solo se envía al número de la línea.",
+    "why_pin": lambda v: "Pedimos el PIN para proteger tu línea: solo su usuario puede usarla.",
+    "why_code": lambda v: "El código prueba que tienes el teléfono de la línea.",
     "not_ours": lambda v: ("Con eso no puedo ayudarte. Puedo cancelar un plan o tu línea, explicar reembolsos, "
                            "arreglar llamadas o mensajes y cambiar, bloquear o reactivar un número. Para hablar con "
                            "una persona, oprime 0."),

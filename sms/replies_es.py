@@ -247,9 +247,8 @@ REPLIES: dict[str, Reply] = {
         "No se cambió nada. Escribe qué quieres hacer, o AGENTE para hablar con una persona."),
     "ok_nothing": lambda v: "De acuerdo. Responde AYUDA para ver los comandos, o AGENTE para una persona.",
     "block_offered": lambda v: "Podemos bloquear gratis un número que no deja de llamarte.",
-    "why_pin": lambda v: ("Pedimos el PIN para que solo el usuario de la línea pueda verla o cambiarla: el número desde "
-                          "el que escribes no basta."),
-    "why_code": lambda v: "El código prueba que tienes el teléfono de la línea: solo se envía al número de la línea.",
+    "why_pin": lambda v: "Pedimos el PIN para que solo el usuario de la línea pueda usarla.",
+    "why_code": lambda v: "El código prueba que tienes el teléfono de la línea.",
     "not_ours": lambda v: ("Con eso no puedo ayudarte. Puedo cancelar planes o líneas, explicar reembolsos, arreglar "
                            "llamadas o mensajes y cambiar, bloquear o reactivar números. AGENTE: una persona."),
     "pin_not_needed": lambda v: "Tu PIN ya está verificado en esta conversación.",

@@ -460,3 +460,21 @@ def test_stop_calling_me_by_voice_never_opens_the_cancel_menu_R11(call, deps, de
 def test_dejen_de_llamarme_ofrece_el_bloqueo(phone, deps, demo):
     reply = phone(SAM).text("por favor dejen de llamarme")
     assert "bloquear gratis" in reply, reply
+
+
+@pytest.mark.parametrize("said", ["sí, no entiendo", "yes no i understand", "confirmed?", "yes ma'am, no"])
+def test_a_yes_with_a_negation_or_a_question_confirms_nothing_R18(phone, deps, demo, said):
+    p = phone(SAM)
+    p.text("STOP PLAN BASIC MONTHLY")
+    p.text("1357")
+    assert not p.text(said).startswith(("Done", "Listo"))
+    assert _renews(deps, "sam", "Basic Monthly") is True
+
+
+def test_no_just_cancel_the_plan_instead_at_why_proposes_the_plan_not_the_line_R5_R11(phone, deps, demo):
+    p = phone(SAM)
+    p.text("CANCEL LINE")
+    assert "why?" in p.text("1357")
+    reply = p.text("no, just cancel the basic monthly plan instead")
+    assert "Cancel line" not in reply and "can't be undone" not in reply, reply
+    assert "Basic Monthly" in reply, reply

@@ -159,6 +159,8 @@ COURTESY = _pooled("courtesy")
 YES = frozenset({"yes", "y", "ye", "yess", "yesss", "confirm", "confirmed", "confirming", "si", "confirmo",
                  "confirmar", "confirmado", "sip", "ys"})
 NO = frozenset({"no", "nope", "nah", "n", "nop", "negative", "negativo", "nel", "noo", "nooo", "nono"})
+# Words that undo a yes said with them (R18: only a yes with nothing but courtesy confirms).
+NEGATED_YES = frozenset({"no", "not", "don", "dont", "never", "nunca", "nada", "nope", "nah", "ni"})
 NO_PHRASES = ("don t", "dont", "do not", "do not do that", "don t do it", "dont do it", "don t do that",
               "dont do that", "para nada", "no quiero", "ahora no", "not now", "no way", "de ninguna manera",
               "not that", "not that one", "ese no", "esa no", "eso no", "no lo hagas", "no confirmo",
@@ -352,7 +354,7 @@ NOT_A_REQUEST = re.compile(
     r"vecina) (quiere|dijo|dice|esta|estaba|cancelo|bloqueo|cambio|intento)|"
     # wishes and opinions, not requests: "ojalá pudiera bloquear a mi vecino", "I wish I could
     # cancel", "desbloquear no sirve de nada", "blocking doesn't help"
-    r"ojala|i wish|si tan solo|if only|no sirve(n)? de nada|no sirve(n)? para nada|es inutil|"
+    r"ojala|i wish i (could|had|didn t|didnt|hadn t|hadnt|was|were|never)|si tan solo|if only|no sirve(n)? de nada|no sirve(n)? para nada|es inutil|"
     r"(doesn t|does not|won t|wouldn t|never) (help|helps|work|do anything|make a difference))\b")
 REPORT = re.compile(
     r"\b(keeps? (calling|texting|sending|dropping|happening|ringing|getting)|won t (stop|ring|work|send)|"
@@ -791,6 +793,8 @@ def _is_yes(raw: str, words: list[str]) -> bool:
     if words[0] == "si" and len(words) > 1 and not raw.lower().lstrip("¡¿ \"'").startswith("sí") and \
             "," not in raw[:4] and words[1] not in COURTESY | YES:
         return False  # "si cancelo …": an "if", not a yes
+    if "?" in raw or (NEGATED_YES & set(words) and not _has(" " + " ".join(words) + " ", ("no problem", "sin problema"))):
+        return False  # "confirmed?", "sí, no entiendo", "yes ma'am, no": no explicit yes (R18)
     return _only(words, YES | COURTESY) and not (words[0] == "no" or "not" in words or "no" in words[:1])
 
 

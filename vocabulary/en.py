@@ -161,7 +161,7 @@ ACT_WORDS = {
         "thanks", "thank", "you", "thx", "ty", "go", "ahead", "do", "it", "ok", "okay", "great", "perfect", "fine",
         "that", "s", "right", "i", "so", "much", "very", "sir", "maam", "now", "just", "good", "sure", "absolutely",
         "definitely", "all", "correct", "proceed", "please do", "no", "problem", "and", "ma", "understand",
-        "understood", "know", "aware", "got",
+        "understood",
     }),
     # What may follow a "no" and keep it a plain no ("no, don't cancel it", "nope, I'm good").
     "no_rest": frozenset({

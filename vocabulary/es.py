@@ -187,7 +187,7 @@ ACT_WORDS = {
         "estoy", "seguro", "segura", "exacto", "asi", "claro", "obvio", "por supuesto", "supuesto", "por", "favor",
         "gracias", "esta", "bien", "adelante", "dale", "vale", "perfecto", "de", "acuerdo", "muchas", "hazlo",
         "hagalo", "que", "lo", "muy", "con", "eso", "es", "correcto", "ya", "problema", "sin", "y", "entiendo",
-        "entendido", "se", "senor", "senora", "senorita",
+        "entendido", "senor", "senora", "senorita",
     }),
     # What may follow a "no" and keep it a plain no ("no, no lo cancelen", "no gracias, estoy bien así").
     "no_rest": frozenset({

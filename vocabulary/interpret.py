@@ -235,16 +235,22 @@ def _answer_stage(h: Heard):
 
 
 # "Why do you need my PIN?", "¿para qué quieren el código?": why the step asks.
-WHY_ASKED = re.compile(r"^(but |and |ok |pero |y )?(why|how come|what for|what do you need|por que|porque|para que|"
+WHY_ASKED = re.compile(r"^(but |and |ok |pero |y )?(why|how come|what for|what do you need|por que|para que|"
                        r"what code|which code|que codigo|cual codigo)\b"
                        r"|\b(why|por que|para que) (do|does|would|is|are|necesita|necesitan|necesitas|quiere|quieren|"
                        r"piden|pide|me pide|me piden)\b")
 
 
+STEP_WORDS = re.compile(r"\b(pin|pins|code|codigo|clave|nip|passcode|password|contrasena|need|needs|want|ask|asking|"
+                        r"necesita|necesitan|necesitas|quiere|quieren|pide|piden|pides)\b")
+
+
 def _why_stage(h: Heard):
     """"Why do you need my PIN?" at the PIN or code prompt: why it is asked (R8, R21), then the
     prompt again (never a wrong PIN); a question that names a journey is that question."""
-    if h.step in (EXPECT_PIN, EXPECT_CODE) and h.act.act in ("question", "request", "statement") \
+    words = h.s.folded.split()
+    about_it = len(words) <= 3 or bool(STEP_WORDS.search(h.s.folded))  # "why?", "why do you need my PIN"
+    if h.step in (EXPECT_PIN, EXPECT_CODE) and h.act.act in ("question", "request", "statement") and about_it \
             and WHY_ASKED.search(h.s.folded) and not _names_a_journey(h):
         return Interpretation(turns.QUESTION, intents.why_asked(h.step), lang=h.lang)
     return None
@@ -263,7 +269,8 @@ def _question_stage(h: Heard):
 def _names_a_journey(h: Heard) -> bool:
     """Whether the words name something a journey does ("why can't I cancel my line?")."""
     got = understand(h.s.words, h.lang)
-    return got.sure and got.intent.kind == "journey" and got.label not in ("billing", "help", "capabilities")
+    return got.sure and got.intent.kind == "journey" and got.label not in ("help", "capabilities") \
+        and not (got.label == "billing" and (STEP_WORDS.search(h.s.folded) or len(h.s.folded.split()) <= 3))
 
 
 def _command_stage(h: Heard):
@@ -280,6 +287,9 @@ def _request_stage(h: Heard):
     if h.step in (EXPECT_REASON, EXPECT_OFFER) and h.act.how == "go_on_cancelling":
         # "no, just cancel the line": R11 skipped, the cancellation goes on (what it names is kept)
         rest = " ".join(h.s.folded.split()[1:])
+        other = _during_cancellation(rest, h.lang, h.s.spoken, h.step)
+        if other is not None and other.intent.kind == "journey":
+            return other  # "no, just cancel the call recording instead": that request begins instead
         return Interpretation(turns.REQUEST, intents.SKIP, lang=h.lang, understood=understand(rest, h.lang))
     if h.step in (EXPECT_REASON, EXPECT_OFFER):
         return _during_cancellation(h.s.words, h.lang, h.s.spoken, h.step)
@@ -290,9 +300,10 @@ HEARD_STAGES = (_restated_stage, _correction_stage, _everywhere_stage, _social_s
                 _why_stage, _question_stage, _command_stage, _request_stage)
 
 
-# R11's question and offer come inside a cancellation: a request to cancel goes on with it; a
-# sure request for something else ("can I just change my number instead?") starts that.
-CANCELLING = frozenset({"cancel_line", "cancel_plan", "clarify"})
+# R11's question and offer come inside the line's cancellation: a request to cancel it goes on
+# with it; a sure request for something else ("can I just change my number instead?", "just
+# cancel the call recording then") starts that.
+CANCELLING = frozenset({"cancel_line", "clarify"})
 
 
 def _during_cancellation(words: str, lang: str, spoken: bool, step: str) -> Interpretation | None:

@@ -119,7 +119,8 @@ def _command(text: str, words: list[str], vocabs: list[Vocabulary], *, exact: bo
 def _asks_about(command: Parsed, text: str) -> bool:
     """A command's word with a question after it, and no number to act on ("bloquear es gratis?",
     "cancel line? what happens to my texts"): a question about it, answered (R24), not the command."""
-    return bool(command.arg) and "?" in text and not any(ch.isdigit() for ch in text)
+    # a number to act on (a phone number's digits) keeps the command: "BLOCK 212 555 0143?"
+    return bool(command.arg) and "?" in text and sum(ch in "0123456789" for ch in text) < 7
 
 
 def _says(head: tuple[str, ...], cmd: tuple[str, ...], exact: bool) -> bool:

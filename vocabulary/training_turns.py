@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from core import languages
 from core.journeys import REGISTRY
 
 TURNS = Path(__file__).resolve().parent / "phrases" / "turns"
@@ -66,8 +67,8 @@ def parse(path: Path) -> list[TrainingTurn]:
                 continue
             raise ValueError(f"{where}: want {len(COLUMNS)} tab-separated fields: {'<TAB>'.join(COLUMNS)}")
         lang, channel, step, act, intent, slots, text = (c.strip() for c in cols)
-        if channel not in CHANNELS or step not in STEPS or act not in ACTS or not text:
-            raise ValueError(f"{where}: unknown channel, step or act, or no text")
+        if lang not in languages.CODES or channel not in CHANNELS or step not in STEPS or act not in ACTS or not text:
+            raise ValueError(f"{where}: unknown language, channel, step or act, or no text")
         rows.append(TrainingTurn(lang, channel, step, act, intent or "-", _slots_of(slots), text, where))
     return rows
 

@@ -28,10 +28,12 @@ from __future__ import annotations
 import math
 import re
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import import_module
 from pathlib import Path
+from types import MappingProxyType
 from typing import Iterable
 
 from core import intents, languages
@@ -466,20 +468,19 @@ def clarify(labels: Iterable[str]) -> Intent:
 
 
 @lru_cache(maxsize=1024)
-def reading(text: str | None, lang: str) -> tuple[str, str, Found, dict[str, float]]:
-    """A text as the models read it, once a turn (the intent model and the act model share it):
-    the text, its folded words (spoken numbers as digits), what the lexicon finds, the features.
-    The features are shared: whoever adds to them adds to a copy."""
+def reading(text: str | None, lang: str) -> tuple[str, str, Found, Mapping[str, float]]:
+    """A text as the models read it, once a turn (the intent model and the act model share it,
+    given the same raw words): the text, its folded words (spoken numbers as digits), what the
+    lexicon finds, and its features, read-only (whoever adds to them adds to a copy)."""
     text, folded = prepare(text)
     folded = slot_reader.as_digits(folded, lang)  # "two one two…" is a number, as if typed
     f = find(text, folded, lang)
-    return text, folded, f, features(folded, f)
+    return text, folded, f, MappingProxyType(features(folded, f))
 
 
 def understand(text: str | None, lang: str = languages.DEFAULT_CODE, *, speech_confidence: float | None = None) -> Understanding:
     """What a free text or a speech result asks for (see the module's docstring)."""
-    text, folded = prepare(text)
-    if not folded:
+    if not prepare(text)[1]:
         return Understanding(intents.UNCLEAR, "none", 0.0, how="empty")
     if speech_confidence is not None and speech_confidence < SPEECH_FLOOR:
         return Understanding(intents.UNCLEAR, "none", 0.0, how="low_speech_confidence")
