@@ -309,7 +309,7 @@ class Conversation:
             return self._again(s, [Prompt("why_pin" if intent.slot("why") == EXPECT_PIN else "why_code")])
         if intent.slot("not_ours"):
             self.note(s, "asked for something the bot doesn't do")
-            return self._again(s, [Prompt("not_ours")])
+            return self._again(s, [Prompt("not_ours"), Prompt("capabilities")])  # and what the bot does
         self.note(s, f"{'told' if told else 'asked'} about {intent.value or 'something'}")
         return self._again(s, [Prompt("told_about" if told else "question_about", {"about": intent.value})])
 

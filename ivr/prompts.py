@@ -395,8 +395,7 @@ PROMPTS: dict[str, Prompt] = {
     "block_offered": lambda v: "We can block a number that keeps calling you, for free.",
     "why_pin": lambda v: "We ask for the PIN so only the line's own user can use it.",
     "why_code": lambda v: "The code proves you have the line's own phone.",
-    "not_ours": lambda v: ("That's not something I can help with. I can cancel a plan or your line, explain refunds, "
-                           "fix calls or texts, and change, block or reactivate a number. For a person, press 0."),
+    "not_ours": lambda v: "That's not something I can help with.",  # then what I can do (capabilities)
     "not_verified": lambda v: "We couldn't verify that.",
     "pin_not_needed": lambda v: "Your PIN is already verified on this call.",
     # done (R17: a text receipt follows)

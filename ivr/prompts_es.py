@@ -227,9 +227,7 @@ PROMPTS: dict[str, Prompt] = {
     "block_offered": lambda v: "Podemos bloquear gratis un número que no deja de llamarte.",
     "why_pin": lambda v: "Pedimos el PIN para proteger tu línea: solo su usuario puede usarla.",
     "why_code": lambda v: "El código prueba que tienes el teléfono de la línea.",
-    "not_ours": lambda v: ("Con eso no puedo ayudarte. Puedo cancelar un plan o tu línea, explicar reembolsos, "
-                           "arreglar llamadas o mensajes y cambiar, bloquear o reactivar un número. Para hablar con "
-                           "una persona, oprime 0."),
+    "not_ours": lambda v: "Con eso no puedo ayudarte.",  # then what I can do (capabilities)
     "not_verified": lambda v: "No pudimos verificarlo.",
     "pin_not_needed": lambda v: "Tu PIN ya está verificado en esta llamada.",
     # done (R17: a text receipt follows)

@@ -587,8 +587,7 @@ REPLIES: dict[str, Reply] = {
     "why_pin": lambda v: "We ask for the PIN so that only the line's own user can see or change it: the number you text "
                          "from isn't proof enough.",
     "why_code": lambda v: "The code proves you have the line's own phone: it is only ever sent to the line's number.",
-    "not_ours": lambda v: ("That's not something I can help with. I cancel plans or lines, explain refunds, fix calls "
-                           "or texts, and change, block or reactivate numbers. AGENT: a person."),
+    "not_ours": lambda v: "That's not something I can help with.",  # then what we can do (capabilities)
     "pin_not_needed": lambda v: "Your PIN is already verified in this conversation.",
     # receipts (R17)
     "done_cancel_plan": EN.done_plan,

@@ -249,8 +249,7 @@ REPLIES: dict[str, Reply] = {
     "block_offered": lambda v: "Podemos bloquear gratis un número que no deja de llamarte.",
     "why_pin": lambda v: "Pedimos el PIN para que solo el usuario de la línea pueda usarla.",
     "why_code": lambda v: "El código prueba que tienes el teléfono de la línea.",
-    "not_ours": lambda v: ("Con eso no puedo ayudarte. Puedo cancelar planes o líneas, explicar reembolsos, arreglar "
-                           "llamadas o mensajes y cambiar, bloquear o reactivar números. AGENTE: una persona."),
+    "not_ours": lambda v: "Con eso no puedo ayudarte.",  # then what we can do (capabilities)
     "pin_not_needed": lambda v: "Tu PIN ya está verificado en esta conversación.",
     # receipts (R17)
     "done_cancel_plan": ES.done_plan,

@@ -35,7 +35,7 @@ from core.reply import (EXPECT_BLOCK_NUMBER, EXPECT_CODE, EXPECT_CONFIRM, EXPECT
                         EXPECT_PLAN, EXPECT_REASON, EXPECT_TARGET)
 from core.turns import Interpretation, Turn, of_intent
 from vocabulary import Vocabulary, contains, fold, slots as slot_reader, vocabulary
-from vocabulary.acts import Act, BOTHERED, CORRECTIONS, SPAM_WORDS, IN_PROGRESS, NO as NO_WORDS, act_of
+from vocabulary.acts import Act, BOTHERED, CORRECTIONS, MY_LINE, SPAM_WORDS, IN_PROGRESS, NO as NO_WORDS, act_of
 from vocabulary.language_id import language_of
 from vocabulary.reading import KEYED, Parsed, parse
 from vocabulary.understand import (ANSWERED_BY, NOTHING, SPEECH_FLOOR, VAGUE_CANCEL, Understanding, answer_which, find, fix_choice,
@@ -458,16 +458,11 @@ def _target(s: Said) -> Intent:
     return _line_in_words(s.words, s.turn.lang) or intents.UNCLEAR
 
 
-# "mine", "my own line", "la mía": the verified line itself, among an admin's lines.
-OWN_LINE = re.compile(r"^(it s |its |the |just |only |solo |nomas )?(mine|my own( line| number| one)?|my line|my number|"
-                      r"la mia|el mio|mi linea|mi numero|la mia propia|mi propia linea)( please| por favor)?$")
-
-
 def _line_in_words(words: str, lang: str) -> Intent | None:
     """A line of an admin's chosen in words other than its digits or its user: the verified line
     itself ("mine"), or its place in the list the question read out ("the second one")."""
     folded = fold(words)
-    if OWN_LINE.match(folded):
+    if MY_LINE.search(folded) and len(folded.split()) <= 5:  # "mine", "my own line", "la mía"
         return Intent("own_line")
     if set(folded.split()) & {"last", "other", "ultima", "ultimo", "otra", "otro"}:
         return None  # "the last one" of how many: asked again
