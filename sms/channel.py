@@ -23,6 +23,9 @@ from sms.consent import answered_by_twilio, may_mean_plans
 from sms.gsm import fit
 from sms.keywords import parse
 from vocabulary.interpret import DATA_STEPS, interpret
+
+# The data steps whose answer is a name (a plan's, a line's user), which tells no language.
+NAMED_DATA = frozenset({"plan", "target"}) & DATA_STEPS
 from web.deps import Deps
 from web.observe import note
 
@@ -207,7 +210,9 @@ def _sayer(d: Deps, lang: str):
 def _message_lang(parsed, state) -> str:
     """The message's language, when its words tell; not where the text is data (a plan's
     name, a number), which says nothing of the language it was typed in."""
-    data_step = state is not None and state.step in DATA_STEPS
+    # (a plan's or a user's name; at the PIN, code and number prompts words are no data: "¿para qué
+    # necesitan mi pin?" is Spanish, R20)
+    data_step = state is not None and state.step in NAMED_DATA
     told = parsed.lang if parsed.kind != "text" or not data_step else None
     return told or (state.lang if state else languages.DEFAULT_CODE)
 

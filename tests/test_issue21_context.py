@@ -478,3 +478,10 @@ def test_no_just_cancel_the_plan_instead_at_why_proposes_the_plan_not_the_line_R
     reply = p.text("no, just cancel the basic monthly plan instead")
     assert "Cancel line" not in reply and "can't be undone" not in reply, reply
     assert "Basic Monthly" in reply, reply
+
+
+def test_a_spanish_question_at_the_pin_prompt_is_answered_in_spanish_R20(phone, deps, demo):
+    p = phone(SAM)
+    p.text("CANCEL LINE")
+    reply = p.text("¿para qué necesitan mi pin?")
+    assert "usuario de la línea" in reply and "PIN" in reply, reply
