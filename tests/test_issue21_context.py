@@ -485,3 +485,12 @@ def test_a_spanish_question_at_the_pin_prompt_is_answered_in_spanish_R20(phone, 
     p.text("CANCEL LINE")
     reply = p.text("¿para qué necesitan mi pin?")
     assert "usuario de la línea" in reply and "PIN" in reply, reply
+
+
+def test_everything_at_a_plan_or_the_line_is_the_line(phone, deps, demo):
+    p = phone(SAM)
+    asked = p.text("I want to cancel")
+    assert "plan" in asked.lower() and "line" in asked.lower(), asked
+    p.text("everything")
+    assert "why?" in p.text("1357")  # the line's cancellation: R11's question
+

@@ -143,3 +143,10 @@ def test_no_just_cancel_at_r11s_offer_asks_to_go_on_cancelling_R11(text, lang, s
     """At R11's question or offer, "no, just cancel it" declines the fix by asking for the
     cancellation (a request: it goes on); "no thanks" alone is a no (it goes on too)."""
     assert acts.act_of(text, lang, "sms", step).act == act
+
+
+@pytest.mark.parametrize("text, lang, act", [
+    ("ojalá pudiera bloquear a mi vecino jaja", "es", "statement"), ("I wish I could cancel my line lol", "en", "statement"),
+    ("blocking doesn't help", "en", "statement"), ("I wish to cancel my line", "en", "request")])
+def test_wishes_and_opinions_are_no_requests_but_i_wish_to_is_R24(text, lang, act):
+    assert acts.act_of(text, lang, "sms", "command").act == act
