@@ -38,7 +38,10 @@ __all__ = ["DATA", "LANGUAGES", "Case", "Labelled", "NearMiss", "load_held_out",
 
 # The journeys that change something (a near miss must never be a request for one).
 # (the registry's journeys that change something, and "cancel": which of two is unclear)
-CHANGES = frozenset({name for name, journey in REGISTRY.items() if journey.changes} | {"cancel"})
+# A question back offering a change among others ("block or unblock?"): no held-out label, but a
+# near miss that gets it is offered a change.
+OFFERS_A_CHANGE = "clarify:change"
+CHANGES = frozenset({name for name, journey in REGISTRY.items() if journey.changes} | {"cancel", OFFERS_A_CHANGE})
 WORDED_ACTS = frozenset({"request", "question", "statement", "answer"})  # the acts that carry an intent
 GATES = {"act_intent": 0.97, "intent": 0.93, "slots": 0.95}
 
@@ -300,7 +303,12 @@ def _journey_label(value: Any, given: dict) -> str:
     if label == "troubleshoot" and given.get("fix"):
         fix = str(given["fix"])
         return fix if fix in ("reactivate", "change_number") else f"fix.{fix}"
-    return "cancel" if label == "clarify" else label
+    if label == "clarify":  # "a plan or the line?" is the vague cancel; any other question back is no label
+        offered = {str(o[0]) for o in given.get("options") or []}
+        if offered and offered <= {"cancel_plan", "cancel_line"}:
+            return "cancel"
+        return OFFERS_A_CHANGE if offered & CHANGES else "clarify"  # (a near miss offered a change counts)
+    return label
 
 
 def _plan_key(plan: Any) -> str:

@@ -108,3 +108,12 @@ def test_an_interpretation_in_the_held_out_labels():
     switch = from_interpretation(SimpleNamespace(act="language", intent=intents.UNCLEAR, lang=None, value="es"),
                                  Case("en español", "sms", "command", "en"))
     assert (switch.act, switch.slots, switch.lang) == ("switch_language", {"language": "es"}, "es")
+
+
+def test_a_question_back_is_the_vague_cancel_only_when_it_offers_a_plan_or_the_line():
+    from vocabulary.evaluate import OFFERS_A_CHANGE, _journey_label
+
+    assert _journey_label("clarify", {"options": [["cancel_plan", {}], ["cancel_line", {}]]}) == "cancel"
+    assert _journey_label("clarify", {"options": [["block", {}], ["unblock", {}]]}) == OFFERS_A_CHANGE
+    assert OFFERS_A_CHANGE in CHANGES  # a near miss offered a change counts against the gate
+    assert _journey_label("clarify", {"options": [["billing", {}], ["refund", {}]]}) == "clarify"
