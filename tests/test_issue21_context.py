@@ -494,3 +494,14 @@ def test_everything_at_a_plan_or_the_line_is_the_line(phone, deps, demo):
     p.text("everything")
     assert "why?" in p.text("1357")  # the line's cancellation: R11's question
 
+
+
+@pytest.mark.parametrize("said", ["I left my phone in a taxi", "someone took my phone", "me quitaron el celular en el metro"])
+def test_a_phone_left_or_taken_in_other_words_is_a_lost_phone(phone, deps, demo, said):
+    reply = phone(SAM).text(said)
+    assert "Sorry about your phone" in reply or "Lamentamos lo de tu teléfono" in reply, reply
+
+
+def test_i_didnt_mean_to_cancel_is_told_what_can_be_undone_R3(phone, deps, demo):
+    reply = phone(SAM).text("oops I didn't mean to cancel my line")
+    assert "can't be undone" in reply and "PIN" not in reply, reply

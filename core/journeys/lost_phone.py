@@ -17,5 +17,9 @@ def start(c, s, slots: dict, t: Turn) -> Reply:
 
 # Reached only when the phone is lost or stolen ("my phone doesn't ring" is a fix).
 CUE = (r"\b(lost|lose|stolen|stole|steal|missing|cant find|can t find|misplaced|theft|perdi|perdio|perdido|"
-       r"perdida|robaron|robado|robo|extravie|extraviado|no encuentro)\b")
+       r"perdida|robaron|robado|robo|extravie|extraviado|no encuentro|"
+       r"(left|forgot|dropped) my (phone|cell|iphone|mobile)(?! number| num)|"
+       r"(took|grabbed|snatched|taken) (my )?(phone|cell|iphone)(?! number| num)|"
+       r"(phone|cell|iphone) (was|got) (taken|snatched)|me (quitaron|arrebataron|sacaron) (el|mi) (telefono|celular|cel)|"
+       r"(deje|olvide) (el|mi) (telefono|celular|cel))\b")
 JOURNEY = Journey("lost_phone", start, needs_line=False, prompts=("lost_phone", "agent"), cue=CUE)

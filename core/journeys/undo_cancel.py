@@ -10,5 +10,5 @@ from core.journeys._facts import answer
 CUE = (r"\b(undo|undone|reverse|revert|restore|reinstate|uncancel|un cancel|take back|by mistake|mistake|"
        r"by accident|changed my mind|regret|back|after all|deshacer|deshagan|revertir|restaur\w*|recuperar|"
        r"por error|sin querer|me equivoque|me arrepenti|cambie de opinion|de vuelta|cancelar la cancelacion|"
-       r"anular la cancelacion)\b")
+       r"anular la cancelacion|didn t mean to|didnt mean to|did not mean to|no queria cancelar)\b")
 JOURNEY = answer("undo_cancel", "undo_cancel", cue=CUE)
