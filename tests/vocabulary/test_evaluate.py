@@ -117,3 +117,16 @@ def test_a_question_back_is_the_vague_cancel_only_when_it_offers_a_plan_or_the_l
     assert _journey_label("clarify", {"options": [["block", {}], ["unblock", {}]]}) == OFFERS_A_CHANGE
     assert OFFERS_A_CHANGE in CHANGES  # a near miss offered a change counts against the gate
     assert _journey_label("clarify", {"options": [["billing", {}], ["refund", {}]]}) == "clarify"
+
+
+def test_a_request_answered_by_a_journey_of_facts_is_scored_by_what_it_answers_unless_a_change():
+    from types import SimpleNamespace
+
+    from core import intents
+    from vocabulary.evaluate import _labelled
+
+    case = Case("help me please", "sms", "command", "en")
+    helped = SimpleNamespace(act="request", intent=intents.journey("capabilities"), understood=None)
+    assert _labelled(helped, case, "request")[1] == "help"  # the schema's help: what the bot can do
+    told = SimpleNamespace(act="request", intent=intents.journey("cancel_effects"), understood=None)
+    assert _labelled(told, case, "request")[1] == "cancel_effects"  # an answer about a change proposes nothing
