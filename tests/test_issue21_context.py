@@ -505,3 +505,14 @@ def test_a_phone_left_or_taken_in_other_words_is_a_lost_phone(phone, deps, demo,
 def test_i_didnt_mean_to_cancel_is_told_what_can_be_undone_R3(phone, deps, demo):
     reply = phone(SAM).text("oops I didn't mean to cancel my line")
     assert "can't be undone" in reply and "PIN" not in reply, reply
+
+
+@pytest.mark.parametrize("said", ["fix it", "sure, let's try that", "ok show me", "arréglalo"])
+def test_the_fix_taken_in_words_at_r11s_offer_is_the_fix_not_the_cancellation_R11(phone, deps, demo, said):
+    p = phone(SAM)
+    p.text("CANCEL LINE")
+    p.text("1357")
+    assert "FIX" in p.text("1")  # calls fail: the voice network mode offered
+    reply = p.text(said)
+    assert "Cancel line" not in reply and "YES" not in reply and "SÍ" not in reply, reply
+    assert line(deps, "sam").status == "active"

@@ -602,10 +602,20 @@ def _yes(r: Reading) -> Act | None:
 
 
 def _accept(r: Reading) -> Act | None:
-    """R11: the offered fix taken ("ok", "sure", "dale")."""
-    if r.step == "offer" and (r.folded in ACCEPT or _only(r.words, ACCEPT | COURTESY) and _has(r.padded, ACCEPT)):
+    """R11: the offered fix taken ("ok", "sure", "dale", "fix it", "let's try that", "arréglalo")."""
+    if r.step == "offer" and (r.folded in ACCEPT or _only(r.words, ACCEPT | COURTESY) and _has(r.padded, ACCEPT)
+                              or TAKE_FIX.match(r.folded)):
         return Act("yes", how="accept")
     return None
+
+
+# The offered fix asked for in words (R11): "fix it", "sure, let's try", "show me how", "arréglalo".
+TAKE_FIX = re.compile(r"^(yes|yeah|yep|sure|ok|okay|alright|all right|fine|please|si|claro|dale|va|bueno|vale|"
+                      r"de acuerdo|sure thing)?( |, )*(i ll |i will |let s |lets |let me |please |quiero |vamos a |"
+                      r"voy a )?(fix( it| that| this| it please)?|try( it| that| this)?( first)?|give it a (try|shot|go)|"
+                      r"show me( how)?|do (the|that) fix|arreglalo|arreglarlo|arreglar( eso)?|intentalo|intentarlo|"
+                      r"intentar( eso)?|probar( eso)?|pruebo|lo pruebo|lo intento|muestrame( como)?|ensename( como)?)"
+                      r"( please| por favor| first| primero| thanks| gracias)?$")
 
 
 def _no(r: Reading) -> Act | None:

@@ -35,7 +35,8 @@ from core.reply import (EXPECT_BLOCK_NUMBER, EXPECT_CODE, EXPECT_CONFIRM, EXPECT
                         EXPECT_PLAN, EXPECT_REASON, EXPECT_TARGET)
 from core.turns import Interpretation, Turn, of_intent
 from vocabulary import Vocabulary, contains, fold, slots as slot_reader, vocabulary
-from vocabulary.acts import Act, BOTHERED, CORRECTIONS, MY_LINE, SPAM_WORDS, IN_PROGRESS, NO as NO_WORDS, act_of
+from vocabulary.acts import (Act, BOTHERED, CORRECTIONS, MY_LINE, SPAM_WORDS, IN_PROGRESS, NO as NO_WORDS, TAKE_FIX,
+                             act_of)
 from vocabulary.language_id import language_of
 from vocabulary.reading import KEYED, Parsed, parse
 from vocabulary.understand import (ANSWERED_BY, NOTHING, SPEECH_FLOOR, VAGUE_CANCEL, Understanding, answer_which, find, fix_choice,
@@ -547,7 +548,8 @@ def _reason(s: Said) -> Intent:
 
 
 def _offer(s: Said) -> Intent:
-    if s.keys == "1" or s.says_any(lambda v: v.accept) or (s.spoken and s.says_any(lambda v: v.yes)):
+    if s.keys == "1" or s.says_any(lambda v: v.accept) or (s.spoken and s.says_any(lambda v: v.yes)) \
+            or TAKE_FIX.match(s.folded):  # "fix it", "let's try that", "arréglalo" (R11: the fix taken)
         return intents.YES
     return intents.SKIP
 
