@@ -346,9 +346,10 @@ def test_why_do_you_need_my_pin_is_answered_and_the_pin_still_asked_R8(phone, de
     assert "why?" in p.text("1357")  # the request goes on: R11's question
 
 
-def test_para_que_necesitan_mi_pin_se_explica_R8(phone, deps, demo):
+@pytest.mark.parametrize("first", ["CANCELAR LÍNEA", "CANCEL LINE"])  # begun in Spanish, or in English (R20)
+def test_para_que_necesitan_mi_pin_se_explica_en_espanol_R8_R20(phone, deps, demo, first):
     p = phone(SAM)
-    p.text("CANCELAR LÍNEA")
+    p.text(first)
     reply = p.text("¿para qué necesitan mi pin?")
     assert "solo el usuario de la línea" in reply and "PIN" in reply, reply
 
@@ -478,13 +479,6 @@ def test_no_just_cancel_the_plan_instead_at_why_proposes_the_plan_not_the_line_R
     reply = p.text("no, just cancel the basic monthly plan instead")
     assert "Cancel line" not in reply and "can't be undone" not in reply, reply
     assert "Basic Monthly" in reply, reply
-
-
-def test_a_spanish_question_at_the_pin_prompt_is_answered_in_spanish_R20(phone, deps, demo):
-    p = phone(SAM)
-    p.text("CANCEL LINE")
-    reply = p.text("¿para qué necesitan mi pin?")
-    assert "usuario de la línea" in reply and "PIN" in reply, reply
 
 
 def test_everything_at_a_plan_or_the_line_is_the_line(phone, deps, demo):

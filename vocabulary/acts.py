@@ -354,7 +354,8 @@ NOT_A_REQUEST = re.compile(
     r"vecina) (quiere|dijo|dice|esta|estaba|cancelo|bloqueo|cambio|intento)|"
     # wishes and opinions, not requests: "ojalá pudiera bloquear a mi vecino", "I wish I could
     # cancel", "desbloquear no sirve de nada", "blocking doesn't help"
-    r"ojala|i wish i (could|had|didn t|didnt|hadn t|hadnt|was|were|never)|si tan solo|if only|no sirve(n)? de nada|no sirve(n)? para nada|es inutil|"
+    r"ojala|i wish i (could|had|didn t|didnt|hadn t|hadnt|was|were|never)|si tan solo|if only|"
+    r"no sirve(n)? de nada|no sirve(n)? para nada|es inutil|"
     r"(doesn t|does not|won t|wouldn t|never) (help|helps|work|do anything|make a difference))\b")
 REPORT = re.compile(
     r"\b(keeps? (calling|texting|sending|dropping|happening|ringing|getting)|won t (stop|ring|work|send)|"

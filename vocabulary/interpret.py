@@ -39,8 +39,8 @@ from vocabulary.acts import (Act, BOTHERED, CORRECTIONS, MY_LINE, SPAM_WORDS, IN
                              act_of)
 from vocabulary.language_id import language_of
 from vocabulary.reading import KEYED, Parsed, parse
-from vocabulary.understand import (ANSWERED_BY, NOTHING, SPEECH_FLOOR, VAGUE_CANCEL, Understanding, answer_which, find, fix_choice,
-                                   understand)
+from vocabulary.understand import (ANSWERED_BY, NOTHING, SPEECH_FLOOR, VAGUE_CANCEL, Understanding, answer_which, find,
+                                   fix_choice, understand)
 
 FORGOT_KEY = "8"  # R21 (said at the last PIN try): a one-time code instead of the PIN
 AGENT_KEY, REPEAT_KEY, LANGUAGE_KEY = "0", "*", "9"
@@ -670,9 +670,10 @@ def not_ours(act: str | None, understood: Understanding | None, lang: str | None
 
 # "Stop calling me", "dejen de llamarme": calls nobody here makes (the support line calls no one but
 # a callback asked for): unwanted calls, R11's free block of spam numbers (nothing cancelled).
-UNWANTED_CALLS = re.compile(r"^(please |pls |just |por favor |ya )?(stop|quit|no more) (calling|ringing|phoning|bothering) me"
-                            r"( please| pls)?$|^(por favor |ya )?(deja|dejen|deje|dejes) de (llamarme|marcarme|molestarme)"
-                            r"( por favor)?$|^(ya )?no me (llamen|llames|marquen|molesten)( mas)?( por favor)?$")
+UNWANTED_CALLS = re.compile(
+    r"^(please |pls |just |por favor |ya )?(stop|quit|no more) (calling|ringing|phoning|bothering) me( please| pls)?$"
+    r"|^(por favor |ya )?(deja|dejen|deje|dejes) de (llamarme|marcarme|molestarme)( por favor)?$"
+    r"|^(ya )?no me (llamen|llames|marquen|molesten)( mas)?( por favor)?$")
 
 
 def unwanted_calls(words: str, lang: str) -> Interpretation | None:
