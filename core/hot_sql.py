@@ -104,7 +104,8 @@ def write_pin_failure(conn: Connection, rows: Sequence[dict[str, Any]], lock_ids
 # The change skeleton -------------------------------------------------------------------------
 LOCK_LINE = select(L.c.id).where(L.c.id == bindparam("line")).with_for_update()
 
-_NUMBERS = union_all(
+# A line's blocked ('b') and contact ('c') numbers as one table (the summary and the change read it).
+NUMBERS = union_all(
     select(literal_column("'b'").label("kind"), B.c.id.label("id"), B.c.line_id.label("line_id"),
            B.c.number.label("number")),
     select(literal_column("'c'"), N.c.id, N.c.line_id, N.c.number),
@@ -120,15 +121,15 @@ PRIOR_FIELDS = ("id", "line_id", "applied", "reason", "rule", "data", "request_i
 CHANGE_READ = (
     select(*(L.c[f] for f in LINE_FIELDS),
            *(P.c[f].label(f"p_{f}") for f in PLAN_FIELDS),
-           _NUMBERS.c.kind.label("n_kind"), _NUMBERS.c.id.label("n_id"), _NUMBERS.c.number.label("n_number"),
+           NUMBERS.c.kind.label("n_kind"), NUMBERS.c.id.label("n_id"), NUMBERS.c.number.label("n_number"),
            *(C.c[f].label(f"c_{f}") for f in PRIOR_FIELDS),
            exists().where(X.c.number == bindparam("to")).label("to_opted_out"),
            exists().where(X.c.number == L.c.number).label("line_opted_out"))
     .select_from(L.outerjoin(P, P.c.line_id == L.c.id)
-                 .outerjoin(_NUMBERS, _NUMBERS.c.line_id == L.c.id)
+                 .outerjoin(NUMBERS, NUMBERS.c.line_id == L.c.id)
                  .outerjoin(C, C.c.id == bindparam("change")))
     .where(L.c.id == bindparam("line"))
-    .order_by(P.c.id, _NUMBERS.c.id))
+    .order_by(P.c.id, NUMBERS.c.id))
 _AT = {"p": len(LINE_FIELDS), "n": len(LINE_FIELDS) + len(PLAN_FIELDS),
        "c": len(LINE_FIELDS) + len(PLAN_FIELDS) + 3}
 

@@ -11,9 +11,9 @@ import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, NamedTuple, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
-from sqlalchemy import bindparam, delete, insert, literal_column, or_, select, union_all, update
+from sqlalchemy import bindparam, delete, insert, or_, select, union_all, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeout
 from sqlalchemy.orm import Session, joinedload, selectinload, sessionmaker
@@ -106,30 +106,44 @@ def transaction(db: sessionmaker[Session]) -> Iterator[Session]:
     (and, before it, by whether another transaction held what this one waited for)."""
     session = db()
     try:
-        try:
+        with _before_commit(lambda: _quiet_rollback(session)):
             session.begin()
             yield session
             session.flush()
-        except DBAPIError as exc:
-            _quiet_rollback(session)
-            raise _failure(exc, written=False) from exc
-        except SQLAlchemyTimeout as exc:  # no connection from the pool in time
-            _quiet_rollback(session)
-            raise NotApplied(str(exc)) from exc
-        except BaseException:
-            _quiet_rollback(session)
-            raise
-        try:
-            session.commit()
-        except DBAPIError as exc:
-            raise OutcomeUnknown(str(exc.orig or exc)) from exc
+        _commit(session.commit)
     finally:
         session.close()
 
 
-def _quiet_rollback(session: Session) -> None:
+@contextmanager
+def _before_commit(undo: Callable[[], None]) -> Iterator[None]:
+    """What a failure before the commit means (``_failure``; no connection in time: nothing
+    changed), the transaction undone first; shared by the ORM and the Core transactions."""
     try:
-        session.rollback()
+        yield
+    except DBAPIError as exc:
+        undo()
+        raise _failure(exc, written=False) from exc
+    except SQLAlchemyTimeout as exc:  # no connection from the pool in time
+        undo()
+        raise NotApplied(str(exc)) from exc
+    except BaseException:
+        undo()
+        raise
+
+
+def _commit(commit: Callable[[], None]) -> None:
+    """The commit itself: a failure there leaves the outcome unknown (R13: a retry is safe)."""
+    try:
+        commit()
+    except DBAPIError as exc:
+        raise OutcomeUnknown(str(exc.orig or exc)) from exc
+
+
+def _quiet_rollback(tx) -> None:
+    """Roll back a session or a connection whose transaction may already be gone."""
+    try:
+        tx.rollback()
     except DBAPIError:  # the connection is gone: the transaction went with it
         pass
 
@@ -154,36 +168,14 @@ def core_transaction(db: sessionmaker[Session]) -> Iterator[Any]:
     outbox's worker woken by the caller (``_committed``)."""
     conn = None
     try:
-        try:
+        with _before_commit(lambda: conn is not None and _quiet_rollback(conn)):
             conn = _engine(db).connect()
             tx = conn.begin()
             yield conn
-        except DBAPIError as exc:
-            if conn is not None:
-                _quiet_close(conn)
-            raise _failure(exc, written=False) from exc
-        except SQLAlchemyTimeout as exc:  # no connection from the pool in time
-            if conn is not None:
-                _quiet_close(conn)
-            raise NotApplied(str(exc)) from exc
-        except BaseException:
-            if conn is not None:
-                _quiet_close(conn)
-            raise
-        try:
-            tx.commit()
-        except DBAPIError as exc:
-            raise OutcomeUnknown(str(exc.orig or exc)) from exc
+        _commit(tx.commit)
     finally:
         if conn is not None:
             conn.close()
-
-
-def _quiet_close(conn) -> None:
-    try:
-        conn.rollback()
-    except DBAPIError:  # the connection is gone: the transaction went with it
-        pass
 
 
 def _committed(db: sessionmaker[Session], events: Sequence[tuple[str, str, str]], texts: int = 0) -> None:
@@ -489,34 +481,18 @@ def _with_store_states(session: Session, plans: list[Plan], views: list[dict[str
     return [{**view, **by_id.get(view["id"], {})} for view in views]
 
 
-class _PlanRow(NamedTuple):
-    id: int
-    product: str
-    kind: str
-    period: str
-    channel: str
-    term_end: dt.date
-    auto_renew: bool
-    ended: bool
-    original_transaction_id: str | None
-
-
 # A line, its plans, and its blocked and contact numbers: one statement, one row a plan and
-# number (a handful), read as columns.
-_NUMBERS = union_all(
-    select(literal_column("'b'").label("kind"), BlockedNumber.id.label("id"), BlockedNumber.line_id.label("line_id"),
-           BlockedNumber.number.label("number")),
-    select(literal_column("'c'"), ContactNumber.id, ContactNumber.line_id, ContactNumber.number),
-).subquery("numbers")
+# number (a handful), read as columns (the plans as hot_sql.PlanRow, as the change reads them).
 _SUMMARY = (
     select(Line.id, Line.account_id, Line.number, Line.login_id, Line.status, Line.status_reason, Line.usage_credits,
-           *(getattr(Plan, name).label(f"plan_{name}") for name in _PlanRow._fields),
-           _NUMBERS.c.kind, _NUMBERS.c.id.label("number_id"), _NUMBERS.c.number.label("other_number"))
+           *(getattr(Plan, name).label(f"plan_{name}") for name in hot_sql.PLAN_FIELDS),
+           hot_sql.NUMBERS.c.kind, hot_sql.NUMBERS.c.id.label("number_id"),
+           hot_sql.NUMBERS.c.number.label("other_number"))
     .select_from(Line)
     .outerjoin(Plan, Plan.line_id == Line.id)
-    .outerjoin(_NUMBERS, _NUMBERS.c.line_id == Line.id)
+    .outerjoin(hot_sql.NUMBERS, hot_sql.NUMBERS.c.line_id == Line.id)
     .where(Line.id == bindparam("line"))
-    .order_by(Plan.id, _NUMBERS.c.id))
+    .order_by(Plan.id, hot_sql.NUMBERS.c.id))
 _PLAN_AT = 7  # where a row's plan columns start
 # PostgreSQL: a verified PIN's audit event inserted and the line's summary read after it, one
 # statement (the CTE runs whether or not the summary finds rows).
@@ -543,11 +519,11 @@ def line_summary(db: sessionmaker[Session], actor: LineRef, target_line_id: int)
 def _summary_of(conn, rows) -> dict[str, Any]:
     """A line's summary from ``_SUMMARY``'s rows (one a plan and number), with its account."""
     line = rows[0]
-    plans: dict[int, _PlanRow] = {}
+    plans: dict[int, hot_sql.PlanRow] = {}
     numbers: dict[tuple[str, int], str] = {}
     for row in rows:
         if row.plan_id is not None and row.plan_id not in plans:
-            plans[row.plan_id] = _PlanRow(*row[_PLAN_AT:_PLAN_AT + len(_PlanRow._fields)])
+            plans[row.plan_id] = hot_sql.PlanRow(*row[_PLAN_AT:_PLAN_AT + len(hot_sql.PLAN_FIELDS)])
         if row.kind is not None:
             numbers[(row.kind, row.number_id)] = row.other_number
     plan_list = list(plans.values())
