@@ -687,8 +687,7 @@ _ACTS = {"forgot": Conversation._on_forgot, "no": Conversation._on_no, "goodbye"
          "thanks": Conversation._on_social, "greeting": Conversation._on_social}
 # Said once, never again with the step's question (an apology, a count of tries).
 _NOT_AGAIN = frozenset({"unusable", "pin_wrong", "pin_format", "code_wrong", "code_format", "last_try", "pin_ok",
-                        "language_switched", "question_about", "told_about", "hello", "welcome", "not_ours",
-                        "why_pin", "why_code"})
+                        "language_switched", "question_about", "told_about", "hello", "welcome"})
 
 
 def _by_user(lines: list, user: str | None):

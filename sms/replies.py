@@ -477,7 +477,7 @@ COMMAND_WORDS = {"cancel_plan": "STOP PLAN", "cancel_line": "CANCEL LINE", "reac
 # Replies that already give the way to a person (R15): a third miss after one adds no second.
 OFFER_A_PERSON = frozenset({"agent", "pin_locked", "last_try", "code_limit", "code_opted_out", "ask_which", "unavailable",
                             "error", "refused_not_reactivatable", "callback_no_number", "fix_steps",
-                            "hello", "question_about", "told_about", "ok_nothing", "not_ours"})
+                            "hello", "question_about", "told_about", "ok_nothing"})
 
 REPLIES: dict[str, Reply] = {
     # consent and help (R16)

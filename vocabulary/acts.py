@@ -480,9 +480,13 @@ class Reading:
         return self.step == "offer" and (self.words[0] in NO or self.folded in NO_PHRASES)
 
     @cached_property
+    def form(self) -> tuple[str, str]:
+        """Whether the words ask, ask for or tell, and why (``form_read``)."""
+        return form_read(self.raw, self.folded)
+
+    @property
     def kind(self) -> str:
-        """Whether the words ask, ask for or tell (``form``)."""
-        return form(self.raw, self.folded)
+        return self.form[0]
 
 
 # 1. nothing usable; R16's opt-out words, alone
@@ -739,14 +743,10 @@ def _offer_other(r: Reading) -> Act | None:
 
 
 def _free_words(r: Reading) -> Act:
-    """A question, a statement or a request (a statement that says outright it asks for nothing
-    — a past doing, someone else's, a wish, "I don't want to cancel" — is told so: R24)."""
-    if r.kind == "statement" and (NOT_A_REQUEST.search(r.body) or PAST_MINE.search(r.raw.lower())):
-        return Act("statement", how="not_a_request")
-    if r.kind == "request" and (_form_asked_for(r.raw, r.body) or INDIRECT_REQUEST.search(r.body)):
-        # R24: "can you cancel my line?", "I don't use the call recording anymore" are requests
-        return Act("request", how="asked_for")
-    return Act(r.kind, how=r.kind)
+    """A question, a statement or a request, with the reading that decided it (a statement that
+    says outright it asks for nothing, a request in other words: the act model keeps them)."""
+    kind, how = r.form
+    return Act(kind, how=how)
 
 
 STAGES = (
@@ -916,33 +916,44 @@ def _asked_after(raw: str) -> bool:
     return any(_imperative(c) and ACTION.match(c) for c in _clause_bodies(raw))
 
 
-def _form_told(raw: str, folded: str, body: str) -> str:
-    """A report or a request (what is left once no question was found)."""
+def _form_told(raw: str, folded: str, body: str) -> tuple[str, str]:
+    """A report or a request (what is left once no question was found), and why."""
     if NOT_A_REQUEST.search(body) or PAST_MINE.search(raw.lower()):
-        return "request" if _asked_after(raw) else "statement"  # "my mom is blocked by mistake, unblock her"
+        # "my mom is blocked by mistake, unblock her"; else a past doing, someone else's, a wish
+        return ("request", "request") if _asked_after(raw) else ("statement", "not_a_request")
     if INDIRECT_REQUEST.search(body):
-        return "request"  # "I don't need this line anymore": a change asked for in other words
+        return "request", "asked_for"  # "I don't need this line anymore": a change asked for in other words
     if LAUGH.search(folded) and not REQUEST_CUES.search(body) and not _imperative(body):
-        return "statement"  # "jaja mejor cancelo todo": a joke, no request
+        return "statement", "statement"  # "jaja mejor cancelo todo": a joke, no request
     reported = STATEMENT.match(body) or REPORT.search(body)
     if reported and not ACTION.search(body) and HELP_WANTED.search(body):
-        return "statement"  # "my phone was stolen, please help": a report, help wanted, nothing named
-    if REQUEST_CUES.search(body) or _imperative(body):
-        return "request"  # "block 212 555 0143, they keep calling me": the verb comes first
-    if _asked_after(raw):
-        return "request"  # "someone keeps calling me, block them"
+        return "statement", "statement"  # "my phone was stolen, please help": a report, help wanted, nothing named
+    if REQUEST_CUES.search(body) or _imperative(body) or _asked_after(raw):
+        # "block 212 555 0143, they keep calling me": the verb comes first; "someone keeps calling me, block them"
+        return "request", "request"
     if reported or len(body.split()) >= 6:
-        return "statement"
-    return "request"
+        return "statement", "statement"
+    return "request", "request"
+
+
+def form_read(raw: str, folded: str | None = None) -> tuple[str, str]:
+    """``form`` and which reading decided it: ``asked_for`` (a request in a question's clothes, or
+    in other words: R24 keeps it one), ``not_a_request`` (a past doing, someone else's, a wish),
+    else the form itself."""
+    folded = fold(raw) if folded is None else folded
+    body, verdict = _form_opening(raw, LEAD.sub("", folded + " ").strip() or folded)
+    if verdict:
+        return verdict, verdict
+    if _form_asked_for(raw, body):
+        return "request", "asked_for"
+    asked = _form_question(raw, body, "?" in raw or "¿" in raw)
+    return (asked, asked) if asked else _form_told(raw, folded, body)
 
 
 def form(raw: str, folded: str | None = None) -> str:
     """Whether free words ask something (question), ask for something (request) or tell
     something (statement) — R24: only a request starts a change."""
-    folded = fold(raw) if folded is None else folded
-    body, verdict = _form_opening(raw, LEAD.sub("", folded + " ").strip() or folded)
-    return (verdict or _form_asked_for(raw, body) or _form_question(raw, body, "?" in raw or "¿" in raw)
-            or _form_told(raw, folded, body))
+    return form_read(raw, folded)[0]
 
 
 def asks_of_its_own(clause: str) -> bool:

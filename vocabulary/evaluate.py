@@ -345,14 +345,8 @@ def _journey_slots(given: dict) -> dict[str, str]:
 
 def _answer(kind: str, value: Any, step: str, intent: Any = None) -> tuple[str, dict[str, str]]:
     """An answer to a step (a PIN, a number, a choice, a plan's name): its label and slots."""
-    digits = _digits(value)
-    if kind == "pin":
-        if len(digits) >= 10 and step == "pin":  # the line's own number, said first (core/conversation.py)
-            return "number", {"phone": digits}
-        label = "code" if step == "code" else "pin"
-        return label, {label if len(digits) < 10 else "phone": digits}
-    if kind == "number":
-        return ("line" if step == "target" else "number"), {"last4" if len(digits) == 4 else "phone": digits}
+    if kind in ("pin", "number"):
+        return _digits_answer(kind, _digits(value), step)
     if kind == "choice":
         if step == "which" and str(value).isdigit() and 1 <= int(value) <= len(WHICH_OPTIONS):
             # the offer chosen is the journey it names, with the details the answer named
@@ -366,6 +360,16 @@ def _answer(kind: str, value: Any, step: str, intent: Any = None) -> tuple[str, 
     if kind == "name" and given.get("kind") == "number":
         return "plan", {"plan": "number_plan"}
     return "plan", {"plan": _plan_key(given.get("plan") or value)}
+
+
+def _digits_answer(kind: str, digits: str, step: str) -> tuple[str, dict[str, str]]:
+    """A PIN, a code, a line's last four or a phone number, as the step reads the digits."""
+    if kind == "pin":
+        if len(digits) >= 10 and step == "pin":  # the line's own number, said first (core/conversation.py)
+            return "number", {"phone": digits}
+        label = "code" if step == "code" else "pin"
+        return label, {label if len(digits) < 10 else "phone": digits}
+    return ("line" if step == "target" else "number"), {"last4" if len(digits) == 4 else "phone": digits}
 
 
 # The held-out set's clarifying question (``which``): one plan or the whole line, as
@@ -419,6 +423,16 @@ def from_interpretation(interpretation: Any, case: Case) -> Interpreted:
     return Interpreted(act, label, {k: v for k, v in slots.items() if v}, lang)
 
 
+def _journey_labelled(interpretation: Any, act: str, label: str) -> str:
+    """A journey's label in the schema's: a journey of facts outside the schema is what it
+    answers ("help me please" answered by what the bot can do is the schema's help); one about a
+    change told or asked for outright stays the answer it is (it proposes nothing)."""
+    answers = REGISTRY[label].answers if REGISTRY.get(label) is not None else frozenset()
+    if answers and label not in KNOWN_LABELS and (act == "question" or not answers & CHANGES):
+        return _asked_about(interpretation, label)
+    return label
+
+
 def _labelled(interpretation: Any, case: Case, act: str) -> tuple[str, str | None, dict[str, str]]:
     """The act, the intent's label and the slots, in the held-out set's terms."""
     intent = _get(interpretation, "intent")
@@ -426,14 +440,7 @@ def _labelled(interpretation: Any, case: Case, act: str) -> tuple[str, str | Non
     raw_act = str(_get(interpretation, "act"))
     if kind == "journey":
         given = dict(_get(intent, "slots") or {})
-        label = _journey_label(value, given)
-        answers = REGISTRY[label].answers if REGISTRY.get(label) is not None else frozenset()
-        if answers and label not in KNOWN_LABELS and (act == "question" or not answers & CHANGES):
-            # the schema's label: what the answer is about ("help me please" is answered by what the
-            # bot can do, a journey the schema calls help); an answer about a change told or asked
-            # for outright stays the answer it is (it proposes nothing)
-            label = _asked_about(interpretation, label)
-        return act, label, _journey_slots(given)
+        return act, _journey_labelled(interpretation, act, _journey_label(value, given)), _journey_slots(given)
     if kind == "question":  # R24: a question about a journey (None: about nothing we do), with its details
         details = {k: v for k, v in dict(_get(intent, "slots") or {}).items() if k != "told"}
         return act, str(value) if value else "none", _journey_slots(details)

@@ -40,7 +40,7 @@ from vocabulary.acts import (Act, BOTHERED, CORRECTIONS, MY_LINE, SPAM_WORDS, IN
 from vocabulary.language_id import language_of
 from vocabulary.reading import KEYED, Parsed, parse
 from vocabulary.understand import (ANSWERED_BY, NOTHING, SPEECH_FLOOR, VAGUE_CANCEL, Understanding, answer_which, find,
-                                   fix_choice, understand)
+                                   fix_choice, reading, understand)
 
 FORGOT_KEY = "8"  # R21 (said at the last PIN try): a one-time code instead of the PIN
 AGENT_KEY, REPEAT_KEY, LANGUAGE_KEY = "0", "*", "9"
@@ -662,7 +662,7 @@ def not_ours(act: str | None, understood: Understanding | None, lang: str | None
     if act not in _ASKED_ELSEWHERE or understood is None or understood.label != "none" \
             or understood.intent.kind != "unclear" or understood.score < NOTHING or len(words.split()) < 2:
         return None  # ("nothing", "nada" alone: no request for anything)
-    found = find(words, fold(words), said_in or lang or languages.DEFAULT_CODE)
+    found = reading(words, said_in or lang or languages.DEFAULT_CODE)[2]  # as the model read it (cached)
     if found.concepts or found.plan or found.digits:
         return None  # a change, a plan or a number named: not "nothing we do"
     return Interpretation(_ASKED_ELSEWHERE[act], intents.not_ours(), lang=lang, understood=understood)
@@ -684,36 +684,62 @@ def unwanted_calls(words: str, lang: str) -> Interpretation | None:
 
 
 def _told(s: Said, got: Interpretation) -> Interpretation:
-    """A statement that leads to a journey ("someone keeps calling me") is said to be one; a
-    question the model read as a change is a question about it (R24: never the change);
-    something surely nothing we do is said so (``not_ours``)."""
-    if s.turn.expects == "command" and (got.act != turns.OPT_OUT) and s.words:
-        calls = unwanted_calls(s.words, got.lang or s.turn.lang)
-        if calls is not None:
-            return calls
+    """What the step's reader made of free words, read again for what was told (``TOLD_STAGES``,
+    in order; the first that answers decides): unwanted calls (R11's block), something surely
+    nothing we do (``not_ours``), someone bothering the customer (R24: the block first), a
+    statement about a change (only offered), and a question the model read as a change (R24:
+    never the change)."""
+    lang = got.lang or s.turn.lang
+    for stage in TOLD_STAGES:
+        again = stage(s, got, lang)
+        if again is not None:
+            return again
+    return got
+
+
+def _unwanted_calls_told(s: Said, got: Interpretation, lang: str) -> Interpretation | None:
+    if s.turn.expects == "command" and got.act != turns.OPT_OUT and s.words:
+        return unwanted_calls(s.words, lang)
+    return None
+
+
+def _not_ours_told(s: Said, got: Interpretation, lang: str) -> Interpretation | None:
     if s.turn.expects == "command" and got.act == turns.UNCLEAR:
-        elsewhere = not_ours(s.act, got.understood, got.lang or s.turn.lang, s.words)
-        if elsewhere is not None:
-            return elsewhere
-    if s.act == "statement" and s.turn.expects == "command":
-        block = bothered_from(s.words, got.lang or s.turn.lang)
-        if block is not None:
-            return Interpretation(turns.STATEMENT, block, lang=got.lang, understood=got.understood)
-    if s.act == "statement" and got.act == turns.REQUEST:
+        return not_ours(s.act, got.understood, lang, s.words)
+    return None
+
+
+def _bothered_told(s: Said, got: Interpretation, lang: str) -> Interpretation | None:
+    block = bothered_from(s.words, lang) if s.act == "statement" and s.turn.expects == "command" else None
+    return Interpretation(turns.STATEMENT, block, lang=got.lang, understood=got.understood) if block else None
+
+
+def _statement_told(s: Said, got: Interpretation, lang: str) -> Interpretation | None:
+    if s.act != "statement":
+        return None
+    if got.act == turns.REQUEST:
         return statement(got.intent, got.lang, got.understood)
-    if s.act == "statement" and got.act == turns.UNCLEAR and s.turn.expects == "command":
+    if got.act == turns.UNCLEAR and s.turn.expects == "command":
         # told something no journey answers ("my husband cancelled his plan last month"): that
         # nothing was changed, and the way on (what to ask for, a person), not "didn't get that"
         return Interpretation(turns.STATEMENT, intents.told(None), lang=got.lang, understood=got.understood)
-    if s.act == "question" and got.act == turns.REQUEST and got.intent.kind == "journey":
-        name = got.intent.value
-        if name == "clarify" or (name in REGISTRY and REGISTRY[name].changes):
-            answer = ANSWERED_BY.get(name)
-            details = {} if name == "clarify" else got.intent.slots
-            intent = intents.journey(answer, **details) if answer else \
-                intents.question(None if name == "clarify" else name, **details)
-            return Interpretation(turns.QUESTION, intent, lang=got.lang, understood=got.understood)
-    return got
+    return None
+
+
+def _question_told(s: Said, got: Interpretation, lang: str) -> Interpretation | None:
+    if s.act != "question" or got.act != turns.REQUEST or got.intent.kind != "journey":
+        return None
+    name = got.intent.value
+    if name != "clarify" and not (name in REGISTRY and REGISTRY[name].changes):
+        return None
+    answer = ANSWERED_BY.get(name)
+    details = {} if name == "clarify" else got.intent.slots
+    intent = intents.journey(answer, **details) if answer else \
+        intents.question(None if name == "clarify" else name, **details)
+    return Interpretation(turns.QUESTION, intent, lang=got.lang, understood=got.understood)
+
+
+TOLD_STAGES = (_unwanted_calls_told, _not_ours_told, _bothered_told, _statement_told, _question_told)
 
 
 # The changes a statement may lead to straight away: R11's fixes for what was told ("someone
@@ -848,21 +874,13 @@ def _menu_word(said: str, words: Vocabulary) -> Interpretation | None:
 
 
 def _menu_understood(turn: Turn, act) -> Interpretation:
-    """What the model understood: a sure label (_MENU_LABELS, else its journey, told as a
-    request or a statement), "a plan or the line?" as the cancel menu, another question, or unclear."""
-    calls = unwanted_calls(turn.speech, turn.lang)
-    if calls is not None:
-        return calls
+    """What the model understood: unwanted calls or nothing we do (as by text), a sure label
+    (_MENU_LABELS, else its journey, told as a request or a statement), "a plan or the line?"
+    as the cancel menu, another question, or unclear."""
     got = understand(turn.speech, turn.lang, speech_confidence=turn.confidence)
-    elsewhere = not_ours(act.act, got, None, turn.speech, turn.lang)
-    if elsewhere is not None:
-        return elsewhere
-    if got.sure and got.label in _MENU_LABELS:
-        kind, intent = _MENU_LABELS[got.label]
-        return Interpretation(kind, intent, understood=got)
-    block = bothered_from(turn.speech, turn.lang) if act.act == "statement" else None
-    if block is not None:
-        return Interpretation(turns.STATEMENT, block, understood=got)  # R24: the block first
+    first = _menu_told(turn, act, got)
+    if first is not None:
+        return first
     if act.act == "statement" and (got.sure or got.how == "clarify") and got.intent.kind == "journey":
         return statement(got.intent, None, got)
     if act.act == "statement" and not got.sure and got.how != "clarify":
@@ -874,6 +892,19 @@ def _menu_understood(turn: Turn, act) -> Interpretation:
     if got.sure or got.how == "clarify":
         return of_intent(got.intent, understood=got)
     return Interpretation(turns.UNCLEAR, understood=got)
+
+
+def _menu_told(turn: Turn, act, got: Understanding) -> Interpretation | None:
+    """At the menu, before its journeys: unwanted calls, nothing we do, a menu label, someone
+    bothering the caller (R24: the block first)."""
+    told = unwanted_calls(turn.speech, turn.lang) or not_ours(act.act, got, None, turn.speech, turn.lang)
+    if told is not None:
+        return told
+    if got.sure and got.label in _MENU_LABELS:
+        kind, intent = _MENU_LABELS[got.label]
+        return Interpretation(kind, intent, understood=got)
+    block = bothered_from(turn.speech, turn.lang) if act.act == "statement" else None
+    return Interpretation(turns.STATEMENT, block, understood=got) if block is not None else None
 
 
 def _cancel_menu(turn: Turn) -> Interpretation:
