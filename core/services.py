@@ -338,16 +338,12 @@ def verify_pin(db: sessionmaker[Session], attempts: PinAttempts, pin_secret: str
     try:
         with (read_engine(db).connect() if postgres else _engine(db).begin()) as conn:
             lines = hot_sql.pin_lines(conn, line_ids)
-            first = lines[0] if lines else None
-            where = dict(line_id=first.id if first else None, target=first.number if first else None)
-            held = [ln.pin_locked_until for ln in lines if ln.pin_locked_until and ln.pin_locked_until > now]
-            if not reservation.ok or held:
-                if reservation.ok:
-                    attempts.succeeded(subjects, reservation)  # nothing was compared
+            where, locked = _locked_out(lines, attempts, subjects, reservation, now)
+            if locked is not None:
                 row = _audit_row(req, action="pin_entry", outcome="locked", now=now, **where)
                 written = True
                 conn.execute(hot_sql.AUDIT_ONE, hot_sql.prefixed(row, "a_"))
-                outcome = PinCheck(False, "locked", locked_until=max([*held, reservation.locked_until or now]))
+                outcome = locked
                 events = [_event_of(row)]
             else:
                 found = None
@@ -412,6 +408,21 @@ _HANDED = threading.local()
 _HANDED_FOR = 2.0
 
 
+def _locked_out(lines, attempts: PinAttempts, subjects: list[str], reservation, now: dt.datetime
+                ) -> tuple[dict[str, Any], PinCheck | None]:
+    """The audit's place for a PIN or code check (the first line it could be), and its refusal
+    when entry is locked (R9: by the attempt limit or a line's own lock), before anything is
+    compared; the PIN (Core) and the code (ORM) checks read ``lines`` alike."""
+    first = lines[0] if lines else None
+    where = dict(line_id=first.id if first else None, target=first.number if first else None)
+    held = [ln.pin_locked_until for ln in lines if ln.pin_locked_until and ln.pin_locked_until > now]
+    if reservation.ok and not held:
+        return where, None
+    if reservation.ok:
+        attempts.succeeded(subjects, reservation)  # nothing was compared
+    return where, PinCheck(False, "locked", locked_until=max([*held, reservation.locked_until or now]))
+
+
 def check_secret(db: sessionmaker[Session], attempts: PinAttempts, *, line_ids: Sequence[int],
                  identity: str | None, now: dt.datetime, req: Request,
                  match: Callable[[Session, Sequence[Line]], Line | None], method: str | None = None) -> PinCheck:
@@ -429,14 +440,10 @@ def check_secret(db: sessionmaker[Session], attempts: PinAttempts, *, line_ids: 
         lines = session.execute(
             select(Line).where(Line.id.in_(list(line_ids) or [-1])).order_by(Line.id)
         ).scalars().all()
-        first = lines[0] if lines else None
-        where = dict(line_id=first.id if first else None, target=first.number if first else None)
-        held = [ln.pin_locked_until for ln in lines if ln.pin_locked_until and ln.pin_locked_until > now]
-        if not reservation.ok or held:
-            if reservation.ok:
-                attempts.succeeded(subjects, reservation)  # nothing was compared
+        where, locked = _locked_out(lines, attempts, subjects, reservation, now)
+        if locked is not None:
             audit(session, req, action="pin_entry", outcome="locked", now=now, **where, **how)
-            return PinCheck(False, "locked", locked_until=max([*held, reservation.locked_until or now]))
+            return locked
         found = match(session, lines)
         if found is not None:
             attempts.succeeded(subjects, reservation)
