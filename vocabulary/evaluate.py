@@ -343,15 +343,17 @@ def _journey_slots(given: dict) -> dict[str, str]:
     return slots
 
 
-def _answer(kind: str, value: Any, step: str, intent: Any = None) -> tuple[str, dict[str, str]]:
+def _answer(kind: str, value: Any, step: str, intent: Any = None,
+            keyed: bool = False) -> tuple[str, dict[str, str]]:
     """An answer to a step (a PIN, a number, a choice, a plan's name): its label and slots."""
     if kind in ("pin", "number"):
         return _digits_answer(kind, _digits(value), step)
     if kind == "choice":
-        if step == "which" and str(value).isdigit() and 1 <= int(value) <= len(WHICH_OPTIONS):
-            # the offer chosen is the journey it names, with the details the answer named
+        if step == "which" and not keyed and str(value).isdigit() \
+                and 1 <= int(value) <= len(WHICH_OPTIONS):
+            # the offer chosen in words is the journey it names, with the details the answer named
             return WHICH_OPTIONS[int(value) - 1][0], _journey_slots(dict(_get(intent, "slots") or {}))
-        return "choice", {"choice": str(value)}
+        return "choice", {"choice": str(value)}  # a bare option number or ordinal (the schema's convention)
     if kind == "name" and step == "target":
         return "line", {"name": str(value)}
     if kind == "own_line":
@@ -445,7 +447,7 @@ def _labelled(interpretation: Any, case: Case, act: str) -> tuple[str, str | Non
         details = {k: v for k, v in dict(_get(intent, "slots") or {}).items() if k != "told"}
         return act, str(value) if value else "none", _journey_slots(details)
     if kind in ("pin", "number", "choice", "name", "own_line"):
-        label, slots = _answer(kind, value, case.step, intent)
+        label, slots = _answer(kind, value, case.step, intent, kind == "choice" and _as_choice(case))
         if kind == "choice" and case.step in _REASON_STEPS and not _as_choice(case):
             return act, _reason_label(int(value)), {}  # a reason in words is the fix it names (the schema)
         return act, label, slots
