@@ -101,3 +101,20 @@ _ACT_OF_INTENT = {"journey": REQUEST, "yes": YES, "no": NO, "skip": SKIP, "agent
 def of_intent(intent: Intent, **more: Any) -> Interpretation:
     """The interpretation whose act is the intent's own kind of act."""
     return Interpretation(_ACT_OF_INTENT[intent.kind], intent, **more)
+
+
+# The steps whose question offers choices a door hands over with the turn (``Turn.options``).
+OFFERING_STEPS = ("which", "plan")
+
+
+def offered(state, step: str) -> tuple:
+    """What the question being answered offered, as ((journey, slots), …): at the clarifying
+    question its journeys (issue 11: "the line" means the one that names it); at "which plan?"
+    the plans it listed (a plan's own name is the answer, whatever else its words could ask)."""
+    if state is None or state.step != step:
+        return ()
+    if step == "which":
+        return tuple(state.slots.get("options") or ())
+    if step == "plan":
+        return tuple(("cancel_plan", {"plan": str(o[1])}) for o in state.options if len(o) > 1)
+    return ()

@@ -11,7 +11,6 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from core import intents, languages, services, turns
 from core.conversation import ConversationUnavailable
-from core.journeys.clarify import EXPECT_WHICH
 from core.limits import PinLimitUnavailable, RateLimit
 from core.reply import EXPECT_FIX, Prompt, Reply
 from core.turns import Interpretation
@@ -197,7 +196,10 @@ MENU_ACTS = {
     turns.REQUEST: _menu_request,
     turns.STATEMENT: lambda call, sub, got: (_menu_request if got.intent.kind == "journey" else _menu_turn)(
         call, sub, got),  # a statement about a change: the offer in one line (R24)
-    turns.HESITATION: _menu_turn,
+    # "no", "wait", "I don't know" at the menu: nothing to end, nothing to open; the menu again
+    turns.NO: lambda call, sub, got: call.menu(sub),
+    turns.HESITATION: lambda call, sub, got: call.menu(sub),
+    turns.DONT_KNOW: lambda call, sub, got: call.menu(sub),
     turns.FORGOT_PIN: _menu_turn,
     turns.QUESTION: lambda call, sub, got: (_menu_request if got.intent.kind == "journey" else _menu_turn)(
         call, sub, got),
@@ -240,9 +242,9 @@ def _steps(call: Call, got: Interpretation) -> VoiceResponse:
 def step():
     call = Call.from_request(deps())
     expect = request.args.get("expect", "command")
-    # The clarifying question's offers, so that "the line" picks the one that names it.
-    state = call.conversation.store.load(call.key) if expect == EXPECT_WHICH else None
-    options = state.slots.get("options") if state is not None and state.step == EXPECT_WHICH else None
+    # What the question offered, so that "the line" or a listed plan's name is the answer.
+    state = call.conversation.store.load(call.key) if expect in turns.OFFERING_STEPS else None
+    options = turns.offered(state, expect)
     got = call.interpret(expect, options)
     if got.act == turns.LANGUAGE and call.speech:
         return twiml(_spoken_in(call, got, lambda: call.interpret(expect, options),

@@ -9,11 +9,10 @@ from typing import Mapping
 import redis
 from sqlalchemy.exc import DBAPIError
 
-from core import languages, services
+from core import languages, services, turns
 from core.arrivals import Arrivals
 from core.conversation import Conversation, ConversationUnavailable, RedisConversations
 from core.dedupe import DedupeUnavailable
-from core.journeys.clarify import EXPECT_WHICH
 from core.limits import PinLimitUnavailable
 from core.redis_client import Later
 from core.reply import EXPECT_COMMAND, EXPECT_CONFIRM
@@ -228,9 +227,8 @@ def _own_reply(parsed, form: Mapping[str, str]) -> str | None:
 
 
 def _offers(state, step: str) -> tuple:
-    """At the clarifying question, its offers (issue 11): "the line" means the one that names it."""
-    options = state.slots.get("options") if state and step == EXPECT_WHICH else None
-    return tuple(options or ())
+    """What the question being answered offered (core/turns.py ``offered``)."""
+    return turns.offered(state, step)
 
 
 def _prompts(reply) -> list[tuple]:

@@ -71,9 +71,9 @@ DEMOTE = 0.3
 RULES_ONLY = frozenset({"empty", "reaction", "opt_out", "opt_out_words", "keys_at_confirm", "key0", "key8", "key9",
                         "key1", "key", "menu_key", "go_on_cancelling"})
 # The acts the rules hear in their own words at every step and that the model never undoes (R15 a
-# person, R21 a forgotten PIN, R20 a language, R18 a hesitation), nor makes (R16: an opt-out is
+# person, R21 a forgotten PIN and "I don't know", R20 a language, R18 a hesitation), nor makes (R16: an opt-out is
 # only what the rules know as one, and only by text).
-KEPT = frozenset({"person", "forgot_pin", "switch_language", "hesitation", "opt_out"})
+KEPT = frozenset({"person", "forgot_pin", "switch_language", "hesitation", "opt_out", "dont_know"})
 
 
 def features(text: str, lang: str, channel: str, step: str) -> dict[str, float]:

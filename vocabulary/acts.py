@@ -166,7 +166,7 @@ NO_PHRASES = ("don t", "dont", "do not", "do not do that", "don t do it", "dont 
               "not that", "not that one", "ese no", "esa no", "eso no", "no lo hagas", "no confirmo",
               "not this one", "no thanks", "no thank you", "no gracias", "no no", "absolutely not",
               "i don t want that", "i dont want that", "i don t want it", "i dont want it", "no lo quiero",
-              "no quiero eso", "no por favor", "no, por favor", "nunca", "never", "no esta bien", "no es correcto",
+              "no quiero eso", "no por favor", "mejor no", "mejor no gracias", "no mejor no", "no, por favor", "nunca", "never", "no esta bien", "no es correcto",
               "that s wrong", "thats wrong", "wrong", "incorrect", "incorrecto", "i m good", "im good",
               "i m fine", "im fine", "i ll pass", "ill pass", "not interested", "no me interesa", "paso",
               "asi esta bien", "estoy bien asi", "asi estoy bien", "skip", "skip it", "omitir", "saltar",
@@ -263,7 +263,8 @@ TAG = re.compile(r"(\bright|\bcorrect|\bverdad|\bcierto|\bno|\byes|\bok|\bokay|\
 LEAD = re.compile(r"^((hi|hello|hey|hola|oye|oiga|disculpa|disculpe|perdon|perdona|excuse me|um|uh|uhm|eh|so|"
                   r"ok|okay|and|also|y|tambien|ah|oh|well|bueno|pues|sorry|quick question|una pregunta|"
                   r"buenos dias|buenas tardes|buenas|good morning|yeah|yes|actually|en realidad|"
-                  r"then|entonces|btw|by the way|hmm|mmm)\s+)+")
+                  r"then|entonces|btw|by the way|hmm|mmm|(?:no|nah|nope)(?= (?:just|only|simply|solo|nomas|"
+                  r"simplemente)\b))\s+)+")
 
 REQUEST_CUES = re.compile(
     r"\b(i want|i wanna|i need|i would like|i d like|id like|i wish to|i m trying to|im trying to|"
@@ -274,10 +275,12 @@ REQUEST_CUES = re.compile(
     r"go ahead and|go ahead|"
     r"i ll need|i ll take|queria|busco|deseaba|necesitaria|quiero|me interesa|requiero|"
     r"puedes|pueden|podrias|podrian|me puede)\b")
-IMPERATIVE = re.compile(
-    r"^(cancel|stop|block|unblock|change|reactivate|restore|turn|switch|give|get|show|send|call|text|refund|"
+IMPERATIVE = re.compile(  # the verb first, maybe after "just" or "please" ("solo cancelen mi línea")
+    r"^(?:(?:just|please|pls|plz|simply|solo|nomas|nada mas|simplemente|porfa|por favor|mejor)\s+)*"
+    r"(cancel|stop|block|unblock|change|reactivate|restore|turn|switch|give|get|show|send|call|text|refund|"
     r"remove|delete|end|terminate|close|port|transfer|move|suspend|pause|undo|check|list|make|set|put|"
-    r"disconnect|deactivate|activate|reconnect|swap|replace|pick|add|sign|renew|unsuspend|keep|fix|help|"
+    r"disconnect|deactivate|activate|reconnect|swap|replace|pick|add|sign|renew|unsuspend|keep|fix|help|take|let|"
+    r"saca|saque|saquen|sacar|"
     r"cancela|cancele|cancelen|cancelar|cancelame|cancelala|cancelalo|cancelenla|cancelenlo|bloquealo|"
     r"bloqueala|bloquealos|desbloqueala|desbloquealo|desbloqueenla|desbloqueenlo|reactivala|reactivenla|"
     r"cambialo|cambienlo|suspendela|suspendanla|"
@@ -425,12 +428,18 @@ BLOCK_VERB = re.compile(r"\b(block|bloquear|bloquea)\b")
 NOT_A_SWITCH = ACTION_WORDS[:6] + ACTION_WORDS[10:15]
 SAID_WITH_GOODBYE = FILLER | NO_REST | NO  # what may come with a goodbye or a hesitation and change nothing
 STRONG_HESITATE = tuple(h for h in HESITATE if h not in WEAK_HESITATE)
+# After a "no", words that keep what was proposed to change: still a plain no ("no, keep my line").
+KEEPING = frozenset({"keep", "keeping", "quedarmela", "quedarmelo", "quedarme", "conservar", "conservarla",
+                     "conservarlo", "mantener", "mantenerla", "mantenerlo", "mejor", "olvidalo", "olvidelo"})
 SPOKEN_STOP = ("stop", "para", "alto", "detente", "stop it", "cancel", "cancelar", "cancela", "no stop")
 BUT_OR_WHY = re.compile(r"\b(but|pero|still|todavia|aun|sigue|why|porque|how|como|when|cuando)\b")
 INTRODUCTION = re.compile(r"^(hi|hello|hey|hola|buenas|buenos dias|buenas tardes|good morning)( there)?,? "
                           r"(this is|it s|its|my name is|i m|im|soy|me llamo|habla|le habla) [^\W\d_]+( [^\W\d_]+)?$")
 WONDERING = re.compile(r"\b(why|porque|por que|how|como|if|whether|si)\b")
 JUST_CANCEL = re.compile(r"\b(just|solo|only|nomas|simplemente)?\s*(cancel\w*|stop|terminate|close|end)\b")
+# After a "no", a cancellation turned round ("no lo cancelen", "no cancelen"): Spanish's negative
+# imperative, never "no, just cancel it".
+NOT_CANCELLING = re.compile(r"^((lo|la|los|las|me|te|se|le|les|nos) )+cancel\w*|^cancel(e|en|es|ar)\b")
 WHICH_OBJECT = re.compile(r"\b(line|plan|linea|plan|whole|toda|todo|just|solo|everything|entire|account|cuenta)\b")
 
 
@@ -578,7 +587,7 @@ def _goodbye(r: Reading) -> Act | None:
 def _hesitation(r: Reading) -> Act | None:
     """R18: a hesitation or a correction ("wait", "actually", "mejor no") ends the request at once;
     at the greeting a new request may follow a weak one ("actually, I want a new number")."""
-    if not _has(r.padded, HESITATE) or r.declines_offer:
+    if not _has(r.padded, HESITATE) or r.declines_offer or _plain_no(r):
         return None
     rest = _strip_phrases(r.padded, HESITATE).strip()
     if _only(rest.split(), SAID_WITH_GOODBYE) or (
@@ -623,18 +632,28 @@ TAKE_FIX = re.compile(r"^(yes|yeah|yep|sure|ok|okay|alright|all right|fine|pleas
                       r"( please| por favor| first| primero| thanks| gracias)?$")
 
 
+def _plain_no(r: Reading) -> bool:
+    """A no said with nothing but what keeps it one: "mejor no", "no, keep my number", "nope not
+    doing that" (a no, though its words may also hesitate)."""
+    if not r.words or not (r.words[0] in NO or r.folded in NO_PHRASES):
+        return False
+    rest = r.words[1:] if r.words[0] in NO else []
+    return _only(rest, NO_REST) or r.folded in NO_PHRASES or bool(KEEPING & set(rest))
+
+
 def _no(r: Reading) -> Act | None:
     """A no ("no", "no thanks", "not now"); at a confirmation "no, the plan, not the line" is a correction."""
     if not (r.words[0] in NO or r.folded in NO_PHRASES):
         return None
     rest = r.words[1:] if r.words[0] in NO else []
-    if _only(rest, NO_REST) or r.folded in NO_PHRASES:
+    if _plain_no(r):
         if r.step == "command" and _has(r.padded, THANKS):
             return Act("thanks", how="no_thanks")
         return Act("no", how="no")
     if r.step == "confirm":
         return Act("hesitation", how="correction")
-    if r.step in ("offer", "reason") and JUST_CANCEL.search(" ".join(rest)) and "?" not in r.raw:
+    if r.step in ("offer", "reason") and JUST_CANCEL.search(" ".join(rest)) and "?" not in r.raw \
+            and not NOT_CANCELLING.match(" ".join(rest)):
         return Act("request", how="go_on_cancelling")  # "no, just cancel the line": R11 skipped, the request goes on
     if r.step == "offer" and not ("?" in r.raw or REQUEST_CUES.search(" ".join(rest))):
         return Act("no", how="declined")
@@ -668,12 +687,11 @@ def _greets_only(r: Reading) -> bool:
 
 
 def _dont_know(r: Reading) -> Act | None:
-    """"I don't know": at the PIN a forgotten PIN (R21), at a confirmation a hesitation (R18)."""
+    """"I don't know": what it means is the step's (vocabulary/interpret.py's DONT_KNOW: at the
+    PIN or the code a forgotten PIN, R21; at a confirmation no yes, R18)."""
     if not (r.folded in DONT_KNOW or _has(r.padded, DONT_KNOW) and _unsure_only(r)):
         return None
-    if r.step in ("pin", "code"):
-        return Act("forgot_pin", how="dont_know_pin")
-    return Act("hesitation" if r.step == "confirm" else "dont_know", how="dont_know")
+    return Act("dont_know", how="dont_know_pin" if r.step in ("pin", "code") else "dont_know")
 
 
 def _unsure_only(r: Reading) -> bool:

@@ -96,7 +96,7 @@ LEXICON = Lexicon(
         "cancel": ("cancel", "cancels", "canceling", "cancelling", "cancellation", "cxl", "cncl", "terminate",
                    "close", "deactivate", "disconnect", "discontinue", "end", "stop", "quit", "remove",
                    "kill", "get rid of", "turn off", "unsubscribe", "don t renew", "dont renew", "do not renew",
-                   "not renew", "stop renewing"),
+                   "not renew", "stop renewing", "delete", "erase", "shut down", "close down"),
         "lapsed": ("cancelled", "canceled", "suspended", "deactivated", "disconnected", "terminated", "cut off",
                    "shut off", "turned off", "closed", "suspend", "suspension"),
         "reactivate": ("reactivate", "re activate", "reactivation", "reconnect", "restore", "reinstate", "unsuspend",
@@ -108,11 +108,14 @@ LEXICON = Lexicon(
         # Calls for the number's previous owner: R11 fix 4 (a new number) without the word "number".
         "wrong_calls": ("someone else", "somebody else", "previous owner", "for someone", "wrong number calls",
                         "asking for"),
-        "block": ("block", "blocking", "blok", "blck", "blcok", "bock"),
+        "block": ("block", "blocking", "blok", "blck", "blcok", "bock", "threatening", "threatens", "threats",
+                  "from calling me", "from texting me"),
         "spam": ("spam", "spamm", "spammers", "spammer", "robocall", "robocalls", "robo calls", "scam", "scams", "scammers",
                  "telemarketer", "telemarketers", "telemarketing", "junk calls", "unwanted calls", "harassing"),
         "unblock": ("unblock", "unblocking", "un block", "remove the block", "remove block", "stop blocking",
-                    "by mistake", "by accident", "undo"),
+                    "by mistake", "by accident", "undo", "off blocked", "off the blocked list", "off my blocked list",
+                    "off the block list", "off my block list", "from my block list", "from the block list",
+                    "from my blocked list", "from the blocked list", "my blocks", "call me again", "text me again"),
         "optout": ("opt out", "opt me out", "optout", "unsubscribe", "unsubscribe me"),
         "stop": ("stop", "unsubscribe", "quit", "remove", "opt out", "no more", "don t send", "dont send",
                  "don t text", "dont text", "take me off", "don t want", "dont want", "do not want"),
@@ -169,6 +172,7 @@ ACT_WORDS = {
         "pass", "interested", "leave", "alone", "as", "is", "thats", "what", "wanted", "wrong", "need", "me", "ok",
         "okay", "sorry", "that", "mean", "correct", "nothing", "don t", "thanks", "thank", "you", "not", "one",
         "this", "it", "want", "no", "nope", "nah", "sir", "way", "s", "the", "right", "now", "yet", "thx", "ty",
+        "doing", "changed", "mind", "forget",
     }),
     # What may come with a greeting ("hi there, how are you doing today?").
     "greet_filler": frozenset({

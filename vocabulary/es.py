@@ -126,7 +126,9 @@ LEXICON = Lexicon(
                    "den de baja", "doy de baja", "de baja", "desactivar", "desactiva", "desactiven", "desactivame",
                    "cerrar", "cierra", "cierren", "terminar", "termina", "terminen", "quitar", "quita", "quiten",
                    "eliminar", "elimina", "eliminen", "anular", "anulen", "detener", "detengan", "parar", "ya no quiero",
-                   "no renovar", "no renueven", "no se renueve", "no quiero que se renueve"),
+                   "no renovar", "no renueven", "no se renueve", "no quiero que se renueve", "no se me renueve",
+                   "no me renueven", "dejen de renovar", "dejar de renovar", "borrar", "borra", "borre", "borren",
+                   "quite", "quiteis", "quitad", "canceleis", "cancelad", "cierre"),
         "lapsed": ("cancelado", "cancelada", "cancelaron", "desactivado", "desactivada", "desactivaron", "suspendido",
                    "suspendida", "suspendieron", "suspendio", "cortaron", "cortado", "cortada", "dieron de baja",
                    "cerraron", "cerrada", "cerrado", "fue cancelado", "fue cancelada", "dio de baja"),
@@ -140,17 +142,24 @@ LEXICON = Lexicon(
         # Calls for the number's previous owner: R11 fix 4 (a new number) without the word "number".
         "wrong_calls": ("buscando a otra", "buscando a alguien", "por otra persona", "preguntando por",
                         "por alguien mas", "dueno anterior"),
-        "block": ("bloquear", "bloquea", "bloqueen", "bloquearlo", "bloquearla", "bloqueo un", "bloqueo a"),
+        "block": ("bloquear", "bloquea", "bloquee", "bloqueen", "bloquearlo", "bloquearla", "bloqueo un", "bloqueo a",
+                  "bloqueo de", "bloquiar", "amenaza", "amenazando", "amenazas", "amenazantes", "acosa", "acosando",
+                  "que ya no me pueda llamar", "que no me pueda llamar", "que no me llame"),
         "spam": ("spam", "robollamadas", "estafa", "estafas", "estafarme", "estafadores", "publicidad", "no deseadas",
-                 "telemarketing", "vendedores", "acoso"),
+                 "telemarketing", "vendedores", "acoso", "llamadas basura", "basura", "espam", "robots",
+                 "numeros desconocidos", "numeros raros", "que paren las llamadas", "que ya no me llamen",
+                 "filtrar las llamadas", "filtrar llamadas"),
         "unblock": ("desbloquear", "desbloquea", "desbloqueen", "desbloquearlo", "desbloquearla", "desbloqueo",
-                    "quitar el bloqueo", "quita el bloqueo", "quiten el bloqueo", "por error", "sin querer"),
+                    "quitar el bloqueo", "quita el bloqueo", "quiten el bloqueo", "quite el bloqueo",
+                    "quitar los bloqueos", "quita los bloqueos", "quiten los bloqueos", "quitar todos los bloqueos",
+                    "de la lista de bloqueados", "de los bloqueados", "por error", "sin querer"),
         "optout": ("darme de baja de los mensajes", "baja de los mensajes", "baja de mensajes"),
         "stop": ("no me manden", "no me envien", "no me escriban", "dejen de", "dejar de", "ya no quiero", "no quiero",
                  "basta", "saquenme", "sacame", "quitenme", "no mas", "no +"),
     },
     objects={
-        "line": ("linea", "numero", "numero de telefono", "num", "cuenta", "servicio", "todo", "telefono", "celular"),
+        "line": ("linea", "linia", "numero", "numero de telefono", "num", "cuenta", "servicio", "todo", "telefono",
+                 "celular"),
         "plan": ("plan", "planes", "complemento", "complementos", "funcion", "adicional", "renovacion", "renueve",
                  "renovar"),
         "number": ("numero", "num", "numero de telefono"),
@@ -171,6 +180,8 @@ LEXICON = Lexicon(
     plain=("cancelo", "activa", "activo", "actividad"),
     past=("fue", "fueron", "ha", "han", "habia", "habian"),
     others=(),  # "su" is also "your": Spanish says whose after the object, if at all
+    clitics=("melo", "mela", "melos", "melas", "selo", "sela", "selos", "selas", "noslo", "nosla", "me", "te", "lo",
+             "la", "le", "nos", "los", "las", "les", "se"),
 )
 
 # The dialogue acts' words (vocabulary/acts.py pools every language's: a turn may mix them), folded.
@@ -194,7 +205,7 @@ ACT_WORDS = {
         "cancelen", "cancele", "cancelar", "cancelarlo", "hagas", "hagan", "haga", "cambies", "cambien", "bloquees",
         "bloqueen", "nada", "la", "lo", "estoy", "bien", "asi", "esta", "interesa", "necesito", "me", "hace",
         "falta", "perdon", "era", "eso", "gracias", "ese", "esa", "por", "favor", "quiero", "no", "muchas", "ahora",
-        "todavia", "es", "el", "nop", "mil", "para",
+        "todavia", "es", "el", "nop", "mil", "para", "canceles", "bloquees", "mejor", "olvidalo", "olvidelo",
     }),
     # What may come with a greeting ("hola, buenas tardes, ¿cómo está?").
     "greet_filler": frozenset({

@@ -31,8 +31,8 @@ from core import intents, languages, turns
 from core.intents import Intent
 from core.journeys import REGISTRY
 from core.journeys.clarify import EXPECT_WHICH
-from core.reply import (EXPECT_BLOCK_NUMBER, EXPECT_CODE, EXPECT_CONFIRM, EXPECT_FIX, EXPECT_OFFER, EXPECT_PIN,
-                        EXPECT_PLAN, EXPECT_REASON, EXPECT_TARGET)
+from core.reply import (EXPECT_BLOCK_NUMBER, EXPECT_CODE, EXPECT_COMMAND, EXPECT_CONFIRM, EXPECT_FIX, EXPECT_OFFER,
+                        EXPECT_PIN, EXPECT_PLAN, EXPECT_REASON, EXPECT_TARGET)
 from core.turns import Interpretation, Turn, of_intent
 from vocabulary import Vocabulary, contains, fold, slots as slot_reader, vocabulary
 from vocabulary.acts import (Act, BOTHERED, CORRECTIONS, MY_LINE, SPAM_WORDS, IN_PROGRESS, NO as NO_WORDS, TAKE_FIX,
@@ -149,7 +149,7 @@ R18_YES = frozenset({"yes", "y", "confirm", "confirmed", "si", "confirmo", "conf
 # "I don't know" at a step: at the PIN prompt the PIN is forgotten (R21: a one-time code, never a
 # wrong PIN); at a confirmation it is no yes (R18: the request ends); R11's question and offer
 # go on with the cancellation; anywhere else the question is asked again (then a person, R15).
-DONT_KNOW = {EXPECT_PIN: intents.FORGOT, EXPECT_CONFIRM: intents.NO, EXPECT_REASON: intents.SKIP,
+DONT_KNOW = {EXPECT_PIN: intents.FORGOT, EXPECT_CODE: intents.FORGOT, EXPECT_CONFIRM: intents.NO, EXPECT_REASON: intents.SKIP,
              EXPECT_OFFER: intents.SKIP}
 # The steps where a question is answered and a new request starts (at R11's question and offer
 # their readers decide: anything else goes on with the cancellation; at a confirmation, R18).
@@ -284,6 +284,8 @@ def _request_stage(h: Heard):
     if h.act.act != "request":
         return None
     if h.step in ANSWER_STEPS:
+        if h.step == EXPECT_PLAN and _offered_plan(h.s):
+            return None  # "voicemail transcription" at "which plan?": the plan listed, not a problem to fix
         return _new_request(h.s.words, h.lang, h.s.spoken)
     if h.step in (EXPECT_REASON, EXPECT_OFFER) and h.act.how == "go_on_cancelling":
         # "no, just cancel the line": R11 skipped, the cancellation goes on (what it names is kept)
@@ -293,8 +295,22 @@ def _request_stage(h: Heard):
             return other  # "no, just cancel the call recording instead": that request begins instead
         return Interpretation(turns.REQUEST, intents.SKIP, lang=h.lang, understood=understand(rest, h.lang))
     if h.step in (EXPECT_REASON, EXPECT_OFFER):
-        return _during_cancellation(h.s.words, h.lang, h.s.spoken, h.step)
+        other = _during_cancellation(h.s.words, h.lang, h.s.spoken, h.step)
+        if other is None and "cancel" in find(h.s.words, h.s.folded, h.lang).concepts:
+            # "I don't want a fix, I want to cancel", "omitir, nomás cancélalo": R11 skipped, asked for
+            return Interpretation(turns.REQUEST, intents.SKIP, lang=h.lang, understood=understand(h.s.words, h.lang))
+        return other
     return None
+
+
+def _offered_plan(s: Said) -> bool:
+    """Whether the words name a plan the question listed (``Turn.options``), as the journey matches it."""
+    from core.journeys.cancel_plan import match_plan
+
+    listed = [{"product": str(slots.get("plan"))} for _, slots in s.turn.options if slots.get("plan")]
+    padded = f" {s.folded} "
+    return bool(listed) and (any(f" {fold(p['product'])} " in padded for p in listed)
+                             or match_plan(s.words, listed) is not None)
 
 
 HEARD_STAGES = (_restated_stage, _correction_stage, _everywhere_stage, _social_stage, _dont_know_stage, _answer_stage,
@@ -387,8 +403,9 @@ def _everywhere(act, step: str, lang: str, words: str) -> Interpretation | None:
                               lang=act.language)  # R20
     if kind == "goodbye":
         return Interpretation(turns.GOODBYE, intents.GOODBYE, lang=lang)
-    if kind == "hesitation" and step in IN_PROGRESS:
-        return Interpretation(turns.HESITATION, intents.NO, lang=lang)  # R18: the request ends at once
+    if kind == "hesitation" and (step in IN_PROGRESS or step == EXPECT_COMMAND):
+        # R18: the request ends at once; with none in progress, "one sec" is told what it can say
+        return Interpretation(turns.HESITATION, intents.NO, lang=lang)
     if kind == "no" and step in ENDS_ON_NO:
         return Interpretation(turns.NO, intents.NO, lang=lang)
     if kind == "yes" and step in (EXPECT_CONFIRM, EXPECT_OFFER) and R18_YES & set(fold(words).split()):
@@ -522,6 +539,8 @@ def _plan(s: Said) -> Intent:
         return Intent("name", s.words, {"plan": slot_reader.PRODUCTS[key]})
     if key == "number_plan":
         return Intent("name", s.words, {"kind": "number"})  # the line's own plan, whatever it is called
+    if act_of(s.words, s.turn.lang, "sms" if s.turn.typed else "voice", EXPECT_PLAN).act == "unclear":
+        return intents.UNCLEAR  # "yeah", "k", "👍", "asdfg": no plan's name ("no plan called 'k'" would be untrue)
     return intents.name(s.words)
 
 
@@ -551,7 +570,17 @@ def _offer(s: Said) -> Intent:
     if s.keys == "1" or s.says_any(lambda v: v.accept) or (s.spoken and s.says_any(lambda v: v.yes)) \
             or TAKE_FIX.match(s.folded):  # "fix it", "let's try that", "arréglalo" (R11: the fix taken)
         return intents.YES
+    if FIX_WANTED.search(s.folded):
+        found = find(s.words, s.folded, s.turn.lang)
+        if not FIX_REFUSED.search(s.folded) or "cancel" in found.negated and "cancel" not in found.concepts:
+            return intents.YES  # "yeah let's try the fix", "sí, quiero intentarlo", "don't cancel, fix it"
     return intents.SKIP
+
+
+# At R11's offer: words that take the fix, unless they refuse it or ask to go on cancelling.
+FIX_WANTED = re.compile(r"\b(fix|try|arregl\w*|intentar\w*|intentalo|intentemos|probar\w*|pruebalo|probemos|"
+                        r"show me|muestrame|ensename)\b")
+FIX_REFUSED = re.compile(r"\b(no|not|don t|dont|never|skip|cancel\w*|omit\w*|nunca|ya lo|already|tried)\b")
 
 
 def _anything(s: Said) -> Intent:
@@ -847,8 +876,9 @@ def _menu_act(turn: Turn, act) -> Interpretation | None:
     every = _everywhere(act, "command", turn.lang, turn.speech)
     if every is not None and every.act not in (turns.NO, turns.HESITATION):
         return every
-    if act.act in ("no", "hesitation"):  # "no", "wait" at the menu: nothing to end, nothing to open; the menu again
-        return Interpretation(turns.REPEAT)
+    if act.act in ("no", "hesitation", "dont_know"):
+        # "no", "wait", "I'm not sure what I need" at the menu: nothing to end, nothing to open; the menu again
+        return Interpretation({"no": turns.NO, "hesitation": turns.HESITATION}.get(act.act, turns.DONT_KNOW))
     if act.act == "question":
         return question(turn.speech, turn.lang, True)
     if act.act == "opt_out":  # "stop texting me" said on a call: how texts are stopped (R16), nothing changed

@@ -109,6 +109,13 @@ def guess(text: str) -> str | None:
     return _leader(scores(text))[0]
 
 
+def evident(text: str) -> str | None:
+    """The language the words surely are in (an unmistakable lead), or None: what a typed
+    message that names no marker word still tells ("si cancelo un plan me devuelven algo?")."""
+    best, margin = _leader(scores(text))
+    return best if margin >= 2 else None
+
+
 def language_of(text: str, prior: str | None = None) -> str:
     """The turn's language: the words' when they tell, else the conversation's (``prior``)."""
     best, margin = _leader(scores(text))

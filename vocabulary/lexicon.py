@@ -37,3 +37,6 @@ class Lexicon:
     plain: Phrases = ()
     # Just before an object, these make it someone else's ("my husband cancelled his line").
     others: Phrases = ()
+    # Pronouns a verb may carry at its end ("bloquéenlo", "cancélemela"): an action word that
+    # carries them is still that action (longest first).
+    clitics: Phrases = ()

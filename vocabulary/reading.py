@@ -143,6 +143,12 @@ def language_of(text: str, folded: str | None = None) -> str | None:
     words = set((folded if folded is not None else fold(text)).split())
     scores = {lang: len(words & vocabulary(lang).markers) for lang in LANGUAGES}
     best = max(scores, key=scores.get)
-    return best if scores[best] and list(scores.values()).count(scores[best]) == 1 else None
+    if scores[best] and list(scores.values()).count(scores[best]) == 1:
+        return best
+    if len(words) < 3:
+        return None  # "YES", "ok", a name: no language told
+    from vocabulary import language_id  # a sentence: the weighted evidence of its words (R20)
+
+    return language_id.evident(text)
 
 

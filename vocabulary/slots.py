@@ -81,6 +81,16 @@ def spoken_to_digits(words: list[str], lang: str = languages.DEFAULT_CODE) -> li
     i, n = 0, len(words)
     spoken: list[str | None] = []  # the word a lone unit came from (for the lone-word rule)
 
+    def thousands(value: int, k: int) -> tuple[str, int]:
+        """"dos mil veinte" is 2020, "mil novecientos noventa" 1990: the thousands, then what is
+        below a thousand said after them (its digits, words used from the thousands' first word)."""
+        start = k - (1 if value == 1000 and words[k - 1] == "mil" else 2)
+        k += k < n and words[k] in JOINERS
+        rest = number_at(k) if k < n and words[k] not in ("thousand", "mil") else None
+        if rest is not None and int(rest[0]) < 1000:
+            return str(value + int(rest[0])), k + rest[1] - start
+        return str(value), (1 if value == 1000 and words[start] == "mil" else 2)
+
     def number_at(j: int) -> tuple[str, int] | None:
         """The number that starts at words[j] (its digits, words used)."""
         w = words[j]
@@ -103,9 +113,10 @@ def spoken_to_digits(words: list[str], lang: str = languages.DEFAULT_CODE) -> li
                 return str(unit * 100 + int(rest[0])), 2 + (nxt2 == "and") + rest[1]
             return str(unit * 100), 2
         if unit is not None and nxt in ("thousand", "mil"):
-            return str(unit * 1000), 2
+            return thousands(unit * 1000, j + 2)
         if w == "mil":
-            return "1000", 1
+            got = thousands(1000, j + 1)
+            return got if got[1] > 1 or _near_number(words, j, lang) else None  # "mil gracias": a word
         two = _two_digit(words, j, lang)
         if two is not None and (two[1] > 1 or w in TEENS or w in TENS):
             return two
@@ -429,7 +440,9 @@ NOT_NAMES = frozenset("""my mine the a an one line number phone cell his her the
     both ambas ambos las los dos same that s whats them they those these ellas ellos esas esos estas estos""".split())
 _OWNED = re.compile(r"\b([^\W\d_]+)(?:'s| s)\s+(?:line|number|phone|cell|one)\b", re.I)
 _FOR = re.compile(r"\b(?:for|of|la de|el de|linea de|línea de|numero de|número de|la del|la que es de|"
-                  r"the one for|belongs to|que es de|es de)\s+([^\W\d_]+(?:\s+[A-ZÁÉÍÓÚÑ][^\W\d_]+)?)", re.I)
+                  r"the one for|belongs to|que es de|es de)\s+"
+                  r"(?:(?:don|doña|dona|señor|senor|señora|senora|sr|sra|mr|mrs|ms|miss)\.?\s+)?"  # "la de don Pedro"
+                  r"([^\W\d_]+(?:\s+[^\W\d_]+)?)", re.I)
 
 
 _OWNER_LINE = re.compile(r"\b(?:line|number|phone) (?:for|of|belonging to)\s+([^\W\d_]+)|"
@@ -439,14 +452,16 @@ _OWNER_LINE = re.compile(r"\b(?:line|number|phone) (?:for|of|belonging to)\s+([^
 def name(text: str) -> str | None:
     """A line's user named ("Maria's line", "the one for John", "la de María", "tom")."""
     raw = (text or "")[:MAX_CHARS]
-    for rx in (_OWNED, _FOR):
-        for m in rx.finditer(raw):
-            who = m.group(1)
-            if fold(who.split()[0]) not in NOT_NAMES:
-                return who
     from vocabulary.language_id import _weights
 
     known = _weights()
+    for rx in (_OWNED, _FOR):
+        for m in rx.finditer(raw):
+            first, *second = m.group(1).split()
+            if fold(first) not in NOT_NAMES:
+                # a surname, never a word of the sentence ("la de roberto el de ventas")
+                surname = second and fold(second[0]) not in NOT_NAMES and fold(second[0]) not in known
+                return f"{first} {second[0]}" if surname else first
     words = [w for w in re.findall(r"[^\W\d_]+", raw) if fold(w) not in NOT_NAMES and fold(w) not in known]
     if 1 <= len(words) <= 2 and len(re.findall(r"[^\W\d_]+", raw)) <= 4 and all(len(w) >= 2 for w in words):
         return " ".join(words)

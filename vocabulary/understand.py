@@ -126,6 +126,7 @@ class _Index:
         self.others: set[str] = set()
         self.plan_names: list[tuple[tuple[str, ...], str]] = []
         self.line_digits: set[tuple[str, ...]] = set()
+        self.clitics: tuple[str, ...] = ()  # every language's, longest first
         self.known: set[str] = set()
         self.meanings: dict[str, dict[str, set[tuple[str, str]]]] = {lang: {} for lang in LANGUAGES}
         for lang in LANGUAGES:
@@ -158,6 +159,7 @@ class _Index:
                 if len(w) >= 6:
                     meanings.setdefault(w, set()).add(("object", "plan"))
         self.line_digits |= {tuple(p.split()) for p in lex.line_digits}
+        self.clitics = tuple(sorted({*self.clitics, *lex.clitics}, key=len, reverse=True))
 
     def typo_of(self, word: str, lang: str) -> set[tuple[str, str]]:
         """The (group, concept)s of the known word this one is a typo of: none when it is itself
@@ -213,14 +215,30 @@ def _actions(ix: _Index, words: list[str], lang: str) -> tuple[set[str], set[str
     while i < len(words):
         hits = [(p, c) for p, g, c in ix.phrases.get(words[i], ()) if g == "action" and _at(words, i, p)]
         if not hits:
+            hits = _with_clitics(ix, words, i)
+        if not hits:
             hits = [((words[i],), c) for g, c in ix.typo_of(words[i], lang) if g == "action"]
         longest = max((len(p) for p, _ in hits), default=1)
         for _, concept in (h for h in hits if len(h[0]) == longest):
             if concept == "cancel" and _before(words, i, ix.past, 3):
                 concept = "lapsed"  # "why did you cancel my line": it happened
-            (negated if _before(words, i, ix.negations, 4) else found).add(concept)
+            (negated if _negated(ix, words, i) else found).add(concept)
         i += longest
     return found, negated
+
+
+def _with_clitics(ix: _Index, words: list[str], i: int) -> list[tuple[tuple[str, ...], str]]:
+    """An action word with pronouns at its end ("bloqueenlo", "quitale el bloqueo"): the action
+    its bare form names, the phrases it begins included."""
+    word = words[i]
+    for clitic in ix.clitics:
+        stem = word[:-len(clitic)]
+        if word.endswith(clitic) and len(stem) >= 4 and stem in ix.phrases:
+            bare = words[:i] + [stem] + words[i + 1:]
+            hits = [(p, c) for p, g, c in ix.phrases[stem] if g == "action" and _at(bare, i, p)]
+            if hits:
+                return hits
+    return []
 
 
 def _objects(ix: _Index, words: list[str], lang: str) -> set[str]:
@@ -247,6 +265,18 @@ def _last4(ix: _Index, words: list[str]) -> str | None:
 
 def _at(words: list[str], i: int, phrase: tuple[str, ...]) -> bool:
     return tuple(words[i:i + len(phrase)]) == phrase
+
+
+# After a "no", these begin what is asked instead: "no, just cancel it", "no, solo cancélalo".
+_INSTEAD = frozenset({"just", "only", "simply", "solo", "nomas", "simplemente", "mejor"})
+
+
+def _negated(ix: _Index, words: list[str], at: int) -> bool:
+    """A negation among the four words before an action, with no "just" after it ("no, just
+    cancel my account" asks to cancel)."""
+    if not _before(words, at, ix.negations, 4):
+        return False
+    return not _INSTEAD & set(words[max(0, at - 3):at])
 
 
 def _before(words: list[str], at: int, phrases: set[tuple[str, ...]], span: int) -> bool:
@@ -486,9 +516,19 @@ def understand(text: str | None, lang: str = languages.DEFAULT_CODE, *, speech_c
         return Understanding(intents.UNCLEAR, "none", 0.0, how="low_speech_confidence")
     text, folded, f, x = reading(text, lang)
     probs = model().probabilities(x)
-    got = _decide(probs, f, asked=acts.form(text, folded) == "question", named=product_named(folded, f),
-                  folded=folded, heard=slot_reader.heard(text, lang))
+    asked = acts.form(text, folded) == "question"
+    got = _decide(probs, f, asked=asked, named=product_named(folded, f), folded=folded,
+                  heard=slot_reader.heard(text, lang))
+    if asked and got.label in ABOUT_CANCELLING and MONEY_BACK.search(folded):
+        # R1: "if I cancel, do I get my money back?" asks the refund policy, not what cancelling does
+        got = Understanding(intent_for("refund"), "refund", got.score, got.label, got.runner_score)
     return slot_reader.with_next(got, text, lang, understand)
+
+
+# A question about money back (R1), whatever else it names ("si cancelo me devuelven algo?").
+MONEY_BACK = re.compile(r"\b(refund\w*|reimburs\w*|money back|my money|reembols\w*|dinero|me devuelven algo|"
+                        r"me regresan algo|devuelven algo|regresan algo|me devuelven lo|me regresan lo)\b")
+ABOUT_CANCELLING = frozenset({"cancel", "cancel_line", "cancel_plan", "cancel_effects"})
 
 
 def answered(probs: dict[str, float]) -> dict[str, float]:

@@ -28,7 +28,10 @@ GATES = {"act_intent": PIECE_GATES["act_intent"], "intent": PIECE_GATES["intent"
 # The measure was then made stricter: a question back that is not "a plan or the line?" had been
 # scored as the vague cancel (three held-out turns credited for it); it is now no label, and one
 # that offers a change still counts against a near miss. 73.0 → 72.9 %, 77.3 → 77.1 %, 18 near misses.
-FLOOR = {"act_intent": 0.731, "intent_overall": 0.776, "slots": 0.685, "near_miss_changes": 18}
+# Fixes then chosen on our own training turns read by folds (vocabulary/dev_folds.py), the held-out
+# set counted once at the end: 73.1 → 74.4 %, 77.6 → 79.2 %, slots 68.5 → 69.3 %, 18 near misses (a
+# bare option number at "a plan or the line?" now scored as the schema's `choice`: 74.5 → 74.4 %).
+FLOOR = {"act_intent": 0.743, "intent_overall": 0.792, "slots": 0.693, "near_miss_changes": 18}
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,8 @@ import pytest
 
 from core import languages
 from vocabulary.language_id import language_of
-
-from vocabulary.slots import PHONE_CASES, area_code, compare, phones, plan, plans, slots, spoken_to_digits
+from vocabulary.slots import (PHONE_CASES, area_code, compare, name, phones, plan, plans, slots,
+                             spoken_to_digits)
 
 
 @pytest.mark.parametrize("text, want", PHONE_CASES)
@@ -71,6 +71,22 @@ def test_spoken_numbers_become_digits_only_beside_other_numbers():
     assert spoken_to_digits("oh no".split()) == ["oh", "no"]  # "oh" is a zero only among numbers
     assert spoken_to_digits("dos o tres".split(), "es") == ["dos", "o", "tres"]  # Spanish "o" is "or"
     assert spoken_to_digits("dos o tres".split(), "en") == ["2", "0", "3"]
+
+
+def test_thousands_take_what_is_said_after_them():
+    assert spoken_to_digits("dos mil veinte".split(), "es") == ["2020"]  # a PIN said as a year
+    assert spoken_to_digits("mil novecientos noventa".split(), "es") == ["1990"]
+    assert spoken_to_digits("two thousand and twenty".split()) == ["2020"]
+    assert spoken_to_digits("dos mil".split(), "es") == ["2000"]
+    assert spoken_to_digits("mil gracias".split(), "es") == ["mil", "gracias"]  # thanks, no number
+    assert slots("mi pin es dos mil veinte", "es", "pin") == {"pin": "2020"}
+
+
+def test_a_lines_user_is_named_without_a_title_or_the_words_after():
+    assert name("la de don Ernesto por favor") == "Ernesto"
+    assert name("la del señor martínez") == "martínez"
+    assert name("la de roberto el de ventas") == "roberto"
+    assert name("the one for Maria Lopez") == "Maria Lopez"
 
 
 def test_every_plan_a_sentence_names_in_order():

@@ -1,0 +1,170 @@
+"""Issue 21: requests in a customer's own words that were not heard, found on our own training
+turns read by folds (vocabulary/dev_folds.py), by text and by phone, state checked in the
+database.
+
+- A Spanish verb with its pronouns ("bloquéame", "cancélemela", "ciérrenme") names its change.
+- "delete my number", "take … off my block list", spam in Spanish ("llamadas de espam") name theirs.
+- "no, just cancel my account" asks for the cancellation; "no, keep my number" is a no.
+- At R11's offer, the fix taken in other words ("yeah let's try the fix", "arreglar porfa") is
+  the fix, and "ya lo intenté, nomás cancela mi línea" goes on with the cancellation.
+- "one sec" with nothing in progress is told what it can say, never "didn't get that"."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from core.models import BlockedNumber, Plan
+from tests.helpers import line
+
+SAM, DANA = "+15557770003", "+15557770001"
+
+
+def _blocked(deps, number: str) -> int:
+    with deps.db() as s:
+        return s.execute(select(func.count()).select_from(BlockedNumber).where(
+            BlockedNumber.number == number)).scalar_one()
+
+
+def test_bloqueame_with_its_pronoun_is_the_block_R24(phone, deps, demo):
+    p = phone(SAM)
+    p.text("bloquéame el 602 555 0187 porfa")
+    reply = p.text("1357")
+    assert "Bloquear (602) 555-0187" in reply, reply
+    p.text("SÍ")
+    assert _blocked(deps, "+16025550187") == 1
+
+
+def test_cancelemela_names_the_plan_it_cancels_R4(phone, deps, demo):
+    p = phone(DANA)
+    p.text("pues ya no uso la grabación así que cancélemela")
+    reply = p.text("1234")
+    assert "¿Cancelar Call Recording?" in reply, reply
+    p.text("SÍ")
+    with deps.db() as s:
+        renews = s.execute(select(Plan.auto_renew).where(Plan.line_id == line(deps, "dana").id,
+                                                         Plan.product == "Call Recording")).scalar_one()
+    assert renews is False
+
+
+@pytest.mark.parametrize("said, why", [
+    ("delete my number please", "Before you go, why?"),
+    ("no just cancel my account already", "Before you go, why?"),
+    ("ciérrenme la cuenta que ya no la necesito", "Antes de irte, ¿por qué?"),
+])
+def test_the_line_asked_away_in_other_words_is_its_cancellation_R11(phone, deps, demo, said, why):
+    p = phone(SAM)
+    first = p.text(said)
+    assert "PIN" in first and "Nothing was changed" not in first, first
+    assert why in p.text("1357")
+    assert line(deps, "sam").status == "active"
+
+
+def test_take_a_number_off_my_block_list_is_its_unblock(phone, deps, demo):
+    p = phone(SAM)
+    for said in ("BLOCK 305 555 0161", "1357", "YES"):
+        p.text(said)
+    assert _blocked(deps, "+13055550161") == 1
+    asked = p.text("take 305 555 0161 off my block list")
+    assert "Nothing was changed" not in asked, asked
+    reply = asked if "Unblock" in asked else p.text("1357")
+    assert "Unblock (305) 555-0161" in reply, reply
+    p.text("YES")
+    assert _blocked(deps, "+13055550161") == 0
+
+
+def test_llamadas_de_espam_get_the_free_block_offered_R11(phone, deps, demo):
+    reply = phone(SAM).text("me llegan muchas llamadas de espam, quiero que paren")
+    assert "bloquear gratis" in reply, reply
+
+
+@pytest.mark.parametrize("said", ["yeah lets try the fix", "okay go ahead and fix it", "arreglar porfa",
+                                  "sí, quiero intentarlo", "don't cancel, fix it", "no lo cancelen, arréglenlo"])
+def test_the_fix_taken_in_other_words_at_the_offer_is_the_fix_R11(phone, deps, demo, said):
+    p = phone(SAM)
+    for step in ("CANCEL LINE", "1357"):
+        p.text(step)
+    assert "FIX" in p.text("1")
+    reply = p.text(said)
+    assert "voice network" in reply or "red de voz" in reply, reply
+    assert "YES" not in reply and "SÍ" not in reply, reply
+    assert line(deps, "sam").status == "active"
+
+
+def test_tried_it_already_just_cancel_at_the_offer_goes_on_cancelling_R11(phone, deps, demo):
+    p = phone(SAM)
+    for step in ("CANCEL LINE", "1357", "1"):
+        p.text(step)
+    reply = p.text("ya lo intenté, nomás cancela mi línea")
+    assert "Cancelar la línea" in reply and "SÍ" in reply, reply
+
+
+@pytest.mark.parametrize("said", ["one sec", "give me a sec", "déjame pensar"])
+def test_a_hesitation_with_nothing_in_progress_is_told_what_it_can_say(phone, deps, demo, said):
+    reply = phone(SAM).text(said)
+    assert "didn't get that" not in reply and "no entendimos" not in reply, reply
+    assert "HELP" in reply or "AYUDA" in reply, reply
+
+
+@pytest.mark.parametrize("said", ["no keep my number", "mejor no"])
+def test_no_with_what_keeps_it_ends_the_confirmation_R18(phone, deps, demo, said):
+    p = phone(SAM)
+    for step in ("CANCEL LINE", "1357", "SKIP"):
+        p.text(step)
+    reply = p.text(said)
+    assert "YES" not in reply and "SÍ" not in reply, reply
+    p.text("YES")  # the request ended: this yes confirms nothing (R18)
+    assert line(deps, "sam").status == "active"
+
+
+@pytest.mark.parametrize("said, menu", [("I'm not sure what I need", "For a person, press 0"),
+                                        ("no sé", "Una persona, oprime 0")])  # R20: Spanish heard, Spanish said
+def test_i_dont_know_at_the_voice_menu_is_the_menu_again(call, deps, demo, said, menu):
+    said_back = call(SAM, [f"say {said}", "hangup"]).said()
+    assert menu in said_back.split("Or say what you need.", 1)[1], said_back  # the main menu again
+    assert "didn't get that" not in said_back and "No entendimos" not in said_back, said_back
+
+
+@pytest.mark.parametrize("said, policy", [("if I cancel do I get my money back?", "No refunds of any kind"),
+                                          ("si cancelo un plan me devuelven algo?", "No hay reembolsos")])
+def test_money_back_if_i_cancel_is_the_refund_policy_in_its_language_R1_R20_R24(phone, deps, demo, said, policy):
+    p = phone(SAM)
+    assert policy in p.text(said)
+    reply = p.text("1357")  # the refund journey's own term end dates, nothing cancelled
+    assert "why?" not in reply and "¿por qué?" not in reply and "YES" not in reply and "SÍ" not in reply, reply
+    assert line(deps, "sam").status == "active"
+
+
+MARIA = "+15557770011"
+
+
+def _renewing(deps, login: str, product: str) -> bool:
+    with deps.db() as s:
+        return s.execute(select(Plan.auto_renew).where(Plan.line_id == line(deps, login).id,
+                                                       Plan.product == product)).scalar_one()
+
+
+def test_a_listed_plans_name_at_which_plan_is_that_plan_not_a_problem_to_fix(phone, deps, demo):
+    p = phone(MARIA)
+    p.text("STOP PLAN")
+    assert "Voicemail Transcription" in p.text("1111")
+    reply = p.text("voicemail transcription")
+    assert "Cancel Voicemail Transcription" in reply and "problem" not in reply, reply
+    p.text("YES")
+    assert _renewing(deps, "maria", "Voicemail Transcription") is False
+
+
+def test_a_listed_plans_name_said_at_which_plan_by_phone(call, deps, demo):
+    t = call(MARIA, ["1", "1", "1111#", "say voicemail transcription", "hangup"])
+    said = t.said()
+    assert "Cancel Voicemail Transcription" in said or "cancel Voicemail Transcription" in said, said
+    assert "Which problem" not in said, said
+
+
+@pytest.mark.parametrize("said", ["yeah", "k", "👍"])
+def test_a_word_that_names_no_plan_at_which_plan_is_not_called_a_plan(phone, deps, demo, said):
+    p = phone(MARIA)
+    p.text("STOP PLAN")
+    p.text("1111")
+    reply = p.text(said)
+    assert "No plan named" not in reply and "No plan by that name" not in reply and "Which plan" in reply, reply
