@@ -168,3 +168,22 @@ def test_a_word_that_names_no_plan_at_which_plan_is_not_called_a_plan(phone, dep
     p.text("1111")
     reply = p.text(said)
     assert "No plan named" not in reply and "No plan by that name" not in reply and "Which plan" in reply, reply
+
+
+@pytest.mark.parametrize("said", ["too many spam calls", "me llegan puras llamadas de spam",
+                                  "telemarketers won't stop calling"])
+def test_spam_calls_at_why_are_the_spam_reason_not_calling_problems_R11(phone, deps, demo, said):
+    p = phone(SAM)
+    for step in ("CANCEL LINE", "1357"):
+        p.text(step)
+    reply = p.text(said)
+    assert "block spam" in reply or "bloquear" in reply, reply
+    assert "voice network" not in reply and "red de voz" not in reply, reply
+
+
+def test_si_porfavor_in_one_word_confirms_R18(phone, deps, demo):
+    p = phone(SAM)
+    for step in ("CANCELAR LINEA", "1357", "OMITIR"):
+        p.text(step)
+    assert "Listo" in p.text("SI porfavor")
+    assert line(deps, "sam").status == "cancel_pending"  # works until its term end (R2)

@@ -390,7 +390,7 @@ BOTHERED = re.compile(
     r"me (amenaza|amenazan|amenazo|acosa|acosan|molesta|molestan|llaman sin|escriben sin)|amenaza|amenazas|"
     r"acoso|acosando|molestando|estafa|estafador)\b")
 IMPERATIVE_NOUNS = (r"^(refund|plans|planes|plan|status|estado|balance|saldo|agent|reembolso|devolucion|new|nuevo|"
-                    r"otro|another|different|my|text|call|para|da|ver|end|keep|help)\b")
+                    r"otro|another|different|my|text|call|para|da|ver|end|keep|help|let me)\b")
 
 
 @lru_cache(maxsize=None)
@@ -591,7 +591,9 @@ def _hesitation(r: Reading) -> Act | None:
         return None
     rest = _strip_phrases(r.padded, HESITATE).strip()
     if _only(rest.split(), SAID_WITH_GOODBYE) or (
-            r.step in IN_PROGRESS and (_has(r.padded, STRONG_HESITATE) or not _asks_after(rest, r.raw))):
+            r.step in IN_PROGRESS and (_has(r.padded, STRONG_HESITATE) or not _asks_after(rest, r.raw))) or (
+            r.step == "command" and not _asks_after(rest, r.raw) and len(rest.split()) <= 6):
+        # at the greeting, "wait, let me check something first" asks nothing yet
         return Act("hesitation", how="hesitation")
     return None
 
@@ -599,7 +601,7 @@ def _hesitation(r: Reading) -> Act | None:
 def _asks_after(rest: str, raw: str) -> bool:
     """Whether what follows a hesitation asks for or about something."""
     body = LEAD.sub("", rest + " ").strip()
-    return bool(body) and bool(REQUEST_CUES.search(body) or IMPERATIVE.match(body) or "?" in raw
+    return bool(body) and bool(REQUEST_CUES.search(body) or _imperative(body) or "?" in raw
                                or Q_START.match(body))
 
 

@@ -55,7 +55,8 @@ WORDS = Vocabulary(
         "number_cancelled": ("cancelled", "canceled", "deactivated", "suspended"),
         "no_ring_or_texts": ("ring", "ringing", "texts", "notifications", "receive"),
         "dislike_number": ("like", "number", "change"),
-        "spam_calls": ("spam", "robocall", "robocalls", "scam"),
+        "spam_calls": ("spam", "robocall", "robocalls", "scam", "scams", "telemarketer", "telemarketers",
+                       "telemarketing", "junk calls"),
     },
     main_menu=(
         (AGENT, "agent"),
@@ -164,7 +165,7 @@ ACT_WORDS = {
         "thanks", "thank", "you", "thx", "ty", "go", "ahead", "do", "it", "ok", "okay", "great", "perfect", "fine",
         "that", "s", "right", "i", "so", "much", "very", "sir", "maam", "now", "just", "good", "sure", "absolutely",
         "definitely", "all", "correct", "proceed", "please do", "no", "problem", "and", "ma", "understand",
-        "understood",
+        "understood", "uh", "um", "uhm", "er",
     }),
     # What may follow a "no" and keep it a plain no ("no, don't cancel it", "nope, I'm good").
     "no_rest": frozenset({

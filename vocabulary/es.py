@@ -76,7 +76,8 @@ WORDS = Vocabulary(
                              "suspendido", "suspendida", "suspendieron"),
         "no_ring_or_texts": ("suena", "timbre", "mensajes", "notificaciones", "llegan", "recibo"),
         "dislike_number": ("gusta", "numero", "cambiar"),
-        "spam_calls": ("spam", "robollamadas", "estafa", "estafas", "publicidad"),
+        "spam_calls": ("spam", "robollamadas", "estafa", "estafas", "publicidad", "telemarketing", "robots",
+                       "llamadas basura", "espam"),
     },
     main_menu=(
         (AGENT, "agent"),
@@ -198,7 +199,7 @@ ACT_WORDS = {
         "estoy", "seguro", "segura", "exacto", "asi", "claro", "obvio", "por supuesto", "supuesto", "por", "favor",
         "gracias", "esta", "bien", "adelante", "dale", "vale", "perfecto", "de", "acuerdo", "muchas", "hazlo",
         "hagalo", "que", "lo", "muy", "con", "eso", "es", "correcto", "ya", "problema", "sin", "y", "entiendo",
-        "entendido", "senor", "senora", "senorita",
+        "entendido", "senor", "senora", "senorita", "porfavor", "porfa", "este", "eh", "pues",
     }),
     # What may follow a "no" and keep it a plain no ("no, no lo cancelen", "no gracias, estoy bien así").
     "no_rest": frozenset({

@@ -551,6 +551,11 @@ def _fix(s: Said) -> Intent:
     return intents.choice(fix) if fix else intents.UNCLEAR
 
 
+# R11's reasons, the most specific words first: "too many spam calls" is spam (5), not calls (1);
+# "my number got cancelled" (2) and "no ringing" (3) before calls, and "number" (4) last.
+REASONS_SPECIFIC_FIRST = (5, 2, 3, 1, 4)
+
+
 def _reason(s: Said) -> Intent:
     if s.keys in ("1", "2", "3", "4", "5"):
         return intents.choice(int(s.keys))
@@ -559,8 +564,9 @@ def _reason(s: Said) -> Intent:
     if s.says_any(lambda v: v.skip) or (s.spoken and any(contains(s.folded, v.cancel) for v in _all())):
         return intents.SKIP
     for v in s.vocabs:
-        for i, phrases in enumerate(v.reasons.values(), 1):
-            if contains(s.folded, phrases):
+        reasons = list(v.reasons.values())
+        for i in REASONS_SPECIFIC_FIRST:
+            if contains(s.folded, reasons[i - 1]):
                 return intents.choice(i)
     fix = fix_choice(s.understood)
     return intents.choice(fix) if fix else intents.SKIP  # R11: anything else goes on with the cancellation
