@@ -225,7 +225,8 @@ WHICH.update({"term_end": "hear when your plans end", "cancel_effects": "hear wh
               "appstore": "hear Apple's steps to cancel an App Store plan", "capabilities": "hear what I can do",
               "port_out": "move your number to another carrier", "billing": "ask about billing",
               "undo_cancel": "undo a cancellation", "lost_phone": "get help with a lost phone",
-              "number_info": "hear how changing your number works"})  # issue 21: the answers
+              "number_info": "hear how changing your number works",  # issue 21: the answers
+              "cancel": "cancel a plan or your line"})
 
 
 def which(v: dict, words: dict, one: str, two: str) -> str:

@@ -36,7 +36,8 @@ WHICH.update({"term_end": "saber cuándo terminan tus planes", "cancel_effects":
               "appstore": "escuchar los pasos de Apple", "capabilities": "saber qué puedo hacer",
               "port_out": "llevar tu número a otra compañía", "billing": "preguntar por cobros",
               "undo_cancel": "deshacer una cancelación", "lost_phone": "ayuda con un teléfono perdido",
-              "number_info": "saber cómo se cambia el número"})  # issue 21
+              "number_info": "saber cómo se cambia el número",  # issue 21
+              "cancel": "cancelar un plan o tu línea"})
 
 
 ES = Spoken(VoicePhrases(

@@ -460,7 +460,8 @@ WHICH.update({"term_end": "hear when your plans end", "cancel_effects": "hear wh
               "appstore": "get Apple's steps to cancel an App Store plan", "capabilities": "hear what we can do",
               "port_out": "move your number to another carrier", "billing": "ask about billing",
               "undo_cancel": "undo a cancellation", "lost_phone": "get help with a lost phone",
-              "number_info": "hear how changing your number works"})  # issue 21: the answers
+              "number_info": "hear how changing your number works",  # issue 21: the answers
+              "cancel": "cancel a plan or your line"})
 
 
 def which(v: dict, words: dict, one: str, two: str) -> str:
@@ -472,7 +473,8 @@ def which(v: dict, words: dict, one: str, two: str) -> str:
 # The command that starts each journey again (for the words that say how to finish one).
 COMMAND_WORDS = {"cancel_plan": "STOP PLAN", "cancel_line": "CANCEL LINE", "reactivate": "REACTIVATE",
                  "change_number": "CHANGE NUMBER", "block": "BLOCK", "unblock": "UNBLOCK", "plans": "PLANS",
-                 "refund": "REFUND", "troubleshoot": "HELP", "agent": "AGENT"}
+                 "refund": "REFUND", "troubleshoot": "HELP", "agent": "AGENT",
+                 "cancel": "STOP PLAN or CANCEL LINE"}  # a cancellation told of, neither named
 
 # Replies that already give the way to a person (R15): a third miss after one adds no second.
 OFFER_A_PERSON = frozenset({"agent", "pin_locked", "last_try", "code_limit", "code_opted_out", "ask_which", "unavailable",

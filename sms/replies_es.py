@@ -117,7 +117,8 @@ ACTIONS = {"block": "bloquear", "unblock": "desbloquear"}
 # The command that starts each journey again (for the words that say how to finish one).
 COMMAND_WORDS = {"cancel_plan": "CANCELAR PLAN", "cancel_line": "CANCELAR LINEA", "reactivate": "REACTIVAR",
                  "change_number": "CAMBIAR NUMERO", "block": "BLOQUEAR", "unblock": "DESBLOQUEAR",
-                 "plans": "PLANES", "refund": "REEMBOLSO", "troubleshoot": "AYUDA", "agent": "AGENTE"}
+                 "plans": "PLANES", "refund": "REEMBOLSO", "troubleshoot": "AYUDA", "agent": "AGENTE",
+                 "cancel": "CANCELAR PLAN o CANCELAR LINEA"}  # una cancelación contada, sin decir cuál
 
 # Issue 11: what each journey offers when a request was vague or the bot unsure (ask_which).
 WHICH = {"plans": "ver tus planes", "refund": "conocer nuestra política de reembolsos",
@@ -130,7 +131,8 @@ WHICH.update({"term_end": "saber cuándo terminan tus planes", "cancel_effects":
               "appstore": "ver los pasos de Apple", "capabilities": "saber qué podemos hacer",
               "port_out": "llevar tu número a otra compañía", "billing": "preguntar por cobros",
               "undo_cancel": "deshacer una cancelación", "lost_phone": "ayuda con un teléfono perdido",
-              "number_info": "saber cómo se cambia el número"})  # issue 21
+              "number_info": "saber cómo se cambia el número",  # issue 21
+              "cancel": "cancelar un plan o tu línea"})
 
 REPLIES: dict[str, Reply] = {
     # consent and help (R16)

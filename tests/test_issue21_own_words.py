@@ -187,3 +187,18 @@ def test_si_porfavor_in_one_word_confirms_R18(phone, deps, demo):
         p.text(step)
     assert "Listo" in p.text("SI porfavor")
     assert line(deps, "sam").status == "cancel_pending"  # works until its term end (R2)
+
+
+@pytest.mark.parametrize("said, way", [
+    ("my daughter wants to cancel", "If you'd like to cancel a plan or your line, text STOP PLAN or CANCEL LINE"),
+    ("estoy pensando en cancelar", "Si quieres cancelar un plan o tu línea, escribe CANCELAR PLAN o CANCELAR LINEA"),
+])
+def test_a_cancellation_told_of_says_how_to_ask_for_either_R24(phone, deps, demo, said, way):
+    reply = phone(SAM).text(said)
+    assert reply.startswith(("Nothing was changed", "No se cambió nada")) and way in reply, reply
+    assert line(deps, "sam").status == "active"
+
+
+def test_a_cancellation_told_of_by_phone_says_how_to_ask_R24(call, deps, demo):
+    said = call(SAM, ["say I've been thinking about cancelling", "hangup"]).said()
+    assert "Nothing was changed. If you'd like to cancel a plan or your line, just ask for it" in said, said

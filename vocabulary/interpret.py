@@ -790,8 +790,9 @@ def statement(intent: Intent, lang: str | None, understood=None) -> Interpretati
     only_offered = [n for n in names if n in REGISTRY and REGISTRY[n].changes and n not in LED_TO]
     if names and len(only_offered) == len(names):
         details = {} if about == "clarify" else intent.slots
-        return Interpretation(turns.STATEMENT, intents.told(None if about == "clarify" else about, **details),
-                              lang=lang, understood=understood)
+        if about == "clarify":  # "I'm thinking of cancelling": which one is unsaid ("cancel", both named)
+            about = "cancel" if set(names) <= set(VAGUE_CANCEL) else None
+        return Interpretation(turns.STATEMENT, intents.told(about, **details), lang=lang, understood=understood)
     return Interpretation(turns.STATEMENT, intent, lang=lang, understood=understood)
 
 
