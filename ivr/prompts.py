@@ -225,8 +225,9 @@ WHICH.update({"term_end": "hear when your plans end", "cancel_effects": "hear wh
               "appstore": "hear Apple's steps to cancel an App Store plan", "capabilities": "hear what I can do",
               "port_out": "move your number to another carrier", "billing": "ask about billing",
               "undo_cancel": "undo a cancellation", "lost_phone": "get help with a lost phone",
-              "number_info": "hear how changing your number works",  # issue 21: the answers
-              "cancel": "cancel a plan or your line"})
+              "number_info": "hear how changing your number works"})  # issue 21: the answers
+# What a question or a statement is about: a journey, or "cancel" (a plan or the line, unsaid).
+ABOUT = {**WHICH, "cancel": "cancel a plan or your line"}
 
 
 def which(v: dict, words: dict, one: str, two: str) -> str:
@@ -386,12 +387,12 @@ PROMPTS: dict[str, Prompt] = {
                                    "and no plan or line was cancelled."),
     "language_switched": lambda v: "OK, let's go on in English.",
     "question_about": lambda v: (
-        f"Nothing changes from a question. To {WHICH[v['about']]}, just ask for it: you'll hear what it does "
-        "before you confirm. For a person, press 0." if v.get("about") in WHICH else
+        f"Nothing changes from a question. To {ABOUT[v['about']]}, just ask for it: you'll hear what it does "
+        "before you confirm. For a person, press 0." if v.get("about") in ABOUT else
         "Nothing changes from a question. Tell me what you'd like done, or press 0 for a person."),
     "told_about": lambda v: (
-        f"Nothing was changed. If you'd like to {WHICH[v['about']]}, just ask for it. For a person, press 0."
-        if v.get("about") in WHICH else "Nothing was changed. Tell me what you'd like done, or press 0 for a person."),
+        f"Nothing was changed. If you'd like to {ABOUT[v['about']]}, just ask for it. For a person, press 0."
+        if v.get("about") in ABOUT else "Nothing was changed. Tell me what you'd like done, or press 0 for a person."),
     "ok_nothing": lambda v: "OK, nothing was changed.",
     "block_offered": lambda v: "We can block a number that keeps calling you, for free.",
     "why_pin": lambda v: "We ask for the PIN so only the line's own user can use it.",

@@ -36,8 +36,9 @@ WHICH.update({"term_end": "saber cuándo terminan tus planes", "cancel_effects":
               "appstore": "escuchar los pasos de Apple", "capabilities": "saber qué puedo hacer",
               "port_out": "llevar tu número a otra compañía", "billing": "preguntar por cobros",
               "undo_cancel": "deshacer una cancelación", "lost_phone": "ayuda con un teléfono perdido",
-              "number_info": "saber cómo se cambia el número",  # issue 21
-              "cancel": "cancelar un plan o tu línea"})
+              "number_info": "saber cómo se cambia el número"})  # issue 21
+# De qué trata una pregunta o lo contado: un trámite, o "cancel" (un plan o la línea, sin decir cuál).
+ABOUT = {**WHICH, "cancel": "cancelar un plan o tu línea"}
 
 
 ES = Spoken(VoicePhrases(
@@ -218,12 +219,13 @@ PROMPTS: dict[str, Prompt] = {
                                    "nada ni se canceló ningún plan ni línea."),
     "language_switched": lambda v: "De acuerdo, seguimos en español.",
     "question_about": lambda v: (
-        f"Una pregunta no cambia nada. Para {WHICH[v['about']]}, solo pídelo: escucharás qué hace antes de "
-        "confirmarlo. Para hablar con una persona, oprime 0." if v.get("about") in WHICH else
+        f"Una pregunta no cambia nada. Para {ABOUT[v['about']]}, solo pídelo: escucharás qué hace antes de "
+        "confirmarlo. Para hablar con una persona, oprime 0." if v.get("about") in ABOUT else
         "Una pregunta no cambia nada. Dime qué quieres hacer, u oprime 0 para hablar con una persona."),
     "told_about": lambda v: (
-        f"No se cambió nada. Si quieres {WHICH[v['about']]}, solo pídelo. Para hablar con una persona, oprime 0."
-        if v.get("about") in WHICH else "No se cambió nada. Dime qué quieres hacer, u oprime 0 para hablar con una persona."),
+        f"No se cambió nada. Si quieres {ABOUT[v['about']]}, solo pídelo. Para hablar con una persona, oprime 0."
+        if v.get("about") in ABOUT else
+        "No se cambió nada. Dime qué quieres hacer, u oprime 0 para hablar con una persona."),
     "ok_nothing": lambda v: "De acuerdo, no se cambió nada.",
     "block_offered": lambda v: "Podemos bloquear gratis un número que no deja de llamarte.",
     "why_pin": lambda v: "Pedimos el PIN para proteger tu línea: solo su usuario puede usarla.",

@@ -460,8 +460,10 @@ WHICH.update({"term_end": "hear when your plans end", "cancel_effects": "hear wh
               "appstore": "get Apple's steps to cancel an App Store plan", "capabilities": "hear what we can do",
               "port_out": "move your number to another carrier", "billing": "ask about billing",
               "undo_cancel": "undo a cancellation", "lost_phone": "get help with a lost phone",
-              "number_info": "hear how changing your number works",  # issue 21: the answers
-              "cancel": "cancel a plan or your line"})
+              "number_info": "hear how changing your number works"})  # issue 21: the answers
+# What a question or a statement is about: a journey, or "cancel", a cancellation that names
+# neither plan nor line (vocabulary/understand.py's VAGUE_CANCEL: both cancel journeys at once).
+ABOUT = {**WHICH, "cancel": "cancel a plan or your line"}
 
 
 def which(v: dict, words: dict, one: str, two: str) -> str:
@@ -473,8 +475,8 @@ def which(v: dict, words: dict, one: str, two: str) -> str:
 # The command that starts each journey again (for the words that say how to finish one).
 COMMAND_WORDS = {"cancel_plan": "STOP PLAN", "cancel_line": "CANCEL LINE", "reactivate": "REACTIVATE",
                  "change_number": "CHANGE NUMBER", "block": "BLOCK", "unblock": "UNBLOCK", "plans": "PLANS",
-                 "refund": "REFUND", "troubleshoot": "HELP", "agent": "AGENT",
-                 "cancel": "STOP PLAN or CANCEL LINE"}  # a cancellation told of, neither named
+                 "refund": "REFUND", "troubleshoot": "HELP", "agent": "AGENT"}
+ABOUT_COMMANDS = {**COMMAND_WORDS, "cancel": "STOP PLAN or CANCEL LINE"}
 
 # Replies that already give the way to a person (R15): a third miss after one adds no second.
 OFFER_A_PERSON = frozenset({"agent", "pin_locked", "last_try", "code_limit", "code_opted_out", "ask_which", "unavailable",
@@ -577,12 +579,12 @@ REPLIES: dict[str, Reply] = {
     "welcome": lambda v: "You're welcome! Text us anytime.",
     "language_switched": lambda v: "OK, in English.",
     "question_about": lambda v: (
-        f"We change nothing from a question. To {WHICH[v['about']]}, text {COMMAND_WORDS[v['about']]}: you'll be "
-        "told what it does before you confirm. AGENT: a person." if v.get("about") in WHICH else
+        f"We change nothing from a question. To {ABOUT[v['about']]}, text {ABOUT_COMMANDS[v['about']]}: you'll be "
+        "told what it does before you confirm. AGENT: a person." if v.get("about") in ABOUT else
         "We change nothing from a question. Text what you'd like done, or AGENT for a person."),
     "told_about": lambda v: (
-        f"Nothing was changed. If you'd like to {WHICH[v['about']]}, text {COMMAND_WORDS[v['about']]}. AGENT: a person."
-        if v.get("about") in COMMAND_WORDS else
+        f"Nothing was changed. If you'd like to {ABOUT[v['about']]}, text {ABOUT_COMMANDS[v['about']]}. "
+        "AGENT: a person." if v.get("about") in ABOUT_COMMANDS else
         "Nothing was changed. Text what you'd like done, or AGENT for a person."),
     "ok_nothing": lambda v: "OK. Reply HELP for commands, or AGENT for a person.",
     "block_offered": lambda v: "We can block a number that keeps calling you, for free.",

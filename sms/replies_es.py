@@ -117,8 +117,7 @@ ACTIONS = {"block": "bloquear", "unblock": "desbloquear"}
 # The command that starts each journey again (for the words that say how to finish one).
 COMMAND_WORDS = {"cancel_plan": "CANCELAR PLAN", "cancel_line": "CANCELAR LINEA", "reactivate": "REACTIVAR",
                  "change_number": "CAMBIAR NUMERO", "block": "BLOQUEAR", "unblock": "DESBLOQUEAR",
-                 "plans": "PLANES", "refund": "REEMBOLSO", "troubleshoot": "AYUDA", "agent": "AGENTE",
-                 "cancel": "CANCELAR PLAN o CANCELAR LINEA"}  # una cancelación contada, sin decir cuál
+                 "plans": "PLANES", "refund": "REEMBOLSO", "troubleshoot": "AYUDA", "agent": "AGENTE"}
 
 # Issue 11: what each journey offers when a request was vague or the bot unsure (ask_which).
 WHICH = {"plans": "ver tus planes", "refund": "conocer nuestra política de reembolsos",
@@ -131,8 +130,10 @@ WHICH.update({"term_end": "saber cuándo terminan tus planes", "cancel_effects":
               "appstore": "ver los pasos de Apple", "capabilities": "saber qué podemos hacer",
               "port_out": "llevar tu número a otra compañía", "billing": "preguntar por cobros",
               "undo_cancel": "deshacer una cancelación", "lost_phone": "ayuda con un teléfono perdido",
-              "number_info": "saber cómo se cambia el número",  # issue 21
-              "cancel": "cancelar un plan o tu línea"})
+              "number_info": "saber cómo se cambia el número"})  # issue 21
+# De qué trata una pregunta o lo contado: un trámite, o "cancel", una cancelación sin decir cuál.
+ABOUT = {**WHICH, "cancel": "cancelar un plan o tu línea"}
+ABOUT_COMMANDS = {**COMMAND_WORDS, "cancel": "CANCELAR PLAN o CANCELAR LINEA"}
 
 REPLIES: dict[str, Reply] = {
     # consent and help (R16)
@@ -240,12 +241,12 @@ REPLIES: dict[str, Reply] = {
     "welcome": lambda v: "¡De nada! Escríbenos cuando quieras.",
     "language_switched": lambda v: "De acuerdo, en español.",
     "question_about": lambda v: (
-        f"Una pregunta no cambia nada. Para {WHICH[v['about']]}, escribe {COMMAND_WORDS[v['about']]}: te diremos "
-        "qué hace antes de que lo confirmes. AGENTE: una persona." if v.get("about") in WHICH else
+        f"Una pregunta no cambia nada. Para {ABOUT[v['about']]}, escribe {ABOUT_COMMANDS[v['about']]}: te diremos "
+        "qué hace antes de que lo confirmes. AGENTE: una persona." if v.get("about") in ABOUT else
         "Una pregunta no cambia nada. Escribe qué quieres hacer, o AGENTE para hablar con una persona."),
     "told_about": lambda v: (
-        f"No se cambió nada. Si quieres {WHICH[v['about']]}, escribe {COMMAND_WORDS[v['about']]}. AGENTE: una persona."
-        if v.get("about") in COMMAND_WORDS else
+        f"No se cambió nada. Si quieres {ABOUT[v['about']]}, escribe {ABOUT_COMMANDS[v['about']]}. AGENTE: una persona."
+        if v.get("about") in ABOUT_COMMANDS else
         "No se cambió nada. Escribe qué quieres hacer, o AGENTE para hablar con una persona."),
     "ok_nothing": lambda v: "De acuerdo. Responde AYUDA para ver los comandos, o AGENTE para una persona.",
     "block_offered": lambda v: "Podemos bloquear gratis un número que no deja de llamarte.",

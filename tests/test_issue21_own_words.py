@@ -7,7 +7,13 @@ database.
 - "no, just cancel my account" asks for the cancellation; "no, keep my number" is a no.
 - At R11's offer, the fix taken in other words ("yeah let's try the fix", "arreglar porfa") is
   the fix, and "ya lo intenté, nomás cancela mi línea" goes on with the cancellation.
-- "one sec" with nothing in progress is told what it can say, never "didn't get that"."""
+- "one sec" with nothing in progress is told what it can say, never "didn't get that".
+
+And what must not be heard as a change: "quite happy with my plan", "show me my blocks", "please
+just don't cancel my line", "that won't fix anything" at R11's offer, "no, keep my number" at its
+question, "wait, my line got cancelled", a sentence that names a listed plan and more. Some tests
+here passed before their fix too (they guard what the fix must not break: a plain "sí" at the
+offer, "mejor no" at a confirmation, a word that names no plan)."""
 
 from __future__ import annotations
 
@@ -122,7 +128,7 @@ def test_no_with_what_keeps_it_ends_the_confirmation_R18(phone, deps, demo, said
 def test_i_dont_know_at_the_voice_menu_is_the_menu_again(call, deps, demo, said, menu):
     said_back = call(SAM, [f"say {said}", "hangup"]).said()
     assert menu in said_back.split("Or say what you need.", 1)[1], said_back  # the main menu again
-    assert "didn't get that" not in said_back and "No entendimos" not in said_back, said_back
+    assert "didn't get that" not in said_back and "no te entendí" not in said_back, said_back
 
 
 @pytest.mark.parametrize("said, policy", [("if I cancel do I get my money back?", "No refunds of any kind"),
@@ -202,3 +208,53 @@ def test_a_cancellation_told_of_says_how_to_ask_for_either_R24(phone, deps, demo
 def test_a_cancellation_told_of_by_phone_says_how_to_ask_R24(call, deps, demo):
     said = call(SAM, ["say I've been thinking about cancelling", "hangup"]).said()
     assert "Nothing was changed. If you'd like to cancel a plan or your line, just ask for it" in said, said
+
+
+
+# What must not be heard as a change (review of the fixes above) -------------------------------------
+@pytest.mark.parametrize("said", ["quite happy with my plan, thanks", "show me my blocks",
+                                  "please just don't cancel my line", "mejor no cancelen mi linea",
+                                  "they deleted my number"])
+def test_words_that_ask_for_no_change_propose_none_R10_R24(phone, deps, demo, said):
+    p = phone(SAM)
+    first = p.text(said)
+    reply = p.text("1357") if "PIN" in first else first
+    for proposal in ("Cancel", "Unblock", "Which number should we unblock", "Reply YES", "Responde SÍ"):
+        assert proposal not in reply, (said, first, reply)
+    assert line(deps, "sam").status == "active"
+
+
+@pytest.mark.parametrize("said", ["that won't fix anything", "I'll try another carrier", "try again later",
+                                  "nothing can fix it"])
+def test_the_fix_refused_at_the_offer_goes_on_cancelling_R11(phone, deps, demo, said):
+    p = phone(SAM)
+    for step in ("CANCEL LINE", "1357", "1"):
+        p.text(step)
+    reply = p.text(said)
+    assert "Cancel line" in reply and "YES" in reply, reply  # never obstructed (R11), still its own yes
+
+
+@pytest.mark.parametrize("step, said", [("offer", "no, just don't cancel it yet"), ("reason", "no keep my number"),
+                                        ("reason", "please don't cancel it")])
+def test_dont_cancel_at_r11s_question_or_offer_ends_the_cancellation_R18(phone, deps, demo, step, said):
+    p = phone(SAM)
+    for said_first in ("CANCEL LINE", "1357") + (("1",) if step == "offer" else ()):
+        p.text(said_first)
+    reply = p.text(said)
+    assert "Cancel line" not in reply and "FIX" not in reply and "change your number" not in reply, reply
+    p.text("YES")
+    assert line(deps, "sam").status == "active"
+
+
+@pytest.mark.parametrize("said", ["wait, my line got cancelled", "hold on, my daughter wants to cancel"])
+def test_a_report_after_wait_at_the_greeting_is_heard_R12_R24(phone, deps, demo, said):
+    reply = phone(SAM).text(said)
+    assert not reply.startswith("OK. Reply HELP"), reply
+
+
+def test_a_listed_plan_named_in_a_longer_sentence_is_not_taken_for_the_answer(phone, deps, demo):
+    p = phone(MARIA)
+    p.text("STOP PLAN")
+    p.text("1111")
+    reply = p.text("keep voicemail transcription, cancel the line")
+    assert "Cancel Voicemail Transcription" not in reply and "Business Monthly?" not in reply, reply

@@ -166,7 +166,8 @@ NO_PHRASES = ("don t", "dont", "do not", "do not do that", "don t do it", "dont 
               "not that", "not that one", "ese no", "esa no", "eso no", "no lo hagas", "no confirmo",
               "not this one", "no thanks", "no thank you", "no gracias", "no no", "absolutely not",
               "i don t want that", "i dont want that", "i don t want it", "i dont want it", "no lo quiero",
-              "no quiero eso", "no por favor", "mejor no", "mejor no gracias", "no mejor no", "no, por favor", "nunca", "never", "no esta bien", "no es correcto",
+              "no quiero eso", "no por favor", "mejor no", "mejor no gracias", "no mejor no", "no, por favor",
+              "nunca", "never", "no esta bien", "no es correcto",
               "that s wrong", "thats wrong", "wrong", "incorrect", "incorrecto", "i m good", "im good",
               "i m fine", "im fine", "i ll pass", "ill pass", "not interested", "no me interesa", "paso",
               "asi esta bien", "estoy bien asi", "asi estoy bien", "skip", "skip it", "omitir", "saltar",
@@ -439,7 +440,11 @@ WONDERING = re.compile(r"\b(why|porque|por que|how|como|if|whether|si)\b")
 JUST_CANCEL = re.compile(r"\b(just|solo|only|nomas|simplemente)?\s*(cancel\w*|stop|terminate|close|end)\b")
 # After a "no", a cancellation turned round ("no lo cancelen", "no cancelen"): Spanish's negative
 # imperative, never "no, just cancel it".
-NOT_CANCELLING = re.compile(r"^((lo|la|los|las|me|te|se|le|les|nos) )+cancel\w*|^cancel(e|en|es|ar)\b")
+NOT_CANCELLING_AFTER_NO = re.compile(r"^((lo|la|los|las|me|te|se|le|les|nos) )+cancel\w*|^cancel(e|en|es|ar)\b")
+# A cancellation turned round anywhere in the words ("please just don't cancel it", "mejor no
+# cancelen"), never a past one ("no me cancelaron nada", "they didn't cancel it").
+NOT_CANCELLING = re.compile(r"\b(don t|dont|do not|not|no|never|nunca)( \w+)? "
+                            r"cancel(?!aron\b|ado\b|ada\b|led\b|ed\b)\w*")
 WHICH_OBJECT = re.compile(r"\b(line|plan|linea|plan|whole|toda|todo|just|solo|everything|entire|account|cuenta)\b")
 
 
@@ -592,8 +597,9 @@ def _hesitation(r: Reading) -> Act | None:
     rest = _strip_phrases(r.padded, HESITATE).strip()
     if _only(rest.split(), SAID_WITH_GOODBYE) or (
             r.step in IN_PROGRESS and (_has(r.padded, STRONG_HESITATE) or not _asks_after(rest, r.raw))) or (
-            r.step == "command" and not _asks_after(rest, r.raw) and len(rest.split()) <= 6):
-        # at the greeting, "wait, let me check something first" asks nothing yet
+            r.step == "command" and not _asks_after(rest, r.raw) and len(rest.split()) <= 6
+            and not _has(f" {rest} ", ACTION_WORDS) and not STATEMENT.match(rest) and not REPORT.search(rest)):
+        # at the greeting, "wait, let me check something first" asks and tells nothing yet
         return Act("hesitation", how="hesitation")
     return None
 
@@ -640,7 +646,8 @@ def _plain_no(r: Reading) -> bool:
     if not r.words or not (r.words[0] in NO or r.folded in NO_PHRASES):
         return False
     rest = r.words[1:] if r.words[0] in NO else []
-    return _only(rest, NO_REST) or r.folded in NO_PHRASES or bool(KEEPING & set(rest))
+    keeps = bool(KEEPING & set(rest)) and r.step not in ("reason", "offer")  # there a keeping no ends it (R18)
+    return _only(rest, NO_REST) or r.folded in NO_PHRASES or keeps
 
 
 def _no(r: Reading) -> Act | None:
@@ -655,7 +662,7 @@ def _no(r: Reading) -> Act | None:
     if r.step == "confirm":
         return Act("hesitation", how="correction")
     if r.step in ("offer", "reason") and JUST_CANCEL.search(" ".join(rest)) and "?" not in r.raw \
-            and not NOT_CANCELLING.match(" ".join(rest)):
+            and not (NOT_CANCELLING_AFTER_NO.match(" ".join(rest)) or NOT_CANCELLING.search(" ".join(rest))):
         return Act("request", how="go_on_cancelling")  # "no, just cancel the line": R11 skipped, the request goes on
     if r.step == "offer" and not ("?" in r.raw or REQUEST_CUES.search(" ".join(rest))):
         return Act("no", how="declined")

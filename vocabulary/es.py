@@ -129,10 +129,11 @@ LEXICON = Lexicon(
                    "eliminar", "elimina", "eliminen", "anular", "anulen", "detener", "detengan", "parar", "ya no quiero",
                    "no renovar", "no renueven", "no se renueve", "no quiero que se renueve", "no se me renueve",
                    "no me renueven", "dejen de renovar", "dejar de renovar", "borrar", "borra", "borre", "borren",
-                   "quite", "quiteis", "quitad", "canceleis", "cancelad", "cierre"),
+                   "quiteis", "quitad", "canceleis", "cancelad"),
         "lapsed": ("cancelado", "cancelada", "cancelaron", "desactivado", "desactivada", "desactivaron", "suspendido",
                    "suspendida", "suspendieron", "suspendio", "cortaron", "cortado", "cortada", "dieron de baja",
-                   "cerraron", "cerrada", "cerrado", "fue cancelado", "fue cancelada", "dio de baja"),
+                   "cerraron", "cerrada", "cerrado", "fue cancelado", "fue cancelada", "dio de baja", "borraron",
+                   "borrado", "borrada", "eliminaron", "eliminado", "eliminada"),
         "reactivate": ("reactivar", "reactiva", "reactiven", "reactivenme", "reactivarla", "reactivarlo", "reactivacion",
                        "reactibar", "volver a activar", "vuelvan a activar", "activar de nuevo", "activar otra vez",
                        "activar", "activen", "restaurar", "restauren", "recuperar", "recupera", "reconectar",
@@ -206,7 +207,7 @@ ACT_WORDS = {
         "cancelen", "cancele", "cancelar", "cancelarlo", "hagas", "hagan", "haga", "cambies", "cambien", "bloquees",
         "bloqueen", "nada", "la", "lo", "estoy", "bien", "asi", "esta", "interesa", "necesito", "me", "hace",
         "falta", "perdon", "era", "eso", "gracias", "ese", "esa", "por", "favor", "quiero", "no", "muchas", "ahora",
-        "todavia", "es", "el", "nop", "mil", "para", "canceles", "bloquees", "mejor", "olvidalo", "olvidelo",
+        "todavia", "es", "el", "nop", "mil", "para", "canceles", "mejor", "olvidalo", "olvidelo",
     }),
     # What may come with a greeting ("hola, buenas tardes, ¿cómo está?").
     "greet_filler": frozenset({

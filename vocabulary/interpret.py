@@ -35,8 +35,8 @@ from core.reply import (EXPECT_BLOCK_NUMBER, EXPECT_CODE, EXPECT_COMMAND, EXPECT
                         EXPECT_PIN, EXPECT_PLAN, EXPECT_REASON, EXPECT_TARGET)
 from core.turns import Interpretation, Turn, of_intent
 from vocabulary import Vocabulary, contains, fold, slots as slot_reader, vocabulary
-from vocabulary.acts import (Act, BOTHERED, CORRECTIONS, MY_LINE, SPAM_WORDS, IN_PROGRESS, NO as NO_WORDS, TAKE_FIX,
-                             act_of)
+from vocabulary.acts import (Act, BOTHERED, CORRECTIONS, MY_LINE, NOT_CANCELLING, SPAM_WORDS, IN_PROGRESS,
+                             NO as NO_WORDS, TAKE_FIX, act_of)
 from vocabulary.language_id import language_of
 from vocabulary.reading import KEYED, Parsed, parse
 from vocabulary.understand import (ANSWERED_BY, NOTHING, SPEECH_FLOOR, VAGUE_CANCEL, Understanding, answer_which, find,
@@ -149,8 +149,8 @@ R18_YES = frozenset({"yes", "y", "confirm", "confirmed", "si", "confirmo", "conf
 # "I don't know" at a step: at the PIN prompt the PIN is forgotten (R21: a one-time code, never a
 # wrong PIN); at a confirmation it is no yes (R18: the request ends); R11's question and offer
 # go on with the cancellation; anywhere else the question is asked again (then a person, R15).
-DONT_KNOW = {EXPECT_PIN: intents.FORGOT, EXPECT_CODE: intents.FORGOT, EXPECT_CONFIRM: intents.NO, EXPECT_REASON: intents.SKIP,
-             EXPECT_OFFER: intents.SKIP}
+DONT_KNOW = {EXPECT_PIN: intents.FORGOT, EXPECT_CODE: intents.FORGOT, EXPECT_CONFIRM: intents.NO,
+             EXPECT_REASON: intents.SKIP, EXPECT_OFFER: intents.SKIP}
 # The steps where a question is answered and a new request starts (at R11's question and offer
 # their readers decide: anything else goes on with the cancellation; at a confirmation, R18).
 # The steps where a question is answered in place and the step asked again (R24): a
@@ -304,13 +304,26 @@ def _request_stage(h: Heard):
 
 
 def _offered_plan(s: Said) -> bool:
-    """Whether the words name a plan the question listed (``Turn.options``), as the journey matches it."""
+    """Whether the words are, nearly all, the name of a plan the question listed (``Turn.options``),
+    as the journey matches it: "voicemail transcription", "the voicemail transcription one"; never
+    a sentence that also asks or tells something ("keep voicemail transcription, cancel the line")."""
     from core.journeys.cancel_plan import match_plan
 
     listed = [{"product": str(slots.get("plan"))} for _, slots in s.turn.options if slots.get("plan")]
+    if not listed:
+        return False
     padded = f" {s.folded} "
-    return bool(listed) and (any(f" {fold(p['product'])} " in padded for p in listed)
-                             or match_plan(s.words, listed) is not None)
+    for p in listed:
+        name = f" {fold(p['product'])} "
+        if name in padded:
+            left = padded.replace(name, " ").split()
+            return len(left) <= 2 and not set(left) & NO_WORDS and not set(left) - PLAN_ANSWER_FILLER
+    return len(s.folded.split()) <= 3 and match_plan(s.words, listed) is not None
+
+
+# What may come with a plan's name as the answer to "which plan?" ("the … one", "el de …").
+PLAN_ANSWER_FILLER = frozenset({"the", "one", "my", "plan", "please", "el", "la", "de", "mi", "por", "favor", "porfa",
+                                "that", "ese", "esa", "lo", "del"})
 
 
 HEARD_STAGES = (_restated_stage, _correction_stage, _everywhere_stage, _social_stage, _dont_know_stage, _answer_stage,
@@ -551,9 +564,9 @@ def _fix(s: Said) -> Intent:
     return intents.choice(fix) if fix else intents.UNCLEAR
 
 
-# R11's reasons, the most specific words first: "too many spam calls" is spam (5), not calls (1);
-# "my number got cancelled" (2) and "no ringing" (3) before calls, and "number" (4) last.
-REASONS_SPECIFIC_FIRST = (5, 2, 3, 1, 4)
+# R11's reasons, the most specific words first: "too many spam calls" is spam, not calls;
+# "my number got cancelled" and "no ringing" before calls, and "number" (dislike) last.
+REASONS_SPECIFIC_FIRST = ("spam_calls", "number_cancelled", "no_ring_or_texts", "calling_problems", "dislike_number")
 
 
 def _reason(s: Said) -> Intent:
@@ -561,13 +574,16 @@ def _reason(s: Said) -> Intent:
         return intents.choice(int(s.keys))
     if s.keys or not s.folded:
         return intents.SKIP  # 9, or anything else keyed: go on with the cancellation (R11)
+    if _not_cancelling(s):
+        return intents.NO  # "please don't cancel it", "mejor no cancelen": R18, the request ends
     if s.says_any(lambda v: v.skip) or (s.spoken and any(contains(s.folded, v.cancel) for v in _all())):
         return intents.SKIP
     for v in s.vocabs:
-        reasons = list(v.reasons.values())
-        for i in REASONS_SPECIFIC_FIRST:
-            if contains(s.folded, reasons[i - 1]):
-                return intents.choice(i)
+        order = list(v.reasons)  # R11's numbers: the order the reasons are offered in
+        for reason in sorted(order, key=lambda r: REASONS_SPECIFIC_FIRST.index(r) if r in REASONS_SPECIFIC_FIRST
+                             else len(REASONS_SPECIFIC_FIRST)):
+            if contains(s.folded, v.reasons[reason]):
+                return intents.choice(order.index(reason) + 1)
     fix = fix_choice(s.understood)
     return intents.choice(fix) if fix else intents.SKIP  # R11: anything else goes on with the cancellation
 
@@ -578,15 +594,26 @@ def _offer(s: Said) -> Intent:
         return intents.YES
     if FIX_WANTED.search(s.folded):
         found = find(s.words, s.folded, s.turn.lang)
-        if not FIX_REFUSED.search(s.folded) or "cancel" in found.negated and "cancel" not in found.concepts:
+        refused = FIX_REFUSED.search(NO_PROBLEM.sub(" ", s.folded))
+        if not refused or _not_cancelling(s):
             return intents.YES  # "yeah let's try the fix", "sí, quiero intentarlo", "don't cancel, fix it"
-    return intents.SKIP
+    return intents.NO if _not_cancelling(s) else intents.SKIP  # "no, just don't cancel it yet": R18 ends it
+
+
+def _not_cancelling(s: Said) -> bool:
+    """Words that turn the cancellation round ("don't cancel", "no lo cancelen"; never "they won't
+    stop calling"), asking for none."""
+    found = find(s.words, s.folded, s.turn.lang)
+    return bool(NOT_CANCELLING.search(s.folded)) and "cancel" not in found.concepts
 
 
 # At R11's offer: words that take the fix, unless they refuse it or ask to go on cancelling.
-FIX_WANTED = re.compile(r"\b(fix|try|arregl\w*|intentar\w*|intentalo|intentemos|probar\w*|pruebalo|probemos|"
-                        r"show me|muestrame|ensename)\b")
-FIX_REFUSED = re.compile(r"\b(no|not|don t|dont|never|skip|cancel\w*|omit\w*|nunca|ya lo|already|tried)\b")
+FIX_WANTED = re.compile(r"\b(fix (it|that|this)|the fix|do the fix|fix fix|try (it|that|this|the fix|first)|"
+                        r"let s try|lets try|give it a (try|shot|go)|show me|arregl\w*|intentar\w*|intentalo|"
+                        r"intentemos|probar\w*|pruebalo|probemos|muestrame|ensename)\b")
+FIX_REFUSED = re.compile(r"\b(no|not|don t|dont|never|skip|cancel\w*|omit\w*|nunca|ya lo|already|tried|won t|wont|"
+                         r"can t|cant|nothing|another|else|later|nada|otra|otro|despues)\b")
+NO_PROBLEM = re.compile(r"\b(no problem|no hay problema|sin problema)\b")
 
 
 def _anything(s: Said) -> Intent:

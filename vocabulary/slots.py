@@ -81,15 +81,15 @@ def spoken_to_digits(words: list[str], lang: str = languages.DEFAULT_CODE) -> li
     i, n = 0, len(words)
     spoken: list[str | None] = []  # the word a lone unit came from (for the lone-word rule)
 
-    def thousands(value: int, k: int) -> tuple[str, int]:
-        """"dos mil veinte" is 2020, "mil novecientos noventa" 1990: the thousands, then what is
-        below a thousand said after them (its digits, words used from the thousands' first word)."""
-        start = k - (1 if value == 1000 and words[k - 1] == "mil" else 2)
-        k += k < n and words[k] in JOINERS
-        rest = number_at(k) if k < n and words[k] not in ("thousand", "mil") else None
+    def thousands(value: int, start: int, k: int) -> tuple[str, int]:
+        """"dos mil veinte" is 2020, "mil novecientos noventa" 1990: the thousands (said from
+        words[start] to words[k]), then what is below a thousand said after them (its digits,
+        the words used)."""
+        after = k + (k < n and words[k] in JOINERS)
+        rest = number_at(after) if after < n and words[after] not in ("thousand", "mil") else None
         if rest is not None and int(rest[0]) < 1000:
-            return str(value + int(rest[0])), k + rest[1] - start
-        return str(value), (1 if value == 1000 and words[start] == "mil" else 2)
+            return str(value + int(rest[0])), after + rest[1] - start
+        return str(value), k - start
 
     def number_at(j: int) -> tuple[str, int] | None:
         """The number that starts at words[j] (its digits, words used)."""
@@ -113,9 +113,9 @@ def spoken_to_digits(words: list[str], lang: str = languages.DEFAULT_CODE) -> li
                 return str(unit * 100 + int(rest[0])), 2 + (nxt2 == "and") + rest[1]
             return str(unit * 100), 2
         if unit is not None and nxt in ("thousand", "mil"):
-            return thousands(unit * 1000, j + 2)
+            return thousands(unit * 1000, j, j + 2)
         if w == "mil":
-            got = thousands(1000, j + 1)
+            got = thousands(1000, j, j + 1)
             return got if got[1] > 1 or _near_number(words, j, lang) else None  # "mil gracias": a word
         two = _two_digit(words, j, lang)
         if two is not None and (two[1] > 1 or w in TEENS or w in TENS):

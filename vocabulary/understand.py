@@ -231,6 +231,8 @@ def _with_clitics(ix: _Index, words: list[str], i: int) -> list[tuple[tuple[str,
     """An action word with pronouns at its end ("bloqueenlo", "quitale el bloqueo"): the action
     its bare form names, the phrases it begins included."""
     word = words[i]
+    if tuple(words[i + 1:i + 3]) == ("una", "duda"):
+        return []  # "quítame una duda": "clear up a doubt for me", no action
     for clitic in ix.clitics:
         stem = word[:-len(clitic)]
         if word.endswith(clitic) and len(stem) >= 4 and stem in ix.phrases:
@@ -272,11 +274,12 @@ _INSTEAD = frozenset({"just", "only", "simply", "solo", "nomas", "simplemente", 
 
 
 def _negated(ix: _Index, words: list[str], at: int) -> bool:
-    """A negation among the four words before an action, with no "just" after it ("no, just
-    cancel my account" asks to cancel)."""
-    if not _before(words, at, ix.negations, 4):
-        return False
-    return not _INSTEAD & set(words[max(0, at - 3):at])
+    """A negation among the four words before an action, with no "just" between the last of
+    them and the action ("no, just cancel my account" asks to cancel; "please just don't
+    cancel it", "mejor no cancelen" don't)."""
+    start = max(0, at - 4)
+    last = max((j + len(p) for j in range(start, at) for p in ix.negations if _at(words[:at], j, p)), default=None)
+    return last is not None and not _INSTEAD & set(words[last:at])
 
 
 def _before(words: list[str], at: int, phrases: set[tuple[str, ...]], span: int) -> bool:
