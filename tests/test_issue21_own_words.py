@@ -32,25 +32,29 @@ def _blocked(deps, number: str) -> int:
             BlockedNumber.number == number)).scalar_one()
 
 
-def test_bloqueame_with_its_pronoun_is_the_block_R24(phone, deps, demo):
-    p = phone(SAM)
-    p.text("bloquéame el 602 555 0187 porfa")
-    reply = p.text("1357")
-    assert "Bloquear (602) 555-0187" in reply, reply
+def _renewing(deps, login: str, product: str) -> bool:
+    with deps.db() as s:
+        return s.execute(select(Plan.auto_renew).where(Plan.line_id == line(deps, login).id,
+                                                       Plan.product == product)).scalar_one()
+
+
+def _proposed_and_confirmed(p, said: str, pin: str, proposal: str) -> None:
+    """``said``, then the PIN: the change proposed is ``proposal``, and SÍ confirms it (R10, R18)."""
+    p.text(said)
+    reply = p.text(pin)
+    assert proposal in reply, reply
     p.text("SÍ")
+
+
+def test_bloqueame_with_its_pronoun_is_the_block_R24(phone, deps, demo):
+    _proposed_and_confirmed(phone(SAM), "bloquéame el 602 555 0187 porfa", "1357", "Bloquear (602) 555-0187")
     assert _blocked(deps, "+16025550187") == 1
 
 
 def test_cancelemela_names_the_plan_it_cancels_R4(phone, deps, demo):
-    p = phone(DANA)
-    p.text("pues ya no uso la grabación así que cancélemela")
-    reply = p.text("1234")
-    assert "¿Cancelar Call Recording?" in reply, reply
-    p.text("SÍ")
-    with deps.db() as s:
-        renews = s.execute(select(Plan.auto_renew).where(Plan.line_id == line(deps, "dana").id,
-                                                         Plan.product == "Call Recording")).scalar_one()
-    assert renews is False
+    _proposed_and_confirmed(phone(DANA), "pues ya no uso la grabación así que cancélemela", "1234",
+                            "¿Cancelar Call Recording?")
+    assert _renewing(deps, "dana", "Call Recording") is False
 
 
 @pytest.mark.parametrize("said, why", [
@@ -143,11 +147,6 @@ def test_money_back_if_i_cancel_is_the_refund_policy_in_its_language_R1_R20_R24(
 
 MARIA = "+15557770011"
 
-
-def _renewing(deps, login: str, product: str) -> bool:
-    with deps.db() as s:
-        return s.execute(select(Plan.auto_renew).where(Plan.line_id == line(deps, login).id,
-                                                       Plan.product == product)).scalar_one()
 
 
 def test_a_listed_plans_name_at_which_plan_is_that_plan_not_a_problem_to_fix(phone, deps, demo):
