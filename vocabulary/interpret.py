@@ -592,12 +592,10 @@ def _offer(s: Said) -> Intent:
     if s.keys == "1" or s.says_any(lambda v: v.accept) or (s.spoken and s.says_any(lambda v: v.yes)) \
             or TAKE_FIX.match(s.folded):  # "fix it", "let's try that", "arréglalo" (R11: the fix taken)
         return intents.YES
-    if FIX_WANTED.search(s.folded):
-        found = find(s.words, s.folded, s.turn.lang)
-        refused = FIX_REFUSED.search(NO_PROBLEM.sub(" ", s.folded))
-        if not refused or _not_cancelling(s):
-            return intents.YES  # "yeah let's try the fix", "sí, quiero intentarlo", "don't cancel, fix it"
-    return intents.NO if _not_cancelling(s) else intents.SKIP  # "no, just don't cancel it yet": R18 ends it
+    keeps_it = _not_cancelling(s)
+    if FIX_WANTED.search(s.folded) and (keeps_it or not FIX_REFUSED.search(NO_PROBLEM.sub(" ", s.folded))):
+        return intents.YES  # "yeah let's try the fix", "sí, quiero intentarlo", "don't cancel, fix it"
+    return intents.NO if keeps_it else intents.SKIP  # "no, just don't cancel it yet": R18, the request ends
 
 
 def _not_cancelling(s: Said) -> bool:
