@@ -237,7 +237,8 @@ class Conversation:
                 # request in progress: the PIN is still what it waits for.
                 return Reply([Prompt(k, v) for k, v in s.last] or [Prompt("ask_pin")], s.step)
             asked = REGISTRY.get(intent.value)
-            if asked is not None and _answers_in_place(asked, s) and s.journey and s.step in _ANSWERED_IN_PLACE:
+            if asked is not None and _answers_in_place(asked, s) and s.journey and s.step in _ANSWERED_IN_PLACE \
+                    and not asked.ends_in_progress:
                 return self._answer_in_place(s, asked, dict(intent.slots), t)
             return self.begin(s, intent.value, dict(intent.slots), t)
         act = _ACTS.get(intent.kind)

@@ -257,3 +257,31 @@ def test_a_listed_plan_named_in_a_longer_sentence_is_not_taken_for_the_answer(ph
     p.text("1111")
     reply = p.text("keep voicemail transcription, cancel the line")
     assert "Cancel Voicemail Transcription" not in reply and "Business Monthly?" not in reply, reply
+
+
+# R25: a port named while a step waits ----------------------------------------------------------
+@pytest.mark.parametrize("said, answer", [
+    ("actually I want to port it to Verizon instead", "don't cancel it here"),
+    ("mejor quiero portar el número a Verizon, no cancelarlo", "no lo canceles aquí"),
+])
+def test_a_port_named_at_the_cancellations_confirmation_ends_it_and_is_answered_R25(phone, deps, demo, said,
+                                                                                    answer):
+    p = phone(SAM)
+    for step in ("CANCEL LINE", "1357", "SKIP"):
+        p.text(step)
+    assert answer in p.text(said)
+    p.text("YES")  # nothing waits for it: the number is never released for a port (R25)
+    assert line(deps, "sam").status == "active"
+
+
+def test_a_port_given_as_the_reason_is_answered_never_a_new_number_R25(phone, deps, demo):
+    p = phone(SAM)
+    for step in ("CANCEL LINE", "1357"):
+        p.text(step)
+    reply = p.text("I'm porting my number to T-Mobile")
+    assert "don't cancel it here" in reply and "change your number" not in reply, reply
+
+
+def test_a_port_said_at_r11s_question_by_phone_R25(call, deps, demo):
+    said = call(SAM, ["1", "2", "1357#", "say I'm porting my number to T-Mobile", "hangup"]).said()
+    assert "another carrier" in said and "new number" not in said.split("T-Mobile")[-1], said

@@ -209,6 +209,22 @@ def _everywhere_stage(h: Heard):
     return _everywhere(h.act, h.step, h.lang, h.s.words)
 
 
+# R25: a port to another carrier named while a step waits ("actually I want to port it to Verizon
+# instead", "lo que quiero es pasarme a Telcel"): the port's answer, never the cancellation or the
+# new number in progress (either would release the number and lose it).
+PORTING = re.compile(r"\b(port|porting|ported|port out|portar\w*|portabilidad|portear|transfer my number|"
+                     r"move my number|to (verizon|t mobile|at t|att|sprint|another carrier)|"
+                     r"a (verizon|t mobile|telcel|movistar|at t|otra compania)|pasarme a|cambiarme a)\b")
+
+
+def _port_stage(h: Heard):
+    if h.step in IN_PROGRESS and h.act.act in ("request", "statement", "question", "answer", "hesitation", "no") \
+            and PORTING.search(h.s.folded):
+        act = {"question": turns.QUESTION, "statement": turns.STATEMENT}.get(h.act.act, turns.REQUEST)
+        return Interpretation(act, intents.journey("port_out"), lang=h.lang)
+    return None
+
+
 def _social_stage(h: Heard):
     """Thanks or a greeting: one short line, then the step's question again (never an unusable
     input); at R11's offer or question "no thanks" declines and the cancellation goes on."""
@@ -326,8 +342,8 @@ PLAN_ANSWER_FILLER = frozenset({"the", "one", "my", "plan", "please", "el", "la"
                                 "that", "ese", "esa", "lo", "del"})
 
 
-HEARD_STAGES = (_restated_stage, _correction_stage, _everywhere_stage, _social_stage, _dont_know_stage, _answer_stage,
-                _why_stage, _question_stage, _command_stage, _request_stage)
+HEARD_STAGES = (_restated_stage, _correction_stage, _everywhere_stage, _port_stage, _social_stage, _dont_know_stage,
+                _answer_stage, _why_stage, _question_stage, _command_stage, _request_stage)
 
 
 # R11's question and offer come inside the line's cancellation: a request to cancel it goes on

@@ -141,6 +141,9 @@ class Journey:
     # For an answer the model may only give when its own words are said (a regular expression
     # over the folded words, every language's): "undo my cancellation", never "I cancelled".
     cue: str = ""
+    # Asked for while a change waits, its answer ends that change rather than being said in
+    # place (R25: a port asked for at a cancellation's confirmation; a yes then would lose the number).
+    ends_in_progress: bool = False
 
 
 def registry() -> dict[str, Journey]:

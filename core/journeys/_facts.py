@@ -17,6 +17,7 @@ def said(key: str, values: dict | None = None):
 
 
 def answer(name: str, key: str, answers: frozenset[str] = frozenset(), values: dict | None = None,
-           cue: str = "") -> Journey:
+           cue: str = "", ends_in_progress: bool = False) -> Journey:
     """A public answer: no PIN, no line, no change (its words are the catalogues' ``key``)."""
-    return Journey(name, said(key, values), needs_line=False, prompts=(key,), answers=answers, cue=cue)
+    return Journey(name, said(key, values), needs_line=False, prompts=(key,), answers=answers, cue=cue,
+                   ends_in_progress=ends_in_progress)

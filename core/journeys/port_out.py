@@ -10,4 +10,4 @@ from core.journeys._facts import answer
 CUE = (r"\b(port\w*|carrier|provider|transfer|switch\w*|move|moving|keep my number|take my number|verizon|"
        r"t mobile|at t|att|sprint|compania|operador|portar|portabilidad|llevar|llevo|llevarme|pasar mi numero|"
        r"cambiarme|telcel|movistar)\b")
-JOURNEY = answer("port_out", "port_out", cue=CUE)
+JOURNEY = answer("port_out", "port_out", cue=CUE, ends_in_progress=True)

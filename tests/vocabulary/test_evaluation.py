@@ -32,8 +32,9 @@ GATES = {"act_intent": PIECE_GATES["act_intent"], "intent": PIECE_GATES["intent"
 # set counted once at the end: 73.1 → 74.4 %, 77.6 → 79.2 %, slots 68.5 → 69.3 %, 18 near misses (a
 # bare option number at "a plan or the line?" now scored as the schema's `choice`: 74.5 → 74.4 %);
 # then R11's reasons most specific first, fillers with a yes, a vague cancellation told of, and a
-# review's mends (nothing heard as a change that wasn't asked): 74.6 %, 79.4 %, 69.6 %, 17.
-FLOOR = {"act_intent": 0.746, "intent_overall": 0.794, "slots": 0.695, "near_miss_changes": 17}
+# review's mends (nothing heard as a change that wasn't asked): 74.6 %, 79.4 %, 69.6 %, 17; R25's
+# port named while a step waits: 74.7 %, 79.5 %.
+FLOOR = {"act_intent": 0.746, "intent_overall": 0.795, "slots": 0.695, "near_miss_changes": 17}
 
 
 @pytest.fixture(scope="module")
