@@ -12,7 +12,7 @@ in GSM-7.
 
 from __future__ import annotations
 
-from core.formatting import day
+from core.formatting import and_list, day
 from core.phone import display
 from sms.replies import Phrases, Reply, Shaped, not_active, plan_next, which
 

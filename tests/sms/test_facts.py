@@ -56,6 +56,14 @@ def test_an_area_code_with_no_free_number_is_said_with_the_ones_there_are(phone,
     assert "AGENT" in reply and "YES" not in reply
 
 
+def test_an_area_code_with_no_free_number_is_said_with_the_ones_there_are_in_spanish_R20(phone, deps, demo):
+    p = phone(SAM)
+    p.text("CAMBIAR NUMERO 999")
+    reply = p.text("1357")
+    assert "No hay números libres con el código de área 999" in reply, reply
+    assert "Códigos libres: 212, 310 y 555." in reply and "SÍ" not in reply, reply
+
+
 def test_spanish_change_number_with_an_area_code_R20(phone, deps, demo):
     p = phone(SAM)
     p.text("PLANES")
