@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
-from sqlalchemy import and_, bindparam, exists, func, insert, literal, literal_column, not_, select, true, union_all, update
+from sqlalchemy import bindparam, exists, func, insert, literal, literal_column, select, union_all, update
 from sqlalchemy.engine import Connection
 
 from core.models import AppliedChange, AuditEvent, BlockedNumber, ContactNumber, Line, OutboundText, Plan, TextOptOut

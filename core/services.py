@@ -30,7 +30,6 @@ from core.models import (
     ContactNumber,
     Escalation,
     Line,
-    OutboundText,
     Plan,
     TextOptOut,
 )

@@ -20,6 +20,7 @@ from typing import Any
 
 from core import intents
 from core.intents import Intent
+from core.reply import EXPECT_PLAN
 
 # What a caller can do in one turn.
 REQUEST = "request"  # asks for a journey (its intent carries the journey and its slots)
@@ -66,7 +67,7 @@ class Turn:
     keys: str = ""  # keypad keys (a call)
     speech: str = ""  # what the recogniser heard (a call)
     confidence: float | None = None  # the recogniser's confidence in ``speech``
-    options: tuple = ()  # what the clarifying question offered: ((journey, slots), …)
+    options: tuple = ()  # what the question offered, ((journey, slots), …): ``offered``
     read: Any = None  # the door's first reading of typed words (consent and commands), when it made one
 
     @property
@@ -103,8 +104,9 @@ def of_intent(intent: Intent, **more: Any) -> Interpretation:
     return Interpretation(_ACT_OF_INTENT[intent.kind], intent, **more)
 
 
-# The steps whose question offers choices a door hands over with the turn (``Turn.options``).
-OFFERING_STEPS = ("which", "plan")
+# The steps whose question offers choices a door hands over with the turn (``Turn.options``):
+# the clarifying question's (core/journeys/clarify.py's EXPECT_WHICH) and "which plan?".
+OFFERING_STEPS = ("which", EXPECT_PLAN)
 
 
 def offered(state, step: str) -> tuple:
@@ -115,6 +117,6 @@ def offered(state, step: str) -> tuple:
         return ()
     if step == "which":
         return tuple(state.slots.get("options") or ())
-    if step == "plan":
+    if step == EXPECT_PLAN:
         return tuple(("cancel_plan", {"plan": str(o[1])}) for o in state.options if len(o) > 1)
     return ()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable
 
@@ -119,6 +119,9 @@ class Call:
     confidence: float | None
     lang: str
     conversation: Conversation
+    # The conversation's state when this request already read it (``read_state``): the turn then
+    # reuses it, one Redis round trip instead of two. ``...``: not read.
+    _read: object = field(default=..., repr=False)
 
     @classmethod
     def from_request(cls, d: Deps) -> "Call":
@@ -146,6 +149,11 @@ class Call:
 
     def state(self) -> State | None:
         return self.conversation.store.load(self.key)
+
+    def read_state(self) -> State | None:
+        """The state, read now and handed to this request's turn (``turn``), never read twice."""
+        self._read = self.state()
+        return self._read
 
     def misses(self) -> int:
         """Unusable inputs in a row, as the conversation counts them (R15)."""
@@ -183,10 +191,11 @@ class Call:
 
     def turn(self, intent: Intent) -> Reply:
         """One turn of this call's conversation; a change's receipt goes by text (R17)."""
+        state, self._read = self._read, ...  # read once: a second turn of this request reads it anew
         try:
             return self.conversation.handle(self.key, self.caller, intent, request_id=self.sid,
                                             receipt_to=self.caller, receipt_from=self.to, lang=self.lang,
-                                            said=self.speech or None)
+                                            said=self.speech or None, state=state)
         finally:
             self.conversation.store.later.flush()  # what no save took (the turn failed before it)
 

@@ -243,7 +243,7 @@ def step():
     call = Call.from_request(deps())
     expect = request.args.get("expect", "command")
     # What the question offered, so that "the line" or a listed plan's name is the answer.
-    state = call.conversation.store.load(call.key) if expect in turns.OFFERING_STEPS else None
+    state = call.read_state() if expect in turns.OFFERING_STEPS else None
     options = turns.offered(state, expect)
     got = call.interpret(expect, options)
     if got.act == turns.LANGUAGE and call.speech:

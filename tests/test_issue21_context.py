@@ -86,12 +86,16 @@ def test_el_de_llamadas_at_which_plan_is_the_call_recording(phone, deps, demo):
     assert "Call Recording" in reply, reply
 
 
-def test_the_plan_named_at_a_plan_or_the_line_is_the_one_proposed(phone, deps, demo):
-    p = phone(DANA)
+def _answered_at_a_plan_or_the_line(p, answer: str, pin: str) -> str:
+    """"I want to cancel" asks "a plan or the line?"; ``answer``, then the PIN: what is said next."""
     asked = p.text("I want to cancel")
     assert "plan" in asked.lower() and "line" in asked.lower(), asked
-    p.text("the text archive one")
-    reply = p.text("1234")
+    p.text(answer)
+    return p.text(pin)
+
+
+def test_the_plan_named_at_a_plan_or_the_line_is_the_one_proposed(phone, deps, demo):
+    reply = _answered_at_a_plan_or_the_line(phone(DANA), "the text archive one", "1234")
     assert "Text Archive" in reply and "Which plan" not in reply, reply
 
 
@@ -482,11 +486,7 @@ def test_no_just_cancel_the_plan_instead_at_why_proposes_the_plan_not_the_line_R
 
 
 def test_everything_at_a_plan_or_the_line_is_the_line(phone, deps, demo):
-    p = phone(SAM)
-    asked = p.text("I want to cancel")
-    assert "plan" in asked.lower() and "line" in asked.lower(), asked
-    p.text("everything")
-    assert "why?" in p.text("1357")  # the line's cancellation: R11's question
+    assert "why?" in _answered_at_a_plan_or_the_line(phone(SAM), "everything", "1357")  # the line's: R11's question
 
 
 

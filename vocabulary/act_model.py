@@ -23,7 +23,6 @@ from __future__ import annotations
 import random
 import sys
 import threading
-from functools import lru_cache
 from importlib import import_module
 from pathlib import Path
 

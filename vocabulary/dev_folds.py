@@ -75,10 +75,8 @@ def run(folds: int = 5, seed: int = 3):
                          name=f"integrated, {folds} folds of our {len(rows)} training turns")
     failures = []
     for row, got in zip(rows, read):
-        act = str(got.act)
-        intent = ev._intent_label(got) if act in ev.WORDED_ACTS else "-"
-        slots = ev._norm_slots(got.slots)
-        if act != row.act or intent != row.intent or ((row.slots or slots) and not ev._same_slots(row.slots, slots)):
+        act, intent, slots = ev.labelled_as(got)
+        if not ev.read_right(row, act, intent, slots):
             failures.append(Failure(row.source, row.case.text, row.case.step, row.case.channel,
                                     (row.act, row.intent, row.slots), (act, intent, slots)))
     return report, failures

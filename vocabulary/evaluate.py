@@ -34,7 +34,7 @@ from core.journeys import REGISTRY
 from vocabulary.held_out import DATA, LANGUAGES, Case, Labelled, NearMiss, load_held_out, load_near_misses
 
 __all__ = ["DATA", "LANGUAGES", "Case", "Labelled", "NearMiss", "load_held_out", "load_near_misses", "evaluate",
-           "Report", "baseline", "from_interpretation", "turn_of", "integrated", "budget"]
+           "Report", "baseline", "from_interpretation", "turn_of", "integrated", "budget", "labelled_as", "read_right"]
 
 # The journeys that change something (a near miss must never be a request for one).
 # (the registry's journeys that change something, and "cancel": which of two is unclear)
@@ -193,6 +193,18 @@ def _timed(interpret: Callable[[Case], Any], case: Case, report: Report) -> Any:
     return result
 
 
+def labelled_as(got: Any) -> tuple[str, str, tuple[tuple[str, str], ...]]:
+    """What an interpreter returned, as the schema's act, intent ("-" for the acts that carry
+    none) and slots."""
+    act = str(_get(got, "act", "unclear") or "unclear")
+    return act, (_intent_label(got) if act in WORDED_ACTS else "-"), _norm_slots(_get(got, "slots"))
+
+
+def read_right(row: Labelled, act: str, intent: str, slots: tuple) -> bool:
+    """The act, the intent and the slots all as the row's label has them."""
+    return act == row.act and intent == row.intent and (not (row.slots or slots) or _same_slots(row.slots, slots))
+
+
 def evaluate(interpret: Callable[[Case], Any], *, rows: list[Labelled] | None = None,
              near_misses: list[NearMiss] | None = None, name: str = "interpreter") -> Report:
     """Run ``interpret`` over the held-out turns and the near misses; the figures, never the words."""
@@ -201,9 +213,7 @@ def evaluate(interpret: Callable[[Case], Any], *, rows: list[Labelled] | None = 
     report = Report(name=name)
     for row in rows:
         got = _timed(interpret, row.case, report)
-        act = str(_get(got, "act", "unclear") or "unclear")
-        intent = _intent_label(got) if act in WORDED_ACTS else "-"
-        slots = _norm_slots(_get(got, "slots"))
+        act, intent, slots = labelled_as(got)
         lang = _get(got, "lang") or row.case.prior
         report.rows += 1
         act_ok = act == row.act

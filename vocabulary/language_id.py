@@ -34,7 +34,6 @@ measured alternative (the ``bench`` extra), not a dependency.
 
 from __future__ import annotations
 
-import re
 import sys
 import time
 from functools import lru_cache

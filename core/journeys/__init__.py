@@ -8,7 +8,7 @@ A new journey is one module, its entry below, its words in each catalogue, and i
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Protocol
 
 from core.state import JourneyData, Kinds, Proposal, hidden  # noqa: F401  (hidden: for the journeys)
