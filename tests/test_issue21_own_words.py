@@ -285,3 +285,42 @@ def test_a_port_given_as_the_reason_is_answered_never_a_new_number_R25(phone, de
 def test_a_port_said_at_r11s_question_by_phone_R25(call, deps, demo):
     said = call(SAM, ["1", "2", "1357#", "say I'm porting my number to T-Mobile", "hangup"]).said()
     assert "another carrier" in said and "new number" not in said.split("T-Mobile")[-1], said
+
+
+# Second pass on the folds: a report with a plea, a request in a question's clothes -------------
+
+def test_borren_mi_numero_is_the_lines_cancellation_not_a_cancellation_told_of_R11(phone, deps, demo):
+    p = phone(SAM)
+    first = p.text("borren mi número y mi cuenta YA")
+    assert "PIN" in first and "No se cambió nada" not in first, first
+    assert "Antes de irte, ¿por qué?" in p.text("1357")
+    assert line(deps, "sam").status == "active"
+
+
+def test_a_threat_with_its_number_and_a_plea_after_it_is_the_block_R24(phone, deps, demo):
+    _proposed_and_confirmed(
+        phone(SAM), "me llaman todos los días del +1 939 555 0104, no quiero saber más de ese número, bloquéalo",
+        "1357", "Bloquear (939) 555-0104")
+    assert _blocked(deps, "+19395550104") == 1
+
+
+def test_me_quitas_el_add_on_is_its_cancellation_asked_for_R4_R24(phone, deps, demo):
+    _proposed_and_confirmed(phone(DANA), "oye me quitas el add-on de recording? ya no lo necesito", "1234",
+                            "¿Cancelar Call Recording?")
+    assert _renewing(deps, "dana", "Call Recording") is False
+
+
+def test_cancel_a_plan_and_tell_me_what_is_left_cancels_it_then_offers_the_plans_R4(phone, deps, demo):
+    p = phone(DANA)
+    p.text("cancel call recording and tell me what plans are left")
+    assert "Cancel Call Recording:" in p.text("1234")
+    done = p.text("YES")
+    assert "Unlimited Monthly renews" in done and "Call Recording ends" in done, done  # the plans left, next
+    assert _renewing(deps, "dana", "Call Recording") is False
+
+
+def test_a_stolen_phone_and_a_plea_at_the_pin_prompt_is_the_lost_phone_answer_R21(phone, deps, demo):
+    p = phone(SAM)
+    p.text("PLANS")
+    reply = p.text("me robaron el celular, ayuda")
+    assert "Lamentamos lo de tu teléfono" in reply and "PIN es de 4 a 8" not in reply, reply

@@ -238,7 +238,9 @@ REQUEST_IN_QUESTION = re.compile(
     r"^(can|could|may) i (please )?(get|have|request|order|grab)\b|"
     r"^(me )?(puedes|puede|pueden|podrias|podria|podrian|podes) (por favor )?(?!decir|explicar|informar|confirmar si)"
     r"(?!\w+ (si|cuando|como|que)\b)\w+|"
-    r"^(me|nos) (puedes|puede|pueden|podrias|podria|podrian|podes)\b(?! (decir|explicar|informar))|"
+    r"^(me|nos|lo|la|los|las|le|les) (puedes|puede|pueden|podrias|podria|podrian|podes)\b(?! (decir|explicar|informar))|"
+    r"^me (quitas|quitan|cancelas|cancelan|bloqueas|bloquean|desbloqueas|desbloquean|cambias|cambian|activas|"
+    r"activan|reactivas|reactivan|das de baja|dan de baja)\b|"  # not "me devuelven…?": a refund asked about (R1)
     r"^(is it possible to|would it be possible to) (get|have)\b")
 PAST_MINE = re.compile(r"(^|\s)(ya )?(cancelé|bloqueé|cambié|desbloqueé|reactivé|cerré|di de baja|pedí)\b")
 LAUGH = re.compile(r"\b(lol|lmao|rofl|haha\w*|jaja\w*|jeje\w*|hehe\w*|xd)\b")
@@ -288,7 +290,7 @@ IMPERATIVE = re.compile(  # the verb first, maybe after "just" or "please" ("sol
     r"cancela|cancele|cancelen|cancelar|cancelame|bloquea|bloquee|bloqueen|bloquear|bloqueame|desbloquea|"
     r"desbloquee|desbloqueen|desbloquear|cambia|cambie|cambien|cambiar|cambiame|reactiva|reactive|"
     r"reactiven|reactivar|dame|deme|denme|muestrame|muestreme|mandame|mandeme|envia|enviame|envieme|llamame|"
-    r"llameme|llamenme|quita|quite|quiten|quitar|elimina|elimine|eliminen|eliminar|borra|borre|borrar|"
+    r"llameme|llamenme|quita|quite|quiten|quitar|elimina|elimine|eliminen|eliminar|borra|borre|borren|borrar|"
     r"da|den|dar|pasa|pasar|transferir|transfiere|suspende|suspendan|suspender|deshaz|deshacer|ver|revisa|"
     r"revisar|activa|activar|activen|detener|deten|para|paren|renueva|renovar|arregla|arreglar|baja|"
     r"refund|plans|planes|plan|status|estado|balance|saldo|agent|reembolso|devolucion|new|nuevo|otro|"
@@ -893,6 +895,14 @@ ASKING = re.compile(
     r"my question|no se (como|cuando|que pasa|si)|no entiendo (como|cuando|que)|es posible|is it possible|"
     r"mi pregunta)\b")
 HELP_WANTED = re.compile(r"\b(help|ayuda|ayudame|ayudenme|please|por favor)\b")
+# A plea after a report ("…, fix it", "…, make it stop", "…, haz algo"): the fix is asked for.
+_PLEA_WORDS = (r"(help|help me|ayuda|ayudame|ayudenme|ayudeme|auxilio|fix (it|this|that|them)|fix|please fix|"
+               r"sort (it|this) out|make (it|them|this) stop|do something|need (this|it) fixed|undo (it|that|this)|"
+               r"put it back|get (it|them) back|protect my account|haz algo|hagan algo|arregl\w*|paral[oa]s?|"
+               r"parenl[oa]s?|q(ue)? nadie lo use|necesito ayuda|que (lo|la) (arreglen|paren)|resuelvan\w*|"
+               r"solucion\w+)")
+PLEA = re.compile(r"^(?:(?:please|pls|plz|porfa|por favor|just|solo|ya)\s+)*" + _PLEA_WORDS + r"\b")
+PLEA_TAIL = re.compile(r"\b" + _PLEA_WORDS + r"( (please|pls|porfa|por favor|ya|now|asap|today|right now|already))*$")
 
 
 def _imperative(body: str) -> bool:
@@ -921,6 +931,9 @@ def _form_asked_for(raw: str, body: str) -> str | None:
     return None
 
 
+NOT_ASKING = re.compile(r"\b(no|ni) (quiero|quisiera|necesito) saber\b|\bdon t (want|need) to know\b")
+
+
 def _form_question(raw: str, body: str, asked: bool) -> str | None:
     if TAG.search(raw.lower()) and "?" in raw or TAIL_QUESTION.search(body):
         return "question"
@@ -931,7 +944,9 @@ def _form_question(raw: str, body: str, asked: bool) -> str | None:
                 r"^tengo (una|otra|unas) (duda|pregunta|consulta)", body):
             return "statement"
         return "request" if body.startswith("have ") and not asked else "question"
-    if asked or ASKING.search(body):
+    if not asked and _imperative(body) and ACTION.match(body):
+        return None  # "cancel call recording and tell me what plans are left": asked for first, then asked
+    if asked or (ASKING.search(body) and not NOT_ASKING.search(body)):
         return "question"
     if INFO_NOUNS.search(body) and len(body.split()) <= 5 and not _imperative(body):
         return "question"  # "refund policy", "plan end date": information asked for in a few words
@@ -953,8 +968,10 @@ def _form_told(raw: str, folded: str, body: str) -> tuple[str, str]:
     if LAUGH.search(folded) and not REQUEST_CUES.search(body) and not _imperative(body):
         return "statement", "statement"  # "jaja mejor cancelo todo": a joke, no request
     reported = STATEMENT.match(body) or REPORT.search(body)
-    if reported and not ACTION.search(body) and HELP_WANTED.search(body):
-        return "statement", "statement"  # "my phone was stolen, please help": a report, help wanted, nothing named
+    if reported and (HELP_WANTED.search(body) or PLEA_TAIL.search(body)
+                     or any(PLEA.match(c) for c in _clause_bodies(raw))):
+        return "request", "request"  # "my calls keep dropping, help", "I was charged twice, fix it": a report
+        # made to get it fixed is a request for the fix (the schema's convention)
     if REQUEST_CUES.search(body) or _imperative(body) or _asked_after(raw):
         # "block 212 555 0143, they keep calling me": the verb comes first; "someone keeps calling me, block them"
         return "request", "request"

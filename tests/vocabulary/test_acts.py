@@ -216,3 +216,28 @@ NO_REQUEST = [
 def test_talk_about_a_change_is_no_request_for_it(lang, text):
     assert act_of(text, lang, "sms", "command").act != "request"
     assert act_of(text, lang, "voice", "command").act != "request"
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", "my calls keep dropping, help"),
+    ("en", "this number keeps threatening me 312.555.0199 make it stop"),
+    ("es", "me cobraron dos veces, arreglen eso"),
+    ("es", "borren mi número y mi cuenta YA"),
+    ("es", "me suspendieron la linea por falta de pago, la pueden activar otra vez?"),
+    ("es", "me llaman todos los días del 939 555 0104, no quiero saber más de ese número, bloquéalo"),
+    ("en", "cancel call recording and tell me what plans are left"),
+])
+def test_a_report_with_a_plea_or_a_request_in_a_questions_clothes_is_a_request(lang, text):
+    """The schema's convention (vocabulary/phrases/turns/BRIEF.md): a problem reported to get it
+    fixed ("…, help", "…, fix it") is a request for the fix."""
+    assert act_of(text, lang, "sms", "command").act == "request"
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", "my husband wants to cancel his line, please help"),
+    ("en", "I already cancelled my plan, help"),
+    ("es", "mi esposa canceló su línea, ayuda"),
+    ("en", "I don't want to cancel, please help"),
+])
+def test_a_plea_after_talk_of_a_change_asks_for_no_change_R24(lang, text):
+    assert act_of(text, lang, "sms", "command").act != "request"
