@@ -324,3 +324,23 @@ def test_a_stolen_phone_and_a_plea_at_the_pin_prompt_is_the_lost_phone_answer_R2
     p.text("PLANS")
     reply = p.text("me robaron el celular, ayuda")
     assert "Lamentamos lo de tu teléfono" in reply and "PIN es de 4 a 8" not in reply, reply
+
+
+@pytest.mark.parametrize("said, way", [
+    ("my wife wants to drop the text archive on her line", "If you'd like to cancel a plan or add-on, text STOP PLAN"),
+    ("i already blocked them", "If you'd like to block a number, text BLOCK"),
+    ("mi esposo canceló su línea ayer", "Si quieres cancelar toda la línea, escribe CANCELAR LINEA"),
+    ("Si cerrara la cuenta perdería el número que tengo hace 5 años",
+     "Si quieres cancelar toda la línea, escribe CANCELAR LINEA"),
+])
+def test_a_change_told_of_says_how_to_ask_for_that_change_R24(phone, deps, demo, said, way):
+    """Someone else's change, a done one, a hypothetical: nothing changes, and the way to ask for
+    the change it was about (it had been a reply naming none)."""
+    reply = phone(SAM).text(said)
+    assert reply.startswith(("Nothing was changed", "No se cambió nada")) and way in reply, reply
+    assert line(deps, "sam").status == "active"
+
+
+def test_a_change_told_of_by_phone_says_how_to_ask_for_it_R24(call, deps, demo):
+    said = call(SAM, ["say my husband wants to cancel his line", "hangup"]).said()
+    assert "Nothing was changed. If you'd like to cancel the whole line, just ask for it" in said, said

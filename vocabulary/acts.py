@@ -917,9 +917,30 @@ def _form_opening(raw: str, body: str) -> tuple[str, str | None]:
     """"sí, …" (a yes, then the rest) and "si cancelo …" (an if: a hypothetical, R24)."""
     if re.match(r"^\W*s[ií]\s*[,.!]", raw) or raw.lstrip("¡¿ \"'").lower().startswith("sí"):
         return (body[3:] if body.startswith("si ") else body), None
+    if body.startswith(("si ", "if ")) and "?" not in raw and "¿" not in raw and _musing(body):
+        return body, "statement"  # "if i deleted the number i'd lose all my clients": a hypothetical told
     if body.startswith("si ") and len(body.split()) > 2:
         return body, "question"
     return body, None
+
+
+# A hypothetical that tells rather than asks: a conditional's own consequence, no question in it.
+MUSING = re.compile(r"\b(i d|i would|i ll|it d|it would|they d|people would|i might|i probably|i won t|"
+                    r"it ll be|would be|would get|would have|\w+ria|\w+rian|\w+riamos|seria|me ahorraria)\b")
+ASKS_INVERTED = re.compile(r"\b(do|does|did|will|would|can|could|should|is|are|am|what|how|when|where|which|who|"
+                           r"whats)\s+(i|you|it|my|the|they|we|that|there|happens|y all)\b|"
+                           r"\b(que pasa|que sucede|me (devuelven|regresan|cobran|quedo)|pierdo|puedo)\b")
+
+
+SUBJUNCTIVE_IF = re.compile(r"^si (me |lo |la |le |les |nos )?\w+(ara|iera|aran|ieran|ase|iese)\b")
+
+
+def _musing(body: str) -> bool:
+    """"if I dropped the recording I'd save…", "si cerrara la cuenta perdería…" (a Spanish "si" with
+    the indicative, "si cancelo la línea perdería mi número", is asked as often as told: a question)."""
+    if body.startswith("si ") and not SUBJUNCTIVE_IF.match(body):
+        return False
+    return bool(MUSING.search(body)) and not ASKS_INVERTED.search(body)
 
 
 def _form_asked_for(raw: str, body: str) -> str | None:

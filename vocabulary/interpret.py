@@ -796,10 +796,44 @@ def _statement_told(s: Said, got: Interpretation, lang: str) -> Interpretation |
     if got.act == turns.REQUEST:
         return statement(got.intent, got.lang, got.understood)
     if got.act == turns.UNCLEAR and s.turn.expects == "command":
-        # told something no journey answers ("my husband cancelled his plan last month"): that
-        # nothing was changed, and the way on (what to ask for, a person), not "didn't get that"
-        return Interpretation(turns.STATEMENT, intents.told(None), lang=got.lang, understood=got.understood)
+        # told something the model can't place ("my husband cancelled his plan last month"): that
+        # nothing was changed, and the way on (how to ask for the change it is about, a person)
+        return Interpretation(turns.STATEMENT, told_about(s.words, lang), lang=got.lang, understood=got.understood)
     return None
+
+
+# What a statement about a change is about, from its words (R24: said as the way to ask for it):
+# the change's verb in any tense or person, and what it acts on.
+CHANGE_VERBS = (
+    ("unblock", re.compile(r"\b(unblock\w*|desbloque\w*)")),
+    ("block", re.compile(r"\b(block\w*|bloque\w*|bloqui\w*)")),
+    ("reactivate", re.compile(r"\b(reactiv\w*|turn(ed)? (it |my line |my number )?back on)")),
+    ("change_number", re.compile(r"\b((chang|switch|swap)\w* (my |his |her |their |the |a |of )?(phone )?numbers?|"
+                                 r"new numbers?|cambi\w* (de |el |mi |su |tu |un )?numero|otro numero|numero nuevo)\b")),
+    ("cancel", re.compile(r"\b(cancel\w*|drop\w*|delet\w*|clos\w*|(dar|di|dio|dieron|doy|das) de baja|"
+                          r"borr\w*|cerr\w*|quit\w*)")),
+)
+LINE_WORDS = re.compile(r"\b(line|lines|account|number|linea|lineas|cuenta|numero|everything|todo)\b")
+
+
+def told_about(words: str, lang: str) -> Intent:
+    """``told`` of the change a statement names ("my wife wants to drop the text archive": a plan),
+    or of none."""
+    folded = fold(words or "")
+    for name, verb in CHANGE_VERBS:
+        if verb.search(folded):
+            break
+    else:
+        return intents.told(None)
+    if name in ("block", "unblock"):
+        found = slot_reader.phones(words, lang)
+        return intents.told(name, number=found[0] if found else None)
+    if name != "cancel":
+        return intents.told(name)
+    plan = slot_reader.plan(words)
+    if plan:
+        return intents.told("cancel_plan", plan=plan)
+    return intents.told("cancel_line" if LINE_WORDS.search(folded) else "cancel")
 
 
 def _question_told(s: Said, got: Interpretation, lang: str) -> Interpretation | None:
@@ -962,7 +996,7 @@ def _menu_understood(turn: Turn, act) -> Interpretation:
     if act.act == "statement" and (got.sure or got.how == "clarify") and got.intent.kind == "journey":
         return statement(got.intent, None, got)
     if act.act == "statement" and not got.sure and got.how != "clarify":
-        return Interpretation(turns.STATEMENT, intents.told(None), understood=got)  # nothing changed, the way on
+        return Interpretation(turns.STATEMENT, told_about(turn.speech, turn.lang), understood=got)  # the way on
     if got.sure and got.intent.kind == "journey":
         return Interpretation(turns.REQUEST, got.intent, understood=got)
     if got.how == "clarify" and got.intent.slot("options") == [[n, {}] for n in VAGUE_CANCEL]:

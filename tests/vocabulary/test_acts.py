@@ -241,3 +241,16 @@ def test_a_report_with_a_plea_or_a_request_in_a_questions_clothes_is_a_request(l
 ])
 def test_a_plea_after_talk_of_a_change_asks_for_no_change_R24(lang, text):
     assert act_of(text, lang, "sms", "command").act != "request"
+
+
+@pytest.mark.parametrize("lang, text, want", [
+    ("en", "If I dropped the recording addon I'd save like 5 bucks a month", "statement"),
+    ("en", "if i switched numbers all my clients would get confused", "statement"),
+    ("en", "if I cancel would I lose my number", "question"),
+    ("en", "if I cancel do I get my money back", "question"),
+    ("es", "Si cerrara la cuenta perdería el número que tengo hace 5 años", "statement"),
+    ("es", "si cancelo la linea perderia mi numero", "question"),
+    ("es", "si cancelo me devuelven el dinero", "question"),
+])
+def test_a_hypothetical_told_is_a_statement_one_asked_a_question_R24(lang, text, want):
+    assert act_of(text, lang, "sms", "command").act == want
