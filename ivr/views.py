@@ -205,6 +205,7 @@ MENU_ACTS = {
         call, sub, got),
     turns.PERSON: lambda call, sub, got: call.to_person("caller_asked"),
     turns.REPEAT: lambda call, sub, got: call.menu(sub),
+    turns.HELP: lambda call, sub, got: call.menu(sub),  # "help", "the menu": the menu is what the bot can do
     turns.GREETING: lambda call, sub, got: call.menu(sub),  # the menu is what the bot can do
     # "stop texting me" on a call (R16): texts stop with STOP by text; caller ID alone opts no one out
     turns.OPT_OUT: lambda call, sub, got: call.menu(sub, before=[Prompt("opt_out_by_voice")]),

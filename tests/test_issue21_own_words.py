@@ -344,3 +344,11 @@ def test_a_change_told_of_says_how_to_ask_for_that_change_R24(phone, deps, demo,
 def test_a_change_told_of_by_phone_says_how_to_ask_for_it_R24(call, deps, demo):
     said = call(SAM, ["say my husband wants to cancel his line", "hangup"]).said()
     assert "Nothing was changed. If you'd like to cancel the whole line, just ask for it" in said, said
+
+
+@pytest.mark.parametrize("said", ["help", "main menu", "ayuda", "repeat the menu please"])
+def test_help_or_the_menu_asked_for_by_phone_is_the_menu_what_the_bot_can_do(call, deps, demo, said):
+    """A guard: read now as a request for help (the schema's), the menu read again as before."""
+    said_back = call(SAM, [f"say {said}", "hangup"]).said()
+    menus = said_back.count("For a person, press 0") + said_back.count("Una persona, oprime 0")
+    assert menus == 2 and "didn't get that" not in said_back, said_back  # "ayuda": the menu again, in Spanish

@@ -929,7 +929,7 @@ def _menu(turn: Turn) -> Interpretation:
 
 # The labels the main menu answers itself when understood: a person, the menu again (help:
 # what the bot can do), or nothing to act on; any other label is its journey.
-_MENU_LABELS = {"agent": (turns.PERSON, intents.AGENT), "help": (turns.REPEAT, intents.UNCLEAR),
+_MENU_LABELS = {"agent": (turns.PERSON, intents.AGENT), "help": (turns.HELP, intents.UNCLEAR),
                 "opt_out": (turns.UNCLEAR, intents.UNCLEAR), "none": (turns.UNCLEAR, intents.UNCLEAR)}
 
 
@@ -980,8 +980,10 @@ def _menu_word(said: str, words: Vocabulary) -> Interpretation | None:
         return Interpretation(turns.MENU, value="cancel")
     if said in words.more_menu:
         return Interpretation(turns.MENU, value="more")
-    if said in words.repeat or any(said in p for p, c in words.main_menu if c == "repeat"):
+    if said in words.repeat:
         return Interpretation(turns.REPEAT)
+    if any(said in p for p, c in words.main_menu if c == "repeat"):
+        return Interpretation(turns.HELP)  # "menu": what the bot can do, the menu read again
     return None
 
 
@@ -1014,6 +1016,8 @@ def _menu_told(turn: Turn, act, got: Understanding) -> Interpretation | None:
         return told
     if got.sure and got.label in _MENU_LABELS:
         kind, intent = _MENU_LABELS[got.label]
+        if kind == turns.HELP and act.act == "unclear":
+            kind = turns.REPEAT  # "what?": not heard, the menu again
         return Interpretation(kind, intent, understood=got)
     block = bothered_from(turn.speech, turn.lang) if act.act == "statement" else None
     return Interpretation(turns.STATEMENT, block, understood=got) if block is not None else None
