@@ -352,3 +352,17 @@ def test_help_or_the_menu_asked_for_by_phone_is_the_menu_what_the_bot_can_do(cal
     said_back = call(SAM, [f"say {said}", "hangup"]).said()
     menus = said_back.count("For a person, press 0") + said_back.count("Una persona, oprime 0")
     assert menus == 2 and "didn't get that" not in said_back, said_back  # "ayuda": the menu again, in Spanish
+
+
+@pytest.mark.parametrize("said", ["el tres porfa", "3 pls", "option three please"])
+def test_an_options_number_with_courtesy_words_at_which_plan_is_that_option_R4(phone, deps, demo, said):
+    """Dana's plans are listed 1 Unlimited Monthly, 2 Text Archive, 3 Call Recording: "3 pls" and
+    "option three please" had been "didn't get that" ("el tres porfa" passed before too: a guard)."""
+    p = phone(DANA)
+    p.text("STOP PLAN")
+    listed = p.text("1234")
+    assert "3 Call Recording" in listed, listed
+    reply = p.text(said)
+    assert "Call Recording" in reply and "Unlimited" not in reply, reply
+    p.text("YES")
+    assert _renewing(deps, "dana", "Call Recording") is False

@@ -395,7 +395,8 @@ _ORDINALS = {
 }
 _CHOICE_FILLER = {"option", "number", "the", "press", "pressed", "one", "opcion", "numero", "el", "la", "i", "choose",
                   "pick", "want", "quiero", "la", "de", "please", "por", "favor", "oprimo", "marco", "elijo", "go",
-                  "with", "say", "digo", "uh", "um", "eh", "ok", "okay", "", "lo", "that"}
+                  "with", "say", "digo", "uh", "um", "eh", "ok", "okay", "", "lo", "that", "porfa", "porfavor", "pls",
+                  "plz", "este", "pues", "hmm", "mmm", "thanks", "gracias"}
 CHOICE_STEPS = ("plan", "which", "fix", "reason", "target", "offer", "command")
 def last4(text: str, lang: str = languages.DEFAULT_CODE, tokens: list[str] | None = None) -> str | None:
     tokens = tokens if tokens is not None else _tokens(text, lang)
@@ -419,7 +420,8 @@ def choice(text: str, lang: str = languages.DEFAULT_CODE) -> int | None:
         if any(f" {p} " in f" {folded} " for p in phrases):
             return n
     nums = [w for w in words if w not in _CHOICE_FILLER]
-    if not nums and "one" in words and words[-1] == "one" and len(words) <= 3:
+    core = [w for w in words if w not in ("please", "pls", "plz", "porfa", "thanks", "uh", "um")]
+    if not nums and "one" in core and core[-1] == "one" and len(core) <= 3:
         return 1  # "number one", "option one"
     if len(nums) != 1:
         return None
