@@ -366,3 +366,25 @@ def test_an_options_number_with_courtesy_words_at_which_plan_is_that_option_R4(p
     assert "Call Recording" in reply and "Unlimited" not in reply, reply
     p.text("YES")
     assert _renewing(deps, "dana", "Call Recording") is False
+
+
+# Found on a near-miss development set written apart (vocabulary/phrases/near_miss_dev/) ----------
+@pytest.mark.parametrize("said", [
+    "reactivated my line on Monday, everything works now 👍",
+    "Reactivated it myself through the site, no help needed",
+    "block button works great, spam went way down. thanks!",
+    "cancelar mi línea sería como cortarme un brazo jaja",
+    "Reactivar la línea después de la suspensión debería ser más fácil, tardé un montón",
+    "no quiero reactivar la línea vieja solo recuperar los mensajes si se puede",
+])
+def test_a_change_talked_about_starts_none_not_even_by_its_command_word_R24(phone, deps, demo, said):
+    """These had started the change their first word names (the keyword shortcut, a typo's
+    reading of "reactivated"), or a change a report leads to: the PIN was asked for."""
+    reply = phone(SAM).text(said)
+    assert "PIN" not in reply, reply
+    assert line(deps, "sam").status == "active" and _blocked(deps, "+15557770003") == 0
+
+
+def test_a_command_word_then_its_reason_in_the_past_is_still_the_command(phone, deps, demo):
+    reply = phone(SAM).text("UNBLOCK my mom, i blocked her by accident")
+    assert "PIN" in reply or "number" in reply.lower(), reply

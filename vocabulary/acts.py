@@ -343,7 +343,13 @@ NOT_A_REQUEST = re.compile(
     r"partner|kid|ex|neighbor|coworker) (wants|want|said|says|is|was|has|had|cancelled|canceled|blocked|changed|"
     r"keeps|tried|told)|"
     r"estoy pensando|pensando en|tal vez|quizas|quiza|a lo mejor|por si acaso|"
-    r"(no|nunca) (quiero|deseo|necesito) (cancelar|cambiar|bloquear|desbloquear|cerrar|perder)|"
+    r"(no|nunca) (quiero|deseo|necesito) (cancelar|cambiar|bloquear|desbloquear|cerrar|perder|reactivar)|"
+    # the change as a thing talked about: "cambiar de número es un lío", "reactivar es con el mismo número"
+    r"^(cancelar|cambiar|bloquear|desbloquear|reactivar|cerrar)( \w+){0,6} (es|seria|deberia|fue|era|sera|cuesta|"
+    r"tarda|me da|da)\b|"
+    # done, the subject left out: "reactivated my line on Monday, everything works now"
+    r"^(cancelled|canceled|blocked|unblocked|changed|reactivated|closed|ported|deleted) (it|my|the|that|this)\b|"
+    r"\b(block|blocking|unblock) (button|feature|option|list|tool) (works|worked|is|was|helps|helped)|"
     r"(nunca|jamas) (cancele|cancelaria|cambie|cambiaria|bloquee|bloquearia|desbloquee|desbloquearia|"
     r"reactive|reactivaria|cerre|cerraria|cancelo|cambio|bloqueo)|"
     r"(cancelaria|cambiaria|bloquearia|desbloquearia|reactivaria|cerraria|dejaria)|"
@@ -983,7 +989,10 @@ def _form_told(raw: str, folded: str, body: str) -> tuple[str, str]:
     """A report or a request (what is left once no question was found), and why."""
     if NOT_A_REQUEST.search(body) or PAST_MINE.search(raw.lower()):
         # "my mom is blocked by mistake, unblock her"; else a past doing, someone else's, a wish
-        return ("request", "request") if _asked_after(raw) else ("statement", "not_a_request")
+        first = LEAD.sub("", fold(CLAUSES.split(raw)[0]) + " ").strip()
+        opens = _imperative(first) and ACTION.match(first) and not NOT_A_REQUEST.search(first)
+        # "UNBLOCK my mom, i blocked her by accident": asked for first, the past after it
+        return ("request", "request") if _asked_after(raw) or opens else ("statement", "not_a_request")
     if INDIRECT_REQUEST.search(body):
         return "request", "asked_for"  # "I don't need this line anymore": a change asked for in other words
     if LAUGH.search(folded) and not REQUEST_CUES.search(body) and not _imperative(body):

@@ -11,6 +11,8 @@ from typing import Iterable
 from core import languages
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "turns"
+# Near misses written apart for development: read while choosing fixes, never trained on (its README).
+NEAR_MISS_DEV = Path(__file__).resolve().parent / "phrases" / "near_miss_dev"
 LANGUAGES = languages.CODES  # one held_out_<code>.tsv and near_miss_<code>.tsv a language
 
 

@@ -72,6 +72,7 @@ class Said:
     read: Parsed | None = None  # typed words' first reading
     vocabs: list[Vocabulary] = field(default_factory=list)  # typed: every language, the turn's first
     act: str | None = None  # what vocabulary/acts.py made of the words (when it was asked)
+    how: str = ""  # the reading that decided it ("not_a_request": a past, someone else's or a hypothetical change)
 
     @property
     def keypad(self) -> bool:
@@ -180,7 +181,7 @@ def heard(s: Said, lang: str) -> Interpretation | None:
         return None  # keys (or a text that is only a number) answer the step
     step = s.turn.expects
     act = act_of(s.words, lang, "sms" if s.turn.typed else "voice", step)
-    s.act = act.act
+    s.act, s.how = act.act, act.how
     h = Heard(s, act, step, lang)
     for stage in HEARD_STAGES:
         got = stage(h)
@@ -786,7 +787,8 @@ def _not_ours_told(s: Said, got: Interpretation, lang: str) -> Interpretation | 
 
 
 def _bothered_told(s: Said, got: Interpretation, lang: str) -> Interpretation | None:
-    block = bothered_from(s.words, lang) if s.act == "statement" and s.turn.expects == "command" else None
+    block = bothered_from(s.words, lang) if (s.act == "statement" and s.turn.expects == "command"
+                                             and s.how != NOT_A_REQUEST) else None  # not "spam went way down"
     return Interpretation(turns.STATEMENT, block, lang=got.lang, understood=got.understood) if block else None
 
 
@@ -794,7 +796,7 @@ def _statement_told(s: Said, got: Interpretation, lang: str) -> Interpretation |
     if s.act != "statement":
         return None
     if got.act == turns.REQUEST:
-        return statement(got.intent, got.lang, got.understood)
+        return statement(got.intent, got.lang, got.understood, led=s.how != NOT_A_REQUEST)
     if got.act == turns.UNCLEAR and s.turn.expects == "command":
         # told something the model can't place ("my husband cancelled his plan last month"): that
         # nothing was changed, and the way on (how to ask for the change it is about, a person)
@@ -857,12 +859,20 @@ TOLD_STAGES = (_unwanted_calls_told, _not_ours_told, _bothered_told, _statement_
 LED_TO = frozenset({"block", "reactivate", "change_number"})
 
 
-def statement(intent: Intent, lang: str | None, understood=None) -> Interpretation:
+NOT_A_REQUEST = "not_a_request"  # vocabulary/acts.py's reading of a past, someone else's or hypothetical change
+
+
+def statement(intent: Intent, lang: str | None, understood=None, led: bool = True) -> Interpretation:
     """What was told: a fix or an answer it leads to starts; any other change ("I cancelled my
-    line yesterday", "my friend wants to cancel") is only offered in one line (R24)."""
+    line yesterday", "my friend wants to cancel") is only offered in one line (R24). ``led``
+    False (a change done, someone else's, a hypothetical: "reactivated my line on Monday, all
+    good"): no change starts, not even one a report leads to."""
     about = intent.value if intent.kind == "journey" else None
+    if not led and about == "troubleshoot" and intent.slot("fix") == "block_spam":
+        return Interpretation(turns.STATEMENT, intents.told("block"), lang=lang, understood=understood)  # no
+        # block offered for "block button works great, spam went way down"
     names = [o[0] for o in intent.slot("options") or []] if about == "clarify" else [about] if about else []
-    only_offered = [n for n in names if n in REGISTRY and REGISTRY[n].changes and n not in LED_TO]
+    only_offered = [n for n in names if n in REGISTRY and REGISTRY[n].changes and (n not in LED_TO or not led)]
     if names and len(only_offered) == len(names):
         details = {} if about == "clarify" else intent.slots
         if about == "clarify":  # "I'm thinking of cancelling": which one is unsaid ("cancel", both named)
@@ -996,7 +1006,7 @@ def _menu_understood(turn: Turn, act) -> Interpretation:
     if first is not None:
         return first
     if act.act == "statement" and (got.sure or got.how == "clarify") and got.intent.kind == "journey":
-        return statement(got.intent, None, got)
+        return statement(got.intent, None, got, led=act.how != NOT_A_REQUEST)
     if act.act == "statement" and not got.sure and got.how != "clarify":
         return Interpretation(turns.STATEMENT, told_about(turn.speech, turn.lang), understood=got)  # the way on
     if got.sure and got.intent.kind == "journey":

@@ -79,7 +79,7 @@ def parse(body: str | None, prefer: str = languages.DEFAULT_CODE) -> Parsed:
     words = folded.split()
     lang = language_of(text, folded)
     command = _command(text, words, vocabs, exact=True)
-    if command is not None and not _asks_about(command, text):
+    if command is not None and not _asks_about(command, text) and not _told_of(command):
         return command
     if KEYED.fullmatch(text):
         return Parsed("text", text=text, lang=lang)
@@ -116,6 +116,22 @@ def _command(text: str, words: list[str], vocabs: list[Vocabulary], *, exact: bo
     return None
 
 
+NUMBER_COMMANDS = frozenset({"block", "unblock"})
+
+
+def _told_of(command: Parsed) -> bool:
+    """A command's words opening a sentence with no number in it that only talks of the change
+    ("block button works great, spam went way down", "cancelar mi línea sería como cortarme un
+    brazo"): free words, read as such (the request, if it is one, is still heard)."""
+    from vocabulary.acts import NOT_A_REQUEST  # R24's words for a change talked about, not asked for
+
+    arg = command.arg or ""
+    if len(arg.split()) < 3 or any(ch.isdigit() for ch in arg):
+        return False
+    first = re.split(r"[,.;:!?]", command.text, maxsplit=1)[0]  # "UNBLOCK my mom, i blocked her by accident"
+    return command.action in NUMBER_COMMANDS or bool(NOT_A_REQUEST.search(fold(first)))
+
+
 def _asks_about(command: Parsed, text: str) -> bool:
     """A command's word with a question after it, and no number to act on ("bloquear es gratis?",
     "cancel line? what happens to my texts"): a question about it, answered (R24), not the command."""
@@ -126,7 +142,13 @@ def _asks_about(command: Parsed, text: str) -> bool:
 def _says(head: tuple[str, ...], cmd: tuple[str, ...], exact: bool) -> bool:
     if exact:
         return head == cmd
-    return head != cmd and all(w == c or (_one_typo(w, c) and not known_word(w)) for w, c in zip(head, cmd))
+    return head != cmd and all(w == c or (_one_typo(w, c) and not known_word(w) and not _inflected(w, c))
+                               for w, c in zip(head, cmd))
+
+
+def _inflected(word: str, command_word: str) -> bool:
+    """"reactivated", "blocks": the command's word in another form (what was done), not a typo of it."""
+    return word.startswith(command_word) and word[len(command_word):] in ("d", "s", "r")
 
 
 def _holds_command(folded: str, vocabs: list[Vocabulary]) -> bool:

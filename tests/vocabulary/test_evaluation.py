@@ -34,7 +34,7 @@ GATES = {"act_intent": PIECE_GATES["act_intent"], "intent": PIECE_GATES["intent"
 # then R11's reasons most specific first, fillers with a yes, a vague cancellation told of, and a
 # review's mends (nothing heard as a change that wasn't asked): 74.6 %, 79.4 %, 69.6 %, 17; R25's
 # port named while a step waits: 74.7 %, 79.5 %.
-FLOOR = {"act_intent": 0.752, "intent_overall": 0.801, "slots": 0.695, "near_miss_changes": 17}
+FLOOR = {"act_intent": 0.751, "intent_overall": 0.801, "slots": 0.695, "near_miss_changes": 17}
 
 
 @pytest.fixture(scope="module")
@@ -84,3 +84,16 @@ def test_the_gates_are_the_issues_and_the_floor_never_above_them():
                    strict=False)
 def test_the_integrated_interpreter_reaches_the_issues_gates(report):
     assert _meets_gates(report), distance(report)
+
+
+def test_the_near_miss_development_set_proposes_at_most_one_change():
+    """400 near misses written apart from the training turns and the held-out set
+    (vocabulary/phrases/near_miss_dev/README.md), read while choosing fixes, never trained on: 9
+    proposed a change when they were written, 1 since ("i changed my number in march and i love it
+    thanks", said at the voice menu). A ratchet like FLOOR."""
+    from vocabulary.held_out import load_near_misses
+    from vocabulary.held_out import NEAR_MISS_DEV
+
+    report = evaluate(integrated, rows=[], near_misses=load_near_misses(NEAR_MISS_DEV))
+    assert report.near_misses == 400
+    assert report.near_miss_changes <= 1, report.table()
