@@ -985,6 +985,9 @@ def _asked_after(raw: str) -> bool:
     return any(_imperative(c) and ACTION.match(c) for c in _clause_bodies(raw))
 
 
+TALK_OF_A_CHANGE = "not_a_request"  # form_read's reading of a past, someone else's or hypothetical change
+
+
 def _form_told(raw: str, folded: str, body: str) -> tuple[str, str]:
     """A report or a request (what is left once no question was found), and why."""
     if NOT_A_REQUEST.search(body) or PAST_MINE.search(raw.lower()):
@@ -992,7 +995,7 @@ def _form_told(raw: str, folded: str, body: str) -> tuple[str, str]:
         first = LEAD.sub("", fold(CLAUSES.split(raw)[0]) + " ").strip()
         opens = _imperative(first) and ACTION.match(first) and not NOT_A_REQUEST.search(first)
         # "UNBLOCK my mom, i blocked her by accident": asked for first, the past after it
-        return ("request", "request") if _asked_after(raw) or opens else ("statement", "not_a_request")
+        return ("request", "request") if _asked_after(raw) or opens else ("statement", TALK_OF_A_CHANGE)
     if INDIRECT_REQUEST.search(body):
         return "request", "asked_for"  # "I don't need this line anymore": a change asked for in other words
     if LAUGH.search(folded) and not REQUEST_CUES.search(body) and not _imperative(body):

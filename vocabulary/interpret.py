@@ -36,7 +36,7 @@ from core.reply import (EXPECT_BLOCK_NUMBER, EXPECT_CODE, EXPECT_COMMAND, EXPECT
 from core.turns import Interpretation, Turn, of_intent
 from vocabulary import Vocabulary, contains, fold, slots as slot_reader, vocabulary
 from vocabulary.acts import (Act, BOTHERED, CORRECTIONS, MY_LINE, NOT_CANCELLING, SPAM_WORDS, IN_PROGRESS,
-                             NO as NO_WORDS, TAKE_FIX, act_of)
+                             NO as NO_WORDS, TAKE_FIX, TALK_OF_A_CHANGE, act_of)
 from vocabulary.language_id import language_of
 from vocabulary.reading import KEYED, Parsed, parse
 from vocabulary.understand import (ANSWERED_BY, NOTHING, SPEECH_FLOOR, VAGUE_CANCEL, Understanding, answer_which, find,
@@ -788,7 +788,7 @@ def _not_ours_told(s: Said, got: Interpretation, lang: str) -> Interpretation | 
 
 def _bothered_told(s: Said, got: Interpretation, lang: str) -> Interpretation | None:
     block = bothered_from(s.words, lang) if (s.act == "statement" and s.turn.expects == "command"
-                                             and s.how != NOT_A_REQUEST) else None  # not "spam went way down"
+                                             and s.how != TALK_OF_A_CHANGE) else None  # not "spam went way down"
     return Interpretation(turns.STATEMENT, block, lang=got.lang, understood=got.understood) if block else None
 
 
@@ -796,7 +796,7 @@ def _statement_told(s: Said, got: Interpretation, lang: str) -> Interpretation |
     if s.act != "statement":
         return None
     if got.act == turns.REQUEST:
-        return statement(got.intent, got.lang, got.understood, led=s.how != NOT_A_REQUEST)
+        return statement(got.intent, got.lang, got.understood, led=s.how != TALK_OF_A_CHANGE)
     if got.act == turns.UNCLEAR and s.turn.expects == "command":
         # told something the model can't place ("my husband cancelled his plan last month"): that
         # nothing was changed, and the way on (how to ask for the change it is about, a person)
@@ -857,9 +857,6 @@ TOLD_STAGES = (_unwanted_calls_told, _not_ours_told, _bothered_told, _statement_
 # The changes a statement may lead to straight away: R11's fixes for what was told ("someone
 # keeps calling me": the free block first, R24; "my number was cancelled"; "I hate my number").
 LED_TO = frozenset({"block", "reactivate", "change_number"})
-
-
-NOT_A_REQUEST = "not_a_request"  # vocabulary/acts.py's reading of a past, someone else's or hypothetical change
 
 
 def statement(intent: Intent, lang: str | None, understood=None, led: bool = True) -> Interpretation:
@@ -1006,7 +1003,7 @@ def _menu_understood(turn: Turn, act) -> Interpretation:
     if first is not None:
         return first
     if act.act == "statement" and (got.sure or got.how == "clarify") and got.intent.kind == "journey":
-        return statement(got.intent, None, got, led=act.how != NOT_A_REQUEST)
+        return statement(got.intent, None, got, led=act.how != TALK_OF_A_CHANGE)
     if act.act == "statement" and not got.sure and got.how != "clarify":
         return Interpretation(turns.STATEMENT, told_about(turn.speech, turn.lang), understood=got)  # the way on
     if got.sure and got.intent.kind == "journey":
