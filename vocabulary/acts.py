@@ -985,6 +985,18 @@ def _asked_after(raw: str) -> bool:
     return any(_imperative(c) and ACTION.match(c) for c in _clause_bodies(raw))
 
 
+def _asked_around(raw: str) -> bool:
+    """A change asked for beside the talk of one: after it ("…, unblock her"), or first ("UNBLOCK
+    my mom, i blocked her by accident")."""
+    first = LEAD.sub("", fold(CLAUSES.split(raw)[0]) + " ").strip()
+    return _asked_after(raw) or bool(_imperative(first) and ACTION.match(first) and not NOT_A_REQUEST.search(first))
+
+
+def _pleads(raw: str, body: str) -> bool:
+    """Help asked for ("…, help", "…, fix it", "…, make it stop")."""
+    return bool(HELP_WANTED.search(body) or PLEA_TAIL.search(body)) or any(PLEA.match(c) for c in _clause_bodies(raw))
+
+
 TALK_OF_A_CHANGE = "not_a_request"  # form_read's reading of a past, someone else's or hypothetical change
 
 
@@ -992,17 +1004,13 @@ def _form_told(raw: str, folded: str, body: str) -> tuple[str, str]:
     """A report or a request (what is left once no question was found), and why."""
     if NOT_A_REQUEST.search(body) or PAST_MINE.search(raw.lower()):
         # "my mom is blocked by mistake, unblock her"; else a past doing, someone else's, a wish
-        first = LEAD.sub("", fold(CLAUSES.split(raw)[0]) + " ").strip()
-        opens = _imperative(first) and ACTION.match(first) and not NOT_A_REQUEST.search(first)
-        # "UNBLOCK my mom, i blocked her by accident": asked for first, the past after it
-        return ("request", "request") if _asked_after(raw) or opens else ("statement", TALK_OF_A_CHANGE)
+        return ("request", "request") if _asked_around(raw) else ("statement", TALK_OF_A_CHANGE)
     if INDIRECT_REQUEST.search(body):
         return "request", "asked_for"  # "I don't need this line anymore": a change asked for in other words
     if LAUGH.search(folded) and not REQUEST_CUES.search(body) and not _imperative(body):
         return "statement", "statement"  # "jaja mejor cancelo todo": a joke, no request
     reported = STATEMENT.match(body) or REPORT.search(body)
-    if reported and (HELP_WANTED.search(body) or PLEA_TAIL.search(body)
-                     or any(PLEA.match(c) for c in _clause_bodies(raw))):
+    if reported and _pleads(raw, body):
         return "request", "request"  # "my calls keep dropping, help", "I was charged twice, fix it": a report
         # made to get it fixed is a request for the fix (the schema's convention)
     if REQUEST_CUES.search(body) or _imperative(body) or _asked_after(raw):

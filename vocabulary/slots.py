@@ -423,14 +423,14 @@ def choice(text: str, lang: str = languages.DEFAULT_CODE) -> int | None:
     core = [w for w in words if w not in ("please", "pls", "plz", "porfa", "thanks", "uh", "um")]
     if not nums and "one" in core and core[-1] == "one" and len(core) <= 3:
         return 1  # "number one", "option one"
-    if len(nums) != 1:
-        return None
-    w = nums[0]
+    return _option_number(nums[0]) if len(nums) == 1 else None
+
+
+def _option_number(w: str) -> int | None:
+    """One word as an option's number: a digit 1-9 or a number word."""
     if w.isdigit() and len(w) == 1 and w != "0":
         return int(w)
-    if w in UNITS and UNITS[w]:
-        return UNITS[w]
-    return None
+    return UNITS[w] if w in UNITS and UNITS[w] else None
 
 
 NOT_NAMES = frozenset("""my mine the a an one line number phone cell his her their our your me it that this
