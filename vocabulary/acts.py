@@ -561,9 +561,25 @@ def _one_key(r: Reading) -> Act | None:
 
 
 # 3. heard at every step
+# A call back asked for ("have an agent call me tomorrow morning", "que me llamen más tarde"): the
+# callback journey (R15's call back), not a transfer now; never "don't call me", "no me llamen".
+CALLBACK_ASKED = re.compile(
+    r"\b(call me( back)?|ring me( back)?|phone me|give me a call|call back|callback|call-back|call me later|"
+    r"llamenme|llameme|llamame|llamarme|me llamen|me llame|me llames|marquenme|marqueme|"
+    r"me (devuelvan|regresen|devuelva|regrese) la llamada|(schedule|set up|book) a (phone )?call|"
+    r"agenda(r|me)? una llamada)\b")
+NOT_CALLED = re.compile(r"\b(no|don t|dont|do not|never|stop|quit|nunca|dejen de|deje de|ni)\s+(me\s+)?"
+                        r"(call|calling|ring|llam\w*)")
+
+
+def callback_asked(folded: str) -> bool:
+    return bool(CALLBACK_ASKED.search(folded)) and not NOT_CALLED.search(folded)
+
+
 def _person(r: Reading) -> Act | None:
-    """R15: a person asked for, not merely mentioned ("someone keeps calling me")."""
-    if not (_has(r.padded, PERSON) or PERSON_VERBS.search(r.folded)):
+    """R15: a person asked for, not merely mentioned ("someone keeps calling me"); a call back
+    from one is the callback's request."""
+    if not (_has(r.padded, PERSON) or PERSON_VERBS.search(r.folded)) or callback_asked(r.folded):
         return None
     if not PERSON_MENTIONED.search(r.folded) or STAFF.search(r.folded) and not BLOCK_VERB.search(r.folded):
         return Act("person", how="person")
@@ -600,7 +616,7 @@ def _goodbye(r: Reading) -> Act | None:
 def _hesitation(r: Reading) -> Act | None:
     """R18: a hesitation or a correction ("wait", "actually", "mejor no") ends the request at once;
     at the greeting a new request may follow a weak one ("actually, I want a new number")."""
-    if not _has(r.padded, HESITATE) or r.declines_offer or _plain_no(r):
+    if not _has(r.padded, HESITATE) or r.declines_offer or _plain_no(r) or _asks_if_kept(r):
         return None
     rest = _strip_phrases(r.padded, HESITATE).strip()
     if _only(rest.split(), SAID_WITH_GOODBYE) or (
@@ -610,6 +626,21 @@ def _hesitation(r: Reading) -> Act | None:
         # at the greeting, "wait, let me check something first" asks and tells nothing yet
         return Act("hesitation", how="hesitation")
     return None
+
+
+# Keeping asked about, not asked for: "if I cancel the plan do I keep my number?", "can I keep it
+# until the end of the month?", "¿puedo conservar mi número?" (a question, R24; never a hesitation).
+KEEPING_HESITATE = ("keep it", "keep my", "i want to keep", "i wanna keep", "quiero conservar", "quiero mantener",
+                    "quiero quedarme con", "conservar mi", "mantener mi", "change my mind", "changed my mind")
+KEEP_ASKED = re.compile(r"\b(do|does|can|could|will|would|should|did|may|might|if) (i|we|they|you|it|my \w+) "
+                        r"(still |get to |be able to |undo it later if i |unblock them later if i )?"
+                        r"(keep|change my mind)\b|\b(puedo|podre|podria|podemos|me dejan|se puede) "
+                        r"(seguir |todavia )?(conservar|mantener|quedarme con)\b")
+
+
+def _asks_if_kept(r: Reading) -> bool:
+    others = tuple(h for h in HESITATE if h not in KEEPING_HESITATE)
+    return bool(KEEP_ASKED.search(r.folded)) and not _has(r.padded, others)
 
 
 def _asks_after(rest: str, raw: str) -> bool:
@@ -909,6 +940,9 @@ _PLEA_WORDS = (r"(help|help me|ayuda|ayudame|ayudenme|ayudeme|auxilio|fix (it|th
                r"solucion\w+)")
 PLEA = re.compile(r"^(?:(?:please|pls|plz|porfa|por favor|just|solo|ya)\s+)*" + _PLEA_WORDS + r"\b")
 PLEA_TAIL = re.compile(r"\b" + _PLEA_WORDS + r"( (please|pls|porfa|por favor|ya|now|asap|today|right now|already))*$")
+# Help or a fix told of, not asked for ("that didn't help", "nothing fixes it").
+UNHELPED = re.compile(r"\b(didn t|doesn t|don t|won t|wouldn t|isn t|not|never|nothing|no|nada|ni)\s+(really\s+)?"
+                      r"(help|helps|helped|fix|fixes|fixed|ayuda|ayudo|arregla|arreglo)\b")
 
 
 def _imperative(body: str) -> bool:
@@ -1011,8 +1045,10 @@ def _form_told(raw: str, folded: str, body: str) -> tuple[str, str]:
         return "statement", "statement"  # "jaja mejor cancelo todo": a joke, no request
     reported = STATEMENT.match(body) or REPORT.search(body)
     if reported and _pleads(raw, body):
-        return "request", "request"  # "my calls keep dropping, help", "I was charged twice, fix it": a report
+        return "request", "plea"  # "my calls keep dropping, help", "I was charged twice, fix it": a report
         # made to get it fixed is a request for the fix (the schema's convention)
+    if PLEA_TAIL.search(body) and not UNHELPED.search(body):
+        return "request", "plea"  # "texts not coming thru!!! fix it", "call quality is terrible… sort it out"
     if REQUEST_CUES.search(body) or _imperative(body) or _asked_after(raw):
         # "block 212 555 0143, they keep calling me": the verb comes first; "someone keeps calling me, block them"
         return "request", "request"

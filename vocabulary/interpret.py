@@ -36,7 +36,7 @@ from core.reply import (EXPECT_BLOCK_NUMBER, EXPECT_CODE, EXPECT_COMMAND, EXPECT
 from core.turns import Interpretation, Turn, of_intent
 from vocabulary import Vocabulary, contains, fold, slots as slot_reader, vocabulary
 from vocabulary.acts import (Act, BOTHERED, CORRECTIONS, MY_LINE, NOT_CANCELLING, SPAM_WORDS, IN_PROGRESS,
-                             NO as NO_WORDS, TAKE_FIX, TALK_OF_A_CHANGE, act_of)
+                             NO as NO_WORDS, TAKE_FIX, TALK_OF_A_CHANGE, act_of, callback_asked)
 from vocabulary.language_id import language_of
 from vocabulary.reading import KEYED, Parsed, parse
 from vocabulary.understand import (ANSWERED_BY, NOTHING, SPEECH_FLOOR, VAGUE_CANCEL, Understanding, answer_which, find,
@@ -851,7 +851,20 @@ def _question_told(s: Said, got: Interpretation, lang: str) -> Interpretation | 
     return Interpretation(turns.QUESTION, intent, lang=got.lang, understood=got.understood)
 
 
-TOLD_STAGES = (_unwanted_calls_told, _not_ours_told, _bothered_told, _statement_told, _question_told)
+# R11's own word to go on ("SKIP", "omitir", "cancel" said, "skip that, just cancel my line"): the
+# cancellation in progress asked for (a request, what it names kept), where "no thanks" declines.
+SKIP_ASKED = re.compile(r"^(skip|omitir|omite|omitelo|saltar|salta|saltate|saltatelo|continue|continuar|seguir|sigue|"
+                        r"adelante|go on|cancel|cancelar)\b")
+
+
+def _skip_told(s: Said, got: Interpretation, lang: str) -> Interpretation | None:
+    if got.intent.kind != "skip" or s.turn.expects not in (EXPECT_REASON, EXPECT_OFFER) or s.keys \
+            or not SKIP_ASKED.match(s.folded):
+        return None
+    return Interpretation(turns.REQUEST, intents.SKIP, lang=lang, understood=understand(s.words, lang))
+
+
+TOLD_STAGES = (_skip_told, _unwanted_calls_told, _not_ours_told, _bothered_told, _statement_told, _question_told)
 
 
 # The changes a statement may lead to straight away: R11's fixes for what was told ("someone
@@ -903,9 +916,13 @@ def wants_agent(speech: str | None, lang: str) -> bool:
     words = vocabulary(lang)
     if said in words.agent:
         return True
+    if callback_asked(said):
+        return False  # "have an agent call me later": the call back (R15), asked for as a request
     spoken = slot_reader.as_digits(said, lang)
     if not any(ch.isalpha() for ch in spoken):  # "zero" alone is the person's key said; more numbers are an
         return spoken.replace(" ", "") == "0"  # answer ("zero one two three" at the PIN prompt)
+    if sum(ch.isdigit() for ch in spoken) >= 3:  # a number said with words ("oh oh one oh", "cero cero uno cero
+        return contains(said, words.agent)  # la principal"): a person only in the words that ask for one
     got = understand(speech, lang)
     return (got.sure and got.label == "agent") or (contains(said, words.agent) and not got.sure)
 

@@ -165,8 +165,11 @@ def _o_is_or(lang: str) -> bool:
 
 def _near_number(words: list[str], j: int, lang: str) -> bool:
     """Whether words[j] has a number word or digits beside it (so "oh" may be a zero)."""
-    for k in (j - 1, j + 1):
-        if 0 <= k < len(words) and (_is_number_word(words[k])):
+    for step in (-1, 1):
+        k = j + step
+        while 0 <= k < len(words) and words[k] == "oh":  # "oh oh one oh": a run of zeros said as letters
+            k += step
+        if 0 <= k < len(words) and _is_number_word(words[k]):
             return True
     return False
 

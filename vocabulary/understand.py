@@ -604,10 +604,18 @@ def _heard_only(probs: dict[str, float], folded: str) -> dict[str, float]:
     return {label: (0.0 if label in unheard else p / rest if rest > 0 else p) for label, p in probs.items()}
 
 
+def _called_back(probs: dict[str, float], folded: str) -> dict[str, float]:
+    """A person asked to call ("have an agent call me tomorrow"): the call back (R15), not a
+    transfer now; the person's weight goes to it."""
+    if "agent" not in probs or "callback" not in probs or not acts.callback_asked(folded):
+        return probs
+    return {**probs, "callback": probs["callback"] + probs["agent"], "agent": 0.0}
+
+
 def _candidates(probs: dict[str, float], f: Found, folded: str) -> list[tuple[str, float]]:
     """The labels, likeliest first, the safety rules allow: safety before recall, a change the
     utterance doesn't name is not a candidate at all (``names_its_change``)."""
-    ranked = sorted(_pooled(_heard_only(probs, folded)).items(), key=lambda kv: -kv[1])
+    ranked = sorted(_pooled(_heard_only(_called_back(probs, folded), folded)).items(), key=lambda kv: -kv[1])
     return [(label, p) for label, p in ranked if names_its_change(label, f, folded)]
 
 

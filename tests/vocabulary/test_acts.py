@@ -226,6 +226,10 @@ def test_talk_about_a_change_is_no_request_for_it(lang, text):
     ("es", "me suspendieron la linea por falta de pago, la pueden activar otra vez?"),
     ("es", "me llaman todos los días del 939 555 0104, no quiero saber más de ese número, bloquéalo"),
     ("en", "cancel call recording and tell me what plans are left"),
+    ("en", "texts not coming thru!!! fix it"),
+    ("en", "call quality is terrible, echo and static. sort it out"),
+    ("en", "I was charged twice this month, fix it"),
+    ("es", "la app se cierra sola, arréglenla"),
 ])
 def test_a_report_with_a_plea_or_a_request_in_a_questions_clothes_is_a_request(lang, text):
     """The schema's convention (vocabulary/phrases/turns/BRIEF.md): a problem reported to get it
@@ -254,3 +258,40 @@ def test_a_plea_after_talk_of_a_change_asks_for_no_change_R24(lang, text):
 ])
 def test_a_hypothetical_told_is_a_statement_one_asked_a_question_R24(lang, text, want):
     assert act_of(text, lang, "sms", "command").act == want
+
+
+@pytest.mark.parametrize("text", ["that didn't help", "blocking doesn't help", "nothing fixes it"])
+def test_help_or_a_fix_told_of_is_no_plea(text):
+    assert act_of(text, "en", "sms", "command").how != "plea"
+
+
+@pytest.mark.parametrize("step, text", [("which", "if I cancel the plan do I keep my number?"),
+                                        ("confirm", "can I undo it later if I change my mind?"),
+                                        ("block_number", "can i unblock them later if i change my mind"),
+                                        ("reason", "if I cancel the number plan do I keep my credits?")])
+def test_keeping_or_a_change_of_mind_asked_about_is_a_question_not_a_hesitation_R18_R24(step, text):
+    assert act_of(text, "en", "sms", step).act == "question"
+
+
+@pytest.mark.parametrize("step, text", [("confirm", "keep my number"), ("confirm", "I changed my mind"),
+                                        ("which", "wait, do I keep my number?")])
+def test_keeping_or_a_change_of_mind_said_still_ends_the_request_R18(step, text):
+    assert act_of(text, "en", "sms", step).act in ("hesitation", "no")
+
+
+@pytest.mark.parametrize("channel, step, text", [("sms", "offer", "SKIP"), ("voice", "offer", "skip"),
+                                                 ("voice", "offer", "cancel"), ("sms", "reason", "omitir"),
+                                                 ("voice", "offer", "skip that just cancel my line")])
+def test_r11s_skip_word_asks_for_the_cancellation_in_progress_where_no_thanks_declines(channel, step, text):
+    """The schema (vocabulary/phrases/turns/BRIEF.md): "SKIP" at R11's question or offer is a request
+    for the cancellation in progress, "no thanks" a no; both go on with it (intent skip)."""
+    from core import intents, turns
+    from vocabulary.evaluate import turn_of
+    from vocabulary.held_out import Case
+    from vocabulary.interpret import interpret
+
+    lang = "es" if text == "omitir" else "en"
+    got = interpret(turn_of(Case(text, channel, step, lang)))
+    assert (got.act, got.intent) == (turns.REQUEST, intents.SKIP), got
+    declined = interpret(turn_of(Case("no thanks", channel, step, "en")))
+    assert declined.intent == intents.SKIP and declined.act != turns.REQUEST, declined
