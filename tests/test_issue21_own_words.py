@@ -442,3 +442,29 @@ def test_a_lines_last_four_said_with_zeros_by_phone_is_that_line_not_a_person_R7
     t = call(JDOE, ["1", "1", "482913#", f"say {said}", "hangup"])
     assert "dial" not in t.kinds(), t.said()
     assert "Voicemail Transcription" in t.said() or "Business Monthly" in t.said(), t.said()  # maria's plans
+
+
+@pytest.mark.parametrize("said", ["i blocked my mom by accident please unblock her",
+                                  "bloqueé a mi mamá sin querer, la quiero desbloquear"])
+def test_a_block_told_of_with_its_undoing_asked_is_the_unblock_R24(phone, deps, demo, said):
+    """Had been read as talk of a past block (told how to ask for an unblock), not the unblock."""
+    p = phone(SAM)
+    for step in ("BLOCK 305 555 0161", "1357", "YES"):
+        p.text(step)
+    first = p.text(said)
+    asked = p.text("1357") if "PIN" in first else first
+    assert "unblock" in asked.lower() or "desbloquear" in asked.lower(), (first, asked)
+    reply = p.text("305 555 0161")
+    assert "(305) 555-0161" in reply, reply
+    p.text("SÍ" if "Responde" in reply else "YES")
+    assert _blocked(deps, "+13055550161") == 0
+
+
+@pytest.mark.parametrize("said", ["I accidentally cancelled my line, put it back how it was",
+                                  "my husband cancelled my plan without asking me, undo that"])
+def test_a_cancellation_told_of_with_its_undoing_asked_is_answered_truly_R3(phone, deps, demo, said):
+    """Now read as the undoing asked for (it had been a report); the answer was R3's either way, so
+    this passed before too: a guard."""
+    reply = phone(SAM).text(said)
+    assert "undone" in reply or "can't be" in reply, reply
+    assert line(deps, "sam").status == "active"

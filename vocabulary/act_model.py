@@ -66,9 +66,10 @@ SURE = 0.7  # the model's act wins over the rules' from this probability (by fol
 # with the facts and the change offered in one line).
 DEMOTE = 0.3
 # The rules that decide alone: keys, nothing usable, an iPhone reaction, R16's opt-out words, R11's
-# "no, just cancel it" (the cancellation goes on), a fix pleaded for ("…, fix it": acts.PLEA_TAIL).
+# "no, just cancel it" (the cancellation goes on), a fix pleaded for ("…, fix it": acts.PLEA_TAIL), a
+# past change's undoing asked for ("… by mistake, undo it": acts.UNDO_ASKED).
 RULES_ONLY = frozenset({"empty", "reaction", "opt_out", "opt_out_words", "keys_at_confirm", "key0", "key8", "key9",
-                        "key1", "key", "menu_key", "go_on_cancelling", "plea"})
+                        "key1", "key", "menu_key", "go_on_cancelling", "plea", "undo_asked"})
 # The acts the rules hear in their own words at every step and that the model never undoes (R15 a
 # person, R21 a forgotten PIN and "I don't know", R20 a language, R18 a hesitation), nor makes (R16: an opt-out is
 # only what the rules know as one, and only by text).

@@ -1026,6 +1026,31 @@ def _asked_around(raw: str) -> bool:
     return _asked_after(raw) or bool(_imperative(first) and ACTION.match(first) and not NOT_A_REQUEST.search(first))
 
 
+# A past change's undoing asked for beside the talk of it ("… by mistake, undo it", "please unblock
+# her", "put it back how it was", "la quiero desbloquear", "recupérenme la línea", "anulen la
+# cancelación"): present forms only ("I unblocked her" tells).
+UNDO_ASKED = re.compile(
+    r"\b(undo (it|that|this|the \w+)|unblock (her|him|them|it|my \w+|this|that)|put (it|them) back|"
+    r"restore (it|them|my \w+|the \w+)|need (it|them) restored|reverse (it|that|the \w+)|"
+    r"turn (it|them|the \w+( \w+)?|renewal) back on|(want|need) (it|them|her|him|my \w+) back|"
+    r"bring (it|them) back|get (it|them) back|let (this|that|the|my) (number|\w+) call me again|"
+    r"desbloqueal[oa]|desbloquealos|desbloqueen\w*|quiero desbloquear\w*|(la|lo) quiero (desbloquear|recuperar|"
+    r"de vuelta|otra vez)|quiero recuperar\w*|recuperen\w*|vuelvan\w* a poner|devuelvanme|pongan\w* (de nuevo|"
+    r"otra vez)|anulen|quiten la cancelacion)\b")
+UNDO_REFUSED = re.compile(r"\b(don t|dont|do not|no|never|not|ni) (want to |wanna |need to |quiero )?"
+                          r"(undo|unblock|restore|reverse|desbloque\w*|recuper\w*|anul\w*)")
+
+
+# An undoing wished, weighed or someone else's ("i may unblock my brother eventually", "wish i could
+# unblock…", "my wife wants to unblock her sister's number"): told, not asked.
+UNDO_HEDGED = re.compile(r"\b(may|might|could|would|wish|maybe|perhaps|someday|eventually|thinking|if|wants to|"
+                         r"wanted to|tried to|trying to|ojala|quizas|quiza|tal vez|a lo mejor|si|quiere|quieren)\b")
+
+
+def _undo_asked(body: str) -> bool:
+    return bool(UNDO_ASKED.search(body)) and not UNDO_REFUSED.search(body) and not UNDO_HEDGED.search(body)
+
+
 def _pleads(raw: str, body: str) -> bool:
     """Help asked for ("…, help", "…, fix it", "…, make it stop")."""
     return bool(HELP_WANTED.search(body) or PLEA_TAIL.search(body)) or any(PLEA.match(c) for c in _clause_bodies(raw))
@@ -1036,6 +1061,8 @@ TALK_OF_A_CHANGE = "not_a_request"  # form_read's reading of a past, someone els
 
 def _form_told(raw: str, folded: str, body: str) -> tuple[str, str]:
     """A report or a request (what is left once no question was found), and why."""
+    if _undo_asked(body):
+        return "request", "undo_asked"  # "i cancelled my line by mistake undo it": the undoing asked for
     if NOT_A_REQUEST.search(body) or PAST_MINE.search(raw.lower()):
         # "my mom is blocked by mistake, unblock her"; else a past doing, someone else's, a wish
         return ("request", "request") if _asked_around(raw) else ("statement", TALK_OF_A_CHANGE)

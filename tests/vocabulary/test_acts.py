@@ -295,3 +295,22 @@ def test_r11s_skip_word_asks_for_the_cancellation_in_progress_where_no_thanks_de
     assert (got.act, got.intent) == (turns.REQUEST, intents.SKIP), got
     declined = interpret(turn_of(Case("no thanks", channel, step, "en")))
     assert declined.intent == intents.SKIP and declined.act != turns.REQUEST, declined
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", "i cancelled my line by mistake undo it"), ("en", "I accidentally cancelled my line, put it back how it was"),
+    ("en", "i blocked my mom by accident please unblock her"), ("en", "reverse the cancel I did this morning"),
+    ("es", "bloqueé a mi mamá sin querer, la quiero desbloquear"), ("es", "ya me arreglé con mi ex, desbloquéala jaja"),
+    ("es", "porfa devuelvanme mi linea como estaba, la cancelé sin querer anoche"),
+])
+def test_a_past_change_with_its_undoing_asked_is_a_request(lang, text):
+    assert act_of(text, lang, "sms", "command").act == "request"
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", "i may unblock my brother eventually, depends how thanksgiving goes"),
+    ("en", "wish i could unblock my nose lol"), ("en", "my wife wants to unblock her sister's number"),
+    ("en", "I unblocked her yesterday"), ("en", "i cancelled my plan, i don't want to undo it"),
+])
+def test_an_undoing_wished_done_or_refused_is_no_request(lang, text):
+    assert act_of(text, lang, "sms", "command").act != "request"
