@@ -314,6 +314,12 @@ class Conversation:
         self.note(s, f"{'told' if told else 'asked'} about {intent.value or 'something'}")
         return self._again(s, [Prompt("told_about" if told else "question_about", {"about": intent.value})])
 
+    def _on_wait(self, s: State, intent: Intent, t: Turn) -> Reply:
+        """"give me a sec", "déjame ver dónde lo apunté" while a step waits for a PIN, a code, a
+        line, a plan or a number: time given and the step's question again (nothing ends; R18's
+        hesitation ends a confirmation, where nothing is looked for)."""
+        return self._again(s, [Prompt("take_your_time")])
+
     def _on_social(self, s: State, intent: Intent, t: Turn) -> Reply:
         """Thanks or a greeting: one short line (with what the bot can do, for a greeting)."""
         return self._again(s, [Prompt("hello" if intent.kind == "greeting" else "welcome")])
@@ -685,10 +691,11 @@ def _answers_in_place(journey, s: State | None = None) -> bool:
 # The acts every step hears, by the intent's kind (issue 21).
 _ACTS = {"forgot": Conversation._on_forgot, "no": Conversation._on_no, "goodbye": Conversation._on_goodbye,
          "language": Conversation._on_language, "question": Conversation._on_question,
-         "thanks": Conversation._on_social, "greeting": Conversation._on_social}
+         "thanks": Conversation._on_social, "greeting": Conversation._on_social, "wait": Conversation._on_wait}
 # Said once, never again with the step's question (an apology, a count of tries).
 _NOT_AGAIN = frozenset({"unusable", "pin_wrong", "pin_format", "code_wrong", "code_format", "last_try", "pin_ok",
-                        "language_switched", "question_about", "told_about", "hello", "welcome"})
+                        "language_switched", "question_about", "told_about", "hello", "welcome",
+                        "take_your_time"})
 
 
 def _by_user(lines: list, user: str | None):

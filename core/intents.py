@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 KINDS = frozenset({"yes", "no", "skip", "choice", "pin", "number", "name", "own_line", "journey", "agent",
-                   "repeat", "unclear", "forgot", "question", "language", "goodbye", "thanks", "greeting"})
+                   "repeat", "unclear", "forgot", "question", "language", "goodbye", "thanks", "greeting", "wait"})
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,7 @@ FORGOT = Intent("forgot")
 GOODBYE = Intent("goodbye")
 THANKS = Intent("thanks")
 GREETING = Intent("greeting")
+WAIT = Intent("wait")  # "give me a sec" while a step waits for data: the step waits on
 
 
 def question(about: str | None, **slots: Any) -> Intent:

@@ -383,6 +383,7 @@ PROMPTS: dict[str, Prompt] = {
     "hello": lambda v: ("Hi! I can tell you your plans, cancel a plan or your line, change or block a number, "
                         "and fix call problems."),
     "welcome": lambda v: "You're welcome.",
+    "take_your_time": lambda v: "Take your time.",
     "opt_out_by_voice": lambda v: ("To stop our texts, reply STOP to any text from us. Nothing was changed, "
                                    "and no plan or line was cancelled."),
     "language_switched": lambda v: "OK, let's go on in English.",

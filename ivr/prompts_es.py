@@ -215,6 +215,7 @@ PROMPTS: dict[str, Prompt] = {
     "hello": lambda v: ("¡Hola! Puedo decirte tus planes, cancelar un plan o tu línea, cambiar o bloquear un número "
                         "y resolver problemas de llamadas."),
     "welcome": lambda v: "De nada.",
+    "take_your_time": lambda v: "Tómate tu tiempo.",
     "opt_out_by_voice": lambda v: ("Para no recibir más mensajes, responde ALTO a cualquiera de ellos. No se cambió "
                                    "nada ni se canceló ningún plan ni línea."),
     "language_switched": lambda v: "De acuerdo, seguimos en español.",

@@ -577,6 +577,7 @@ REPLIES: dict[str, Reply] = {
     "hello": lambda v: ("Hi! We can show your plans, cancel a plan or your line, change or block a number, and fix "
                         "call or text problems. What do you need? AGENT: a person."),
     "welcome": lambda v: "You're welcome! Text us anytime.",
+    "take_your_time": lambda v: "Take your time.",
     "language_switched": lambda v: "OK, in English.",
     "question_about": lambda v: (
         f"We change nothing from a question. To {ABOUT[v['about']]}, text {ABOUT_COMMANDS[v['about']]}: you'll be "

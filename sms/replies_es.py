@@ -239,6 +239,7 @@ REPLIES: dict[str, Reply] = {
     "hello": lambda v: ("¡Hola! Podemos mostrar tus planes, cancelar un plan o tu línea, cambiar o bloquear un número "
                         "y resolver problemas de llamadas o mensajes. ¿Qué necesitas? AGENTE: una persona."),
     "welcome": lambda v: "¡De nada! Escríbenos cuando quieras.",
+    "take_your_time": lambda v: "Tómate tu tiempo.",
     "language_switched": lambda v: "De acuerdo, en español.",
     "question_about": lambda v: (
         f"Una pregunta no cambia nada. Para {ABOUT[v['about']]}, escribe {ABOUT_COMMANDS[v['about']]}: te diremos "

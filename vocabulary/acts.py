@@ -118,8 +118,9 @@ FORGOT = re.compile(
     r"\b(forgot|forget|forgotten|forgetting|don t remember|dont remember|do not remember|can t remember|"
     r"cant remember|cannot remember|don t know|dont know|do not know|lost|reset|no idea what|not sure what|"
     r"don t have|dont have|olvide|olvido|olvidado|olvidada|no recuerdo|no me acuerdo|no se|perdi|no tengo|"
+    r"se me (borro|fue)|"
     r"no la se|no lo se|no me la se|no me lo se|resetear|restablecer|cambiar)\b"
-    r"(\s+\w+){0,3}?\s+(pin|pins|passcode|password|pass code|contrasena|clave|nip|codigo secreto)\b|"
+    r"(\s+\w+){0,4}?\s+(pin|pins|passcode|password|pass code|contrasena|clave|nip|codigo secreto|numero secreto)\b|"
     r"\b(new pin|nuevo pin|nueva clave|what s my pin|whats my pin|what is my pin|cual es mi pin|"
     r"send (me )?(a |the )?code|text (me )?(a |the )?code|mandame (un |el )?codigo|enviame (un |el )?codigo|"
     r"mandenme (un |el )?codigo|envienme (un |el )?codigo|necesito (un |el )?codigo|one time code|"
@@ -139,6 +140,14 @@ FORGOT_AT_PIN = re.compile(r"^(i )?(forgot|forget|forgot it|i forgot it|olvide|l
                            r"i (didn t|didnt|never) (get|got|receive|received) (it|the code|a code|any code)|"
                            r"(mandalo|mandamelo|envialo|enviamelo|reenvialo|reenviamelo)( otra vez| de nuevo)?|"
                            r"(mandame|enviame) otro( codigo)?|otro codigo|no me llego( el codigo| nada)?)$")
+# At the code prompt, R21's code asked for again in a sentence ("it expired, send me a new one",
+# "no me ha llegado nada, me lo reenvías?", "me lo puedes volver a mandar").
+CODE_AGAIN = re.compile(r"\b(re ?send\w*|send (it|me|another|a new)( \w+)?( one| code)?( again)?|send again|new one|"
+                        r"another one|new code|another code|otro codigo|reenvia\w*|reenvie\w*|"
+                        r"vuelv\w+ a (mandar|enviar)|volver a (mandar|enviar)|(mandame|mandenme|enviame|envienme) otro|"
+                        r"never got (it|the code|a code|anything)|didn t get (it|the code|a code|anything)|"
+                        r"no me (ha )?llegado|no me llego|no me llega|expired|expiro|se vencio|ya se vencio|caduco)\b")
+CODE_NOT_AGAIN = re.compile(r"\b(don t|dont|do not|no) (re ?send|send|me (lo |la )?(mandes|mandas|envies))\b")
 SPEAK_NOT = re.compile(r"\b(no hablo|no entiendo|no se|no speak|no hablamos|i don t speak|i dont speak|"
                        r"i do not speak|i can t speak|i cant speak|don t understand|dont understand|"
                        r"no comprendo|no english|no spanish|no ingles|no espanol)\b")
@@ -158,10 +167,12 @@ FILLER = _pooled("filler")
 COURTESY = _pooled("courtesy")
 YES = frozenset({"yes", "y", "ye", "yess", "yesss", "confirm", "confirmed", "confirming", "si", "confirmo",
                  "confirmar", "confirmado", "sip", "ys"})
-NO = frozenset({"no", "nope", "nah", "n", "nop", "negative", "negativo", "nel", "noo", "nooo", "nono"})
+NO = frozenset({"no", "nope", "nah", "n", "nop", "negative", "negativo", "nel", "noo", "nooo", "nono", "none",
+                "neither", "ninguno", "ninguna"})  # at "which plan?", "which line?": none of those offered
 # Words that undo a yes said with them (R18: only a yes with nothing but courtesy confirms).
 NEGATED_YES = frozenset({"no", "not", "don", "dont", "never", "nunca", "nada", "nope", "nah", "ni"})
-NO_PHRASES = ("don t", "dont", "do not", "do not do that", "don t do it", "dont do it", "don t do that",
+NO_PHRASES = ("none of them", "none of those", "neither one", "neither of them", "ninguno de los dos",
+              "ninguna de las dos", "ninguno de ellos", "ninguna de ellas", "don t", "dont", "do not", "do not do that", "don t do it", "dont do it", "don t do that",
               "dont do that", "para nada", "no quiero", "ahora no", "not now", "no way", "de ninguna manera",
               "not that", "not that one", "ese no", "esa no", "eso no", "no lo hagas", "no confirmo",
               "not this one", "no thanks", "no thank you", "no gracias", "no no", "absolutely not",
@@ -191,7 +202,11 @@ HESITATE = ("wait", "wait wait", "hold on", "hang on", "actually", "one moment",
             "pensandolo mejor", "hold up", "wait a minute", "wait a sec", "wait a second", "maybe later",
             "not today", "not right now", "mas tarde", "luego lo hago", "despues", "otro dia", "ahorita no",
             "lo pienso", "think it over", "let me think about it", "i need to think", "necesito pensarlo",
-            "i ll think about it", "hmm wait", "pause", "stop stop stop", "no espera", "no wait")
+            "i ll think about it", "hmm wait", "pause", "stop stop stop", "no espera", "no wait",
+            "give me a sec", "give me a second", "give me a minute", "give me a moment", "let me see",
+            "let me check", "let me find", "let me look", "let me ask", "dejame ver", "dejeme ver", "dejame pensar",
+            "dejeme pensar", "dejame checar", "dejeme checar", "perate", "perame", "aguarde", "aguarda", "aguanta",
+            "deja veo", "deja ver", "deja checo", "un segundito", "un momentito")
 # Hesitation words a new request can follow at the greeting ("actually, I want a new number").
 WEAK_HESITATE = ("actually", "wait", "hold on", "en realidad", "espera", "hang on", "one moment", "un momento",
                  "one sec", "a sec", "hold up", "wait wait", "wait a minute", "wait a sec", "wait a second",
@@ -426,7 +441,8 @@ OPT_OUT_EDGES = re.compile(r"^((please|pls|plz|por favor|ok|okay|just|solo|ya)\s
                            r"now|ya|ahora|thanks|thank you|gracias|asap|right now|already|immediately|"
                            r"de una vez))+$")
 # A person mentioned rather than asked for: "someone keeps calling", "that person", "block the agent".
-PERSON_MENTIONED = re.compile(r"\b(someone|somebody|alguien) (keeps|keep|is|has|me)\b|\b(esa|esta|that|this|otra|"
+PERSON_MENTIONED = re.compile(r"\b(my|mi|our|nuestro|nuestra) (manager|supervisor|boss|jefe|jefa|gerente)\b|"
+                              r"\b(someone|somebody|alguien) (keeps|keep|is|has|me)\b|\b(esa|esta|that|this|otra|"
                               r"other|la otra|the other) (persona|person)\b(?! (real|de verdad))|"
                               r"\b(block|bloquear|bloquea|bloquee|bloqueen|blocking) (a |an |the |la |al )?"
                               r"(person|persona|human|agent)")
@@ -588,7 +604,9 @@ def _person(r: Reading) -> Act | None:
 
 def _forgot_pin(r: Reading) -> Act | None:
     """R21: a forgotten PIN, anywhere; at the PIN or the code prompt also "I forgot" alone."""
-    if FORGOT.search(r.folded) or (r.step in ("pin", "code") and FORGOT_AT_PIN.match(r.folded)):
+    if FORGOT.search(r.folded) or (r.step in ("pin", "code") and FORGOT_AT_PIN.match(r.folded)) or (
+            r.step == "code" and CODE_AGAIN.search(r.folded) and not CODE_NOT_AGAIN.search(r.folded)
+            and not any(ch.isdigit() for ch in r.raw)):
         return Act("forgot_pin", how="forgot")
     return None
 
@@ -603,9 +621,15 @@ def _switch_language(r: Reading) -> Act | None:
 
 
 # 4. the short answers
+# Goodbye words that say something else: "the entire number, i'm done with it" (finished with a
+# thing), "nada más el de grabación" ("just the recording one").
+NOT_GOODBYE = re.compile(r"\b(i m|im|i am) done with\b|\bnada mas (el|la|lo|los|las|que|un|una|de|del|quiero|"
+                         r"necesito|para|cancela\w*|quita\w*)\b")
+
+
 def _goodbye(r: Reading) -> Act | None:
     """Goodbye, which wins over thanks and over a "no" said with it."""
-    if not _has(r.padded, GOODBYE):
+    if not _has(r.padded, GOODBYE) or NOT_GOODBYE.search(r.folded):
         return None
     rest = _strip_phrases(_strip_phrases(r.padded, GOODBYE), THANKS).split()
     if _only(rest, SAID_WITH_GOODBYE) or (r.plain and len(r.words) <= 16):
@@ -641,6 +665,26 @@ KEEP_ASKED = re.compile(r"\b(do|does|can|could|will|would|should|did|may|might|i
 def _asks_if_kept(r: Reading) -> bool:
     others = tuple(h for h in HESITATE if h not in KEEPING_HESITATE)
     return bool(KEEP_ASKED.search(r.folded)) and not _has(r.padded, others)
+
+
+# A hesitation that only asks for time ("give me a sec", "let me find my PIN", "déjame ver dónde
+# lo apunté"): while a step waits for something to be looked up, it waits on; words that
+# withdraw ("never mind", "forget it", "mejor no", a no) end the request as any hesitation does.
+WAITING = ("wait", "wait wait", "hold on", "hang on", "one moment", "one sec", "one second", "a sec", "a second",
+           "a minute", "a moment", "just a moment", "just a sec", "hold up", "wait a minute", "wait a sec",
+           "wait a second", "give me a sec", "give me a second", "give me a minute", "give me a moment",
+           "let me see", "let me check", "let me find", "let me look", "let me ask", "espera", "esperame",
+           "espereme", "espere", "esperen", "esperate", "un momento", "un segundo", "un minuto", "momento",
+           "dejame ver", "dejeme ver", "dejame checar", "dejeme checar", "perate", "perame", "aguarde", "aguarda",
+           "aguanta", "deja veo", "deja ver", "deja checo", "un segundito", "un momentito", "hmm wait")
+WITHDRAWING = tuple(h for h in HESITATE if h not in WAITING)
+
+
+def only_waits(text: str) -> bool:
+    """Whether a hesitation asks for nothing but time (``WAITING``)."""
+    r = Reading.of(text, languages.DEFAULT_CODE, "sms", "pin")
+    return bool(r.words) and _has(r.padded, WAITING) and not _has(r.padded, WITHDRAWING) and \
+        r.words[0] not in NO and not _has(r.padded, NO_PHRASES)
 
 
 def _asks_after(rest: str, raw: str) -> bool:

@@ -174,8 +174,10 @@ LEXICON = Lexicon(
         "Call Recording": ("call recording", "grabacion de llamadas", "grabacion", "grabar llamadas", "grabadora"),
     },
     ordinals={
-        1: ("1", "uno", "primero", "primera", "el primero", "la primera", "opcion 1", "opcion uno", "la 1", "el 1"),
+        1: ("1", "uno", "primero", "primera", "el primero", "la primera", "opcion 1", "opcion uno", "la 1", "el 1",
+            "la uno", "el uno"),
         2: ("2", "dos", "segundo", "segunda", "el segundo", "la segunda", "opcion 2", "opcion dos", "la 2", "el 2",
+            "la dos", "el dos",
             "la otra", "el otro", "la ultima", "el ultimo"),
     },
     line_digits=("termina en", "que termina en", "terminada en", "terminado en", "ultimos 4", "ultimos cuatro"),

@@ -36,7 +36,8 @@ from core.reply import (EXPECT_BLOCK_NUMBER, EXPECT_CODE, EXPECT_COMMAND, EXPECT
 from core.turns import Interpretation, Turn, of_intent
 from vocabulary import Vocabulary, contains, fold, slots as slot_reader, vocabulary
 from vocabulary.acts import (Act, BOTHERED, CORRECTIONS, MY_LINE, NOT_CANCELLING, SPAM_WORDS, IN_PROGRESS,
-                             NO as NO_WORDS, TAKE_FIX, TALK_OF_A_CHANGE, act_of, callback_asked)
+                             NO as NO_WORDS, TAKE_FIX, TALK_OF_A_CHANGE, act_of, callback_asked,
+                             only_waits as acts_only_waits)
 from vocabulary.language_id import language_of
 from vocabulary.reading import KEYED, Parsed, parse
 from vocabulary.understand import (ANSWERED_BY, NOTHING, SPEECH_FLOOR, VAGUE_CANCEL, Understanding, answer_which, find,
@@ -145,6 +146,10 @@ def _vocabs(turn: Turn) -> list[Vocabulary]:
 # The steps where a "no" ends the request in progress (R18); at R11's question and offer a no
 # skips them (their readers say so), and only a hesitation ("never mind") ends it.
 ENDS_ON_NO = frozenset(IN_PROGRESS) - {"reason", "offer"}
+# The steps that wait for something the customer may have to look up (a PIN, a code, a line, a plan,
+# a number): "give me a sec" there waits on; at a confirmation, R11's question or offer it ends (R18).
+LOOKED_UP = frozenset({EXPECT_PIN, EXPECT_CODE, EXPECT_TARGET, EXPECT_PLAN, EXPECT_BLOCK_NUMBER, EXPECT_WHICH,
+                       EXPECT_FIX})
 # R18's own yes words: one of them, with nothing but courtesy words, confirms.
 R18_YES = frozenset({"yes", "y", "confirm", "confirmed", "si", "confirmo", "confirmado"})
 # "I don't know" at a step: at the PIN prompt the PIN is forgotten (R21: a one-time code, never a
@@ -433,6 +438,8 @@ def _everywhere(act, step: str, lang: str, words: str) -> Interpretation | None:
                               lang=act.language)  # R20
     if kind == "goodbye":
         return Interpretation(turns.GOODBYE, intents.GOODBYE, lang=lang)
+    if kind == "hesitation" and step in LOOKED_UP and acts_only_waits(words):
+        return Interpretation(turns.HESITATION, intents.WAIT, lang=lang)  # "give me a sec": the step waits on
     if kind == "hesitation" and (step in IN_PROGRESS or step == EXPECT_COMMAND):
         # R18: the request ends at once; with none in progress, "one sec" is told what it can say
         return Interpretation(turns.HESITATION, intents.NO, lang=lang)

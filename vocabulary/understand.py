@@ -672,12 +672,22 @@ def _decided(probs: dict[str, float], f: Found, named: str | None, folded: str,
 
 # Answers both doors read the same way ----------------------------------------------------------
 def _ordinal(folded: str, lang: str, offered: int) -> int | None:
-    """"the first one", "el segundo": the offer's number (any language's ordinals)."""
+    """"the first one", "el segundo": the offer's number (any language's ordinals); a number or an
+    ordinal of one word only where it can be the answer: in a few words, last, or first (never
+    "first" as "first of all": "primero dime cuándo…"), not "me cobraron dos veces"."""
+    words = folded.split()
     for n in (2, 1):  # "second one" holds "one"
-        if n <= max(1, offered) and any(f" {p} " in f" {folded} " for lg in (lang, *languages.CODES)
-                                        for p in lexicon(lg).ordinals[n]):
+        if n <= max(1, offered) and any(f" {p} " in f" {folded} " and (" " in p or _answers_alone(words, p))
+                                        for lg in (lang, *languages.CODES) for p in lexicon(lg).ordinals[n]):
             return n
     return None
+
+
+def _answers_alone(words: list[str], word: str) -> bool:
+    return len(words) <= 3 or words[-1] == word or (words[0] == word and word not in ADVERB_ORDINALS)
+
+
+ADVERB_ORDINALS = frozenset({"first", "second", "primero", "primera", "segundo", "segunda"})
 
 
 # A fix understood from free text → its place in the list R11 offers (core/journeys/troubleshoot.py).

@@ -314,3 +314,13 @@ def test_a_past_change_with_its_undoing_asked_is_a_request(lang, text):
 ])
 def test_an_undoing_wished_done_or_refused_is_no_request(lang, text):
     assert act_of(text, lang, "sms", "command").act != "request"
+
+
+@pytest.mark.parametrize("text, waits", [("give me a sec", True), ("hold on let me find my pin", True),
+                                         ("déjame ver dónde lo apunté", True), ("un momento", True),
+                                         ("never mind", False), ("wait, forget it", False), ("mejor no", False),
+                                         ("no wait", False), ("hold on, I changed my mind", False)])
+def test_a_hesitation_that_only_asks_for_time_is_told_from_one_that_withdraws(text, waits):
+    from vocabulary.acts import only_waits
+
+    assert only_waits(text) is waits
