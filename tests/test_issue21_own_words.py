@@ -536,3 +536,11 @@ def test_im_done_with_it_at_a_plan_or_the_line_is_no_goodbye(call, deps, demo):
     """A guard (the voice menu's reader heard the line before the goodbye rule did)."""
     said = call(SAM, ["say I want to cancel", "say the entire number i'm done with it", "hangup"]).said()
     assert "Goodbye" not in said and "PIN" in said, said
+
+
+def test_another_carrier_and_keeping_the_number_at_r11s_question_is_the_port_R25(call, deps, demo):
+    """"i want to keep my number" had been a hesitation: the request ended, the port unanswered."""
+    said = call(SAM, ["1", "2", "1357#", "say i'm switching to t-mobile and i want to keep my number",
+                      "hangup"]).said()
+    assert "another carrier" in said and "nothing was changed" not in said.lower(), said
+    assert line(deps, "sam").status == "active"

@@ -640,8 +640,9 @@ def _goodbye(r: Reading) -> Act | None:
 def _hesitation(r: Reading) -> Act | None:
     """R18: a hesitation or a correction ("wait", "actually", "mejor no") ends the request at once;
     at the greeting a new request may follow a weak one ("actually, I want a new number")."""
-    if not _has(r.padded, HESITATE) or r.declines_offer or _plain_no(r) or _asks_if_kept(r):
-        return None
+    if not _has(r.padded, HESITATE) or r.declines_offer or _plain_no(r) or _asks_if_kept(r) \
+            or CARRIER_NAMED.search(r.folded):
+        return None  # "i'm switching to t-mobile and i want to keep my number": the port (R25), no hesitation
     rest = _strip_phrases(r.padded, HESITATE).strip()
     if _only(rest.split(), SAID_WITH_GOODBYE) or (
             r.step in IN_PROGRESS and (_has(r.padded, STRONG_HESITATE) or not _asks_after(rest, r.raw))) or (
@@ -652,6 +653,10 @@ def _hesitation(r: Reading) -> Act | None:
     return None
 
 
+# Another carrier named: keeping the number there is a port (R25), whatever hesitation words it holds.
+CARRIER_NAMED = re.compile(r"\b(port|porting|port out|another carrier|other carrier|new carrier|another provider|"
+                           r"verizon|t mobile|tmobile|at t|sprint|mint mobile|cricket|google voice|metro pcs|"
+                           r"boost mobile|telcel|movistar|liberty|portar|portabilidad|otra compania|otro operador)\b")
 # Keeping asked about, not asked for: "if I cancel the plan do I keep my number?", "can I keep it
 # until the end of the month?", "¿puedo conservar mi número?" (a question, R24; never a hesitation).
 KEEPING_HESITATE = ("keep it", "keep my", "i want to keep", "i wanna keep", "quiero conservar", "quiero mantener",

@@ -92,7 +92,16 @@ def spoken_to_digits(words: list[str], lang: str = languages.DEFAULT_CODE) -> li
         return str(value), k - start
 
     def number_at(j: int) -> tuple[str, int] | None:
-        """The number that starts at words[j] (its digits, words used)."""
+        """The number that starts at words[j] (its digits, words used); a number below a thousand
+        said before "mil" / "thousand" is that many thousands ("seiscientos veinte mil ciento
+        dieciocho" is 620118, "veinte mil" 20000)."""
+        got = below_thousands(j)
+        if got is not None and words[j] not in REPEAT and j + got[1] < n and words[j + got[1]] in ("thousand", "mil") \
+                and 0 < int(got[0]) < 1000:
+            return thousands(int(got[0]) * 1000, j, j + got[1] + 1)
+        return got
+
+    def below_thousands(j: int) -> tuple[str, int] | None:
         w = words[j]
         nxt = words[j + 1] if j + 1 < n else ""
         nxt2 = words[j + 2] if j + 2 < n else ""

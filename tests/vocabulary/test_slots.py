@@ -82,6 +82,20 @@ def test_thousands_take_what_is_said_after_them():
     assert slots("mi pin es dos mil veinte", "es", "pin") == {"pin": "2020"}
 
 
+def test_a_number_below_a_thousand_before_thousand_is_that_many_thousands():
+    """"seiscientos veinte mil ciento dieciocho" (a code said as one number) had been 6201118."""
+    assert spoken_to_digits("seiscientos veinte mil ciento dieciocho".split(), "es") == ["620118"]
+    assert spoken_to_digits("veinte mil".split(), "es") == ["20000"]
+    assert spoken_to_digits("twenty thousand".split()) == ["20000"]
+    assert slots("seiscientos veinte mil ciento dieciocho", "es", "code") == {"code": "620118"}
+
+
+def test_oh_said_twice_before_a_number_is_two_zeros():
+    """"oh oh one oh" (a line's last four) had kept its first "oh" as a word."""
+    assert spoken_to_digits("oh oh one oh".split()) == ["0", "0", "1", "0"]
+    assert spoken_to_digits("oh no".split()) == ["oh", "no"]
+
+
 def test_a_lines_user_is_named_without_a_title_or_the_words_after():
     assert name("la de don Ernesto por favor") == "Ernesto"
     assert name("la del señor martínez") == "martínez"
