@@ -544,3 +544,33 @@ def test_another_carrier_and_keeping_the_number_at_r11s_question_is_the_port_R25
                       "hangup"]).said()
     assert "another carrier" in said and "nothing was changed" not in said.lower(), said
     assert line(deps, "sam").status == "active"
+
+
+@pytest.mark.parametrize("said", ["yes change it", "sí, cámbialo"])
+def test_a_yes_with_the_changes_own_verb_confirms_it_R18(phone, deps, demo, said):
+    """"yes change it" at the new number's confirmation had been asked again (R18 allowed only
+    courtesy words, or the change named in full, after the yes)."""
+    p = phone(DANA)
+    p.text("CHANGE NUMBER")
+    assert "YES" in p.text("1234")
+    p.text(said)
+    assert line(deps, "dana").number != "+15550100001"
+
+
+def test_a_yes_with_another_changes_verb_confirms_nothing_R18(phone, deps, demo):
+    p = phone(DANA)
+    p.text("CHANGE NUMBER")
+    p.text("1234")
+    p.text("yes block it")
+    assert line(deps, "dana").number == "+15550100001"
+
+
+@pytest.mark.parametrize("said", ["6", "seven"])
+def test_a_problem_number_beyond_the_five_offered_is_no_fix_R11(phone, deps, demo, said):
+    """At "What's the problem? Reply 1…5", "6" is now no option's number where it had been option
+    six (which the conversation refused anyway: this passed before too, a guard)."""
+    p = phone(SAM)
+    asked = p.text("I have a problem")
+    assert "Reply 1" in asked and "5" in asked, asked
+    reply = p.text(said)
+    assert "Reply 1" in reply and "voice network" not in reply, reply  # the question again, no fix given

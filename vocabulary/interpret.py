@@ -253,6 +253,8 @@ def _answer_stage(h: Heard):
     """The step's answer said in words."""
     if h.act.act == "answer" and h.act.answer:
         answered = _answered(h.s, h.act.answer, h.lang)
+        if answered == intents.UNCLEAR:
+            return Interpretation(turns.UNCLEAR, answered, lang=h.lang)
         return Interpretation(turns.ANSWER, answered, lang=h.lang) if answered is not None else None
     return None
 
@@ -385,6 +387,16 @@ def _correction(words: str, lang: str, spoken: bool) -> Interpretation | None:
     return got if got is not None and got.intent.value != "clarify" else None
 
 
+# A change's verb with its pronoun, said after R18's yes word ("yes change it", "sí, cámbialo").
+CHANGE_SAID = {"change it": "change_number", "change my number": "change_number", "cambialo": "change_number",
+               "cambiamelo": "change_number", "cambienlo": "change_number", "switch it": "change_number",
+               "block it": "block", "block them": "block", "block him": "block", "block her": "block",
+               "bloquealo": "block", "bloqueala": "block", "bloqueenlo": "block", "unblock it": "unblock",
+               "unblock them": "unblock", "desbloquealo": "unblock", "desbloqueala": "unblock",
+               "reactivate it": "reactivate", "reactivalo": "reactivate", "reactivala": "reactivate",
+               "cancel it": "cancel", "cancelalo": "cancel", "cancelala": "cancel", "cancelenlo": "cancel"}
+
+
 def _restated_yes(words: str, lang: str) -> Interpretation | None:
     """R18: "yes, cancel it", "sí, cancélalo": R18's yes word first, then the change said again.
     A yes that names its change; the conversation confirms it only when that is the change
@@ -392,6 +404,9 @@ def _restated_yes(words: str, lang: str) -> Interpretation | None:
     folded = fold(words).split()
     if len(folded) < 2 or folded[0] not in R18_YES:
         return None
+    named = CHANGE_SAID.get(" ".join(w for w in folded[1:] if w not in ("please", "por", "favor", "porfa")))
+    if named:  # "yes change it", "sí, cámbialo": the change waiting, said by its verb
+        return Interpretation(turns.YES, Intent("yes", None, {"restated": named}), lang=lang)
     got = understand(" ".join(folded[1:]), lang)
     if got.intent.kind != "journey" or not (got.sure or got.how == "clarify"):
         return None
@@ -402,6 +417,11 @@ def _restated_yes(words: str, lang: str) -> Interpretation | None:
             return None
         name = "cancel"  # a plan or the line: either cancellation waiting
     return Interpretation(turns.YES, Intent("yes", None, {"restated": name}), lang=lang)
+
+
+# How many options a step offers when the door hands none over: R11's five reasons and fixes,
+# the clarifying question's two.
+OFFERED = {EXPECT_FIX: 5, EXPECT_REASON: 5, EXPECT_WHICH: 2}
 
 
 def _answered(s: Said, kind: str, lang: str) -> Intent | None:
@@ -422,6 +442,9 @@ def _answered(s: Said, kind: str, lang: str) -> Intent | None:
         return _line_in_words(s.words, lang)
     if step in (EXPECT_WHICH, EXPECT_PLAN, EXPECT_FIX, EXPECT_REASON) and kind == "choice" \
             and str(found.get("choice", "")).isdigit():
+        offered = len(s.turn.options) or OFFERED.get(step)
+        if offered and not 1 <= int(found["choice"]) <= offered:
+            return intents.UNCLEAR  # "five" when three plans were offered: no option's number
         return intents.choice(int(found["choice"]))
     return None
 
@@ -583,7 +606,8 @@ def _plan(s: Said) -> Intent:
 
 def _fix(s: Said) -> Intent:
     if s.keys:
-        return s.choice() if s.keypad or len(s.keys) <= 2 else intents.UNCLEAR
+        got = s.choice() if s.keypad or len(s.keys) <= 2 else intents.UNCLEAR
+        return got if got.kind != "choice" or 1 <= got.value <= OFFERED[EXPECT_FIX] else intents.UNCLEAR
     fix = fix_choice(s.understood)
     return intents.choice(fix) if fix else intents.UNCLEAR
 
