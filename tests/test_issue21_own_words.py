@@ -574,3 +574,23 @@ def test_a_problem_number_beyond_the_five_offered_is_no_fix_R11(phone, deps, dem
     assert "Reply 1" in asked and "5" in asked, asked
     reply = p.text(said)
     assert "Reply 1" in reply and "voice network" not in reply, reply  # the question again, no fix given
+
+
+@pytest.mark.parametrize("said", ["stop pls", "alto ya", "unsubscribe please"])
+def test_an_opt_out_word_with_courtesy_words_opts_out_even_at_a_step_R16(phone, deps, demo, said):
+    """"stop pls" at "which plan?" had been read as a plan's name (asked again), never an opt-out."""
+    from core.models import TextOptOut
+    from tests.helpers import count
+
+    p = phone(DANA)
+    p.text("STOP PLAN")
+    assert "Which plan" in p.text("1234")
+    reply = p.text(said)
+    assert count(deps, TextOptOut, TextOptOut.number == DANA) == 1, reply
+    assert _renewing(deps, "dana", "Unlimited Monthly") is True  # R16: an opt-out cancels nothing
+
+
+@pytest.mark.parametrize("said", ["i want to opt out of your texts", "unsubscribe me from the text messages"])
+def test_an_opt_out_said_on_a_call_says_how_texts_are_stopped_R16(call, deps, demo, said):
+    said_back = call(SAM, [f"say {said}", "hangup"]).said()
+    assert "STOP" in said_back and "didn't get that" not in said_back, said_back

@@ -86,10 +86,12 @@ OPT_OUT = frozenset({
     "no quiero recibir mensajes", "dejen de mandarme textos",
 })
 OPT_OUT_WORDS = re.compile(
-    r"^(please |pls |plz )?((stop|quit|no more|don t|dont|do not|never) (texting|messaging|sending|send|text|"
+    r"^(please |pls |plz |i want to |i wanna |i d like to |i would like to |i need to |can you |could you |"
+    r"quiero |necesito )?((stop|quit|no more|don t|dont|do not|never) (texting|messaging|sending|send|text|"
     r"message|msg|txt)( me)?( any ?more| again| texts| messages| msgs| these| this| stuff| ever again)*|"
-    r"unsubscribe( me)?( from( (this|these|the|your|all|all of))?( (texts|messages|msgs|list|everything)))?|opt( me)? out( of)?"
-    r"( (texts|messages|this|these|everything|all))?|take me off (your|the|this) (list|texts|messages)|"
+    r"unsubscribe( me)?( from( (this|these|the|your|all|all of))?( (text messages|texts|messages|msgs|list|"
+    r"everything)))?|opt( me)? out( of)?( (your|the|these|all))?( (text messages|texts|messages|this|these|everything|"
+    r"all))?|take me off (your|the|this) (list|texts|messages)|"
     r"remove me from (your|the|this) (list|texts|messages)|"
     r"(dejen|deja|deje|dejar) de (mandar|enviar|escribir|textear)(me|nos)?( (mensajes|textos|sms|mas))*|"
     r"no (me )?(manden|envien|escriban|mande|envie|mandes|envies|escribas) (mas )?(mensajes|textos|sms)?( mas)?|"

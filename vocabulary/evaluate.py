@@ -450,6 +450,8 @@ def _labelled(interpretation: Any, case: Case, act: str) -> tuple[str, str | Non
     intent = _get(interpretation, "intent")
     kind, value = _get(intent, "kind"), _get(intent, "value")
     raw_act = str(_get(interpretation, "act"))
+    if raw_act == "opt_out":
+        return act, None, {}  # R16: the door opts the number out; what the words would have answered is moot
     if kind == "journey":
         given = dict(_get(intent, "slots") or {})
         return act, _journey_labelled(interpretation, act, _journey_label(value, given)), _journey_slots(given)

@@ -92,11 +92,21 @@ def parse(body: str | None, prefer: str = languages.DEFAULT_CODE) -> Parsed:
     return _command(text, words, vocabs, exact=False) or Parsed("text", text=text, lang=lang, understood=understood)
 
 
+# Courtesy around an opt-out word ("stop pls", "alto ya", "unsubscribe please"): still only that word (R16).
+# Never "just cancel" or "cancel now" (at R11's offer: the cancellation going on, R11): a cancel word
+# with words around it is no bare CANCEL.
+COURTESY_EDGES = re.compile(r"^((please|pls|plz|por favor|porfa)\s+)+|(\s+(please|pls|plz|por favor|porfa|ya|"
+                            r"thanks|thank you|gracias))+$")
+
+
 def _whole_message(text: str, folded: str, vocabs: list[Vocabulary]) -> Parsed | None:
-    """A message that is only a consent word, HELP, or the next page's word."""
+    """A message that is only a consent word (an opt-out with courtesy words around it too), HELP,
+    or the next page's word."""
+    bare = COURTESY_EDGES.sub("", folded)
     for kind in ("opt_out", "opt_in", "help"):
         for v in vocabs:
-            if folded in getattr(v, kind):
+            if folded in getattr(v, kind) or (kind == "opt_out" and bare != folded and bare in v.opt_out
+                                              and not bare.startswith("cancel")):
                 return Parsed(kind, text=text, lang=v.lang)
     for v in vocabs:
         if folded in v.more:
