@@ -594,3 +594,23 @@ def test_an_opt_out_word_with_courtesy_words_opts_out_even_at_a_step_R16(phone, 
 def test_an_opt_out_said_on_a_call_says_how_texts_are_stopped_R16(call, deps, demo, said):
     said_back = call(SAM, [f"say {said}", "hangup"]).said()
     assert "STOP" in said_back and "didn't get that" not in said_back, said_back
+
+
+@pytest.mark.parametrize("said", ["anulen la cancelación que hice ayer porfa", "quiero que quiten la cancelación que puse"])
+def test_a_cancellation_undone_in_spanish_words_is_answered_truly_R3(phone, deps, demo, said):
+    """Had been "no entendimos" or taken for a cancellation ("quiten la cancelación")."""
+    reply = phone(SAM).text(said)
+    assert "no se puede deshacer" in reply and "PIN" not in reply, reply
+    assert line(deps, "sam").status == "active"
+
+
+def test_a_phone_dropped_in_the_sea_is_the_lost_phone_answer_not_a_new_number_R15(phone, deps, demo):
+    reply = phone(SAM).text("se me cayó el cel al mar jaja, necesito usar mi número en otro")
+    assert "Lamentamos lo de tu teléfono" in reply and "PIN" in reply, reply  # nobody changes the line without it
+    assert line(deps, "sam").number == "+15550100003"
+
+
+def test_a_person_to_block_said_on_a_call_is_the_block_not_a_transfer_R24(call, deps, demo):
+    said = call(SAM, ["9", "say necesito bloquear a una persona que me está molestando", "hangup"])
+    assert "dial" not in said.kinds(), said.said()
+    assert "bloquear" in said.said().lower() or "PIN" in said.said(), said.said()

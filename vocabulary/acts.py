@@ -446,8 +446,9 @@ OPT_OUT_EDGES = re.compile(r"^((please|pls|plz|por favor|ok|okay|just|solo|ya)\s
 PERSON_MENTIONED = re.compile(r"\b(my|mi|our|nuestro|nuestra) (manager|supervisor|boss|jefe|jefa|gerente)\b|"
                               r"\b(someone|somebody|alguien) (keeps|keep|is|has|me)\b|\b(esa|esta|that|this|otra|"
                               r"other|la otra|the other) (persona|person)\b(?! (real|de verdad))|"
-                              r"\b(block|bloquear|bloquea|bloquee|bloqueen|blocking) (a |an |the |la |al )?"
-                              r"(person|persona|human|agent)")
+                              r"\b(block|bloquear|bloquea|bloquee|bloqueen|blocking) (a |an |the |la |al |a una |a un |"
+                              r"una |un )?(person|persona|human|agent)|"
+                              r"\b(la|the) (persona|person) (se|que|me|no|va|will|is|who|that)\b")
 STAFF = re.compile(r"\b(real person|persona real|humano|human|agent|agente|asesor|representante|"
                    r"representative|operator|operador)\b")
 BLOCK_VERB = re.compile(r"\b(block|bloquear|bloquea)\b")

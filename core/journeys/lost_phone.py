@@ -21,5 +21,7 @@ CUE = (r"\b(lost|lose|stolen|stole|steal|missing|cant find|can t find|misplaced|
        r"(left|forgot|dropped) my (phone|cell|iphone|mobile)(?! number| num)|"
        r"(took|grabbed|snatched|taken) (my )?(phone|cell|iphone)(?! number| num)|"
        r"(phone|cell|iphone) (was|got) (taken|snatched)|me (quitaron|arrebataron|sacaron) (el|mi) (telefono|celular|cel)|"
-       r"(deje|olvide) (el|mi) (telefono|celular|cel))\b")
+       r"(deje|olvide) (el|mi) (telefono|celular|cel)|asaltaron|se (me )?llevaron (el|mi) (telefono|celular|cel)|"
+       r"se me cayo (el|mi) (telefono|celular|cel) (al|en el|en la|por)|"
+       r"dropped my (phone|cell|iphone) in (a|the) (lake|river|ocean|sea|toilet|pool|water))\b")
 JOURNEY = Journey("lost_phone", start, needs_line=False, prompts=("lost_phone", "agent"), cue=CUE)

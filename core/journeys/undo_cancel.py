@@ -10,5 +10,8 @@ from core.journeys._facts import answer
 CUE = (r"\b(undo|undone|reverse|revert|restore|reinstate|uncancel|un cancel|take back|by mistake|mistake|"
        r"by accident|changed my mind|regret|back|after all|deshacer|deshagan|revertir|restaur\w*|recuperar|"
        r"por error|sin querer|me equivoque|me arrepenti|cambie de opinion|de vuelta|cancelar la cancelacion|"
-       r"anular la cancelacion|didn t mean to|didnt mean to|did not mean to|no queria cancelar)\b")
+       r"anular la cancelacion|didn t mean to|didnt mean to|did not mean to|no queria cancelar|"
+       r"(quiten|quitar|quiteme|quitenme|anule|anulen|anular|borren|borrar) (la|mi) cancelacion|"
+       r"recuperen\w*|recuperarl[ao]|restauren|por equivocacion|por accidente|echar (para |pa )?atras|"
+       r"volver a tener|arrepenti\w*|accidentally|accidently|put (it|them) back|turn (it|them) back on)\b")
 JOURNEY = answer("undo_cancel", "undo_cancel", cue=CUE)
