@@ -614,3 +614,31 @@ def test_a_person_to_block_said_on_a_call_is_the_block_not_a_transfer_R24(call, 
     said = call(SAM, ["9", "say necesito bloquear a una persona que me está molestando", "hangup"])
     assert "dial" not in said.kinds(), said.said()
     assert "bloquear" in said.said().lower() or "PIN" in said.said(), said.said()
+
+
+def test_unblock_asked_at_which_number_to_block_is_the_unblock_never_a_block_R10(phone, deps, demo):
+    """"actually unblock 917…" at "Which number should we block?": the unblock (the interpreter had
+    read the digits as the step's answer; the conversation's reading of the sentence caught the
+    unblock, so this passed before too: a guard)."""
+    p = phone(SAM)
+    for step in ("BLOCK 917 555 0142", "1357", "YES"):
+        p.text(step)
+    assert _blocked(deps, "+19175550142") == 1
+    assert "Which number should we block" in p.text("BLOCK")
+    reply = p.text("actually unblock 9175550142, I blocked my mom")
+    assert "nblock" in reply and "Block (917)" not in reply, reply
+    p.text("YES")
+    assert _blocked(deps, "+19175550142") == 0
+
+
+def test_a_block_asked_with_its_number_at_the_pin_prompt_is_that_block_R8(phone, deps, demo):
+    """"actually I just want to block 917-555-0142" at the PIN prompt had been read as the line's
+    own number (identification), not a new request."""
+    p = phone(SAM)
+    p.text("CANCEL LINE")
+    reply = p.text("actually I just want to block 917-555-0142")
+    assert "PIN" in reply, reply
+    confirm = p.text("1357")
+    assert "(917) 555-0142" in confirm and "Block" in confirm, confirm
+    p.text("YES")
+    assert _blocked(deps, "+19175550142") == 1 and line(deps, "sam").status == "active"

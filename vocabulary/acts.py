@@ -811,9 +811,47 @@ def _noise(r: Reading) -> Act | None:
 
 # 5. the step's answer
 def _step_answer(r: Reading) -> Act | None:
-    """The answer to what the step asked (a PIN, a code, a line, a number, a plan, a choice)."""
+    """The answer to what the step asked (a PIN, a code, a line, a number, a plan, a choice);
+    never a number given with another change asked for ("actually unblock 917…" at "which number
+    should we block?", "I just want to block 917…" at the PIN prompt): that is a new request."""
+    if r.step in ("pin", "code", "target", "block_number") and _asks_another_change(r):
+        return None
     answer = _answer(r.raw, r.lang, r.step, r.words)
     return Act("answer", answer=answer, how="answer") if answer else None
+
+
+# A change asked for outright at the start of a part of the message: "actually unblock 917…",
+# "i just need to block three one two…", "mejor desbloquea el 305…", "can you unblock…".
+CHANGE_ASKED = re.compile(
+    r"^(?:(?:actually|just|please|pls|mejor|oye|no|wait|so|ok|okay|solo|nomas|nada mas|primero|mientras tanto|"
+    r"pues|este|i)\s+)*(?:(?:want|wanna|need|would like|d like) to |quiero |necesito |(?:can|could) you (?:please )?|"
+    r"(?:me )?(?:puedes|puede|pueden) )?"
+    r"(block|unblock|un block|cancel|change|switch|reactivate|port|bloquea\w*|bloquear|bloqueen\w*|"
+    r"desbloque\w*|cancela\w*|cancelen\w*|cambia\w*|cambien\w*|reactiva\w*|porta\w*)\b")
+
+
+def asks_another_change(text: str, lang: str, step: str) -> bool:
+    """Whether words at a data step ask for a change outright (``CHANGE_ASKED``): a new request,
+    whatever digits they hold."""
+    return step in ("pin", "code", "target", "block_number") and _asks_another_change(Reading.of(text, lang, "sms", step))
+
+
+def _asks_another_change(r: Reading) -> bool:
+    if r.step != "block_number" and "phone" not in slot_reader.slots(r.raw, r.lang, "command"):
+        return False  # "cancel my line, 1357" at the PIN prompt, "cancel 0011" at "which line?": the answer
+    if r.step in ("pin", "code") and {"pin", "code"} & slot_reader.slots(r.raw, r.lang, r.step).keys():
+        return False  # "block 917…, my pin is 1357": the PIN answered, the number kept by the request
+    for body in [LEAD.sub("", r.folded + " ").strip()] + _clause_bodies(r.raw):
+        m = CHANGE_ASKED.match(body)
+        if m is None:
+            continue
+        verb = m.group(1)
+        if r.step == "block_number" and verb.startswith(("block", "bloque")):
+            continue  # at "which number should we block?", "block 212 555 0143" is the answer
+        if r.step != "block_number" and not verb.startswith(("block", "bloque", "unblock", "un block", "desbloque")):
+            continue  # "cancel line 555 010 0003" at the PIN prompt: the line's own number (R8), restated
+        return True
+    return False
 
 
 # 6. a question, a statement, a request (``form``), as the step takes them

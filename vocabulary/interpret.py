@@ -37,7 +37,7 @@ from core.turns import Interpretation, Turn, of_intent
 from vocabulary import Vocabulary, contains, fold, slots as slot_reader, vocabulary
 from vocabulary.acts import (Act, BOTHERED, CORRECTIONS, MY_LINE, NOT_CANCELLING, SPAM_WORDS, IN_PROGRESS,
                              NO as NO_WORDS, TAKE_FIX, TALK_OF_A_CHANGE, act_of, callback_asked,
-                             only_waits as acts_only_waits)
+                             only_waits as acts_only_waits, asks_another_change)
 from vocabulary.language_id import language_of
 from vocabulary.reading import KEYED, Parsed, parse
 from vocabulary.understand import (ANSWERED_BY, NOTHING, SPEECH_FLOOR, VAGUE_CANCEL, Understanding, answer_which, find,
@@ -102,6 +102,8 @@ class Said:
         text = self.read.text if self.read else ""
         if text and KEYED.fullmatch(text):
             return "".join(ch for ch in text if ch.isdigit())
+        if self.words and asks_another_change(self.words, self.turn.lang, self.turn.expects):
+            return ""  # "actually unblock 917…" at "which number should we block?": a new request, not its digits
         return slot_reader.step_digits(self.words, self.turn.lang, self.turn.expects)
 
     @cached_property
