@@ -642,3 +642,45 @@ def test_a_block_asked_with_its_number_at_the_pin_prompt_is_that_block_R8(phone,
     assert "(917) 555-0142" in confirm and "Block" in confirm, confirm
     p.text("YES")
     assert _blocked(deps, "+19175550142") == 1 and line(deps, "sam").status == "active"
+
+
+# Found on a development set written apart (vocabulary/phrases/turns_dev/) ------------------------
+@pytest.mark.parametrize("said", ["please take my number off your texting list i don't want any more texts",
+                                  "ya no quiero recibir mensajes de texto de ustedes", "dejen de textearme"])
+def test_texts_refused_in_a_sentence_opt_the_number_out_R16(phone, deps, demo, said):
+    """Had been "didn't get that" or a device-settings tip: no opt-out recorded."""
+    from core.models import TextOptOut
+    from tests.helpers import count
+
+    phone(DANA).text(said)
+    assert count(deps, TextOptOut, TextOptOut.number == DANA) == 1
+
+
+@pytest.mark.parametrize("said", ["ya no me llegan mensajes", "my texts stopped coming", "mi ex no deja de escribirme, quiero bloquearla"])
+def test_texts_that_dont_arrive_or_a_sender_to_block_opt_nobody_out_R16(phone, deps, demo, said):
+    from core.models import TextOptOut
+    from tests.helpers import count
+
+    phone(DANA).text(said)
+    assert count(deps, TextOptOut, TextOptOut.number == DANA) == 0
+
+
+def test_a_statement_at_which_line_is_heard_and_the_question_asked_again_R24(phone, deps, demo):
+    """"my husband wants to cancel his line" at "which line?" had been "didn't get that"."""
+    p = phone(JDOE)
+    p.text("STOP PLAN")
+    assert "Which line" in p.text("482913")
+    reply = p.text("my husband wants to cancel his line")
+    assert "Nothing was changed" in reply and "CANCEL LINE" in reply and "Which line" in reply, reply
+    assert "didn't get that" not in reply
+
+
+@pytest.mark.parametrize("said, about", [("my calls dropped like three times yesterday", None),
+                                         ("he quit last month", None), ("se cerró la app", None),
+                                         ("my wife wants to drop the text archive on her line", "cancel_plan"),
+                                         ("mi socio cerró la cuenta", "cancel_line")])
+def test_drop_close_and_quit_tell_of_a_cancellation_only_with_what_is_cancelled(said, about):
+    """"my calls dropped…" had been told of as a cancellation ("drop")."""
+    from vocabulary.interpret import told_about
+
+    assert told_about(said, "es" if " la " in said or "cerró" in said else "en").value == about

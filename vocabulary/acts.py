@@ -542,12 +542,39 @@ def _reaction(r: Reading) -> Act | None:
 
 
 def _opt_out(r: Reading) -> Act | None:
-    """R16: a text that is only an opt-out word, or an opt-out said in words ("stop texting me")."""
+    """R16: a text that is only an opt-out word, or an opt-out said in words ("stop texting me",
+    "please take my number off your texting list", "ya no quiero recibir mensajes de ustedes")."""
     if r.channel != "voice" and (r.folded in OPT_OUT or r.bare in OPT_OUT):
         return Act("opt_out", how="opt_out")
     if (OPT_OUT_WORDS.match(r.folded) or OPT_OUT_WORDS.match(r.bare)) and not slot_reader.plan(r.raw):
         return Act("opt_out", how="opt_out_words")
+    if opt_out_said(r.raw, r.folded):
+        return Act("opt_out", how="opt_out_words")
     return None
+
+
+# Texts refused in a sentence, anywhere in it (R16): never with a number (that is a block), a plan
+# named ("stop my text archive"), or texts that don't arrive ("ya no me llegan mensajes").
+OPT_OUT_SAID = re.compile(
+    r"\bstop (sending|texting|messaging)( me| my phone| my number| us)?( (any|the|your|these|those))?"
+    r"( text messages| texts| messages| sms)?\b|\bstop the (texts|text messages|messages|sms)\b|"
+    r"\bno more (texts|text messages|messages|sms)\b|\bunsubscribe me\b|"
+    r"\bunsubscribe( me)? from (the |your |these |this |all )?(sms alerts|sms|text alerts|text messages|texts|"
+    r"messages|alerts|texting list|list)\b|\bopt( me)? out of (the |your |these |all )?(text messages|texts|messages|"
+    r"sms)\b|\btake (me|my number) off (your|the|this) (texting |text |sms )?list\b|"
+    r"\b(don t|dont|do not) want (any more |anymore |more |your |these |any )?(text messages|texts|sms)"
+    r"( from (you|you guys|this service|this number|your service))?( anymore| any more)?$|"
+    r"\b(ya )?no quiero (recibir )?(mas )?(mensajes de texto|mensajes|textos|sms)( de (ustedes|este servicio))?$|"
+    r"\b(dejen|deje) de (mandarme|enviarme|escribirme|textearme)\b|"
+    r"\b(no|ya no) me (manden|envien|escriban|mande|envie|mandes|envies|textees|texteen)( mas)?\b|"
+    r"\bparen (ya )?con los (mensajes|textos)\b|\bquit(enme|ame|eme) de los (mensajes|textos)\b")
+
+
+def opt_out_said(raw: str, folded: str) -> bool:
+    """Whether a sentence refuses the bot's texts (``OPT_OUT_SAID``, with its guards)."""
+    bare = OPT_OUT_EDGES.sub("", folded)
+    return bool(OPT_OUT_SAID.search(bare)) and not any(ch.isdigit() for ch in raw) and not slot_reader.plan(raw) \
+        and not re.search(r"\b(archive|archivo|recording|grabacion|block\w*|bloque\w*|bloqui\w*)\b", folded)
 
 
 # 2. keys

@@ -834,7 +834,22 @@ def _statement_told(s: Said, got: Interpretation, lang: str) -> Interpretation |
         # told something the model can't place ("my husband cancelled his plan last month"): that
         # nothing was changed, and the way on (how to ask for the change it is about, a person)
         return Interpretation(turns.STATEMENT, told_about(s.words, lang), lang=got.lang, understood=got.understood)
+    if got.act == turns.UNCLEAR and s.turn.expects in TOLD_AT_STEPS and not any(ch.isdigit() for ch in s.words):
+        # "my husband wants to cancel his line" at "which line?", "my calls dropped yesterday" at the
+        # PIN prompt: heard (what it is about, nothing changed), then the step's question again
+        about = told_about(s.words, lang)
+        if about.value is None:
+            heard_as = understand(s.words, lang)  # no digits: nothing the step keeps from the model
+            if not (heard_as.sure and heard_as.label in REGISTRY and heard_as.label != "agent"):
+                return None
+            about = intents.told(heard_as.label)
+        return Interpretation(turns.STATEMENT, about, lang=got.lang)
     return None
+
+
+# The steps where a statement is heard and the step asked again (the data steps, the confirmation).
+TOLD_AT_STEPS = frozenset({EXPECT_PIN, EXPECT_CODE, EXPECT_TARGET, EXPECT_PLAN, EXPECT_BLOCK_NUMBER, EXPECT_CONFIRM,
+                           EXPECT_WHICH, EXPECT_FIX})
 
 
 # What a statement about a change is about, from its words (R24: said as the way to ask for it):
@@ -845,8 +860,13 @@ CHANGE_VERBS = (
     ("reactivate", re.compile(r"\b(reactiv\w*|turn(ed)? (it |my line |my number )?back on)")),
     ("change_number", re.compile(r"\b((chang|switch|swap)\w* (my |his |her |their |the |a |of )?(phone )?numbers?|"
                                  r"new numbers?|cambi\w* (de |el |mi |su |tu |un )?numero|otro numero|numero nuevo)\b")),
-    ("cancel", re.compile(r"\b(cancel\w*|drop\w*|delet\w*|clos\w*|(dar|di|dio|dieron|doy|das) de baja|"
-                          r"borr\w*|cerr\w*|quit\w*)")),
+    # "drop", "close", "quit", "borrar", "cerrar" only with what is cancelled: "my calls dropped", "the
+    # app closed", "he quit last month", "se cerró la app" cancel nothing
+    ("cancel", re.compile(r"\b(cancel\w*|delet\w*|(dar|di|dio|dieron|doy|das) de baja|"
+                          r"(drop\w*|clos\w*|quit\w*) (the |my |his |her |this |that |our )?(\w+ )?(line|plan|number|account|"
+                          r"archive|recording|add ?on|subscription)|"
+                          r"(borr\w*|cerr\w*|quit\w*) (el |la |mi |su |tu |los |las )?(numero|linea|cuenta|plan|"
+                          r"archivo|grabacion)\w*)")),
 )
 LINE_WORDS = re.compile(r"\b(line|lines|account|number|linea|lineas|cuenta|numero|everything|todo)\b")
 

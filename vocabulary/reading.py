@@ -18,7 +18,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from core import languages
-from vocabulary import Vocabulary, contains, fold, vocabulary
+from vocabulary import Vocabulary, acts, contains, fold, vocabulary
 from vocabulary.understand import Understanding, known_word, understand
 
 MAX_READ = 320  # nothing a person texts us needs more; the rest is ignored
@@ -87,7 +87,8 @@ def parse(body: str | None, prefer: str = languages.DEFAULT_CODE) -> Parsed:
     # command; a message holding a command is never an opt-out. (Asking for help in other
     # words gets "didn't get that, reply HELP": a step's answer stays one.)
     understood = understand(text, lang or prefer)
-    if understood.sure and understood.label == "opt_out" and not _holds_command(folded, vocabs):
+    if (understood.sure and understood.label == "opt_out" or acts.opt_out_said(text, folded)) \
+            and not _holds_command(folded, vocabs):
         return Parsed("opt_out", text=text, lang=lang or prefer, understood=understood)
     return _command(text, words, vocabs, exact=False) or Parsed("text", text=text, lang=lang, understood=understood)
 
