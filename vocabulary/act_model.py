@@ -74,6 +74,9 @@ RULES_ONLY = frozenset({"empty", "reaction", "opt_out", "opt_out_words", "keys_a
 # person, R21 a forgotten PIN and "I don't know", R20 a language, R18 a hesitation), nor makes (R16: an opt-out is
 # only what the rules know as one, and only by text).
 KEPT = frozenset({"person", "forgot_pin", "switch_language", "hesitation", "opt_out", "dont_know"})
+# A measurement's hook (bench/embeddings.py), None in the product: given a turn's features, its
+# text and its folded words, the features the act model learns from and reads instead.
+EXTRA_FEATURES = None
 
 
 def features(text: str, lang: str, channel: str, step: str) -> dict[str, float]:
@@ -94,7 +97,7 @@ def features(text: str, lang: str, channel: str, step: str) -> dict[str, float]:
         x[f"w0:{words[0]}"] = 1.0
         if len(words) > 1:
             x[f"w01:{words[0]} {words[1]}"] = 1.0
-    return x
+    return EXTRA_FEATURES(x, text, folded) if EXTRA_FEATURES else x
 
 
 def training_rows(turns=None) -> list[tuple[str, str, str, str, str]]:

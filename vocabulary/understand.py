@@ -57,6 +57,9 @@ CLARIFY = 0.15
 NOTHING = 0.6  # "none" (nothing we do) below this, with a journey likely enough: ask rather than shrug
 # Speech below this recogniser confidence is not acted on: asked again once, then keys (ivr/).
 SPEECH_FLOOR = 0.4
+# A measurement's hook (bench/embeddings.py), None in the product: given a turn's features, its
+# text and its folded words, the features the intent model learns from and reads instead.
+EXTRA_FEATURES = None
 
 # The journeys that change something, by the label that starts them (the journey's name, or
 # fix.<fix> for a fix that is a journey): reached only when the utterance names the change
@@ -429,7 +432,8 @@ def train(rows: list[tuple[str, str, str]]) -> Model:
         if (lang, label, folded) in seen:
             continue  # a phrase learnt once: the same rows again make the same model
         seen.add((lang, label, folded))
-        examples.append((features(folded, find(text, folded, lang)), label))
+        x = features(folded, find(text, folded, lang))
+        examples.append((EXTRA_FEATURES(x, text, folded) if EXTRA_FEATURES else x, label))
     return Model(labels).fit(examples)
 
 
@@ -518,7 +522,7 @@ def understand(text: str | None, lang: str = languages.DEFAULT_CODE, *, speech_c
     if speech_confidence is not None and speech_confidence < SPEECH_FLOOR:
         return Understanding(intents.UNCLEAR, "none", 0.0, how="low_speech_confidence")
     text, folded, f, x = reading(text, lang)
-    probs = model().probabilities(x)
+    probs = model().probabilities(EXTRA_FEATURES(dict(x), text, folded) if EXTRA_FEATURES else x)
     asked = acts.form(text, folded) == "question"
     got = _decide(probs, f, asked=asked, named=product_named(folded, f), folded=folded,
                   heard=slot_reader.heard(text, lang))
