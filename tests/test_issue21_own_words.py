@@ -684,3 +684,31 @@ def test_drop_close_and_quit_tell_of_a_cancellation_only_with_what_is_cancelled(
     from vocabulary.interpret import told_about
 
     assert told_about(said, "es" if " la " in said or "cerró" in said else "en").value == about
+
+
+def test_a_stolen_phone_at_the_code_prompt_is_the_lost_phone_answer_never_another_code_R21_R15(phone, deps, demo):
+    """"my phone got stolen so I can't get the code" had been a forgotten PIN: another code sent to
+    the stolen phone."""
+    p = phone(SAM)
+    p.text("CANCEL LINE")
+    p.text("forgot my pin")
+    assert "6-digit code" in p.text("5550100003")
+    reply = p.text("my phone got stolen so I can't get the code")
+    assert "6-digit code" not in reply and "phone" in reply.lower(), reply
+
+
+@pytest.mark.parametrize("said", ["i cancelled call recording last month", "my cat just knocked my coffee over"])
+def test_a_statement_at_which_plan_is_no_plans_name_R4(phone, deps, demo, said):
+    """Had been taken as the name of a plan to cancel (call recording's confirmation, or "no plan
+    called …")."""
+    p = phone(DANA)
+    p.text("STOP PLAN")
+    assert "Which plan" in p.text("1234")
+    reply = p.text(said)
+    assert "YES" not in reply and "no plan called" not in reply.lower(), reply
+    assert _renewing(deps, "dana", "Call Recording") is True
+
+
+def test_another_services_cancellation_is_none_of_ours(phone, deps, demo):
+    reply = phone(DANA).text("Cancel my Netflix")
+    assert "PIN" not in reply and "reply 1" not in reply.lower(), reply

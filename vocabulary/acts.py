@@ -632,8 +632,17 @@ def _person(r: Reading) -> Act | None:
     return None
 
 
+# What a forgotten PIN is not: another service's password ("reset my instagram password"), a phone
+# lost or stolen (the code can't reach it: the lost phone's answer and a person, R15).
+NOT_OUR_PIN = re.compile(r"\b(instagram|facebook|gmail|google|email|e mail|correo|apple id|icloud|wifi|wi fi|netflix|"
+                         r"whatsapp|bank|banco|stolen|stole|robaron|robo|robado|lost my phone|perdi (el|mi) "
+                         r"(telefono|celular|cel|movil))\b")
+
+
 def _forgot_pin(r: Reading) -> Act | None:
     """R21: a forgotten PIN, anywhere; at the PIN or the code prompt also "I forgot" alone."""
+    if NOT_OUR_PIN.search(r.folded):
+        return None
     if FORGOT.search(r.folded) or (r.step in ("pin", "code") and FORGOT_AT_PIN.match(r.folded)) or (
             r.step == "code" and CODE_AGAIN.search(r.folded) and not CODE_NOT_AGAIN.search(r.folded)
             and not any(ch.isdigit() for ch in r.raw)):
@@ -1014,7 +1023,12 @@ def _answer_block_number(raw, lang, found, words):
 
 
 def _answer_plan(raw, lang, found, words):
-    return "plan" if "plan" in found and len(words) <= 8 else None
+    if "plan" not in found or len(words) > 8:
+        return None
+    body = " ".join(words)
+    if PAST_MINE.search(raw.lower()) or NOT_A_REQUEST.search(body):
+        return None  # "i cancelled call recording last month": a plan told of, not chosen
+    return "plan"
 
 
 _ANSWERS = {"pin": _answer_pin, "code": _answer_code, "target": _answer_target, "block_number": _answer_block_number,

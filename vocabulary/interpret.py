@@ -37,7 +37,7 @@ from core.turns import Interpretation, Turn, of_intent
 from vocabulary import Vocabulary, contains, fold, slots as slot_reader, vocabulary
 from vocabulary.acts import (Act, BOTHERED, CORRECTIONS, MY_LINE, NOT_CANCELLING, SPAM_WORDS, IN_PROGRESS,
                              NO as NO_WORDS, TAKE_FIX, TALK_OF_A_CHANGE, act_of, callback_asked,
-                             only_waits as acts_only_waits, asks_another_change)
+                             only_waits as acts_only_waits, asks_another_change, NOT_OUR_PIN)
 from vocabulary.language_id import language_of
 from vocabulary.reading import KEYED, Parsed, parse
 from vocabulary.understand import (ANSWERED_BY, NOTHING, SPEECH_FLOOR, VAGUE_CANCEL, Understanding, answer_which, find,
@@ -523,8 +523,10 @@ def _pin(s: Said) -> Intent:
         return intents.FORGOT
     if s.keys:
         return intents.pin(s.keys) if s.keys.isdigit() else intents.UNCLEAR
-    # R21: "forgot", "CODE", "olvidé mi PIN": a one-time code to the line's own number.
-    return intents.FORGOT if s.words and any(contains(s.folded, v.forgot) for v in s.vocabs) else intents.UNCLEAR
+    # R21: "forgot", "CODE", "olvidé mi PIN": a one-time code to the line's own number (never a
+    # stolen phone's: the code could not reach it).
+    return intents.FORGOT if s.words and any(contains(s.folded, v.forgot) for v in s.vocabs) \
+        and not NOT_OUR_PIN.search(s.folded) else intents.UNCLEAR
 
 
 def _target(s: Said) -> Intent:
@@ -596,13 +598,19 @@ def _plan(s: Said) -> Intent:
     # The words as said (a product's own name, matched by the journey), and the plan they name
     # in everyday words ("the archive one", "el de llamadas", "my number plan") when the
     # product's name doesn't match.
+    said = act_of(s.words, s.turn.lang, "sms" if s.turn.typed else "voice", EXPECT_PLAN)
+    if said.how == TALK_OF_A_CHANGE:
+        return intents.UNCLEAR  # "i cancelled call recording last month": told of, no plan chosen
     key = slot_reader.plan_at_step(s.words)
     if key in slot_reader.PRODUCTS:
         return Intent("name", s.words, {"plan": slot_reader.PRODUCTS[key]})
     if key == "number_plan":
         return Intent("name", s.words, {"kind": "number"})  # the line's own plan, whatever it is called
-    if act_of(s.words, s.turn.lang, "sms" if s.turn.typed else "voice", EXPECT_PLAN).act == "unclear":
+    if said.act == "unclear" or said.act == "dont_know":
         return intents.UNCLEAR  # "yeah", "k", "👍", "asdfg": no plan's name ("no plan called 'k'" would be untrue)
+    if said.act in ("statement", "question") and len(s.folded.split()) > 3:
+        return intents.UNCLEAR  # "i cancelled call recording last month", "my cat knocked my coffee over": told, no
+        # plan's name (the statement is heard, then the question again)
     return intents.name(s.words)
 
 
@@ -842,6 +850,8 @@ def _statement_told(s: Said, got: Interpretation, lang: str) -> Interpretation |
             heard_as = understand(s.words, lang)  # no digits: nothing the step keeps from the model
             if not (heard_as.sure and heard_as.label in REGISTRY and heard_as.label != "agent"):
                 return None
+            if heard_as.label == "lost_phone":  # "my phone was stolen so I can't get the code": what to do
+                return Interpretation(turns.STATEMENT, intents.journey("lost_phone"), lang=got.lang)  # now, a person
             about = intents.told(heard_as.label)
         return Interpretation(turns.STATEMENT, about, lang=got.lang)
     return None

@@ -292,10 +292,17 @@ def _before(words: list[str], at: int, phrases: set[tuple[str, ...]], span: int)
 
 
 # The safety rules ---------------------------------------------------------------------------
+# Other companies' services: a change named with one of them is nothing we do.
+OTHER_SERVICE = re.compile(r"\b(netflix|spotify|hulu|disney|youtube|amazon prime|prime video|hbo|uber|lyft|"
+                           r"instagram|facebook|gmail|whatsapp|gym|car insurance|seguro del carro|del coche)\b")
+
+
 def names_its_change(label: str, f: Found, folded: str = "") -> bool:
     """Whether an utterance names the change a label would start (safety before recall): the
     words each change journey declares (core/journeys/: ``Journey.names``, and a fix's own)."""
     journey = CHANGES.get(label)
+    if journey is not None and OTHER_SERVICE.search(folded):
+        return False  # "cancel my Netflix", "cancela mi suscripción de spotify": nothing of ours to change
     if journey is not None:
         concepts = f.concepts | ({"plan_name"} if f.plan is not None else frozenset())
         fix_names = troubleshoot.FIX_NAMES.get(label[4:]) if label.startswith("fix.") else None
@@ -318,8 +325,8 @@ def _names_its_label(label: str, f: Found, folded: str = "") -> bool:
     if label in CUES:
         return bool(CUES[label].search(folded))
     c = f.concepts
-    if label == "cancel":  # "I don't want to cancel" asks nothing
-        return not ("cancel" in f.negated and "cancel" not in c)
+    if label == "cancel":  # "I don't want to cancel" asks nothing; "cancel my Netflix" nothing of ours
+        return not ("cancel" in f.negated and "cancel" not in c) and not OTHER_SERVICE.search(folded)
     if label == "opt_out":  # R16 in plain words: stop + texts ("stop my text archive" names a plan)
         return ("optout" in c or ("stop" in c and "texts" in c)) and f.plan is None
     return True
