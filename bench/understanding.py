@@ -76,7 +76,7 @@ def latency() -> None:
     size, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     del again
-    features = len(model.index)
+    features = len(model.rows)
     print(f"training once a process: {trained:.2f} s CPU, {len(u.load_phrases())} phrases, {len(model.labels)} labels, "
           f"{features} features; model in memory {size / 1e6:.1f} MB (peak while training {peak / 1e6:.1f} MB)")
     texts = [(text, lang) for lang, _, text in data] * 4

@@ -1,6 +1,8 @@
 """Formatting shared by the channels' wording catalogues: dates and lists, per language
 (Babel's CLDR data, so a month is "Dec" in English and "dic" in Spanish), in the patterns
-the language registry declares (core/languages.py)."""
+the language registry declares (core/languages.py). The few tables of that data they use are
+core/locale_tables.py, written from Babel by core/locale_source.py (a web worker never loads
+Babel's locale data: ~5.6 MB); tests/core/test_locale_tables.py holds them to Babel's output."""
 
 from __future__ import annotations
 
@@ -12,10 +14,8 @@ from contextvars import ContextVar
 from functools import lru_cache
 from typing import Any, Iterable, Iterator
 
-from babel.dates import format_date
-from babel.lists import format_list
-
 from core import languages
+from core.locale_tables import DAY_FORMATS, LIST_PATTERNS, MONTHS
 
 LANGUAGES = languages.CODES
 # Issue 22: the day a reply is said, so that today and tomorrow are said as such.
@@ -65,13 +65,32 @@ def day(value: Any, lang: str = languages.DEFAULT_CODE) -> str:
 
 @lru_cache(maxsize=4096)
 def _format(value: dt.date, lang: str) -> str:
+    """Babel's ``format_date(value, language.date_pattern, locale=language.babel_locale)``
+    without its dots, from core/locale_tables.py."""
     language = languages.get(lang)
-    return format_date(value, language.date_pattern, locale=language.babel_locale).replace(".", "")
+    fields = {"MMM": MONTHS[language.babel_locale][value.month - 1], "d": value.day, "y": value.year}
+    return (DAY_FORMATS[language.date_pattern] % fields).replace(".", "")
+
+
+def format_list(items: list, style: str = "standard", lang: str = languages.DEFAULT_CODE) -> str:
+    """Babel's ``format_list(items, style, locale=language.list_locale)`` (the same steps, on
+    CLDR's patterns in core/locale_tables.py): the styles "standard" and "or"."""
+    if not items:
+        return ""
+    if len(items) == 1:
+        return items[0]
+    patterns = LIST_PATTERNS[languages.get(lang).list_locale, style]
+    if len(items) == 2 and "2" in patterns:
+        return patterns["2"].format(*items)
+    result = patterns["start"].format(items[0], items[1])
+    for item in items[2:-1]:
+        result = patterns["middle"].format(result, item)
+    return patterns["end"].format(result, items[-1])
 
 
 def and_list(items: Iterable[str], lang: str = languages.DEFAULT_CODE) -> str:
     """'a', 'a and b', 'a, b and c' (Spanish: 'a, b y c')."""
-    return format_list(list(items), locale=languages.get(lang).list_locale)
+    return format_list(list(items), lang=lang)
 
 
 def fold(text: str) -> str:

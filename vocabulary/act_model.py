@@ -132,9 +132,9 @@ def model():
         with _lock:
             if _model is None:
                 from vocabulary import model_cache
-                from vocabulary.understand import Model
+                from vocabulary.understand import Model, model as intent_model
 
-                _model = model_cache.load_or_train(Model, train, name="acts")
+                _model = model_cache.load_or_train(Model, train, name="acts", names=intent_model().rows)
     return _model
 
 

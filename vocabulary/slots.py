@@ -30,10 +30,8 @@ from functools import lru_cache
 
 import phonenumbers
 
-from babel.lists import format_list
-
 from core import languages
-from core.formatting import fold
+from core.formatting import fold, format_list
 
 MAX_CHARS = 400
 REACTION = re.compile(r"^\s*(liked|loved|disliked|laughed at|emphasized|questioned|le gusto|le gustó|le encanto|"
@@ -169,7 +167,7 @@ def _unit(w: str, lang: str, context: bool) -> int | None:
 @lru_cache(maxsize=None)
 def _o_is_or(lang: str) -> bool:
     """Whether "o" is the language's word for "or" (its list format, from the registry's locale)."""
-    return " o " in format_list(["a", "b"], style="or", locale=languages.get(lang).list_locale)
+    return " o " in format_list(["a", "b"], style="or", lang=lang)
 
 
 def _near_number(words: list[str], j: int, lang: str) -> bool:

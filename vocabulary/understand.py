@@ -361,48 +361,125 @@ class Model:
     ``SGDClassifier(loss="log_loss")`` learns it (chosen by measurement against the
     hand-written one it replaced: bench/README.md); a message is scored with its learnt
     weights directly (the rows of its own features only), which is a few µs instead of the
-    ~400 µs of input checks ``predict_proba`` makes on one row."""
+    ~400 µs of input checks ``predict_proba`` makes on one row.
+
+    Scored in plain Python, so that a process that only serves the model never imports numpy,
+    scipy or scikit-learn (about 12 MB a web worker: bench/README.md). Each feature's row of
+    weights is ONE integer (``rows``), its labels' weights side by side in lanes of ``LANE``
+    bits: lane 0 counts the row (1), lane j+1 holds label j's weight in fixed point,
+    ``round(w * 2**shift) + OFFSET`` (never negative). Adding the rows of a message's features
+    (times their counts) adds every lane at once in C; the sum's lanes are read back once, and
+    lane 0 says how many rows were added, so the OFFSETs are taken off exactly. A lane holds
+    the sum of up to ``2**(LANE - PAYLOAD)`` rows without spilling into the next; a message with
+    more (or with a count that is no whole number) is scored row by row instead, the same
+    weights. ``shift`` is chosen from the largest weight, so that every weight is kept to
+    within 2**-(shift+1) (~1e-8): the probabilities are scikit-learn's softmax of its
+    decision function to ~1e-7 (tests/vocabulary/test_pure_scoring.py), closer than the
+    float32 copy they replaced."""
+
+    LANE = 42  # bits a lane
+    PAYLOAD = 32  # bits of a weight (with its offset); the 10 bits above hold 1,023 rows' sum
+    OFFSET = 1 << (PAYLOAD - 1)
 
     def __init__(self, labels: list[str]) -> None:
         self.labels = labels
-        self.index: dict[str, int] = {}
-        self.weights = None  # (features, labels)
-        self.bias = None
+        self.rows: dict[str, int] = {}  # feature -> its packed row (see above)
+        self.bias: tuple[float, ...] = ()
+        self.shift = 0
 
     @staticmethod
     def _normalised(x: dict[str, float]) -> dict[str, float]:
         norm = math.sqrt(sum(v * v for v in x.values())) or 1.0
         return {k: v / norm for k, v in x.items()}
 
-    def fit(self, examples: list[tuple[dict[str, float], str]], epochs: int = 30, alpha: float = 2e-5,
-            seed: int = 7) -> "Model":
+    @staticmethod
+    def learn(examples: list[tuple[dict[str, float], str]], epochs: int = 30, alpha: float = 2e-5, seed: int = 7):
+        """scikit-learn's classifier and the vectoriser of its columns (training only: this is
+        the one place that imports scikit-learn)."""
         import numpy as np
         from sklearn.feature_extraction import DictVectorizer
         from sklearn.linear_model import SGDClassifier
 
         vectors = DictVectorizer()
-        x = vectors.fit_transform([self._normalised(features) for features, _ in examples]).tocsr()
+        x = vectors.fit_transform([Model._normalised(features) for features, _ in examples]).tocsr()
         x.indices, x.indptr = x.indices.astype(np.int32), x.indptr.astype(np.int32)
         # The same phrases always make the same model (a fixed seed, a fixed number of passes).
         clf = SGDClassifier(loss="log_loss", alpha=alpha, max_iter=epochs, tol=None, random_state=seed)
         clf.fit(x, [label for _, label in examples])
+        return vectors, clf
+
+    def fit(self, examples: list[tuple[dict[str, float], str]], epochs: int = 30, alpha: float = 2e-5,
+            seed: int = 7) -> "Model":
+        return self.take(*self.learn(examples, epochs, alpha, seed))
+
+    def take(self, vectors, clf) -> "Model":
+        """The weights scikit-learn learnt (``learn``), packed."""
         order = [list(clf.classes_).index(label) for label in self.labels]
-        self.index = dict(vectors.vocabulary_)
-        self.weights = np.ascontiguousarray(clf.coef_.T[:, order], dtype=np.float32)  # half the memory, same answers
-        self.bias = clf.intercept_[order].astype(np.float32)
+        weights = clf.coef_.T[:, order]  # (features, labels)
+        self.bias = tuple(float(b) for b in clf.intercept_[order])
+        self.pack({feature: weights[i].tolist() for feature, i in vectors.vocabulary_.items()})
         return self
 
-    def probabilities(self, x: dict[str, float]) -> dict[str, float]:
-        import numpy as np
+    def pack(self, weights: Mapping[str, list[float]]) -> None:
+        """``rows`` from each feature's weights (one float a label)."""
+        largest = max((abs(w) for row in weights.values() for w in row), default=1.0) or 1.0
+        self.shift = self.PAYLOAD - 2 - math.frexp(largest)[1]  # |round(w * 2**shift)| < OFFSET
+        scale, lane, offset = 2.0 ** self.shift, self.LANE, self.OFFSET
+        rows = {}
+        for feature, row in weights.items():
+            packed = 1  # lane 0: one row
+            for j, w in enumerate(row, 1):
+                packed |= (round(w * scale) + offset) << (lane * j)
+            rows[feature] = packed
+        self.rows = rows
 
-        x = self._normalised(x)
-        known = [(self.index[k], v) for k, v in x.items() if k in self.index]
-        z = self.bias.copy()
-        if known:
-            rows, values = zip(*known)
-            z += np.asarray(values) @ self.weights[list(rows)]
-        e = np.exp(z - z.max())
-        return dict(zip(self.labels, (e / e.sum()).tolist()))
+    def weights(self, feature: str) -> list[float] | None:
+        """A feature's weights, one a label, as the model keeps them (None: an unknown feature)."""
+        packed = self.rows.get(feature)
+        if packed is None:
+            return None
+        mask, lane, offset, scale = (1 << self.LANE) - 1, self.LANE, self.OFFSET, 2.0 ** -self.shift
+        return [(((packed >> (lane * j)) & mask) - offset) * scale for j in range(1, len(self.labels) + 1)]
+
+    def probabilities(self, x: Mapping[str, float]) -> dict[str, float]:
+        get = self.rows.get
+        total = 0
+        for k, v in x.items():
+            packed = get(k)
+            if packed is not None:
+                if v == 1.0:
+                    total += packed
+                elif v == (c := int(v)) and c > 0:
+                    total += packed * c
+                else:
+                    return self._by_rows(x)
+        values = x.values()
+        norm = math.sqrt(sum(v * v for v in values)) or 1.0
+        lane, mask = self.LANE, (1 << self.LANE) - 1
+        added = total & mask
+        if added >= 1 << (lane - self.PAYLOAD):
+            return self._by_rows(x)  # the lanes may have spilt over: row by row
+        step = 2.0 ** -self.shift / norm
+        base = added * self.OFFSET
+        z = [b + (((total >> s) & mask) - base) * step
+             for b, s in zip(self.bias, range(lane, lane * (len(self.bias) + 1), lane))]
+        return self._softmax(z)
+
+    def _by_rows(self, x: Mapping[str, float]) -> dict[str, float]:
+        """The same scores a row at a time (any counts, any number of rows)."""
+        norm = math.sqrt(sum(v * v for v in x.values())) or 1.0
+        z = list(self.bias)
+        for k, v in x.items():
+            row = self.weights(k)
+            if row is not None:
+                z = [t + w * (v / norm) for t, w in zip(z, row)]
+        return self._softmax(z)
+
+    def _softmax(self, z: list[float]) -> dict[str, float]:
+        top = max(z)
+        e = [math.exp(t - top) for t in z]
+        s = sum(e)
+        return dict(zip(self.labels, [t / s for t in e]))
 
 
 def load_phrases(langs: Iterable[str] = LANGUAGES) -> list[tuple[str, str, str]]:
@@ -433,15 +510,20 @@ def train(rows: list[tuple[str, str, str]]) -> Model:
     unknown = [label for label in labels if _route(label) is None and label not in NOT_JOURNEYS + ("cancel",)]
     if unknown:
         raise ValueError(f"labels that are no journey: {unknown}")
-    examples, seen = [], set()
+    return Model(labels).fit(examples(rows))
+
+
+def examples(rows: list[tuple[str, str, str]]) -> list[tuple[dict[str, float], str]]:
+    """(features, label) of each distinct phrase, as the model learns them."""
+    out, seen = [], set()
     for lang, label, text in rows:
         text, folded = prepare(text)
         if (lang, label, folded) in seen:
             continue  # a phrase learnt once: the same rows again make the same model
         seen.add((lang, label, folded))
         x = features(folded, find(text, folded, lang))
-        examples.append((EXTRA_FEATURES(x, text, folded) if EXTRA_FEATURES else x, label))
-    return Model(labels).fit(examples)
+        out.append((EXTRA_FEATURES(x, text, folded) if EXTRA_FEATURES else x, label))
+    return out
 
 
 _lock = threading.Lock()
