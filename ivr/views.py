@@ -259,6 +259,9 @@ def _step_act(call: Call, got: Interpretation, expect: str) -> VoiceResponse:
         return call.to_person("caller_asked")
     if got.act == turns.REPEAT:
         return call.respond(call.conversation.repeat(call.key))
+    if got.act == turns.OPT_OUT:  # "stop texting me" said at a step (R16): how texts stop, then the step again
+        again = call.conversation.repeat(call.key)
+        return call.respond(Reply([Prompt("opt_out_by_voice")] + again.prompts, again.expect, lang=again.lang))
     if got.unsure_speech:
         return _unsure_speech(call, call.respond)
     if got.act == turns.GOODBYE:

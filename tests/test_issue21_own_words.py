@@ -712,3 +712,12 @@ def test_a_statement_at_which_plan_is_no_plans_name_R4(phone, deps, demo, said):
 def test_another_services_cancellation_is_none_of_ours(phone, deps, demo):
     reply = phone(DANA).text("Cancel my Netflix")
     assert "PIN" not in reply and "reply 1" not in reply.lower(), reply
+
+
+@pytest.mark.parametrize("said", ["before that can you stop texting my phone", "por favor no me manden más mensajes al celular"])
+def test_texts_refused_on_a_call_at_a_step_say_how_texts_stop_and_ask_again_R16(call, deps, demo, said):
+    """Had been "didn't get that" at the PIN prompt (or a reason's fix, or the confirmation)."""
+    t = call(SAM, ["1", "2", f"say {said}", "hangup"])
+    text = t.said()
+    assert ("reply STOP" in text or "responde ALTO" in text) and "didn't get that" not in text, text
+    assert text.count("PIN") >= 2 or text.count("PIN") + text.count("pin") >= 2, text  # the PIN asked again

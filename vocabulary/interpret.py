@@ -206,6 +206,14 @@ def _restated_stage(h: Heard):
     return None
 
 
+def _opt_out_stage(h: Heard):
+    """"stop texting me" said on a call while a step waits (R16): how texts are stopped (by text:
+    caller ID alone opts no one out), then the step again."""
+    if h.act.act == "opt_out" and h.s.spoken and h.step != EXPECT_COMMAND:
+        return Interpretation(turns.OPT_OUT, lang=h.lang)
+    return None
+
+
 def _correction_stage(h: Heard):
     """"actually, just give me a new number instead" while a request is in progress."""
     if h.act.act == "hesitation" and h.step in IN_PROGRESS:
@@ -352,7 +360,7 @@ PLAN_ANSWER_FILLER = frozenset({"the", "one", "my", "plan", "please", "el", "la"
                                 "that", "ese", "esa", "lo", "del"})
 
 
-HEARD_STAGES = (_restated_stage, _correction_stage, _everywhere_stage, _port_stage, _social_stage, _dont_know_stage,
+HEARD_STAGES = (_restated_stage, _opt_out_stage, _correction_stage, _everywhere_stage, _port_stage, _social_stage, _dont_know_stage,
                 _answer_stage, _why_stage, _question_stage, _command_stage, _request_stage)
 
 
