@@ -205,6 +205,7 @@ HESITATE = ("wait", "wait wait", "hold on", "hang on", "actually", "one moment",
             "not today", "not right now", "mas tarde", "luego lo hago", "despues", "otro dia", "ahorita no",
             "lo pienso", "think it over", "let me think about it", "i need to think", "necesito pensarlo",
             "i ll think about it", "hmm wait", "pause", "stop stop stop", "no espera", "no wait",
+            "gimme a sec", "gimme a min", "gimme a minute", "gimme a second", "un seg", "un segundo nada mas",
             "give me a sec", "give me a second", "give me a minute", "give me a moment", "let me see",
             "let me check", "let me find", "let me look", "let me ask", "dejame ver", "dejeme ver", "dejame pensar",
             "dejeme pensar", "dejame checar", "dejeme checar", "perate", "perame", "aguarde", "aguarda", "aguanta",
@@ -219,11 +220,12 @@ GREETING = ("hi", "hello", "hey", "hiya", "yo", "good morning", "good afternoon"
             "is anyone there", "anyone there", "hay alguien", "hola hay alguien ahi", "how are you",
             "como estas", "como esta", "morning", "evening", "afternoon", "good day", "sup", "what s up",
             "whats up", "que onda", "hey hey", "hi hi", "hello hello", "oye", "ola", "holi", "holis", "como estan",
-            "que hubo", "quiubo", "saludos", "buenas buenas")
+            "que hubo", "quiubo", "saludos", "buenas buenas", "how are you doing", "how are you doing today",
+            "how are you today", "how s it going", "hows it going", "como le va", "como les va", "como te va")
 ACTION_WORDS = ("cancel", "block", "change", "refund", "plan", "plans", "line", "number", "pin", "help", "problem",
                 "cancelar", "bloquear", "cambiar", "reembolso", "linea", "numero", "ayuda", "problema")
 GREET_FILLER = _pooled("greet_filler")
-DONT_KNOW = ("i don t really know", "i dont really know", "don t really know", "not really sure",
+DONT_KNOW = ("nose", "i don t really know", "i dont really know", "don t really know", "not really sure",
              "no se la verdad", "no sabria", "good question", "buena pregunta", "no estoy muy seguro",
              "no estoy muy segura", "i m not really sure", "no se bien", "i don t know which", "i dont know which", "not sure which", "no se cual", "no se cuales",
              "i m not sure which", "no se que", "i don t know what", "i dont know what", "not sure what",
@@ -716,7 +718,8 @@ def _asks_if_kept(r: Reading) -> bool:
 # withdraw ("never mind", "forget it", "mejor no", a no) end the request as any hesitation does.
 WAITING = ("wait", "wait wait", "hold on", "hang on", "one moment", "one sec", "one second", "a sec", "a second",
            "a minute", "a moment", "just a moment", "just a sec", "hold up", "wait a minute", "wait a sec",
-           "wait a second", "give me a sec", "give me a second", "give me a minute", "give me a moment",
+           "wait a second", "gimme a sec", "gimme a min", "gimme a minute", "gimme a second", "un seg",
+           "give me a sec", "give me a second", "give me a minute", "give me a moment",
            "let me see", "let me check", "let me find", "let me look", "let me ask", "espera", "esperame",
            "espereme", "espere", "esperen", "esperate", "un momento", "un segundo", "un minuto", "momento",
            "dejame ver", "dejeme ver", "dejame checar", "dejeme checar", "perate", "perame", "aguarde", "aguarda",
@@ -818,6 +821,9 @@ def _greets_only(r: Reading) -> bool:
     """Greeting words only, or a short plain turn opening with them that asks, tells and names nothing."""
     if _only(r.words, GREET_FILLER) and len(r.words) <= 6:
         return True
+    rest = _strip_phrases(r.padded, GREETING).split()
+    if len(r.words) <= 9 and _only(rest, GREET_FILLER | {"doing", "today", "there", "guys", "everyone", "hoy"}):
+        return True  # "hi there how are you doing today"
     return (r.words[0] in GREET_FILLER and len(r.words) <= 8 and r.plain and not IMPERATIVE.match(r.body)
             and not STATEMENT.match(r.body) and not Q_START.match(r.body) and not _has(r.padded, ACTION_WORDS))
 

@@ -324,3 +324,13 @@ def test_a_hesitation_that_only_asks_for_time_is_told_from_one_that_withdraws(te
     from vocabulary.acts import only_waits
 
     assert only_waits(text) is waits
+
+
+@pytest.mark.parametrize("lang, step, text, act", [
+    ("en", "target", "uhh gimme a min", "hesitation"), ("es", "offer", "un seg", "hesitation"),
+    ("en", "command", "hi there how are you doing today", "greeting"), ("es", "plan", "nose", "dont_know"),
+    ("en", "command", "hi, I want to cancel", "request"),
+])
+def test_short_acts_in_everyday_spelling(lang, step, text, act):
+    """Found on the development turns written apart: each had been a name, a no or a statement."""
+    assert act_of(text, lang, "sms", step).act == act
