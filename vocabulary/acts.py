@@ -958,7 +958,7 @@ STAGES = (
 )
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=256)
 def _read(text: str, lang: str, channel: str, step: str) -> Act:
     """The first act a stage finds (the module's docstring gives the order and why)."""
     reading = Reading.of(text, lang, channel, step)
@@ -1258,7 +1258,7 @@ def rules_act(text: str | None, lang: str = languages.DEFAULT_CODE, channel: str
     return _read((text or "")[:MAX_CHARS], lang or languages.DEFAULT_CODE, channel or "sms", step or "command")
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=256)
 def _decided(text: str, lang: str, channel: str, step: str) -> Act:
     from vocabulary import act_model
 

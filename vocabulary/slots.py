@@ -215,7 +215,7 @@ def _tokens(text: str, lang: str, reader=spoken_to_digits) -> list[str]:
     return reader(fold((text or "")[:MAX_CHARS].replace("-", " ")).split(), lang)
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=256)
 def _read_tokens(text: str, lang: str) -> tuple[str, ...]:
     """The folded words with spoken numbers as digits (read once a turn: every slot uses them)."""
     return tuple(spoken_to_digits(fold(text[:MAX_CHARS].replace("-", " ")).split(), lang))
@@ -583,7 +583,7 @@ def _who(text: str, step: str, out: dict[str, str]) -> str | None:
 PRODUCTS = {"text_archive": "Text Archive", "call_recording": "Call Recording"}
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=128)
 def _heard(text: str, lang: str) -> tuple[tuple[str, object], ...]:
     found: dict[str, object] = dict(slots(text, lang, "command"))
     if "phone" not in found:  # a short code or an emergency number is a number too (refused by name)

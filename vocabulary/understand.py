@@ -593,7 +593,7 @@ def clarify(labels: Iterable[str]) -> Intent:
     return intents.journey("clarify", options=[[name, slots] for name, slots in options[:2]])
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=64)  # one turn reads its text several times; a worker keeps few (memory: bench/README.md)
 def reading(text: str | None, lang: str) -> tuple[str, str, Found, Mapping[str, float]]:
     """A text as the models read it, once a turn (the intent model and the act model share it,
     given the same raw words): the text, its folded words (spoken numbers as digits), what the
