@@ -721,3 +721,14 @@ def test_texts_refused_on_a_call_at_a_step_say_how_texts_stop_and_ask_again_R16(
     text = t.said()
     assert ("reply STOP" in text or "responde ALTO" in text) and "didn't get that" not in text, text
     assert text.count("PIN") >= 2 or text.count("PIN") + text.count("pin") >= 2, text  # the PIN asked again
+
+
+@pytest.mark.parametrize("said", ["i've been getting like ten robocalls a day this week it's ridiculous",
+                                  "ayer se me cortaron las llamadas como tres veces"])
+def test_a_problem_told_at_the_pin_prompt_is_heard_never_a_malformed_pin_R8(phone, deps, demo, said):
+    """Had been "A PIN is 4 to 8 digits" (an unusable input)."""
+    p = phone(SAM)
+    p.text("CANCEL LINE")
+    reply = p.text(said)
+    assert "4 to 8 digits" not in reply and "4 a 8 dígitos" not in reply and "PIN" in reply, reply
+    assert "PIN OK" in p.text("1357") or line(deps, "sam").status == "active"

@@ -856,11 +856,14 @@ def _statement_told(s: Said, got: Interpretation, lang: str) -> Interpretation |
         about = told_about(s.words, lang)
         if about.value is None:
             heard_as = understand(s.words, lang)  # no digits: nothing the step keeps from the model
-            if not (heard_as.sure and heard_as.label in REGISTRY and heard_as.label != "agent"):
+            label = heard_as.label
+            if label in ("fix.reactivate", "fix.change_number"):
+                label = label[4:]  # R11's fixes that are journeys of their own
+            if not (heard_as.sure and (label in REGISTRY or label.startswith("fix.")) and label != "agent"):
                 return None
-            if heard_as.label == "lost_phone":  # "my phone was stolen so I can't get the code": what to do
+            if label == "lost_phone":  # "my phone was stolen so I can't get the code": what to do
                 return Interpretation(turns.STATEMENT, intents.journey("lost_phone"), lang=got.lang)  # now, a person
-            about = intents.told(heard_as.label)
+            about = intents.told(label)
         return Interpretation(turns.STATEMENT, about, lang=got.lang)
     return None
 
