@@ -148,7 +148,6 @@ def test_money_back_if_i_cancel_is_the_refund_policy_in_its_language_R1_R20_R24(
 MARIA = "+15557770011"
 
 
-
 def test_a_listed_plans_name_at_which_plan_is_that_plan_not_a_problem_to_fix(phone, deps, demo):
     p = phone(MARIA)
     p.text("STOP PLAN")
@@ -218,7 +217,6 @@ def test_a_cancellation_told_of_says_how_to_ask_for_either_R24(phone, deps, demo
 def test_a_cancellation_told_of_by_phone_says_how_to_ask_R24(call, deps, demo, said, way):
     told = call(SAM, [f"say {said}", "hangup"]).said()
     assert f"Nothing was changed. If you'd like to {way}, just ask for it" in told, told
-
 
 
 # What must not be heard as a change (review of the fixes above) -------------------------------------

@@ -452,11 +452,14 @@ def _answered(s: Said, kind: str, lang: str) -> Intent | None:
         return _line_in_words(s.words, lang)
     if step in (EXPECT_WHICH, EXPECT_PLAN, EXPECT_FIX, EXPECT_REASON) and kind == "choice" \
             and str(found.get("choice", "")).isdigit():
-        offered = len(s.turn.options) or OFFERED.get(step)
-        if offered and not 1 <= int(found["choice"]) <= offered:
-            return intents.UNCLEAR  # "five" when three plans were offered: no option's number
-        return intents.choice(int(found["choice"]))
+        return _offered_choice(s, int(found["choice"]))
     return None
+
+
+def _offered_choice(s: Said, n: int) -> Intent:
+    """An option's number, if the step offered that many ("five" when three plans were offered: none)."""
+    offered = len(s.turn.options) or OFFERED.get(s.turn.expects)
+    return intents.UNCLEAR if offered and not 1 <= n <= offered else intents.choice(n)
 
 
 def _everywhere(act, step: str, lang: str, words: str) -> Interpretation | None:
