@@ -67,7 +67,13 @@ def post_worker_init(worker):
 
 def on_starting(server):
     from core.settings import Settings
+    from vocabulary import model_cache
     from web.server import refuse_several_workers_without_redis
+
+    # The understanding models trained once, in a process of their own, before any worker
+    # starts: each worker then loads their weights and never imports scikit-learn (whose
+    # memory a worker that trained would keep: bench/README.md, "Memory a worker").
+    model_cache.warm()
 
     # Settings refused here stop gunicorn with their one line; refused in the workers, each
     # worker would die and be started again, forever.

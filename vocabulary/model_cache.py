@@ -25,6 +25,8 @@ import contextlib
 import hashlib
 import json
 import os
+import subprocess
+import sys
 import tempfile
 from importlib import metadata
 from pathlib import Path
@@ -126,3 +128,47 @@ def _write(path: Path, model, name: str = "understanding") -> None:
     except OSError:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+
+
+MODELS = ("understanding", "acts")  # vocabulary/understand.py's and vocabulary/act_model.py's names
+
+
+def cached() -> bool:
+    """Whether both models' weights for today's inputs are in the cache."""
+    where = folder()
+    if where is None:
+        return False
+    k = key()
+    return all((where / f"{name}-{k}.model").is_file() for name in MODELS)
+
+
+def warm(timeout: float = 300.0) -> bool:
+    """Both models trained in a process of their own when the cache lacks them (gunicorn's master,
+    once, before it starts its workers): a worker then loads the weights and never imports
+    scikit-learn, numpy or scipy, whose memory would otherwise stay in every worker that trained
+    (about 120 MB each: bench/README.md). True when the cache holds both afterwards."""
+    if folder() is None or cached():
+        return folder() is not None
+    try:
+        subprocess.run([sys.executable, "-m", "vocabulary.model_cache", "--build"], cwd=ROOT, timeout=timeout,
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    except (OSError, subprocess.SubprocessError):
+        return False  # the workers train for themselves, as without a cache
+    return cached()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m vocabulary.model_cache --build``: train both models and cache their weights."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv != ["--build"]:
+        print("usage: python -m vocabulary.model_cache --build", file=sys.stderr)
+        return 2
+    from vocabulary import act_model, understand
+
+    understand.model()
+    act_model.model()
+    return 0 if cached() else 1
+
+
+if __name__ == "__main__":  # pragma: no cover - run by warm() and by hand
+    raise SystemExit(main())
