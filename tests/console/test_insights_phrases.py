@@ -64,7 +64,8 @@ def test_check_refuses_rows_that_lower_accuracy(runner, tmp_path):
     assert out.exit_code == 1
     assert "refused:" in out.output and "overall accuracy drops" in out.output and "intent plans drops" in out.output
     assert "now missed:" in out.output
-    assert "held-out turns: act-and-intent drops" in out.output  # the turns in context get worse too
+    # the turns in context get worse too (overall, or in a language: the rules now carry more of them)
+    assert "held-out turns: act-and-intent drops" in out.output or "held-out turns: en drops" in out.output
 
 
 def test_check_refuses_a_file_not_in_the_format(runner, tmp_path):
