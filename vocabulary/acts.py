@@ -191,13 +191,13 @@ NO_REST = _pooled("no_rest")
 # follows them may be a request of its own.
 CORRECTIONS = ("actually", "wait", "hold on", "hang on", "oh wait", "no wait", "espera", "espere", "esperame",
                "un momento", "en realidad", "mejor", "no espera", "ay espera")
-HESITATE = ("wait", "wait wait", "hold on", "hang on", "actually", "one moment", "one sec", "one second", "a sec",
-            "a second", "a minute", "a moment", "just a moment", "just a sec", "never mind", "nevermind", "nvm",
+HESITATE = ("wait", "wait wait", "hold on", "hang on", "actually", "one moment", "one sec", "one second",
+            "just a moment", "just a sec", "just a second", "just a minute", "never mind", "nevermind", "nvm",
             "forget it", "forget about it", "changed my mind", "change my mind", "changed mind", "second thought",
             "second thoughts", "keep it", "keep my", "i want to keep", "i wanna keep", "let me think",
             "think about it", "not yet", "not so fast", "stop stop", "don t do it", "dont do it", "whoa",
             "woah", "espera", "esperame", "espereme", "espere", "esperen", "esperate", "un momento", "un segundo",
-            "un minuto", "momento", "mejor no", "pensandolo bien", "cambie de opinion", "cambie de idea",
+            "un minuto", "momentito", "momento por favor", "mejor no", "pensandolo bien", "cambie de opinion", "cambie de idea",
             "olvidalo", "olvidelo", "dejalo", "dejelo", "dejalo asi", "mejor lo dejo", "quiero conservar",
             "quiero mantener", "quiero quedarme con", "conservar mi", "mantener mi", "no lo hagas",
             "lo voy a pensar", "dejame pensarlo", "todavia no", "aun no", "mas bien no", "en realidad no",
@@ -210,6 +210,8 @@ HESITATE = ("wait", "wait wait", "hold on", "hang on", "actually", "one moment",
             "let me check", "let me find", "let me look", "let me ask", "dejame ver", "dejeme ver", "dejame pensar",
             "dejeme pensar", "dejame checar", "dejeme checar", "perate", "perame", "aguarde", "aguarda", "aguanta",
             "deja veo", "deja ver", "deja checo", "un segundito", "un momentito")
+# Hesitations only when they are the whole turn ("it cuts out after a minute" hesitates at nothing).
+HESITATE_ALONE = frozenset({"momento", "a sec", "a second", "a minute", "a moment", "sec", "one min", "a min"})
 # Hesitation words a new request can follow at the greeting ("actually, I want a new number").
 WEAK_HESITATE = ("actually", "wait", "hold on", "en realidad", "espera", "hang on", "one moment", "un momento",
                  "one sec", "a sec", "hold up", "wait wait", "wait a minute", "wait a sec", "wait a second",
@@ -681,6 +683,8 @@ def _goodbye(r: Reading) -> Act | None:
 def _hesitation(r: Reading) -> Act | None:
     """R18: a hesitation or a correction ("wait", "actually", "mejor no") ends the request at once;
     at the greeting a new request may follow a weak one ("actually, I want a new number")."""
+    if r.folded in HESITATE_ALONE:
+        return Act("hesitation", how="hesitation")  # "momento", "a sec": only as the whole turn ("after a minute")
     if not _has(r.padded, HESITATE) or r.declines_offer or _plain_no(r) or _asks_if_kept(r) \
             or CARRIER_NAMED.search(r.folded):
         return None  # "i'm switching to t-mobile and i want to keep my number": the port (R25), no hesitation
@@ -1020,7 +1024,9 @@ def _answer_code(raw, lang, found, words):
 
 
 def _answer_target(raw, lang, found, words):
-    return "line" if {"last4", "name", "phone"} & found.keys() or MY_LINE.search(fold(raw)) else None
+    # "mine", "my line": the verified line itself, in a few words ("my number got suspended because…" tells)
+    return "line" if {"last4", "name", "phone"} & found.keys() or (MY_LINE.search(fold(raw)) and len(words) <= 4) \
+        else None
 
 
 def _answer_block_number(raw, lang, found, words):

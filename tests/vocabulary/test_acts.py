@@ -334,3 +334,15 @@ def test_a_hesitation_that_only_asks_for_time_is_told_from_one_that_withdraws(te
 def test_short_acts_in_everyday_spelling(lang, step, text, act):
     """Found on the development turns written apart: each had been a name, a no or a statement."""
     assert act_of(text, lang, "sms", step).act == act
+
+
+@pytest.mark.parametrize("step, text, act", [
+    ("which", "every time i call my clients it cuts out after like a minute", "statement"),
+    ("pin", "a minute", "hesitation"), ("pin", "momento", "hesitation"), ("pin", "just a minute", "hesitation"),
+    ("target", "my number got suspended because my card bounced", "statement"), ("target", "my line", "answer"),
+])
+def test_a_hesitation_or_my_line_only_where_the_words_are_one(step, text, act):
+    """"after like a minute" had been a hesitation (the request ended); "my number got suspended…"
+    at "which line?" the verified line chosen."""
+    lang = "es" if text == "momento" else "en"
+    assert act_of(text, lang, "voice", step).act == act

@@ -99,7 +99,7 @@ def test_the_near_miss_development_set_proposes_at_most_one_change():
     assert report.near_miss_changes <= 1, report.table()
 
 
-DEV_TURNS_FLOOR = 0.745  # act-and-intent on the development turns written apart, a ratchet like FLOOR
+DEV_TURNS_FLOOR = 0.756  # act-and-intent on the development turns written apart, a ratchet like FLOOR
 
 
 def test_the_development_turns_written_apart_are_read_no_worse_than_measured():
