@@ -38,6 +38,14 @@ def _renewing(deps, login: str, product: str) -> bool:
                                                        Plan.product == product)).scalar_one()
 
 
+def _texted(p, *said: str) -> str:
+    """Each text in turn; the reply to the last."""
+    reply = ""
+    for words in said:
+        reply = p.text(words)
+    return reply
+
+
 def _proposed_and_confirmed(p, said: str, pin: str, proposal: str) -> None:
     """``said``, then the PIN: the change proposed is ``proposal``, and SÍ confirms it (R10, R18)."""
     p.text(said)
@@ -72,8 +80,7 @@ def test_the_line_asked_away_in_other_words_is_its_cancellation_R11(phone, deps,
 
 def test_take_a_number_off_my_block_list_is_its_unblock(phone, deps, demo):
     p = phone(SAM)
-    for said in ("BLOCK 305 555 0161", "1357", "YES"):
-        p.text(said)
+    _texted(p, "BLOCK 305 555 0161", "1357", "YES")
     assert _blocked(deps, "+13055550161") == 1
     asked = p.text("take 305 555 0161 off my block list")
     assert "Nothing was changed" not in asked, asked
@@ -92,8 +99,7 @@ def test_llamadas_de_espam_get_the_free_block_offered_R11(phone, deps, demo):
                                   "sí, quiero intentarlo", "don't cancel, fix it", "no lo cancelen, arréglenlo"])
 def test_the_fix_taken_in_other_words_at_the_offer_is_the_fix_R11(phone, deps, demo, said):
     p = phone(SAM)
-    for step in ("CANCEL LINE", "1357"):
-        p.text(step)
+    _texted(p, "CANCEL LINE", "1357")
     assert "FIX" in p.text("1")
     reply = p.text(said)
     assert "voice network" in reply or "red de voz" in reply, reply
@@ -103,8 +109,7 @@ def test_the_fix_taken_in_other_words_at_the_offer_is_the_fix_R11(phone, deps, d
 
 def test_tried_it_already_just_cancel_at_the_offer_goes_on_cancelling_R11(phone, deps, demo):
     p = phone(SAM)
-    for step in ("CANCEL LINE", "1357", "1"):
-        p.text(step)
+    _texted(p, "CANCEL LINE", "1357", "1")
     reply = p.text("ya lo intenté, nomás cancela mi línea")
     assert "Cancelar la línea" in reply and "SÍ" in reply, reply
 
@@ -119,8 +124,7 @@ def test_a_hesitation_with_nothing_in_progress_is_told_what_it_can_say(phone, de
 @pytest.mark.parametrize("said", ["no keep my number", "mejor no"])
 def test_no_with_what_keeps_it_ends_the_confirmation_R18(phone, deps, demo, said):
     p = phone(SAM)
-    for step in ("CANCEL LINE", "1357", "SKIP"):
-        p.text(step)
+    _texted(p, "CANCEL LINE", "1357", "SKIP")
     reply = p.text(said)
     assert "YES" not in reply and "SÍ" not in reply, reply
     p.text("YES")  # the request ended: this yes confirms nothing (R18)
@@ -178,8 +182,7 @@ def test_a_word_that_names_no_plan_at_which_plan_is_not_called_a_plan(phone, dep
                                   "telemarketers won't stop calling"])
 def test_spam_calls_at_why_are_the_spam_reason_not_calling_problems_R11(phone, deps, demo, said):
     p = phone(SAM)
-    for step in ("CANCEL LINE", "1357"):
-        p.text(step)
+    _texted(p, "CANCEL LINE", "1357")
     reply = p.text(said)
     assert "block spam" in reply or "bloquear" in reply, reply
     assert "voice network" not in reply and "red de voz" not in reply, reply
@@ -187,8 +190,7 @@ def test_spam_calls_at_why_are_the_spam_reason_not_calling_problems_R11(phone, d
 
 def test_si_porfavor_in_one_word_confirms_R18(phone, deps, demo):
     p = phone(SAM)
-    for step in ("CANCELAR LINEA", "1357", "OMITIR"):
-        p.text(step)
+    _texted(p, "CANCELAR LINEA", "1357", "OMITIR")
     assert "Listo" in p.text("SI porfavor")
     assert line(deps, "sam").status == "cancel_pending"  # works until its term end (R2)
 
@@ -236,8 +238,7 @@ def test_words_that_ask_for_no_change_propose_none_R10_R24(phone, deps, demo, sa
                                   "nothing can fix it"])
 def test_the_fix_refused_at_the_offer_goes_on_cancelling_R11(phone, deps, demo, said):
     p = phone(SAM)
-    for step in ("CANCEL LINE", "1357", "1"):
-        p.text(step)
+    _texted(p, "CANCEL LINE", "1357", "1")
     reply = p.text(said)
     assert "Cancel line" in reply and "YES" in reply, reply  # never obstructed (R11), still its own yes
 
@@ -276,8 +277,7 @@ def test_a_listed_plan_named_in_a_longer_sentence_is_not_taken_for_the_answer(ph
 def test_a_port_named_at_the_cancellations_confirmation_ends_it_and_is_answered_R25(phone, deps, demo, said,
                                                                                     answer):
     p = phone(SAM)
-    for step in ("CANCEL LINE", "1357", "SKIP"):
-        p.text(step)
+    _texted(p, "CANCEL LINE", "1357", "SKIP")
     assert answer in p.text(said)
     p.text("YES")  # nothing waits for it: the number is never released for a port (R25)
     assert line(deps, "sam").status == "active"
@@ -285,8 +285,7 @@ def test_a_port_named_at_the_cancellations_confirmation_ends_it_and_is_answered_
 
 def test_a_port_given_as_the_reason_is_answered_never_a_new_number_R25(phone, deps, demo):
     p = phone(SAM)
-    for step in ("CANCEL LINE", "1357"):
-        p.text(step)
+    _texted(p, "CANCEL LINE", "1357")
     reply = p.text("I'm porting my number to T-Mobile")
     assert "don't cancel it here" in reply and "change your number" not in reply, reply
 
@@ -406,8 +405,7 @@ def test_keeping_asked_about_at_a_plan_or_the_line_is_answered_and_the_question_
 
 def test_undoing_asked_at_a_confirmation_is_answered_and_the_yes_still_waits_R3_R18(phone, deps, demo):
     p = phone(SAM)
-    for said in ("CANCEL LINE", "1357", "SKIP"):
-        p.text(said)
+    _texted(p, "CANCEL LINE", "1357", "SKIP")
     reply = p.text("can I undo it later if I change my mind?")
     assert "undone" in reply and "YES" in reply, reply  # R3 told, the confirmation still waiting
     assert line(deps, "sam").status == "active"
@@ -447,8 +445,7 @@ def test_a_lines_last_four_said_with_zeros_by_phone_is_that_line_not_a_person_R7
 def test_a_block_told_of_with_its_undoing_asked_is_the_unblock_R24(phone, deps, demo, said):
     """Had been read as talk of a past block (told how to ask for an unblock), not the unblock."""
     p = phone(SAM)
-    for step in ("BLOCK 305 555 0161", "1357", "YES"):
-        p.text(step)
+    _texted(p, "BLOCK 305 555 0161", "1357", "YES")
     first = p.text(said)
     asked = p.text("1357") if "PIN" in first else first
     assert "unblock" in asked.lower() or "desbloquear" in asked.lower(), (first, asked)
@@ -500,8 +497,7 @@ def test_time_asked_for_at_the_pin_prompt_by_phone_waits_for_the_pin_R8(call, de
 @pytest.mark.parametrize("said", ["wait", "hold on", "espera"])
 def test_a_hesitation_at_a_confirmation_still_ends_the_request_R18(phone, deps, demo, said):
     p = phone(SAM)
-    for step in ("CANCEL LINE", "1357", "SKIP"):
-        p.text(step)
+    _texted(p, "CANCEL LINE", "1357", "SKIP")
     reply = p.text(said)
     assert "Take your time" not in reply and "Tómate" not in reply, reply
     p.text("YES")
@@ -619,8 +615,7 @@ def test_unblock_asked_at_which_number_to_block_is_the_unblock_never_a_block_R10
     read the digits as the step's answer; the conversation's reading of the sentence caught the
     unblock, so this passed before too: a guard)."""
     p = phone(SAM)
-    for step in ("BLOCK 917 555 0142", "1357", "YES"):
-        p.text(step)
+    _texted(p, "BLOCK 917 555 0142", "1357", "YES")
     assert _blocked(deps, "+19175550142") == 1
     assert "Which number should we block" in p.text("BLOCK")
     reply = p.text("actually unblock 9175550142, I blocked my mom")

@@ -628,7 +628,7 @@ def _plan(s: Said) -> Intent:
 def _fix(s: Said) -> Intent:
     if s.keys:
         got = s.choice() if s.keypad or len(s.keys) <= 2 else intents.UNCLEAR
-        return got if got.kind != "choice" or 1 <= got.value <= OFFERED[EXPECT_FIX] else intents.UNCLEAR
+        return _offered_choice(s, got.value) if got.kind == "choice" else got
     fix = fix_choice(s.understood)
     return intents.choice(fix) if fix else intents.UNCLEAR
 
