@@ -883,21 +883,27 @@ def asks_another_change(text: str, lang: str, step: str) -> bool:
 
 
 def _asks_another_change(r: Reading) -> bool:
+    """The verb first (a regular expression), the digits read only when a change is asked."""
+    if not any(_another_change_verb(r.step, body) for body in [LEAD.sub("", r.folded + " ").strip()]
+               + _clause_bodies(r.raw)):
+        return False
     if r.step != "block_number" and "phone" not in slot_reader.slots(r.raw, r.lang, "command"):
         return False  # "cancel my line, 1357" at the PIN prompt, "cancel 0011" at "which line?": the answer
     if r.step in ("pin", "code") and {"pin", "code"} & slot_reader.slots(r.raw, r.lang, r.step).keys():
         return False  # "block 917…, my pin is 1357": the PIN answered, the number kept by the request
-    for body in [LEAD.sub("", r.folded + " ").strip()] + _clause_bodies(r.raw):
-        m = CHANGE_ASKED.match(body)
-        if m is None:
-            continue
-        verb = m.group(1)
-        if r.step == "block_number" and verb.startswith(("block", "bloque")):
-            continue  # at "which number should we block?", "block 212 555 0143" is the answer
-        if r.step != "block_number" and not verb.startswith(("block", "bloque", "unblock", "un block", "desbloque")):
-            continue  # "cancel line 555 010 0003" at the PIN prompt: the line's own number (R8), restated
-        return True
-    return False
+    return True
+
+
+def _another_change_verb(step: str, body: str) -> bool:
+    m = CHANGE_ASKED.match(body)
+    if m is None:
+        return False
+    verb = m.group(1)
+    if step == "block_number":
+        return not verb.startswith(("block", "bloque"))  # "block 212 555 0143" there is the answer
+    # elsewhere only a block or an unblock: "cancel line 555 010 0003" at the PIN prompt is the line's
+    # own number (R8), restated
+    return verb.startswith(("block", "bloque", "unblock", "un block", "desbloque"))
 
 
 # 6. a question, a statement, a request (``form``), as the step takes them
