@@ -725,3 +725,26 @@ def test_a_problem_told_at_the_pin_prompt_is_heard_never_a_malformed_pin_R8(phon
     reply = p.text(said)
     assert "4 to 8 digits" not in reply and "4 a 8 dígitos" not in reply and "PIN" in reply, reply
     assert "PIN OK" in p.text("1357") or line(deps, "sam").status == "active"
+
+
+@pytest.mark.parametrize("said, told", [
+    ("I want to un-cancel my text archive", "can't be undone"),
+    ("cancel the cancellation please", "can't be undone"),
+    ("my wife cancelled my line this morning, i never wanted that", "can't be undone"),
+    ("i canceled the recording add on by accident", "can't be undone"),
+    ("quiero descancelar la grabación", "no se puede deshacer"),
+    ("cancelen la cancelación porfa", "no se puede deshacer"),
+    ("deshagan la cancelación de mi línea, fue un error", "no se puede deshacer"),
+    ("mi esposo canceló mi línea ayer y yo no quería", "no se puede deshacer"),
+])
+def test_a_cancellation_undone_or_regretted_is_told_truly_never_a_cancellation_R3(phone, deps, demo, said, told):
+    """Had proposed the cancellation itself ("I want to un-cancel my text archive" → "Cancel
+    Text Archive?" after the PIN), or asked "a plan or the line?", or "didn't get that"."""
+    reply = phone(SAM).text(said)
+    assert told in reply and "PIN" not in reply, reply
+    assert line(deps, "sam").status == "active"
+
+
+def test_a_cancellation_undone_by_voice_is_told_truly_R3(call, deps, demo):
+    said = call(SAM, ["say i want to un cancel my number plan", "hangup"]).said()
+    assert "can't be undone" in said and "PIN" not in said, said

@@ -503,6 +503,9 @@ def integrated(case: Case) -> Interpreted:
     return from_interpretation(got, case)
 
 
+PIECES_MEDIAN_US, PIECES_P99_US = 500, 5000  # the pieces' share of a turn's 1 ms / 5 ms (the model has the rest)
+
+
 def budget(rows: list[Labelled] | None = None, repeat: int = 1) -> dict[str, float]:
     """CPU a turn of the pieces (acts, slots, language; not the intent model), median and p99,
     each turn read cold (their caches cleared), and what they cost to load: seconds of CPU and
@@ -538,7 +541,8 @@ def main(argv: list[str] | None = None) -> int:  # pragma: no cover - run by han
         b = budget()
         print(f"pieces (acts, slots, language) on {b['turns']} turns: median {b['median_us']:.0f} µs, "
               f"p99 {b['p99_us']:.0f} µs, mean {b['mean_us']:.0f} µs CPU; loading them {b['start_s']:.2f} s CPU, "
-              f"Python heap {b['heap_mb']:.1f} MB")
+              f"Python heap {b['heap_mb']:.1f} MB; budget 500 µs median, 5 ms p99: "
+              + ("met" if b["median_us"] <= PIECES_MEDIAN_US and b["p99_us"] <= PIECES_P99_US else "missed"))
         return 0
     report = evaluate(baseline, name="baseline (acts, slots, language + today's understand.py model)")
     print(report.table())

@@ -323,7 +323,7 @@ def _names_its_label(label: str, f: Found, folded: str = "") -> bool:
     """The model's labels that are no journey: a vague cancel, a plain-words opt-out; the
     answers that need words of their own (CUES)."""
     if label in CUES:
-        return bool(CUES[label].search(folded))
+        return bool(CUES[label].search(folded) or (label == "undo_cancel" and UNDO_CANCEL.search(folded)))
     c = f.concepts
     if label == "cancel":  # "I don't want to cancel" asks nothing; "cancel my Netflix" nothing of ours
         return not ("cancel" in f.negated and "cancel" not in c) and not OTHER_SERVICE.search(folded)
@@ -705,10 +705,40 @@ def _called_back(probs: dict[str, float], folded: str) -> dict[str, float]:
     return {**probs, "callback": probs["callback"] + probs["agent"], "agent": 0.0}
 
 
+# R3: a cancellation's undoing named ("un-cancel", "cancel the cancellation", "deshagan la
+# cancelación"), or a cancellation told with its regret ("my wife cancelled my line, i never wanted
+# that", "la cancelé sin querer"): what undoing can do is answered, never a cancellation proposed.
+CANCEL_WORD = r"(cancel\w*|cancele|cancelo|cancelaron)"
+UNDO_CANCEL = re.compile(
+    r"\b(un ?cancel\w*|des ?cancel\w*|cancel\w* (the|my|a|that|la|mi|esa|una) cancel\w*|"
+    r"(undo|undoing|reverse|revert|take back|deshacer\w*|deshaz|deshago|deshagan|deshaga|anular\w*|anulen|anule|"
+    r"revertir|quitar|quiten|quiteme|echar para atras) (the |my |la |mi |una |esa |that |a )?cancel\w*|"
+    r"cancel\w*\b.{0,60}\b(by mistake|by accident|accidentally|on accident|mistakenly|sin querer|por error|"
+    r"por accidente|por equivocacion|(didn t|didnt|did not|never) (want|mean|meant|approve|approved|authori[sz]ed|"
+    r"ask|asked)|i never wanted|wasn t me|no (lo )?queria|nunca (lo |la )?(autorice|pedi|quise)|se equivoco|"
+    r"fue un error|(was|by) a mistake|boton equivocado)|"
+    r"(by mistake|by accident|accidentally|sin querer|por error|por accidente|didn t mean to|didnt mean to|"
+    r"no era mi intencion|no queria) (cancel\w*|cancele|cancelo))\b")
+# What stays itself beside an undoing, when its own words are said: money back (R1), a charge.
+BESIDE_UNDOING = {"refund": re.compile(r"\b(refund\w*|reimburs\w*|money back|reembols\w*|dinero|devuelv\w* (el|mi) "
+                                       r"(dinero|pago)|credit\w*|creditos?)\b"),
+                  "billing": re.compile(r"\b(charg\w*|bill\w*|cobr\w*|cargo\w*|factur\w*)\b")}
+
+
+def _undone(probs: dict[str, float], folded: str) -> dict[str, float]:
+    """A cancellation's undoing or its regret (UNDO_CANCEL) is the undoing's answer (R3): every
+    label's weight is its but money's when money is named, so that no cancellation is proposed."""
+    if "undo_cancel" not in probs or not UNDO_CANCEL.search(folded):
+        return probs
+    kept = {label for label, words in BESIDE_UNDOING.items() if label in probs and words.search(folded)}
+    moved = sum(p for label, p in probs.items() if label not in kept)
+    return {label: (moved if label == "undo_cancel" else p if label in kept else 0.0) for label, p in probs.items()}
+
+
 def _candidates(probs: dict[str, float], f: Found, folded: str) -> list[tuple[str, float]]:
     """The labels, likeliest first, the safety rules allow: safety before recall, a change the
     utterance doesn't name is not a candidate at all (``names_its_change``)."""
-    ranked = sorted(_pooled(_heard_only(_called_back(probs, folded), folded)).items(), key=lambda kv: -kv[1])
+    ranked = sorted(_pooled(_undone(_heard_only(_called_back(probs, folded), folded), folded)).items(), key=lambda kv: -kv[1])
     return [(label, p) for label, p in ranked if names_its_change(label, f, folded)]
 
 

@@ -17,7 +17,8 @@ def said(key: str, values: dict | None = None):
 
 
 def answer(name: str, key: str, answers: frozenset[str] = frozenset(), values: dict | None = None,
-           cue: str = "", ends_in_progress: bool = False) -> Journey:
-    """A public answer: no PIN, no line, no change (its words are the catalogues' ``key``)."""
+           cue: str = "", ends_in_progress: bool = False, slots_heard=None) -> Journey:
+    """A public answer: no PIN, no line, no change (its words are the catalogues' ``key``);
+    ``slots_heard`` keeps what the sentence named (the plan an undoing is about)."""
     return Journey(name, said(key, values), needs_line=False, prompts=(key,), answers=answers, cue=cue,
-                   ends_in_progress=ends_in_progress)
+                   ends_in_progress=ends_in_progress, slots_heard=slots_heard)

@@ -5,6 +5,7 @@ working to its term end and may be bought again in the app. A person for the res
 from __future__ import annotations
 
 from core.journeys._facts import answer
+from core.journeys.cancel_plan import plan_heard
 
 # Reached only by words of undoing ("I cancelled last month" asks nothing).
 CUE = (r"\b(undo|undone|reverse|revert|restore|reinstate|uncancel|un cancel|take back|by mistake|mistake|"
@@ -14,4 +15,4 @@ CUE = (r"\b(undo|undone|reverse|revert|restore|reinstate|uncancel|un cancel|take
        r"(quiten|quitar|quiteme|quitenme|anule|anulen|anular|borren|borrar) (la|mi) cancelacion|"
        r"recuperen\w*|recuperarl[ao]|restauren|por equivocacion|por accidente|echar (para |pa )?atras|"
        r"volver a tener|arrepenti\w*|accidentally|accidently|put (it|them) back|turn (it|them) back on)\b")
-JOURNEY = answer("undo_cancel", "undo_cancel", cue=CUE)
+JOURNEY = answer("undo_cancel", "undo_cancel", cue=CUE, slots_heard=plan_heard)  # the plan undone, as named
