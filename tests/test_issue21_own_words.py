@@ -748,3 +748,15 @@ def test_a_cancellation_undone_or_regretted_is_told_truly_never_a_cancellation_R
 def test_a_cancellation_undone_by_voice_is_told_truly_R3(call, deps, demo):
     said = call(SAM, ["say i want to un cancel my number plan", "hangup"]).said()
     assert "can't be undone" in said and "PIN" not in said, said
+
+
+@pytest.mark.parametrize("said", ["i cancelled the archive by mistake, i didn't want that",
+                                  "cancelé la grabación sin querer"])
+def test_a_regretted_cancellation_told_at_the_pin_prompt_is_answered_truly_R3_R8(phone, deps, demo, said):
+    """Had been "A PIN is 4 to 8 digits" or "didn't get that"; nothing is changed by it."""
+    p = phone(SAM)
+    p.text("PLANS")
+    reply = p.text(said)
+    assert "can't be undone" in reply or "no se puede deshacer" in reply, reply
+    assert "couldn't verify" not in reply and "4 to 8" not in reply, reply
+    assert line(deps, "sam").status == "active"
