@@ -736,6 +736,8 @@ def test_a_problem_told_at_the_pin_prompt_is_heard_never_a_malformed_pin_R8(phon
     ("cancelen la cancelación porfa", "no se puede deshacer"),
     ("deshagan la cancelación de mi línea, fue un error", "no se puede deshacer"),
     ("mi esposo canceló mi línea ayer y yo no quería", "no se puede deshacer"),
+    ("turn text archive back on, i cancelled it last night", "can't be undone"),
+    ("devuélveme mi número porfa, lo cancelé sin querer", "no se puede deshacer"),
 ])
 def test_a_cancellation_undone_or_regretted_is_told_truly_never_a_cancellation_R3(phone, deps, demo, said, told):
     """Had proposed the cancellation itself ("I want to un-cancel my text archive" → "Cancel
@@ -760,3 +762,19 @@ def test_a_regretted_cancellation_told_at_the_pin_prompt_is_answered_truly_R3_R8
     assert "can't be undone" in reply or "no se puede deshacer" in reply, reply
     assert "couldn't verify" not in reply and "4 to 8" not in reply, reply
     assert line(deps, "sam").status == "active"
+
+
+@pytest.mark.parametrize("said, heard, verified", [
+    ("my dog just ate my sandwich lol", "Nothing was changed", "PIN OK"),
+    ("hoy llueve muchísimo en la ciudad", "No se cambió nada", "PIN correcto"),
+])
+def test_words_about_nothing_we_do_at_the_pin_prompt_are_heard_never_a_wrong_pin_R8(phone, deps, demo, said, heard,
+                                                                                     verified):
+    """Had been "Sorry, we didn't get that" at the PIN prompt; now told, the PIN asked again, and
+    the request in progress goes on."""
+    p = phone(SAM)
+    p.text("PLANES" if heard.startswith("No") else "PLANS")
+    reply = p.text(said)
+    assert heard in reply and "PIN" in reply, reply
+    assert "4 to 8" not in reply and "didn't get that" not in reply and "no entendimos" not in reply.lower(), reply
+    assert verified in p.text("1357")

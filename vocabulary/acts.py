@@ -1181,10 +1181,10 @@ def _asked_around(raw: str) -> bool:
 UNDO_ASKED = re.compile(
     r"\b(undo (it|that|this|the \w+)|unblock (her|him|them|it|my \w+|this|that)|put (it|them) back|"
     r"restore (it|them|my \w+|the \w+)|need (it|them) restored|reverse (it|that|the \w+)|"
-    r"turn (it|them|the \w+( \w+)?|renewal) back on|(want|need) (it|them|her|him|my \w+) back|"
+    r"turn (\w+ ){1,3}back on|(want|need) (it|them|her|him|my \w+) back|"
     r"bring (it|them) back|get (it|them) back|let (this|that|the|my) (number|\w+) call me again|"
     r"desbloqueal[oa]|desbloquealos|desbloqueen\w*|quiero desbloquear\w*|(la|lo) quiero (desbloquear|recuperar|"
-    r"de vuelta|otra vez)|quiero recuperar\w*|recuperen\w*|vuelvan\w* a poner|devuelvanme|pongan\w* (de nuevo|"
+    r"de vuelta|otra vez)|quiero recuperar\w*|recuperen\w*|vuelvan\w* a poner|devuelvanme|devuelveme|quiero deshacer\w*|deshazl[oa]|deshaganl[oa]|pongan\w* (de nuevo|"
     r"otra vez)|anulen|quiten la cancelacion)\b")
 UNDO_REFUSED = re.compile(r"\b(don t|dont|do not|no|never|not|ni) (want to |wanna |need to |quiero )?"
                           r"(undo|unblock|restore|reverse|desbloque\w*|recuper\w*|anul\w*)")

@@ -789,13 +789,19 @@ def not_ours(act: str | None, understood: Understanding | None, lang: str | None
     """Asked, and understood surely as nothing this bot does, in words that name nothing it knows
     ("can you order me a pizza?", "what's the score?"): said so with what it does and a person,
     not "didn't get that" (no unusable input)."""
-    if act not in _ASKED_ELSEWHERE or understood is None or understood.label != "none" \
-            or understood.intent.kind != "unclear" or understood.score < NOTHING or len(words.split()) < 2:
-        return None  # ("nothing", "nada" alone: no request for anything)
-    found = reading(words, said_in or lang or languages.DEFAULT_CODE)[2]  # as the model read it (cached)
-    if found.concepts or found.plan or found.digits:
-        return None  # a change, a plan or a number named: not "nothing we do"
+    if act not in _ASKED_ELSEWHERE or not surely_nothing(understood, words, said_in or lang):
+        return None
     return Interpretation(_ASKED_ELSEWHERE[act], intents.not_ours(), lang=lang, understood=understood)
+
+
+def surely_nothing(understood: Understanding | None, words: str, lang: str | None) -> bool:
+    """Understood surely as nothing this bot does, in words that name nothing it knows (no
+    change, plan or number): "write me a poem", "my cat knocked my coffee over"."""
+    if understood is None or understood.label != "none" or understood.intent.kind != "unclear" \
+            or understood.score < NOTHING or len(words.split()) < 2:
+        return False  # ("nothing", "nada" alone: no request for anything)
+    found = reading(words, lang or languages.DEFAULT_CODE)[2]  # as the model read it (cached)
+    return not (found.concepts or found.plan or found.digits)
 
 
 # "Stop calling me", "dejen de llamarme": calls nobody here makes (the support line calls no one but
@@ -839,6 +845,12 @@ def _not_ours_told(s: Said, got: Interpretation, lang: str) -> Interpretation | 
     return None
 
 
+def _told_at_step(s: Said) -> bool:
+    """Words at a step that hears what is told (TOLD_AT_STEPS), with no digits: nothing the step
+    keeps, so the model may read them."""
+    return s.turn.expects in TOLD_AT_STEPS and bool(s.words) and not any(ch.isdigit() for ch in s.words)
+
+
 def _bothered_told(s: Said, got: Interpretation, lang: str) -> Interpretation | None:
     block = bothered_from(s.words, lang) if (s.act == "statement" and s.turn.expects == "command"
                                              and s.how != TALK_OF_A_CHANGE) else None  # not "spam went way down"
@@ -854,12 +866,14 @@ def _statement_told(s: Said, got: Interpretation, lang: str) -> Interpretation |
         # told something the model can't place ("my husband cancelled his plan last month"): that
         # nothing was changed, and the way on (how to ask for the change it is about, a person)
         return Interpretation(turns.STATEMENT, told_about(s.words, lang), lang=got.lang, understood=got.understood)
-    if got.act == turns.UNCLEAR and s.turn.expects in TOLD_AT_STEPS and not any(ch.isdigit() for ch in s.words):
+    if got.act == turns.UNCLEAR and _told_at_step(s):
         # "my husband wants to cancel his line" at "which line?", "my calls dropped yesterday" at the
         # PIN prompt: heard (what it is about, nothing changed), then the step's question again
         about = told_about(s.words, lang)
         if about.value is None:
             heard_as = understand(s.words, lang)  # no digits: nothing the step keeps from the model
+            if surely_nothing(heard_as, s.words, lang):  # "my cat knocked my coffee over": told, nothing changed
+                return Interpretation(turns.STATEMENT, about, lang=got.lang)
             label = heard_as.label
             if label in ("fix.reactivate", "fix.change_number"):
                 label = label[4:]  # R11's fixes that are journeys of their own

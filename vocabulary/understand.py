@@ -718,7 +718,16 @@ UNDO_CANCEL = re.compile(
     r"ask|asked)|i never wanted|wasn t me|no (lo )?queria|nunca (lo |la )?(autorice|pedi|quise)|se equivoco|"
     r"fue un error|(was|by) a mistake|boton equivocado)|"
     r"(by mistake|by accident|accidentally|sin querer|por error|por accidente|didn t mean to|didnt mean to|"
-    r"no era mi intencion|no queria) (cancel\w*|cancele|cancelo))\b")
+    r"no era mi intencion|no queria) (cancel\w*|cancele|cancelo))\b"
+    # one's own cancellation and the thing asked back: "i cancelled it yesterday, turn it back on",
+    # "cancelé lo de la grabación… me lo pueden volver a poner" (a line cancelled by others is R12's)
+    r"|\b((i|we) (\w+ )?(cancelled|canceled)|(lo|la|los|las) cancele|cancele (mi|el|la|lo|los|las)) .{0,80}\b("
+    r"turn (\w+ ){1,3}back on|put (it|them) back|bring (it|them) back|(want|need|get) (it|them) back|"
+    r"(volver|vuelvan|vuelve|vuelva) a (poner|activar)\w*|echar\w* (para |pa )?atras|deshacer\w*|"
+    r"devuelv\w* (mi|el|la) (linea|numero|plan|archivo|grabacion)|(la|lo) quiero de vuelta)\b"
+    r"|\b(turn (\w+ ){1,3}back on|put (it|them) back|bring (it|them) back|(volver|vuelvan) a poner\w*|"
+    r"devuelv\w* (mi|el|la) (linea|numero|plan|archivo|grabacion)) .{0,80}\b((i|we) (\w+ )?(cancelled|canceled)|"
+    r"(lo|la|los|las) cancele)\b")
 # What stays itself beside an undoing, when its own words are said: money back (R1), a charge.
 BESIDE_UNDOING = {"refund": re.compile(r"\b(refund\w*|reimburs\w*|money back|reembols\w*|dinero|devuelv\w* (el|mi) "
                                        r"(dinero|pago)|credit\w*|creditos?)\b"),
