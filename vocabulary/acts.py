@@ -257,9 +257,11 @@ REQUEST_IN_QUESTION = re.compile(
     r"^(can|could|would|will|cn|can t) (you|u|ya|someone|somebody|y all|you guys) (please |pls |just |kindly )?"
     r"(?!tell|explain|let me know|say|confirm if|check if|check when|check whether|see if)|"
     r"^(can|could|may) i (please )?(get|have|request|order|grab)\b|"
-    r"^(me )?(puedes|puede|pueden|podrias|podria|podrian|podes) (por favor )?(?!decir|explicar|informar|confirmar si)"
+    r"^(me )?(puedes|puede|pueden|podrias|podria|podrian|podes|podeis|podriais) (por favor )?(?!decir|explicar|informar|"
+    r"confirmar si)"
     r"(?!\w+ (si|cuando|como|que)\b)\w+|"
-    r"^(me|nos|lo|la|los|las|le|les) (puedes|puede|pueden|podrias|podria|podrian|podes)\b(?! (decir|explicar|informar))|"
+    r"^(me|nos|lo|la|los|las|le|les)( (lo|la|los|las))? (puedes|puede|pueden|podrias|podria|podrian|podes|podeis|"
+    r"podriais)\b(?! (decir|explicar|informar))|"
     r"^me (quitas|quitan|cancelas|cancelan|bloqueas|bloquean|desbloqueas|desbloquean|cambias|cambian|activas|"
     r"activan|reactivas|reactivan|das de baja|dan de baja)\b|"  # not "me devuelven…?": a refund asked about (R1)
     r"^(is it possible to|would it be possible to) (get|have)\b")

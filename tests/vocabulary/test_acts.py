@@ -73,6 +73,9 @@ PHRASES = Path(__file__).resolve().parents[2] / "vocabulary" / "phrases"
     ("can you cancel my line?", "en", "command", "request"),
     ("quiero cancelar mi plan", "es", "command", "request"),
     ("I lost my phone, can you suspend the line", "en", "command", "request"),
+    ("mi mujer ha perdido el móvil, ¿le podéis suspender la línea?", "es", "command", "request"),  # vosotros
+    ("borré la grabación sin querer, ¿me la pueden volver a poner?", "es", "command", "request"),  # two clitics
+    ("¿se puede cancelar la línea desde la app?", "es", "command", "question"),  # "se puede": asked, not asked for
     ("I'd like a new number with area code 212", "en", "command", "request"),
     ("block 212 555 0143, they keep calling me", "en", "command", "request"),
     ("I lost my phone", "en", "command", "statement"),
