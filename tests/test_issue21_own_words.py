@@ -778,3 +778,11 @@ def test_words_about_nothing_we_do_at_the_pin_prompt_are_heard_never_a_wrong_pin
     assert heard in reply and "PIN" in reply, reply
     assert "4 to 8" not in reply and "didn't get that" not in reply and "no entendimos" not in reply.lower(), reply
     assert verified in p.text("1357")
+
+
+def test_a_renewal_refused_to_us_is_the_plans_cancellation_R4(phone, deps, demo):
+    """"no me renueven más la grabación" asks us to stop it renewing (had been told "nothing was
+    changed"): the plan proposed after the PIN, and confirmed with SÍ."""
+    _proposed_and_confirmed(phone(DANA), "no me renueven más la grabación de llamadas", "1234",
+                            "¿Cancelar Call Recording?")
+    assert _renewing(deps, "dana", "Call Recording") is False

@@ -411,7 +411,10 @@ INDIRECT_REQUEST = re.compile(
     r"change|block|unblock|reactivate)|i d rather not (keep|have|pay)|i m looking for (a|another) (new )?number|"
     r"looking for a new number|has to go|turn it back on|"
     r"(ya no|no) (necesito|quiero|uso|ocupo) (mas )?(la|el|mi|mis|este|esta|esto|eso|ese|esa)\b|"
-    r"no quiero mas|estoy buscando (un|otro) numero|(den|dar|dame|denme|da) de baja)\b")
+    r"no quiero mas|estoy buscando (un|otro) numero|(den|dar|dame|denme|da) de baja|"
+    # a renewal refused, addressed to us: "don't renew the archive anymore", "no me renueven más…"
+    r"^(please |pls |just |so )?(don t|dont|do not) (auto ?)?renew|^(por favor |porfa )?no (me |le |nos )?(renueven|"
+    r"renueves|renueve)\b)")
 SPAM_WORDS = frozenset({"spam", "spamming", "scam", "scammer", "estafa", "estafador"})
 # Someone bothering the customer from a number (R24: the free block is offered first, R11 fix 5).
 BOTHERED = re.compile(

@@ -76,6 +76,9 @@ PHRASES = Path(__file__).resolve().parents[2] / "vocabulary" / "phrases"
     ("mi mujer ha perdido el móvil, ¿le podéis suspender la línea?", "es", "command", "request"),  # vosotros
     ("borré la grabación sin querer, ¿me la pueden volver a poner?", "es", "command", "request"),  # two clitics
     ("¿se puede cancelar la línea desde la app?", "es", "command", "question"),  # "se puede": asked, not asked for
+    ("please don't renew my call recording", "en", "command", "request"),  # a renewal refused to us: asked for
+    ("no le renueven el plan a mi línea", "es", "command", "request"),
+    ("i hope they don't renew my plan", "en", "command", "statement"),  # a wish told
     ("I'd like a new number with area code 212", "en", "command", "request"),
     ("block 212 555 0143, they keep calling me", "en", "command", "request"),
     ("I lost my phone", "en", "command", "statement"),
