@@ -786,3 +786,18 @@ def test_a_renewal_refused_to_us_is_the_plans_cancellation_R4(phone, deps, demo)
     _proposed_and_confirmed(phone(DANA), "no me renueven más la grabación de llamadas", "1234",
                             "¿Cancelar Call Recording?")
     assert _renewing(deps, "dana", "Call Recording") is False
+
+
+@pytest.mark.parametrize("opening, said, answered", [
+    (["say block a number"], "say hold on before that if i block him does he still get my texts",
+     "Nothing changes from a question"),
+    (["9", "say quiero bloquear un número"], "say espera antes de eso si cancelo la línea pierdo el número",
+     "no se puede deshacer"),
+])
+def test_a_question_put_before_the_pin_is_answered_and_the_pin_asked_again_R24(call, deps, demo, opening, said,
+                                                                               answered):
+    """"wait, before that: if I …?" at the PIN prompt had been read as the request it asks about
+    (a block, a cancellation's answer as a new journey); now answered, then the PIN again."""
+    heard = call(SAM, [*opening, said, "hangup"]).said()
+    assert answered in heard and heard.count("PIN") >= 2, heard
+    assert line(deps, "sam").status == "active"

@@ -290,7 +290,11 @@ LEAD = re.compile(r"^((hi|hello|hey|hola|oye|oiga|disculpa|disculpe|perdon|perdo
                   r"ok|okay|and|also|y|tambien|ah|oh|well|bueno|pues|sorry|quick question|una pregunta|"
                   r"buenos dias|buenas tardes|buenas|good morning|yeah|yes|actually|en realidad|"
                   r"then|entonces|btw|by the way|hmm|mmm|(?:no|nah|nope)(?= (?:just|only|simply|solo|nomas|"
-                  r"simplemente)\b))\s+)+")
+                  r"simplemente)\b)|"
+                  # a step put off for a moment: "wait before that how much…", "espere antes del pin, …"
+                  r"(?:wait|hold on|espera|espere|oiga)(?= (?:before|antes)\b)|before (?:that|the pin|the code|"
+                  r"i give it to you|you do that|we go on)|antes (?:de eso|del pin|del codigo|de darselo|de darte(?:lo)?|"
+                  r"de seguir))\s+)+")
 
 REQUEST_CUES = re.compile(
     r"\b(i want|i wanna|i need|i would like|i d like|id like|i wish to|i m trying to|im trying to|"
@@ -357,6 +361,7 @@ NOISE = re.compile(r"^(what|huh|sorry|pardon|come again|repeat|repeat that|say t
 # a negated or past request, someone else's doing.
 NOT_A_REQUEST = re.compile(
     r"\b(thinking (about|of)|considering|might|maybe (i ll|i will|later)|i may|if i were|in case|"
+    r"not sure (if |whether )?i (even |really )?(want|wanna|need)|no se si (de verdad |realmente )?(quiero|necesito)|"
     r"i (don t|dont|do not|never) (want|wanna|need) to (cancel|change|block|unblock|close|end|stop|lose|"
     r"reactivate|switch|delete|remove|port|give up)|never asked for|i never (ordered|signed up|asked)|"
     r"^(nobody|no one|nothing|nadie|nada) |nunca (pedi|solicite|contrate)|"
@@ -1076,6 +1081,9 @@ ASKING = re.compile(
     r"\b(what happens|que pasa|que sucede|how (do|can|would|should|could) i|how to|"
     r"como (puedo|hago|se|cancelo|cambio|bloqueo|le hago)|i want to know|i wanna know|i need to know|"
     r"i d like to know|id like to know|wanted to (ask|know)|want to ask|quiero saber|queria saber|"
+    r"just want(ed)? to know|i was (just )?asking|i m (just )?asking|im (just )?asking|just asking|"
+    r"(trying|want|wanted) to understand|estaba preguntando|(solo|nomas|nada mas) (preguntaba|pregunto|quiero saber)|"
+    r"quiero entender|queria entender|(me |nos )?(puede|puedes|pueden|podria|podrias|podrian) explicar|"
     r"quisiera saber|me gustaria saber|necesito saber|quisiera preguntar|queria preguntar|"
     r"tengo una (duda|pregunta)|una duda|wondering|me pregunto|is it true|es verdad|tell me|"
     r"explain|explicame|expliqueme|me explicas|me explica|para que sirve|what about|how about|"
@@ -1198,6 +1206,7 @@ UNDO_REFUSED = re.compile(r"\b(don t|dont|do not|no|never|not|ni) (want to |wann
 # An undoing wished, weighed or someone else's ("i may unblock my brother eventually", "wish i could
 # unblock…", "my wife wants to unblock her sister's number"): told, not asked.
 UNDO_HEDGED = re.compile(r"\b(may|might|could|would|wish|maybe|perhaps|someday|eventually|thinking|if|wants to|"
+                         r"not sure|no estoy segur[oa]|no se si|"
                          r"wanted to|tried to|trying to|ojala|quizas|quiza|tal vez|a lo mejor|si|quiere|quieren)\b")
 
 

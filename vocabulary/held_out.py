@@ -75,10 +75,10 @@ def load_held_out(data: Path = DATA) -> list[Labelled]:
     return rows
 
 
-def load_near_misses(data: Path = DATA) -> list[NearMiss]:
+def load_near_misses(data: Path = DATA, prefix: str = "near_miss") -> list[NearMiss]:
     rows = []
     for lang in LANGUAGES:
-        path = data / f"near_miss_{lang}.tsv"
+        path = data / f"{prefix}_{lang}.tsv"
         for cols in _lines(path):
             if len(cols) < 5 or cols[0] == "lang":
                 continue

@@ -37,7 +37,7 @@ from core.turns import Interpretation, Turn, of_intent
 from vocabulary import Vocabulary, contains, fold, slots as slot_reader, vocabulary
 from vocabulary.acts import (Act, BOTHERED, CORRECTIONS, MY_LINE, NOT_CANCELLING, SPAM_WORDS, IN_PROGRESS,
                              NO as NO_WORDS, TAKE_FIX, TALK_OF_A_CHANGE, act_of, callback_asked,
-                             only_waits as acts_only_waits, asks_another_change, NOT_OUR_PIN)
+                             only_waits as acts_only_waits, asks_another_change, NOT_OUR_PIN, form as form_of)
 from vocabulary.language_id import language_of
 from vocabulary.reading import KEYED, Parsed, parse
 from vocabulary.understand import (ANSWERED_BY, NOTHING, SPEECH_FLOOR, UNDO_CANCEL, VAGUE_CANCEL, Understanding, answer_which, find,
@@ -217,7 +217,7 @@ def _opt_out_stage(h: Heard):
 def _correction_stage(h: Heard):
     """"actually, just give me a new number instead" while a request is in progress."""
     if h.act.act == "hesitation" and h.step in IN_PROGRESS:
-        return _correction(h.s.words, h.lang, h.s.spoken)
+        return _correction(h.s.words, h.lang, h.s.spoken, asks=h.step in LOOKED_UP)
     return None
 
 
@@ -382,7 +382,7 @@ def _during_cancellation(words: str, lang: str, spoken: bool, step: str) -> Inte
     return new
 
 
-def _correction(words: str, lang: str, spoken: bool) -> Interpretation | None:
+def _correction(words: str, lang: str, spoken: bool, asks: bool = False) -> Interpretation | None:
     """"actually, just give me a new number instead": a correction's lead, then a request of its
     own (three words or more, surely understood): the request in progress ends (R18) and that
     one begins, with its own yes. Anything else after "wait" is the hesitation it was."""
@@ -393,6 +393,9 @@ def _correction(words: str, lang: str, spoken: bool) -> Interpretation | None:
     rest = folded[len(lead):].strip()
     if len(rest.split()) < 3 or rest.split()[0] in NO_WORDS:
         return None
+    if asks and form_of(rest) == "question":  # "espere, antes de eso, ¿si cancelo pierdo mis mensajes?" at the
+        return question(rest, lang, spoken)  # PIN prompt: asked (R24), answered in place (at a confirmation a
+        # hesitation ends the request, R18)
     got = _new_request(rest, lang, spoken)
     return got if got is not None and got.intent.value != "clarify" else None
 

@@ -79,6 +79,11 @@ PHRASES = Path(__file__).resolve().parents[2] / "vocabulary" / "phrases"
     ("please don't renew my call recording", "en", "command", "request"),  # a renewal refused to us: asked for
     ("no le renueven el plan a mi línea", "es", "command", "request"),
     ("i hope they don't renew my plan", "en", "command", "statement"),  # a wish told
+    ("please don't unblock anyone, i just want to know how many numbers are blocked", "en", "command", "question"),
+    ("im just trying to understand what blocking does", "en", "command", "question"),
+    ("i was asking if the line stays active until the end of the month", "en", "command", "question"),
+    ("honestly i'm not sure i even want to unblock him", "en", "command", "statement"),  # a doubt, no request
+    ("oiga antes de eso me puede explicar qué es reactivar", "es", "pin", "question"),
     ("I'd like a new number with area code 212", "en", "command", "request"),
     ("block 212 555 0143, they keep calling me", "en", "command", "request"),
     ("I lost my phone", "en", "command", "statement"),

@@ -34,7 +34,7 @@ GATES = {"act_intent": PIECE_GATES["act_intent"], "intent": PIECE_GATES["intent"
 # then R11's reasons most specific first, fillers with a yes, a vague cancellation told of, and a
 # review's mends (nothing heard as a change that wasn't asked): 74.6 %, 79.4 %, 69.6 %, 17; R25's
 # port named while a step waits: 74.7 %, 79.5 %.
-FLOOR = {"act_intent": 0.766, "intent_overall": 0.811, "slots": 0.699, "near_miss_changes": 17}
+FLOOR = {"act_intent": 0.768, "intent_overall": 0.816, "slots": 0.703, "near_miss_changes": 17}
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +99,19 @@ def test_the_near_miss_development_set_proposes_at_most_one_change():
     assert report.near_miss_changes <= 1, report.table()
 
 
-DEV_TURNS_FLOOR = 0.756  # act-and-intent on the development turns written apart, a ratchet like FLOOR
+def test_the_second_near_miss_development_set_proposes_at_most_one_change():
+    """300 near misses more (near_miss2_<lang>.tsv, written 2026-12-08 the same way, on the kinds
+    the held-out near misses still proposed: reactivate, unblock, block, the line, a new number, a
+    vague cancel): 12 proposed a change when they were written, 1 since ("mi hermano cambió su
+    número… ¿me pueden dar el nuevo?": someone else's number asked for). A ratchet like FLOOR."""
+    from vocabulary.held_out import NEAR_MISS_DEV, load_near_misses
+
+    report = evaluate(integrated, rows=[], near_misses=load_near_misses(NEAR_MISS_DEV, "near_miss2"))
+    assert report.near_misses == 300
+    assert report.near_miss_changes <= 1, report.table()
+
+
+DEV_TURNS_FLOOR = 0.813  # act-and-intent on the development turns written apart, a ratchet like FLOOR
 
 
 def test_the_development_turns_written_apart_are_read_no_worse_than_measured():
