@@ -738,6 +738,8 @@ def test_a_problem_told_at_the_pin_prompt_is_heard_never_a_malformed_pin_R8(phon
     ("mi esposo canceló mi línea ayer y yo no quería", "no se puede deshacer"),
     ("turn text archive back on, i cancelled it last night", "can't be undone"),
     ("devuélveme mi número porfa, lo cancelé sin querer", "no se puede deshacer"),
+    ("can you reactivate the line i cancelled last week", "can't be undone"),  # R12 is for the others'
+    ("quiero reactivar la línea que cancelé ayer", "no se puede deshacer"),
 ])
 def test_a_cancellation_undone_or_regretted_is_told_truly_never_a_cancellation_R3(phone, deps, demo, said, told):
     """Had proposed the cancellation itself ("I want to un-cancel my text archive" → "Cancel

@@ -727,7 +727,11 @@ UNDO_CANCEL = re.compile(
     r"devuelv\w* (mi|el|la) (linea|numero|plan|archivo|grabacion)|(la|lo) quiero de vuelta)\b"
     r"|\b(turn (\w+ ){1,3}back on|put (it|them) back|bring (it|them) back|(volver|vuelvan) a poner\w*|"
     r"devuelv\w* (mi|el|la) (linea|numero|plan|archivo|grabacion)) .{0,80}\b((i|we) (\w+ )?(cancelled|canceled)|"
-    r"(lo|la|los|las) cancele)\b")
+    r"(lo|la|los|las) cancele)\b"
+    # one's own cancellation to be reactivated or got back: "reactivate the line i cancelled", "can I get my
+    # number back after cancelling?", "reactivar la línea que cancelé" (R3: told truly; R12 is for the others)
+    r"|\b(reactivat\w*|restor\w*|recover\w*|reactivar\w*|recuperar\w*|back) .{0,40}\b((that |which )?(i|we) "
+    r"(just |already )?(cancelled|canceled)|after (i )?cancel\w*|que (ya )?cancele|despues de cancelar\w*)\b")
 # What stays itself beside an undoing, when its own words are said: money back (R1), a charge.
 BESIDE_UNDOING = {"refund": re.compile(r"\b(refund\w*|reimburs\w*|money back|reembols\w*|dinero|devuelv\w* (el|mi) "
                                        r"(dinero|pago)|credit\w*|creditos?)\b"),
