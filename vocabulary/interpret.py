@@ -393,7 +393,7 @@ def _correction(words: str, lang: str, spoken: bool, asks: bool = False) -> Inte
     rest = folded[len(lead):].strip()
     if len(rest.split()) < 3 or rest.split()[0] in NO_WORDS:
         return None
-    if asks and form_of(rest) == "question":  # "espere, antes de eso, ¿si cancelo pierdo mis mensajes?" at the
+    if asks and form_of(rest) == "question" and not rest.startswith("que "):  # "espérame que lo estoy abriendo"  # "espere, antes de eso, ¿si cancelo pierdo mis mensajes?" at the
         return question(rest, lang, spoken)  # PIN prompt: asked (R24), answered in place (at a confirmation a
         # hesitation ends the request, R18)
     got = _new_request(rest, lang, spoken)
@@ -875,7 +875,10 @@ def _statement_told(s: Said, got: Interpretation, lang: str) -> Interpretation |
         about = told_about(s.words, lang)
         if about.value is None:
             heard_as = understand(s.words, lang)  # no digits: nothing the step keeps from the model
-            if surely_nothing(heard_as, s.words, lang):  # "my cat knocked my coffee over": told, nothing changed
+            if surely_nothing(heard_as, s.words, lang) and len(s.folded.split()) >= 5 \
+                    and not any(ch.isdigit() for ch in slot_reader.as_digits(s.folded, lang)):
+                # "my cat knocked my coffee over": told, nothing changed (not "the one from yesterday", an
+                # answer that failed, nor "it's the last one zero zero one two")
                 return Interpretation(turns.STATEMENT, about, lang=got.lang)
             label = heard_as.label
             if label in ("fix.reactivate", "fix.change_number"):
