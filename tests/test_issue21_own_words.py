@@ -803,3 +803,14 @@ def test_a_question_put_before_the_pin_is_answered_and_the_pin_asked_again_R24(c
     heard = call(SAM, [*opening, said, "hangup"]).said()
     assert answered in heard and heard.count("PIN") >= 2, heard
     assert line(deps, "sam").status == "active"
+
+
+@pytest.mark.parametrize("said, told", [
+    ("how much is the text archive add-on a month?", "can't answer billing questions"),
+    ("¿cuánto cuesta la grabación de llamadas al mes?", "No podemos responder sobre cobros"),
+])
+def test_a_plans_price_asked_is_said_plainly_with_a_person_offered_R24(phone, deps, demo, said, told):
+    """A price the bot can't tell: said so, with PLANS, REFUND and a person (had been what
+    cancelling the plan does)."""
+    reply = phone(SAM).text(said)
+    assert told in reply and "PIN" not in reply, reply

@@ -618,6 +618,11 @@ def understand(text: str | None, lang: str = languages.DEFAULT_CODE, *, speech_c
     if asked and got.label in ABOUT_CANCELLING and MONEY_BACK.search(folded):
         # R1: "if I cancel, do I get my money back?" asks the refund policy, not what cancelling does
         got = Understanding(intent_for("refund"), "refund", got.score, got.label, got.runner_score)
+    elif asked and got.label in ABOUT_A_PLAN and PRICE_ASKED.search(folded) and "billing" in probs:
+        # "how much is the call recording add-on per month?", "¿cuánto me ahorraría si quito el add-on?": a
+        # price, which the bot can't tell (said plainly, a person offered), not what cancelling does
+        got = Understanding(intent_for("billing", slot_reader.heard(text, lang)), "billing", got.score, got.label,
+                            got.runner_score)
     return slot_reader.with_next(got, text, lang, understand)
 
 
@@ -625,6 +630,11 @@ def understand(text: str | None, lang: str = languages.DEFAULT_CODE, *, speech_c
 MONEY_BACK = re.compile(r"\b(refund\w*|reimburs\w*|money back|my money|reembols\w*|dinero|me devuelven algo|"
                         r"me regresan algo|devuelven algo|regresan algo|me devuelven lo|me regresan lo)\b")
 ABOUT_CANCELLING = frozenset({"cancel", "cancel_line", "cancel_plan", "cancel_effects"})
+# A plan's price or what dropping one saves, asked ("how much is…", "cuánto cuesta…", "would I save").
+PRICE_ASKED = re.compile(r"\b(how much (is|are|does|do|would|will)|what does \w+( \w+)? cost|cost (per|a|each) month|"
+                         r"price of|(would|will) i save|cuanto (cuesta|cuestan|vale|sale|me cobran por|me ahorr\w*)|"
+                         r"que precio|me ahorraria)\b")
+ABOUT_A_PLAN = frozenset({"cancel", "cancel_plan", "cancel_effects", "plans"})
 
 
 def answered(probs: dict[str, float]) -> dict[str, float]:

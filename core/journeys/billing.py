@@ -4,5 +4,6 @@ with what it can tell (PLANS: each plan's renewal day; REFUND: R1) and a person 
 from __future__ import annotations
 
 from core.journeys._facts import answer
+from core.journeys.cancel_plan import plan_heard
 
-JOURNEY = answer("billing", "billing_unknown")
+JOURNEY = answer("billing", "billing_unknown", slots_heard=plan_heard)  # the plan a price is asked of, as named

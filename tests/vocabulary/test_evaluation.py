@@ -34,7 +34,7 @@ GATES = {"act_intent": PIECE_GATES["act_intent"], "intent": PIECE_GATES["intent"
 # then R11's reasons most specific first, fillers with a yes, a vague cancellation told of, and a
 # review's mends (nothing heard as a change that wasn't asked): 74.6 %, 79.4 %, 69.6 %, 17; R25's
 # port named while a step waits: 74.7 %, 79.5 %.
-FLOOR = {"act_intent": 0.768, "intent_overall": 0.816, "slots": 0.703, "near_miss_changes": 17}
+FLOOR = {"act_intent": 0.770, "intent_overall": 0.817, "slots": 0.704, "near_miss_changes": 17}
 
 
 @pytest.fixture(scope="module")
@@ -111,7 +111,7 @@ def test_the_second_near_miss_development_set_proposes_at_most_one_change():
     assert report.near_miss_changes <= 1, report.table()
 
 
-DEV_TURNS_FLOOR = 0.813  # act-and-intent on the development turns written apart, a ratchet like FLOOR
+DEV_TURNS_FLOOR = 0.817  # act-and-intent on the development turns written apart, a ratchet like FLOOR
 
 
 def test_the_development_turns_written_apart_are_read_no_worse_than_measured():
