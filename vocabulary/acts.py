@@ -202,7 +202,8 @@ HESITATE = ("wait", "wait wait", "hold on", "hang on", "actually", "one moment",
             "quiero mantener", "quiero quedarme con", "conservar mi", "mantener mi", "no lo hagas",
             "lo voy a pensar", "dejame pensarlo", "todavia no", "aun no", "mas bien no", "en realidad no",
             "pensandolo mejor", "hold up", "wait a minute", "wait a sec", "wait a second", "maybe later",
-            "not today", "not right now", "mas tarde", "luego lo hago", "despues", "otro dia", "ahorita no",
+            "not today", "not right now", "mejor mas tarde", "luego lo hago", "mejor despues", "despues lo hago",
+            "lo hago despues", "mas tarde lo hago", "otro dia", "ahorita no",
             "lo pienso", "think it over", "let me think about it", "i need to think", "necesito pensarlo",
             "i ll think about it", "hmm wait", "pause", "stop stop stop", "no espera", "no wait",
             "gimme a sec", "gimme a min", "gimme a minute", "gimme a second", "un seg", "un segundo nada mas",
@@ -211,7 +212,8 @@ HESITATE = ("wait", "wait wait", "hold on", "hang on", "actually", "one moment",
             "dejeme pensar", "dejame checar", "dejeme checar", "perate", "perame", "aguarde", "aguarda", "aguanta",
             "deja veo", "deja ver", "deja checo", "un segundito", "un momentito")
 # Hesitations only when they are the whole turn ("it cuts out after a minute" hesitates at nothing).
-HESITATE_ALONE = frozenset({"momento", "a sec", "a second", "a minute", "a moment", "sec", "one min", "a min"})
+HESITATE_ALONE = frozenset({"momento", "a sec", "a second", "a minute", "a moment", "sec", "one min", "a min",
+                            "despues", "mas tarde"})  # not "me llegan horas después"
 # Hesitation words a new request can follow at the greeting ("actually, I want a new number").
 WEAK_HESITATE = ("actually", "wait", "hold on", "en realidad", "espera", "hang on", "one moment", "un momento",
                  "one sec", "a sec", "hold up", "wait wait", "wait a minute", "wait a sec", "wait a second",

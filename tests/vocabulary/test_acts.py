@@ -84,6 +84,9 @@ PHRASES = Path(__file__).resolve().parents[2] / "vocabulary" / "phrases"
     ("i was asking if the line stays active until the end of the month", "en", "command", "question"),
     ("honestly i'm not sure i even want to unblock him", "en", "command", "statement"),  # a doubt, no request
     ("oiga antes de eso me puede explicar qué es reactivar", "es", "pin", "question"),
+    ("los mensajes de mi hermana me llegan horas después", "es", "target", "statement"),  # no hesitation in "después"
+    ("después", "es", "confirm", "hesitation"),  # R18: as the whole turn it is one
+    ("más tarde", "es", "confirm", "hesitation"),
     ("I'd like a new number with area code 212", "en", "command", "request"),
     ("block 212 555 0143, they keep calling me", "en", "command", "request"),
     ("I lost my phone", "en", "command", "statement"),
