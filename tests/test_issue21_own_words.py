@@ -814,3 +814,10 @@ def test_a_plans_price_asked_is_said_plainly_with_a_person_offered_R24(phone, de
     cancelling the plan does)."""
     reply = phone(SAM).text(said)
     assert told in reply and "PIN" not in reply, reply
+
+
+def test_let_me_see_my_plans_shows_them_after_the_pin(phone, deps, demo):
+    """Had been a hesitation with nothing in progress ("déjame ver mis planes": no plans shown)."""
+    p = phone(SAM)
+    assert "PIN" in p.text("déjame ver mis planes")
+    assert "Basic Monthly" in p.text("1357")

@@ -698,7 +698,7 @@ def _hesitation(r: Reading) -> Act | None:
     if r.folded in HESITATE_ALONE:
         return Act("hesitation", how="hesitation")  # "momento", "a sec": only as the whole turn ("after a minute")
     if not _has(r.padded, HESITATE) or r.declines_offer or _plain_no(r) or _asks_if_kept(r) \
-            or CARRIER_NAMED.search(r.folded):
+            or CARRIER_NAMED.search(r.folded) or (r.step == "command" and SHOW_ME.match(r.folded)):
         return None  # "i'm switching to t-mobile and i want to keep my number": the port (R25), no hesitation
     rest = _strip_phrases(r.padded, HESITATE).strip()
     if _only(rest.split(), SAID_WITH_GOODBYE) or (
@@ -708,6 +708,12 @@ def _hesitation(r: Reading) -> Act | None:
         # at the greeting, "wait, let me check something first" asks and tells nothing yet
         return Act("hesitation", how="hesitation")
     return None
+
+
+# With nothing in progress, "let me see my plans", "déjame ver mis planes" ask to be shown something
+# (at a step, "let me check my notes" waits on).
+SHOW_ME = re.compile(r"^(let me|lemme|dejame|dejeme|deja) (see|check|look at|ver|checar|revisar|mirar) (my|mis|mi|the|el|"
+                     r"la|los|las|what|when|que|cuando|cuales|cual)\b")
 
 
 # Another carrier named: keeping the number there is a port (R25), whatever hesitation words it holds.

@@ -87,6 +87,9 @@ PHRASES = Path(__file__).resolve().parents[2] / "vocabulary" / "phrases"
     ("los mensajes de mi hermana me llegan horas después", "es", "target", "statement"),  # no hesitation in "después"
     ("después", "es", "confirm", "hesitation"),  # R18: as the whole turn it is one
     ("más tarde", "es", "confirm", "hesitation"),
+    ("déjame ver mis planes", "es", "command", "request"),  # shown something, with nothing in progress
+    ("let me check my renewal date", "en", "command", "request"),
+    ("let me check my notes", "en", "pin", "hesitation"),  # a step waits: time taken
     ("I'd like a new number with area code 212", "en", "command", "request"),
     ("block 212 555 0143, they keep calling me", "en", "command", "request"),
     ("I lost my phone", "en", "command", "statement"),
