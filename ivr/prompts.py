@@ -225,6 +225,7 @@ WHICH.update({"term_end": "hear when your plans end", "cancel_effects": "hear wh
               "appstore": "hear Apple's steps to cancel an App Store plan", "capabilities": "hear what I can do",
               "port_out": "move your number to another carrier", "billing": "ask about billing",
               "undo_cancel": "undo a cancellation", "lost_phone": "get help with a lost phone",
+              "callback": "get a call back",
               "number_info": "hear how changing your number works"})  # issue 21: the answers
 # What a question or a statement is about: a journey, or "cancel" (a plan or the line, unsaid).
 ABOUT = {**WHICH, "cancel": "cancel a plan or your line"}

@@ -130,6 +130,7 @@ WHICH.update({"term_end": "saber cuándo terminan tus planes", "cancel_effects":
               "appstore": "ver los pasos de Apple", "capabilities": "saber qué podemos hacer",
               "port_out": "llevar tu número a otra compañía", "billing": "preguntar por cobros",
               "undo_cancel": "deshacer una cancelación", "lost_phone": "ayuda con un teléfono perdido",
+              "callback": "que te llamemos",
               "number_info": "saber cómo se cambia el número"})  # issue 21
 # De qué trata una pregunta o lo contado: un trámite, o "cancel", una cancelación sin decir cuál.
 ABOUT = {**WHICH, "cancel": "cancelar un plan o tu línea"}

@@ -157,6 +157,18 @@ def test_no_side_table_lists_the_journeys_by_hand():
     assert found == []
 
 
+def test_every_journey_a_clarifying_question_may_offer_is_named_in_every_catalogue():
+    """Issue 21: a clarifying question names both choices in a customer's words; "callback" had
+    been offered as its key ("plans (reply 1) or callback (reply 2)?")."""
+    from core.journeys import REGISTRY
+    from ivr import prompts, prompts_es
+    from sms import replies, replies_es
+
+    offered = set(REGISTRY) - {"clarify"}
+    for catalogue in (replies, replies_es, prompts, prompts_es):
+        assert offered - set(catalogue.WHICH) == set(), catalogue.__name__
+
+
 def test_the_wording_tables_name_only_journeys_the_registry_has():
     from core.journeys import REGISTRY
     from sms import replies
