@@ -821,3 +821,10 @@ def test_let_me_see_my_plans_shows_them_after_the_pin(phone, deps, demo):
     p = phone(SAM)
     assert "PIN" in p.text("déjame ver mis planes")
     assert "Basic Monthly" in p.text("1357")
+
+
+def test_unsubscribe_from_a_named_plan_is_that_plans_cancellation_never_an_opt_out_R4_R16(phone, deps, demo):
+    """"unsubscribe me from the call recording" had been "plans or cancel a plan?"; the texts' own
+    opt-out ("unsubscribe me from the text messages") names no plan and stays R16's."""
+    _proposed_and_confirmed(phone(DANA), "unsubscribe me from call recording", "1234", "Call Recording")
+    assert _renewing(deps, "dana", "Call Recording") is False

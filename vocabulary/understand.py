@@ -758,10 +758,18 @@ def _undone(probs: dict[str, float], folded: str) -> dict[str, float]:
     return {label: (moved if label == "undo_cancel" else p if label in kept else 0.0) for label, p in probs.items()}
 
 
+def _plan_unsubscribed(probs: dict[str, float], f: Found) -> dict[str, float]:
+    """"unsubscribe me from text archive": an opt-out's words with a plan named are that plan's
+    cancellation (R4), never the texts' opt-out (R16 names no plan); its weight is the plan's."""
+    if f.plan is None or "opt_out" not in probs or "cancel_plan" not in probs:
+        return probs
+    return {**probs, "cancel_plan": probs["cancel_plan"] + probs["opt_out"], "opt_out": 0.0}
+
+
 def _candidates(probs: dict[str, float], f: Found, folded: str) -> list[tuple[str, float]]:
     """The labels, likeliest first, the safety rules allow: safety before recall, a change the
     utterance doesn't name is not a candidate at all (``names_its_change``)."""
-    ranked = sorted(_pooled(_undone(_heard_only(_called_back(probs, folded), folded), folded)).items(), key=lambda kv: -kv[1])
+    ranked = sorted(_pooled(_undone(_heard_only(_plan_unsubscribed(_called_back(probs, folded), f), folded), folded)).items(), key=lambda kv: -kv[1])
     return [(label, p) for label, p in ranked if names_its_change(label, f, folded)]
 
 

@@ -127,6 +127,6 @@ def plan_heard(heard: dict) -> dict:
 JOURNEY = Journey("cancel_plan", start, steps={EXPECT_PLAN: on_plan}, apply=apply, changes=True, proposal=StopPlan,
                   menu=("cancel", "1"), command_slots=lambda arg: {"plan": arg} if arg else {},
                   slots_heard=plan_heard,
-                  names=Names.of("cancel plan", "cancel plan_name", not_negated="cancel"),
+                  names=Names.of("cancel plan", "cancel plan_name", "optout plan_name", not_negated="cancel optout"),
                   prompts=("no_plans", "ask_plan", "plan_not_found", "refused_already_cancelled",
                            "refused_line_not_active", "refused_plan_ended", "refused_app_store_plan"))
