@@ -227,8 +227,9 @@ def _cli_commands(app) -> set[str]:
                 walk(sub, [*prefix, name])
         else:
             found.add(" ".join(prefix))
-    for name, cmd in app.cli.commands.items():
-        walk(cmd, [name])
+    ctx = click.Context(app.cli)  # as the CLI finds them (wsgi.py's app.cli imports its own on first look-up)
+    for name in app.cli.list_commands(ctx):
+        walk(app.cli.get_command(ctx, name), [name])
     return found
 
 
