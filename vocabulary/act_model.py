@@ -134,10 +134,7 @@ def model():
                 from vocabulary import model_cache
                 from vocabulary.understand import Model, model as intent_model
 
-                loaded = model_cache.load_or_train(Model, train, name="acts", names=intent_model().rows)
-                # One dict and one integer a feature for both models (about 1.5 MB: Model.share_rows).
-                intent_model().share_rows(loaded)
-                _model = loaded
+                _model = model_cache.load_or_train(Model, train, name="acts", names=intent_model().rows)
     return _model
 
 

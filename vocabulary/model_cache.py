@@ -111,8 +111,7 @@ def _read(path: Path, make, names: Iterable[str] = ()):
 
 
 def _write(path: Path, model, name: str = "understanding") -> None:
-    rows = model.own_rows()  # (a model sharing its rows with another: its own alone)
-    features = list(rows)
+    features = list(model.rows)
     head = {"labels": model.labels, "features": features, "bias": list(model.bias), "shift": model.shift,
             "lane": model.LANE, "payload": model.PAYLOAD}
     size = _row_bytes(model)
@@ -124,7 +123,7 @@ def _write(path: Path, model, name: str = "understanding") -> None:
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(FORMAT + json.dumps(head).encode() + b"\n")
-            out.write(b"".join(rows[f].to_bytes(size, "little") for f in features))
+            out.write(b"".join(model.rows[f].to_bytes(size, "little") for f in features))
         os.replace(tmp, path)
     except OSError:
         with contextlib.suppress(OSError):

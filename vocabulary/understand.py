@@ -375,14 +375,7 @@ class Model:
     weights. ``shift`` is chosen from the largest weight, so that every weight is kept to
     within 2**-(shift+1) (~1e-8): the probabilities are scikit-learn's softmax of its
     decision function to ~1e-7 (tests/vocabulary/test_pure_scoring.py), closer than the
-    float32 copy they replaced.
-
-    Two models may share one dict and one integer a feature (``share_rows``: the act model's
-    lanes, then the intent model's above them), as a web worker keeps them: 24,908 features
-    where there were 17,705 and 23,553 rows in two dicts, about 1.5 MB less (bench/README.md,
-    "Memory a worker"). A model then reads only its own lanes (``base``, the bit they start
-    at); a feature with no row of its own there (its count lane 0) is one it doesn't know,
-    exactly as before; the same integers are added, so every score is the same to the bit."""
+    float32 copy they replaced."""
 
     LANE = 42  # bits a lane
     PAYLOAD = 32  # bits of a weight (with its offset); the 10 bits above hold 1,023 rows' sum
@@ -390,45 +383,9 @@ class Model:
 
     def __init__(self, labels: list[str]) -> None:
         self.labels = labels
-        self._table: tuple[dict[str, int], int] = ({}, 0)  # (feature -> packed rows, base): see above
+        self.rows: dict[str, int] = {}  # feature -> its packed row (see above)
         self.bias: tuple[float, ...] = ()
         self.shift = 0
-
-    @property
-    def rows(self) -> dict[str, int]:
-        """feature -> its packed row (see above); shared with another model: both models' rows."""
-        return self._table[0]
-
-    @rows.setter
-    def rows(self, rows: dict[str, int]) -> None:
-        self._table = (rows, 0)
-
-    @property
-    def base(self) -> int:
-        return self._table[1]
-
-    def own_rows(self) -> dict[str, int]:
-        """This model's packed rows alone (what the cache file keeps), shared or not."""
-        rows, base = self._table
-        width, count = (1 << (self.LANE * (len(self.labels) + 1))) - 1, (1 << self.LANE) - 1
-        out = {}
-        for feature, packed in rows.items():
-            own = (packed >> base) & width
-            if own & count:
-                out[feature] = own
-        return out
-
-    def share_rows(self, lower: "Model") -> None:
-        """One dict and one integer a feature for this model and ``lower`` (each unshared): the
-        lower model's lanes at bit 0, this model's above them. Each model is swapped to the
-        shared table in one assignment (a thread scoring meanwhile reads the old table or the
-        new one whole)."""
-        base = lower.LANE * (len(lower.labels) + 1)
-        rows = dict(lower.own_rows())
-        for feature, packed in self.own_rows().items():
-            rows[feature] = rows.get(feature, 0) | (packed << base)
-        lower._table = (rows, 0)
-        self._table = (rows, base)
 
     @staticmethod
     def _normalised(x: dict[str, float]) -> dict[str, float]:
@@ -478,20 +435,14 @@ class Model:
 
     def weights(self, feature: str) -> list[float] | None:
         """A feature's weights, one a label, as the model keeps them (None: an unknown feature)."""
-        rows, base = self._table
-        packed = rows.get(feature)
+        packed = self.rows.get(feature)
         if packed is None:
             return None
         mask, lane, offset, scale = (1 << self.LANE) - 1, self.LANE, self.OFFSET, 2.0 ** -self.shift
-        packed >>= base
-        if not packed & mask:
-            return None  # the other model's row only (share_rows)
         return [(((packed >> (lane * j)) & mask) - offset) * scale for j in range(1, len(self.labels) + 1)]
 
     def probabilities(self, x: Mapping[str, float]) -> dict[str, float]:
-        rows, base = self._table
-        get = rows.get
-        lane, mask = self.LANE, (1 << self.LANE) - 1
+        get = self.rows.get
         total = 0
         for k, v in x.items():
             packed = get(k)
@@ -500,21 +451,11 @@ class Model:
                     total += packed
                 elif v == (c := int(v)) and c > 0:
                     total += packed * c
-                elif (packed >> base) & mask:  # (else the other model's row only: unknown here)
+                else:
                     return self._by_rows(x)
-        if base:
-            if total & mask >= 1 << (lane - self.PAYLOAD):
-                # The lower model's lanes may have carried into this one's: this model's own
-                # rows added alone (the same integers as unshared).
-                total = 0
-                for k, v in x.items():
-                    packed = get(k)
-                    if packed is not None and v == (c := int(v)) and c > 0:
-                        total += (packed >> base) * c
-            else:
-                total >>= base
         values = x.values()
         norm = math.sqrt(sum(v * v for v in values)) or 1.0
+        lane, mask = self.LANE, (1 << self.LANE) - 1
         added = total & mask
         if added >= 1 << (lane - self.PAYLOAD):
             return self._by_rows(x)  # the lanes may have spilt over: row by row

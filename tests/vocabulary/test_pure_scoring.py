@@ -99,40 +99,6 @@ def test_the_packed_rows_keep_every_weight_and_the_rows_path_scores_the_same():
     assert model.probabilities({}) == model._softmax(list(model.bias))
 
 
-def test_two_models_sharing_their_rows_score_exactly_as_each_alone():
-    """A worker keeps both models' rows in one dict, one integer a feature (Model.share_rows,
-    about 1.5 MB): every probability is the same float as each model's alone, on every phrase
-    (both models' features), with counts that are no whole number, features one model only
-    knows, more rows than a lane holds in either model (the act model's lanes sit below the
-    intent model's: their carry is read past), and an empty message; the cache keeps each
-    model's own rows."""
-    import copy
-
-    intent, acts = copy.copy(u.model()), copy.copy(act_model.model())
-    alone_intent, alone_acts = u.Model(intent.labels), u.Model(acts.labels)
-    for alone, m in ((alone_intent, intent), (alone_acts, acts)):
-        alone.rows, alone.bias, alone.shift = m.own_rows(), m.bias, m.shift
-    shared_intent, shared_acts = copy.copy(alone_intent), copy.copy(alone_acts)
-    shared_intent.share_rows(shared_acts)
-    assert shared_intent.rows is shared_acts.rows and shared_intent.base == shared_acts.LANE * (len(acts.labels) + 1)
-    assert shared_intent.own_rows() == alone_intent.rows and shared_acts.own_rows() == alone_acts.rows
-    only_acts = next(k for k in alone_acts.rows if k not in alone_intent.rows)
-    only_intent = next(k for k in alone_intent.rows if k not in alone_acts.rows)
-    xs = []
-    for lang, text in _phrases()[::3]:
-        x = u.reading(text, lang)[3]
-        xs += [x, {**x, only_acts: 0.5}, {**x, only_intent: 0.5}, {k: v / 3 for k, v in x.items()},
-               act_model.features(text, lang, "sms", "command"), act_model.features(text, lang, "voice", "confirm")]
-    xs += [{}, {only_acts: 2000.0, only_intent: 1.0}, {only_intent: 2000.0, only_acts: 1.0},
-           u.reading("cancellation " * 30, "en")[3], {only_acts: -1.0}, {only_intent: 0.0}]
-    for x in xs:
-        assert shared_intent.probabilities(x) == alone_intent.probabilities(x)
-        assert shared_acts.probabilities(x) == alone_acts.probabilities(x)
-    for k in list(alone_intent.rows)[::50] + list(alone_acts.rows)[::50] + ["w:never-seen-anywhere"]:
-        assert shared_intent.weights(k) == alone_intent.weights(k)
-        assert shared_acts.weights(k) == alone_acts.weights(k)
-
-
 @pytest.mark.parametrize("cache_warm", [True, False])
 def test_a_gunicorn_worker_with_the_cached_models_loads_no_numpy_scipy_or_scikit_learn(settings, tmp_path,
                                                                                         monkeypatch, cache_warm):
