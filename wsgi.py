@@ -98,7 +98,7 @@ def _register_commands(app: Flask) -> None:
 class _Commands(AppGroup):
     """``app.cli`` whose own commands (web/cli.py's, the channels' simulators) are imported the
     first time a command is listed or looked up: the CLI always does, a web worker never
-    (about 0.4 MB a worker: bench/README.md, "Memory a worker"). Blueprints' commands are
+    (about 0.5 MB a worker: bench/README.md, "Memory a worker"). Blueprints' commands are
     added at registration, as Flask adds them."""
 
     def __init__(self, register, **kwargs) -> None:

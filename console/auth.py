@@ -6,7 +6,7 @@
 - Every POST carries a CSRF token (Flask-WTF's ``generate_csrf`` / ``validate_csrf``), checked
   before anything else runs; a missing or wrong one gets 400 (``CSRFError``) and changes nothing.
   Flask-WTF (with WTForms and Babel) is imported at the first token made or checked, not with
-  the console's routes: a web worker that answers only webhooks never loads it (about 1.4 MB:
+  the console's routes: a web worker that answers only webhooks never loads it (about 1.2 MB:
   bench/README.md, "Memory a worker").
 - Every page but the sign-in form needs a live session (core.agents.current); without one a
   page redirects to sign-in (saying why: expired, signed out), the queue's polling gets 401.

@@ -288,7 +288,7 @@ def test_seed_demo_again_after_a_demo_line_changed_its_number_keeps_it_and_says_
 
 def test_the_app_imports_its_commands_only_when_the_cli_looks_them_up(settings):
     """A web worker builds the app and never runs a command: web/cli.py, the simulators and the
-    demo data stay unimported (about 0.4 MB a worker: bench/README.md, "Memory a worker") until
+    demo data stay unimported (about 0.5 MB a worker: bench/README.md, "Memory a worker") until
     the CLI first lists or looks up a command; then every command is there."""
     import os
     import subprocess

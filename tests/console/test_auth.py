@@ -208,7 +208,7 @@ def test_production_refuses_to_start_without_a_secret_key():
 
 def test_flask_wtf_is_imported_at_the_first_console_form_not_with_the_app(settings):
     """A web worker that answers only webhooks never loads Flask-WTF, WTForms or Babel (about
-    1.4 MB: bench/README.md, "Memory a worker"); the console's first form loads it and carries
+    1.2 MB: bench/README.md, "Memory a worker"); the console's first form loads it and carries
     its token, and a POST without one is still refused with the console's page."""
     import os
     import subprocess
