@@ -66,6 +66,8 @@ def post_worker_init(worker):
 
 
 def on_starting(server):
+    import sys
+
     from core.settings import Settings
     from vocabulary import model_cache
     from web.server import refuse_several_workers_without_redis
@@ -74,6 +76,11 @@ def on_starting(server):
     # starts: each worker then loads their weights and never imports scikit-learn (whose
     # memory a worker that trained would keep: bench/README.md, "Memory a worker").
     model_cache.warm()
+
+    # The Procfile runs gunicorn under `python -OO`: the code objects keep no docstrings, about
+    # 6 MB a worker (bench/README.md, "Memory a worker"). Started otherwise, it still serves.
+    if sys.flags.optimize < 2:
+        server.log.warning("started without python -OO (the Procfile's web): about 6 MB more a worker")
 
     # Settings refused here stop gunicorn with their one line; refused in the workers, each
     # worker would die and be started again, forever.

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from flask import Flask, Response, request
-from flask.cli import FlaskGroup
+from flask.cli import AppGroup, FlaskGroup
 from werkzeug.exceptions import HTTPException
 
 from core.redis_client import make_queue_redis, make_redis
@@ -22,6 +22,7 @@ from web.server import MAX_BODY, edge
 def create_app(settings: Settings | None = None, *, clock=None) -> Flask:
     settings = settings or Settings.from_env()
     app = Flask(__name__, instance_path=str(PROJECT_ROOT / "instance"))
+    app.cli = _Commands(lambda: _register_commands(app), name=app.cli.name)  # imported when first looked up
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY  # werkzeug's own check, behind the edge's
     # Bodies over MAX_BODY refused before Flask; X-Forwarded-* only through PROXY_HOPS.
     app.wsgi_app = edge(app.wsgi_app, settings)
@@ -52,7 +53,6 @@ def create_app(settings: Settings | None = None, *, clock=None) -> Flask:
     from ivr.status import bp as call_status_bp
     from sms.fallback import bp as sms_fallback_bp
     from sms.status import bp as sms_status_bp
-    from web.cli import register as register_cli
     from web import observe
 
     observe.install(app)
@@ -68,14 +68,6 @@ def create_app(settings: Settings | None = None, *, clock=None) -> Flask:
         app.register_blueprint(twilio_bp)
     app.register_blueprint(console_bp)  # signed-in agents, never Twilio's signature
     app.register_blueprint(observe.bp)
-    register_cli(app)
-    # Each channel's own commands, registered from the channel (web/ imports no door).
-    from ivr.simulate import simulate_call
-    from sms.simulate import simulate_sms
-    from web.cli import simulate
-
-    simulate.add_command(simulate_sms)
-    simulate.add_command(simulate_call)
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
@@ -88,6 +80,43 @@ def create_app(settings: Settings | None = None, *, clock=None) -> Flask:
         return Response("500 Internal Server Error\n", status=500, mimetype="text/plain")
 
     return app
+
+
+def _register_commands(app: Flask) -> None:
+    from web.cli import register as register_cli
+
+    register_cli(app)
+    # Each channel's own commands, registered from the channel (web/ imports no door).
+    from ivr.simulate import simulate_call
+    from sms.simulate import simulate_sms
+    from web.cli import simulate
+
+    simulate.add_command(simulate_sms)
+    simulate.add_command(simulate_call)
+
+
+class _Commands(AppGroup):
+    """``app.cli`` whose own commands (web/cli.py's, the channels' simulators) are imported the
+    first time a command is listed or looked up: the CLI always does, a web worker never
+    (about 0.5 MB a worker: bench/README.md, "Memory a worker"). Blueprints' commands are
+    added at registration, as Flask adds them."""
+
+    def __init__(self, register, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._register = register
+
+    def _registered(self) -> None:
+        register, self._register = self._register, None
+        if register is not None:
+            register()
+
+    def list_commands(self, ctx):
+        self._registered()
+        return super().list_commands(ctx)
+
+    def get_command(self, ctx, cmd_name):
+        self._registered()
+        return super().get_command(ctx, cmd_name)
 
 
 cli = FlaskGroup(create_app=create_app, help="Switchboard: the self-service support bot.")

@@ -165,7 +165,8 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = (logdir / f"{name}-{model.label}.log").open("w")
         self.proc = subprocess.Popen(
-            [str(BIN / "gunicorn"), "--config", config, "--bind", f"127.0.0.1:{self.port}",
+            # As the Procfile starts it: -OO (no docstrings: ~6 MB a worker, bench/README.md).
+            [sys.executable, "-OO", "-m", "gunicorn", "--config", config, "--bind", f"127.0.0.1:{self.port}",
              "--workers", str(model.workers), "--threads", str(model.threads), "--worker-class", model.worker_class,
              "--keep-alive", "5", "--log-level", "warning", app],
             cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)

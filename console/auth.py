@@ -4,7 +4,10 @@
   /console: it carries the session token (core.agents keeps its hash) and Flask-WTF's CSRF
   secret. Webhooks never see it, and the console never sees Twilio's signature check.
 - Every POST carries a CSRF token (Flask-WTF's ``generate_csrf`` / ``validate_csrf``), checked
-  before anything else runs; a missing or wrong one gets 400 and changes nothing.
+  before anything else runs; a missing or wrong one gets 400 (``CSRFError``) and changes nothing.
+  Flask-WTF (with WTForms and Babel) is imported at the first token made or checked, not with
+  the console's routes: a web worker that answers only webhooks never loads it (about 1.2 MB:
+  bench/README.md, "Memory a worker").
 - Every page but the sign-in form needs a live session (core.agents.current); without one a
   page redirects to sign-in (saying why: expired, signed out), the queue's polling gets 401.
 """
@@ -15,8 +18,7 @@ from functools import wraps
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, g, redirect, request, session, url_for
-from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
-from wtforms import ValidationError
+from werkzeug.exceptions import BadRequest
 
 from core import agents
 from web.deps import deps
@@ -25,6 +27,31 @@ COOKIE = "sb_console"
 PUBLIC = ("console.login", "console.login_post", "console.static")
 # Pages the browser asks for by itself (the queue's polling): answered 401, not redirected.
 POLLED = ("console.queue_rows",)
+
+
+class CSRFError(BadRequest):
+    """A console POST refused before anything ran: no or a wrong CSRF token, or another site's
+    Origin (Flask-WTF's own ``CSRFError`` comes only from its ``CSRFProtect``, which the console
+    doesn't use: the check is ``install``'s)."""
+
+    description = "CSRF validation failed."
+
+
+def csrf_token() -> str:
+    """The form's CSRF token (templates' ``csrf_token()``): Flask-WTF's ``generate_csrf``."""
+    from flask_wtf.csrf import generate_csrf
+
+    return generate_csrf()
+
+
+def _check_csrf(token: str | None) -> None:
+    from flask_wtf.csrf import validate_csrf
+    from wtforms import ValidationError
+
+    try:
+        validate_csrf(token)
+    except ValidationError as exc:
+        raise CSRFError(str(exc)) from None
 
 
 def configure(state) -> None:
@@ -37,7 +64,7 @@ def configure(state) -> None:
         # The session's own limits (core.agents) end it; a form stays valid as long as it does.
         WTF_CSRF_TIME_LIMIT=int(agents.SESSION_MAX.total_seconds()), WTF_CSRF_SSL_STRICT=False,
     )
-    app.jinja_env.globals["csrf_token"] = generate_csrf
+    app.jinja_env.globals["csrf_token"] = csrf_token
 
 
 def deps_settings(app):
@@ -56,10 +83,7 @@ def install(bp: Blueprint) -> None:
             origin = request.headers.get("Origin")
             if origin and origin not in own_origins():
                 raise CSRFError("The request came from another site.")
-            try:
-                validate_csrf(request.form.get("csrf_token"))
-            except ValidationError as exc:
-                raise CSRFError(str(exc)) from None
+            _check_csrf(request.form.get("csrf_token"))
         if request.endpoint in PUBLIC:
             return None
         d = deps()

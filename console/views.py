@@ -8,10 +8,8 @@ import datetime as dt
 import logging
 
 from flask import Response, abort, flash, g, redirect, render_template, request, session, url_for
-from flask_wtf.csrf import CSRFError
-
 from console import words
-from console.auth import safe_next, supervisors_only
+from console.auth import CSRFError, safe_next, supervisors_only
 from console.blueprint import bp
 from core import agents, call_events, cases, delivery, phone
 from core.agents import AgentError

@@ -284,3 +284,40 @@ def test_seed_demo_again_after_a_demo_line_changed_its_number_keeps_it_and_says_
     assert again.exit_code == 0, again.output
     assert "kept as it is" in again.output and "Traceback" not in again.output
     assert services.find_line(deps.db, "sam").number == "+15550100900"
+
+
+def test_the_app_imports_its_commands_only_when_the_cli_looks_them_up(settings):
+    """A web worker builds the app and never runs a command: web/cli.py, the simulators and the
+    demo data stay unimported (about 0.5 MB a worker: bench/README.md, "Memory a worker") until
+    the CLI first lists or looks up a command; then every command is there."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, wsgi\n"
+        "app = wsgi.create_app()\n"
+        "lazy = ('web.cli', 'web.twilio_cli', 'web.phrases_cli', 'web.simulator', 'sms.simulate',"
+        " 'ivr.simulate', 'core.demo')\n"
+        "print(sorted(m for m in lazy if m in sys.modules))\n"
+        "import click\n"
+        "ctx = click.Context(app.cli)\n"
+        "names = app.cli.list_commands(ctx)\n"
+        "print(sorted(m for m in lazy if m in sys.modules))\n"
+        "print(' '.join(names))\n"
+        "print(' '.join(app.cli.get_command(ctx, 'simulate').list_commands(ctx)))\n"
+    )
+    env = {**os.environ, "DATABASE_URL": settings.database_url, "LOG_LEVEL": "WARNING"}
+    env.pop("REDIS_URL", None)
+    if settings.redis_url:
+        env["REDIS_URL"] = settings.redis_url
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env,
+                         cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))), timeout=120)
+    assert out.returncode == 0, out.stderr
+    before, after, names, simulators = out.stdout.splitlines()[-4:]
+    assert before == "[]"
+    assert after != "[]" and "'web.cli'" in after
+    for name in ("db", "import", "export", "run-due", "seed-demo", "serve", "simulate", "worker", "outbox",
+                 "phrases", "twilio", "calls", "agents", "appstore"):
+        assert name in names.split(), names
+    assert simulators.split() == ["call", "sms"], simulators

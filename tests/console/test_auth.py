@@ -204,3 +204,40 @@ def test_production_refuses_to_start_without_a_secret_key():
     with pytest.raises(SettingsError, match="SECRET_KEY"):
         Settings.from_env(env)
     assert Settings.from_env({**env, "SECRET_KEY": "s" * 40}).secret_key == "s" * 40
+
+
+def test_flask_wtf_is_imported_at_the_first_console_form_not_with_the_app(settings):
+    """A web worker that answers only webhooks never loads Flask-WTF, WTForms or Babel (about
+    1.2 MB: bench/README.md, "Memory a worker"); the console's first form loads it and carries
+    its token, and a POST without one is still refused with the console's page."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = (
+        "import sys, wsgi\n"
+        "app = wsgi.create_app()\n"
+        "lazy = ('flask_wtf', 'wtforms', 'babel')\n"
+        "print(sorted(m for m in lazy if m in sys.modules))\n"
+        "c = app.test_client()\n"
+        "assert c.get('/healthz').status_code == 200\n"
+        "print(sorted(m for m in lazy if m in sys.modules))\n"
+        "page = c.get('/console/login', base_url='https://localhost').get_data(as_text=True)\n"
+        "print(sorted(m for m in lazy if m in sys.modules))\n"
+        "print(len(page.split('name=\"csrf_token\" value=\"')[1].split('\"')[0]))\n"
+        "refused = c.post('/console/login', base_url='https://localhost', data={'email': 'a@b.c', 'password': 'x'})\n"
+        "print(refused.status_code, 'The form expired' in refused.get_data(as_text=True))\n"
+    )
+    env = {**os.environ, "DATABASE_URL": settings.database_url, "LOG_LEVEL": "WARNING"}
+    env.pop("REDIS_URL", None)
+    if settings.redis_url:
+        env["REDIS_URL"] = settings.redis_url
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env,
+                         cwd=Path(__file__).resolve().parents[2], timeout=120)
+    assert out.returncode == 0, out.stderr
+    at_start, after_webhook, after_form, token, refused = out.stdout.splitlines()[-5:]
+    assert at_start == after_webhook == "[]"
+    assert after_form == "['babel', 'flask_wtf', 'wtforms']"
+    assert int(token) > 20, token  # Flask-WTF's signed token
+    assert refused == "400 True"

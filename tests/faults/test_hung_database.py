@@ -28,13 +28,12 @@ from tests.helpers import free_port
 from web.simulator import Transport
 
 ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
 TWILIO_GIVES_UP = 15.0
 
 
 @pytest.fixture
 def production_servers(settings, demo, tmp_path):
-    """Two servers started as the Procfile starts them: gunicorn -c gunicorn.conf.py wsgi:app
+    """Two servers started as the Procfile starts them: python -OO -m gunicorn -c gunicorn.conf.py wsgi:app
     (two worker processes each, as WEB_CONCURRENCY=2 on a small machine)."""
     if not settings.redis_url or not settings.database_url.startswith("postgresql"):
         pytest.skip("needs PostgreSQL and Redis (TEST_DATABASE_URL, TEST_REDIS_URL)")
@@ -46,8 +45,8 @@ def production_servers(settings, demo, tmp_path):
                "CALL_RATE_LIMIT": "1000/60", "SUPPORT_NUMBER": "+15550109999", "LOG_LEVEL": "WARNING",
                "PORT": str(port), "WEB_CONCURRENCY": "2"}
         log = (tmp_path / f"gunicorn{i}.log").open("w")
-        procs.append((subprocess.Popen([str(BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "wsgi:app"],
-                                       cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT), log))
+        procs.append((subprocess.Popen([sys.executable, "-OO", "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
+                                        "wsgi:app"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT), log))
         urls.append(f"http://127.0.0.1:{port}")
     for i, (url, (proc, _)) in enumerate(zip(urls, procs)):
         for _ in range(400):

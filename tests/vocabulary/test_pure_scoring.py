@@ -23,7 +23,6 @@ from tests.helpers import free_port
 from vocabulary import act_model, evaluation, model_cache, understand as u
 
 ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
 CLOSE = 1e-6  # the brief's "the same probabilities"; measured ~1e-8
 
 
@@ -103,7 +102,7 @@ def test_the_packed_rows_keep_every_weight_and_the_rows_path_scores_the_same():
 @pytest.mark.parametrize("cache_warm", [True, False])
 def test_a_gunicorn_worker_with_the_cached_models_loads_no_numpy_scipy_or_scikit_learn(settings, tmp_path,
                                                                                         monkeypatch, cache_warm):
-    """Started as the Procfile starts it (gunicorn.conf.py: the models loaded before the first
+    """Started as the Procfile starts it (python -OO, gunicorn.conf.py: the models loaded before the first
     request), one worker answers; no shared object of numpy, scipy or scikit-learn is mapped in it.
     With the cache cold (a first deploy), gunicorn's master trains the models once in a process of
     their own before the workers start (model_cache.warm): a worker that had trained kept about
@@ -120,7 +119,7 @@ def test_a_gunicorn_worker_with_the_cached_models_loads_no_numpy_scipy_or_scikit
            "TWILIO_AUTH_TOKEN": TEST_TOKEN, "PIN_SECRET": TEST_PIN_SECRET, "SUPPORT_NUMBER": "+15550109999",
            "LOG_LEVEL": "WARNING", "PORT": str(port), "WEB_CONCURRENCY": "1", "SWITCHBOARD_MODEL_CACHE": str(cache)}
     log = (tmp_path / "gunicorn.log").open("w")
-    proc = subprocess.Popen([str(BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "wsgi:app"],
+    proc = subprocess.Popen([sys.executable, "-OO", "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "wsgi:app"],
                             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         for _ in range(1200):  # a cold cache: the master trains first (a few seconds)
@@ -131,6 +130,8 @@ def test_a_gunicorn_worker_with_the_cached_models_loads_no_numpy_scipy_or_scikit
                 assert proc.poll() is None, (tmp_path / "gunicorn.log").read_text()
                 time.sleep(0.05)
         [worker] = [p for p in Path("/proc").iterdir() if p.name.isdigit() and _parent(p) == proc.pid]
+        # As the Procfile runs it: no docstrings kept (python -OO, ~6 MB a worker).
+        assert (worker / "cmdline").read_bytes().split(b"\0")[1] == b"-OO"
         maps = (worker / "maps").read_text()
         assert "site-packages/numpy" not in maps and "site-packages/scipy" not in maps
         assert "site-packages/sklearn" not in maps and "openblas" not in maps.lower()

@@ -165,6 +165,10 @@ def server_env(db_url: str, redis_url: str | None, **extra: str) -> dict[str, st
     return env
 
 
+# The Procfile's web: python -OO -m gunicorn -c gunicorn.conf.py (wsgi:app after the bind).
+PROCFILE_WEB = (sys.executable, "-OO", "-m", "gunicorn", "-c", "gunicorn.conf.py")
+
+
 @pytest.fixture(scope="module", params=["switchboard serve", "gunicorn -c gunicorn.conf.py"])
 def server(request, db_url, redis_url, tmp_path_factory):
     """A real server (two workers when Redis is real, else one) as an operator runs it: the
@@ -174,7 +178,7 @@ def server(request, db_url, redis_url, tmp_path_factory):
     if request.param == "switchboard serve":
         args = [str(BIN / "switchboard"), "serve", "--port", str(port), "--workers", workers]
     else:
-        args = [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}", "wsgi:app"]
+        args = [*PROCFILE_WEB, "--bind", f"127.0.0.1:{port}", "wsgi:app"]
     proc = start(args, server_env(db_url, redis_url, WEB_CONCURRENCY=workers), log)
     try:
         wait_healthy(proc, port, log)
@@ -297,7 +301,7 @@ def test_production_start_up_refuses_a_missing_public_base_url(db_url, redis_url
     env = production_env(db_url, redis_url, "live-token-" + "9f" * 12, WEB_CONCURRENCY="1")
     del env["PUBLIC_BASE_URL"]
     args = ([str(BIN / "switchboard"), "serve", "--port", str(port)] if how == "switchboard serve"
-            else [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}", "wsgi:app"])
+            else [*PROCFILE_WEB, "--bind", f"127.0.0.1:{port}", "wsgi:app"])
     proc = start(args, env, log)
     try:
         code = proc.wait(timeout=30)
