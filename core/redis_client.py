@@ -9,6 +9,9 @@ What each use does when Redis fails is decided where it is used:
 
 from __future__ import annotations
 
+import os
+import threading
+
 import redis
 
 _FAKE_SERVER = None
@@ -99,7 +102,8 @@ class Writes:
 
     def execute(self, client: redis.Redis) -> None:
         if len(self.keys) == 1 and self.args[0] == "set":
-            client.set(self.keys[0], self.args[2], ex=self.args[3])  # one write: itself, no script
+            # one write: itself, no script
+            command(client, "SET", self.keys[0], self.args[2], "EX", self.args[3])
         elif self.keys:
             run(client, _WRITE, self.keys, self.args)
 
@@ -108,9 +112,63 @@ def run(client: redis.Redis, source: str, keys: list, args: list):
     """``source`` run by its SHA1 (EVALSHA; loaded once when Redis doesn't know it yet), without
     redis-py's Script wrapper around every call."""
     try:
-        return client.evalsha(script(client, source).sha, len(keys), *keys, *args)
+        return command(client, "EVALSHA", script(client, source).sha, len(keys), *keys, *args)
     except redis.exceptions.NoScriptError:
         return script(client, source)(keys=keys, args=args)
+
+
+class _Own(threading.local):
+    """This thread's own connection of one client, and the process it was taken in."""
+
+    conn = None
+    pid = 0
+
+
+def command(client: redis.Redis, *args):
+    """One command and its raw reply (no response callback: GET's value, EVALSHA's list, SET's
+    "OK" or None), on a connection this thread keeps from the client's pool, the client's
+    retry policy around it as redis-py's own ``execute_command`` puts it (the same errors
+    retried, the same backoff, the connection closed after each failure).
+
+    Issue 26: redis-py 8 takes a connection from its pool and gives it back around every command
+    (a lock, a poll of the socket for stale data, its observability records and release event:
+    about a third of a GET's instructions); a thread that keeps one never shares it, and a
+    connection that saw any error but a Redis error reply is closed (reconnected by the next
+    command), so no reply is ever left unread on it; before each command it is polled as the
+    pool polls one it hands out (closed by the server meanwhile: reconnected). After a fork the
+    child takes its own.
+    Anything but the app's real client (the in-process stand-in) goes the library's way."""
+    pool = client.connection_pool
+    if getattr(pool, "connection_class", None) is not CountingConnection:
+        return client.execute_command(*args)
+    own = client.__dict__.get("_switchboard_own")
+    if own is None:
+        own = client.__dict__.setdefault("_switchboard_own", _Own())
+    conn = own.conn
+    if conn is None or own.pid != os.getpid():
+        conn = own.conn = pool.get_connection()  # kept: counted in use by the pool from now on
+        own.pid = os.getpid()
+    elif conn._sock is not None:
+        # What the pool checks as it hands a connection out: one the server closed while it sat
+        # (a restart, an idle timeout) reads as readable; it is reconnected, not failed on.
+        try:
+            stale = conn.can_read()
+        except (redis.ConnectionError, redis.TimeoutError, OSError):
+            stale = True
+        if stale:
+            conn.disconnect()
+
+    def do():
+        conn.send_command(*args)
+        return conn.read_response()
+
+    try:
+        return conn.retry.call_with_retry(do, lambda _error: conn.disconnect())
+    except redis.exceptions.ResponseError:
+        raise  # the error reply was read whole: the connection is as good as before
+    except BaseException:
+        conn.disconnect()  # whatever was sent or half read is dropped with the socket
+        raise
 
 
 def script(client: redis.Redis, source: str):
