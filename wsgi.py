@@ -17,6 +17,7 @@ from core.services import utcnow
 from core.settings import PROJECT_ROOT, Settings
 from web.deps import Deps
 from web.observe import configure_logging
+from web.request import EdgeRequest
 from web.server import MAX_BODY, edge
 
 
@@ -42,6 +43,7 @@ def create_app(settings: Settings | None = None, *, clock=None) -> Flask:
     settings = settings or Settings.from_env()
     app = Flask(__name__, instance_path=str(PROJECT_ROOT / "instance"))
     app.session_interface = ConsoleSessions()
+    app.request_class = EdgeRequest  # a webhook's form parsed once, from the body the edge read
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY  # werkzeug's own check, behind the edge's
     # Bodies over MAX_BODY refused before Flask; X-Forwarded-* only through PROXY_HOPS.
     app.wsgi_app = edge(app.wsgi_app, settings)
