@@ -38,10 +38,11 @@ def signed_url() -> str:
     (with PROXY_HOPS, ProxyFix has put the scheme and host the proxy received into it;
     without, X-Forwarded-* is ignored)."""
     base = deps().settings.public_base_url
+    req = request._get_current_object()
     if base:
-        query = request.query_string.decode("latin-1")
-        return base + request.path + (f"?{query}" if query else "")
-    return request.url
+        query = req.query_string.decode("latin-1")
+        return base + req.path + (f"?{query}" if query else "")
+    return req.url
 
 
 _validators: dict[str, RequestValidator] = {}
@@ -55,9 +56,10 @@ def validator(token: str) -> RequestValidator:
 
 
 def check_signature() -> Response | None:
-    signature = request.headers.get("X-Twilio-Signature", "")
+    req = request._get_current_object()
+    signature = req.headers.get("X-Twilio-Signature", "")
     token = deps().settings.twilio_auth_token
-    params = request.form if request.method == "POST" else {}
+    params = req.form if req.method == "POST" else {}
     if signature:
         url = signed_url()
         v = validator(token)
