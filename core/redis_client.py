@@ -117,11 +117,25 @@ def run(client: redis.Redis, source: str, keys: list, args: list):
         return script(client, source)(keys=keys, args=args)
 
 
-class _Own(threading.local):
-    """This thread's own connection of one client, and the process it was taken in."""
+class _Held:
+    """One thread's connection of one client, and the process it was taken in. Given back to the
+    pool when its thread ends (the thread's locals go), so short-lived threads leave none open."""
 
-    conn = None
-    pid = 0
+    __slots__ = ("conn", "pid", "pool")
+
+    def __init__(self, pool) -> None:
+        self.conn, self.pid, self.pool = pool.get_connection(), os.getpid(), pool
+
+    def __del__(self) -> None:
+        if self.pid == os.getpid():  # (a fork's copy is the parent's to give back)
+            try:
+                self.pool.release(self.conn)
+            except Exception:  # noqa: BLE001 - at a thread's end or at exit: nothing to tell
+                pass
+
+
+class _Own(threading.local):
+    held: _Held | None = None
 
 
 def command(client: redis.Redis, *args):
@@ -144,11 +158,11 @@ def command(client: redis.Redis, *args):
     own = client.__dict__.get("_switchboard_own")
     if own is None:
         own = client.__dict__.setdefault("_switchboard_own", _Own())
-    conn = own.conn
-    if conn is None or own.pid != os.getpid():
-        conn = own.conn = pool.get_connection()  # kept: counted in use by the pool from now on
-        own.pid = os.getpid()
-    elif conn._sock is not None:
+    held = own.held
+    if held is None or held.pid != os.getpid():
+        held = own.held = _Held(pool)  # kept: counted in use by the pool while this thread lives
+        conn = held.conn
+    elif (conn := held.conn)._sock is not None:
         # What the pool checks as it hands a connection out: one the server closed while it sat
         # (a restart, an idle timeout) reads as readable; it is reconnected, not failed on.
         try:

@@ -35,7 +35,7 @@ def test_a_command_is_one_round_trip_on_the_threads_own_connection(r):
     assert command(r, "GET", k) == "v"
     assert command(r, "GET", _key()) is None
     assert REDIS_ROUNDTRIPS._value.get() - before == 3
-    own = r.__dict__["_switchboard_own"].conn
+    own = r.__dict__["_switchboard_own"].held.conn
     assert own in r.connection_pool._in_use_connections  # kept, never handed to another thread
 
 
@@ -44,7 +44,7 @@ def test_each_thread_keeps_its_own_connection(r):
 
     def use():
         command(r, "GET", _key())
-        seen.append(r.__dict__["_switchboard_own"].conn)
+        seen.append(r.__dict__["_switchboard_own"].held.conn)
 
     threads = [threading.Thread(target=use) for _ in range(4)]
     for t in threads:
@@ -58,7 +58,7 @@ def test_a_read_cut_short_closes_the_connection_so_the_next_command_never_reads_
     a, b = _key(), _key()
     command(r, "SET", a, "first", "EX", 30)
     command(r, "SET", b, "second", "EX", 30)
-    conn = r.__dict__["_switchboard_own"].conn
+    conn = r.__dict__["_switchboard_own"].held.conn
     real = conn.read_response
 
     def interrupted(*args, **kwargs):
@@ -87,10 +87,10 @@ def test_a_connection_the_server_closed_while_it_sat_is_reconnected_not_failed_o
 def test_an_error_reply_leaves_the_connection_in_use_and_sound(r):
     k = _key()
     command(r, "SET", k, "not a number", "EX", 30)
-    conn = r.__dict__["_switchboard_own"].conn
+    conn = r.__dict__["_switchboard_own"].held.conn
     with pytest.raises(redis.ResponseError):
         command(r, "INCR", k)
-    assert r.__dict__["_switchboard_own"].conn is conn and conn._sock is not None
+    assert r.__dict__["_switchboard_own"].held.conn is conn and conn._sock is not None
     assert command(r, "GET", k) == "not a number"
 
 
@@ -110,3 +110,19 @@ def test_redis_down_raises_the_librarys_connection_error():
 def _url(r) -> str:
     kw = r.connection_pool.connection_kwargs
     return f"redis://{kw.get('host', '127.0.0.1')}:{kw.get('port', 6379)}/{kw.get('db', 0)}"
+
+
+def test_a_thread_that_ends_gives_its_connection_back(r):
+    pool = r.connection_pool
+
+    def use():
+        command(r, "GET", _key())
+
+    t = threading.Thread(target=use)
+    t.start()
+    t.join()
+    import gc
+
+    gc.collect()
+    assert not pool._in_use_connections  # this test's own thread never took one
+    assert len(pool._available_connections) == 1
