@@ -123,8 +123,8 @@ class _Held:
 
     __slots__ = ("conn", "pid", "pool")
 
-    def __init__(self, pool) -> None:
-        self.conn, self.pid, self.pool = pool.get_connection(), os.getpid(), pool
+    def __init__(self, pool, conn) -> None:
+        self.conn, self.pid, self.pool = conn, os.getpid(), pool
 
     def __del__(self) -> None:
         if self.pid == os.getpid():  # (a fork's copy is the parent's to give back)
@@ -160,7 +160,9 @@ def command(client: redis.Redis, *args):
         own = client.__dict__.setdefault("_switchboard_own", _Own())
     held = own.held
     if held is None or held.pid != os.getpid():
-        held = own.held = _Held(pool)  # kept: counted in use by the pool while this thread lives
+        # kept: counted in use by the pool while this thread lives (Redis down: raised here, as
+        # the library's own command raises it, and nothing is kept)
+        held = own.held = _Held(pool, pool.get_connection())
         conn = held.conn
     elif (conn := held.conn)._sock is not None:
         # What the pool checks as it hands a connection out: one the server closed while it sat

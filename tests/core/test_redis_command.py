@@ -41,10 +41,12 @@ def test_a_command_is_one_round_trip_on_the_threads_own_connection(r):
 
 def test_each_thread_keeps_its_own_connection(r):
     seen = []
+    together = threading.Barrier(4)
 
     def use():
         command(r, "GET", _key())
         seen.append(r.__dict__["_switchboard_own"].held.conn)
+        together.wait(timeout=10)  # all four alive at once: none has given its connection back
 
     threads = [threading.Thread(target=use) for _ in range(4)]
     for t in threads:
