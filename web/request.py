@@ -7,6 +7,7 @@ import io
 from urllib.parse import parse_qsl
 
 from flask import Request, current_app
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from web.server import BODY
 
@@ -25,6 +26,9 @@ class EdgeRequest(Request):
         body = self.environ.get(BODY)
         if body is None or self.mimetype != "application/x-www-form-urlencoded" or _debug():
             return super()._load_form_data()
+        limit = self.max_content_length  # werkzeug's own limit (MAX_CONTENT_LENGTH), as its stream applies it
+        if limit is not None and len(body) > limit:
+            raise RequestEntityTooLarge()
         try:
             items = parse_qsl(body.decode(), keep_blank_values=True, errors="werkzeug.url_quote")
         except ValueError:  # not UTF-8
