@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Flask, Response, request
 from flask.cli import AppGroup, FlaskGroup
+from flask.sessions import SecureCookieSessionInterface
 from werkzeug.exceptions import HTTPException
 
 from core.redis_client import make_queue_redis, make_redis
@@ -16,13 +17,34 @@ from core.services import utcnow
 from core.settings import PROJECT_ROOT, Settings
 from web.deps import Deps
 from web.observe import configure_logging
+from web.request import EdgeRequest
 from web.server import MAX_BODY, edge
+
+
+class ConsoleSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, opened only where their cookie is sent (its path, the
+    console's: console/auth.py): a webhook's request gets an empty session without the signing
+    serializer built for it, and an empty session nobody touched writes nothing (issue 26: the
+    webhooks paid for both on every request). Only the console uses the session."""
+
+    def open_session(self, app: Flask, request):
+        where = self.get_cookie_path(app).rstrip("/")
+        if app.secret_key and where and request.path != where and not request.path.startswith(where + "/"):
+            return self.session_class()  # as a request without the cookie is given
+        return super().open_session(app, request)
+
+    def save_session(self, app: Flask, session, response) -> None:
+        if not session and not session.modified and not session.accessed:
+            return  # what Flask's own would do here: nothing (no cookie to set or delete, no Vary)
+        super().save_session(app, session, response)
 
 
 def create_app(settings: Settings | None = None, *, clock=None) -> Flask:
     settings = settings or Settings.from_env()
     app = Flask(__name__, instance_path=str(PROJECT_ROOT / "instance"))
     app.cli = _Commands(lambda: _register_commands(app), name=app.cli.name)  # imported when first looked up
+    app.session_interface = ConsoleSessions()
+    app.request_class = EdgeRequest  # a webhook's form parsed once, from the body the edge read
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY  # werkzeug's own check, behind the edge's
     # Bodies over MAX_BODY refused before Flask; X-Forwarded-* only through PROXY_HOPS.
     app.wsgi_app = edge(app.wsgi_app, settings)

@@ -23,7 +23,7 @@ from core.formatting import fold
 from core.intents import Intent
 from core.journeys import KINDS, REGISTRY, LineSummary, Proposal, Turn, public, step_handlers, troubleshoot
 from core.limits import PinAttempts, RateLimit
-from core.redis_client import Later, Writes
+from core.redis_client import Later, Writes, command
 from core.reply import (EXPECT_CODE, EXPECT_COMMAND, EXPECT_CONFIRM, EXPECT_PIN, EXPECT_TARGET, Prompt, Reply)
 from core.services import LineRef, NotAuthorised, Request
 from core.state import State
@@ -53,7 +53,7 @@ class RedisConversations:
 
     def load(self, key: str) -> State | None:
         try:
-            raw = self.r.get(f"{self.prefix}:{key}")
+            raw = command(self.r, "GET", f"{self.prefix}:{key}")
         except redis.RedisError as exc:
             raise ConversationUnavailable(str(exc)) from exc
         return State.from_json(raw, KINDS)

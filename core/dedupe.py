@@ -19,6 +19,8 @@ from typing import Any
 
 import redis
 
+from core.redis_client import command
+
 PENDING = "\x00pending:"
 TAKEN_OVER = object()  # the "answer" of a claim taken over from a process that died
 TAKEOVER = dt.timedelta(seconds=20)
@@ -91,7 +93,7 @@ class Dedupe:
 
     def remember(self, request_id: str, answer: Any) -> None:
         try:
-            self.r.set(self._key(request_id), json.dumps(answer), ex=self.ttl)
+            command(self.r, "SET", self._key(request_id), json.dumps(answer), "EX", self.ttl)
         except redis.RedisError:
             pass  # the change itself is already applied once; a retry would be answered anew
 

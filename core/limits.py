@@ -84,8 +84,6 @@ class PinAttempts:
     def __init__(self, client: redis.Redis, prefix: str = "sb:pin") -> None:
         self.r = client
         self.prefix = prefix
-        self._reserve = client.register_script(_RESERVE)
-        self._failed = client.register_script(_FAILED)
         self.later = None  # a turn's Later (``releasing_in``): reservations given back with its state
 
     def releasing_in(self, later) -> "PinAttempts":
@@ -93,8 +91,8 @@ class PinAttempts:
         that saves the turn's state (core.redis_client.Later), not in one of its own. The
         reservation and the failure count stay one atomic script each (R9); a reservation given
         back later only holds its place longer (refusing, never admitting, a check meanwhile)."""
-        turn = PinAttempts.__new__(PinAttempts)  # the registered scripts shared, not made again
-        turn.r, turn.prefix, turn._reserve, turn._failed, turn.later = self.r, self.prefix, self._reserve, self._failed, later
+        turn = PinAttempts.__new__(PinAttempts)
+        turn.r, turn.prefix, turn.later = self.r, self.prefix, later
         return turn
 
     def _keys(self, subjects: list[str]) -> list[str]:
@@ -106,7 +104,7 @@ class PinAttempts:
     def reserve(self, subjects: list[str], now: dt.datetime) -> Reservation:
         member = f"{now.timestamp()}:{uuid.uuid4().hex[:12]}"
         try:
-            answer = self._reserve(keys=self._keys(subjects), args=[
+            answer = run(self.r, _RESERVE, self._keys(subjects), [
                 now.timestamp(), policy.PIN_WINDOW.total_seconds(), policy.PIN_MAX_FAILURES, member])
         except redis.RedisError as exc:
             raise PinLimitUnavailable(str(exc)) from exc
@@ -136,7 +134,7 @@ class PinAttempts:
         """A wrong PIN (already counted by its reservation): (the lock's end when this one
         locks, else None; the most failures any subject now has in R9's window)."""
         try:
-            until, most = self._failed(keys=self._keys(subjects), args=[
+            until, most = run(self.r, _FAILED, self._keys(subjects), [
                 now.timestamp(), policy.PIN_WINDOW.total_seconds(), policy.PIN_MAX_FAILURES,
                 policy.PIN_LOCK.total_seconds()])
         except redis.RedisError as exc:

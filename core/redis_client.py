@@ -9,6 +9,9 @@ What each use does when Redis fails is decided where it is used:
 
 from __future__ import annotations
 
+import os
+import threading
+
 import redis
 
 _FAKE_SERVER = None
@@ -99,7 +102,8 @@ class Writes:
 
     def execute(self, client: redis.Redis) -> None:
         if len(self.keys) == 1 and self.args[0] == "set":
-            client.set(self.keys[0], self.args[2], ex=self.args[3])  # one write: itself, no script
+            # one write: itself, no script
+            command(client, "SET", self.keys[0], self.args[2], "EX", self.args[3])
         elif self.keys:
             run(client, _WRITE, self.keys, self.args)
 
@@ -108,9 +112,79 @@ def run(client: redis.Redis, source: str, keys: list, args: list):
     """``source`` run by its SHA1 (EVALSHA; loaded once when Redis doesn't know it yet), without
     redis-py's Script wrapper around every call."""
     try:
-        return client.evalsha(script(client, source).sha, len(keys), *keys, *args)
+        return command(client, "EVALSHA", script(client, source).sha, len(keys), *keys, *args)
     except redis.exceptions.NoScriptError:
         return script(client, source)(keys=keys, args=args)
+
+
+class _Held:
+    """One thread's connection of one client, and the process it was taken in. Given back to the
+    pool when its thread ends (the thread's locals go), so short-lived threads leave none open."""
+
+    __slots__ = ("conn", "pid", "pool")
+
+    def __init__(self, pool, conn) -> None:
+        self.conn, self.pid, self.pool = conn, os.getpid(), pool
+
+    def __del__(self) -> None:
+        if self.pid == os.getpid():  # (a fork's copy is the parent's to give back)
+            try:
+                self.pool.release(self.conn)
+            except Exception:  # noqa: BLE001 - at a thread's end or at exit: nothing to tell
+                pass
+
+
+class _Own(threading.local):
+    held: _Held | None = None
+
+
+def command(client: redis.Redis, *args):
+    """One command and its raw reply (no response callback: GET's value, EVALSHA's list, SET's
+    "OK" or None), on a connection this thread keeps from the client's pool, the client's
+    retry policy around it as redis-py's own ``execute_command`` puts it (the same errors
+    retried, the same backoff, the connection closed after each failure).
+
+    Issue 26: redis-py 8 takes a connection from its pool and gives it back around every command
+    (a lock, a poll of the socket for stale data, its observability records and release event:
+    about a third of a GET's instructions); a thread that keeps one never shares it, and a
+    connection that saw any error but a Redis error reply is closed (reconnected by the next
+    command), so no reply is ever left unread on it; before each command it is polled as the
+    pool polls one it hands out (closed by the server meanwhile: reconnected). After a fork the
+    child takes its own.
+    Anything but the app's real client (the in-process stand-in) goes the library's way."""
+    pool = client.connection_pool
+    if getattr(pool, "connection_class", None) is not CountingConnection:
+        return client.execute_command(*args)
+    own = client.__dict__.get("_switchboard_own")
+    if own is None:
+        own = client.__dict__.setdefault("_switchboard_own", _Own())
+    held = own.held
+    if held is None or held.pid != os.getpid():
+        # kept: counted in use by the pool while this thread lives (Redis down: raised here, as
+        # the library's own command raises it, and nothing is kept)
+        held = own.held = _Held(pool, pool.get_connection())
+        conn = held.conn
+    elif (conn := held.conn)._sock is not None:
+        # What the pool checks as it hands a connection out: one the server closed while it sat
+        # (a restart, an idle timeout) reads as readable; it is reconnected, not failed on.
+        try:
+            stale = conn.can_read()
+        except (redis.ConnectionError, redis.TimeoutError, OSError):
+            stale = True
+        if stale:
+            conn.disconnect()
+
+    def do():
+        conn.send_command(*args)
+        return conn.read_response()
+
+    try:
+        return conn.retry.call_with_retry(do, lambda _error: conn.disconnect())
+    except redis.exceptions.ResponseError:
+        raise  # the error reply was read whole: the connection is as good as before
+    except BaseException:
+        conn.disconnect()  # whatever was sent or half read is dropped with the socket
+        raise
 
 
 def script(client: redis.Redis, source: str):

@@ -125,19 +125,23 @@ class Call:
 
     @classmethod
     def from_request(cls, d: Deps) -> "Call":
-        form = request.form
+        req = request._get_current_object()
+        form = req.form
         later = Later(d.redis)  # a right PIN's reservation given back with the state (issue 26)
         conversation = Conversation(
             store=RedisConversations(d.redis, later=later), db=d.db, attempts=d.attempts.releasing_in(later),
             pin_secret=d.settings.pin_secret, clock=d.clock, channel="voice", receipt=d.receipt,
         )
-        return cls(d=d, sid="".join(ch for ch in (form.get("CallSid") or "") if ch.isalnum())[:64] or "unknown",
+        sid = form.get("CallSid") or ""
+        if not sid.isalnum():  # (a whole id of letters and digits is kept as it is)
+            sid = "".join(ch for ch in sid if ch.isalnum())
+        return cls(d=d, sid=sid[:64] or "unknown",
                    caller=(form.get("From") or "").strip()[:40] or None,
                    to=(form.get("To") or "").strip()[:20] or None,
                    digits=_clean_digits(form.get("Digits")).rstrip("#"),
                    speech=(form.get("SpeechResult") or "").strip()[:200],
                    confidence=speech_confidence(form.get("Confidence")),
-                   lang=call_language(), conversation=conversation)
+                   lang=languages.code_or_default(req.args.get("lang")), conversation=conversation)
 
     @property
     def key(self) -> str:

@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from importlib import import_module
 from typing import Iterable
 
-from flask import url_for
+from functools import lru_cache
+
+from flask import current_app, request, url_for
 from twilio.twiml.voice_response import VoiceResponse
 
 from core import languages
@@ -82,7 +84,8 @@ class Speaker:
     def url(self, endpoint: str, **args) -> str:
         if self.lang != languages.DEFAULT_CODE:
             args["lang"] = self.lang
-        return url_for(endpoint, **{k: v for k, v in args.items() if v is not None})
+        given = tuple((k, v) for k, v in args.items() if v is not None)
+        return _url(current_app.url_map, request.script_root, endpoint, given)
 
     def gather(self, r: VoiceResponse, action: str, expect: str, settings: dict):
         if "speech" not in settings.get("input", ""):
@@ -90,6 +93,13 @@ class Speaker:
         hints = speech_hints(self.lang).get(expect)
         extra = {"hints": hints} if hints else {}
         return r.gather(action=action, **settings, **extra, **self.speech.gather(self.lang))
+
+
+@lru_cache(maxsize=512)
+def _url(url_map, script_root: str, endpoint: str, args: tuple) -> str:
+    """A step's relative URL, built once: the same app's routes, the same mount point and the
+    same arguments (a step, a menu, a language, an escalation's id) make the same URL."""
+    return url_for(endpoint, **dict(args))
 
 
 def step(sp: Speaker, expect: str, prompts: Iterable[Prompt], greeting: str | None = None) -> VoiceResponse:

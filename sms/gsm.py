@@ -26,8 +26,11 @@ PART = {GSM7: 153, UCS2: 67}  # in each part of a concatenated message
 MAX_SEGMENTS = 3  # R19: never more
 
 
+_ALPHABET = BASIC | EXTENDED
+
+
 def is_gsm7(text: str) -> bool:
-    return all(ch in BASIC or ch in EXTENDED for ch in text)
+    return _ALPHABET.issuperset(text)  # every character in one of the two tables
 
 
 def encoding(text: str) -> str:
@@ -41,17 +44,26 @@ def _units(text: str, enc: str) -> Iterator[int]:
     return (2 if ord(ch) > 0xFFFF else 1 for ch in text)
 
 
+def _length(text: str, enc: str) -> int:
+    if enc == GSM7:  # one septet a character, two for the extension table's
+        return len(text) + sum(text.count(ch) for ch in EXTENDED if ch in text)
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2  # a surrogate pair is two units
+
+
 def length(text: str) -> int:
     """Septets (GSM-7) or UTF-16 code units (UCS-2) the text takes."""
-    return sum(_units(text, encoding(text)))
+    return _length(text, encoding(text))
 
 
 def segments(text: str) -> tuple[str, int]:
     """('GSM-7' or 'UCS-2', number of segments) as a carrier counts them."""
     enc = encoding(text)
-    sizes = list(_units(text, enc))
-    if sum(sizes) <= SINGLE[enc]:
+    total = _length(text, enc)
+    if total <= SINGLE[enc]:
         return enc, 1
+    if total == len(text):  # every character one unit: nothing indivisible to keep whole
+        return enc, -(-total // PART[enc])
+    sizes = _units(text, enc)
     count, used = 1, 0
     for size in sizes:
         if used + size > PART[enc]:

@@ -100,24 +100,44 @@ def metrics():
 
 
 def install(app: Flask) -> None:
+    # The request and g are read through their proxies once a hook, not once an attribute.
     @app.before_request
     def _start():
         structlog.contextvars.clear_contextvars()
-        g._sb_started = time.perf_counter()
-        if request.method == "POST" and request.path.startswith(("/sms", "/voice")):
+        req = request._get_current_object()
+        g._get_current_object()._sb_started = time.perf_counter()
+        if req.method == "POST" and req.path.startswith(("/sms", "/voice")):
             # Ids only: never a body, digits or speech.
-            sid = request.form.get("MessageSid") or request.form.get("CallSid")
+            form = req.form
+            sid = form.get("MessageSid") or form.get("CallSid")
             if sid:
                 structlog.contextvars.bind_contextvars(request_id=sid[:64])
 
     @app.after_request
     def _finish(response: Response):
-        started = getattr(g, "_sb_started", None)
+        started = getattr(g._get_current_object(), "_sb_started", None)
         if started is None:
             return response
         elapsed = time.perf_counter() - started
-        route = request.url_rule.rule if request.url_rule is not None else "unmatched"
-        LATENCY.labels(route, request.method, str(response.status_code)).observe(elapsed)
+        req = request._get_current_object()
+        rule = req.url_rule
+        route = rule.rule if rule is not None else "unmatched"
+        status = response.status_code
+        _latency(route, req.method, status).observe(elapsed)
         if route not in ("/metrics", "/healthz", "/readyz"):
-            log.info("answered", route=route, status=response.status_code, ms=round(elapsed * 1000, 2))
+            log.info("answered", route=route, status=status, ms=round(elapsed * 1000, 2))
         return response
+
+
+_LATENCIES: dict = {}
+
+
+def _latency(route: str, method: str, status: int):
+    """LATENCY's series for (route, method, status), looked up by the registry once: routes and
+    methods are the app's own (a path matching none is "unmatched"), statuses a few."""
+    series = _LATENCIES.get((route, method, status))
+    if series is None:
+        series = LATENCY.labels(route, method, str(status))
+        if len(_LATENCIES) < 1024:
+            _LATENCIES[(route, method, status)] = series
+    return series

@@ -28,6 +28,9 @@ GUNICORN_TRUSTS_NO_FORWARDED_HEADERS = {"forwarded_allow_ips": "", "secure_schem
                                         "forwarder_headers": ""}
 
 
+BODY = "switchboard.body"  # the request's whole body, as the edge read it (web/request.py)
+
+
 def edge(wsgi_app, settings: Settings):
     """``wsgi_app`` behind the body limit and, with PROXY_HOPS, werkzeug's ProxyFix: the last
     ``proxy_hops`` values of X-Forwarded-For/-Proto/-Host/-Port/-Prefix are the proxies'
@@ -87,6 +90,7 @@ class BodyLimit:
         if declared and len(body) < length:
             return _refuse(environ, start_response, 400, "a body cut short")
         environ["wsgi.input"] = io.BytesIO(body)
+        environ[BODY] = body  # the form is parsed from it once (EdgeRequest), not read again
         environ["CONTENT_LENGTH"] = str(len(body))
         environ.pop("HTTP_TRANSFER_ENCODING", None)  # no longer chunked: it is all here
         return self.app(environ, start_response)

@@ -162,3 +162,23 @@ def test_a_replayed_signed_request_changes_nothing_twice(twilio, deps, demo):
     again = twilio.post("/sms", {**SMS, "Body": "STOP"})
     assert first.data == again.data
     assert count(deps, AuditEvent, AuditEvent.action == "text_opt_out") == 1
+
+
+@pytest.mark.parametrize("path, data", [("/sms", SMS), ("/voice", CALL)])
+def test_a_webhook_opens_no_console_session_and_sets_no_cookie(app, client, twilio, demo, path, data):
+    """Issue 26: the session is the console's (its cookie's path); a webhook gets an empty one
+    and writes nothing, even when a client sends the console's cookie along."""
+    from console.auth import COOKIE
+
+    client.set_cookie(COOKIE, "not-a-session-of-ours", domain="localhost", path="/")
+    resp = twilio.post(path, dict(data, **({"MessageSid": "SM" + "7" * 32} if path == "/sms" else
+                                           {"CallSid": "CA" + "7" * 32})))
+    parse(resp)
+    assert "Set-Cookie" not in resp.headers and "Cookie" not in resp.headers.get("Vary", "")
+    assert app.session_interface.open_session(app, _request(app, path)) == {}
+
+
+def _request(app, path):
+    from flask import Request
+
+    return Request.from_values(path=path, method="POST", headers={"Cookie": "x=y"})
