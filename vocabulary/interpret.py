@@ -40,8 +40,8 @@ from vocabulary.acts import (Act, BOTHERED, CORRECTIONS, MY_LINE, NOT_CANCELLING
                              only_waits as acts_only_waits, asks_another_change, NOT_OUR_PIN, form as form_of)
 from vocabulary.language_id import language_of
 from vocabulary.reading import KEYED, Parsed, parse
-from vocabulary.understand import (ANSWERED_BY, NOTHING, SPEECH_FLOOR, UNDO_CANCEL, VAGUE_CANCEL, Understanding, answer_which, find,
-                                   fix_choice, reading, understand)
+from vocabulary.understand import (ANSWERED_BY, NOTHING, SPEECH_FLOOR, VAGUE_CANCEL, Understanding, answer_which, find,
+                                   fix_choice, reading, understand, undo_said)
 
 FORGOT_KEY = "8"  # R21 (said at the last PIN try): a one-time code instead of the PIN
 AGENT_KEY, REPEAT_KEY, LANGUAGE_KEY = "0", "*", "9"
@@ -613,7 +613,7 @@ def _plan(s: Said) -> Intent:
     # in everyday words ("the archive one", "el de llamadas", "my number plan") when the
     # product's name doesn't match.
     said = act_of(s.words, s.turn.lang, "sms" if s.turn.typed else "voice", EXPECT_PLAN)
-    if said.how == TALK_OF_A_CHANGE or (said.act in ("statement", "question") and UNDO_CANCEL.search(s.folded)):
+    if said.how == TALK_OF_A_CHANGE or (said.act in ("statement", "question") and undo_said(s.folded)):
         return intents.UNCLEAR  # "i cancelled call recording last month", "i didn't mean to cancel the whole
         # line, that was a mistake": told of, no plan chosen
     key = slot_reader.plan_at_step(s.words)
@@ -920,7 +920,7 @@ def told_about(words: str, lang: str) -> Intent:
     """``told`` of the change a statement names ("my wife wants to drop the text archive": a plan),
     or of none."""
     folded = fold(words or "")
-    if UNDO_CANCEL.search(folded):  # "my boss cancelled my number, i didn't want that": what undoing can do (R3)
+    if undo_said(folded):  # "my boss cancelled my number, i didn't want that": what undoing can do (R3)
         return intents.journey("undo_cancel", **REGISTRY["undo_cancel"].slots_heard({"plan": slot_reader.plan(words)}))
     for name, verb in CHANGE_VERBS:
         if verb.search(folded):
